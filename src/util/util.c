@@ -1,0 +1,87 @@
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+
+/* Report an allocation failure and abort: nothing sensible can continue. */
+static void
+util_oom(size_t size)
+{
+	fprintf(stderr, "cswviz: out of memory allocating %zu bytes\n", size);
+	abort();
+}
+
+/* Allocate or abort. */
+void *
+xmalloc(size_t size)
+{
+	void	*p;
+
+	if ((p = malloc(size == 0 ? 1 : size)) == NULL)
+		util_oom(size);
+	return (p);
+}
+
+/* Allocate zeroed memory or abort. */
+void *
+xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if ((p = calloc(n == 0 ? 1 : n, size == 0 ? 1 : size)) == NULL)
+		util_oom(n * size);
+	return (p);
+}
+
+/* Resize or abort. */
+void *
+xrealloc(void *old, size_t size)
+{
+	void	*p;
+
+	if ((p = realloc(old, size == 0 ? 1 : size)) == NULL)
+		util_oom(size);
+	return (p);
+}
+
+/* Duplicate a string or abort. */
+char *
+xstrdup(const char *s)
+{
+	size_t	 len = strlen(s) + 1;
+
+	return (memcpy(xmalloc(len), s, len));
+}
+
+/* Read the monotonic clock in nanoseconds. */
+uint64_t
+util_now_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Parse a whole decimal integer within [min, max]. */
+int
+util_parse_long(const char *s, long min, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0' || *s == ' ')
+		return (UTIL_PARSE_MALFORMED);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end != '\0')
+		return (UTIL_PARSE_MALFORMED);
+	if (errno == ERANGE || v < min || v > max)
+		return (UTIL_PARSE_RANGE);
+	*out = v;
+	return (0);
+}

@@ -1,0 +1,26 @@
+/*
+ * Small helpers shared by every module: allocation that never returns NULL,
+ * monotonic time, and bounded string formatting.  Callable from any thread.
+ */
+#ifndef CSW_UTIL_H
+#define CSW_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CSW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrdup(const char *);
+
+/* Nanoseconds on CLOCK_MONOTONIC. */
+uint64_t util_now_ns(void);
+
+#define UTIL_PARSE_MALFORMED	-1
+#define UTIL_PARSE_RANGE	-2
+/* Parse a whole decimal integer in [min, max]: 0, or UTIL_PARSE_*. */
+int	 util_parse_long(const char *, long, long, long *);
+
+#endif

@@ -1,0 +1,53 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/util.h"
+
+static void
+test_util_parse_long_accepts_range(void **state)
+{
+	long	v = 0;
+
+	assert_int_equal(util_parse_long("10", 1, 100, &v), 0);
+	assert_int_equal(v, 10);
+	assert_int_equal(util_parse_long("-5", -10, 10, &v), 0);
+	assert_int_equal(v, -5);
+}
+
+static void
+test_util_parse_long_rejects(void **state)
+{
+	long	v = 7;
+
+	assert_int_equal(util_parse_long("", 0, 9, &v), UTIL_PARSE_MALFORMED);
+	assert_int_equal(util_parse_long("1x", 0, 9, &v), UTIL_PARSE_MALFORMED);
+	assert_int_equal(util_parse_long(" 1", 0, 9, &v), UTIL_PARSE_MALFORMED);
+	assert_int_equal(util_parse_long("10", 0, 9, &v), UTIL_PARSE_RANGE);
+	assert_int_equal(util_parse_long("99999999999999999999", 0, 9, &v),
+	    UTIL_PARSE_RANGE);
+	assert_int_equal(v, 7);
+}
+
+static void
+test_util_now_ns_is_monotonic(void **state)
+{
+	uint64_t	a = util_now_ns(), b = util_now_ns();
+
+	assert_true(a > 0);
+	assert_true(b >= a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util_parse_long_accepts_range),
+		cmocka_unit_test(test_util_parse_long_rejects),
+		cmocka_unit_test(test_util_now_ns_is_monotonic),
+	};
+
+	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));
+}
