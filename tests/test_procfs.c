@@ -430,6 +430,8 @@ static void
 test_procfs_task_stat_rejects(void **state)
 {
 	struct procfs_task_stat	ts, copy;
+	char			line[256];
+	int			field;
 
 	memset(&ts, POISON, sizeof ts);
 	copy = ts;
@@ -450,7 +452,22 @@ test_procfs_task_stat_rejects(void **state)
 	assert_int_equal(procfs_parse_task_stat("1 (y) S 1 2\n", &ts, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "task stat: bad field 6");
+
+	/* Fields 4 to 38, then a processor beyond int32_t. */
+	strcpy(line, "1 (x) S");
+	for (field = 4; field <= 38; field++)
+		strcat(line, field == 19 ? " -20" : " 7");
+	strcat(line, " 4294967296\n");
+	assert_int_equal(procfs_parse_task_stat(line, &ts, err, sizeof err),
+	    -1);
+	assert_string_equal(err, "task stat: bad field 39");
 	assert_memory_equal(&ts, &copy, sizeof ts);
+	strcpy(strrchr(line, ' '), " 3\n");
+	assert_int_equal(procfs_parse_task_stat(line, &ts, err, sizeof err),
+	    0);
+	assert_int_equal(ts.processor, 3);
+	assert_int_equal(ts.nice, -20);
+	assert_int_equal(ts.utime, 7);
 }
 
 static void

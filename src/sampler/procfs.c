@@ -660,11 +660,10 @@ procfs_parse_task_stat(const char *text, struct procfs_task_stat *out,
 			p = procfs_scan_i64(p, &ts.nice);
 			break;
 		case 39:
-			if ((p = procfs_scan_i64(p, &v)) != NULL &&
-			    (v < INT32_MIN || v > INT32_MAX))
-				p = NULL;
-			else
-				ts.processor = (int32_t)v;
+			p = procfs_scan_i64(p, &v);
+			if (p == NULL || v < INT32_MIN || v > INT32_MAX)
+				goto bad;
+			ts.processor = (int32_t)v;
 			break;
 		default:
 			p = procfs_skip_number(p);
