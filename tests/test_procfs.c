@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -827,6 +829,87 @@ test_procfs_root_layout_parses(void **state)
 	assert_int_equal(procfs_parse_psi(text, &ps, err, sizeof err), 0);
 }
 
+static void
+test_procfs_decimals_ignore_locale(void **state)
+{
+	static const char *const names[] = {
+		"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "ru_RU.UTF-8"
+	};
+	struct procfs_loadavg	 la;
+	struct procfs_psi	 ps;
+	const char		*set = NULL;
+	size_t			 i;
+
+	for (i = 0; i < sizeof names / sizeof names[0] && set == NULL; i++)
+		set = setlocale(LC_NUMERIC, names[i]);
+	if (set == NULL)
+		skip();	/* no locale with a decimal comma installed */
+	assert_string_equal(localeconv()->decimal_point, ",");
+	assert_int_equal(procfs_parse_loadavg("0.30 0.35 0.18 1/90 9668\n",
+	    &la, err, sizeof err), 0);
+	assert_int_equal(procfs_parse_psi(load("pressure-cpu"), &ps, err,
+	    sizeof err), 0);
+	setlocale(LC_NUMERIC, "C");
+	assert_true(la.load15 == 0.18);
+	assert_true(ps.some_avg300 == 2.14);
+}
+
+struct parse_job {
+	char	status[4096], task_stat[1024], stat[8192];
+	int	failures;
+};
+
+/* Parse the same texts many times and count wrong answers. */
+static void *
+parse_many(void *arg)
+{
+	struct parse_job	*job = arg;
+	struct procfs_status	 st;
+	struct procfs_task_stat	 ts;
+	struct procfs_stat	 ps = { .cpu = NULL };
+	char			 e[PROCFS_ERRLEN];
+	int			 i;
+
+	for (i = 0; i < 20000; i++) {
+		if (procfs_parse_status(job->status, &st, e, sizeof e) != 0 ||
+		    st.vm_rss != 1636ULL * 1024 || st.vcsw != 4189)
+			job->failures++;
+		if (procfs_parse_task_stat(job->task_stat, &ts, e,
+		    sizeof e) != 0 || ts.tid != 103 || ts.utime != 32 ||
+		    strcmp(ts.comm, "my (evil) thr) ") != 0)
+			job->failures++;
+		if (procfs_parse_stat(job->stat, &ps, e, sizeof e) != 0 ||
+		    ps.ctxt != 338730)
+			job->failures++;
+	}
+	return (NULL);
+}
+
+static void
+test_procfs_parsers_run_concurrently(void **state)
+{
+	static struct parse_job	jobs[4];
+	pthread_t		threads[4];
+	int			i;
+
+	for (i = 0; i < 4; i++) {
+		assert_true(procfs_read(ROOT, "self/task/103/status",
+		    jobs[i].status, sizeof jobs[i].status, err, sizeof err) > 0);
+		assert_true(procfs_read(ROOT, "self/task/103/stat",
+		    jobs[i].task_stat, sizeof jobs[i].task_stat, err,
+		    sizeof err) > 0);
+		assert_true(procfs_read(ROOT, "stat", jobs[i].stat,
+		    sizeof jobs[i].stat, err, sizeof err) > 0);
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, parse_many,
+		    &jobs[i]), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(jobs[i].failures, 0);
+	}
+}
+
 /* Count mappings. */
 static void
 smaps_count(const struct procfs_map *m, void *arg)
@@ -1028,6 +1111,8 @@ main(void)
 		cmocka_unit_test(test_procfs_smaps_drops_cut_last_mapping),
 		cmocka_unit_test(test_procfs_smaps_rejects_before_calling_back),
 		cmocka_unit_test(test_procfs_root_layout_parses),
+		cmocka_unit_test(test_procfs_decimals_ignore_locale),
+		cmocka_unit_test(test_procfs_parsers_run_concurrently),
 		cmocka_unit_test(test_procfs_every_prefix_is_safe),
 	};
 
