@@ -17,6 +17,8 @@
 
 #define BAD(name)	FIXTURES "/themes/" name ".theme"
 
+static const char *shipped[] = { "default", "light", "projector", "mono" };
+
 /* Read a file into a new string. */
 static char *
 read_text(const char *path)
@@ -140,6 +142,79 @@ test_theme_builtins_exist(void **state)
 	assert_true(theme_has_color(d));
 	assert_false(theme_has_color(m));
 	assert_false(theme_heavy_bars(d));
+}
+
+static void
+test_theme_parse_shipped_files(void **state)
+{
+	struct theme	 t;
+	char		 path[PATH_MAX], err[512], *text;
+	size_t		 i;
+
+	for (i = 0; i < CSW_ARRAY_LEN(shipped); i++) {
+		snprintf(path, sizeof path, "%s/%s.theme", THEMES_SRCDIR,
+		    shipped[i]);
+		text = read_text(path);
+		memset(&t, 0, sizeof t);
+		if (theme_parse(text, path, &t, err, sizeof err) != 0)
+			fail_msg("%s", err);
+		assert_string_equal(err, "");
+		assert_string_equal(t.name, shipped[i]);
+		free(text);
+	}
+}
+
+static void
+test_theme_shipped_files_set_every_role(void **state)
+{
+	char		 path[PATH_MAX], *text, *line, *save;
+	const char	*name;
+	size_t		 i, len;
+	int		 role, found;
+
+	for (i = 0; i < CSW_ARRAY_LEN(shipped); i++) {
+		snprintf(path, sizeof path, "%s/%s.theme", THEMES_SRCDIR,
+		    shipped[i]);
+		for (role = 0; role < THEME_ROLE_COUNT; role++) {
+			name = theme_role_name(role);
+			len = strlen(name);
+			text = read_text(path);
+			found = 0;
+			for (line = strtok_r(text, "\n", &save); line != NULL;
+			    line = strtok_r(NULL, "\n", &save)) {
+				if (strncmp(line, name, len) != 0 ||
+				    strchr(" \t=", line[len]) == NULL)
+					continue;
+				found = 1;
+				/* default.theme says what each role is. */
+				if (strcmp(shipped[i], "default") == 0 &&
+				    strstr(line, "# ") == NULL)
+					fail_msg("%s: %s has no comment",
+					    path, name);
+			}
+			if (!found)
+				fail_msg("%s does not set %s", path, name);
+			free(text);
+		}
+	}
+}
+
+static void
+test_theme_files_match_builtins(void **state)
+{
+	struct theme	 t;
+	char		 err[512];
+
+	assert_int_equal(theme_load(THEMES_SRCDIR "/default.theme", NULL, &t,
+	    err, sizeof err), 0);
+	assert_theme_equal(&t, theme_builtin("default"));
+	assert_int_equal(theme_load(THEMES_SRCDIR "/mono.theme", NULL, &t,
+	    err, sizeof err), 0);
+	assert_theme_equal(&t, theme_builtin("mono"));
+	assert_int_equal(theme_load(THEMES_SRCDIR "/projector.theme", NULL,
+	    &t, err, sizeof err), 0);
+	assert_true(theme_heavy_bars(&t));
+	assert_int_equal(t.styles[THEME_NORMAL].bg, THEME_RGB(0, 0, 0));
 }
 
 static void
@@ -566,6 +641,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_theme_role_names_are_distinct),
 		cmocka_unit_test(test_theme_builtins_exist),
+		cmocka_unit_test(test_theme_parse_shipped_files),
+		cmocka_unit_test(test_theme_shipped_files_set_every_role),
+		cmocka_unit_test(test_theme_files_match_builtins),
 		cmocka_unit_test(test_theme_parse_reports_file_and_line),
 		cmocka_unit_test(test_theme_parse_rejects_malformed_lines),
 		cmocka_unit_test(test_theme_parse_rejects_long_line),
