@@ -635,6 +635,157 @@ test_theme_env_no_color_needs_a_value(void **state)
 	unsetenv("NO_COLOR");
 }
 
+/* Start curses on a terminal type that writes to /dev/null. */
+static SCREEN *
+open_screen(const char *term, FILE **out, FILE **in)
+{
+	SCREEN	*sp;
+
+	*out = fopen("/dev/null", "w");
+	*in = fopen("/dev/null", "r");
+	if (*out == NULL || *in == NULL)
+		fail_msg("cannot open /dev/null");
+	if ((sp = newterm(term, *out, *in)) == NULL) {
+		fclose(*out);
+		fclose(*in);
+	}
+	return (sp);
+}
+
+/* End a screen from open_screen(). */
+static void
+close_screen(SCREEN *sp, FILE *out, FILE *in)
+{
+	endwin();
+	delscreen(sp);
+	fclose(out);
+	fclose(in);
+}
+
+/* Check the colours of a role's pair. */
+static void
+assert_pair(enum theme_role role, int want_fg, int want_bg)
+{
+	int	fg, bg;
+
+	assert_true(theme_pair(role) > 0);
+	assert_int_equal(theme_attr(role) & A_COLOR,
+	    COLOR_PAIR(theme_pair(role)));
+	assert_int_equal(extended_pair_content(theme_pair(role), &fg, &bg),
+	    OK);
+	assert_int_equal(fg, want_fg);
+	assert_int_equal(bg, want_bg);
+}
+
+static void
+test_theme_apply_degrades_with_the_terminal(void **state)
+{
+	struct theme	 light;
+	char		 err[512];
+	SCREEN		*sp;
+	FILE		*out, *in;
+
+	assert_int_equal(theme_load(THEMES_SRCDIR "/light.theme", NULL,
+	    &light, err, sizeof err), 0);
+
+	if ((sp = open_screen("xterm-256color", &out, &in)) == NULL)
+		skip();
+	theme_apply(theme_builtin("default"), false);
+	assert_int_equal(COLORS, 256);
+	assert_int_equal(theme_pair(THEME_NORMAL), 0);
+	assert_int_equal(theme_attr(THEME_NORMAL), A_NORMAL);
+	assert_pair(THEME_HEADER, 15, 4);
+	assert_true(theme_attr(THEME_HEADER) & A_BOLD);
+	assert_pair(THEME_KEY, 0, 6);
+	assert_pair(THEME_TITLE, 14, -1);
+	/* Same colours share a pair. */
+	assert_int_equal(theme_pair(THEME_GOOD),
+	    theme_pair(THEME_GRAPH_VOL));
+	/* RGB maps into the cube; default means the normal role's. */
+	theme_apply(&light, false);
+	assert_pair(THEME_NORMAL, 234, 231);
+	assert_pair(THEME_TITLE, 24, 231);
+	assert_pair(THEME_LABEL, 234, 231);
+	/* NO_COLOR: the mono theme's attributes, no pairs. */
+	theme_apply(&light, true);
+	assert_int_equal(theme_pair(THEME_HEADER), 0);
+	assert_int_equal(theme_attr(THEME_HEADER), A_REVERSE);
+	assert_int_equal(theme_attr(THEME_BAR_COMMITTED), A_BOLD);
+	close_screen(sp, out, in);
+
+	if ((sp = open_screen("xterm", &out, &in)) == NULL)
+		skip();
+	theme_apply(&light, false);
+	assert_int_equal(COLORS, 8);
+	assert_pair(THEME_NORMAL, 0, 7);
+	assert_pair(THEME_BAD, 1, 7);
+	/* #b2b2b2 on #ffffff both become white: the fg turns black. */
+	assert_pair(THEME_BAR_RESERVED, 0, 7);
+	close_screen(sp, out, in);
+
+	if ((sp = open_screen("vt100", &out, &in)) == NULL)
+		skip();
+	theme_apply(theme_builtin("default"), false);
+	assert_int_equal(theme_pair(THEME_TITLE), 0);
+	assert_int_equal(theme_attr(THEME_TITLE), A_BOLD);
+	assert_int_equal(theme_attr(THEME_KEY), A_REVERSE);
+	close_screen(sp, out, in);
+}
+
+static void
+test_theme_apply_maps_to_16_colours(void **state)
+{
+	const char	*tmp = *state;
+	struct theme	 t;
+	char		 cmd[3 * PATH_MAX], err[512];
+	SCREEN		*sp;
+	FILE		*out, *in;
+
+	/* ncurses-base has no 16-colour xterm: compile one. */
+	write_text(join(tmp, "16.ti"), "cswviz-16color|xterm with 16 colours,"
+	    "\n\tcolors#16, pairs#256, use=xterm,\n");
+	snprintf(cmd, sizeof cmd, "tic -x -o '%s' '%s' 2>/dev/null",
+	    join(tmp, "terminfo"), join(tmp, "16.ti"));
+	if (system(cmd) != 0)
+		skip();
+	setenv("TERMINFO", join(tmp, "terminfo"), 1);
+	sp = open_screen("cswviz-16color", &out, &in);
+	unsetenv("TERMINFO");
+	if (sp == NULL)
+		skip();
+	assert_int_equal(theme_load(THEMES_SRCDIR "/light.theme", NULL, &t,
+	    err, sizeof err), 0);
+	theme_apply(&t, false);
+	assert_int_equal(COLORS, 16);
+	assert_pair(THEME_NORMAL, 0, 15);
+	assert_pair(THEME_BAR_RESERVED, 7, 15);
+	assert_pair(THEME_BAD, 1, 15);
+	theme_apply(theme_builtin("default"), false);
+	assert_pair(THEME_HEADER, 15, 4);
+	assert_pair(THEME_DIM, 8, -1);
+	close_screen(sp, out, in);
+}
+
+static void
+test_theme_apply_keeps_colourless_theme_attributes(void **state)
+{
+	struct theme	 t;
+	char		 err[512];
+	SCREEN		*sp;
+	FILE		*out, *in;
+
+	assert_int_equal(theme_parse("title = default underline\n", "u.theme",
+	    &t, err, sizeof err), 0);
+	memcpy(t.styles, theme_builtin("mono")->styles, sizeof t.styles);
+	t.styles[THEME_TITLE].attrs = THEME_ATTR_UNDERLINE;
+	if ((sp = open_screen("vt100", &out, &in)) == NULL)
+		skip();
+	theme_apply(&t, true);
+	assert_int_equal(theme_attr(THEME_TITLE), A_UNDERLINE);
+	assert_int_equal(theme_attr(THEME_HEADER), A_REVERSE);
+	close_screen(sp, out, in);
+}
+
 int
 main(void)
 {
@@ -667,6 +818,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_theme_list_print_says_where, setup_tmp, teardown_tmp),
 		cmocka_unit_test(test_theme_env_no_color_needs_a_value),
+		cmocka_unit_test(test_theme_apply_degrades_with_the_terminal),
+		cmocka_unit_test_setup_teardown(
+		    test_theme_apply_maps_to_16_colours, setup_tmp,
+		    teardown_tmp),
+		cmocka_unit_test(
+		    test_theme_apply_keeps_colourless_theme_attributes),
 	};
 
 	return (cmocka_run_group_tests_name("theme", tests, NULL, NULL));

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <curses.h>
+
 enum theme_role {
 	THEME_NORMAL,		/* normal: everything else; window background */
 	THEME_TITLE,		/* title: panel titles */
@@ -160,5 +162,22 @@ const char	*theme_list_next(char *const *, size_t, const char *);
 
 /* Print "NAME  WHERE" for each theme (--list-themes). */
 int		 theme_list_print(FILE *, const char *);
+
+/* --- curses: the terminal's thread, after initscr() --------------------- */
+
+/*
+ * Make a theme current: start colour if the terminal has it, allocate
+ * colour pairs for what it can show, and fill the table theme_attr()
+ * reads.  Without colour (no_color, or the terminal has none) a theme
+ * that uses colours falls back to the attributes of the built-in mono
+ * theme.  Redraw everything afterwards.
+ */
+void		 theme_apply(const struct theme *, bool);
+
+/* The attributes and colour pair to draw a role with, e.g. wattr_set. */
+attr_t		 theme_attr(enum theme_role);
+
+/* The colour pair of a role (0 without colour), for wattr_set. */
+short		 theme_pair(enum theme_role);
 
 #endif
