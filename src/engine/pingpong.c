@@ -1,0 +1,239 @@
+/*
+ * Scenario "pingpong": pairs of tasks hand a token back and forth.
+ * Threads mode: two pthreads per pair, a mutex and a condition variable, so
+ * every handoff puts one thread to sleep in the kernel and wakes the other.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/scenario.h"
+#include "util/util.h"
+
+#define PP_MAX_PAIRS	1024
+
+struct pp_pair {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 turn;		/* which side holds the token */
+	atomic_bool		 stop;
+	_Atomic uint64_t	 handoffs;
+	pthread_t		 thread[2];
+	int			 started;	/* threads created */
+	struct pp_state		*st;
+	int			 index;
+} __attribute__((aligned(64)));
+
+struct pp_side {
+	struct pp_pair	*pair;
+	int		 me;
+};
+
+struct pp_state {
+	struct engine	*engine;
+	struct pp_pair	*pairs[PP_MAX_PAIRS];
+	struct pp_side	 sides[PP_MAX_PAIRS][2];
+	long		 npairs;
+	uint64_t	 retired;	/* handoffs of pairs already stopped */
+	pthread_mutex_t	 mu;		/* guards pairs/npairs for readers */
+};
+
+/* Hand the token to the other side until told to stop. */
+static void *
+pp_thread(void *arg)
+{
+	struct pp_side	*side = arg;
+	struct pp_pair	*p = side->pair;
+	char		 name[16];
+
+	snprintf(name, sizeof name, "pingpong-%d%c", p->index,
+	    side->me ? 'b' : 'a');
+	pthread_setname_np(pthread_self(), name);
+	engine_thread_lower_priority();
+	engine_stack_register(p->st->engine);
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->turn != side->me && !atomic_load(&p->stop))
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (atomic_load(&p->stop))
+			break;
+		p->turn = !side->me;
+		atomic_fetch_add_explicit(&p->handoffs, 1,
+		    memory_order_relaxed);
+		pthread_cond_signal(&p->cv);
+	}
+	/* The partner may be waiting for a token that will not come. */
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+
+	engine_stack_unregister(p->st->engine);
+	return (NULL);
+}
+
+/*
+ * Tell a pair's threads to stop.  No lock: the side holding the token is
+ * never waiting, sees the flag after at most one handoff, and wakes its
+ * partner on the way out.
+ */
+static void
+pp_pair_signal_stop(struct pp_pair *p)
+{
+	atomic_store(&p->stop, true);
+}
+
+/* Join a stopped pair's threads and free its locks. */
+static void
+pp_pair_join(struct pp_pair *p)
+{
+	int	i;
+
+	for (i = 0; i < p->started; i++)
+		pthread_join(p->thread[i], NULL);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/* Create one pair and its two threads. */
+static struct pp_pair *
+pp_pair_start(struct pp_state *st, int index, char *err, size_t errlen)
+{
+	struct pp_pair	*p;
+	int		 i, rc;
+
+	if (posix_memalign((void **)&p, 64, sizeof *p) != 0) {
+		snprintf(err, errlen, "pingpong: out of memory");
+		return (NULL);
+	}
+	memset(p, 0, sizeof *p);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->st = st;
+	p->index = index;
+	for (i = 0; i < 2; i++) {
+		st->sides[index][i].pair = p;
+		st->sides[index][i].me = i;
+		rc = pthread_create(&p->thread[i], NULL, pp_thread,
+		    &st->sides[index][i]);
+		if (rc != 0) {
+			snprintf(err, errlen, "pthread_create: %s (at %d "
+			    "threads)", strerror(rc), index * 2 + i);
+			/* A lone side may be waiting: wake it. */
+			pp_pair_signal_stop(p);
+			pthread_mutex_lock(&p->mu);
+			pthread_cond_broadcast(&p->cv);
+			pthread_mutex_unlock(&p->mu);
+			pp_pair_join(p);
+			free(p);
+			return (NULL);
+		}
+		p->started++;
+	}
+	return (p);
+}
+
+/* Grow or shrink to the given number of tasks (two per pair). */
+static int
+pp_resize(void *arg, long tasks, char *err, size_t errlen)
+{
+	struct pp_state	*st = arg;
+	struct pp_pair	*p;
+	long		 want = tasks / 2, i;
+
+	while (st->npairs < want) {
+		p = pp_pair_start(st, (int)st->npairs, err, errlen);
+		if (p == NULL)
+			return (-1);
+		pthread_mutex_lock(&st->mu);
+		st->pairs[st->npairs++] = p;
+		pthread_mutex_unlock(&st->mu);
+	}
+	if (st->npairs <= want)
+		return (0);
+	/* Stop them all first, then join: no pair waits behind another. */
+	for (i = want; i < st->npairs; i++)
+		pp_pair_signal_stop(st->pairs[i]);
+	for (i = want; i < st->npairs; i++)
+		pp_pair_join(st->pairs[i]);
+	pthread_mutex_lock(&st->mu);
+	for (i = want; i < st->npairs; i++) {
+		p = st->pairs[i];
+		st->retired += atomic_load(&p->handoffs);
+		st->pairs[i] = NULL;
+		free(p);
+	}
+	st->npairs = want;
+	pthread_mutex_unlock(&st->mu);
+	return (0);
+}
+
+/* Start the scenario. */
+static void *
+pp_start(struct engine *e, enum engine_mode mode, long tasks, char *err,
+    size_t errlen)
+{
+	struct pp_state	*st;
+
+	st = xcalloc(1, sizeof *st);
+	st->engine = e;
+	pthread_mutex_init(&st->mu, NULL);
+	if (pp_resize(st, tasks, err, errlen) != 0 && st->npairs == 0) {
+		pthread_mutex_destroy(&st->mu);
+		free(st);
+		return (NULL);
+	}
+	return (st);
+}
+
+/* Sum the pairs' counters. */
+static void
+pp_stats(void *arg, struct engine_snapshot *s)
+{
+	struct pp_state	*st = arg;
+	uint64_t	 sum;
+	long		 i;
+
+	pthread_mutex_lock(&st->mu);
+	sum = st->retired;
+	for (i = 0; i < st->npairs; i++)
+		sum += atomic_load_explicit(&st->pairs[i]->handoffs,
+		    memory_order_relaxed);
+	s->tasks_alive = st->npairs * 2;
+	pthread_mutex_unlock(&st->mu);
+	s->handoffs = sum;
+}
+
+/* Stop every pair. */
+static void
+pp_stop(void *arg)
+{
+	struct pp_state	*st = arg;
+	char		 err[ENGINE_ERRLEN];
+
+	pp_resize(st, 0, err, sizeof err);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+const struct scenario_ops scenario_pingpong = {
+	.name = "pingpong",
+	.summary = "pairs hand a token back and forth",
+	.caption = {
+		[ENGINE_THREADS] = "Every handoff puts one thread to sleep in "
+		    "the kernel and wakes the other: watch kernel switches "
+		    "per handoff stay near 1.",
+		[ENGINE_FIBERS] = "Handoffs are user-space fiber switches: "
+		    "kernel switches per handoff fall to about 0.",
+	},
+	.default_tasks = 2,
+	.unit = 2,
+	.max_tasks = PP_MAX_PAIRS * 2,
+	.start = pp_start,
+	.resize = pp_resize,
+	.stats = pp_stats,
+	.stop = pp_stop,
+};

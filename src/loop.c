@@ -1,0 +1,229 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "loop.h"
+#include "model/model.h"
+#include "sampler/sampler.h"
+#include "tui/keymap.h"
+#include "tui/tui.h"
+#include "util/util.h"
+
+static int	loop_sigpipe[2] = { -1, -1 };
+
+/* Turn a signal into a byte on the self-pipe. */
+static void
+loop_signal(int sig)
+{
+	unsigned char	b = (unsigned char)sig;
+	int		saved = errno;
+	ssize_t		n;
+
+	n = write(loop_sigpipe[1], &b, 1);
+	(void)n;
+	errno = saved;
+}
+
+/* Route the signals the loop handles through the self-pipe. */
+static int
+loop_signals_init(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGWINCH };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	if (pipe2(loop_sigpipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		return (-1);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = loop_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < CSW_ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	return (0);
+}
+
+/* Put the default dispositions back and close the self-pipe. */
+static void
+loop_signals_done(void)
+{
+	static const int	sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				    SIGWINCH };
+	size_t			i;
+
+	for (i = 0; i < CSW_ARRAY_LEN(sigs); i++)
+		signal(sigs[i], SIG_DFL);
+	close(loop_sigpipe[0]);
+	close(loop_sigpipe[1]);
+	loop_sigpipe[0] = loop_sigpipe[1] = -1;
+}
+
+/* Double or halve the tasks, saying on screen when a cap or error hits. */
+static void
+loop_apply_tasks(struct engine *e, struct view *v, bool up)
+{
+	struct engine_snapshot	snap;
+	char			err[ENGINE_ERRLEN];
+	long			want, max = engine_tasks_max(e);
+
+	engine_snapshot(e, &snap);
+	want = up ? snap.tasks_target * 2 : snap.tasks_target / 2;
+	if (want < snap.tasks_per_unit) {
+		tui_message(v, "%s runs at least %ld tasks", snap.scenario,
+		    snap.tasks_per_unit);
+		return;
+	}
+	if (want > max) {
+		if (snap.tasks_target >= max) {
+			tui_message(v, "capped at %ld tasks: the most %s "
+			    "runs", max, snap.scenario);
+			return;
+		}
+		want = max;
+		tui_message(v, "capped at %ld tasks: the most %s runs", max,
+		    snap.scenario);
+	}
+	if (engine_set_tasks(e, want, err, sizeof err) != 0)
+		tui_message(v, "stopped growing: %s", err);
+}
+
+/* Apply one action. Returns false to quit. */
+static bool
+loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
+{
+	switch (a) {
+	case ACTION_QUIT:
+		return (false);
+	case ACTION_HELP:
+		v->help = !v->help;
+		break;
+	case ACTION_CLOSE:
+		v->help = false;
+		break;
+	case ACTION_PAUSE:
+		model_freeze(m, !model_frozen(m));
+		break;
+	case ACTION_TASKS_UP:
+	case ACTION_TASKS_DOWN:
+		loop_apply_tasks(e, v, a == ACTION_TASKS_UP);
+		break;
+	case ACTION_REDRAW:
+		tui_resize();
+		break;
+	case ACTION_NONE:
+		break;
+	}
+	return (true);
+}
+
+/* Run until a quit key, a signal, or the end of input. */
+void
+loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
+    bool ascii, struct loop_exit *out)
+{
+	struct keymap		 km;
+	struct view		 v;
+	struct sample		 s;
+	struct pollfd		 pfd[3];
+	TermKeyKey		 key;
+	TermKeyResult		 res = TERMKEY_RES_NONE;
+	unsigned char		 sig;
+	int			 timeout, msg_ms;
+	bool			 running = true, dirty = true;
+	uint64_t		 now, key_deadline = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&v, 0, sizeof v);
+	v.ascii = ascii;
+	v.heavy = tui_heavy_bars();
+	v.keymap = &km;
+	if (keymap_init(&km, tk) != 0 || loop_signals_init() != 0) {
+		out->status = 1;
+		snprintf(out->why, sizeof out->why, "cannot set up input: %s",
+		    strerror(errno));
+		return;
+	}
+
+	while (running) {
+		if (dirty) {
+			tui_draw(m, &v);
+			dirty = false;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = loop_sigpipe[0];
+		pfd[1].events = POLLIN;
+		pfd[2].fd = sampler_fd(sp);
+		pfd[2].events = POLLIN;
+		/* Wake for a half-read key sequence or an old message. */
+		now = util_now_ns();
+		timeout = key_deadline == 0 ? -1 : key_deadline > now ?
+		    (int)((key_deadline - now) / 1000000u) + 1 : 0;
+		msg_ms = v.message[0] != '\0' && v.message_until > now ?
+		    (int)((v.message_until - now) / 1000000u) + 1 : -1;
+		if (msg_ms >= 0 && (timeout < 0 || msg_ms < timeout))
+			timeout = msg_ms;
+		if (poll(pfd, 3, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			out->status = 1;
+			snprintf(out->why, sizeof out->why, "poll: %s",
+			    strerror(errno));
+			break;
+		}
+		if (v.message[0] != '\0' && util_now_ns() >= v.message_until) {
+			v.message[0] = '\0';
+			dirty = true;
+		}
+
+		while (read(loop_sigpipe[0], &sig, 1) == 1) {
+			if (sig == SIGWINCH) {
+				tui_resize();
+				dirty = true;
+			} else {
+				out->signal = sig;
+				running = false;
+			}
+		}
+		if (pfd[2].revents & POLLIN) {
+			if (sampler_take(sp, &s)) {
+				model_push(m, &s);
+				dirty = true;
+			}
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+			termkey_advisereadable(tk);
+		else if (key_deadline != 0 && util_now_ns() >= key_deadline &&
+		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
+			/* A lone Escape, after the wait for more bytes. */
+			running = running && loop_apply(keymap_lookup(&km,
+			    &key), e, m, &v);
+			dirty = true;
+		}
+		key_deadline = 0;
+		while (running && (res = termkey_getkey(tk, &key)) ==
+		    TERMKEY_RES_KEY) {
+			running = loop_apply(keymap_lookup(&km, &key), e, m,
+			    &v);
+			dirty = true;
+		}
+		if (running && res == TERMKEY_RES_AGAIN) {
+			key_deadline = util_now_ns() +
+			    (uint64_t)termkey_get_waittime(tk) * 1000000u;
+		} else if (running && res == TERMKEY_RES_EOF) {
+			out->status = 1;
+			snprintf(out->why, sizeof out->why, "standard input "
+			    "was closed");
+			running = false;
+		}
+	}
+	loop_signals_done();
+}

@@ -1,0 +1,25 @@
+/*
+ * The event loop: sample -> model -> redraw; key -> action -> apply.
+ * Runs on the main thread; the only code that changes the engine while
+ * the program runs.
+ */
+#ifndef CSW_LOOP_H
+#define CSW_LOOP_H
+
+#include <termkey.h>
+
+struct engine;
+struct sampler;
+struct model;
+
+/* How the loop ended. */
+struct loop_exit {
+	int	status;		/* exit status when signal is 0 */
+	int	signal;		/* the signal that ended it, or 0 */
+	char	why[160];	/* a message for stderr, or "" */
+};
+
+void	loop_run(struct engine *, struct sampler *, struct model *,
+	    TermKey *, bool, struct loop_exit *);
+
+#endif

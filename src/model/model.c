@@ -1,0 +1,257 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "model/series.h"
+#include "util/util.h"
+
+struct model {
+	struct series	 s[MS_COUNT];
+	struct sample	 prev, last;	/* the two newest samples */
+	struct sample	 shown;		/* what the view sees (frozen copy) */
+	bool		 have_prev, have_last;
+	bool		 frozen;
+	uint64_t	 dt_ns, shown_dt_ns;	/* measured interval */
+	size_t		 frozen_behind;	/* samples pushed since the freeze */
+	uint64_t	 t0_ns;		/* first sample */
+};
+
+/* Where each series comes from, for "n/a: why". */
+static const enum sample_src model_sources[MS_COUNT] = {
+	[MS_VCSW_RATE] = SRC_RUSAGE,
+	[MS_IVCSW_RATE] = SRC_RUSAGE,
+	[MS_CTXT_RATE] = SRC_STAT,
+	[MS_FIBER_RATE] = SRC_ENGINE,
+	[MS_HANDOFF_RATE] = SRC_ENGINE,
+	[MS_NS_PER_HANDOFF] = SRC_ENGINE,
+	[MS_KSW_PER_HANDOFF] = SRC_RUSAGE,
+	[MS_VM_SIZE] = SRC_STATUS,
+	[MS_VM_RSS] = SRC_STATUS,
+	[MS_STACK_RESERVED] = SRC_STACKS,
+	[MS_STACK_COMMITTED] = SRC_STACKS,
+	[MS_PROCS_RUNNING] = SRC_STAT,
+	[MS_PROCS_BLOCKED] = SRC_STAT,
+	[MS_LOAD_RUNNABLE] = SRC_LOADAVG,
+	[MS_LOAD_TOTAL] = SRC_LOADAVG,
+	[MS_THREADS] = SRC_STATUS,
+	[MS_THREADS_R] = SRC_TASKS,
+	[MS_THREADS_S] = SRC_TASKS,
+	[MS_THREADS_D] = SRC_TASKS,
+	[MS_SAMPLER_MS] = SRC_COUNT,
+	[MS_SAMPLER_CPU] = SRC_COUNT,
+};
+
+/* Make a model that keeps cap samples of history per series. */
+struct model *
+model_create(size_t cap)
+{
+	struct model	*m = xcalloc(1, sizeof *m);
+	int		 i;
+
+	for (i = 0; i < MS_COUNT; i++)
+		series_init(&m->s[i], cap);
+	return (m);
+}
+
+/* Free a model. */
+void
+model_free(struct model *m)
+{
+	int	i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < MS_COUNT; i++)
+		series_free(&m->s[i]);
+	free(m);
+}
+
+/* A level, or NAN when its source was not read. */
+static double
+model_level(const struct sample *s, enum sample_src src, double v)
+{
+	return (s->ok[src] ? v : NAN);
+}
+
+/* A rate between the two newest samples, or NAN. */
+static double
+model_rate(const struct sample *a, const struct sample *b,
+    enum sample_src src, uint64_t pa, uint64_t pb)
+{
+	if (!a->ok[src] || !b->ok[src])
+		return (NAN);
+	return (rate_per_s(pa, pb, b->t_ns - a->t_ns));
+}
+
+/* Fold a new sample into every series. */
+void
+model_push(struct model *m, const struct sample *s)
+{
+	const struct sample	*a = &m->prev, *b = s;
+	double			 v[MS_COUNT], units, ksw;
+	int			 i;
+
+	if (m->have_last)
+		m->prev = m->last;
+	m->have_prev = m->have_last;
+	m->last = *s;
+	m->have_last = true;
+	if (m->t0_ns == 0)
+		m->t0_ns = s->t_ns;
+
+	for (i = 0; i < MS_COUNT; i++)
+		v[i] = NAN;
+	if (m->have_prev) {
+		v[MS_VCSW_RATE] = model_rate(a, b, SRC_RUSAGE, a->vcsw,
+		    b->vcsw);
+		v[MS_IVCSW_RATE] = model_rate(a, b, SRC_RUSAGE, a->ivcsw,
+		    b->ivcsw);
+		v[MS_CTXT_RATE] = model_rate(a, b, SRC_STAT, a->ctxt, b->ctxt);
+		if (b->fibers)
+			v[MS_FIBER_RATE] = model_rate(a, b, SRC_ENGINE,
+			    a->fiber_switches, b->fiber_switches);
+		v[MS_HANDOFF_RATE] = model_rate(a, b, SRC_ENGINE, a->handoffs,
+		    b->handoffs);
+		units = b->tasks_per_unit > 0 ?
+		    (double)b->tasks_alive / (double)b->tasks_per_unit : NAN;
+		if (v[MS_HANDOFF_RATE] > 0 && units > 0)
+			v[MS_NS_PER_HANDOFF] = 1e9 * units / v[MS_HANDOFF_RATE];
+		ksw = v[MS_VCSW_RATE] + v[MS_IVCSW_RATE];
+		if (v[MS_HANDOFF_RATE] > 0)
+			v[MS_KSW_PER_HANDOFF] = ksw / v[MS_HANDOFF_RATE];
+		if (b->t_ns > a->t_ns && b->cpu_ns >= a->cpu_ns)
+			v[MS_SAMPLER_CPU] = 100.0 * (double)(b->cpu_ns -
+			    a->cpu_ns) / (double)(b->t_ns - a->t_ns);
+	}
+	v[MS_VM_SIZE] = model_level(b, SRC_STATUS, (double)b->vm_size);
+	v[MS_VM_RSS] = model_level(b, SRC_STATUS, (double)b->vm_rss);
+	v[MS_THREADS] = model_level(b, SRC_STATUS, b->threads);
+	v[MS_STACK_RESERVED] = model_level(b, SRC_STACKS,
+	    (double)b->stack_reserved);
+	v[MS_STACK_COMMITTED] = model_level(b, SRC_STACKS,
+	    (double)b->stack_committed);
+	v[MS_PROCS_RUNNING] = model_level(b, SRC_STAT, b->procs_running);
+	v[MS_PROCS_BLOCKED] = model_level(b, SRC_STAT, b->procs_blocked);
+	v[MS_LOAD_RUNNABLE] = model_level(b, SRC_LOADAVG, b->load_runnable);
+	v[MS_LOAD_TOTAL] = model_level(b, SRC_LOADAVG, b->load_total);
+	v[MS_THREADS_R] = model_level(b, SRC_TASKS, b->threads_r);
+	v[MS_THREADS_S] = model_level(b, SRC_TASKS, b->threads_s);
+	v[MS_THREADS_D] = model_level(b, SRC_TASKS, b->threads_d);
+	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
+
+	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
+	for (i = 0; i < MS_COUNT; i++)
+		series_push(&m->s[i], v[i]);
+	if (m->frozen)
+		m->frozen_behind++;
+	else {
+		m->shown = *s;
+		m->shown_dt_ns = m->dt_ns;
+	}
+}
+
+/* Forget history; the next sample starts the rates again. */
+void
+model_reset(struct model *m)
+{
+	int	i;
+
+	for (i = 0; i < MS_COUNT; i++)
+		series_clear(&m->s[i]);
+	m->have_prev = m->have_last = false;
+	m->frozen_behind = 0;
+	m->dt_ns = m->shown_dt_ns = 0;
+	m->t0_ns = 0;
+}
+
+/* Freeze or thaw what the view sees; samples keep arriving underneath. */
+void
+model_freeze(struct model *m, bool on)
+{
+	m->frozen = on;
+	if (!on) {
+		m->frozen_behind = 0;
+		m->shown = m->last;
+		m->shown_dt_ns = m->dt_ns;
+	}
+}
+
+/* Whether the view is frozen. */
+bool
+model_frozen(const struct model *m)
+{
+	return (m->frozen);
+}
+
+/* How many samples of history the view can see. */
+size_t
+model_len(const struct model *m)
+{
+	size_t	n = series_len(&m->s[0]);
+
+	return (n > m->frozen_behind ? n - m->frozen_behind : 0);
+}
+
+/* A value age samples before the newest one the view sees; NAN if absent. */
+double
+model_value(const struct model *m, enum model_series which, size_t age)
+{
+	return (series_at(&m->s[which], age + m->frozen_behind));
+}
+
+/* The largest value over the newest n samples the view sees. */
+double
+model_max(const struct model *m, enum model_series which, size_t n)
+{
+	return (series_max(&m->s[which], m->frozen_behind, n));
+}
+
+/* The source a series is read from. */
+enum sample_src
+model_source(enum model_series which)
+{
+	return (model_sources[which]);
+}
+
+/* Why the newest value of a series is missing, or NULL if it is there. */
+const char *
+model_why(const struct model *m, enum model_series which)
+{
+	enum sample_src	src = model_sources[which];
+
+	if (!m->have_last)
+		return ("no sample yet");
+	if (src < SRC_COUNT && !m->shown.ok[src])
+		return (m->shown.why[src]);
+	if (which == MS_FIBER_RATE && !m->shown.fibers)
+		return ("no fibers in threads mode");
+	if (isnan(model_value(m, which, 0)))
+		return (model_len(m) < 2 ? "needs two samples" : "no change");
+	return (NULL);
+}
+
+/* The newest raw sample the view sees, or NULL before the first. */
+const struct sample *
+model_last(const struct model *m)
+{
+	return (m->have_last ? &m->shown : NULL);
+}
+
+/* The measured interval behind the newest rates, seconds; NAN if none. */
+double
+model_interval_s(const struct model *m)
+{
+	if (m->shown_dt_ns == 0)
+		return (NAN);
+	return ((double)m->shown_dt_ns / 1e9);
+}
+
+/* Seconds since the first sample the view sees. */
+double
+model_elapsed_s(const struct model *m)
+{
+	if (!m->have_last)
+		return (0);
+	return ((double)(m->shown.t_ns - m->t0_ns) / 1e9);
+}

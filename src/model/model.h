@@ -1,0 +1,60 @@
+/*
+ * The model: the only state the view reads.  It turns raw samples into
+ * rates over the measured interval and keeps a history of each quantity.
+ *
+ * Owned by the loop thread: every call comes from that thread.  The view
+ * reads it through the accessors below and never sees a struct sample
+ * being written.
+ */
+#ifndef CSW_MODEL_H
+#define CSW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sampler/sample.h"
+
+enum model_series {
+	MS_VCSW_RATE,		/* kernel voluntary switches/s, all threads */
+	MS_IVCSW_RATE,		/* kernel involuntary switches/s */
+	MS_CTXT_RATE,		/* system-wide switches/s (/proc/stat ctxt) */
+	MS_FIBER_RATE,		/* user-space fiber switches/s */
+	MS_HANDOFF_RATE,	/* token handoffs/s */
+	MS_NS_PER_HANDOFF,	/* wall ns of one handoff within a unit */
+	MS_KSW_PER_HANDOFF,	/* kernel switches per handoff */
+	MS_VM_SIZE,		/* bytes */
+	MS_VM_RSS,		/* bytes */
+	MS_STACK_RESERVED,	/* bytes */
+	MS_STACK_COMMITTED,	/* bytes */
+	MS_PROCS_RUNNING,
+	MS_PROCS_BLOCKED,
+	MS_LOAD_RUNNABLE,
+	MS_LOAD_TOTAL,
+	MS_THREADS,
+	MS_THREADS_R,
+	MS_THREADS_S,
+	MS_THREADS_D,
+	MS_SAMPLER_MS,		/* duration of the pass, ms */
+	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
+	MS_COUNT
+};
+
+struct model;
+
+struct model	*model_create(size_t);
+void		 model_free(struct model *);
+void		 model_push(struct model *, const struct sample *);
+void		 model_reset(struct model *);
+void		 model_freeze(struct model *, bool);
+bool		 model_frozen(const struct model *);
+
+size_t		 model_len(const struct model *);
+double		 model_value(const struct model *, enum model_series, size_t);
+double		 model_max(const struct model *, enum model_series, size_t);
+const char	*model_why(const struct model *, enum model_series);
+enum sample_src	 model_source(enum model_series);
+const struct sample *model_last(const struct model *);
+double		 model_interval_s(const struct model *);
+double		 model_elapsed_s(const struct model *);
+
+#endif

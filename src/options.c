@@ -1,0 +1,112 @@
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "options.h"
+#include "util/util.h"
+
+static const char options_usage[] =
+"usage: cswviz [-hV] [--ascii] [-d tenths] [-n tasks]\n";
+
+static const char options_help[] =
+"cswviz runs a concurrency workload inside itself and shows, live, what it\n"
+"costs the kernel: context switches, stack memory and the run queue.\n"
+"\n"
+"  -d, --delay TENTHS  sample every TENTHS tenths of a second (1-600; 10)\n"
+"  -n, --tasks N       start with N tasks (pingpong: 2 per pair; 2-2048)\n"
+"      --ascii         draw graphs with ASCII characters only\n"
+"  -h, --help          print this help and exit\n"
+"  -V, --version       print the version and exit\n"
+"\n"
+"Keys: ? help, + and - tasks, space freezes the display, q quits.\n"
+"See cswviz(1) for the panels and where every number comes from.\n";
+
+/* Parse a numeric option value, printing what is wrong. */
+static int
+options_number(const char *name, const char *arg, long min, long max,
+    long *out, FILE *err)
+{
+	switch (util_parse_long(arg, min, max, out)) {
+	case 0:
+		return (0);
+	case UTIL_PARSE_RANGE:
+		fprintf(err, "cswviz: %s %s is out of range (%ld to %ld)\n",
+		    name, arg, min, max);
+		break;
+	default:
+		fprintf(err, "cswviz: %s needs a whole number, not '%s'\n",
+		    name, arg);
+		break;
+	}
+	return (-1);
+}
+
+/* Parse argv into opts. */
+enum options_result
+options_parse(struct options *opts, int argc, char **argv, FILE *out,
+    FILE *err)
+{
+	static const struct option longopts[] = {
+		{ "ascii",	no_argument,		NULL, 'A' },
+		{ "delay",	required_argument,	NULL, 'd' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "tasks",	required_argument,	NULL, 'n' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	int	ch;
+
+	memset(opts, 0, sizeof *opts);
+	opts->delay_tenths = 10;
+	opterr = 0;
+	optind = 0;		/* full re-initialisation, for tests */
+	while ((ch = getopt_long(argc, argv, ":d:hn:V", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			opts->ascii = true;
+			break;
+		case 'd':
+			if (options_number("--delay", optarg,
+			    OPTIONS_DELAY_MIN, OPTIONS_DELAY_MAX,
+			    &opts->delay_tenths, err) != 0)
+				goto usage;
+			break;
+		case 'h':
+			fputs(options_usage, out);
+			fputs(options_help, out);
+			return (OPTIONS_EXIT_OK);
+		case 'n':
+			if (options_number("--tasks", optarg, 1,
+			    OPTIONS_TASKS_MAX, &opts->tasks, err) != 0)
+				goto usage;
+			break;
+		case 'V':
+			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
+			return (OPTIONS_EXIT_OK);
+		case ':':
+			fprintf(err, "cswviz: option %s needs a value\n",
+			    argv[optind - 1]);
+			goto usage;
+		default:
+			if (optopt != 0)
+				fprintf(err, "cswviz: unknown option -%c\n",
+				    optopt);
+			else
+				fprintf(err, "cswviz: unknown option %s\n",
+				    argv[optind - 1]);
+			goto usage;
+		}
+	}
+	if (optind < argc) {
+		fprintf(err, "cswviz: unexpected argument '%s'\n",
+		    argv[optind]);
+		goto usage;
+	}
+	return (OPTIONS_RUN);
+
+usage:
+	fputs(options_usage, err);
+	fputs("Try 'cswviz --help' for more.\n", err);
+	return (OPTIONS_EXIT_USAGE);
+}

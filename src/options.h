@@ -1,0 +1,32 @@
+/*
+ * Command-line options.  options_parse is pure apart from writing to the
+ * streams it is given, so tests can drive it; only main() exits.
+ */
+#ifndef CSW_OPTIONS_H
+#define CSW_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct options {
+	long		 delay_tenths;	/* sample interval, 0.1 s units */
+	long		 tasks;		/* 0: the scenario's default */
+	bool		 ascii;		/* ASCII graphs even in UTF-8 */
+	const char	*theme;		/* NULL: default */
+	const char	*theme_dir;
+};
+
+enum options_result {
+	OPTIONS_RUN,		/* go on with these options */
+	OPTIONS_EXIT_OK,	/* --help or --version was printed */
+	OPTIONS_EXIT_USAGE,	/* an error was printed: exit 2 */
+};
+
+#define OPTIONS_DELAY_MIN	1
+#define OPTIONS_DELAY_MAX	600
+#define OPTIONS_TASKS_MAX	100000
+
+enum options_result	options_parse(struct options *, int, char **,
+			    FILE *, FILE *);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * One pass of the sampler: raw counters and levels as read, with a flag and
+ * a reason for every source.  Plain data, copied by value from the sampler
+ * thread to the loop thread.
+ */
+#ifndef CSW_SAMPLE_H
+#define CSW_SAMPLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum sample_src {
+	SRC_RUSAGE,	/* getrusage(RUSAGE_SELF) */
+	SRC_STAT,	/* /proc/stat */
+	SRC_LOADAVG,	/* /proc/loadavg */
+	SRC_STATUS,	/* /proc/self/status */
+	SRC_TASKS,	/* /proc/self/task/TID/stat */
+	SRC_STACKS,	/* engine stack registry + mincore */
+	SRC_ENGINE,	/* engine counters */
+	SRC_COUNT
+};
+
+#define SAMPLE_WHYLEN	160
+
+struct sample {
+	uint64_t	 t_ns;		/* CLOCK_MONOTONIC when the pass began */
+	uint64_t	 pass_ns;	/* how long the pass took */
+	uint64_t	 cpu_ns;	/* sampler thread CPU time, cumulative */
+	uint64_t	 interval_ns;	/* nominal interval */
+	int		 pid;
+	bool		 ok[SRC_COUNT];
+	char		 why[SRC_COUNT][SAMPLE_WHYLEN];
+
+	/* SRC_RUSAGE: all threads of the process, since it started. */
+	uint64_t	 vcsw, ivcsw;
+	/* SRC_STAT */
+	uint64_t	 ctxt;
+	uint32_t	 procs_running, procs_blocked;
+	/* SRC_LOADAVG */
+	uint32_t	 load_runnable, load_total;
+	/* SRC_STATUS */
+	uint64_t	 vm_size, vm_rss;
+	uint32_t	 threads;
+	/* SRC_TASKS: this process's threads by state. */
+	uint32_t	 threads_r, threads_s, threads_d, threads_other;
+	/* SRC_STACKS: engine threads' stacks. */
+	uint64_t	 stack_reserved, stack_committed;
+	uint32_t	 stack_count;
+	/* SRC_ENGINE */
+	int		 mode;		/* enum engine_mode */
+	bool		 fibers;	/* the engine runs fibers now */
+	const char	*mode_name;	/* static strings */
+	const char	*scenario;
+	const char	*caption;
+	long		 tasks_target, tasks_alive, tasks_per_unit;
+	uint64_t	 handoffs, fiber_switches;
+};
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * Drawing helpers the panels share: boxes, clipped text, label/value
+ * fields, column graphs and bars.  All glyph choice is in tui/format.c.
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "tui/format.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+#include "util/util.h"
+
+/* Put a UTF-8 string at y,x in role, cut to at most w columns. */
+void
+draw_text(int y, int x, int w, int role, const char *s)
+{
+	wchar_t		 wbuf[512];
+	mbstate_t	 ps;
+	const char	*p = s;
+	size_t		 n;
+	int		 cols = 0, cw;
+	size_t		 i;
+
+	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
+		return;
+	memset(&ps, 0, sizeof ps);
+	n = mbsrtowcs(wbuf, &p, CSW_ARRAY_LEN(wbuf) - 1, &ps);
+	if (n == (size_t)-1) {		/* not valid in this locale */
+		attrset(theme_attr(role));
+		mvaddnstr(y, x, s, w);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		cw = wcwidth(wbuf[i]);
+		if (cw < 0)
+			cw = 1;
+		if (cols + cw > w)
+			break;
+		cols += cw;
+	}
+	attrset(theme_attr(role));
+	mvaddnwstr(y, x, wbuf, (int)i);
+}
+
+/* A box with a title on the top edge and a note on the bottom edge. */
+void
+draw_box(const struct rect *r, const char *title, const char *note)
+{
+	char	buf[128];
+	int	len;
+
+	if (r->h < 2 || r->w < 4)
+		return;
+	attrset(theme_attr(THEME_BORDER));
+	mvhline(r->y, r->x + 1, ACS_HLINE, r->w - 2);
+	mvhline(r->y + r->h - 1, r->x + 1, ACS_HLINE, r->w - 2);
+	mvvline(r->y + 1, r->x, ACS_VLINE, r->h - 2);
+	mvvline(r->y + 1, r->x + r->w - 1, ACS_VLINE, r->h - 2);
+	mvaddch(r->y, r->x, ACS_ULCORNER);
+	mvaddch(r->y, r->x + r->w - 1, ACS_URCORNER);
+	mvaddch(r->y + r->h - 1, r->x, ACS_LLCORNER);
+	mvaddch(r->y + r->h - 1, r->x + r->w - 1, ACS_LRCORNER);
+	if (title != NULL) {
+		snprintf(buf, sizeof buf, " %s ", title);
+		draw_text(r->y, r->x + 1, r->w - 2, THEME_TITLE, buf);
+	}
+	if (note != NULL && *note != '\0') {
+		snprintf(buf, sizeof buf, " %s ", note);
+		len = (int)strlen(buf);
+		if (len > r->w - 4)
+			len = r->w - 4;
+		draw_text(r->y + r->h - 1, r->x + r->w - 2 - len, len,
+		    THEME_DIM, buf);
+	}
+}
+
+/*
+ * A field: label, then value right-aligned in a column of its own, then
+ * the source in dim text.  Returns the column after the field.
+ */
+int
+draw_field(int y, int x, int w, const char *label, const char *value,
+    const char *source)
+{
+	const int	 lw = 19, vw = 10;
+	int		 bad = strncmp(value, "n/a", 3) == 0;
+	char		 buf[64];
+
+	draw_text(y, x, w, THEME_LABEL, label);
+	if (w <= lw)
+		return (x + w);
+	if (bad) {
+		draw_text(y, x + lw, w - lw, THEME_BAD, value);
+		return (x + w);
+	}
+	snprintf(buf, sizeof buf, "%*s", vw, value);
+	draw_text(y, x + lw, w - lw, THEME_VALUE, buf);
+	if (source != NULL && w > lw + vw + 1)
+		draw_text(y, x + lw + vw + 1, w - lw - vw - 1, THEME_DIM,
+		    source);
+	return (x + w);
+}
+
+/*
+ * A column graph of a series (or the sum of two) over the panel, newest on
+ * the right, with its scale on the left.
+ */
+void
+draw_graph(const struct rect *r, const struct model *m,
+    enum model_series a, enum model_series b, int role, bool ascii)
+{
+	const int	 axis = 7;
+	char		 label[FORMAT_LEN];
+	double		 max = 0, v;
+	int		 cols, col, row;
+	size_t		 age;
+
+	if (r->h < 1 || r->w <= axis + 1)
+		return;
+	cols = r->w - axis;
+	for (age = 0; age < (size_t)cols && age < model_len(m); age++) {
+		v = model_value(m, a, age);
+		if (b != MS_COUNT)
+			v += model_value(m, b, age);
+		if (!isnan(v) && v > max)
+			max = v;
+	}
+	format_count(max, label, sizeof label);
+	snprintf(label + strlen(label), sizeof label - strlen(label), " ");
+	draw_text(r->y, r->x, axis, THEME_DIM, label);
+	draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
+	attrset(theme_attr(role));
+	for (col = 0; col < cols; col++) {
+		age = (size_t)(cols - 1 - col);
+		v = model_value(m, a, age);
+		if (b != MS_COUNT)
+			v += model_value(m, b, age);
+		for (row = 0; row < r->h; row++)
+			mvaddstr(r->y + r->h - 1 - row, r->x + axis + col,
+			    format_graph_cell(v, max, r->h, row, ascii));
+	}
+}
+
+/* A horizontal bar w cells wide, filled to ratio (0..1). */
+void
+draw_ratio_bar(int y, int x, int w, double ratio, int role,
+    const struct view *v)
+{
+	int	i;
+
+	attrset(theme_attr(role));
+	for (i = 0; i < w; i++)
+		mvaddstr(y, x + i, format_bar_cell(ratio * w - i, v->heavy,
+		    v->ascii));
+}

@@ -1,0 +1,21 @@
+/*
+ * Curses-free formatting: numbers with units, and the glyphs of graphs and
+ * bars.  Pure functions, callable from any thread, tested on their own.
+ * Every function writes a NUL-terminated string and returns buf.
+ */
+#ifndef CSW_FORMAT_H
+#define CSW_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define FORMAT_LEN	32
+
+char		*format_count(double, char *, size_t);
+char		*format_bytes(double, char *, size_t);
+char		*format_ns(double, bool, char *, size_t);
+char		*format_duration(double, char *, size_t);
+const char	*format_graph_cell(double, double, int, int, bool);
+const char	*format_bar_cell(double, bool, bool);
+
+#endif

@@ -1,0 +1,91 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/keymap.h"
+#include "util/util.h"
+
+static const struct keymap_entry keymap_entries[] = {
+	{ "?",		ACTION_HELP,	  "show or hide this help" },
+	{ "F1",		ACTION_HELP,	  NULL },
+	{ "Escape",	ACTION_CLOSE,	  "close the help" },
+	{ "Space",	ACTION_PAUSE,	  "freeze or resume the display; the "
+					  "workload keeps running" },
+	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
+	{ "=",		ACTION_TASKS_UP,  NULL },
+	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
+	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
+	{ "q",		ACTION_QUIT,	  "quit" },
+	{ "F10",	ACTION_QUIT,	  NULL },
+};
+
+/* The table itself, for the help overlay and the tests. */
+const struct keymap_entry *
+keymap_table(size_t *n)
+{
+	*n = CSW_ARRAY_LEN(keymap_entries);
+	return (keymap_entries);
+}
+
+/* Parse every key of the table for this termkey instance. */
+int
+keymap_init(struct keymap *km, TermKey *tk)
+{
+	const char	*end;
+	size_t		 i;
+
+	memset(km, 0, sizeof *km);
+	km->tk = tk;
+	for (i = 0; i < CSW_ARRAY_LEN(keymap_entries); i++) {
+		end = termkey_strpkey(tk, keymap_entries[i].key, &km->keys[i],
+		    TERMKEY_FORMAT_LONGMOD);
+		if (end == NULL || *end != '\0')
+			return (-1);
+	}
+	km->n = i;
+	return (0);
+}
+
+/* The action bound to a key, or ACTION_NONE. */
+enum action
+keymap_lookup(const struct keymap *km, TermKeyKey *key)
+{
+	TermKeyKey	k = *key;
+	size_t		i;
+
+	/* A printable key may arrive with Shift; the table names the glyph. */
+	if (k.type == TERMKEY_TYPE_UNICODE)
+		k.modifiers &= ~TERMKEY_KEYMOD_SHIFT;
+	for (i = 0; i < km->n; i++) {
+		if (termkey_keycmp(km->tk, &k, &km->keys[i]) == 0)
+			return (keymap_entries[i].action);
+	}
+	return (ACTION_NONE);
+}
+
+/* Every key bound to an action, as termkey names them, joined by spaces. */
+size_t
+keymap_keys_for(const struct keymap *km, enum action action, char *buf,
+    size_t len)
+{
+	size_t		i, used = 0, n = 0;
+	char		name[32];
+	TermKeyKey	k;
+
+	if (len > 0)
+		buf[0] = '\0';
+	for (i = 0; i < km->n; i++) {
+		if (keymap_entries[i].action != action)
+			continue;
+		k = km->keys[i];
+		termkey_strfkey(km->tk, name, sizeof name, &k,
+		    TERMKEY_FORMAT_LONGMOD);
+		if (strcmp(name, " ") == 0)	/* unreadable in a list */
+			snprintf(name, sizeof name, "Space");
+		used += (size_t)snprintf(buf + used, used < len ? len - used :
+		    0, "%s%s", n ? " " : "", name);
+		if (used >= len)
+			used = len > 0 ? len - 1 : 0;
+		n++;
+	}
+	return (n);
+}

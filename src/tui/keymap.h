@@ -1,0 +1,43 @@
+/*
+ * The keymap: one table of (key, action, help) that drives input, the help
+ * overlay and the test that keeps the man page's KEYS section in step.
+ * Called from the loop thread.
+ */
+#ifndef CSW_KEYMAP_H
+#define CSW_KEYMAP_H
+
+#include <stddef.h>
+#include <termkey.h>
+
+enum action {
+	ACTION_NONE,
+	ACTION_QUIT,
+	ACTION_HELP,
+	ACTION_CLOSE,
+	ACTION_PAUSE,
+	ACTION_TASKS_UP,
+	ACTION_TASKS_DOWN,
+	ACTION_REDRAW,
+};
+
+struct keymap_entry {
+	const char	*key;		/* termkey_strpkey syntax: "q", "F10" */
+	enum action	 action;
+	const char	*help;		/* NULL: an alias, not listed alone */
+};
+
+#define KEYMAP_MAX	32
+
+struct keymap {
+	TermKey		*tk;
+	TermKeyKey	 keys[KEYMAP_MAX];
+	size_t		 n;
+};
+
+const struct keymap_entry *keymap_table(size_t *);
+int		 keymap_init(struct keymap *, TermKey *);
+enum action	 keymap_lookup(const struct keymap *, TermKeyKey *);
+size_t		 keymap_keys_for(const struct keymap *, enum action, char *,
+		    size_t);
+
+#endif

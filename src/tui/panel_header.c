@@ -1,0 +1,57 @@
+/*
+ * The header line: mode, scenario, tasks, elapsed time, the sample interval
+ * (nominal and measured) and what the sampler itself costs.
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+
+/* Draw the header across the top row. */
+static void
+header_draw(const struct rect *r, const struct model *m, const struct view *v)
+{
+	const struct sample	*s = model_last(m);
+	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
+	char			 tasks[96], meas[48];
+	double			 iv = model_interval_s(m);
+	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
+	double			 cpu = model_value(m, MS_SAMPLER_CPU, 0);
+
+	attrset(theme_attr(THEME_HEADER));
+	mvhline(r->y, r->x, ' ', r->w);
+	if (s == NULL) {
+		draw_text(r->y, r->x, r->w, THEME_HEADER,
+		    " cswviz  starting: waiting for the first sample");
+		return;
+	}
+	if (s->ok[SRC_ENGINE])
+		snprintf(tasks, sizeof tasks, "tasks %ld/%ld", s->tasks_alive,
+		    s->tasks_target);
+	else
+		snprintf(tasks, sizeof tasks, "tasks n/a");
+	if (isnan(iv))
+		snprintf(meas, sizeof meas, "measuring");
+	else
+		snprintf(meas, sizeof meas, "measured %.3f s", iv);
+	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
+	    "every %.1f s, %s | sampler %s, %s CPU ",
+	    s->mode_name ? s->mode_name : "?",
+	    s->scenario ? s->scenario : "?", tasks,
+	    format_duration(model_elapsed_s(m), el, sizeof el),
+	    (double)s->interval_ns / 1e9, meas,
+	    format_ns(pass * 1e6, v->ascii, ms, sizeof ms),
+	    isnan(cpu) ? "n/a" : (snprintf(el, sizeof el, "%.1f%%", cpu), el));
+	draw_text(r->y, r->x, r->w, THEME_HEADER, line);
+	if (model_frozen(m) && r->w > 10)
+		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");
+}
+
+const struct panel_ops panel_header = {
+	.name = "header",
+	.draw = header_draw,
+};

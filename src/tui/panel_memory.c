@@ -1,0 +1,91 @@
+/*
+ * The Memory panel: the process's virtual size and resident set
+ * (/proc/self/status), and the engine threads' stacks: reserved (each
+ * thread's stack range) against committed (resident pages, by mincore).
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+
+/* Bytes as "1.20 GiB", or "n/a: why". */
+static void
+memory_bytes(const struct model *m, enum model_series which, char *buf,
+    size_t len)
+{
+	const char	*why = model_why(m, which);
+
+	if (why != NULL)
+		snprintf(buf, len, "n/a: %s", why);
+	else
+		format_bytes(model_value(m, which, 0), buf, len);
+}
+
+/* Draw the panel. */
+static void
+memory_draw(const struct rect *r, const struct model *m,
+    const struct view *v)
+{
+	const struct sample	*s = model_last(m);
+	char			 buf[SAMPLE_WHYLEN + 8], per[FORMAT_LEN];
+	char			 line[96];
+	double			 res = model_value(m, MS_STACK_RESERVED, 0);
+	double			 com = model_value(m, MS_STACK_COMMITTED, 0);
+	int			 y = r->y + 1, x = r->x + 2, w = r->w - 4;
+	unsigned		 nst = s != NULL ? s->stack_count : 0;
+	struct rect		 g;
+
+	draw_box(r, "Memory", "stacks: mincore");
+	memory_bytes(m, MS_VM_SIZE, buf, sizeof buf);
+	draw_field(y++, x, w, "VmSize", buf, "status");
+	memory_bytes(m, MS_VM_RSS, buf, sizeof buf);
+	draw_field(y++, x, w, "VmRSS", buf, "status");
+
+	snprintf(line, sizeof line, "%u engine thread%s", nst,
+	    nst == 1 ? "" : "s");
+	draw_field(y++, x, w, "stacks of", line, NULL);
+
+	memory_bytes(m, MS_STACK_RESERVED, buf, sizeof buf);
+	if (nst > 0 && !isnan(res))
+		snprintf(per, sizeof per, "%s/task", format_bytes(res / nst,
+		    line, sizeof line));
+	else
+		per[0] = '\0';
+	draw_field(y++, x, w, "stack reserved", buf, per);
+
+	memory_bytes(m, MS_STACK_COMMITTED, buf, sizeof buf);
+	if (nst > 0 && !isnan(com))
+		snprintf(per, sizeof per, "%s/task", format_bytes(com / nst,
+		    line, sizeof line));
+	else
+		per[0] = '\0';
+	draw_field(y++, x, w, "stack committed", buf, per);
+
+	if (y < r->y + r->h - 1 && res > 0 && !isnan(com)) {
+		snprintf(line, sizeof line, "%5.1f%% of reserved",
+		    100.0 * com / res);
+		draw_text(y, x, 19, THEME_LABEL, "committed/reserved");
+		draw_ratio_bar(y, x + 19, w - 19 - 19, com / res,
+		    THEME_BAR_COMMITTED, v);
+		draw_text(y, x + w - 18, 18, THEME_DIM, line);
+		y++;
+	}
+	if (r->y + r->h - 1 - y >= 3) {
+		draw_text(y++, x, w, THEME_DIM, "history of VmRSS:");
+		g.y = y;
+		g.x = x;
+		g.h = r->y + r->h - 1 - y;
+		g.w = w;
+		draw_graph(&g, m, MS_VM_RSS, MS_COUNT, THEME_BAR_COMMITTED,
+		    v->ascii);
+	}
+}
+
+const struct panel_ops panel_memory = {
+	.name = "memory",
+	.draw = memory_draw,
+};

@@ -1,0 +1,82 @@
+/*
+ * The Run queue panel: the system's runnable and blocked tasks
+ * (/proc/stat), runnable/total from /proc/loadavg, and this process's
+ * threads by state (/proc/self/task/TID/stat), with a history graph.
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+
+/* A level as a whole number, or "n/a: why". */
+static void
+runq_level(const struct model *m, enum model_series which, char *buf,
+    size_t len)
+{
+	const char	*why = model_why(m, which);
+
+	if (why != NULL)
+		snprintf(buf, len, "n/a: %s", why);
+	else
+		snprintf(buf, len, "%.0f", model_value(m, which, 0));
+}
+
+/* Draw the panel. */
+static void
+runq_draw(const struct rect *r, const struct model *m, const struct view *v)
+{
+	char		buf[SAMPLE_WHYLEN + 8], b2[SAMPLE_WHYLEN + 8];
+	char		line[SAMPLE_WHYLEN * 2 + 32];
+	int		y = r->y + 1, x = r->x + 2, w = r->w - 4;
+	struct rect	g;
+
+	draw_box(r, "Run queue", NULL);
+	runq_level(m, MS_PROCS_RUNNING, buf, sizeof buf);
+	draw_field(y++, x, w, "system runnable", buf, "/proc/stat");
+	runq_level(m, MS_PROCS_BLOCKED, buf, sizeof buf);
+	draw_field(y++, x, w, "system blocked", buf, "/proc/stat");
+
+	runq_level(m, MS_LOAD_RUNNABLE, buf, sizeof buf);
+	runq_level(m, MS_LOAD_TOTAL, b2, sizeof b2);
+	if (strncmp(buf, "n/a", 3) == 0)
+		snprintf(line, sizeof line, "%s", buf);
+	else
+		snprintf(line, sizeof line, "%s/%s", buf, b2);
+	draw_field(y++, x, w, "runnable/all tasks", line, "loadavg");
+
+	if (model_why(m, MS_THREADS_R) != NULL)
+		snprintf(line, sizeof line, "n/a: %s",
+		    model_why(m, MS_THREADS_R));
+	else
+		snprintf(line, sizeof line, "R %.0f  S %.0f  D %.0f",
+		    model_value(m, MS_THREADS_R, 0),
+		    model_value(m, MS_THREADS_S, 0),
+		    model_value(m, MS_THREADS_D, 0));
+	draw_text(y, x, 19, THEME_LABEL, "this process");
+	draw_text(y, x + 19, w - 19, strncmp(line, "n/a", 3) == 0 ?
+	    THEME_BAD : THEME_VALUE, line);
+	if (w > 19 + (int)strlen(line) + 1)
+		draw_text(y, x + 19 + (int)strlen(line) + 1,
+		    w - 19 - (int)strlen(line) - 1, THEME_DIM, "task/*/stat");
+	y++;
+
+	if (r->y + r->h - 1 - y >= 2) {
+		draw_text(y++, x, w, THEME_DIM,
+		    "history of system runnable:");
+		g.y = y;
+		g.x = x;
+		g.h = r->y + r->h - 1 - y;
+		g.w = w;
+		draw_graph(&g, m, MS_PROCS_RUNNING, MS_COUNT,
+		    THEME_GRAPH_SYSTEM, v->ascii);
+	}
+}
+
+const struct panel_ops panel_runqueue = {
+	.name = "runqueue",
+	.draw = runq_draw,
+};

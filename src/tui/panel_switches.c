@@ -1,0 +1,83 @@
+/*
+ * The Switches panel: kernel switches of this process (voluntary and
+ * involuntary, from getrusage), the system's switch rate (/proc/stat
+ * ctxt), fiber switches and handoffs from the engine, and a history graph.
+ */
+#include <curses.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/format.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+
+/* A rate as "12.3k/s", or "n/a: why". */
+static void
+switches_rate(const struct model *m, enum model_series which, char *buf,
+    size_t len)
+{
+	const char	*why = model_why(m, which);
+	char		 n[FORMAT_LEN];
+
+	if (why != NULL)
+		snprintf(buf, len, "n/a: %s", why);
+	else
+		snprintf(buf, len, "%s/s", format_count(model_value(m, which,
+		    0), n, sizeof n));
+}
+
+/* Draw the panel. */
+static void
+switches_draw(const struct rect *r, const struct model *m,
+    const struct view *v)
+{
+	char			 buf[SAMPLE_WHYLEN + 8];
+	char			 note[64];
+	struct rect		 g;
+	int			 y = r->y + 1, x = r->x + 2;
+	int			 cw = (r->w - 4) / 2, x2 = x + cw + 1;
+	const char		*why;
+
+	snprintf(note, sizeof note, "graph: kernel switches/s, %d s",
+	    r->w - 2 - 7);
+	draw_box(r, "Switches", note);
+
+	switches_rate(m, MS_VCSW_RATE, buf, sizeof buf);
+	draw_field(y, x, cw, "kernel voluntary", buf, "getrusage");
+	switches_rate(m, MS_HANDOFF_RATE, buf, sizeof buf);
+	draw_field(y++, x2, cw, "handoffs", buf, "engine");
+
+	switches_rate(m, MS_IVCSW_RATE, buf, sizeof buf);
+	draw_field(y, x, cw, "kernel involuntary", buf, "getrusage");
+	if ((why = model_why(m, MS_NS_PER_HANDOFF)) != NULL)
+		snprintf(buf, sizeof buf, "n/a: %s", why);
+	else
+		format_ns(model_value(m, MS_NS_PER_HANDOFF, 0), v->ascii,
+		    buf, sizeof buf);
+	draw_field(y++, x2, cw, "time per handoff", buf, "engine");
+
+	switches_rate(m, MS_CTXT_RATE, buf, sizeof buf);
+	draw_field(y, x, cw, "system, all CPUs", buf, "/proc/stat");
+	if ((why = model_why(m, MS_KSW_PER_HANDOFF)) != NULL)
+		snprintf(buf, sizeof buf, "n/a: %s", why);
+	else
+		snprintf(buf, sizeof buf, "%.2f", model_value(m,
+		    MS_KSW_PER_HANDOFF, 0));
+	draw_field(y++, x2, cw, "kernel sw/handoff", buf, "ratio");
+
+	switches_rate(m, MS_FIBER_RATE, buf, sizeof buf);
+	draw_field(y++, x, r->w - 4, "fiber switches", buf, "engine");
+
+	g.y = y;
+	g.x = x;
+	g.h = r->y + r->h - 1 - y;
+	g.w = r->w - 4;
+	draw_graph(&g, m, MS_VCSW_RATE, MS_IVCSW_RATE, THEME_GRAPH_VOL,
+	    v->ascii);
+}
+
+const struct panel_ops panel_switches = {
+	.name = "switches",
+	.draw = switches_draw,
+};

@@ -1,0 +1,230 @@
+/*
+ * Screen set-up and tear-down, layout, caption, footer and help overlay.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <term.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+
+#include "tui/format.h"
+#include "tui/term.h"
+#include "tui/theme.h"
+#include "tui/tui.h"
+#include "util/util.h"
+
+static struct theme	tui_theme;
+
+/* Append a terminfo capability to the sequence that leaves the screen. */
+static void
+tui_leave_cap(char *seq, size_t len, const char *cap)
+{
+	char	*s = tigetstr(cap);
+
+	if (s != NULL && s != (char *)-1 && strlen(seq) + strlen(s) < len)
+		strcat(seq, s);
+}
+
+/* Start curses, colours, the theme and libtermkey. */
+int
+tui_open(const struct tui_config *cfg, TermKey **tkp, char *err,
+    size_t errlen)
+{
+	char	 seq[256] = "";
+	TermKey	*tk;
+	char	 terr[256];
+
+	if (term_save(STDIN_FILENO) != 0) {
+		snprintf(err, errlen, "cannot read the terminal's modes: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	if (theme_load(cfg->theme ? cfg->theme : "default", cfg->theme_dir,
+	    &tui_theme, terr, sizeof terr) != 0) {
+		snprintf(err, errlen, "%s", terr);
+		return (-1);
+	}
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		snprintf(err, errlen, "cannot start curses on terminal '%s'",
+		    getenv("TERM") ? getenv("TERM") : "(TERM unset)");
+		return (-1);
+	}
+	tui_leave_cap(seq, sizeof seq, "sgr0");
+	tui_leave_cap(seq, sizeof seq, "cnorm");
+	tui_leave_cap(seq, sizeof seq, "rmkx");
+	tui_leave_cap(seq, sizeof seq, "rmcup");
+	term_set_leave_sequence(seq);
+	term_arm(1);
+	term_install_crash_handlers();
+
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	curs_set(0);
+	if (has_colors() && !cfg->no_color) {
+		start_color();
+		use_default_colors();
+	}
+	theme_apply(&tui_theme, cfg->no_color || !has_colors());
+
+	/* curses owns the terminal modes; termkey only decodes keys. */
+	tk = termkey_new(STDIN_FILENO, TERMKEY_FLAG_NOTERMIOS);
+	if (tk == NULL) {
+		tui_close(NULL);
+		snprintf(err, errlen, "libtermkey: cannot read keys from this "
+		    "terminal");
+		return (-1);
+	}
+	*tkp = tk;
+	return (0);
+}
+
+/* Stop libtermkey and curses and give the terminal back as it was. */
+void
+tui_close(TermKey *tk)
+{
+	if (tk != NULL)
+		termkey_destroy(tk);
+	if (!isendwin()) {
+		attrset(A_NORMAL);
+		curs_set(1);
+		endwin();
+	}
+	term_restore();
+}
+
+/* Whether the theme wants heavy bars. */
+bool
+tui_heavy_bars(void)
+{
+	return (theme_heavy_bars(&tui_theme));
+}
+
+/* Take the terminal's new size. */
+void
+tui_resize(void)
+{
+	struct winsize	ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+}
+
+/* Set a footer message for a few seconds. */
+void
+tui_message(struct view *v, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof v->message, fmt, ap);
+	va_end(ap);
+	v->message_until = util_now_ns() + 4000000000u;
+}
+
+/* The help overlay, built from the keymap table. */
+static void
+tui_draw_help(const struct view *v)
+{
+	const struct keymap_entry	*t;
+	struct rect			 r;
+	size_t				 n, i, rows = 0;
+	char				 keys[64];
+	int				 y;
+
+	t = keymap_table(&n);
+	for (i = 0; i < n; i++)
+		rows += t[i].help != NULL;
+	r.w = COLS - 8 < 72 ? COLS - 8 : 72;
+	r.h = (int)rows + 6;
+	if (r.h > LINES - 2)
+		r.h = LINES - 2;
+	r.y = (LINES - r.h) / 2;
+	r.x = (COLS - r.w) / 2;
+	attrset(theme_attr(THEME_HELP));
+	for (y = r.y; y < r.y + r.h; y++)
+		mvhline(y, r.x, ' ', r.w);
+	draw_box(&r, "Keys", "? or Escape closes");
+	y = r.y + 2;
+	for (i = 0; i < n && y < r.y + r.h - 2; i++) {
+		if (t[i].help == NULL)
+			continue;
+		keymap_keys_for(v->keymap, t[i].action, keys, sizeof keys);
+		draw_text(y, r.x + 3, 14, THEME_HELP_KEY, keys);
+		draw_text(y, r.x + 18, r.w - 20, THEME_HELP, t[i].help);
+		y++;
+	}
+	draw_text(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM,
+	    "Panels and sources: man cswviz");
+}
+
+/* The footer: a message, or the main keys. */
+static void
+tui_draw_footer(const struct view *v)
+{
+	int	y = LINES - 1;
+
+	attrset(theme_attr(THEME_NORMAL));
+	mvhline(y, 0, ' ', COLS);
+	if (v->message[0] != '\0' && util_now_ns() < v->message_until) {
+		draw_text(y, 1, COLS - 2, THEME_WARN, v->message);
+		return;
+	}
+	draw_text(y, 1, COLS - 2, THEME_KEY,
+	    "? help   + - tasks   space freeze   q quit");
+}
+
+/* Draw everything from the model. */
+void
+tui_draw(const struct model *m, const struct view *v)
+{
+	const struct sample	*s = model_last(m);
+	struct rect		 r;
+	char			 line[128];
+	int			 body, top;
+
+	erase();
+	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
+		snprintf(line, sizeof line, "cswviz needs %dx%d or more; this "
+		    "terminal is %dx%d", TUI_MIN_COLS, TUI_MIN_LINES, COLS,
+		    LINES);
+		draw_text(0, 0, COLS, THEME_WARN, line);
+		refresh();
+		return;
+	}
+	r.y = 0;
+	r.x = 0;
+	r.h = 1;
+	r.w = COLS;
+	panel_header.draw(&r, m, v);
+
+	body = LINES - 3;
+	top = body * 55 / 100;
+	if (top < 10)
+		top = 10;
+	r.y = 1;
+	r.h = top;
+	panel_switches.draw(&r, m, v);
+
+	r.y = 1 + top;
+	r.h = body - top;
+	r.w = COLS / 2;
+	panel_memory.draw(&r, m, v);
+	r.x = COLS / 2;
+	r.w = COLS - COLS / 2;
+	panel_runqueue.draw(&r, m, v);
+
+	if (s != NULL && s->caption != NULL)
+		draw_text(LINES - 2, 1, COLS - 2, THEME_CAPTION, s->caption);
+	tui_draw_footer(v);
+	if (v->help)
+		tui_draw_help(v);
+	refresh();
+}

@@ -1,0 +1,71 @@
+/*
+ * The screen: ncurses set-up and tear-down, the layout, and drawing the
+ * panels from the model.  The view reads the model only through its
+ * accessors and never touches the engine or the sampler.
+ * Every function is called from the loop thread.
+ */
+#ifndef CSW_TUI_H
+#define CSW_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <termkey.h>
+
+#include "model/model.h"
+#include "tui/keymap.h"
+
+#define TUI_MIN_COLS	80
+#define TUI_MIN_LINES	24
+
+/* What the view shows besides the model. */
+struct view {
+	bool		 help;		/* the help overlay is up */
+	bool		 ascii;		/* no Unicode glyphs */
+	bool		 heavy;		/* the theme asks for heavy bars */
+	char		 message[160];	/* a transient line in the footer */
+	uint64_t	 message_until;	/* CLOCK_MONOTONIC ns */
+	const struct keymap *keymap;
+};
+
+/* A region of the screen. */
+struct rect {
+	int	y, x, h, w;
+};
+
+/* One panel: a small vtable, like htop's meters. */
+struct panel_ops {
+	const char	*name;
+	void		 (*draw)(const struct rect *, const struct model *,
+			    const struct view *);
+};
+
+extern const struct panel_ops	panel_header;
+extern const struct panel_ops	panel_switches;
+extern const struct panel_ops	panel_memory;
+extern const struct panel_ops	panel_runqueue;
+
+struct tui_config {
+	bool		 ascii;
+	bool		 no_color;
+	const char	*theme;
+	const char	*theme_dir;
+};
+
+int	 tui_open(const struct tui_config *, TermKey **, char *, size_t);
+void	 tui_close(TermKey *);
+void	 tui_resize(void);
+bool	 tui_heavy_bars(void);
+void	 tui_draw(const struct model *, const struct view *);
+void	 tui_message(struct view *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Drawing helpers shared by the panels (tui/draw.c). */
+void	 draw_box(const struct rect *, const char *, const char *);
+void	 draw_text(int, int, int, int, const char *);
+int	 draw_field(int, int, int, const char *, const char *, const char *);
+void	 draw_graph(const struct rect *, const struct model *,
+	    enum model_series, enum model_series, int, bool);
+void	 draw_ratio_bar(int, int, int, double, int, const struct view *);
+
+#endif

@@ -1,0 +1,122 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/engine.h"
+#include "util/util.h"
+
+/* Wait up to 10 s for the handoff counter to pass a mark. */
+static uint64_t
+wait_handoffs(struct engine *e, uint64_t mark)
+{
+	struct engine_snapshot	s;
+	struct timespec		ts = { 0, 10000000 };
+	uint64_t		until = util_now_ns() + 10000000000u;
+
+	do {
+		engine_snapshot(e, &s);
+		if (s.handoffs > mark)
+			break;
+		nanosleep(&ts, NULL);
+	} while (util_now_ns() < until);
+	return (s.handoffs);
+}
+
+static struct engine *
+start(long tasks)
+{
+	struct engine_config	cfg = { ENGINE_THREADS, "pingpong", tasks };
+	char			err[ENGINE_ERRLEN];
+
+	return (engine_create(&cfg, err, sizeof err));
+}
+
+static void
+test_engine_pingpong_hands_off(void **state)
+{
+	struct engine		*e = start(0);
+	struct engine_snapshot	 s;
+	struct engine_stack	 st[8];
+
+	assert_non_null(e);
+	assert_true(wait_handoffs(e, 1000) > 1000);
+	engine_snapshot(e, &s);
+	assert_string_equal(s.scenario, "pingpong");
+	assert_int_equal(s.tasks_target, 2);
+	assert_int_equal(s.tasks_alive, 2);
+	assert_int_equal(s.tasks_per_unit, 2);
+	assert_non_null(s.caption);
+	/* Both threads registered a real stack range. */
+	assert_int_equal(engine_stacks(e, st, 8), 2);
+	assert_true(st[0].size >= 16384 && st[1].size >= 16384);
+	assert_true(st[0].tid != st[1].tid);
+	engine_destroy(e);
+}
+
+static void
+test_engine_pingpong_grows_and_shrinks(void **state)
+{
+	struct engine		*e = start(2);
+	struct engine_snapshot	 s;
+	struct engine_stack	 st[64];
+	char			 err[ENGINE_ERRLEN];
+	uint64_t		 before;
+
+	assert_non_null(e);
+	assert_int_equal(engine_set_tasks(e, 16, err, sizeof err), 0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.tasks_alive, 16);
+	before = s.handoffs;
+	assert_true(wait_handoffs(e, before + 1000) > before + 1000);
+	assert_int_equal(engine_set_tasks(e, 4, err, sizeof err), 0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.tasks_alive, 4);
+	/* Counters never go back when pairs stop. */
+	assert_true(s.handoffs >= before);
+	assert_int_equal(engine_stacks(e, st, 64), 4);
+	engine_destroy(e);
+}
+
+static void
+test_engine_clamps_requests(void **state)
+{
+	struct engine		*e = start(3);
+	struct engine_snapshot	 s;
+	char			 err[ENGINE_ERRLEN];
+
+	assert_non_null(e);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.tasks_target, 2);	/* whole pairs only */
+	assert_int_equal(engine_set_tasks(e, engine_tasks_max(e) * 4, err,
+	    sizeof err) == 0 || err[0] != '\0', 1);
+	engine_snapshot(e, &s);
+	assert_true(s.tasks_target <= engine_tasks_max(e));
+	engine_destroy(e);
+}
+
+static void
+test_engine_rejects_unknown_scenario(void **state)
+{
+	struct engine_config	cfg = { ENGINE_THREADS, "nosuch", 0 };
+	char			err[ENGINE_ERRLEN];
+
+	assert_null(engine_create(&cfg, err, sizeof err));
+	assert_string_equal(err, "unknown scenario 'nosuch'");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_engine_pingpong_hands_off),
+		cmocka_unit_test(test_engine_pingpong_grows_and_shrinks),
+		cmocka_unit_test(test_engine_clamps_requests),
+		cmocka_unit_test(test_engine_rejects_unknown_scenario),
+	};
+
+	return (cmocka_run_group_tests_name("engine", tests, NULL, NULL));
+}

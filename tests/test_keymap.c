@@ -1,0 +1,107 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "tui/keymap.h"
+
+struct fixture {
+	TermKey		*tk;
+	struct keymap	 km;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = calloc(1, sizeof *f);
+
+	*state = f;
+	f->tk = termkey_new_abstract("xterm", TERMKEY_FLAG_UTF8);
+	if (f->tk == NULL || keymap_init(&f->km, f->tk) != 0)
+		return (-1);
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+
+	if (f != NULL && f->tk != NULL)
+		termkey_destroy(f->tk);
+	free(f);
+	return (0);
+}
+
+/* Push bytes as the terminal would send them and look up the key. */
+static enum action
+press(struct fixture *f, const char *bytes)
+{
+	TermKeyKey	key;
+
+	termkey_push_bytes(f->tk, bytes, strlen(bytes));
+	if (termkey_getkey_force(f->tk, &key) != TERMKEY_RES_KEY)
+		return ((enum action)-1);
+	return (keymap_lookup(&f->km, &key));
+}
+
+static void
+test_keymap_plain_keys(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(press(f, "q"), ACTION_QUIT);
+	assert_int_equal(press(f, "?"), ACTION_HELP);
+	assert_int_equal(press(f, " "), ACTION_PAUSE);
+	assert_int_equal(press(f, "+"), ACTION_TASKS_UP);
+	assert_int_equal(press(f, "="), ACTION_TASKS_UP);
+	assert_int_equal(press(f, "-"), ACTION_TASKS_DOWN);
+	assert_int_equal(press(f, "\x0c"), ACTION_REDRAW);
+	assert_int_equal(press(f, "x"), ACTION_NONE);
+	assert_int_equal(press(f, "Q"), ACTION_NONE);
+}
+
+static void
+test_keymap_escape_sequences(void **state)
+{
+	struct fixture	*f = *state;
+
+	assert_int_equal(press(f, "\x1b[21~"), ACTION_QUIT);	/* F10 */
+	assert_int_equal(press(f, "\x1bOP"), ACTION_HELP);	/* F1 */
+	assert_int_equal(press(f, "\x1b"), ACTION_CLOSE);	/* Escape */
+}
+
+static void
+test_keymap_every_action_listed_in_help(void **state)
+{
+	struct fixture			*f = *state;
+	const struct keymap_entry	*t;
+	size_t				 n, i;
+	char				 keys[64];
+
+	t = keymap_table(&n);
+	for (i = 0; i < n; i++) {
+		assert_true(keymap_keys_for(&f->km, t[i].action, keys,
+		    sizeof keys) >= 1);
+		assert_true(keys[0] != '\0');
+	}
+	keymap_keys_for(&f->km, ACTION_QUIT, keys, sizeof keys);
+	assert_string_equal(keys, "q F10");
+	keymap_keys_for(&f->km, ACTION_PAUSE, keys, sizeof keys);
+	assert_string_equal(keys, "Space");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keymap_plain_keys),
+		cmocka_unit_test(test_keymap_escape_sequences),
+		cmocka_unit_test(test_keymap_every_action_listed_in_help),
+	};
+
+	return (cmocka_run_group_tests_name("keymap", tests, setup,
+	    teardown));
+}

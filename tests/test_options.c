@@ -1,0 +1,131 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+struct run {
+	enum options_result	 res;
+	struct options		 opts;
+	char			*out, *err;
+	size_t			 outlen, errlen;
+};
+
+/* Parse a NULL-terminated argument list, capturing both streams. */
+static void
+parse(struct run *r, ...)
+{
+	char	*argv[16];
+	int	 argc = 0;
+	va_list	 ap;
+	FILE	*out, *err;
+
+	argv[argc++] = "cswviz";
+	va_start(ap, r);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	out = open_memstream(&r->out, &r->outlen);
+	err = open_memstream(&r->err, &r->errlen);
+	r->res = options_parse(&r->opts, argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+}
+
+static void
+done(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static void
+test_options_defaults(void **state)
+{
+	struct run	r;
+
+	parse(&r, NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_int_equal(r.opts.delay_tenths, 10);
+	assert_int_equal(r.opts.tasks, 0);
+	assert_false(r.opts.ascii);
+	done(&r);
+}
+
+static void
+test_options_values(void **state)
+{
+	struct run	r;
+
+	parse(&r, "-d", "5", "--tasks=64", "--ascii", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_int_equal(r.opts.delay_tenths, 5);
+	assert_int_equal(r.opts.tasks, 64);
+	assert_true(r.opts.ascii);
+	done(&r);
+}
+
+static void
+test_options_help_and_version(void **state)
+{
+	struct run	r;
+
+	parse(&r, "--help", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_OK);
+	assert_non_null(strstr(r.out, "--delay"));
+	done(&r);
+	parse(&r, "-V", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_OK);
+	assert_non_null(strstr(r.out, PACKAGE_VERSION));
+	done(&r);
+}
+
+static void
+test_options_errors_name_the_problem(void **state)
+{
+	struct run	r;
+
+	parse(&r, "--bogus", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown option --bogus"));
+	done(&r);
+	parse(&r, "-x", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unknown option -x"));
+	done(&r);
+	parse(&r, "-d", "fast", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--delay needs a whole number, not "
+	    "'fast'"));
+	done(&r);
+	parse(&r, "-d", "0", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--delay 0 is out of range (1 to 600)"));
+	done(&r);
+	parse(&r, "-n", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "option -n needs a value"));
+	done(&r);
+	parse(&r, "extra", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "unexpected argument 'extra'"));
+	done(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_defaults),
+		cmocka_unit_test(test_options_values),
+		cmocka_unit_test(test_options_help_and_version),
+		cmocka_unit_test(test_options_errors_name_the_problem),
+	};
+
+	return (cmocka_run_group_tests_name("options", tests, NULL, NULL));
+}

@@ -1,0 +1,58 @@
+# Helpers for the real-terminal tests: run cswviz inside a detached tmux
+# session on a private server, type at it, and read the screen.
+# Sourced by tests/tty/*.sh; CSWVIZ names the binary under test.
+
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed"; exit 77; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/cswviz-tty.XXXXXX")
+sock="cswviz-test-$$"
+tmx() { tmux -L "$sock" -f /dev/null "$@"; }
+cleanup() {
+	tmx kill-server >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- screen:"
+	tmx capture-pane -p -t t 2>/dev/null
+	exit 1
+}
+
+# start W H ARGS...: run cswviz in a new session; when it exits, record its
+# status and the terminal's modes, then keep the pane open.
+start() {
+	w=$1; h=$2; shift 2
+	tmx new-session -d -s t -x "$w" -y "$h" \
+	    "ulimit -c 0; $CSWVIZ $*; echo \"exit=\$?\" > $work/status; stty -a > $work/stty; sleep 600"
+}
+
+screen() { tmx capture-pane -p -t t; }
+
+# wait_for REGEX [SECONDS]: until the screen matches.
+wait_for() {
+	i=0; limit=$(( ${2:-10} * 10 ))
+	while [ "$i" -lt "$limit" ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	fail "screen never showed /$1/"
+}
+
+# wait_exit [SECONDS]: until cswviz has exited; prints its status line.
+wait_exit() {
+	i=0; limit=$(( ${1:-5} * 10 ))
+	while [ "$i" -lt "$limit" ]; do
+		[ -s "$work/status" ] && { cat "$work/status"; return 0; }
+		sleep 0.1; i=$((i + 1))
+	done
+	fail "cswviz did not exit within ${1:-5} s"
+}
+
+# Echo and canonical mode must be back on after cswviz exits.
+check_modes() {
+	grep -Eq '(^| )icanon( |$)' "$work/stty" || fail "icanon not restored: $(cat "$work/stty")"
+	grep -Eq '(^| )echo( |$)' "$work/stty" || fail "echo not restored: $(cat "$work/stty")"
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# The live screen in a real terminal: panels, a measured rate, the help
+# overlay, quitting with q, and the terminal's modes afterwards.
+. "$(dirname "$0")/lib.sh"
+
+start 100 30
+wait_for 'Switches' 10
+wait_for 'Run queue' 2
+# A measured rate, after two samples.
+wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
+wait_for 'handoffs +[0-9.]+[kMG]?/s' 2
+screen | grep -Eq 'stack reserved +[0-9.]+ (KiB|MiB|GiB)' || fail "no stack reserved figure"
+screen | grep -q 'threads | pingpong | tasks 2/2' || fail "header lacks mode, scenario, tasks"
+
+tmx send-keys -t t '?'
+wait_for 'Keys' 3
+screen | grep -q 'double the tasks' || fail "help does not list +"
+tmx send-keys -t t Escape
+i=0; while screen | grep -q 'double the tasks'; do
+	i=$((i + 1)); [ "$i" -gt 30 ] && fail "Escape did not close the help"; sleep 0.1
+done
+
+tmx send-keys -t t '+'
+wait_for 'tasks 4/4' 5
+
+tmx send-keys -t t '?'
+wait_for 'Keys' 3
+tmx send-keys -t t q
+status=$(wait_exit 3)
+[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+check_modes
+echo "PASS: live screen, help, +, q, terminal modes restored"
