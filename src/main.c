@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <pthread.h>
 
 #include "engine/engine.h"
 #include "loop.h"
@@ -57,7 +56,6 @@ main(int argc, char **argv)
 		return (2);
 	}
 	setlocale(LC_ALL, "");
-	pthread_setname_np(pthread_self(), "cswviz-ui");
 
 	memset(&ecfg, 0, sizeof ecfg);
 	ecfg.mode = ENGINE_THREADS;

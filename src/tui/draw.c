@@ -82,10 +82,9 @@ draw_box(const struct rect *r, const char *title, const char *note)
  * the source in dim text.  Returns the column after the field.
  */
 int
-draw_field(int y, int x, int w, const char *label, const char *value,
-    const char *source)
+draw_field(int y, int x, int w, int lw, int vw, const char *label,
+    const char *value, const char *source)
 {
-	const int	 lw = 19, vw = 10;
 	int		 bad = strncmp(value, "n/a", 3) == 0;
 	char		 buf[64];
 
@@ -97,6 +96,7 @@ draw_field(int y, int x, int w, const char *label, const char *value,
 		return (x + w);
 	}
 	snprintf(buf, sizeof buf, "%*s", vw, value);
+	lw++;		/* a space after the label */
 	draw_text(y, x + lw, w - lw, THEME_VALUE, buf);
 	if (source != NULL && w > lw + vw + 1)
 		draw_text(y, x + lw + vw + 1, w - lw - vw - 1, THEME_DIM,

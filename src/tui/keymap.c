@@ -8,8 +8,8 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "?",		ACTION_HELP,	  "show or hide this help" },
 	{ "F1",		ACTION_HELP,	  NULL },
 	{ "Escape",	ACTION_CLOSE,	  "close the help" },
-	{ "Space",	ACTION_PAUSE,	  "freeze or resume the display; the "
-					  "workload keeps running" },
+	{ "Space",	ACTION_PAUSE,	  "freeze the display (the workload "
+					  "runs on)" },
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },

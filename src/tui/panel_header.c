@@ -17,7 +17,8 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
 	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
-	char			 tasks[96], meas[48];
+	char			 tasks[96], meas[48], pct[16];
+	const char		*mode, *scen;
 	double			 iv = model_interval_s(m);
 	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
 	double			 cpu = model_value(m, MS_SAMPLER_CPU, 0);
@@ -37,15 +38,28 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	if (isnan(iv))
 		snprintf(meas, sizeof meas, "measuring");
 	else
-		snprintf(meas, sizeof meas, "measured %.3f s", iv);
+		snprintf(meas, sizeof meas, "%.3f", iv);
+	format_ns(pass * 1e6, v->ascii, ms, sizeof ms);
+	if (isnan(cpu))
+		snprintf(pct, sizeof pct, "n/a");
+	else
+		snprintf(pct, sizeof pct, "%.1f%%", cpu);
+	format_duration(model_elapsed_s(m), el, sizeof el);
+	mode = s->mode_name ? s->mode_name : "?";
+	scen = s->scenario ? s->scenario : "?";
+
+	/* The most words that fit: a projector at 80 columns gets fewer. */
 	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
-	    "every %.1f s, %s | sampler %s, %s CPU ",
-	    s->mode_name ? s->mode_name : "?",
-	    s->scenario ? s->scenario : "?", tasks,
-	    format_duration(model_elapsed_s(m), el, sizeof el),
-	    (double)s->interval_ns / 1e9, meas,
-	    format_ns(pass * 1e6, v->ascii, ms, sizeof ms),
-	    isnan(cpu) ? "n/a" : (snprintf(el, sizeof el, "%.1f%%", cpu), el));
+	    "every %.1f s, measured %s s | sampler %s, %s of a CPU ", mode,
+	    scen, tasks, el, (double)s->interval_ns / 1e9, meas, ms, pct);
+	if ((int)strlen(line) > r->w)
+		snprintf(line, sizeof line, " %s | %s | %s | up %s | %.1f s "
+		    "(%s s) | sampler %s %s", mode, scen, tasks, el,
+		    (double)s->interval_ns / 1e9, meas, ms, pct);
+	if ((int)strlen(line) > r->w)
+		snprintf(line, sizeof line, " %s %s | %s | %s | %.1f s (%s) | "
+		    "sampler %s %s", mode, scen, tasks, el,
+		    (double)s->interval_ns / 1e9, meas, ms, pct);
 	draw_text(r->y, r->x, r->w, THEME_HEADER, line);
 	if (model_frozen(m) && r->w > 10)
 		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");

@@ -12,6 +12,9 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
+#define MEM_LW	10	/* label column */
+#define MEM_VW	9	/* value column */
+
 /* Bytes as "1.20 GiB", or "n/a: why". */
 static void
 memory_bytes(const struct model *m, enum model_series which, char *buf,
@@ -39,15 +42,15 @@ memory_draw(const struct rect *r, const struct model *m,
 	unsigned		 nst = s != NULL ? s->stack_count : 0;
 	struct rect		 g;
 
-	draw_box(r, "Memory", "stacks: mincore");
+	draw_box(r, "Memory", NULL);
 	memory_bytes(m, MS_VM_SIZE, buf, sizeof buf);
-	draw_field(y++, x, w, "VmSize", buf, "status");
+	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmSize", buf, "status");
 	memory_bytes(m, MS_VM_RSS, buf, sizeof buf);
-	draw_field(y++, x, w, "VmRSS", buf, "status");
+	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmRSS", buf, "status");
 
-	snprintf(line, sizeof line, "%u engine thread%s", nst,
-	    nst == 1 ? "" : "s");
-	draw_field(y++, x, w, "stacks of", line, NULL);
+	snprintf(line, sizeof line, "stacks of %u engine thread%s (mincore):",
+	    nst, nst == 1 ? "" : "s");
+	draw_text(y++, x, w, THEME_LABEL, line);
 
 	memory_bytes(m, MS_STACK_RESERVED, buf, sizeof buf);
 	if (nst > 0 && !isnan(res))
@@ -55,7 +58,7 @@ memory_draw(const struct rect *r, const struct model *m,
 		    line, sizeof line));
 	else
 		per[0] = '\0';
-	draw_field(y++, x, w, "stack reserved", buf, per);
+	draw_field(y++, x, w, MEM_LW, MEM_VW, " reserved", buf, per);
 
 	memory_bytes(m, MS_STACK_COMMITTED, buf, sizeof buf);
 	if (nst > 0 && !isnan(com))
@@ -63,15 +66,14 @@ memory_draw(const struct rect *r, const struct model *m,
 		    line, sizeof line));
 	else
 		per[0] = '\0';
-	draw_field(y++, x, w, "stack committed", buf, per);
+	draw_field(y++, x, w, MEM_LW, MEM_VW, " committed", buf, per);
 
 	if (y < r->y + r->h - 1 && res > 0 && !isnan(com)) {
-		snprintf(line, sizeof line, "%5.1f%% of reserved",
-		    100.0 * com / res);
-		draw_text(y, x, 19, THEME_LABEL, "committed/reserved");
-		draw_ratio_bar(y, x + 19, w - 19 - 19, com / res,
+		snprintf(line, sizeof line, " %.1f%%", 100.0 * com / res);
+		draw_text(y, x, MEM_LW, THEME_LABEL, " share");
+		draw_ratio_bar(y, x + MEM_LW + 1, w - MEM_LW - 8, com / res,
 		    THEME_BAR_COMMITTED, v);
-		draw_text(y, x + w - 18, 18, THEME_DIM, line);
+		draw_text(y, x + w - 7, 7, THEME_VALUE, line);
 		y++;
 	}
 	if (r->y + r->h - 1 - y >= 3) {

@@ -12,6 +12,9 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
+#define RQ_LW	18	/* label column */
+#define RQ_VW	6	/* value column */
+
 /* A level as a whole number, or "n/a: why". */
 static void
 runq_level(const struct model *m, enum model_series which, char *buf,
@@ -36,9 +39,11 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 
 	draw_box(r, "Run queue", NULL);
 	runq_level(m, MS_PROCS_RUNNING, buf, sizeof buf);
-	draw_field(y++, x, w, "system runnable", buf, "/proc/stat");
+	draw_field(y++, x, w, RQ_LW, RQ_VW, "system runnable", buf,
+	    "/proc/stat");
 	runq_level(m, MS_PROCS_BLOCKED, buf, sizeof buf);
-	draw_field(y++, x, w, "system blocked", buf, "/proc/stat");
+	draw_field(y++, x, w, RQ_LW, RQ_VW, "system blocked", buf,
+	    "/proc/stat");
 
 	runq_level(m, MS_LOAD_RUNNABLE, buf, sizeof buf);
 	runq_level(m, MS_LOAD_TOTAL, b2, sizeof b2);
@@ -46,7 +51,8 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, "%s", buf);
 	else
 		snprintf(line, sizeof line, "%s/%s", buf, b2);
-	draw_field(y++, x, w, "runnable/all tasks", line, "loadavg");
+	draw_field(y++, x, w, RQ_LW, RQ_VW, "runnable/all tasks", line,
+	    "loadavg");
 
 	if (model_why(m, MS_THREADS_R) != NULL)
 		snprintf(line, sizeof line, "n/a: %s",
@@ -56,12 +62,12 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		    model_value(m, MS_THREADS_R, 0),
 		    model_value(m, MS_THREADS_S, 0),
 		    model_value(m, MS_THREADS_D, 0));
-	draw_text(y, x, 19, THEME_LABEL, "this process");
-	draw_text(y, x + 19, w - 19, strncmp(line, "n/a", 3) == 0 ?
-	    THEME_BAD : THEME_VALUE, line);
-	if (w > 19 + (int)strlen(line) + 1)
-		draw_text(y, x + 19 + (int)strlen(line) + 1,
-		    w - 19 - (int)strlen(line) - 1, THEME_DIM, "task/*/stat");
+	draw_text(y, x, RQ_LW, THEME_LABEL, "this process");
+	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, strncmp(line, "n/a", 3) ==
+	    0 ? THEME_BAD : THEME_VALUE, line);
+	if (w > RQ_LW + 2 + (int)strlen(line) + 11)
+		draw_text(y, x + RQ_LW + 2 + (int)strlen(line),
+		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task stat");
 	y++;
 
 	if (r->y + r->h - 1 - y >= 2) {

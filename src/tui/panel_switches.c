@@ -12,6 +12,10 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
+#define SW_LW	18	/* label column */
+#define SW_VW	8	/* value column */
+#define SW_COLW	48	/* widest a column of figures gets */
+
 /* A rate as "12.3k/s", or "n/a: why". */
 static void
 switches_rate(const struct model *m, enum model_series which, char *buf,
@@ -36,7 +40,8 @@ switches_draw(const struct rect *r, const struct model *m,
 	char			 note[64];
 	struct rect		 g;
 	int			 y = r->y + 1, x = r->x + 2;
-	int			 cw = (r->w - 4) / 2, x2 = x + cw + 1;
+	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
+				    (r->w - 4) / 2, x2 = x + cw + 1;
 	const char		*why;
 
 	snprintf(note, sizeof note, "graph: kernel switches/s, %d s",
@@ -44,30 +49,37 @@ switches_draw(const struct rect *r, const struct model *m,
 	draw_box(r, "Switches", note);
 
 	switches_rate(m, MS_VCSW_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, "kernel voluntary", buf, "getrusage");
+	draw_field(y, x, cw, SW_LW, SW_VW, "kernel voluntary", buf,
+	    "getrusage");
 	switches_rate(m, MS_HANDOFF_RATE, buf, sizeof buf);
-	draw_field(y++, x2, cw, "handoffs", buf, "engine");
+	draw_field(y++, x2, cw, SW_LW, SW_VW, "handoffs", buf,
+	    "engine");
 
 	switches_rate(m, MS_IVCSW_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, "kernel involuntary", buf, "getrusage");
+	draw_field(y, x, cw, SW_LW, SW_VW, "kernel involuntary", buf,
+	    "getrusage");
 	if ((why = model_why(m, MS_NS_PER_HANDOFF)) != NULL)
 		snprintf(buf, sizeof buf, "n/a: %s", why);
 	else
 		format_ns(model_value(m, MS_NS_PER_HANDOFF, 0), v->ascii,
 		    buf, sizeof buf);
-	draw_field(y++, x2, cw, "time per handoff", buf, "engine");
+	draw_field(y++, x2, cw, SW_LW, SW_VW, "time per handoff", buf,
+	    "engine");
 
 	switches_rate(m, MS_CTXT_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, "system, all CPUs", buf, "/proc/stat");
+	draw_field(y, x, cw, SW_LW, SW_VW, "system, all CPUs", buf,
+	    "/proc/stat");
 	if ((why = model_why(m, MS_KSW_PER_HANDOFF)) != NULL)
 		snprintf(buf, sizeof buf, "n/a: %s", why);
 	else
 		snprintf(buf, sizeof buf, "%.2f", model_value(m,
 		    MS_KSW_PER_HANDOFF, 0));
-	draw_field(y++, x2, cw, "kernel sw/handoff", buf, "ratio");
+	draw_field(y++, x2, cw, SW_LW, SW_VW, "kernel sw/handoff", buf,
+	    "ratio");
 
 	switches_rate(m, MS_FIBER_RATE, buf, sizeof buf);
-	draw_field(y++, x, r->w - 4, "fiber switches", buf, "engine");
+	draw_field(y++, x, r->w - 4, SW_LW, SW_VW, "fiber switches", buf,
+	    "engine");
 
 	g.y = y;
 	g.x = x;

@@ -165,6 +165,30 @@ tui_draw_help(const struct view *v)
 	    "Panels and sources: man cswviz");
 }
 
+/* The caption, word-wrapped over n lines from y. */
+static void
+tui_draw_caption(int y, int n, const char *text)
+{
+	const char	*p = text, *cut;
+	int		 w = COLS - 2, len;
+	char		 buf[256];
+
+	while (n-- > 0 && *p != '\0') {
+		len = (int)strlen(p);
+		if (len > w && n > 0) {
+			for (cut = p + w; cut > p && *cut != ' '; cut--)
+				;
+			if (cut > p)
+				len = (int)(cut - p);
+		}
+		snprintf(buf, sizeof buf, "%.*s", len, p);
+		draw_text(y++, 1, w, THEME_CAPTION, buf);
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 /* The footer: a message, or the main keys. */
 static void
 tui_draw_footer(const struct view *v)
@@ -188,7 +212,7 @@ tui_draw(const struct model *m, const struct view *v)
 	const struct sample	*s = model_last(m);
 	struct rect		 r;
 	char			 line[128];
-	int			 body, top;
+	int			 body, top, caption_extra;
 
 	erase();
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
@@ -205,7 +229,10 @@ tui_draw(const struct model *m, const struct view *v)
 	r.w = COLS;
 	panel_header.draw(&r, m, v);
 
-	body = LINES - 3;
+	/* A caption too long for one line takes two, if the screen has room. */
+	caption_extra = s != NULL && s->caption != NULL &&
+	    (int)strlen(s->caption) > COLS - 2 ? 1 : 0;
+	body = LINES - 3 - caption_extra;
 	top = body * 55 / 100;
 	if (top < 10)
 		top = 10;
@@ -222,7 +249,8 @@ tui_draw(const struct model *m, const struct view *v)
 	panel_runqueue.draw(&r, m, v);
 
 	if (s != NULL && s->caption != NULL)
-		draw_text(LINES - 2, 1, COLS - 2, THEME_CAPTION, s->caption);
+		tui_draw_caption(LINES - 2 - caption_extra, caption_extra + 1,
+		    s->caption);
 	tui_draw_footer(v);
 	if (v->help)
 		tui_draw_help(v);

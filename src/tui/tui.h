@@ -63,7 +63,8 @@ void	 tui_message(struct view *, const char *, ...)
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 draw_box(const struct rect *, const char *, const char *);
 void	 draw_text(int, int, int, int, const char *);
-int	 draw_field(int, int, int, const char *, const char *, const char *);
+int	 draw_field(int, int, int, int, int, const char *, const char *,
+	    const char *);
 void	 draw_graph(const struct rect *, const struct model *,
 	    enum model_series, enum model_series, int, bool);
 void	 draw_ratio_bar(int, int, int, double, int, const struct view *);
