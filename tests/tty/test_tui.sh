@@ -9,7 +9,7 @@ wait_for 'Run queue' 2
 # A measured rate, after two samples.
 wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
 wait_for 'handoffs +[0-9.]+[kMG]?/s' 2
-screen | grep -Eq 'stack reserved +[0-9.]+ (KiB|MiB|GiB)' || fail "no stack reserved figure"
+screen | grep -Eq ' reserved +[0-9.]+ (KiB|MiB|GiB) +[0-9.]+ (KiB|MiB)/task' || fail "no stack reserved figure"
 screen | grep -q 'threads | pingpong | tasks 2/2' || fail "header lacks mode, scenario, tasks"
 
 tmx send-keys -t t '?'
