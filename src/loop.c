@@ -118,6 +118,9 @@ loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
 	case ACTION_REDRAW:
 		tui_resize();
 		break;
+	case ACTION_THEME:
+		tui_theme_next(v);
+		break;
 	case ACTION_NONE:
 		break;
 	}
@@ -127,7 +130,7 @@ loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
-    bool ascii, struct loop_exit *out)
+    bool ascii, const char *warn, struct loop_exit *out)
 {
 	struct keymap		 km;
 	struct view		 v;
@@ -145,6 +148,10 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 	v.ascii = ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
+	if (warn != NULL && *warn != '\0') {
+		tui_message(&v, "%s", warn);
+		v.message_until += 6000000000u;	/* long enough to read */
+	}
 	if (keymap_init(&km, tk) != 0 || loop_signals_init() != 0) {
 		out->status = 1;
 		snprintf(out->why, sizeof out->why, "cannot set up input: %s",

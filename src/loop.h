@@ -20,6 +20,6 @@ struct loop_exit {
 };
 
 void	loop_run(struct engine *, struct sampler *, struct model *,
-	    TermKey *, bool, struct loop_exit *);
+	    TermKey *, bool, const char *, struct loop_exit *);
 
 #endif

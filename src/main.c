@@ -14,6 +14,7 @@
 #include "model/model.h"
 #include "options.h"
 #include "sampler/sampler.h"
+#include "tui/theme.h"
 #include "tui/tui.h"
 
 #define HISTORY_SAMPLES	3600	/* an hour at the default interval */
@@ -39,8 +40,7 @@ main(int argc, char **argv)
 	struct model		*model;
 	struct loop_exit	 ex;
 	TermKey			*tk;
-	char			 err[256];
-	const char		*nc;
+	char			 err[256], warn[320];
 
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
@@ -50,6 +50,8 @@ main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	if (opts.list_themes)
+		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output\n");
@@ -77,18 +79,17 @@ main(int argc, char **argv)
 
 	memset(&tcfg, 0, sizeof tcfg);
 	tcfg.ascii = opts.ascii || !main_locale_utf8();
-	nc = getenv("NO_COLOR");
-	tcfg.no_color = nc != NULL && *nc != '\0';
+	tcfg.no_color = theme_env_no_color();
 	tcfg.theme = opts.theme;
 	tcfg.theme_dir = opts.theme_dir;
-	if (tui_open(&tcfg, &tk, err, sizeof err) != 0) {
+	if (tui_open(&tcfg, &tk, warn, sizeof warn, err, sizeof err) != 0) {
 		sampler_stop(sampler);
 		engine_destroy(engine);
 		model_free(model);
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
-	loop_run(engine, sampler, model, tk, tcfg.ascii, &ex);
+	loop_run(engine, sampler, model, tk, tcfg.ascii, warn, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);

@@ -6,7 +6,8 @@
 #include "util/util.h"
 
 static const char options_usage[] =
-"usage: cswviz [-hV] [--ascii] [-d tenths] [-n tasks]\n";
+"usage: cswviz [-hV] [--ascii] [--list-themes] [-d tenths] [-n tasks]\n"
+"              [-t theme] [--theme-dir dir]\n";
 
 static const char options_help[] =
 "cswviz runs a concurrency workload inside itself and shows, live, what it\n"
@@ -14,11 +15,15 @@ static const char options_help[] =
 "\n"
 "  -d, --delay TENTHS  sample every TENTHS tenths of a second (1-600; 10)\n"
 "  -n, --tasks N       start with N tasks (pingpong: 2 per pair; 2-2048)\n"
+"  -t, --theme NAME    colours from theme NAME (default; see --list-themes)\n"
+"      --theme-dir DIR look for NAME.theme in DIR first\n"
+"      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
-"Keys: ? help, + and - tasks, space freezes the display, q quits.\n"
+"Keys: ? help, + and - tasks, space freezes the display, t theme, q quits.\n"
+"NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 
 /* Parse a numeric option value, printing what is wrong. */
@@ -50,7 +55,10 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "ascii",	no_argument,		NULL, 'A' },
 		{ "delay",	required_argument,	NULL, 'd' },
 		{ "help",	no_argument,		NULL, 'h' },
+		{ "list-themes", no_argument,		NULL, 'L' },
 		{ "tasks",	required_argument,	NULL, 'n' },
+		{ "theme",	required_argument,	NULL, 't' },
+		{ "theme-dir",	required_argument,	NULL, 'D' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -60,7 +68,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	opts->delay_tenths = 10;
 	opterr = 0;
 	optind = 0;		/* full re-initialisation, for tests */
-	while ((ch = getopt_long(argc, argv, ":d:hn:V", longopts,
+	while ((ch = getopt_long(argc, argv, ":d:hn:t:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'A':
@@ -80,6 +88,15 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			if (options_number("--tasks", optarg, 1,
 			    OPTIONS_TASKS_MAX, &opts->tasks, err) != 0)
 				goto usage;
+			break;
+		case 't':
+			opts->theme = optarg;
+			break;
+		case 'D':
+			opts->theme_dir = optarg;
+			break;
+		case 'L':
+			opts->list_themes = true;
 			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);

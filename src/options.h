@@ -13,7 +13,8 @@ struct options {
 	long		 tasks;		/* 0: the scenario's default */
 	bool		 ascii;		/* ASCII graphs even in UTF-8 */
 	const char	*theme;		/* NULL: default */
-	const char	*theme_dir;
+	const char	*theme_dir;	/* searched before the usual places */
+	bool		 list_themes;
 };
 
 enum options_result {

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/keymap.h"
@@ -93,6 +95,66 @@ test_keymap_every_action_listed_in_help(void **state)
 	assert_string_equal(keys, "Space");
 }
 
+/* Collect the key names of the man page's KEYS section (.Ic macros). */
+static size_t
+man_keys(char names[][16], size_t max)
+{
+	FILE	*f = fopen(MANPAGE, "r");
+	char	 line[256], *p, *q;
+	int	 in = 0;
+	size_t	 n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, ".Sh ", 4) == 0)
+			in = strcmp(line, ".Sh KEYS\n") == 0;
+		if (!in || (p = strstr(line, "Ic ")) == NULL)
+			continue;
+		p += 3;
+		q = names[n];
+		for (; *p != '\0' && *p != '\n' && *p != ' '; p++) {
+			if (p[0] == '\\' && (p[1] == '&' || p[1] == '-')) {
+				if (p[1] == '-')
+					*q++ = '-';
+				p++;
+				continue;
+			}
+			*q++ = *p;
+		}
+		*q = '\0';
+		if (n < max)
+			n++;
+	}
+	fclose(f);
+	return (n);
+}
+
+static void
+test_keymap_man_page_lists_every_key(void **state)
+{
+	const struct keymap_entry	*t;
+	char				 names[64][16];
+	size_t				 n, nman, i, j;
+	int				 found;
+
+	t = keymap_table(&n);
+	nman = man_keys(names, 64);
+	for (i = 0; i < n; i++) {
+		for (found = 0, j = 0; j < nman; j++)
+			found |= strcmp(names[j], t[i].key) == 0;
+		if (!found)
+			fail_msg("key '%s' is not in the man page's KEYS",
+			    t[i].key);
+	}
+	for (j = 0; j < nman; j++) {
+		for (found = 0, i = 0; i < n; i++)
+			found |= strcmp(names[j], t[i].key) == 0;
+		if (!found)
+			fail_msg("the man page lists '%s', which no key does",
+			    names[j]);
+	}
+}
+
 int
 main(void)
 {
@@ -100,6 +162,7 @@ main(void)
 		cmocka_unit_test(test_keymap_plain_keys),
 		cmocka_unit_test(test_keymap_escape_sequences),
 		cmocka_unit_test(test_keymap_every_action_listed_in_help),
+		cmocka_unit_test(test_keymap_man_page_lists_every_key),
 	};
 
 	return (cmocka_run_group_tests_name("keymap", tests, setup,

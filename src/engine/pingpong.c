@@ -21,6 +21,8 @@ struct pp_pair {
 	pthread_cond_t		 cv;
 	int			 turn;		/* which side holds the token */
 	atomic_bool		 stop;
+	int			 ready;		/* threads registered */
+	pthread_cond_t		 ready_cv;
 	_Atomic uint64_t	 handoffs;
 	pthread_t		 thread[2];
 	int			 started;	/* threads created */
@@ -53,8 +55,13 @@ pp_thread(void *arg)
 	snprintf(name, sizeof name, "pingpong-%d%c", p->index,
 	    side->me ? 'b' : 'a');
 	pthread_setname_np(pthread_self(), name);
-	engine_thread_lower_priority();
+	/* Register at the creator's priority, so the ramp does not wait. */
 	engine_stack_register(p->st->engine);
+	pthread_mutex_lock(&p->mu);
+	p->ready++;
+	pthread_cond_signal(&p->ready_cv);
+	pthread_mutex_unlock(&p->mu);
+	engine_thread_lower_priority();
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -95,6 +102,7 @@ pp_pair_join(struct pp_pair *p)
 	for (i = 0; i < p->started; i++)
 		pthread_join(p->thread[i], NULL);
 	pthread_cond_destroy(&p->cv);
+	pthread_cond_destroy(&p->ready_cv);
 	pthread_mutex_destroy(&p->mu);
 }
 
@@ -112,6 +120,7 @@ pp_pair_start(struct pp_state *st, int index, char *err, size_t errlen)
 	memset(p, 0, sizeof *p);
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->cv, NULL);
+	pthread_cond_init(&p->ready_cv, NULL);
 	p->st = st;
 	p->index = index;
 	for (i = 0; i < 2; i++) {
@@ -133,6 +142,11 @@ pp_pair_start(struct pp_state *st, int index, char *err, size_t errlen)
 		}
 		p->started++;
 	}
+	/* A task counts as alive once its stack is on the registry. */
+	pthread_mutex_lock(&p->mu);
+	while (p->ready < 2)
+		pthread_cond_wait(&p->ready_cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 	return (p);
 }
 

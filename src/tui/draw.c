@@ -86,7 +86,7 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
     const char *value, const char *source)
 {
 	int		 bad = strncmp(value, "n/a", 3) == 0;
-	char		 buf[64];
+	char		 buf[64], *unit;
 
 	draw_text(y, x, w, THEME_LABEL, label);
 	if (w <= lw)
@@ -97,7 +97,14 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 	}
 	snprintf(buf, sizeof buf, "%*s", vw, value);
 	lw++;		/* a space after the label */
+	/* The number in the value role, its unit ("/s", " MiB") in unit. */
+	unit = buf + strspn(buf, " ");
+	unit += strspn(unit, "0123456789.-kMGTP");
 	draw_text(y, x + lw, w - lw, THEME_VALUE, buf);
+	if (*unit != '\0' && unit - buf < w - lw) {
+		draw_text(y, x + lw + (int)(unit - buf), w - lw -
+		    (int)(unit - buf), THEME_UNIT, unit);
+	}
 	if (source != NULL && w > lw + vw + 1)
 		draw_text(y, x + lw + vw + 1, w - lw - vw - 1, THEME_DIM,
 		    source);
@@ -105,16 +112,17 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 }
 
 /*
- * A column graph of a series (or the sum of two) over the panel, newest on
- * the right, with its scale on the left.
+ * A column graph of a series, or of two stacked (a below in role_a, b above
+ * in role_b), over the panel, newest on the right, its scale on the left.
  */
 void
 draw_graph(const struct rect *r, const struct model *m,
-    enum model_series a, enum model_series b, int role, bool ascii)
+    enum model_series a, enum model_series b, int role_a, int role_b,
+    bool ascii)
 {
 	const int	 axis = 7;
 	char		 label[FORMAT_LEN];
-	double		 max = 0, v;
+	double		 max = 0, v, va;
 	int		 cols, col, row;
 	size_t		 age;
 
@@ -132,15 +140,19 @@ draw_graph(const struct rect *r, const struct model *m,
 	snprintf(label + strlen(label), sizeof label - strlen(label), " ");
 	draw_text(r->y, r->x, axis, THEME_DIM, label);
 	draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
-	attrset(theme_attr(role));
 	for (col = 0; col < cols; col++) {
 		age = (size_t)(cols - 1 - col);
-		v = model_value(m, a, age);
+		v = va = model_value(m, a, age);
 		if (b != MS_COUNT)
 			v += model_value(m, b, age);
-		for (row = 0; row < r->h; row++)
+		for (row = 0; row < r->h; row++) {
+			/* A cell starting below a's top belongs to a. */
+			attrset(theme_attr(b == MS_COUNT || (!isnan(va) &&
+			    max > 0 && row < va / max * r->h) ?
+			    role_a : role_b));
 			mvaddstr(r->y + r->h - 1 - row, r->x + axis + col,
 			    format_graph_cell(v, max, r->h, row, ascii));
+		}
 	}
 }
 
@@ -149,10 +161,13 @@ void
 draw_ratio_bar(int y, int x, int w, double ratio, int role,
     const struct view *v)
 {
+	double	fill;
 	int	i;
 
-	attrset(theme_attr(role));
-	for (i = 0; i < w; i++)
-		mvaddstr(y, x + i, format_bar_cell(ratio * w - i, v->heavy,
-		    v->ascii));
+	for (i = 0; i < w; i++) {
+		fill = ratio * w - i;
+		/* The filled part in the role given, the rest as reserved. */
+		attrset(theme_attr(fill > 0 ? role : THEME_BAR_RESERVED));
+		mvaddstr(y, x + i, format_bar_cell(fill, v->heavy, v->ascii));
+	}
 }

@@ -13,6 +13,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
+	{ "t",		ACTION_THEME,	  "next theme" },
 	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
 	{ "q",		ACTION_QUIT,	  "quit" },
 	{ "F10",	ACTION_QUIT,	  NULL },

@@ -18,6 +18,7 @@ enum action {
 	ACTION_TASKS_UP,
 	ACTION_TASKS_DOWN,
 	ACTION_REDRAW,
+	ACTION_THEME,
 };
 
 struct keymap_entry {

@@ -83,7 +83,7 @@ memory_draw(const struct rect *r, const struct model *m,
 		g.h = r->y + r->h - 1 - y;
 		g.w = w;
 		draw_graph(&g, m, MS_VM_RSS, MS_COUNT, THEME_BAR_COMMITTED,
-		    v->ascii);
+		    THEME_BAR_COMMITTED, v->ascii);
 	}
 }
 

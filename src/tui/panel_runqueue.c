@@ -78,7 +78,7 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		g.h = r->y + r->h - 1 - y;
 		g.w = w;
 		draw_graph(&g, m, MS_PROCS_RUNNING, MS_COUNT,
-		    THEME_GRAPH_SYSTEM, v->ascii);
+		    THEME_GRAPH_SYSTEM, THEME_GRAPH_SYSTEM, v->ascii);
 	}
 }
 

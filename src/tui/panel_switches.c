@@ -37,15 +37,15 @@ switches_draw(const struct rect *r, const struct model *m,
     const struct view *v)
 {
 	char			 buf[SAMPLE_WHYLEN + 8];
-	char			 note[64];
+	char			 note[96];
 	struct rect		 g;
 	int			 y = r->y + 1, x = r->x + 2;
 	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
 				    (r->w - 4) / 2, x2 = x + cw + 1;
 	const char		*why;
 
-	snprintf(note, sizeof note, "graph: kernel switches/s, %d s",
-	    r->w - 2 - 7);
+	snprintf(note, sizeof note, "graph: kernel switches/s, voluntary "
+	    "below involuntary, %d samples", r->w - 4 - 7);
 	draw_box(r, "Switches", note);
 
 	switches_rate(m, MS_VCSW_RATE, buf, sizeof buf);
@@ -86,7 +86,7 @@ switches_draw(const struct rect *r, const struct model *m,
 	g.h = r->y + r->h - 1 - y;
 	g.w = r->w - 4;
 	draw_graph(&g, m, MS_VCSW_RATE, MS_IVCSW_RATE, THEME_GRAPH_VOL,
-	    v->ascii);
+	    THEME_GRAPH_INVOL, v->ascii);
 }
 
 const struct panel_ops panel_switches = {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/theme.h"
 #include "util/util.h"
@@ -18,13 +19,14 @@
 #error CSW_THEMEDIR must name the installed themes directory
 #endif
 
-#define THEME_DIRS_MAX	3
+#define THEME_DIRS_MAX	4
 #define THEME_SUFFIX	".theme"
 
 struct theme_dirs {
 	const char	*dir[THEME_DIRS_MAX];
 	size_t		 n;
 	char		 config[PATH_MAX];
+	char		 beside[PATH_MAX];
 };
 
 /* Tell whether NO_COLOR asks for no colour. */
@@ -34,6 +36,25 @@ theme_env_no_color(void)
 	const char	*s = getenv("NO_COLOR");
 
 	return (s != NULL && *s != '\0');
+}
+
+/* The themes/ directory beside the running program, if there is one. */
+static int
+theme_exe_themes(char *buf, size_t len)
+{
+	char		 exe[PATH_MAX], *slash;
+	ssize_t		 n;
+	struct stat	 sb;
+
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return (-1);
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return (-1);
+	*slash = '\0';
+	if (snprintf(buf, len, "%s/themes", exe) >= (int)len)
+		return (-1);
+	return (stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode) ? 0 : -1);
 }
 
 /* Build the search path: theme_dir, the user's config, the installed. */
@@ -60,6 +81,11 @@ theme_dirs_get(const char *theme_dir, struct theme_dirs *d)
 		d->dir[d->n++] = d->config;
 
 	d->dir[d->n++] = CSW_THEMEDIR;
+
+	/* Run from a build tree: the themes/ folder beside the program. */
+	if (theme_exe_themes(d->beside, sizeof d->beside) == 0 &&
+	    strcmp(d->beside, CSW_THEMEDIR) != 0)
+		d->dir[d->n++] = d->beside;
 }
 
 /* Tell whether a path names a regular file. */

@@ -17,7 +17,10 @@
 #include "tui/tui.h"
 #include "util/util.h"
 
-static struct theme	tui_theme;
+static struct theme	 tui_theme;
+static char		 tui_theme_name[THEME_NAME_MAX];
+static const char	*tui_theme_dir;
+static bool		 tui_no_color;
 
 /* Append a terminfo capability to the sequence that leaves the screen. */
 static void
@@ -31,8 +34,8 @@ tui_leave_cap(char *seq, size_t len, const char *cap)
 
 /* Start curses, colours, the theme and libtermkey. */
 int
-tui_open(const struct tui_config *cfg, TermKey **tkp, char *err,
-    size_t errlen)
+tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
+    size_t warnlen, char *err, size_t errlen)
 {
 	char	 seq[256] = "";
 	TermKey	*tk;
@@ -43,11 +46,16 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *err,
 		    strerror(errno));
 		return (-1);
 	}
-	if (theme_load(cfg->theme ? cfg->theme : "default", cfg->theme_dir,
-	    &tui_theme, terr, sizeof terr) != 0) {
-		snprintf(err, errlen, "%s", terr);
-		return (-1);
-	}
+	/* A broken theme is not fatal: say so and keep the default. */
+	tui_theme = *theme_builtin("default");
+	tui_theme_dir = cfg->theme_dir;
+	tui_no_color = cfg->no_color;
+	snprintf(tui_theme_name, sizeof tui_theme_name, "%s",
+	    cfg->theme ? cfg->theme : "default");
+	warn[0] = '\0';
+	if (theme_load(tui_theme_name, tui_theme_dir, &tui_theme, terr,
+	    sizeof terr) != 0)
+		snprintf(warn, warnlen, "%s; using the default theme", terr);
 	if (newterm(NULL, stdout, stdin) == NULL) {
 		snprintf(err, errlen, "cannot start curses on terminal '%s'",
 		    getenv("TERM") ? getenv("TERM") : "(TERM unset)");
@@ -66,11 +74,8 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *err,
 	nonl();
 	intrflush(stdscr, FALSE);
 	curs_set(0);
-	if (has_colors() && !cfg->no_color) {
-		start_color();
-		use_default_colors();
-	}
-	theme_apply(&tui_theme, cfg->no_color || !has_colors());
+	theme_apply(&tui_theme, cfg->no_color);
+	wbkgdset(stdscr, theme_attr(THEME_NORMAL) | ' ');
 
 	/* curses owns the terminal modes; termkey only decodes keys. */
 	tk = termkey_new(STDIN_FILENO, TERMKEY_FLAG_NOTERMIOS);
@@ -96,6 +101,37 @@ tui_close(TermKey *tk)
 		endwin();
 	}
 	term_restore();
+}
+
+/* Switch to the next theme on the search path; a message says which. */
+void
+tui_theme_next(struct view *v)
+{
+	char		**names, err[256];
+	size_t		  n;
+	const char	 *next;
+	struct theme	  t;
+
+	if (theme_list(tui_theme_dir, &names, &n) != 0 || n == 0) {
+		tui_message(v, "no themes found");
+		return;
+	}
+	next = theme_list_next(names, n, tui_theme_name);
+	/* Move past a broken file on the next press too. */
+	snprintf(tui_theme_name, sizeof tui_theme_name, "%s", next);
+	theme_list_free(names, n);
+	if (theme_load(tui_theme_name, tui_theme_dir, &t, err,
+	    sizeof err) != 0) {
+		tui_message(v, "%s", err);
+		return;
+	}
+	tui_theme = t;
+	theme_apply(&tui_theme, tui_no_color);
+	wbkgdset(stdscr, theme_attr(THEME_NORMAL) | ' ');
+	clearok(curscr, TRUE);
+	v->heavy = theme_heavy_bars(&tui_theme);
+	tui_message(v, "theme %s%s", tui_theme_name, tui_no_color ?
+	    " (NO_COLOR: attributes only)" : "");
 }
 
 /* Whether the theme wants heavy bars. */
@@ -202,7 +238,7 @@ tui_draw_footer(const struct view *v)
 		return;
 	}
 	draw_text(y, 1, COLS - 2, THEME_KEY,
-	    "? help   + - tasks   space freeze   q quit");
+	    " ? help   + - tasks   space freeze   t theme   q quit ");
 }
 
 /* Draw everything from the model. */

@@ -52,7 +52,9 @@ struct tui_config {
 	const char	*theme_dir;
 };
 
-int	 tui_open(const struct tui_config *, TermKey **, char *, size_t);
+int	 tui_open(const struct tui_config *, TermKey **, char *, size_t,
+	    char *, size_t);
+void	 tui_theme_next(struct view *);
 void	 tui_close(TermKey *);
 void	 tui_resize(void);
 bool	 tui_heavy_bars(void);
@@ -66,7 +68,7 @@ void	 draw_text(int, int, int, int, const char *);
 int	 draw_field(int, int, int, int, int, const char *, const char *,
 	    const char *);
 void	 draw_graph(const struct rect *, const struct model *,
-	    enum model_series, enum model_series, int, bool);
+	    enum model_series, enum model_series, int, int, bool);
 void	 draw_ratio_bar(int, int, int, double, int, const struct view *);
 
 #endif

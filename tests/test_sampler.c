@@ -1,0 +1,138 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+#include "engine/engine.h"
+#include "sampler/sampler.h"
+
+static void
+test_sampler_collect_reads_fixture_root(void **state)
+{
+	struct sampler_pass	p;
+	struct sample		s;
+
+	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	sampler_collect(&p, &s);
+	assert_true(s.ok[SRC_STAT]);
+	assert_int_equal(s.ctxt, 338730);
+	assert_int_equal(s.procs_running, 1);
+	assert_int_equal(s.procs_blocked, 0);
+	assert_true(s.ok[SRC_LOADAVG]);
+	assert_int_equal(s.load_runnable, 1);
+	assert_int_equal(s.load_total, 90);
+	assert_true(s.ok[SRC_STATUS]);
+	assert_int_equal(s.vm_size, 27972 * 1024);
+	assert_int_equal(s.vm_rss, 1608 * 1024);
+	assert_int_equal(s.threads, 4);
+	/* Four threads, one named "my (evil) thr) ": two R, two S. */
+	assert_true(s.ok[SRC_TASKS]);
+	assert_int_equal(s.threads_r, 2);
+	assert_int_equal(s.threads_s, 2);
+	assert_int_equal(s.threads_d, 0);
+	/* No engine: the engine's sources say so instead of guessing. */
+	assert_false(s.ok[SRC_ENGINE]);
+	assert_string_equal(s.why[SRC_ENGINE], "no engine");
+	assert_false(s.ok[SRC_STACKS]);
+	assert_true(s.ok[SRC_RUSAGE]);
+	sampler_pass_free(&p);
+}
+
+static void
+test_sampler_missing_root_is_data_not_fatal(void **state)
+{
+	struct sampler_pass	p;
+	struct sample		s;
+
+	sampler_pass_init(&p, "/nonexistent-proc", NULL);
+	sampler_collect(&p, &s);
+	assert_false(s.ok[SRC_STAT]);
+	assert_non_null(strstr(s.why[SRC_STAT], "/nonexistent-proc/stat"));
+	assert_false(s.ok[SRC_LOADAVG]);
+	assert_false(s.ok[SRC_STATUS]);
+	assert_false(s.ok[SRC_TASKS]);
+	assert_non_null(strstr(s.why[SRC_TASKS], "/nonexistent-proc/self/task"));
+	sampler_pass_free(&p);
+}
+
+static void
+test_sampler_engine_stacks_committed_within_reserved(void **state)
+{
+	struct engine_config	 cfg = { ENGINE_THREADS, "pingpong", 4 };
+	struct sampler_pass	 p;
+	struct sample		 s;
+	struct engine		*e;
+	char			 err[ENGINE_ERRLEN];
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	sampler_pass_init(&p, "/proc", e);
+	sampler_collect(&p, &s);
+	assert_true(s.ok[SRC_ENGINE]);
+	assert_true(s.ok[SRC_STACKS]);
+	assert_int_equal(s.stack_count, 4);
+	assert_true(s.stack_reserved >= 4 * 16384);
+	/* Each thread has run, so it touched at least a page of stack. */
+	assert_true(s.stack_committed >= 4096);
+	assert_true(s.stack_committed <= s.stack_reserved);
+	assert_true(s.pass_ns > 0);
+	sampler_pass_free(&p);
+	engine_destroy(e);
+}
+
+/* voluntary_ctxt_switches of the calling thread, from /proc. */
+static unsigned long
+thread_status_vcsw(void)
+{
+	char		line[256];
+	unsigned long	v = 0;
+	FILE		*f = fopen("/proc/thread-self/status", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		sscanf(line, "voluntary_ctxt_switches: %lu", &v);
+	fclose(f);
+	return (v);
+}
+
+/*
+ * Agreement with the kernel: getrusage's switch count of a thread is the
+ * one /proc/TID/status shows, read just before and just after, while the
+ * thread sleeps and so switches voluntarily between the reads.
+ */
+static void
+test_sampler_rusage_agrees_with_task_status(void **state)
+{
+	struct rusage	ru;
+	unsigned long	before, after;
+	struct timespec	ts = { 0, 1000000 };
+	int		i;
+
+	for (i = 0; i < 20; i++)
+		nanosleep(&ts, NULL);
+	before = thread_status_vcsw();
+	getrusage(RUSAGE_THREAD, &ru);
+	after = thread_status_vcsw();
+	assert_true(before >= 20);
+	assert_true(before <= (unsigned long)ru.ru_nvcsw);
+	assert_true((unsigned long)ru.ru_nvcsw <= after);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
+		cmocka_unit_test(test_sampler_missing_root_is_data_not_fatal),
+		cmocka_unit_test(
+		    test_sampler_engine_stacks_committed_within_reserved),
+		cmocka_unit_test(test_sampler_rusage_agrees_with_task_status),
+	};
+
+	return (cmocka_run_group_tests_name("sampler", tests, NULL, NULL));
+}
