@@ -150,6 +150,7 @@ struct fiber_rt {
 	_Atomic uint64_t	 gq_len;
 	struct worker		*idle;
 	_Atomic int		 nparked;
+	_Atomic int		 nspinning;	/* workers looking for work */
 	_Atomic int		 nworkers;
 	_Atomic int		 nslots;	/* worker slots allocated */
 	struct worker		*w[FIBER_MAX_WORKERS];
