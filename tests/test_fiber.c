@@ -18,6 +18,13 @@
 #include "util/util.h"
 
 #define MS	1000000ULL
+#ifdef CSW_SANITIZED
+#define MANY	10000	/* TSan creates a shadow thread per fiber */
+#define PATIENCE 60000
+#else
+#define MANY	100000
+#define PATIENCE 10000
+#endif
 
 /* A runtime with n workers and a small guard budget unless told. */
 static struct fiber_rt *
@@ -34,7 +41,7 @@ test_rt(int workers, long guard_limit)
 static void
 test_wait_for(_Atomic long *v, long want)
 {
-	uint64_t	end = util_now_ns() + 10000 * MS;
+	uint64_t	end = util_now_ns() + PATIENCE * MS;
 
 	while (atomic_load(v) < want && util_now_ns() < end)
 		usleep(1000);
@@ -56,7 +63,7 @@ test_fiber_spawn_join_100000(void **state)
 	struct fiber_rt	*rt = test_rt(2, -1);
 	struct fiber	**h;
 	struct fiber_stats st;
-	int		 i, n = 100000;
+	int		 i, n = MANY;
 
 	h = calloc((size_t)n, sizeof *h);
 	atomic_store(&counter, 0);
@@ -73,14 +80,14 @@ test_fiber_spawn_join_100000(void **state)
 	fiber_rt_destroy(rt);
 }
 
-/* Spawn 100,000 detached children from inside a fiber. */
+/* Spawn MANY detached children from inside a fiber. */
 static void
 test_spawner(void *arg)
 {
 	struct fiber_rt	*rt = arg;
 	int		 i;
 
-	for (i = 0; i < 100000; i++) {
+	for (i = 0; i < MANY; i++) {
 		if (fiber_spawn(rt, test_count, NULL, NULL, NULL) != 0)
 			abort();
 	}
@@ -94,9 +101,9 @@ test_fiber_spawn_from_fiber_detached(void **state)
 
 	atomic_store(&counter, 0);
 	assert_int_equal(fiber_spawn(rt, test_spawner, rt, NULL, NULL), 0);
-	test_wait_for(&counter, 100000);
+	test_wait_for(&counter, MANY);
 	fiber_rt_stats(rt, &st);
-	assert_true(st.switches >= 100000);
+	assert_true(st.switches >= MANY);
 	fiber_rt_destroy(rt);
 }
 
@@ -229,7 +236,7 @@ static void
 test_fiber_chan_unbuffered_pingpong(void **state)
 {
 	struct fiber_rt	*rt = test_rt(2, -1);
-	struct pp	 p = { NULL, NULL, 100000, 0, 0 };
+	struct pp	 p = { NULL, NULL, MANY, 0, 0 };
 	struct fiber	*a, *b;
 
 	p.to = fiber_chan_create(rt, sizeof(int), 0);
@@ -409,13 +416,16 @@ test_fiber_select_poll_timeout_pick_closed(void **state)
 static _Atomic int	wake_order[40];
 static _Atomic int	wake_n;
 
-/* Sleep (index * 3 ms, in reverse spawn order) and record the wake. */
+static uint64_t		wake_base;
+
+/* Sleep until base + index * 3 ms and record the wake. */
 static void
 test_sleeper_ordered(void *arg)
 {
-	int	i = (int)(intptr_t)arg;
+	int		i = (int)(intptr_t)arg;
+	uint64_t	now = util_now_ns(), at = wake_base + (uint64_t)i * 3 * MS;
 
-	fiber_sleep((uint64_t)i * 3 * MS);
+	fiber_sleep(at > now ? at - now : 0);
 	wake_order[atomic_fetch_add(&wake_n, 1)] = i;
 }
 
@@ -427,6 +437,7 @@ test_fiber_timers_wake_in_order(void **state)
 	int		 i;
 
 	atomic_store(&wake_n, 0);
+	wake_base = util_now_ns() + 50 * MS;	/* spawned in reverse order */
 	for (i = 39; i >= 0; i--)
 		fiber_spawn(rt, test_sleeper_ordered, (void *)(intptr_t)i,
 		    NULL, &f[i]);
@@ -710,7 +721,13 @@ test_fiber_set_workers_while_running(void **state)
 	usleep(5000);
 	assert_int_equal(fiber_rt_set_workers(rt, 3), 0);
 	test_wait_for(&counter, 200);
-	fiber_rt_stats(rt, &st);
+	/* The last exit is counted just after the fiber's last statement. */
+	for (i = 0; i < 1000; i++) {
+		fiber_rt_stats(rt, &st);
+		if (st.live == 0)
+			break;
+		usleep(1000);
+	}
 	assert_int_equal(st.workers, 3);
 	assert_int_equal(st.live, 0);
 	assert_int_equal(fiber_rt_set_workers(rt, 0), -1);

@@ -27,6 +27,7 @@
 #ifdef FIBER_ASAN
 void	__sanitizer_start_switch_fiber(void **, const void *, size_t);
 void	__sanitizer_finish_switch_fiber(void *, const void **, size_t *);
+void	__asan_unpoison_memory_region(const volatile void *, size_t);
 #endif
 #ifdef FIBER_TSAN
 void	*__tsan_get_current_fiber(void);
@@ -88,6 +89,17 @@ void
 fiber_futex_wake(_Atomic uint32_t *addr, int n)
 {
 	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+}
+
+/*
+ * Set errno of the thread running the fiber now.  Out of line on purpose:
+ * __errno_location() is a const function, so a compiler may reuse its
+ * result across a park, and the fiber may have moved to another thread.
+ */
+__attribute__((noinline)) void
+fiber_errno_set(int e)
+{
+	errno = e;
 }
 
 /* Bump a counter only its owner writes (no locked instruction). */
@@ -627,6 +639,12 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 	atomic_store_explicit(&f->wait_word,
 	    atomic_load_explicit(&f->wait_word, memory_order_relaxed) & ~1ULL,
 	    memory_order_relaxed);
+#ifdef FIBER_ASAN
+	/* Frames of the stack's last fiber never returned: clear their
+	   redzones. */
+	__asan_unpoison_memory_region(f->stack_lo,
+	    (size_t)((char *)f - f->stack_lo));
+#endif
 	ctx_init(&f->ctx, f->stack_lo, (size_t)((char *)f - f->stack_lo),
 	    fiber_entry, f);
 #ifdef FIBER_TSAN

@@ -21,6 +21,10 @@
  * without calling a parking or yielding function: the runtime is
  * cooperative and stop cannot interrupt a busy loop.
  *
+ * errno and other thread-locals belong to the worker thread, and a fiber
+ * may resume on another worker after any call that parks or yields: read
+ * errno before such a call (fiber_read/fiber_write set it on return).
+ *
  * Stacks: size classes are powers of two from 2 KiB to 8 MiB; requests
  * round up.  The fiber control block lives at the top of its stack.  Usable
  * depth per class (what fiber code may use): 2 KiB class about 1.8 KiB,

@@ -174,6 +174,7 @@ int	 fiber_claim(struct fiber *, uint64_t, int);
 void	 fiber_ready(struct fiber *, int);
 void	 fiber_park(void (*)(struct worker *, void *), void *);
 void	 fiber_post_unlock(struct worker *, void *);
+void	 fiber_errno_set(int);
 void	 fiber_timer_add(struct worker *, uint64_t, struct fiber *, uint64_t);
 void	 fiber_futex_wait(_Atomic uint32_t *, uint32_t, uint64_t);
 void	 fiber_futex_wake(_Atomic uint32_t *, int);

@@ -240,7 +240,7 @@ fiber_read(int fd, void *buf, size_t len)
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return (-1);
 		if (fiber_wait_fd(fd, EPOLLIN) == FIBER_STOPPED) {
-			errno = ECANCELED;
+			fiber_errno_set(ECANCELED);
 			return (-1);
 		}
 	}
@@ -264,7 +264,7 @@ fiber_write(int fd, const void *buf, size_t len)
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return (done != 0 ? (ssize_t)done : -1);
 		if (fiber_wait_fd(fd, EPOLLOUT) == FIBER_STOPPED) {
-			errno = ECANCELED;
+			fiber_errno_set(ECANCELED);
 			return (done != 0 ? (ssize_t)done : -1);
 		}
 	}
