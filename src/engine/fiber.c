@@ -42,7 +42,9 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 
 __thread struct worker	*fiber_tls_worker;
 
+static void	 runq_push(struct worker *, struct fiber *);
 static void	 worker_post_run(void);
+static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int);
 static void	*worker_main(void *);
 
 /* Take a spin lock (held for a few instructions, maybe across a switch). */
@@ -152,22 +154,41 @@ rt_global_push(struct fiber_rt *rt, struct fiber *first, struct fiber *last,
 	pthread_mutex_unlock(&rt->lock);
 }
 
-/* Take one fiber from the global queue, or NULL. */
+/* Take a fiber from the global queue, or NULL; a worker w also takes its
+   share of the rest onto its local queue. */
 static struct fiber *
-rt_global_pop(struct fiber_rt *rt)
+rt_global_pop(struct fiber_rt *rt, struct worker *w)
 {
-	struct fiber	*f;
+	struct fiber	*f, *g;
+	uint64_t	 n, want = 1;
 
-	if (atomic_load_explicit(&rt->gq_len, memory_order_relaxed) == 0)
+	if ((n = atomic_load_explicit(&rt->gq_len, memory_order_relaxed)) == 0)
 		return (NULL);
+	if (w != NULL) {
+		want = n / (uint64_t)atomic_load(&rt->nworkers) + 1;
+		if (want > FIBER_RUNQ_SIZE / 2)
+			want = FIBER_RUNQ_SIZE / 2;
+	}
 	pthread_mutex_lock(&rt->lock);
 	if ((f = rt->gq_head) != NULL) {
-		if ((rt->gq_head = f->next) == NULL)
+		g = f;
+		for (n = 1; n < want && g->next != NULL; n++)
+			g = g->next;
+		if ((rt->gq_head = g->next) == NULL)
 			rt->gq_tail = NULL;
-		atomic_fetch_sub_explicit(&rt->gq_len, 1,
+		atomic_fetch_sub_explicit(&rt->gq_len, n,
 		    memory_order_relaxed);
 	}
 	pthread_mutex_unlock(&rt->lock);
+	if (f == NULL)
+		return (NULL);
+	/* The first runs now; the rest go to the (empty enough) local queue. */
+	for (g = f->next; n > 1; n--) {
+		struct fiber	*next = g->next;
+
+		runq_push(w, g);
+		g = next;
+	}
 	return (f);
 }
 
@@ -366,6 +387,44 @@ timer_pop(struct timer_heap *h, struct timer_entry *out)
 		h->v[i] = e;
 }
 
+/* Make room in w's timer heap; on the thread stack, never a fiber's. */
+static void
+worker_timers_grow(struct worker *w)
+{
+	struct timer_heap	*h = &w->timers;
+
+	h->cap = h->cap == 0 ? 256 : h->cap * 2;
+	h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+}
+
+/* Post action: make the fiber that stepped out to the scheduler run next. */
+static void
+post_runnext(struct worker *w, void *arg)
+{
+	if (w->runnext != NULL)
+		runq_push(w, w->runnext);
+	w->runnext = arg;
+}
+
+/*
+ * Make sure the running fiber's worker can add a timer without allocating:
+ * malloc on a 2 KiB stack would overflow it, so when the heap is full the
+ * fiber steps out to the scheduler, which grows the heap on its own stack.
+ */
+void
+fiber_timer_reserve(void)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = w->cur;
+
+	while (w->timers.n == w->timers.cap) {
+		w->post_fn = post_runnext;
+		w->post_arg = self;
+		worker_switch(w, &self->ctx, NULL, 0);
+		w = fiber_tls_worker;
+	}
+}
+
 /* Add a timer waking f from wait gen at deadline (w's own thread). */
 void
 fiber_timer_add(struct worker *w, uint64_t deadline, struct fiber *f,
@@ -373,10 +432,8 @@ fiber_timer_add(struct worker *w, uint64_t deadline, struct fiber *f,
 {
 	struct timer_heap	*h = &w->timers;
 
-	if (h->n == h->cap) {
-		h->cap = h->cap == 0 ? 64 : h->cap * 2;
-		h->v = xrealloc(h->v, h->cap * sizeof *h->v);
-	}
+	if (h->n == h->cap)
+		worker_timers_grow(w);	/* fiber_timer_reserve was not called */
 	h->v[h->n].deadline = deadline;
 	h->v[h->n].f = f;
 	h->v[h->n].gen = gen;
@@ -459,7 +516,7 @@ worker_slow_check(struct worker *w)
 		return (NULL);
 	}
 	worker_fire_timers(w, 0, 0);
-	return (rt_global_pop(rt));
+	return (rt_global_pop(rt, w));
 }
 
 /* The next fiber this worker should run without the scheduler, or NULL. */
@@ -714,6 +771,7 @@ fiber_sleep(uint64_t ns)
 		if (atomic_load_explicit(&self->rt->stopping,
 		    memory_order_relaxed))
 			return (FIBER_STOPPED);
+		fiber_timer_reserve();
 		w = fiber_tls_worker;
 		fiber_timer_add(w, deadline, self, fiber_arm(self));
 		fiber_park(NULL, NULL);
@@ -776,7 +834,7 @@ worker_find(struct worker *w)
 	}
 	if ((f = runq_pop(w)) != NULL)
 		return (f);
-	if ((f = rt_global_pop(rt)) != NULL)
+	if ((f = rt_global_pop(rt, w)) != NULL)
 		return (f);
 	worker_fire_timers(w, 0, 0);
 	if ((f = w->runnext) != NULL) {
@@ -911,6 +969,8 @@ worker_main(void *arg)
 #endif
 	for (;;) {
 		w->leave = 0;
+		if (w->timers.n + 1 >= w->timers.cap)
+			worker_timers_grow(w);
 		if (atomic_load(&rt->stopping))
 			worker_fire_timers(w, 1, FIBER_STOPPED);
 		if (w->index >= atomic_load(&rt->nworkers) ||

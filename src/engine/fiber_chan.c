@@ -382,6 +382,8 @@ fiber_select(struct fiber_select_case *cs, int n, int64_t timeout_ns)
 again:
 	if (atomic_load_explicit(&rt->stopping, memory_order_relaxed))
 		return (FIBER_STOPPED);
+	if (deadline != 0)
+		fiber_timer_reserve();	/* before the locks: it may switch */
 	chan_lockset_lock(&ls);
 	for (k = 0; k < n; k++) {
 		i = (start + k) % n;

@@ -134,6 +134,7 @@ struct stack_arena {
 	struct stack_class	 cls[FIBER_STACK_CLASSES];
 	struct stack_chunk *_Atomic chunks;
 	long			 guard_limit;
+	_Atomic int		 populate_ok;	/* MADV_POPULATE_WRITE works */
 	_Atomic uint64_t	 reserved;
 	_Atomic uint64_t	 in_use;
 	_Atomic uint64_t	 guarded;
@@ -175,6 +176,7 @@ void	 fiber_ready(struct fiber *, int);
 void	 fiber_park(void (*)(struct worker *, void *), void *);
 void	 fiber_post_unlock(struct worker *, void *);
 void	 fiber_errno_set(int);
+void	 fiber_timer_reserve(void);
 void	 fiber_timer_add(struct worker *, uint64_t, struct fiber *, uint64_t);
 void	 fiber_futex_wait(_Atomic uint32_t *, uint32_t, uint64_t);
 void	 fiber_futex_wake(_Atomic uint32_t *, int);
