@@ -1,0 +1,29 @@
+/*
+ * The machine benchmark behind `cswviz --bench`: threads vs fibers on this
+ * machine, one run, medians over repeated trials.  Call from the main
+ * thread with no fiber runtime of the caller running; it creates and frees
+ * its own runtimes and threads.
+ */
+#ifndef CSW_ENGINE_BENCH_H
+#define CSW_ENGINE_BENCH_H
+
+#include <stdio.h>
+
+/*
+ * Print the table (json 0) or one JSON object (json 1) to out.  Returns 0,
+ * or non-zero after a message on stderr.  JSON keys: loop_ns,
+ * ctx_switch_ns, thread_handoff_ns (unpinned), thread_handoff_same_cpu_ns,
+ * thread_handoff_cross_cpu_ns, fiber_switch_ns, fiber_handoff_ns,
+ * fiber_spawn_per_s, thread_spawn_per_s, fiber_sleeper_bytes (the default
+ * 16 KiB class: stack bytes committed per sleeping fiber),
+ * fiber_sleeper_bytes_by_class (object: class size in bytes as the key,
+ * committed stack bytes per sleeper as the value), fiber_sleeper_rss_bytes
+ * (same keys, whole-process RSS growth per sleeper),
+ * thread_sleeper_bytes (committed stack bytes per sleeping thread),
+ * thread_sleeper_rss_bytes, million_sleepers (object), limits (strings),
+ * and ratios.  A value that could not be measured is null, with the reason
+ * in "notes".
+ */
+int	bench_run(FILE *, int);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Machine context switch for the fiber runtime (internal to src/engine).
+ *
+ * A struct ctx holds what a suspended fiber needs to resume: its stack
+ * pointer, the address to resume at, the callee-saved registers and the
+ * floating-point control state.  ctx_switch() saves the running context in
+ * "from" and resumes "to"; it returns when someone switches back to "from".
+ * The implementation is chosen by configure: ctx_x86_64.S, ctx_aarch64.S or
+ * ctx_ucontext.c.  Both functions run on whichever thread owns the contexts;
+ * they take no locks and make no system calls (except the ucontext fallback,
+ * whose swapcontext saves the signal mask).
+ */
+#ifndef CSW_ENGINE_CTX_H
+#define CSW_ENGINE_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(CSW_CTX_X86_64)
+struct ctx {
+	void		*sp;		/* 0 */
+	void		*pc;		/* 8: resume address */
+	uint64_t	 rbx;		/* 16 */
+	uint64_t	 rbp;		/* 24 */
+	uint64_t	 r12;		/* 32: entry function for a new context */
+	uint64_t	 r13;		/* 40: its argument */
+	uint64_t	 r14;		/* 48 */
+	uint64_t	 r15;		/* 56 */
+	uint32_t	 mxcsr;		/* 64 */
+	uint16_t	 fpucw;		/* 68: x87 control word */
+};
+#define CTX_NAME	"x86_64 assembly"
+#elif defined(CSW_CTX_AARCH64)
+struct ctx {
+	void		*sp;		/* 0 */
+	void		*pc;		/* 8: resume address */
+	uint64_t	 x[11];		/* 16: x19-x29; x19 entry, x20 argument */
+	uint64_t	 d[8];		/* 104: d8-d15 */
+	uint64_t	 fpcr;		/* 168 */
+};
+#define CTX_NAME	"aarch64 assembly"
+#else
+#include <ucontext.h>
+struct ctx {
+	ucontext_t	 uc;
+};
+#define CTX_NAME	"ucontext fallback"
+#endif
+
+/* Prepare ctx to run fn(arg) on [stack_lo, stack_lo + size); fn must not return. */
+void	ctx_init(struct ctx *, void *, size_t, void (*)(void *), void *);
+/* Save the running context in from and resume to. */
+void	ctx_switch(struct ctx *, struct ctx *);
+
+#endif

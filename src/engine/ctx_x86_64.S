@@ -1,0 +1,68 @@
+/*
+ * x86-64 System V context switch: see ctx.h for struct ctx.
+ *
+ * ctx_switch(from = rdi, to = rsi) pops its own return address and keeps it
+ * as the resume address, saves rsp, the callee-saved registers and the
+ * MXCSR / x87 control words, then loads "to" and ends in an indirect jmp to
+ * its resume address.  Ending in jmp instead of ret keeps the return stack
+ * predictor out of it: a ret into another fiber is always mispredicted.
+ * The control words are only reloaded when they differ (ldmxcsr and fldcw
+ * are slow; fibers nearly always share the same settings).
+ */
+	.text
+	.globl	ctx_switch
+	.hidden	ctx_switch
+	.type	ctx_switch, @function
+	.p2align 4
+ctx_switch:
+	popq	%rax
+	movq	%rsp, 0(%rdi)
+	movq	%rax, 8(%rdi)
+	movq	%rbx, 16(%rdi)
+	movq	%rbp, 24(%rdi)
+	movq	%r12, 32(%rdi)
+	movq	%r13, 40(%rdi)
+	movq	%r14, 48(%rdi)
+	movq	%r15, 56(%rdi)
+	stmxcsr	64(%rdi)
+	fnstcw	68(%rdi)
+
+	movl	64(%rdi), %eax
+	cmpl	64(%rsi), %eax
+	jne	.Lload_mxcsr
+.Lmxcsr_done:
+	movzwl	68(%rdi), %eax
+	cmpw	68(%rsi), %ax
+	jne	.Lload_fpucw
+.Lfpucw_done:
+	movq	16(%rsi), %rbx
+	movq	24(%rsi), %rbp
+	movq	32(%rsi), %r12
+	movq	40(%rsi), %r13
+	movq	48(%rsi), %r14
+	movq	56(%rsi), %r15
+	movq	0(%rsi), %rsp
+	jmpq	*8(%rsi)
+.Lload_mxcsr:
+	ldmxcsr	64(%rsi)
+	jmp	.Lmxcsr_done
+.Lload_fpucw:
+	fldcw	68(%rsi)
+	jmp	.Lfpucw_done
+	.size	ctx_switch, .-ctx_switch
+
+/*
+ * First resume address of a new context: rsp is 16-byte aligned, r12 holds
+ * the entry function and r13 its argument.  The entry never returns.
+ */
+	.globl	ctx_start
+	.hidden	ctx_start
+	.type	ctx_start, @function
+	.p2align 4
+ctx_start:
+	movq	%r13, %rdi
+	callq	*%r12
+	ud2
+	.size	ctx_start, .-ctx_start
+
+	.section .note.GNU-stack,"",%progbits

@@ -1,0 +1,1229 @@
+/*
+ * The fiber scheduler: P workers, each with a lock-free local run queue
+ * (owner pushes and pops, idle workers steal half), a runnext slot for
+ * direct handoffs, a timer heap, and a futex to park on when there is
+ * nothing to do.  A global queue under rt->lock takes overflow and fibers
+ * readied by threads outside the runtime.
+ *
+ * A fiber that stops running switches straight to the next runnable fiber
+ * of its worker, or to the worker's scheduler context when there is none.
+ * Whatever must happen once its context is saved (requeue it, release the
+ * lock it parked under, free its stack) is the worker's post-switch action,
+ * run by whichever context resumes next.
+ */
+#include <errno.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/fiber_impl.h"
+#include "util/util.h"
+
+#ifdef FIBER_ASAN
+void	__sanitizer_start_switch_fiber(void **, const void *, size_t);
+void	__sanitizer_finish_switch_fiber(void *, const void **, size_t *);
+void	__asan_unpoison_memory_region(const volatile void *, size_t);
+#endif
+#ifdef FIBER_TSAN
+void	*__tsan_get_current_fiber(void);
+void	*__tsan_create_fiber(unsigned);
+void	 __tsan_destroy_fiber(void *);
+void	 __tsan_switch_to_fiber(void *, unsigned);
+#endif
+
+#define FIBER_TICK_MASK		63	/* slow checks every 64 switches */
+#define FIBER_SPIN_LIMIT	128
+#define FIBER_SPIN_NS		50000	/* idle workers look this long */
+
+__thread struct worker	*fiber_tls_worker;
+
+static void	 runq_push(struct worker *, struct fiber *);
+static void	 worker_post_run(void);
+static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int);
+static void	*worker_main(void *);
+
+/* Take a spin lock (held for a few instructions, maybe across a switch). */
+void
+fiber_spin_lock(_Atomic int *l)
+{
+	int	n = 0;
+
+	while (atomic_exchange_explicit(l, 1, memory_order_acquire) != 0) {
+		while (atomic_load_explicit(l, memory_order_relaxed) != 0) {
+			if (++n < FIBER_SPIN_LIMIT) {
+#if defined(__x86_64__) || defined(__i386__)
+				__builtin_ia32_pause();
+#endif
+			} else
+				sched_yield();
+		}
+	}
+}
+
+/* Release a spin lock. */
+void
+fiber_spin_unlock(_Atomic int *l)
+{
+	atomic_store_explicit(l, 0, memory_order_release);
+}
+
+/* Wait while *addr == val, at most timeout_ns (0 = forever). */
+void
+fiber_futex_wait(_Atomic uint32_t *addr, uint32_t val, uint64_t timeout_ns)
+{
+	struct timespec	ts, *tsp = NULL;
+
+	if (timeout_ns != 0) {
+		ts.tv_sec = timeout_ns / 1000000000;
+		ts.tv_nsec = timeout_ns % 1000000000;
+		tsp = &ts;
+	}
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, tsp, NULL, 0);
+}
+
+/* Wake up to n threads waiting on addr. */
+void
+fiber_futex_wake(_Atomic uint32_t *addr, int n)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
+}
+
+/*
+ * Set errno of the thread running the fiber now.  Out of line on purpose:
+ * __errno_location() is a const function, so a compiler may reuse its
+ * result across a park, and the fiber may have moved to another thread.
+ */
+__attribute__((noinline)) void
+fiber_errno_set(int e)
+{
+	errno = e;
+}
+
+/* Bump a counter only its owner writes (no locked instruction). */
+static inline void
+worker_count(_Atomic uint64_t *c)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed)
+	    + 1, memory_order_release);
+}
+
+/* Arm the running fiber for a new wait; returns its generation. */
+uint64_t
+fiber_arm(struct fiber *f)
+{
+	uint64_t	gen;
+
+	gen = (atomic_load_explicit(&f->wait_word, memory_order_relaxed) >> 1)
+	    + 1;
+	atomic_store_explicit(&f->wait_word, gen << 1 | 1,
+	    memory_order_relaxed);
+	return (gen);
+}
+
+/* Win the right to wake f from wait gen, with result; 1 if won. */
+int
+fiber_claim(struct fiber *f, uint64_t gen, int result)
+{
+	uint64_t	expect = gen << 1 | 1;
+
+	if (!atomic_compare_exchange_strong_explicit(&f->wait_word, &expect,
+	    gen << 1, memory_order_acq_rel, memory_order_relaxed))
+		return (0);
+	f->wait_result = result;
+	return (1);
+}
+
+/* Push f on the global queue and wake a worker. */
+static void
+rt_global_push(struct fiber_rt *rt, struct fiber *first, struct fiber *last,
+    uint64_t n)
+{
+	pthread_mutex_lock(&rt->lock);
+	last->next = NULL;
+	if (rt->gq_tail != NULL)
+		rt->gq_tail->next = first;
+	else
+		rt->gq_head = first;
+	rt->gq_tail = last;
+	atomic_fetch_add_explicit(&rt->gq_len, n, memory_order_relaxed);
+	pthread_mutex_unlock(&rt->lock);
+}
+
+/* Take a fiber from the global queue, or NULL; a worker w also takes its
+   share of the rest onto its local queue. */
+static struct fiber *
+rt_global_pop(struct fiber_rt *rt, struct worker *w)
+{
+	struct fiber	*f, *g;
+	uint64_t	 n, want = 1;
+
+	if ((n = atomic_load_explicit(&rt->gq_len, memory_order_relaxed)) == 0)
+		return (NULL);
+	if (w != NULL) {
+		want = n / (uint64_t)atomic_load(&rt->nworkers) + 1;
+		if (want > FIBER_RUNQ_SIZE / 2)
+			want = FIBER_RUNQ_SIZE / 2;
+	}
+	pthread_mutex_lock(&rt->lock);
+	if ((f = rt->gq_head) != NULL) {
+		g = f;
+		for (n = 1; n < want && g->next != NULL; n++)
+			g = g->next;
+		if ((rt->gq_head = g->next) == NULL)
+			rt->gq_tail = NULL;
+		atomic_fetch_sub_explicit(&rt->gq_len, n,
+		    memory_order_relaxed);
+	}
+	pthread_mutex_unlock(&rt->lock);
+	if (f == NULL)
+		return (NULL);
+	/* The first runs now; the rest go to the (empty enough) local queue. */
+	for (g = f->next; n > 1; n--) {
+		struct fiber	*next = g->next;
+
+		runq_push(w, g);
+		g = next;
+	}
+	return (f);
+}
+
+/* Wake one parked worker, if any. */
+static void
+rt_wake_one(struct fiber_rt *rt)
+{
+	struct worker	*w;
+
+	/* A spinning worker will find the work; it rechecks before parking. */
+	if (atomic_load(&rt->nspinning) != 0 || atomic_load(&rt->nparked) == 0)
+		return;
+	pthread_mutex_lock(&rt->lock);
+	if ((w = rt->idle) != NULL) {
+		rt->idle = w->idle_next;
+		w->in_idle = 0;
+		atomic_fetch_sub(&rt->nparked, 1);
+	}
+	pthread_mutex_unlock(&rt->lock);
+	if (w != NULL) {
+		atomic_store(&w->park_word, 1);
+		fiber_futex_wake(&w->park_word, 1);
+	}
+}
+
+/* Wake every parked worker (stop, resize). */
+static void
+rt_wake_all(struct fiber_rt *rt)
+{
+	int	i;
+
+	for (i = 0; i < rt->nslots; i++) {
+		atomic_store(&rt->w[i]->park_word, 1);
+		fiber_futex_wake(&rt->w[i]->park_word, 1);
+	}
+}
+
+/* Move half of w's queue plus f to the global queue (queue full). */
+static int
+runq_overflow(struct worker *w, struct fiber *f, uint32_t h, uint32_t t)
+{
+	struct fiber	*first, *prev;
+	uint32_t	 n = (t - h) / 2, i;
+
+	/* Claim first: no one writes the claimed slots until we push again. */
+	if (!atomic_compare_exchange_strong_explicit(&w->head, &h, h + n,
+	    memory_order_acq_rel, memory_order_relaxed))
+		return (0);
+	first = prev = atomic_load_explicit(&w->ring[h % FIBER_RUNQ_SIZE],
+	    memory_order_relaxed);
+	for (i = 1; i < n; i++) {
+		prev->next = atomic_load_explicit(&w->ring[(h + i) %
+		    FIBER_RUNQ_SIZE], memory_order_relaxed);
+		prev = prev->next;
+	}
+	prev->next = f;
+	rt_global_push(w->rt, first, f, n + 1);
+	return (1);
+}
+
+/* Put f at the tail of w's run queue (owner only). */
+static void
+runq_push(struct worker *w, struct fiber *f)
+{
+	uint32_t	h, t;
+
+	for (;;) {
+		h = atomic_load_explicit(&w->head, memory_order_acquire);
+		t = atomic_load_explicit(&w->tail, memory_order_relaxed);
+		if (t - h < FIBER_RUNQ_SIZE) {
+			atomic_store_explicit(&w->ring[t % FIBER_RUNQ_SIZE], f,
+			    memory_order_relaxed);
+			atomic_store_explicit(&w->tail, t + 1,
+			    memory_order_release);
+			return;
+		}
+		if (runq_overflow(w, f, h, t))
+			return;
+	}
+}
+
+/* Take the fiber at the head of w's run queue (owner only), or NULL. */
+static struct fiber *
+runq_pop(struct worker *w)
+{
+	uint32_t	 h, t;
+	struct fiber	*f;
+
+	for (;;) {
+		h = atomic_load_explicit(&w->head, memory_order_acquire);
+		t = atomic_load_explicit(&w->tail, memory_order_relaxed);
+		if (t == h)
+			return (NULL);
+		f = atomic_load_explicit(&w->ring[h % FIBER_RUNQ_SIZE],
+		    memory_order_relaxed);
+		if (atomic_compare_exchange_weak_explicit(&w->head, &h, h + 1,
+		    memory_order_release, memory_order_relaxed))
+			return (f);
+	}
+}
+
+/* Steal half of victim's queue into w's (empty) queue; return one. */
+static struct fiber *
+runq_steal(struct worker *w, struct worker *v)
+{
+	uint32_t	 h, t, n, i, wt;
+	struct fiber	*f;
+
+	wt = atomic_load_explicit(&w->tail, memory_order_relaxed);
+	for (;;) {
+		h = atomic_load_explicit(&v->head, memory_order_acquire);
+		t = atomic_load_explicit(&v->tail, memory_order_acquire);
+		n = t - h;
+		n -= n / 2;
+		if (n == 0)
+			return (NULL);
+		if (n > FIBER_RUNQ_SIZE / 2)
+			continue;	/* torn read of head and tail */
+		for (i = 0; i < n; i++) {
+			f = atomic_load_explicit(&v->ring[(h + i) %
+			    FIBER_RUNQ_SIZE], memory_order_relaxed);
+			atomic_store_explicit(&w->ring[(wt + i) %
+			    FIBER_RUNQ_SIZE], f, memory_order_relaxed);
+		}
+		if (atomic_compare_exchange_weak_explicit(&v->head, &h, h + n,
+		    memory_order_acq_rel, memory_order_relaxed))
+			break;
+	}
+	n--;
+	f = atomic_load_explicit(&w->ring[(wt + n) % FIBER_RUNQ_SIZE],
+	    memory_order_relaxed);
+	if (n != 0)
+		atomic_store_explicit(&w->tail, wt + n, memory_order_release);
+	worker_count(&w->steals);
+	return (f);
+}
+
+/* Make f runnable; handoff puts it in runnext to run next on this worker. */
+void
+fiber_ready(struct fiber *f, int handoff)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*old;
+
+	if (w == NULL || w->rt != f->rt || w->retiring) {
+		rt_global_push(f->rt, f, f, 1);
+		rt_wake_one(f->rt);
+		return;
+	}
+	if (handoff) {
+		old = w->runnext;
+		w->runnext = f;
+		if (old == NULL)
+			return;
+		f = old;
+	}
+	runq_push(w, f);
+	if (atomic_load_explicit(&w->rt->nparked, memory_order_seq_cst) != 0)
+		rt_wake_one(w->rt);
+}
+
+/* Sift timer entry i up. */
+static void
+timer_up(struct timer_heap *h, size_t i)
+{
+	struct timer_entry	e = h->v[i];
+
+	while (i > 0 && h->v[(i - 1) / 2].deadline > e.deadline) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = e;
+}
+
+/* Remove the earliest timer entry into *out. */
+static void
+timer_pop(struct timer_heap *h, struct timer_entry *out)
+{
+	struct timer_entry	e;
+	size_t			i = 0, c;
+
+	*out = h->v[0];
+	e = h->v[--h->n];
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1].deadline < h->v[c].deadline)
+			c++;
+		if (h->v[c].deadline >= e.deadline)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n != 0)
+		h->v[i] = e;
+}
+
+/* Make room in w's timer heap; on the thread stack, never a fiber's. */
+static void
+worker_timers_grow(struct worker *w)
+{
+	struct timer_heap	*h = &w->timers;
+
+	h->cap = h->cap == 0 ? 256 : h->cap * 2;
+	h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+}
+
+/* Post action: make the fiber that stepped out to the scheduler run next. */
+static void
+post_runnext(struct worker *w, void *arg)
+{
+	if (w->runnext != NULL)
+		runq_push(w, w->runnext);
+	w->runnext = arg;
+}
+
+/*
+ * Make sure the running fiber's worker can add a timer without allocating:
+ * malloc on a 2 KiB stack would overflow it, so when the heap is full the
+ * fiber steps out to the scheduler, which grows the heap on its own stack.
+ */
+void
+fiber_timer_reserve(void)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = w->cur;
+
+	while (w->timers.n == w->timers.cap) {
+		w->post_fn = post_runnext;
+		w->post_arg = self;
+		worker_switch(w, &self->ctx, NULL, 0);
+		w = fiber_tls_worker;
+	}
+}
+
+/* Add a timer waking f from wait gen at deadline (w's own thread). */
+void
+fiber_timer_add(struct worker *w, uint64_t deadline, struct fiber *f,
+    uint64_t gen)
+{
+	struct timer_heap	*h = &w->timers;
+
+	if (h->n == h->cap)
+		worker_timers_grow(w);	/* fiber_timer_reserve was not called */
+	h->v[h->n].deadline = deadline;
+	h->v[h->n].f = f;
+	h->v[h->n].gen = gen;
+	timer_up(h, h->n++);
+}
+
+/* Wake the fibers whose timers are due (all of them, with result, if
+   all is set); returns the next deadline or 0. */
+static uint64_t
+worker_fire_timers(struct worker *w, int all, int result)
+{
+	struct timer_heap	*h = &w->timers;
+	struct timer_entry	 e;
+	uint64_t		 now = 0;
+
+	if (h->n == 0)
+		return (0);
+	if (!all)
+		now = util_now_ns();
+	while (h->n != 0 && (all || h->v[0].deadline <= now)) {
+		timer_pop(h, &e);
+		if (fiber_claim(e.f, e.gen, all ? result : FIBER_TIMEOUT))
+			fiber_ready(e.f, 0);
+	}
+	return (h->n != 0 ? h->v[0].deadline : 0);
+}
+
+/* Switch contexts on w with the sanitizer annotations; runs the post action
+   once resumed. */
+static void
+worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
+    int exiting)
+{
+#ifdef FIBER_ASAN
+	void	*fake = NULL;
+
+	if (to != NULL)
+		__sanitizer_start_switch_fiber(exiting ? NULL : &fake,
+		    to->stack_lo, (size_t)((char *)to - to->stack_lo));
+	else
+		__sanitizer_start_switch_fiber(exiting ? NULL : &fake,
+		    w->thread_stack_lo, w->thread_stack_size);
+#endif
+#ifdef FIBER_TSAN
+	__tsan_switch_to_fiber(to != NULL ? to->tsan : w->tsan_sched, 0);
+#endif
+	worker_count(&w->switches);
+	w->cur = to;
+	ctx_switch(from, to != NULL ? &to->ctx : &w->sched_ctx);
+#ifdef FIBER_ASAN
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+	worker_post_run();
+}
+
+/* Run the post-switch action left by the context we came from. */
+static void
+worker_post_run(void)
+{
+	struct worker	*w = fiber_tls_worker;
+	void		(*fn)(struct worker *, void *) = w->post_fn;
+
+	if (fn != NULL) {
+		w->post_fn = NULL;
+		fn(w, w->post_arg);
+	}
+}
+
+/* Do the checks that need not run every switch: stop, retire, timers,
+   the global queue.  Returns a fiber to run, or NULL. */
+static struct fiber *
+worker_slow_check(struct worker *w)
+{
+	struct fiber_rt	*rt = w->rt;
+
+	if (atomic_load_explicit(&rt->stopping, memory_order_relaxed) ||
+	    w->index >= atomic_load_explicit(&rt->nworkers,
+	    memory_order_relaxed)) {
+		w->leave = 1;
+		return (NULL);
+	}
+	worker_fire_timers(w, 0, 0);
+	return (rt_global_pop(rt, w));
+}
+
+/* The next fiber this worker should run without the scheduler, or NULL. */
+static struct fiber *
+worker_next_local(struct worker *w)
+{
+	struct fiber	*f;
+
+	if ((++w->tick & FIBER_TICK_MASK) == 0) {
+		if ((f = worker_slow_check(w)) != NULL || w->leave)
+			return (f);
+		if ((f = runq_pop(w)) != NULL)
+			return (f);	/* runnext must not starve the queue */
+	}
+	if ((f = w->runnext) != NULL) {
+		w->runnext = NULL;
+		return (f);
+	}
+	return (runq_pop(w));
+}
+
+/* Stop running the current fiber and run the next one; post(arg) runs once
+   the current context is saved.  Returns when the fiber is resumed. */
+void
+fiber_park(void (*post)(struct worker *, void *), void *arg)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = w->cur, *next;
+
+	next = w->leave ? NULL : worker_next_local(w);
+	w->post_fn = post;
+	w->post_arg = arg;
+	worker_switch(w, &self->ctx, next, 0);
+}
+
+/* Post action: put the yielding fiber back on the run queue. */
+static void
+post_requeue(struct worker *w, void *arg)
+{
+	runq_push(w, arg);
+}
+
+/* Let other runnable fibers run: FIBER_OK or FIBER_STOPPED. */
+int
+fiber_yield(void)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = w->cur, *next;
+
+	next = worker_next_local(w);
+	if (next != NULL || w->leave) {
+		w->post_fn = post_requeue;
+		w->post_arg = self;
+		worker_switch(w, &self->ctx, next, 0);
+	}
+	if (atomic_load_explicit(&self->rt->stopping, memory_order_relaxed))
+		return (FIBER_STOPPED);
+	return (FIBER_OK);
+}
+
+/* Post action: finish a fiber that returned, from another context. */
+static void
+post_exit(struct worker *w, void *arg)
+{
+	struct fiber	*f = arg, *j;
+	int		 ext;
+
+#ifdef FIBER_TSAN
+	__tsan_destroy_fiber(f->tsan);
+#endif
+	worker_count(&w->exits);
+	if (!f->joinable) {
+		stack_release(&w->rt->arena, w, f);
+		return;
+	}
+	fiber_spin_lock(&f->jlock);
+	f->done = 1;
+	j = f->joiner;
+	ext = f->ext_join;
+	if (j != NULL && fiber_claim(j, f->joiner_gen, FIBER_OK))
+		fiber_ready(j, 0);
+	atomic_store(&f->jfutex, 1);
+	fiber_spin_unlock(&f->jlock);
+	if (ext)
+		fiber_futex_wake(&f->jfutex, 1);
+}
+
+/* End the running fiber. */
+void
+fiber_exit(void)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = w->cur, *next;
+
+	next = w->leave ? NULL : worker_next_local(w);
+	w->post_fn = post_exit;
+	w->post_arg = self;
+	worker_switch(w, &self->ctx, next, 1);
+	abort();
+}
+
+/* First code of every fiber. */
+static void
+fiber_entry(void *arg)
+{
+	struct fiber	*f = arg;
+
+#ifdef FIBER_ASAN
+	__sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+#endif
+	worker_post_run();
+	f->fn(f->arg);
+	fiber_exit();
+}
+
+/* The running fiber, or NULL outside fibers. */
+struct fiber *
+fiber_self(void)
+{
+	struct worker	*w = fiber_tls_worker;
+
+	return (w != NULL ? w->cur : NULL);
+}
+
+/* The runtime of the running fiber, or NULL outside fibers. */
+struct fiber_rt *
+fiber_rt_self(void)
+{
+	struct worker	*w = fiber_tls_worker;
+
+	return (w != NULL && w->cur != NULL ? w->rt : NULL);
+}
+
+/* Start fn(arg) in a new fiber; with joinp the fiber must be joined. */
+int
+fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
+    const struct fiber_attr *attr, struct fiber **joinp)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*f;
+	size_t		 size = rt->default_stack;
+	int		 cls;
+
+	if (attr != NULL && attr->stack_size != 0)
+		size = attr->stack_size;
+	if ((cls = stack_class_index(size)) < 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (w != NULL && (w->rt != rt || w->cur == NULL))
+		w = NULL;
+	/* Count first, then look at stopping: fiber_rt_stop relies on it. */
+	if (w != NULL)
+		worker_count(&w->spawns);
+	else
+		atomic_fetch_add(&rt->ext_spawns, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load_explicit(&rt->stopping, memory_order_relaxed)) {
+		errno = ECANCELED;
+		goto undo;
+	}
+	if ((f = stack_alloc(&rt->arena, w, cls)) == NULL) {
+		errno = ENOMEM;
+		goto undo;
+	}
+	f->rt = rt;
+	f->fn = fn;
+	f->arg = arg;
+	f->next = NULL;
+	f->joinable = joinp != NULL;
+	f->done = 0;
+	f->ext_join = 0;
+	f->joiner = NULL;
+	atomic_store_explicit(&f->jlock, 0, memory_order_relaxed);
+	atomic_store_explicit(&f->jfutex, 0, memory_order_relaxed);
+	/* The generation survives reuse so stale timers cannot claim. */
+	atomic_store_explicit(&f->wait_word,
+	    atomic_load_explicit(&f->wait_word, memory_order_relaxed) & ~1ULL,
+	    memory_order_relaxed);
+#ifdef FIBER_ASAN
+	/* Frames of the stack's last fiber never returned: clear their
+	   redzones. */
+	__asan_unpoison_memory_region(f->stack_lo,
+	    (size_t)((char *)f - f->stack_lo));
+#endif
+	ctx_init(&f->ctx, f->stack_lo, (size_t)((char *)f - f->stack_lo),
+	    fiber_entry, f);
+#ifdef FIBER_TSAN
+	f->tsan = __tsan_create_fiber(0);
+#endif
+	if (joinp != NULL)
+		*joinp = f;
+	fiber_ready(f, 0);
+	return (0);
+
+undo:
+	if (w != NULL)
+		atomic_store_explicit(&w->spawns, atomic_load_explicit(
+		    &w->spawns, memory_order_relaxed) - 1,
+		    memory_order_release);
+	else
+		atomic_fetch_sub(&rt->ext_spawns, 1);
+	return (-1);
+}
+
+/* Post action: release a spin lock the parking fiber held. */
+void
+fiber_post_unlock(struct worker *w, void *arg)
+{
+	fiber_spin_unlock(arg);
+}
+
+/* Wait for a joinable fiber to return and free it. */
+void
+fiber_join(struct fiber *f)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*self = fiber_self();
+	struct fiber_rt	*rt = f->rt;
+
+	fiber_spin_lock(&f->jlock);
+	if (!f->done) {
+		if (self != NULL) {
+			f->joiner = self;
+			f->joiner_gen = fiber_arm(self);
+			fiber_park(fiber_post_unlock, &f->jlock);
+		} else {
+			f->ext_join = 1;
+			fiber_spin_unlock(&f->jlock);
+			while (atomic_load(&f->jfutex) == 0)
+				fiber_futex_wait(&f->jfutex, 0, 0);
+		}
+		/* The exiting side may still hold the lock briefly. */
+		fiber_spin_lock(&f->jlock);
+	}
+	fiber_spin_unlock(&f->jlock);
+	w = fiber_tls_worker;
+	if (w != NULL && (w->rt != rt || w->cur == NULL))
+		w = NULL;
+	stack_release(&rt->arena, w, f);
+}
+
+/* Park for ns nanoseconds: FIBER_OK or FIBER_STOPPED. */
+int
+fiber_sleep(uint64_t ns)
+{
+	struct worker	*w;
+	struct fiber	*self = fiber_self();
+	uint64_t	 deadline = util_now_ns() + ns;
+
+	for (;;) {
+		if (atomic_load_explicit(&self->rt->stopping,
+		    memory_order_relaxed))
+			return (FIBER_STOPPED);
+		fiber_timer_reserve();
+		w = fiber_tls_worker;
+		fiber_timer_add(w, deadline, self, fiber_arm(self));
+		fiber_park(NULL, NULL);
+		switch (self->wait_result) {
+		case FIBER_TIMEOUT:
+			return (FIBER_OK);
+		case FIBER_STOPPED:
+			return (FIBER_STOPPED);
+		}
+		/* Moved off a retiring worker: sleep out the rest here. */
+		if (util_now_ns() >= deadline)
+			return (FIBER_OK);
+	}
+}
+
+/* Block the worker thread itself in nanosleep (the blocking-call lesson). */
+int
+fiber_block_sleep(uint64_t ns)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct timespec	 ts;
+
+	ts.tv_sec = ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+	atomic_store(&w->blocked, 1);
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+	atomic_store(&w->blocked, 0);
+	if (atomic_load(&w->rt->stopping))
+		return (FIBER_STOPPED);
+	return (FIBER_OK);
+}
+
+/* Whether any worker has queued fibers (a parking worker's last look). */
+static int
+rt_has_work(struct fiber_rt *rt)
+{
+	int	i;
+
+	if (atomic_load(&rt->gq_len) != 0)
+		return (1);
+	for (i = 0; i < rt->nslots; i++) {
+		if (atomic_load(&rt->w[i]->tail) != atomic_load(&rt->w[i]->head))
+			return (1);
+	}
+	return (0);
+}
+
+/* Find a runnable fiber for the scheduler: local, global, timers, steal. */
+static struct fiber *
+worker_find(struct worker *w)
+{
+	struct fiber_rt	*rt = w->rt;
+	struct fiber	*f;
+	int		 i, n, start;
+
+	if ((f = w->runnext) != NULL) {
+		w->runnext = NULL;
+		return (f);
+	}
+	if ((f = runq_pop(w)) != NULL)
+		return (f);
+	if ((f = rt_global_pop(rt, w)) != NULL)
+		return (f);
+	worker_fire_timers(w, 0, 0);
+	if ((f = w->runnext) != NULL) {
+		w->runnext = NULL;
+		return (f);
+	}
+	if ((f = runq_pop(w)) != NULL)
+		return (f);
+	n = atomic_load(&rt->nworkers);
+	if (n > rt->nslots)
+		n = rt->nslots;
+	w->rng ^= w->rng << 13;
+	w->rng ^= w->rng >> 7;
+	w->rng ^= w->rng << 17;
+	start = n > 0 ? (int)(w->rng % (uint64_t)n) : 0;
+	for (i = 0; i < n; i++) {
+		struct worker	*v = rt->w[(start + i) % n];
+
+		if (v != w && (f = runq_steal(w, v)) != NULL)
+			return (f);
+	}
+	return (NULL);
+}
+
+/* Look for work a little longer before parking: a futex wake costs tens
+   of microseconds on a busy machine, more than the work usually takes. */
+static struct fiber *
+worker_spin(struct worker *w)
+{
+	struct fiber_rt	*rt = w->rt;
+	struct fiber	*f = NULL;
+	uint64_t	 end = util_now_ns() + FIBER_SPIN_NS;
+
+	atomic_fetch_add(&rt->nspinning, 1);
+	while (!atomic_load_explicit(&rt->stopping, memory_order_relaxed)) {
+		/* Give the CPU to whoever is making the work (2 CPUs, 3 threads). */
+		sched_yield();
+		if (rt_has_work(rt) && (f = worker_find(w)) != NULL)
+			break;
+		if (util_now_ns() >= end)
+			break;
+	}
+	atomic_fetch_sub(&rt->nspinning, 1);
+	return (f);
+}
+
+/* Sleep in the kernel until woken or the next timer is due. */
+static void
+worker_sleep(struct worker *w)
+{
+	struct fiber_rt	*rt = w->rt;
+	uint64_t	 next, now, timeout = 0;
+
+	pthread_mutex_lock(&rt->lock);
+	if (rt->gq_head != NULL) {
+		pthread_mutex_unlock(&rt->lock);
+		return;
+	}
+	atomic_store(&w->park_word, 0);
+	w->idle_next = rt->idle;
+	rt->idle = w;
+	w->in_idle = 1;
+	atomic_fetch_add(&rt->nparked, 1);
+	pthread_mutex_unlock(&rt->lock);
+
+	next = w->timers.n != 0 ? w->timers.v[0].deadline : 0;
+	if (next != 0) {
+		now = util_now_ns();
+		timeout = next > now ? next - now : 1;
+	}
+	if (!rt_has_work(rt) &&
+	    !(atomic_load(&rt->stopping) && w->timers.n != 0) &&
+	    !atomic_load(&rt->quit) && w->index < atomic_load(&rt->nworkers)) {
+		atomic_store(&w->parked, 1);
+		fiber_futex_wait(&w->park_word, 0, timeout);
+		atomic_store(&w->parked, 0);
+	}
+
+	pthread_mutex_lock(&rt->lock);
+	if (w->in_idle) {
+		struct worker	**pp;
+
+		for (pp = &rt->idle; *pp != w; pp = &(*pp)->idle_next)
+			;
+		*pp = w->idle_next;
+		w->in_idle = 0;
+		atomic_fetch_sub(&rt->nparked, 1);
+	}
+	pthread_mutex_unlock(&rt->lock);
+}
+
+/* Hand a retiring worker's fibers and sleepers to the others. */
+static void
+worker_retire(struct worker *w)
+{
+	struct fiber	*f;
+
+	w->retiring = 1;
+	if ((f = w->runnext) != NULL) {
+		w->runnext = NULL;
+		fiber_ready(f, 0);
+	}
+	while ((f = runq_pop(w)) != NULL)
+		fiber_ready(f, 0);
+	worker_fire_timers(w, 1, FIBER_WAKE_RETRY);
+	stack_cache_flush(&w->rt->arena, w);
+	if (atomic_load(&w->rt->gq_len) != 0)
+		rt_wake_one(w->rt);
+}
+
+/* Worker thread: run fibers until told to retire or quit. */
+static void *
+worker_main(void *arg)
+{
+	struct worker	*w = arg;
+	struct fiber_rt	*rt = w->rt;
+	struct fiber	*f;
+	pthread_attr_t	 attr;
+	char		 name[16];
+
+	fiber_tls_worker = w;
+	snprintf(name, sizeof name, "fiber-w%d", w->index);
+	pthread_setname_np(pthread_self(), name);
+	atomic_store(&w->tid, (pid_t)syscall(SYS_gettid));
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		pthread_attr_getstack(&attr, &w->thread_stack_lo,
+		    &w->thread_stack_size);
+		pthread_attr_destroy(&attr);
+	}
+#ifdef FIBER_TSAN
+	w->tsan_sched = __tsan_get_current_fiber();
+#endif
+	for (;;) {
+		w->leave = 0;
+		if (w->timers.n + 1 >= w->timers.cap)
+			worker_timers_grow(w);
+		if (atomic_load(&rt->stopping))
+			worker_fire_timers(w, 1, FIBER_STOPPED);
+		if (w->index >= atomic_load(&rt->nworkers) ||
+		    atomic_load(&rt->quit)) {
+			worker_retire(w);
+			break;
+		}
+		if ((f = worker_find(w)) != NULL ||
+		    (f = worker_spin(w)) != NULL) {
+			worker_switch(w, &w->sched_ctx, f, 0);
+			continue;
+		}
+		worker_sleep(w);
+	}
+	free(w->timers.v);
+	memset(&w->timers, 0, sizeof w->timers);
+	w->retiring = 0;
+	atomic_store(&w->tid, 0);
+	atomic_store(&w->exited, 1);
+	fiber_tls_worker = NULL;
+	return (NULL);
+}
+
+/* Start worker slot i (allocating it the first time). */
+static int
+rt_worker_start(struct fiber_rt *rt, int i)
+{
+	struct worker	*w = rt->w[i];
+
+	if (w == NULL) {
+		if (posix_memalign((void **)&w, FIBER_CACHELINE,
+		    sizeof *w) != 0)
+			return (-1);
+		memset(w, 0, sizeof *w);
+		w->rt = rt;
+		w->index = i;
+		w->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
+		rt->w[i] = w;
+		if (i >= atomic_load(&rt->nslots))
+			atomic_store(&rt->nslots, i + 1);
+	} else if (w->started) {
+		pthread_join(w->thread, NULL);
+		w->started = 0;
+	}
+	atomic_store(&w->exited, 0);
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return (-1);
+	w->started = 1;
+	return (0);
+}
+
+/* Change the number of workers (1..FIBER_MAX_WORKERS) while running. */
+int
+fiber_rt_set_workers(struct fiber_rt *rt, int n)
+{
+	int	i, old = atomic_load(&rt->nworkers);
+
+	if (n < 1 || n > FIBER_MAX_WORKERS) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (atomic_load(&rt->stopping)) {
+		errno = ECANCELED;
+		return (-1);
+	}
+	/* Slots being restarted must have finished retiring first. */
+	for (i = old; i < n && i < rt->nslots; i++) {
+		if (rt->w[i]->started && !atomic_load(&rt->w[i]->exited)) {
+			atomic_store(&rt->w[i]->park_word, 1);
+			fiber_futex_wake(&rt->w[i]->park_word, 1);
+			pthread_join(rt->w[i]->thread, NULL);
+			rt->w[i]->started = 0;
+		}
+	}
+	atomic_store(&rt->nworkers, n);
+	for (i = old; i < n; i++) {
+		if (rt_worker_start(rt, i) != 0) {
+			atomic_store(&rt->nworkers, i);
+			return (i == 0 ? -1 : 0);
+		}
+	}
+	if (n < old)
+		rt_wake_all(rt);
+	return (0);
+}
+
+/* Create a runtime and start its workers; NULL with errno on failure. */
+struct fiber_rt *
+fiber_rt_create(const struct fiber_rt_config *cfg)
+{
+	struct fiber_rt	*rt;
+	int		 n = cfg != NULL ? cfg->workers : 0;
+	size_t		 stack = cfg != NULL ? cfg->stack_size : 0;
+	long		 guard = cfg != NULL ? cfg->guard_limit : -1;
+
+	if (n <= 0 && (n = (int)sysconf(_SC_NPROCESSORS_ONLN)) <= 0)
+		n = 1;
+	if (n > FIBER_MAX_WORKERS)
+		n = FIBER_MAX_WORKERS;
+	if (stack == 0)
+		stack = FIBER_STACK_DEFAULT;
+	if (stack_class_index(stack) < 0) {
+		errno = EINVAL;
+		return (NULL);
+	}
+	rt = xcalloc(1, sizeof *rt);
+	rt->default_stack = stack;
+	pthread_mutex_init(&rt->lock, NULL);
+	pthread_mutex_init(&rt->chan_lock, NULL);
+	if (stack_arena_init(&rt->arena, guard) != 0)
+		goto fail;
+	if (poller_create(rt) != 0)
+		goto fail_arena;
+	if (fiber_rt_set_workers(rt, n) != 0 || atomic_load(&rt->nworkers) == 0)
+		goto fail_workers;
+	return (rt);
+
+fail_workers:
+	fiber_rt_stop(rt, 0);
+	poller_destroy(rt);
+fail_arena:
+	stack_arena_free(&rt->arena);
+fail:
+	pthread_mutex_destroy(&rt->chan_lock);
+	pthread_mutex_destroy(&rt->lock);
+	free(rt);
+	return (NULL);
+}
+
+/* Whether fiber_rt_stop has been called. */
+int
+fiber_rt_stopping(struct fiber_rt *rt)
+{
+	return (atomic_load(&rt->stopping));
+}
+
+/* Fibers not yet returned: exits are read before spawns so that a child
+   spawned by a fiber that has exited is always counted. */
+static uint64_t
+rt_live(struct fiber_rt *rt)
+{
+	uint64_t	spawns, exits = 0;
+	int		i;
+
+	for (i = 0; i < rt->nslots; i++)
+		exits += atomic_load_explicit(&rt->w[i]->exits,
+		    memory_order_acquire);
+	spawns = atomic_load(&rt->ext_spawns);
+	for (i = 0; i < rt->nslots; i++)
+		spawns += atomic_load_explicit(&rt->w[i]->spawns,
+		    memory_order_acquire);
+	return (spawns > exits ? spawns - exits : 0);
+}
+
+/* Wake every parked fiber with FIBER_STOPPED, wait up to timeout_ns for all
+   fibers to return, then stop the workers: 0 or -1 (ETIMEDOUT). */
+int
+fiber_rt_stop(struct fiber_rt *rt, uint64_t timeout_ns)
+{
+	uint64_t	deadline = util_now_ns() + timeout_ns;
+	int		i;
+
+	atomic_store(&rt->stopping, 1);
+	chan_stop_all(rt);
+	poller_stop(rt);
+	rt_wake_all(rt);
+	while (rt_live(rt) != 0) {
+		if (util_now_ns() >= deadline) {
+			errno = ETIMEDOUT;
+			return (-1);
+		}
+		/* Sweep again: a fiber may have parked as we set the flag. */
+		chan_stop_all(rt);
+		poller_stop(rt);
+		rt_wake_all(rt);
+		usleep(1000);
+	}
+	atomic_store(&rt->quit, 1);
+	rt_wake_all(rt);
+	for (i = 0; i < rt->nslots; i++) {
+		if (rt->w[i]->started) {
+			pthread_join(rt->w[i]->thread, NULL);
+			rt->w[i]->started = 0;
+		}
+	}
+	return (0);
+}
+
+/* Stop (2 s) and free everything; leaks the runtime if fibers never return. */
+void
+fiber_rt_destroy(struct fiber_rt *rt)
+{
+	struct fiber	*f;
+	int		 i;
+
+	if (rt == NULL)
+		return;
+	if (!atomic_load(&rt->quit) && fiber_rt_stop(rt, 2000000000ULL) != 0)
+		return;
+	poller_destroy(rt);
+	/* Fibers left queued never ran; their stacks go with the arena. */
+	while ((f = rt->gq_head) != NULL)
+		rt->gq_head = f->next;
+	for (i = 0; i < rt->nslots; i++)
+		free(rt->w[i]);
+	stack_arena_free(&rt->arena);
+	pthread_mutex_destroy(&rt->chan_lock);
+	pthread_mutex_destroy(&rt->lock);
+	free(rt);
+}
+
+/* Fill a snapshot of the counters (any thread, no locks). */
+void
+fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
+{
+	struct worker	*w;
+	int		 i, n = rt->nslots;
+	uint32_t	 h, t;
+
+	memset(st, 0, sizeof *st);
+	st->workers = atomic_load(&rt->nworkers);
+	st->live = rt_live(rt);
+	st->spawns = atomic_load(&rt->ext_spawns);
+	for (i = 0; i < n && i < FIBER_MAX_WORKERS; i++) {
+		w = rt->w[i];
+		if (w == NULL)
+			continue;
+		st->w[i].tid = atomic_load(&w->tid);
+		st->w[i].parked = atomic_load(&w->parked);
+		st->w[i].blocked = atomic_load(&w->blocked);
+		h = atomic_load(&w->head);
+		t = atomic_load(&w->tail);
+		st->w[i].runq = t - h <= FIBER_RUNQ_SIZE ? t - h : 0;
+		st->w[i].switches = atomic_load(&w->switches);
+		st->w[i].steals = atomic_load(&w->steals);
+		st->switches += st->w[i].switches;
+		st->steals += st->w[i].steals;
+		st->spawns += atomic_load(&w->spawns);
+		st->exits += atomic_load(&w->exits);
+		st->parked_workers += st->w[i].parked;
+		st->blocked_workers += st->w[i].blocked;
+	}
+	st->global_runq = atomic_load(&rt->gq_len);
+	st->stack_reserved = atomic_load(&rt->arena.reserved);
+	st->stack_in_use = atomic_load(&rt->arena.in_use);
+	st->stacks_guarded = atomic_load(&rt->arena.guarded);
+	st->stacks_unguarded = atomic_load(&rt->arena.unguarded);
+	st->guard_dropped = atomic_load(&rt->arena.guard_dropped);
+}
+
+/* Stack bytes resident (mincore over the arena); costly, any thread. */
+uint64_t
+fiber_rt_stack_committed(struct fiber_rt *rt)
+{
+	return (stack_arena_committed(&rt->arena));
+}

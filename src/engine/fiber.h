@@ -1,0 +1,172 @@
+/*
+ * The fiber runtime: M:N scheduling of fibers on P worker threads, like
+ * goroutines.  One runtime (struct fiber_rt) owns its workers, its stack
+ * arena, its channels' wait queues, its timers and an epoll poller.
+ *
+ * Threads:
+ * - fiber_rt_create, fiber_rt_set_workers, fiber_rt_stop, fiber_rt_destroy:
+ *   the controlling (engine) thread only, never a fiber; one at a time.
+ * - fiber_rt_stats, fiber_rt_stack_committed, fiber_rt_stopping: any thread,
+ *   lock-free reads of atomic counters (committed calls mincore, so it is
+ *   slower; call it at sampling rate, not per operation).
+ * - fiber_spawn, fiber_join: any thread (a fiber parks, another thread
+ *   blocks on a futex).  fiber_chan_create/destroy: any thread.
+ * - Everything else (fiber_self, fiber_yield, fiber_exit, fiber_sleep,
+ *   fiber_block_sleep, fiber_chan_send/recv/close, fiber_select, fiber_read,
+ *   fiber_write, fiber_wait_fd) runs inside a fiber of the runtime only.
+ *   fiber_chan_close may also be called from any thread.
+ *
+ * Order: create, spawn..., stop (every parked fiber wakes with
+ * FIBER_STOPPED and must return), destroy.  Fibers must not run forever
+ * without calling a parking or yielding function: the runtime is
+ * cooperative and stop cannot interrupt a busy loop.
+ *
+ * errno and other thread-locals belong to the worker thread, and a fiber
+ * may resume on another worker after any call that parks or yields: read
+ * errno before such a call (fiber_read/fiber_write set it on return).
+ *
+ * Stacks: size classes are powers of two from 2 KiB to 8 MiB; requests
+ * round up.  The fiber control block lives at the top of its stack.  Usable
+ * depth per class (what fiber code may use): 2 KiB class about 1.8 KiB,
+ * enough for runtime calls and small leaf code, NOT for printf or other
+ * stdio (use >= 16 KiB for libc calls like printf/snprintf; 4 KiB for
+ * read/write/nanosleep wrappers).  Page-sized classes get a PROT_NONE guard
+ * page below the stack until the vm.max_map_count budget is used, then
+ * unguarded stacks (fiber_stats.guard_dropped).
+ */
+#ifndef CSW_ENGINE_FIBER_H
+#define CSW_ENGINE_FIBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define FIBER_MAX_WORKERS	256
+#define FIBER_STACK_MIN		2048
+#define FIBER_STACK_MAX		(8 * 1024 * 1024)
+#define FIBER_STACK_DEFAULT	(16 * 1024)
+#define FIBER_STACK_CLASSES	13	/* 2 KiB, 4 KiB, ... 8 MiB */
+
+/* Results of the parking calls: 0 or one of these. */
+#define FIBER_OK	0
+#define FIBER_CLOSED	-1	/* the channel is closed */
+#define FIBER_TIMEOUT	-2	/* fiber_select timed out */
+#define FIBER_STOPPED	-3	/* fiber_rt_stop: return promptly */
+
+struct fiber;
+struct fiber_rt;
+struct fiber_chan;
+
+typedef void (*fiber_fn)(void *);
+
+struct fiber_rt_config {
+	int		 workers;	/* P; 0 = online CPUs */
+	size_t		 stack_size;	/* default class; 0 = 16 KiB */
+	long		 guard_limit;	/* guarded stacks at most; -1 = from
+					   vm.max_map_count, 0 = none */
+};
+
+struct fiber_attr {
+	size_t		 stack_size;	/* 0 = the runtime's default */
+};
+
+struct fiber_worker_stats {
+	pid_t		 tid;		/* 0 if not running */
+	int		 parked;	/* sleeping in the kernel, idle */
+	int		 blocked;	/* inside fiber_block_sleep */
+	uint32_t	 runq;		/* local run queue depth */
+	uint64_t	 switches;
+	uint64_t	 steals;	/* fibers taken from other workers */
+};
+
+struct fiber_stats {
+	int		 workers;	/* P */
+	int		 parked_workers;
+	int		 blocked_workers;
+	uint64_t	 switches;	/* fiber context switches, total */
+	uint64_t	 spawns;
+	uint64_t	 exits;
+	uint64_t	 live;		/* spawns - exits */
+	uint64_t	 steals;
+	uint64_t	 global_runq;
+	uint64_t	 stack_reserved;	/* bytes mapped for stacks */
+	uint64_t	 stack_in_use;		/* bytes of stacks held by fibers */
+	uint64_t	 stacks_guarded;	/* stacks with a guard page */
+	uint64_t	 stacks_unguarded;	/* page-sized stacks without */
+	int		 guard_dropped;		/* map budget hit: no more guards */
+	struct fiber_worker_stats w[FIBER_MAX_WORKERS];
+};
+
+/* Create a runtime and start its workers; NULL with errno on failure. */
+struct fiber_rt	*fiber_rt_create(const struct fiber_rt_config *);
+/* Change the number of workers (1..FIBER_MAX_WORKERS) while running. */
+int		 fiber_rt_set_workers(struct fiber_rt *, int);
+/* Wake every parked fiber with FIBER_STOPPED, refuse spawns, wait up to
+   timeout_ns for fibers to return, then stop workers: 0 or -1 (ETIMEDOUT). */
+int		 fiber_rt_stop(struct fiber_rt *, uint64_t);
+/* Stop (2 s) and free everything; leaks the runtime if fibers never return. */
+void		 fiber_rt_destroy(struct fiber_rt *);
+/* Whether fiber_rt_stop has been called. */
+int		 fiber_rt_stopping(struct fiber_rt *);
+/* Fill a snapshot of the counters (any thread, no locks). */
+void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
+/* Stack bytes resident (mincore over the arena); costly, any thread. */
+uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
+/* Round a stack size up to its class size; 0 if above FIBER_STACK_MAX. */
+size_t		 fiber_stack_class_size(size_t);
+
+/* Start fn(arg) in a new fiber; with joinp the fiber must be joined.
+   0, or -1 with errno (ENOMEM, EINVAL, ECANCELED when stopping). */
+int		 fiber_spawn(struct fiber_rt *, fiber_fn, void *,
+		     const struct fiber_attr *, struct fiber **);
+/* Wait for a joinable fiber to return and free it. */
+void		 fiber_join(struct fiber *);
+
+/* The running fiber, or NULL outside fibers. */
+struct fiber	*fiber_self(void);
+/* The runtime of the running fiber, or NULL outside fibers. */
+struct fiber_rt	*fiber_rt_self(void);
+/* Let other runnable fibers run: FIBER_OK or FIBER_STOPPED. */
+int		 fiber_yield(void);
+/* End the running fiber. */
+void		 fiber_exit(void) __attribute__((noreturn));
+/* Park for ns nanoseconds: FIBER_OK or FIBER_STOPPED. */
+int		 fiber_sleep(uint64_t);
+/* Block the worker thread itself in nanosleep (the blocking-call lesson). */
+int		 fiber_block_sleep(uint64_t);
+
+/* Create a channel of cap elements of elemsize bytes (cap 0: unbuffered). */
+struct fiber_chan *fiber_chan_create(struct fiber_rt *, size_t, size_t);
+/* Free a channel nobody waits on. */
+void		 fiber_chan_destroy(struct fiber_chan *);
+/* Send one element: FIBER_OK, FIBER_CLOSED or FIBER_STOPPED. */
+int		 fiber_chan_send(struct fiber_chan *, const void *);
+/* Receive one element: FIBER_OK, FIBER_CLOSED (drained) or FIBER_STOPPED. */
+int		 fiber_chan_recv(struct fiber_chan *, void *);
+/* Close: receivers drain then get FIBER_CLOSED, senders FIBER_CLOSED. */
+void		 fiber_chan_close(struct fiber_chan *);
+/* Elements buffered now (racy, for display). */
+size_t		 fiber_chan_len(struct fiber_chan *);
+
+#define FIBER_SEND	1
+#define FIBER_RECV	2
+struct fiber_select_case {
+	struct fiber_chan *chan;
+	int		 op;		/* FIBER_SEND or FIBER_RECV */
+	void		*elem;		/* sent from or received into */
+	int		 result;	/* out: FIBER_OK or FIBER_CLOSED */
+};
+/* Wait for one case: its index, FIBER_TIMEOUT or FIBER_STOPPED.
+   timeout_ns < 0 waits forever, 0 polls. */
+int		 fiber_select(struct fiber_select_case *, int, int64_t);
+
+/* Park until fd (O_NONBLOCK) is ready for events (EPOLLIN/EPOLLOUT):
+   FIBER_OK or FIBER_STOPPED.  One reader and one writer per fd at a time. */
+int		 fiber_wait_fd(int, uint32_t);
+/* read(2) on a nonblocking fd, parking instead of EAGAIN; -1 errno
+   ECANCELED when stopped. */
+ssize_t		 fiber_read(int, void *, size_t);
+/* write(2) likewise; writes everything unless an error occurs. */
+ssize_t		 fiber_write(int, const void *, size_t);
+
+#endif

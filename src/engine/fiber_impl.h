@@ -1,0 +1,202 @@
+/*
+ * Internals shared by the fiber runtime's files (fiber.c, fiber_stack.c,
+ * fiber_chan.c, fiber_io.c).  Not for use outside src/engine/fiber*.c.
+ *
+ * Ownership: a worker's fields above "shared" are touched only by its own
+ * thread; the run queue ring is single-producer (owner) multi-consumer
+ * (owner and stealers); counters are written by the owner and read by
+ * anyone.  A parked fiber is woken by whoever wins fiber_claim() on its
+ * wait word; every claimant either runs on the fiber's own worker or holds a
+ * lock the parking fiber released only after its context was saved.
+ */
+#ifndef CSW_ENGINE_FIBER_IMPL_H
+#define CSW_ENGINE_FIBER_IMPL_H
+
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "engine/ctx.h"
+#include "engine/fiber.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FIBER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FIBER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define FIBER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define FIBER_TSAN 1
+#endif
+#endif
+
+#define FIBER_CACHELINE		64
+#define FIBER_RUNQ_SIZE		256
+#define FIBER_WAKE_RETRY	-100	/* internal: woken to re-park elsewhere */
+
+struct fiber {
+	struct ctx		 ctx;
+	struct fiber		*next;		/* run queue, free list */
+	struct fiber_rt		*rt;
+	fiber_fn		 fn;
+	void			*arg;
+	_Atomic uint64_t	 wait_word;	/* generation << 1 | armed */
+	int			 wait_result;
+	/* Set when the slot is carved; kept across reuse. */
+	uint8_t			 cls;
+	uint8_t			 guarded;
+	/* Join. */
+	uint8_t			 joinable;
+	uint8_t			 done;
+	uint8_t			 ext_join;
+	_Atomic int		 jlock;
+	_Atomic uint32_t	 jfutex;
+	struct fiber		*joiner;
+	uint64_t		 joiner_gen;
+	char			*stack_lo;	/* usable stack, above the guard */
+#ifdef FIBER_TSAN
+	void			*tsan;
+#endif
+};
+
+struct timer_entry {
+	uint64_t		 deadline;
+	struct fiber		*f;
+	uint64_t		 gen;
+};
+
+struct timer_heap {
+	struct timer_entry	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+struct worker {
+	struct fiber_rt		*rt;
+	int			 index;
+	struct fiber		*cur;		/* running fiber, NULL in sched */
+	struct fiber		*runnext;	/* runs next; not stealable */
+	void			(*post_fn)(struct worker *, void *);
+	void			*post_arg;
+	uint32_t		 tick;
+	int			 leave;		/* go back to the scheduler */
+	int			 retiring;
+	uint64_t		 rng;
+	struct ctx		 sched_ctx;
+	struct timer_heap	 timers;
+	struct fiber		*cache[FIBER_STACK_CLASSES];
+	uint32_t		 ncache[FIBER_STACK_CLASSES];
+	void			*thread_stack_lo;	/* for ASan */
+	size_t			 thread_stack_size;
+#ifdef FIBER_TSAN
+	void			*tsan_sched;
+#endif
+	pthread_t		 thread;
+	int			 started;
+	struct worker		*idle_next;	/* under rt->lock */
+	int			 in_idle;
+
+	/* shared */
+	alignas(FIBER_CACHELINE) _Atomic uint32_t head;
+	alignas(FIBER_CACHELINE) _Atomic uint32_t tail;
+	struct fiber *_Atomic	 ring[FIBER_RUNQ_SIZE];
+	alignas(FIBER_CACHELINE) _Atomic uint64_t switches;
+	_Atomic uint64_t	 spawns;
+	_Atomic uint64_t	 exits;
+	_Atomic uint64_t	 steals;
+	_Atomic int		 parked;
+	_Atomic int		 blocked;
+	_Atomic int		 exited;
+	_Atomic pid_t		 tid;
+	_Atomic uint32_t	 park_word;
+};
+
+struct stack_chunk {
+	char			*base;
+	size_t			 len;
+	struct stack_chunk	*next;
+};
+
+struct stack_class {
+	struct fiber		*free;
+	size_t			 nfree;
+	char			*carve;		/* next slot in the last chunk */
+	char			*carve_end;
+};
+
+struct stack_arena {
+	pthread_mutex_t		 lock;
+	struct stack_class	 cls[FIBER_STACK_CLASSES];
+	struct stack_chunk *_Atomic chunks;
+	long			 guard_limit;
+	_Atomic int		 populate_ok;	/* MADV_POPULATE_WRITE works */
+	_Atomic uint64_t	 reserved;
+	_Atomic uint64_t	 in_use;
+	_Atomic uint64_t	 guarded;
+	_Atomic uint64_t	 unguarded;
+	_Atomic int		 guard_dropped;
+};
+
+struct poller;
+
+struct fiber_rt {
+	pthread_mutex_t		 lock;		/* global queue, idle list */
+	struct fiber		*gq_head;
+	struct fiber		*gq_tail;
+	_Atomic uint64_t	 gq_len;
+	struct worker		*idle;
+	_Atomic int		 nparked;
+	_Atomic int		 nspinning;	/* workers looking for work */
+	_Atomic int		 nworkers;
+	_Atomic int		 nslots;	/* worker slots allocated */
+	struct worker		*w[FIBER_MAX_WORKERS];
+	_Atomic int		 stopping;
+	_Atomic int		 quit;
+	_Atomic uint64_t	 ext_spawns;
+	size_t			 default_stack;
+	struct stack_arena	 arena;
+	pthread_mutex_t		 chan_lock;	/* the channel list */
+	struct fiber_chan	*chans;
+	struct poller		*poller;
+};
+
+extern __thread struct worker	*fiber_tls_worker;
+
+/* fiber.c */
+void	 fiber_spin_lock(_Atomic int *);
+void	 fiber_spin_unlock(_Atomic int *);
+uint64_t fiber_arm(struct fiber *);
+int	 fiber_claim(struct fiber *, uint64_t, int);
+void	 fiber_ready(struct fiber *, int);
+void	 fiber_park(void (*)(struct worker *, void *), void *);
+void	 fiber_post_unlock(struct worker *, void *);
+void	 fiber_errno_set(int);
+void	 fiber_timer_reserve(void);
+void	 fiber_timer_add(struct worker *, uint64_t, struct fiber *, uint64_t);
+void	 fiber_futex_wait(_Atomic uint32_t *, uint32_t, uint64_t);
+void	 fiber_futex_wake(_Atomic uint32_t *, int);
+
+/* fiber_stack.c */
+int	 stack_arena_init(struct stack_arena *, long);
+void	 stack_arena_free(struct stack_arena *);
+int	 stack_class_index(size_t);
+size_t	 stack_class_bytes(int);
+struct fiber *stack_alloc(struct stack_arena *, struct worker *, int);
+void	 stack_release(struct stack_arena *, struct worker *, struct fiber *);
+void	 stack_cache_flush(struct stack_arena *, struct worker *);
+uint64_t stack_arena_committed(struct stack_arena *);
+
+/* fiber_chan.c */
+void	 chan_stop_all(struct fiber_rt *);
+
+/* fiber_io.c */
+int	 poller_create(struct fiber_rt *);
+void	 poller_stop(struct fiber_rt *);
+void	 poller_destroy(struct fiber_rt *);
+
+#endif

@@ -1,0 +1,169 @@
+#include <fenv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "engine/ctx.h"
+
+#define SWITCHES	2000000
+#define STACK_SIZE	(64 * 1024)
+
+static struct ctx	main_ctx, ping_ctx, pong_ctx;
+static long		errors;
+static long		rounds;
+
+#if defined(__x86_64__)
+/* Read the x87 control word. */
+static uint16_t
+test_fpucw_get(void)
+{
+	uint16_t	cw;
+
+	__asm__ volatile("fnstcw %0" : "=m"(cw));
+	return (cw);
+}
+
+/* Read MXCSR. */
+static uint32_t
+test_mxcsr_get(void)
+{
+	uint32_t	m;
+
+	__asm__ volatile("stmxcsr %0" : "=m"(m));
+	return (m);
+}
+
+/* Set the x87 control word. */
+static void
+test_fpucw_set(uint16_t cw)
+{
+	__asm__ volatile("fldcw %0" : : "m"(cw));
+}
+#endif
+
+/*
+ * Switch to the other side many times with distinct values pinned in the
+ * callee-saved registers and a distinct rounding mode; count mismatches.
+ */
+static void
+test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed, int round)
+{
+	long	i;
+
+	fesetround(round);
+#if defined(__x86_64__)
+	test_fpucw_set((uint16_t)(0x007f | (seed & 1 ? 0x0200 : 0x0300) |
+	    (round == FE_DOWNWARD ? 0x0400 : 0x0800)));
+	uint16_t cw = test_fpucw_get();
+	uint32_t mxcsr = test_mxcsr_get();
+#endif
+	for (i = 0; i < SWITCHES; i++) {
+#if defined(__x86_64__)
+		register uint64_t rbx __asm__("rbx") = seed + i;
+		register uint64_t r12 __asm__("r12") = seed * 3 + i;
+		register uint64_t r13 __asm__("r13") = seed * 5 + i;
+		register uint64_t r14 __asm__("r14") = seed * 7 + i;
+		register uint64_t r15 __asm__("r15") = seed * 11 + i;
+		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
+		    "+r"(r14), "+r"(r15));
+		ctx_switch(self, peer);
+		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
+		    "+r"(r14), "+r"(r15));
+		if (rbx != seed + i || r12 != seed * 3 + i ||
+		    r13 != seed * 5 + i || r14 != seed * 7 + i ||
+		    r15 != seed * 11 + i)
+			errors++;
+		if (test_fpucw_get() != cw || test_mxcsr_get() != mxcsr)
+			errors++;
+#elif defined(__aarch64__)
+		register uint64_t x19 __asm__("x19") = seed + i;
+		register uint64_t x22 __asm__("x22") = seed * 3 + i;
+		register uint64_t x27 __asm__("x27") = seed * 5 + i;
+		register double d8 __asm__("d8") = (double)(seed + i);
+		__asm__ volatile("" : "+r"(x19), "+r"(x22), "+r"(x27),
+		    "+w"(d8));
+		ctx_switch(self, peer);
+		__asm__ volatile("" : "+r"(x19), "+r"(x22), "+r"(x27),
+		    "+w"(d8));
+		if (x19 != seed + i || x22 != seed * 3 + i ||
+		    x27 != seed * 5 + i || d8 != (double)(seed + i))
+			errors++;
+#else
+		ctx_switch(self, peer);
+#endif
+		if (fegetround() != round)
+			errors++;
+		rounds++;
+	}
+}
+
+/* Run the ping side, then return to main. */
+static void
+test_ctx_ping(void *arg)
+{
+	test_ctx_side(&ping_ctx, &pong_ctx, 0x1000, FE_DOWNWARD);
+	ctx_switch(&ping_ctx, &main_ctx);
+	abort();
+}
+
+/* Run the pong side; its last switch resumes ping, which finishes. */
+static void
+test_ctx_pong(void *arg)
+{
+	test_ctx_side(&pong_ctx, &ping_ctx, 0x2001, FE_UPWARD);
+	ctx_switch(&pong_ctx, &main_ctx);
+	abort();
+}
+
+static void
+test_fiber_switch_keeps_registers_and_fp_control(void **state)
+{
+	void	*s1 = malloc(STACK_SIZE), *s2 = malloc(STACK_SIZE);
+
+	assert_non_null(s1);
+	assert_non_null(s2);
+	fesetround(FE_TONEAREST);
+	ctx_init(&ping_ctx, s1, STACK_SIZE, test_ctx_ping, NULL);
+	ctx_init(&pong_ctx, s2, STACK_SIZE, test_ctx_pong, NULL);
+	ctx_switch(&main_ctx, &ping_ctx);
+	assert_int_equal(errors, 0);
+	assert_int_equal(rounds, 2 * SWITCHES - 1);
+	assert_int_equal(fegetround(), FE_TONEAREST);
+	free(s1);
+	free(s2);
+}
+
+/* Record the argument and return to main. */
+static void
+test_ctx_arg_entry(void *arg)
+{
+	*(int *)arg = 42;
+	ctx_switch(&ping_ctx, &main_ctx);
+	abort();
+}
+
+static void
+test_fiber_switch_passes_entry_argument(void **state)
+{
+	void	*s = malloc(STACK_SIZE);
+	int	 v = 0;
+
+	ctx_init(&ping_ctx, s, STACK_SIZE, test_ctx_arg_entry, &v);
+	ctx_switch(&main_ctx, &ping_ctx);
+	assert_int_equal(v, 42);
+	free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fiber_switch_passes_entry_argument),
+		cmocka_unit_test(test_fiber_switch_keeps_registers_and_fp_control),
+	};
+
+	return (cmocka_run_group_tests_name("ctx", tests, NULL, NULL));
+}
