@@ -95,6 +95,24 @@ loop_apply_tasks(struct engine *e, struct view *v, bool up)
 		tui_message(v, "stopped growing: %s", err);
 }
 
+/* Switch the scenario between threads and fibers, knobs kept. */
+static void
+loop_apply_mode(struct engine *e, struct view *v)
+{
+	struct engine_snapshot	snap;
+	enum engine_mode	to;
+	char			err[ENGINE_ERRLEN];
+
+	engine_snapshot(e, &snap);
+	to = snap.mode == ENGINE_THREADS ? ENGINE_FIBERS : ENGINE_THREADS;
+	if (engine_set_mode(e, to, err, sizeof err) != 0)
+		tui_message(v, "cannot switch to %s: %s", engine_mode_name(to),
+		    err);
+	else
+		tui_message(v, "%s mode: %ld tasks", engine_mode_name(to),
+		    snap.tasks_target);
+}
+
 /* Apply one action. Returns false to quit. */
 static bool
 loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
@@ -120,6 +138,9 @@ loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
 		break;
 	case ACTION_THEME:
 		tui_theme_next(v);
+		break;
+	case ACTION_MODE:
+		loop_apply_mode(e, v);
 		break;
 	case ACTION_NONE:
 		break;

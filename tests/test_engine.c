@@ -99,6 +99,49 @@ test_engine_clamps_requests(void **state)
 }
 
 static void
+test_engine_pingpong_fibers_and_back(void **state)
+{
+	struct engine			*e = start(8);
+	struct engine_snapshot		 s;
+	struct engine_fiber_memory	 fm;
+	char				 err[ENGINE_ERRLEN];
+	uint64_t			 before;
+
+	assert_non_null(e);
+	assert_int_equal(engine_fiber_memory(e, &fm), -1);
+	assert_int_equal(engine_set_mode(e, ENGINE_FIBERS, err, sizeof err),
+	    0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.mode, ENGINE_FIBERS);
+	assert_int_equal(s.tasks_alive, 8);	/* the knob carried over */
+	assert_true(s.workers >= 1);
+	/* No thread stacks now: the tasks are fibers. */
+	assert_int_equal(engine_stacks(e, NULL, 0), 0);
+	before = s.fiber_switches;
+	assert_true(wait_handoffs(e, s.handoffs + 100000) > s.handoffs +
+	    100000);
+	engine_snapshot(e, &s);
+	/* Fibers waiting on the channel park: the runtime switches. */
+	assert_true(s.fiber_switches > before + 1000);
+	assert_int_equal(engine_fiber_memory(e, &fm), 0);
+	assert_int_equal(fm.live, 8);
+	assert_true(fm.reserved >= 8 * 2048 && fm.arena >= fm.reserved);
+	assert_true(fm.committed > 0);
+	assert_int_equal(engine_set_tasks(e, 16, err, sizeof err), 0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.tasks_alive, 16);
+
+	assert_int_equal(engine_set_mode(e, ENGINE_THREADS, err, sizeof err),
+	    0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.mode, ENGINE_THREADS);
+	assert_int_equal(s.tasks_alive, 16);
+	assert_int_equal(s.workers, 0);
+	assert_int_equal(engine_stacks(e, NULL, 0), 16);
+	engine_destroy(e);
+}
+
+static void
 test_engine_rejects_unknown_scenario(void **state)
 {
 	struct engine_config	cfg = { ENGINE_THREADS, "nosuch", 0 };
@@ -115,6 +158,7 @@ main(void)
 		cmocka_unit_test(test_engine_pingpong_hands_off),
 		cmocka_unit_test(test_engine_pingpong_grows_and_shrinks),
 		cmocka_unit_test(test_engine_clamps_requests),
+		cmocka_unit_test(test_engine_pingpong_fibers_and_back),
 		cmocka_unit_test(test_engine_rejects_unknown_scenario),
 	};
 

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 
 #include "engine/engine.h"
+#include "engine/fiber.h"
 #include "engine/scenario.h"
 #include "util/util.h"
 
@@ -19,10 +20,17 @@ static const struct scenario_ops *scenarios[] = {
 };
 
 struct engine {
-	enum engine_mode		 mode;
 	const struct scenario_ops	*ops;
-	void				*state;
 	long				 tasks_target;
+	int				 workers;	/* asked for; 0: CPUs */
+
+	/* Swapped by a mode switch under ctl_mu; read by the sampler. */
+	pthread_mutex_t			 ctl_mu;
+	enum engine_mode		 mode;
+	void				*state;
+	struct fiber_rt			*rt;
+	uint64_t			 base_handoffs;	/* earlier modes' */
+	uint64_t			 base_switches;
 
 	pthread_mutex_t			 stacks_mu;	/* guards the registry */
 	struct engine_stack		*stacks;
@@ -60,6 +68,87 @@ engine_clamp_tasks(const struct scenario_ops *ops, long tasks)
 	return (tasks - tasks % ops->unit);
 }
 
+/* The fiber runtime the scenarios of fibers mode run on. */
+struct fiber_rt *
+engine_fiber_rt(struct engine *e)
+{
+	return (e->rt);
+}
+
+/* Start the scenario's tasks in a mode, with a runtime for fibers. */
+static void *
+engine_start_mode(struct engine *e, enum engine_mode mode, char *err,
+    size_t errlen)
+{
+	struct fiber_rt_config	 rc;
+	struct fiber_rt		*rt = NULL;
+	void			*state;
+
+	if ((e->ops->modes & (1u << mode)) == 0) {
+		snprintf(err, errlen, "scenario %s has no %s mode",
+		    e->ops->name, engine_mode_name(mode));
+		return (NULL);
+	}
+	if (mode == ENGINE_FIBERS) {
+		memset(&rc, 0, sizeof rc);
+		rc.workers = e->workers;
+		rc.guard_limit = -1;
+		if ((rt = fiber_rt_create(&rc)) == NULL) {
+			snprintf(err, errlen, "fiber runtime: %s",
+			    strerror(errno));
+			return (NULL);
+		}
+	}
+	pthread_mutex_lock(&e->ctl_mu);
+	e->rt = rt;
+	e->mode = mode;
+	pthread_mutex_unlock(&e->ctl_mu);
+	state = e->ops->start(e, mode, e->tasks_target, err, errlen);
+	pthread_mutex_lock(&e->ctl_mu);
+	e->state = state;
+	if (state == NULL)
+		e->rt = NULL;
+	pthread_mutex_unlock(&e->ctl_mu);
+	if (state == NULL && rt != NULL)
+		fiber_rt_destroy(rt);
+	return (state);
+}
+
+/* Stop the running tasks and the runtime under them. */
+static void
+engine_stop_mode(struct engine *e)
+{
+	struct engine_snapshot	 snap;
+	struct fiber_stats	*st = NULL;
+	struct fiber_rt		*rt;
+	void			*state;
+
+	pthread_mutex_lock(&e->ctl_mu);
+	state = e->state;
+	rt = e->rt;
+	e->state = NULL;
+	pthread_mutex_unlock(&e->ctl_mu);
+	if (state != NULL) {
+		/* Counters go on from where this mode leaves them. */
+		memset(&snap, 0, sizeof snap);
+		e->ops->stats(state, &snap);
+		e->ops->stop(state);
+	}
+	if (rt != NULL) {
+		st = xmalloc(sizeof *st);
+		fiber_rt_stats(rt, st);
+		fiber_rt_destroy(rt);
+	}
+	pthread_mutex_lock(&e->ctl_mu);
+	e->rt = NULL;
+	if (state != NULL)
+		e->base_handoffs += snap.handoffs;
+	if (st != NULL)
+		e->base_switches += st->switches;
+	pthread_mutex_unlock(&e->ctl_mu);
+	free(st);
+}
+
 /* Start a scenario in a mode. */
 struct engine *
 engine_create(const struct engine_config *cfg, char *err, size_t errlen)
@@ -71,19 +160,15 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown scenario '%s'", cfg->scenario);
 		return (NULL);
 	}
-	if (cfg->mode != ENGINE_THREADS) {
-		snprintf(err, errlen, "scenario '%s' has no %s mode",
-		    ops->name, engine_mode_name(cfg->mode));
-		return (NULL);
-	}
 	e = xcalloc(1, sizeof *e);
-	e->mode = cfg->mode;
 	e->ops = ops;
+	e->workers = cfg->workers;
 	pthread_mutex_init(&e->stacks_mu, NULL);
+	pthread_mutex_init(&e->ctl_mu, NULL);
 	e->tasks_target = engine_clamp_tasks(ops,
 	    cfg->tasks > 0 ? cfg->tasks : ops->default_tasks);
-	e->state = ops->start(e, e->mode, e->tasks_target, err, errlen);
-	if (e->state == NULL) {
+	if (engine_start_mode(e, cfg->mode, err, errlen) == NULL) {
+		pthread_mutex_destroy(&e->ctl_mu);
 		pthread_mutex_destroy(&e->stacks_mu);
 		free(e->stacks);
 		free(e);
@@ -92,13 +177,69 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 	return (e);
 }
 
+/*
+ * Switch the running scenario to another mode with the same knobs.  If the
+ * new mode cannot start, the old one is started again and -1 says why.
+ */
+int
+engine_set_mode(struct engine *e, enum engine_mode mode, char *err,
+    size_t errlen)
+{
+	enum engine_mode	old = e->mode;
+	char			err2[ENGINE_ERRLEN];
+
+	if (mode == old)
+		return (0);
+	if ((e->ops->modes & (1u << mode)) == 0) {
+		snprintf(err, errlen, "scenario %s has no %s mode",
+		    e->ops->name, engine_mode_name(mode));
+		return (-1);
+	}
+	engine_stop_mode(e);
+	if (engine_start_mode(e, mode, err, errlen) != NULL)
+		return (0);
+	engine_start_mode(e, old, err2, sizeof err2);
+	return (-1);
+}
+
+/* Stacks of the fibers, or -1 in threads mode. */
+int
+engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
+{
+	struct fiber_stats	*st;
+	int			 rc = -1;
+
+	memset(fm, 0, sizeof *fm);
+	pthread_mutex_lock(&e->ctl_mu);
+	if (e->rt != NULL) {
+		st = xmalloc(sizeof *st);
+		fiber_rt_stats(e->rt, st);
+		fm->reserved = st->stack_in_use;
+		fm->arena = st->stack_reserved;
+		fm->live = st->live;
+		fm->guard_dropped = st->guard_dropped != 0;
+		fm->stack_size = FIBER_STACK_DEFAULT;
+		fm->committed = fiber_rt_stack_committed(e->rt);
+		free(st);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&e->ctl_mu);
+	return (rc);
+}
+
 /* Grow or shrink the running scenario. */
 int
 engine_set_tasks(struct engine *e, long tasks, char *err, size_t errlen)
 {
 	long	want = engine_clamp_tasks(e->ops, tasks);
 
+	pthread_mutex_lock(&e->ctl_mu);
 	e->tasks_target = want;
+	pthread_mutex_unlock(&e->ctl_mu);
+	if (e->state == NULL) {
+		snprintf(err, errlen, "no tasks are running");
+		return (-1);
+	}
 	return (e->ops->resize(e->state, want, err, errlen));
 }
 
@@ -113,13 +254,28 @@ engine_tasks_max(const struct engine *e)
 void
 engine_snapshot(struct engine *e, struct engine_snapshot *s)
 {
+	struct fiber_stats	*st;
+
 	memset(s, 0, sizeof *s);
+	pthread_mutex_lock(&e->ctl_mu);
 	s->mode = e->mode;
 	s->scenario = e->ops->name;
 	s->tasks_target = e->tasks_target;
 	s->tasks_per_unit = e->ops->unit;
 	s->caption = e->ops->caption[e->mode];
-	e->ops->stats(e->state, s);
+	if (e->state != NULL)
+		e->ops->stats(e->state, s);
+	s->handoffs += e->base_handoffs;
+	s->fiber_switches = e->base_switches;
+	if (e->rt != NULL) {
+		st = xmalloc(sizeof *st);
+		fiber_rt_stats(e->rt, st);
+		s->fiber_switches += st->switches;
+		s->workers = st->workers;
+		s->parked_workers = st->parked_workers;
+		free(st);
+	}
+	pthread_mutex_unlock(&e->ctl_mu);
 }
 
 /* Copy up to max registered stacks; returns how many there are in all. */
@@ -203,7 +359,8 @@ engine_destroy(struct engine *e)
 {
 	if (e == NULL)
 		return;
-	e->ops->stop(e->state);
+	engine_stop_mode(e);
+	pthread_mutex_destroy(&e->ctl_mu);
 	pthread_mutex_destroy(&e->stacks_mu);
 	free(e->stacks);
 	free(e);

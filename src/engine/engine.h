@@ -2,10 +2,12 @@
  * The workload engine: runs one scenario in one mode and publishes what it
  * does as counters.
  *
- * Threads: engine_create, engine_set_tasks, engine_destroy are called by the
- * loop thread only, one at a time.  engine_snapshot and engine_stacks may be
- * called from any thread at any time (the sampler calls them); they take no
- * lock that a workload thread holds across a handoff.
+ * Threads: engine_create, engine_set_tasks, engine_set_mode and
+ * engine_destroy are called by the loop thread only, one at a time.
+ * engine_snapshot, engine_stacks and engine_fiber_memory may be called from
+ * any thread at any time (the sampler calls them); they take no lock that a
+ * workload task holds across a handoff.  A mode switch stops every task of
+ * the old mode before the new mode's tasks start.
  */
 #ifndef CSW_ENGINE_H
 #define CSW_ENGINE_H
@@ -23,6 +25,7 @@ struct engine_config {
 	enum engine_mode	 mode;
 	const char		*scenario;	/* name from the scenario table */
 	long			 tasks;		/* requested tasks */
+	int			 workers;	/* fiber workers P; 0: CPUs */
 };
 
 /* A point-in-time copy of the engine's counters; counters only grow. */
@@ -35,6 +38,18 @@ struct engine_snapshot {
 	const char		*caption;	/* what to watch, static text */
 	uint64_t		 handoffs;	/* token handoffs since start */
 	uint64_t		 fiber_switches;/* user-space switches since start */
+	int			 workers;	/* fiber workers P; 0 in threads */
+	int			 parked_workers;
+};
+
+/* Stacks of the fibers: the runtime's arena. */
+struct engine_fiber_memory {
+	uint64_t	reserved;	/* stack bytes the live fibers hold */
+	uint64_t	arena;		/* bytes mapped for fiber stacks */
+	uint64_t	committed;	/* resident bytes of the arena */
+	uint64_t	live;		/* fibers alive */
+	size_t		stack_size;	/* class of a new fiber's stack */
+	bool		guard_dropped;	/* map budget hit: no guard pages */
 };
 
 /* One thread's stack, as the kernel maps it. */
@@ -51,6 +66,10 @@ struct engine;
 const char	*engine_mode_name(enum engine_mode);
 struct engine	*engine_create(const struct engine_config *, char *, size_t);
 int		 engine_set_tasks(struct engine *, long, char *, size_t);
+int		 engine_set_mode(struct engine *, enum engine_mode, char *,
+		    size_t);
+int		 engine_fiber_memory(struct engine *,
+		    struct engine_fiber_memory *);
 long		 engine_tasks_max(const struct engine *);
 void		 engine_snapshot(struct engine *, struct engine_snapshot *);
 size_t		 engine_stacks(struct engine *, struct engine_stack *, size_t);

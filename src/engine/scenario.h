@@ -15,6 +15,7 @@ struct scenario_ops {
 	long		 default_tasks;
 	long		 unit;		/* tasks come in multiples of this */
 	long		 max_tasks;
+	unsigned	 modes;		/* 1 << engine_mode it runs in */
 	/* Start with this many tasks; returns state or NULL with err set. */
 	void		*(*start)(struct engine *, enum engine_mode, long,
 			    char *, size_t);
@@ -30,6 +31,8 @@ extern const struct scenario_ops	 scenario_pingpong;
 
 const struct scenario_ops	*scenario_find(const char *);
 
+/* The engine's fiber runtime, or NULL in threads mode. */
+struct fiber_rt	*engine_fiber_rt(struct engine *);
 /* Run the calling workload thread below the UI and the sampler. */
 void	engine_thread_lower_priority(void);
 /* Record the calling thread's stack in the engine's registry. */

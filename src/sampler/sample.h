@@ -43,9 +43,12 @@ struct sample {
 	uint32_t	 threads;
 	/* SRC_TASKS: this process's threads by state. */
 	uint32_t	 threads_r, threads_s, threads_d, threads_other;
-	/* SRC_STACKS: engine threads' stacks. */
+	/* SRC_STACKS: engine threads' stacks, or in fibers mode the fibers'. */
 	uint64_t	 stack_reserved, stack_committed;
-	uint32_t	 stack_count;
+	uint32_t	 stack_count;	/* threads or fibers they belong to */
+	bool		 stack_fibers;	/* the figures are the fibers' */
+	uint64_t	 stack_arena;	/* fibers: bytes mapped for stacks */
+	bool		 guard_dropped;	/* fiber stacks without guard pages */
 	/* SRC_ENGINE */
 	int		 mode;		/* enum engine_mode */
 	bool		 fibers;	/* the engine runs fibers now */
@@ -54,6 +57,7 @@ struct sample {
 	const char	*caption;
 	long		 tasks_target, tasks_alive, tasks_per_unit;
 	uint64_t	 handoffs, fiber_switches;
+	int		 workers, parked_workers;	/* fibers mode: P */
 };
 
 #endif

@@ -161,11 +161,22 @@ static void
 sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 {
 	long		 pagesz = sysconf(_SC_PAGESIZE);
+	struct engine_fiber_memory fm;
 	size_t		 n, i, j, pages;
 	uintptr_t	 lo, hi;
 
 	if (p->engine == NULL) {
 		sampler_fail(s, SRC_STACKS, "no engine");
+		return;
+	}
+	if (engine_fiber_memory(p->engine, &fm) == 0) {
+		s->stack_fibers = true;
+		s->stack_reserved = fm.reserved;
+		s->stack_committed = fm.committed;
+		s->stack_arena = fm.arena;
+		s->stack_count = (uint32_t)fm.live;
+		s->guard_dropped = fm.guard_dropped;
+		s->ok[SRC_STACKS] = true;
 		return;
 	}
 	n = engine_stacks(p->engine, p->stacks, p->stacks_cap);
@@ -229,6 +240,8 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->tasks_per_unit = snap.tasks_per_unit;
 	s->handoffs = snap.handoffs;
 	s->fiber_switches = snap.fiber_switches;
+	s->workers = snap.workers;
+	s->parked_workers = snap.parked_workers;
 }
 
 /* One collection pass: every source, each failing on its own. */

@@ -10,6 +10,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "Escape",	ACTION_CLOSE,	  "close the help" },
 	{ "Space",	ACTION_PAUSE,	  "freeze the display (the workload "
 					  "runs on)" },
+	{ "m",		ACTION_MODE,	  "switch threads / fibers mode" },
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },

@@ -19,6 +19,7 @@ enum action {
 	ACTION_TASKS_DOWN,
 	ACTION_REDRAW,
 	ACTION_THEME,
+	ACTION_MODE,
 };
 
 struct keymap_entry {

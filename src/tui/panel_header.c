@@ -30,7 +30,10 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		    " cswviz  starting: waiting for the first sample");
 		return;
 	}
-	if (s->ok[SRC_ENGINE])
+	if (s->ok[SRC_ENGINE] && s->fibers)
+		snprintf(tasks, sizeof tasks, "tasks %ld/%ld on P=%d",
+		    s->tasks_alive, s->tasks_target, s->workers);
+	else if (s->ok[SRC_ENGINE])
 		snprintf(tasks, sizeof tasks, "tasks %ld/%ld", s->tasks_alive,
 		    s->tasks_target);
 	else

@@ -48,8 +48,14 @@ memory_draw(const struct rect *r, const struct model *m,
 	memory_bytes(m, MS_VM_RSS, buf, sizeof buf);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmRSS", buf, "status");
 
-	snprintf(line, sizeof line, "stacks of %u engine thread%s (mincore):",
-	    nst, nst == 1 ? "" : "s");
+	if (s != NULL && s->stack_fibers)
+		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",
+		    nst, nst == 1 ? "" : "s", format_bytes(
+		    (double)s->stack_arena, per, sizeof per),
+		    s->guard_dropped ? ", unguarded" : "");
+	else
+		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
+		    nst, nst == 1 ? "" : "s");
 	draw_text(y++, x, w, THEME_LABEL, line);
 
 	memory_bytes(m, MS_STACK_RESERVED, buf, sizeof buf);

@@ -36,6 +36,7 @@ static void
 switches_draw(const struct rect *r, const struct model *m,
     const struct view *v)
 {
+	const struct sample	*s = model_last(m);
 	char			 buf[SAMPLE_WHYLEN + 8];
 	char			 note[96];
 	struct rect		 g;
@@ -44,8 +45,8 @@ switches_draw(const struct rect *r, const struct model *m,
 				    (r->w - 4) / 2, x2 = x + cw + 1;
 	const char		*why;
 
-	snprintf(note, sizeof note, "graph: kernel switches/s, voluntary "
-	    "below involuntary, %d samples", r->w - 4 - 7);
+	snprintf(note, sizeof note, "kernel switches: voluntary below "
+	    "involuntary; one column a sample");
 	draw_box(r, "Switches", note);
 
 	switches_rate(m, MS_VCSW_RATE, buf, sizeof buf);
@@ -85,8 +86,22 @@ switches_draw(const struct rect *r, const struct model *m,
 	g.x = x;
 	g.h = r->y + r->h - 1 - y;
 	g.w = r->w - 4;
+	if (s == NULL || !s->fibers) {
+		draw_graph(&g, m, MS_VCSW_RATE, MS_IVCSW_RATE,
+		    THEME_GRAPH_VOL, THEME_GRAPH_INVOL, v->ascii);
+		return;
+	}
+	/* Fibers: kernel switches on the left, fiber switches beside. */
+	g.w = (r->w - 4) / 2 - 1;
+	g.h--;
+	draw_text(g.y, g.x, g.w, THEME_DIM, "kernel switches/s:");
+	draw_text(g.y, g.x + g.w + 2, g.w, THEME_DIM, "fiber switches/s:");
+	g.y++;
 	draw_graph(&g, m, MS_VCSW_RATE, MS_IVCSW_RATE, THEME_GRAPH_VOL,
 	    THEME_GRAPH_INVOL, v->ascii);
+	g.x += g.w + 2;
+	draw_graph(&g, m, MS_FIBER_RATE, MS_COUNT, THEME_GRAPH_FIBER,
+	    THEME_GRAPH_FIBER, v->ascii);
 }
 
 const struct panel_ops panel_switches = {

@@ -13,6 +13,9 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# A session that outlives the others, so that killing one never races the
+# server's exit with the next new-session.
+tmx new-session -d -s keep "sleep 3600" || { echo "FAIL: tmux cannot start"; exit 1; }
 
 fail() {
 	echo "FAIL: $*"
