@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/bench.h"
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
@@ -50,6 +51,8 @@ main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	if (opts.bench)
+		return (bench_run(stdout, opts.json) == 0 ? 0 : 1);
 	if (opts.list_themes)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

@@ -7,7 +7,8 @@
 
 static const char options_usage[] =
 "usage: cswviz [-hV] [--ascii] [--list-themes] [-d tenths] [-n tasks]\n"
-"              [-t theme] [--theme-dir dir]\n";
+"              [-t theme] [--theme-dir dir]\n"
+"       cswviz --bench [--format text|json]\n";
 
 static const char options_help[] =
 "cswviz runs a concurrency workload inside itself and shows, live, what it\n"
@@ -19,6 +20,9 @@ static const char options_help[] =
 "      --theme-dir DIR look for NAME.theme in DIR first\n"
 "      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
+"      --bench         measure threads against fibers on this machine: a\n"
+"                      table of medians and ratios (about a minute)\n"
+"      --format FMT    --bench output: text (default) or json\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
@@ -53,6 +57,8 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 {
 	static const struct option longopts[] = {
 		{ "ascii",	no_argument,		NULL, 'A' },
+		{ "bench",	no_argument,		NULL, 'B' },
+		{ "format",	required_argument,	NULL, 'F' },
 		{ "delay",	required_argument,	NULL, 'd' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "list-themes", no_argument,		NULL, 'L' },
@@ -73,6 +79,18 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		switch (ch) {
 		case 'A':
 			opts->ascii = true;
+			break;
+		case 'B':
+			opts->bench = true;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				opts->json = true;
+			else if (strcmp(optarg, "text") != 0) {
+				fprintf(err, "cswviz: --format takes text or "
+				    "json, not '%s'\n", optarg);
+				goto usage;
+			}
 			break;
 		case 'd':
 			if (options_number("--delay", optarg,

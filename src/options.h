@@ -15,6 +15,8 @@ struct options {
 	const char	*theme;		/* NULL: default */
 	const char	*theme_dir;	/* searched before the usual places */
 	bool		 list_themes;
+	bool		 bench;		/* --bench: print the benchmark */
+	bool		 json;		/* --format json */
 };
 
 enum options_result {

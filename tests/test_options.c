@@ -64,9 +64,22 @@ test_options_values(void **state)
 
 	parse(&r, "-d", "5", "--tasks=64", "--ascii", NULL);
 	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_false(r.opts.bench);
 	assert_int_equal(r.opts.delay_tenths, 5);
 	assert_int_equal(r.opts.tasks, 64);
 	assert_true(r.opts.ascii);
+	done(&r);
+}
+
+static void
+test_options_bench_format(void **state)
+{
+	struct run	r;
+
+	parse(&r, "--bench", "--format=json", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_true(r.opts.bench);
+	assert_true(r.opts.json);
 	done(&r);
 }
 
@@ -111,6 +124,11 @@ test_options_errors_name_the_problem(void **state)
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "option -n needs a value"));
 	done(&r);
+	parse(&r, "--bench", "--format", "xml", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--format takes text or json, not "
+	    "'xml'"));
+	done(&r);
 	parse(&r, "extra", NULL);
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "unexpected argument 'extra'"));
@@ -123,6 +141,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_values),
+		cmocka_unit_test(test_options_bench_format),
 		cmocka_unit_test(test_options_help_and_version),
 		cmocka_unit_test(test_options_errors_name_the_problem),
 	};
