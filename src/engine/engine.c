@@ -32,7 +32,7 @@ struct engine {
 	uint64_t			 base_handoffs;	/* earlier modes' */
 	uint64_t			 base_switches;
 
-	pthread_mutex_t			 stacks_mu;	/* guards the registry */
+	pthread_mutex_t			 stacks_mu;	/* the registry's */
 	struct engine_stack		*stacks;
 	size_t				 nstacks, stacks_cap;
 };

@@ -23,7 +23,7 @@ enum engine_mode {
 
 struct engine_config {
 	enum engine_mode	 mode;
-	const char		*scenario;	/* name from the scenario table */
+	const char		*scenario;	/* from the scenario table */
 	long			 tasks;		/* requested tasks */
 	int			 workers;	/* fiber workers P; 0: CPUs */
 };
@@ -32,13 +32,13 @@ struct engine_config {
 struct engine_snapshot {
 	enum engine_mode	 mode;
 	const char		*scenario;
-	long			 tasks_target;	/* what was asked for, after caps */
-	long			 tasks_alive;	/* tasks running now */
-	long			 tasks_per_unit;/* tasks in one unit (2 for a pair) */
-	const char		*caption;	/* what to watch, static text */
-	uint64_t		 handoffs;	/* token handoffs since start */
-	uint64_t		 fiber_switches;/* user-space switches since start */
-	int			 workers;	/* fiber workers P; 0 in threads */
+	long			 tasks_target;	/* asked for, after caps */
+	long			 tasks_alive;	/* running now */
+	long			 tasks_per_unit;/* 2 for a pair */
+	const char		*caption;	/* what to watch */
+	uint64_t		 handoffs;	/* token handoffs */
+	uint64_t		 fiber_switches;/* user-space switches */
+	int			 workers;	/* fiber workers P, or 0 */
 	int			 parked_workers;
 };
 

@@ -45,6 +45,38 @@ draw_text(int y, int x, int w, int role, const char *s)
 	mvaddnwstr(y, x, wbuf, (int)i);
 }
 
+/* The newest value of a series as text with its unit, or "n/a: why". */
+void
+figure_format(const struct model *m, enum model_series which,
+    enum figure_kind kind, bool ascii, char *buf, size_t len)
+{
+	const char	*why = model_why(m, which);
+	double		 v = model_value(m, which, 0);
+	char		 n[FORMAT_LEN];
+
+	if (why != NULL) {
+		snprintf(buf, len, "n/a: %s", why);
+		return;
+	}
+	switch (kind) {
+	case FIG_RATE:
+		snprintf(buf, len, "%s/s", format_count(v, n, sizeof n));
+		break;
+	case FIG_BYTES:
+		format_bytes(v, buf, len);
+		break;
+	case FIG_COUNT:
+		snprintf(buf, len, "%.0f", v);
+		break;
+	case FIG_NS:
+		format_ns(v, ascii, buf, len);
+		break;
+	case FIG_RATIO:
+		snprintf(buf, len, "%.2f", v);
+		break;
+	}
+}
+
 /* A box with a title on the top edge and a note on the bottom edge. */
 void
 draw_box(const struct rect *r, const char *title, const char *note)

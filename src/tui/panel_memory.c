@@ -15,17 +15,17 @@
 #define MEM_LW	10	/* label column */
 #define MEM_VW	9	/* value column */
 
-/* Bytes as "1.20 GiB", or "n/a: why". */
+/* Bytes per task, "8.00 MiB/task", or nothing without tasks. */
 static void
-memory_bytes(const struct model *m, enum model_series which, char *buf,
-    size_t len)
+memory_per_task(double bytes, unsigned tasks, char *buf, size_t len)
 {
-	const char	*why = model_why(m, which);
+	char	b[FORMAT_LEN];
 
-	if (why != NULL)
-		snprintf(buf, len, "n/a: %s", why);
+	if (tasks == 0 || isnan(bytes))
+		buf[0] = '\0';
 	else
-		format_bytes(model_value(m, which, 0), buf, len);
+		snprintf(buf, len, "%s/task", format_bytes(bytes / tasks, b,
+		    sizeof b));
 }
 
 /* Draw the panel. */
@@ -43,9 +43,9 @@ memory_draw(const struct rect *r, const struct model *m,
 	struct rect		 g;
 
 	draw_box(r, "Memory", NULL);
-	memory_bytes(m, MS_VM_SIZE, buf, sizeof buf);
+	figure_format(m, MS_VM_SIZE, FIG_BYTES, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmSize", buf, "status");
-	memory_bytes(m, MS_VM_RSS, buf, sizeof buf);
+	figure_format(m, MS_VM_RSS, FIG_BYTES, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmRSS", buf, "status");
 
 	if (s != NULL && s->stack_fibers)
@@ -58,20 +58,14 @@ memory_draw(const struct rect *r, const struct model *m,
 		    nst, nst == 1 ? "" : "s");
 	draw_text(y++, x, w, THEME_LABEL, line);
 
-	memory_bytes(m, MS_STACK_RESERVED, buf, sizeof buf);
-	if (nst > 0 && !isnan(res))
-		snprintf(per, sizeof per, "%s/task", format_bytes(res / nst,
-		    line, sizeof line));
-	else
-		per[0] = '\0';
+	figure_format(m, MS_STACK_RESERVED, FIG_BYTES, v->ascii, buf,
+	    sizeof buf);
+	memory_per_task(res, nst, per, sizeof per);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, " reserved", buf, per);
 
-	memory_bytes(m, MS_STACK_COMMITTED, buf, sizeof buf);
-	if (nst > 0 && !isnan(com))
-		snprintf(per, sizeof per, "%s/task", format_bytes(com / nst,
-		    line, sizeof line));
-	else
-		per[0] = '\0';
+	figure_format(m, MS_STACK_COMMITTED, FIG_BYTES, v->ascii, buf,
+	    sizeof buf);
+	memory_per_task(com, nst, per, sizeof per);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, " committed", buf, per);
 
 	if (y < r->y + r->h - 1 && res > 0 && !isnan(com)) {

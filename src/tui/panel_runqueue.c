@@ -15,19 +15,6 @@
 #define RQ_LW	18	/* label column */
 #define RQ_VW	6	/* value column */
 
-/* A level as a whole number, or "n/a: why". */
-static void
-runq_level(const struct model *m, enum model_series which, char *buf,
-    size_t len)
-{
-	const char	*why = model_why(m, which);
-
-	if (why != NULL)
-		snprintf(buf, len, "n/a: %s", why);
-	else
-		snprintf(buf, len, "%.0f", model_value(m, which, 0));
-}
-
 /* Draw the panel. */
 static void
 runq_draw(const struct rect *r, const struct model *m, const struct view *v)
@@ -38,15 +25,19 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	struct rect	g;
 
 	draw_box(r, "Run queue", NULL);
-	runq_level(m, MS_PROCS_RUNNING, buf, sizeof buf);
+	figure_format(m, MS_PROCS_RUNNING, FIG_COUNT, v->ascii, buf,
+	    sizeof buf);
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "system runnable", buf,
 	    "/proc/stat");
-	runq_level(m, MS_PROCS_BLOCKED, buf, sizeof buf);
+	figure_format(m, MS_PROCS_BLOCKED, FIG_COUNT, v->ascii, buf,
+	    sizeof buf);
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "system blocked", buf,
 	    "/proc/stat");
 
-	runq_level(m, MS_LOAD_RUNNABLE, buf, sizeof buf);
-	runq_level(m, MS_LOAD_TOTAL, b2, sizeof b2);
+	figure_format(m, MS_LOAD_RUNNABLE, FIG_COUNT, v->ascii, buf,
+	    sizeof buf);
+	figure_format(m, MS_LOAD_TOTAL, FIG_COUNT, v->ascii, b2,
+	    sizeof b2);
 	if (strncmp(buf, "n/a", 3) == 0)
 		snprintf(line, sizeof line, "%s", buf);
 	else

@@ -11,25 +11,23 @@
 #include "tui/format.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
+#include "util/util.h"
 
 #define SW_LW	18	/* label column */
 #define SW_VW	8	/* value column */
 #define SW_COLW	48	/* widest a column of figures gets */
 
-/* A rate as "12.3k/s", or "n/a: why". */
-static void
-switches_rate(const struct model *m, enum model_series which, char *buf,
-    size_t len)
-{
-	const char	*why = model_why(m, which);
-	char		 n[FORMAT_LEN];
-
-	if (why != NULL)
-		snprintf(buf, len, "n/a: %s", why);
-	else
-		snprintf(buf, len, "%s/s", format_count(model_value(m, which,
-		    0), n, sizeof n));
-}
+/* The figures, in two columns: the kernel's, and the workload's. */
+static const struct figure switches_left[] = {
+	{ "kernel voluntary", MS_VCSW_RATE, FIG_RATE, "getrusage" },
+	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "getrusage" },
+	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
+};
+static const struct figure switches_right[] = {
+	{ "handoffs", MS_HANDOFF_RATE, FIG_RATE, "engine" },
+	{ "time per handoff", MS_NS_PER_HANDOFF, FIG_NS, "engine" },
+	{ "kernel sw/handoff", MS_KSW_PER_HANDOFF, FIG_RATIO, "ratio" },
+};
 
 /* Draw the panel. */
 static void
@@ -43,42 +41,22 @@ switches_draw(const struct rect *r, const struct model *m,
 	int			 y = r->y + 1, x = r->x + 2;
 	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
 				    (r->w - 4) / 2, x2 = x + cw + 1;
-	const char		*why;
+	const struct figure	*f;
+	size_t			 i;
 
 	snprintf(note, sizeof note, "kernel switches: voluntary below "
 	    "involuntary; one column a sample");
 	draw_box(r, "Switches", note);
 
-	switches_rate(m, MS_VCSW_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, SW_LW, SW_VW, "kernel voluntary", buf,
-	    "getrusage");
-	switches_rate(m, MS_HANDOFF_RATE, buf, sizeof buf);
-	draw_field(y++, x2, cw, SW_LW, SW_VW, "handoffs", buf,
-	    "engine");
-
-	switches_rate(m, MS_IVCSW_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, SW_LW, SW_VW, "kernel involuntary", buf,
-	    "getrusage");
-	if ((why = model_why(m, MS_NS_PER_HANDOFF)) != NULL)
-		snprintf(buf, sizeof buf, "n/a: %s", why);
-	else
-		format_ns(model_value(m, MS_NS_PER_HANDOFF, 0), v->ascii,
-		    buf, sizeof buf);
-	draw_field(y++, x2, cw, SW_LW, SW_VW, "time per handoff", buf,
-	    "engine");
-
-	switches_rate(m, MS_CTXT_RATE, buf, sizeof buf);
-	draw_field(y, x, cw, SW_LW, SW_VW, "system, all CPUs", buf,
-	    "/proc/stat");
-	if ((why = model_why(m, MS_KSW_PER_HANDOFF)) != NULL)
-		snprintf(buf, sizeof buf, "n/a: %s", why);
-	else
-		snprintf(buf, sizeof buf, "%.2f", model_value(m,
-		    MS_KSW_PER_HANDOFF, 0));
-	draw_field(y++, x2, cw, SW_LW, SW_VW, "kernel sw/handoff", buf,
-	    "ratio");
-
-	switches_rate(m, MS_FIBER_RATE, buf, sizeof buf);
+	for (i = 0; i < CSW_ARRAY_LEN(switches_left); i++, y++) {
+		f = &switches_left[i];
+		figure_format(m, f->series, f->kind, v->ascii, buf, sizeof buf);
+		draw_field(y, x, cw, SW_LW, SW_VW, f->label, buf, f->source);
+		f = &switches_right[i];
+		figure_format(m, f->series, f->kind, v->ascii, buf, sizeof buf);
+		draw_field(y, x2, cw, SW_LW, SW_VW, f->label, buf, f->source);
+	}
+	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, r->w - 4, SW_LW, SW_VW, "fiber switches", buf,
 	    "engine");
 

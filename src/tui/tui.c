@@ -238,7 +238,8 @@ tui_draw_footer(const struct view *v)
 		return;
 	}
 	draw_text(y, 1, COLS - 2, THEME_KEY,
-	    " ? help   m threads/fibers   + - tasks   space freeze   t theme   q quit ");
+	    " ? help   m threads/fibers   + - tasks   space freeze   t theme"
+	    "   q quit ");
 }
 
 /* Draw everything from the model. */

@@ -62,7 +62,26 @@ void	 tui_draw(const struct model *, const struct view *);
 void	 tui_message(struct view *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* How a figure reads. */
+enum figure_kind {
+	FIG_RATE,	/* 12.3k/s */
+	FIG_BYTES,	/* 8.00 MiB */
+	FIG_COUNT,	/* 12 */
+	FIG_NS,		/* 7.91 µs */
+	FIG_RATIO,	/* 1.01 */
+};
+
+/* One labelled figure of a panel, for tables of them. */
+struct figure {
+	const char		*label;
+	enum model_series	 series;
+	enum figure_kind	 kind;
+	const char		*source;
+};
+
 /* Drawing helpers shared by the panels (tui/draw.c). */
+void	 figure_format(const struct model *, enum model_series,
+	    enum figure_kind, bool, char *, size_t);
 void	 draw_box(const struct rect *, const char *, const char *);
 void	 draw_text(int, int, int, int, const char *);
 int	 draw_field(int, int, int, int, int, const char *, const char *,
