@@ -30,6 +30,8 @@ test_sampler_collect_reads_fixture_root(void **state)
 	assert_int_equal(s.vm_size, 27972 * 1024);
 	assert_int_equal(s.vm_rss, 1608 * 1024);
 	assert_int_equal(s.threads, 4);
+	assert_true(s.ok[SRC_MEMINFO]);
+	assert_int_equal(s.kernel_stack, 1472u * 1024);
 	/* Four threads, one named "my (evil) thr) ": two R, two S. */
 	assert_true(s.ok[SRC_TASKS]);
 	assert_int_equal(s.threads_r, 2);

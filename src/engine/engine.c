@@ -255,6 +255,7 @@ void
 engine_snapshot(struct engine *e, struct engine_snapshot *s)
 {
 	struct fiber_stats	*st;
+	int			 i;
 
 	memset(s, 0, sizeof *s);
 	pthread_mutex_lock(&e->ctl_mu);
@@ -273,6 +274,9 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->fiber_switches += st->switches;
 		s->workers = st->workers;
 		s->parked_workers = st->parked_workers;
+		s->runqueue = st->global_runq;
+		for (i = 0; i < st->workers && i < FIBER_MAX_WORKERS; i++)
+			s->runqueue += st->w[i].runq;
 		free(st);
 	}
 	pthread_mutex_unlock(&e->ctl_mu);

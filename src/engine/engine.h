@@ -40,6 +40,7 @@ struct engine_snapshot {
 	uint64_t		 fiber_switches;/* user-space switches */
 	int			 workers;	/* fiber workers P, or 0 */
 	int			 parked_workers;
+	uint64_t		 runqueue;	/* fibers queued, all workers */
 };
 
 /* Stacks of the fibers: the runtime's arena. */

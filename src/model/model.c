@@ -38,6 +38,8 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_THREADS_R] = SRC_TASKS,
 	[MS_THREADS_S] = SRC_TASKS,
 	[MS_THREADS_D] = SRC_TASKS,
+	[MS_KERNEL_STACK] = SRC_MEMINFO,
+	[MS_FIBER_RUNQ] = SRC_ENGINE,
 	[MS_SAMPLER_MS] = SRC_COUNT,
 	[MS_SAMPLER_CPU] = SRC_COUNT,
 };
@@ -138,6 +140,11 @@ model_push(struct model *m, const struct sample *s)
 	v[MS_THREADS_R] = model_level(b, SRC_TASKS, b->threads_r);
 	v[MS_THREADS_S] = model_level(b, SRC_TASKS, b->threads_s);
 	v[MS_THREADS_D] = model_level(b, SRC_TASKS, b->threads_d);
+	v[MS_KERNEL_STACK] = model_level(b, SRC_MEMINFO,
+	    (double)b->kernel_stack);
+	if (b->fibers)
+		v[MS_FIBER_RUNQ] = model_level(b, SRC_ENGINE,
+		    (double)b->fiber_runqueue);
 	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
 
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
@@ -224,7 +231,8 @@ model_why(const struct model *m, enum model_series which)
 		return ("no sample yet");
 	if (src < SRC_COUNT && !m->shown.ok[src])
 		return (m->shown.why[src]);
-	if (which == MS_FIBER_RATE && !m->shown.fibers)
+	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
+	    !m->shown.fibers)
 		return ("no fibers in threads mode");
 	if (isnan(model_value(m, which, 0)))
 		return (model_len(m) < 2 ? "needs two samples" : "no change");

@@ -34,6 +34,8 @@ enum model_series {
 	MS_THREADS_R,
 	MS_THREADS_S,
 	MS_THREADS_D,
+	MS_KERNEL_STACK,	/* bytes, system-wide KernelStack */
+	MS_FIBER_RUNQ,		/* fibers queued to run */
 	MS_SAMPLER_MS,		/* duration of the pass, ms */
 	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
 	MS_COUNT

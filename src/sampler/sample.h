@@ -17,6 +17,7 @@ enum sample_src {
 	SRC_TASKS,	/* /proc/self/task/TID/stat */
 	SRC_STACKS,	/* engine stack registry + mincore */
 	SRC_ENGINE,	/* engine counters */
+	SRC_MEMINFO,	/* /proc/meminfo */
 	SRC_COUNT
 };
 
@@ -41,6 +42,8 @@ struct sample {
 	/* SRC_STATUS */
 	uint64_t	 vm_size, vm_rss;
 	uint32_t	 threads;
+	/* SRC_MEMINFO: the kernel's own memory, system-wide. */
+	uint64_t	 kernel_stack, page_tables, mem_available;
 	/* SRC_TASKS: this process's threads by state. */
 	uint32_t	 threads_r, threads_s, threads_d, threads_other;
 	/* SRC_STACKS: engine threads' stacks, or in fibers mode the fibers'. */
@@ -58,6 +61,7 @@ struct sample {
 	long		 tasks_target, tasks_alive, tasks_per_unit;
 	uint64_t	 handoffs, fiber_switches;
 	int		 workers, parked_workers;	/* fibers mode: P */
+	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
 };
 
 #endif

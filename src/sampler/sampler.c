@@ -66,6 +66,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 {
 	struct procfs_stat	st;
 	struct procfs_loadavg	la;
+	struct procfs_meminfo	mi;
 	char			err[PROCFS_ERRLEN];
 
 	memset(&st, 0, sizeof st);
@@ -80,6 +81,19 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->ctxt = st.ctxt;
 		s->procs_running = st.procs_running;
 		s->procs_blocked = st.procs_blocked;
+	}
+
+	if (procfs_read(p->root, "meminfo", p->buf, p->buf_cap, err,
+	    sizeof err) < 0 ||
+	    procfs_parse_meminfo(p->buf, &mi, err, sizeof err) != 0)
+		sampler_fail(s, SRC_MEMINFO, err);
+	else if (!mi.has_kernel_stack)
+		sampler_fail(s, SRC_MEMINFO, "meminfo: no KernelStack line");
+	else {
+		s->ok[SRC_MEMINFO] = true;
+		s->kernel_stack = mi.kernel_stack;
+		s->page_tables = mi.page_tables;
+		s->mem_available = mi.mem_available;
 	}
 
 	if (procfs_read(p->root, "loadavg", p->buf, p->buf_cap, err,
@@ -242,6 +256,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->fiber_switches = snap.fiber_switches;
 	s->workers = snap.workers;
 	s->parked_workers = snap.parked_workers;
+	s->fiber_runqueue = snap.runqueue;
 }
 
 /* One collection pass: every source, each failing on its own. */

@@ -12,7 +12,7 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
-#define MEM_LW	10	/* label column */
+#define MEM_LW	11	/* label column */
 #define MEM_VW	9	/* value column */
 
 /* Bytes per task, "8.00 MiB/task", or nothing without tasks. */
@@ -47,6 +47,10 @@ memory_draw(const struct rect *r, const struct model *m,
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmSize", buf, "status");
 	figure_format(m, MS_VM_RSS, FIG_BYTES, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmRSS", buf, "status");
+	figure_format(m, MS_KERNEL_STACK, FIG_BYTES, v->ascii, buf,
+	    sizeof buf);
+	draw_field(y++, x, w, MEM_LW, MEM_VW, "KernelStack", buf,
+	    "meminfo, system");
 
 	if (s != NULL && s->stack_fibers)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",
