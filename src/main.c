@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "engine/bench.h"
+#include "batch.h"
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
@@ -30,11 +31,57 @@ main_locale_utf8(void)
 	    strcmp(cs, "utf8") == 0));
 }
 
+/* Start the workload and the sampler the options ask for. */
+static int
+main_start(const struct options *opts, struct engine **ep,
+    struct sampler **sp, char *err, size_t errlen)
+{
+	struct engine_config	cfg;
+
+	memset(&cfg, 0, sizeof cfg);
+	engine_mode_parse(opts->mode, &cfg.mode);
+	cfg.scenario = opts->scenario;
+	cfg.tasks = opts->tasks;
+	if ((*ep = engine_create(&cfg, err, errlen)) == NULL)
+		return (-1);
+	*sp = sampler_start(*ep, "/proc", (uint64_t)opts->delay_tenths *
+	    100000000u, err, errlen);
+	if (*sp == NULL) {
+		engine_destroy(*ep);
+		return (-1);
+	}
+	return (0);
+}
+
+/* --batch: samples on standard output, no terminal needed. */
+static int
+main_batch(const struct options *opts)
+{
+	struct engine	*engine;
+	struct sampler	*sampler;
+	struct model	*model;
+	char		 err[256];
+	int		 status;
+
+	if (main_start(opts, &engine, &sampler, err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
+		    err);
+		return (1);
+	}
+	model = model_create(HISTORY_SAMPLES);
+	status = batch_run(sampler, model, opts->duration,
+	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
+	    stdout);
+	sampler_stop(sampler);
+	engine_destroy(engine);
+	model_free(model);
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options		 opts;
-	struct engine_config	 ecfg;
 	struct tui_config	 tcfg;
 	struct engine		*engine;
 	struct sampler		*sampler;
@@ -52,30 +99,27 @@ main(int argc, char **argv)
 		break;
 	}
 	if (opts.bench)
-		return (bench_run(stdout, opts.json) == 0 ? 0 : 1);
+		return (bench_run(stdout, opts.format ==
+		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
 	if (opts.list_themes)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
+	if (!engine_scenario_exists(opts.scenario)) {
+		fprintf(stderr, "cswviz: unknown scenario '%s' (there is: "
+		    "pingpong)\n", opts.scenario);
+		return (2);
+	}
+	if (opts.batch)
+		return (main_batch(&opts));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
-		    "standard input and output\n");
+		    "standard input and output (--batch prints samples "
+		    "without one)\n");
 		return (2);
 	}
 	setlocale(LC_ALL, "");
-
-	memset(&ecfg, 0, sizeof ecfg);
-	ecfg.mode = ENGINE_THREADS;
-	ecfg.scenario = "pingpong";
-	ecfg.tasks = opts.tasks;
-	if ((engine = engine_create(&ecfg, err, sizeof err)) == NULL) {
+	if (main_start(&opts, &engine, &sampler, err, sizeof err) != 0) {
 		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
 		    err);
-		return (1);
-	}
-	sampler = sampler_start(engine, "/proc",
-	    (uint64_t)opts.delay_tenths * 100000000u, err, sizeof err);
-	if (sampler == NULL) {
-		engine_destroy(engine);
-		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
 	model = model_create(HISTORY_SAMPLES);

@@ -8,6 +8,8 @@
 static const char options_usage[] =
 "usage: cswviz [-hV] [--ascii] [--list-themes] [-d tenths] [-n tasks]\n"
 "              [-t theme] [--theme-dir dir]\n"
+"       cswviz --batch [-m mode] [-s scenario] [-n tasks] [-d tenths]\n"
+"              [--duration seconds] [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n";
 
 static const char options_help[] =
@@ -16,13 +18,19 @@ static const char options_help[] =
 "\n"
 "  -d, --delay TENTHS  sample every TENTHS tenths of a second (1-600; 10)\n"
 "  -n, --tasks N       start with N tasks (pingpong: 2 per pair; 2-2048)\n"
+"  -m, --mode MODE     start in threads (default) or fibers mode\n"
+"  -s, --scenario NAME the workload: pingpong\n"
+"      --batch         no screen: print a sample a line for --duration\n"
+"                      seconds (10), then a summary; JSON Lines or CSV\n"
+"      --duration SECS how long --batch runs (1-86400)\n"
 "  -t, --theme NAME    colours from theme NAME (default; see --list-themes)\n"
 "      --theme-dir DIR look for NAME.theme in DIR first\n"
 "      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
-"      --format FMT    --bench output: text (default) or json\n"
+"      --format FMT    --bench: text (default) or json;\n"
+"                      --batch: json (default) or csv\n"
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
@@ -57,7 +65,11 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 {
 	static const struct option longopts[] = {
 		{ "ascii",	no_argument,		NULL, 'A' },
+		{ "batch",	no_argument,		NULL, 'b' },
 		{ "bench",	no_argument,		NULL, 'B' },
+		{ "duration",	required_argument,	NULL, 'T' },
+		{ "mode",	required_argument,	NULL, 'm' },
+		{ "scenario",	required_argument,	NULL, 's' },
 		{ "format",	required_argument,	NULL, 'F' },
 		{ "delay",	required_argument,	NULL, 'd' },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -72,9 +84,12 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 
 	memset(opts, 0, sizeof *opts);
 	opts->delay_tenths = 10;
+	opts->duration = 10;
+	opts->scenario = "pingpong";
+	opts->mode = "threads";
 	opterr = 0;
 	optind = 0;		/* full re-initialisation, for tests */
-	while ((ch = getopt_long(argc, argv, ":d:hn:t:V", longopts,
+	while ((ch = getopt_long(argc, argv, ":d:hm:n:s:t:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'A':
@@ -83,14 +98,38 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case 'B':
 			opts->bench = true;
 			break;
+		case 'b':
+			opts->batch = true;
+			break;
 		case 'F':
 			if (strcmp(optarg, "json") == 0)
-				opts->json = true;
-			else if (strcmp(optarg, "text") != 0) {
-				fprintf(err, "cswviz: --format takes text or "
-				    "json, not '%s'\n", optarg);
+				opts->format = OPTIONS_FORMAT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				opts->format = OPTIONS_FORMAT_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				opts->format = OPTIONS_FORMAT_CSV;
+			else {
+				fprintf(err, "cswviz: --format takes text, "
+				    "json or csv, not '%s'\n", optarg);
 				goto usage;
 			}
+			break;
+		case 'm':
+			if (strcmp(optarg, "threads") != 0 &&
+			    strcmp(optarg, "fibers") != 0) {
+				fprintf(err, "cswviz: --mode takes threads or "
+				    "fibers, not '%s'\n", optarg);
+				goto usage;
+			}
+			opts->mode = optarg;
+			break;
+		case 's':
+			opts->scenario = optarg;
+			break;
+		case 'T':
+			if (options_number("--duration", optarg, 1,
+			    OPTIONS_DURATION_MAX, &opts->duration, err) != 0)
+				goto usage;
 			break;
 		case 'd':
 			if (options_number("--delay", optarg,
@@ -132,6 +171,19 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 				    argv[optind - 1]);
 			goto usage;
 		}
+	}
+	if (opts->bench && opts->format == OPTIONS_FORMAT_CSV) {
+		fprintf(err, "cswviz: --bench prints text or json, not csv\n");
+		goto usage;
+	}
+	if (opts->batch && opts->format == OPTIONS_FORMAT_TEXT) {
+		fprintf(err, "cswviz: --batch prints json or csv, not text\n");
+		goto usage;
+	}
+	if (opts->batch && opts->bench) {
+		fprintf(err, "cswviz: --batch and --bench do not go "
+		    "together\n");
+		goto usage;
 	}
 	if (optind < argc) {
 		fprintf(err, "cswviz: unexpected argument '%s'\n",

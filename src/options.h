@@ -8,6 +8,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+enum options_format {
+	OPTIONS_FORMAT_DEFAULT,	/* text for --bench, json for --batch */
+	OPTIONS_FORMAT_TEXT,
+	OPTIONS_FORMAT_JSON,
+	OPTIONS_FORMAT_CSV,
+};
+
 struct options {
 	long		 delay_tenths;	/* sample interval, 0.1 s units */
 	long		 tasks;		/* 0: the scenario's default */
@@ -16,7 +23,11 @@ struct options {
 	const char	*theme_dir;	/* searched before the usual places */
 	bool		 list_themes;
 	bool		 bench;		/* --bench: print the benchmark */
-	bool		 json;		/* --format json */
+	bool		 batch;		/* --batch: samples, no terminal */
+	enum options_format format;	/* --format */
+	const char	*mode;		/* -m: threads or fibers */
+	const char	*scenario;	/* -s */
+	long		 duration;	/* --duration, seconds */
 };
 
 enum options_result {
@@ -28,6 +39,7 @@ enum options_result {
 #define OPTIONS_DELAY_MIN	1
 #define OPTIONS_DELAY_MAX	600
 #define OPTIONS_TASKS_MAX	100000
+#define OPTIONS_DURATION_MAX	86400
 
 enum options_result	options_parse(struct options *, int, char **,
 			    FILE *, FILE *);

@@ -22,4 +22,6 @@ check 2 '--delay needs a whole number' -d fast
 check 2 '--delay 9999 is out of range' -d 9999
 check 2 '--tasks needs a whole number' -n 1e3
 check 2 'needs a terminal'
+check 2 "unknown scenario 'nope'" -s nope
+check 2 '--mode takes threads or fibers' -m green
 echo "PASS: cli"

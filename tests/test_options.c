@@ -79,7 +79,24 @@ test_options_bench_format(void **state)
 	parse(&r, "--bench", "--format=json", NULL);
 	assert_int_equal(r.res, OPTIONS_RUN);
 	assert_true(r.opts.bench);
-	assert_true(r.opts.json);
+	assert_int_equal(r.opts.format, OPTIONS_FORMAT_JSON);
+	done(&r);
+}
+
+static void
+test_options_batch(void **state)
+{
+	struct run	r;
+
+	parse(&r, "--batch", "-m", "fibers", "-s", "pingpong", "-n", "8",
+	    "--duration", "3", "--format", "csv", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_true(r.opts.batch);
+	assert_string_equal(r.opts.mode, "fibers");
+	assert_string_equal(r.opts.scenario, "pingpong");
+	assert_int_equal(r.opts.tasks, 8);
+	assert_int_equal(r.opts.duration, 3);
+	assert_int_equal(r.opts.format, OPTIONS_FORMAT_CSV);
 	done(&r);
 }
 
@@ -126,8 +143,21 @@ test_options_errors_name_the_problem(void **state)
 	done(&r);
 	parse(&r, "--bench", "--format", "xml", NULL);
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
-	assert_non_null(strstr(r.err, "--format takes text or json, not "
-	    "'xml'"));
+	assert_non_null(strstr(r.err, "--format takes text, json or csv, "
+	    "not 'xml'"));
+	done(&r);
+	parse(&r, "--bench", "--format", "csv", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--bench prints text or json"));
+	done(&r);
+	parse(&r, "--batch", "-m", "green", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--mode takes threads or fibers, not "
+	    "'green'"));
+	done(&r);
+	parse(&r, "--batch", "--duration", "0", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--duration 0 is out of range"));
 	done(&r);
 	parse(&r, "extra", NULL);
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
@@ -142,6 +172,7 @@ main(void)
 		cmocka_unit_test(test_options_defaults),
 		cmocka_unit_test(test_options_values),
 		cmocka_unit_test(test_options_bench_format),
+		cmocka_unit_test(test_options_batch),
 		cmocka_unit_test(test_options_help_and_version),
 		cmocka_unit_test(test_options_errors_name_the_problem),
 	};

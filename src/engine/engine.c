@@ -44,6 +44,26 @@ engine_mode_name(enum engine_mode mode)
 	return (mode == ENGINE_FIBERS ? "fibers" : "threads");
 }
 
+/* The mode a name spells: 0, or -1 for none. */
+int
+engine_mode_parse(const char *name, enum engine_mode *mode)
+{
+	if (strcmp(name, "threads") == 0)
+		*mode = ENGINE_THREADS;
+	else if (strcmp(name, "fibers") == 0)
+		*mode = ENGINE_FIBERS;
+	else
+		return (-1);
+	return (0);
+}
+
+/* Whether the scenario table has a name. */
+bool
+engine_scenario_exists(const char *name)
+{
+	return (scenario_find(name) != NULL);
+}
+
 /* Find a scenario by name. */
 const struct scenario_ops *
 scenario_find(const char *name)

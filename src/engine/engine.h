@@ -65,6 +65,8 @@ struct engine_stack {
 struct engine;
 
 const char	*engine_mode_name(enum engine_mode);
+int		 engine_mode_parse(const char *, enum engine_mode *);
+bool		 engine_scenario_exists(const char *);
 struct engine	*engine_create(const struct engine_config *, char *, size_t);
 int		 engine_set_tasks(struct engine *, long, char *, size_t);
 int		 engine_set_mode(struct engine *, enum engine_mode, char *,

@@ -1,0 +1,213 @@
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "model/model.h"
+#include "sampler/sampler.h"
+#include "util/util.h"
+
+/* One numeric column: its key (unit in the name) and where it comes from. */
+struct batch_column {
+	const char		*key;
+	enum model_series	 series;
+	int			 decimals;
+};
+
+static const struct batch_column batch_columns[] = {
+	{ "kernel_vcsw_per_s",		MS_VCSW_RATE,		1 },
+	{ "kernel_ivcsw_per_s",		MS_IVCSW_RATE,		1 },
+	{ "system_ctxt_per_s",		MS_CTXT_RATE,		1 },
+	{ "fiber_switches_per_s",	MS_FIBER_RATE,		1 },
+	{ "handoffs_per_s",		MS_HANDOFF_RATE,	1 },
+	{ "ns_per_handoff",		MS_NS_PER_HANDOFF,	1 },
+	{ "kernel_switches_per_handoff", MS_KSW_PER_HANDOFF,	4 },
+	{ "stack_reserved_bytes",	MS_STACK_RESERVED,	0 },
+	{ "stack_committed_bytes",	MS_STACK_COMMITTED,	0 },
+	{ "vm_size_bytes",		MS_VM_SIZE,		0 },
+	{ "vm_rss_bytes",		MS_VM_RSS,		0 },
+	{ "kernel_stack_bytes",		MS_KERNEL_STACK,	0 },
+	{ "procs_running",		MS_PROCS_RUNNING,	0 },
+	{ "procs_blocked",		MS_PROCS_BLOCKED,	0 },
+	{ "threads_running",		MS_THREADS_R,		0 },
+	{ "fiber_runqueue",		MS_FIBER_RUNQ,		0 },
+	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
+};
+
+static volatile sig_atomic_t	batch_signal;
+
+/* Print a number, or null (JSON) / nothing (CSV) when it was not read. */
+static void
+batch_number(double v, int decimals, enum batch_format fmt, FILE *out)
+{
+	if (isnan(v) || isinf(v))
+		fputs(fmt == BATCH_JSON ? "null" : "", out);
+	else
+		fprintf(out, "%.*f", decimals, v);
+}
+
+/* The CSV header line; JSON needs none. */
+void
+batch_header(enum batch_format fmt, FILE *out)
+{
+	size_t	i;
+
+	if (fmt != BATCH_CSV)
+		return;
+	fputs("t,pid,mode,scenario,tasks,workers", out);
+	for (i = 0; i < CSW_ARRAY_LEN(batch_columns); i++)
+		fprintf(out, ",%s", batch_columns[i].key);
+	fputc('\n', out);
+}
+
+/* The leading columns: time, process, mode, scenario, tasks, workers. */
+static void
+batch_lead(const struct model *m, const char *t, enum batch_format fmt,
+    FILE *out)
+{
+	const struct sample	*s = model_last(m);
+	const char		*mode = s->mode_name ? s->mode_name : "";
+	const char		*scen = s->scenario ? s->scenario : "";
+
+	if (fmt == BATCH_JSON)
+		fprintf(out, "{\"t\":%s,\"pid\":%d,\"mode\":\"%s\","
+		    "\"scenario\":\"%s\",\"tasks\":%ld,\"workers\":%d", t,
+		    s->pid, mode, scen, s->tasks_alive, s->workers);
+	else
+		fprintf(out, "%s,%d,%s,%s,%ld,%d", t, s->pid, mode, scen,
+		    s->tasks_alive, s->workers);
+}
+
+/* One line for the newest sample. */
+void
+batch_record(const struct model *m, enum batch_format fmt, FILE *out)
+{
+	char	t[32];
+	size_t	i;
+
+	if (model_last(m) == NULL)
+		return;
+	snprintf(t, sizeof t, "%.3f", model_elapsed_s(m));
+	batch_lead(m, t, fmt, out);
+	for (i = 0; i < CSW_ARRAY_LEN(batch_columns); i++) {
+		if (fmt == BATCH_JSON)
+			fprintf(out, ",\"%s\":", batch_columns[i].key);
+		else
+			fputc(',', out);
+		batch_number(model_value(m, batch_columns[i].series, 0),
+		    batch_columns[i].decimals, fmt, out);
+	}
+	fputs(fmt == BATCH_JSON ? "}\n" : "\n", out);
+	fflush(out);
+}
+
+/* Order doubles. */
+static int
+batch_cmp(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return ((x > y) - (x < y));
+}
+
+/* The median of a series over the samples the model holds; NAN if none. */
+static double
+batch_median(const struct model *m, enum model_series which, double *tmp)
+{
+	size_t	n = 0, age, len = model_len(m);
+	double	v;
+
+	for (age = 0; age < len; age++) {
+		v = model_value(m, which, age);
+		if (!isnan(v))
+			tmp[n++] = v;
+	}
+	if (n == 0)
+		return (NAN);
+	qsort(tmp, n, sizeof *tmp, batch_cmp);
+	return (n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2);
+}
+
+/*
+ * The summary: the medians of every column over the run.  JSON: one object
+ * with "summary": true and "samples"; CSV: a last row whose t is "median".
+ */
+void
+batch_summary(const struct model *m, enum batch_format fmt, FILE *out)
+{
+	double	*tmp;
+	size_t	 i;
+
+	if (model_last(m) == NULL)
+		return;
+	tmp = xcalloc(model_len(m) + 1, sizeof *tmp);
+	batch_lead(m, fmt == BATCH_JSON ? "null" : "median", fmt, out);
+	if (fmt == BATCH_JSON)
+		fprintf(out, ",\"summary\":true,\"samples\":%zu,"
+		    "\"seconds\":%.3f,\"statistic\":\"median\"", model_len(m),
+		    model_elapsed_s(m));
+	for (i = 0; i < CSW_ARRAY_LEN(batch_columns); i++) {
+		if (fmt == BATCH_JSON)
+			fprintf(out, ",\"%s\":", batch_columns[i].key);
+		else
+			fputc(',', out);
+		batch_number(batch_median(m, batch_columns[i].series, tmp),
+		    batch_columns[i].decimals, fmt, out);
+	}
+	fputs(fmt == BATCH_JSON ? "}\n" : "\n", out);
+	fflush(out);
+	free(tmp);
+}
+
+/* Note a signal; the run ends with its summary. */
+static void
+batch_on_signal(int sig)
+{
+	batch_signal = sig;
+}
+
+/*
+ * Print every sample for duration seconds, then the summary.  Returns the
+ * exit status: 0, or 128 + the signal that cut the run short.
+ */
+int
+batch_run(struct sampler *sp, struct model *m, long duration,
+    enum batch_format fmt, FILE *out)
+{
+	struct sigaction	 sa;
+	struct pollfd		 pfd;
+	struct sample		 s;
+	uint64_t		 end, now;
+	int			 ms;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = batch_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	batch_header(fmt, out);
+	end = util_now_ns() + (uint64_t)duration * 1000000000u;
+	pfd.fd = sampler_fd(sp);
+	pfd.events = POLLIN;
+	while (batch_signal == 0 && (now = util_now_ns()) < end) {
+		ms = (int)((end - now) / 1000000u) + 1;
+		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+			break;
+		if ((pfd.revents & POLLIN) && sampler_take(sp, &s)) {
+			model_push(m, &s);
+			batch_record(m, fmt, out);
+			if (ferror(out))
+				break;
+		}
+	}
+	batch_summary(m, fmt, out);
+	if (ferror(out))
+		return (1);
+	return (batch_signal != 0 ? 128 + batch_signal : 0);
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# --batch end to end: JSON Lines and CSV, and the pingpong lesson in both
+# modes: about one kernel switch per handoff with threads, about none with
+# fibers.
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+fail() { echo "FAIL: $*"; exit 1; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+
+# field KEY: the value of KEY in the summary line of $out.
+field() { sed -n 's/.*"summary":true.*"'"$1"'":\([^,}]*\).*/\1/p' "$out"; }
+
+"$CSWVIZ" --batch -m threads -s pingpong --duration 3 < /dev/null > "$out" ||
+	fail "threads batch exited $?"
+[ "$(grep -c '^{"t":[0-9]' "$out")" -ge 3 ] || fail "fewer than 3 samples: $(cat "$out")"
+for key in t pid mode scenario tasks workers kernel_vcsw_per_s \
+    kernel_ivcsw_per_s system_ctxt_per_s fiber_switches_per_s handoffs_per_s \
+    ns_per_handoff stack_reserved_bytes stack_committed_bytes vm_size_bytes \
+    vm_rss_bytes kernel_stack_bytes procs_running procs_blocked \
+    threads_running fiber_runqueue sampler_ms; do
+	grep -q "\"$key\":" "$out" || fail "no key $key"
+done
+ksw=$(field kernel_switches_per_handoff)
+echo "threads: kernel switches per handoff $ksw, ns per handoff $(field ns_per_handoff)"
+awk -v v="$ksw" 'BEGIN { exit !(v >= 0.8) }' || fail "threads: $ksw kernel switches per handoff, want >= 0.8"
+[ "$(field fiber_switches_per_s)" = null ] || fail "threads mode reports fiber switches"
+
+"$CSWVIZ" --batch -m fibers -n 8 --duration 3 < /dev/null > "$out" ||
+	fail "fibers batch exited $?"
+ksw=$(field kernel_switches_per_handoff)
+echo "fibers: kernel switches per handoff $ksw, ns per handoff $(field ns_per_handoff)"
+awk -v v="$ksw" 'BEGIN { exit !(v < 0.05) }' || fail "fibers: $ksw kernel switches per handoff, want < 0.05"
+fsw=$(field fiber_switches_per_s)
+awk -v v="$fsw" 'BEGIN { exit !(v > 0) }' || fail "fibers: fiber switches/s is $fsw"
+grep -q '"mode":"fibers","scenario":"pingpong","tasks":8' "$out" || fail "fibers: wrong lead columns"
+
+"$CSWVIZ" --batch --duration 2 --format csv < /dev/null > "$out" || fail "csv exited $?"
+head -n 1 "$out" | grep -q '^t,pid,mode,scenario,tasks,workers,kernel_vcsw_per_s,' || fail "csv header: $(head -n 1 "$out")"
+tail -n 1 "$out" | grep -q '^median,' || fail "csv has no median row"
+cols=$(head -n 1 "$out" | awk -F, '{ print NF }')
+awk -F, -v n="$cols" 'NF != n { exit 1 }' "$out" || fail "csv rows of unequal width"
+echo "PASS: batch"
