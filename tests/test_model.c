@@ -65,6 +65,7 @@ fill(struct sample *s, uint64_t t_ns, uint64_t vcsw, uint64_t handoffs)
 	s->vcsw = vcsw;
 	s->ivcsw = vcsw / 10;
 	s->handoffs = handoffs;
+	s->cpu_time_ns = handoffs * 10000;	/* 10 us of CPU a handoff */
 	s->tasks_alive = 4;
 	s->tasks_per_unit = 2;
 	s->vm_rss = 4096;
@@ -88,7 +89,7 @@ test_model_push_computes_rates(void **state)
 	model_push(m, &s);
 	assert_true(fabs(model_value(m, MS_VCSW_RATE, 0) - 1000) < 1e-6);
 	assert_true(fabs(model_value(m, MS_HANDOFF_RATE, 0) - 200000) < 1e-6);
-	/* Two pairs at 200,000 handoffs/s: 10 us per handoff per pair. */
+	/* CPU time over handoffs in the interval: 10 us each. */
 	assert_true(fabs(model_value(m, MS_NS_PER_HANDOFF, 0) - 10000) < 1e-6);
 	/* (1,000 + 100) kernel switches/s over 200,000 handoffs/s. */
 	assert_true(fabs(model_value(m, MS_KSW_PER_HANDOFF, 0) - 0.0055) <

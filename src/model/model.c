@@ -24,7 +24,7 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_CTXT_RATE] = SRC_STAT,
 	[MS_FIBER_RATE] = SRC_ENGINE,
 	[MS_HANDOFF_RATE] = SRC_ENGINE,
-	[MS_NS_PER_HANDOFF] = SRC_ENGINE,
+	[MS_NS_PER_HANDOFF] = SRC_RUSAGE,
 	[MS_KSW_PER_HANDOFF] = SRC_RUSAGE,
 	[MS_VM_SIZE] = SRC_STATUS,
 	[MS_VM_RSS] = SRC_STATUS,
@@ -91,7 +91,7 @@ void
 model_push(struct model *m, const struct sample *s)
 {
 	const struct sample	*a = &m->prev, *b = s;
-	double			 v[MS_COUNT], units, ksw;
+	double			 v[MS_COUNT], ksw;
 	int			 i;
 
 	if (m->have_last)
@@ -115,10 +115,13 @@ model_push(struct model *m, const struct sample *s)
 			    a->fiber_switches, b->fiber_switches);
 		v[MS_HANDOFF_RATE] = model_rate(a, b, SRC_ENGINE, a->handoffs,
 		    b->handoffs);
-		units = b->tasks_per_unit > 0 ?
-		    (double)b->tasks_alive / (double)b->tasks_per_unit : NAN;
-		if (v[MS_HANDOFF_RATE] > 0 && units > 0)
-			v[MS_NS_PER_HANDOFF] = 1e9 * units / v[MS_HANDOFF_RATE];
+		/* What a handoff costs: the CPU time the process spent on
+		 * it, whatever the number of pairs or CPUs. */
+		if (b->handoffs > a->handoffs && a->ok[SRC_RUSAGE] &&
+		    b->ok[SRC_RUSAGE] && b->cpu_time_ns >= a->cpu_time_ns)
+			v[MS_NS_PER_HANDOFF] = (double)(b->cpu_time_ns -
+			    a->cpu_time_ns) / (double)(b->handoffs -
+			    a->handoffs);
 		ksw = v[MS_VCSW_RATE] + v[MS_IVCSW_RATE];
 		if (v[MS_HANDOFF_RATE] > 0)
 			v[MS_KSW_PER_HANDOFF] = ksw / v[MS_HANDOFF_RATE];

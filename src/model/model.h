@@ -20,7 +20,7 @@ enum model_series {
 	MS_CTXT_RATE,		/* system-wide switches/s (/proc/stat ctxt) */
 	MS_FIBER_RATE,		/* user-space fiber switches/s */
 	MS_HANDOFF_RATE,	/* token handoffs/s */
-	MS_NS_PER_HANDOFF,	/* wall ns of one handoff within a unit */
+	MS_NS_PER_HANDOFF,	/* process CPU ns per handoff */
 	MS_KSW_PER_HANDOFF,	/* kernel switches per handoff */
 	MS_VM_SIZE,		/* bytes */
 	MS_VM_RSS,		/* bytes */

@@ -34,6 +34,7 @@ struct sample {
 
 	/* SRC_RUSAGE: all threads of the process, since it started. */
 	uint64_t	 vcsw, ivcsw;
+	uint64_t	 cpu_time_ns;	/* user + system time */
 	/* SRC_STAT */
 	uint64_t	 ctxt;
 	uint32_t	 procs_running, procs_blocked;

@@ -236,6 +236,10 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	else {
 		s->ok[SRC_RUSAGE] = true;
 		s->vcsw = (uint64_t)ru.ru_nvcsw;
+		s->cpu_time_ns = ((uint64_t)ru.ru_utime.tv_sec +
+		    (uint64_t)ru.ru_stime.tv_sec) * 1000000000u +
+		    ((uint64_t)ru.ru_utime.tv_usec +
+		    (uint64_t)ru.ru_stime.tv_usec) * 1000u;
 		s->ivcsw = (uint64_t)ru.ru_nivcsw;
 	}
 	if (p->engine == NULL) {

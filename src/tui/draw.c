@@ -13,6 +13,24 @@
 #include "tui/tui.h"
 #include "util/util.h"
 
+/* The columns a UTF-8 string takes on the screen. */
+int
+draw_width(const char *s)
+{
+	wchar_t		 wbuf[512];
+	mbstate_t	 ps;
+	size_t		 n;
+	int		 w;
+
+	memset(&ps, 0, sizeof ps);
+	n = mbsrtowcs(wbuf, &s, CSW_ARRAY_LEN(wbuf) - 1, &ps);
+	if (n == (size_t)-1)
+		return ((int)strlen(s));
+	wbuf[n] = L'\0';
+	w = wcswidth(wbuf, n);
+	return (w < 0 ? (int)n : w);
+}
+
 /* Put a UTF-8 string at y,x in role, cut to at most w columns. */
 void
 draw_text(int y, int x, int w, int role, const char *s)
@@ -152,7 +170,7 @@ draw_graph(const struct rect *r, const struct model *m,
     enum model_series a, enum model_series b, int role_a, int role_b,
     bool ascii)
 {
-	const int	 axis = 7;
+	const int	 axis = 9;
 	char		 label[FORMAT_LEN];
 	double		 max = 0, v, va;
 	int		 cols, col, row;
@@ -168,8 +186,11 @@ draw_graph(const struct rect *r, const struct model *m,
 		if (!isnan(v) && v > max)
 			max = v;
 	}
-	format_count(max, label, sizeof label);
-	snprintf(label + strlen(label), sizeof label - strlen(label), " ");
+	/* The scale in the series' own unit. */
+	if (a == MS_VM_RSS || a == MS_STACK_COMMITTED || a == MS_VM_SIZE)
+		format_bytes(max, label, sizeof label);
+	else
+		format_count(max, label, sizeof label);
 	draw_text(r->y, r->x, axis, THEME_DIM, label);
 	draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
 	for (col = 0; col < cols; col++) {

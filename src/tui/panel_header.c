@@ -17,7 +17,8 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
 	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
-	char			 tasks[96], meas[48], pct[16];
+	char			 tasks[96], tshort[96], meas[48], pct[16];
+	int			 w = r->w - (model_frozen(m) ? 8 : 0);
 	const char		*mode, *scen;
 	double			 iv = model_interval_s(m);
 	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
@@ -38,6 +39,11 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		    s->tasks_target);
 	else
 		snprintf(tasks, sizeof tasks, "tasks n/a");
+	if (s->ok[SRC_ENGINE] && s->fibers)
+		snprintf(tshort, sizeof tshort, "tasks %ld/%ld P=%d",
+		    s->tasks_alive, s->tasks_target, s->workers);
+	else
+		snprintf(tshort, sizeof tshort, "%s", tasks);
 	if (isnan(iv))
 		snprintf(meas, sizeof meas, "measuring");
 	else
@@ -55,15 +61,17 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
 	    "every %.1f s, measured %s s | sampler %s, %s of a CPU ", mode,
 	    scen, tasks, el, (double)s->interval_ns / 1e9, meas, ms, pct);
-	if ((int)strlen(line) > r->w)
+	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s | %s | %s | up %s | %.1f s "
 		    "(%s s) | sampler %s %s", mode, scen, tasks, el,
 		    (double)s->interval_ns / 1e9, meas, ms, pct);
-	if ((int)strlen(line) > r->w)
-		snprintf(line, sizeof line, " %s %s | %s | %s | %.1f s (%s) | "
-		    "sampler %s %s", mode, scen, tasks, el,
-		    (double)s->interval_ns / 1e9, meas, ms, pct);
-	draw_text(r->y, r->x, r->w, THEME_HEADER, line);
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s %s | %s | up %s | %s s | "
+		    "sampler %s %s", mode, scen, tshort, el, meas, ms, pct);
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s %s | %s | up %s | sampler "
+		    "%s %s", mode, scen, tshort, el, ms, pct);
+	draw_text(r->y, r->x, w, THEME_HEADER, line);
 	if (model_frozen(m) && r->w > 10)
 		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");
 }

@@ -50,7 +50,7 @@ memory_draw(const struct rect *r, const struct model *m,
 	figure_format(m, MS_KERNEL_STACK, FIG_BYTES, v->ascii, buf,
 	    sizeof buf);
 	draw_field(y++, x, w, MEM_LW, MEM_VW, "KernelStack", buf,
-	    "meminfo, system");
+	    "meminfo, all");
 
 	if (s != NULL && s->stack_fibers)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",

@@ -12,8 +12,8 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
-#define RQ_LW	18	/* label column */
-#define RQ_VW	6	/* value column */
+#define RQ_LW	15	/* label column */
+#define RQ_VW	9	/* value column */
 
 /* Draw the panel. */
 static void
@@ -42,7 +42,7 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, "%s", buf);
 	else
 		snprintf(line, sizeof line, "%s/%s", buf, b2);
-	draw_field(y++, x, w, RQ_LW, RQ_VW, "runnable/all tasks", line,
+	draw_field(y++, x, w, RQ_LW, RQ_VW, "loadavg run/all", line,
 	    "loadavg");
 
 	if (model_why(m, MS_THREADS_R) != NULL)
@@ -56,9 +56,9 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	draw_text(y, x, RQ_LW, THEME_LABEL, "this process");
 	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, strncmp(line, "n/a", 3) ==
 	    0 ? THEME_BAD : THEME_VALUE, line);
-	if (w > RQ_LW + 2 + (int)strlen(line) + 11)
+	if (w >= RQ_LW + 2 + (int)strlen(line) + 9)
 		draw_text(y, x + RQ_LW + 2 + (int)strlen(line),
-		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task stat");
+		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task/stat");
 	y++;
 
 	if (r->y + r->h - 1 - y >= 2) {

@@ -25,7 +25,7 @@ static const struct figure switches_left[] = {
 };
 static const struct figure switches_right[] = {
 	{ "handoffs", MS_HANDOFF_RATE, FIG_RATE, "engine" },
-	{ "time per handoff", MS_NS_PER_HANDOFF, FIG_NS, "engine" },
+	{ "CPU per handoff", MS_NS_PER_HANDOFF, FIG_NS, "rusage" },
 	{ "kernel sw/handoff", MS_KSW_PER_HANDOFF, FIG_RATIO, "ratio" },
 };
 

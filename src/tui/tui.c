@@ -201,9 +201,9 @@ tui_draw_help(const struct view *v)
 	    "Panels and sources: man cswviz");
 }
 
-/* The caption, word-wrapped over n lines from y. */
+/* Text word-wrapped over n lines from y, in role. */
 static void
-tui_draw_caption(int y, int n, const char *text)
+tui_draw_wrapped(int y, int n, int role, const char *text)
 {
 	const char	*p = text, *cut;
 	int		 w = COLS - 2, len;
@@ -218,23 +218,33 @@ tui_draw_caption(int y, int n, const char *text)
 				len = (int)(cut - p);
 		}
 		snprintf(buf, sizeof buf, "%.*s", len, p);
-		draw_text(y++, 1, w, THEME_CAPTION, buf);
+		draw_text(y++, 1, w, role, buf);
 		p += len;
 		while (*p == ' ')
 			p++;
 	}
 }
 
-/* The footer: a message, or the main keys. */
+/* The footer: a message (over the caption too if long), or the keys. */
 static void
-tui_draw_footer(const struct view *v)
+tui_draw_footer(const struct model *m, const struct view *v)
 {
 	int	y = LINES - 1;
 
 	attrset(theme_attr(THEME_NORMAL));
 	mvhline(y, 0, ' ', COLS);
 	if (v->message[0] != '\0' && util_now_ns() < v->message_until) {
-		draw_text(y, 1, COLS - 2, THEME_WARN, v->message);
+		if (draw_width(v->message) > COLS - 2) {
+			attrset(theme_attr(THEME_NORMAL));
+			mvhline(y - 1, 0, ' ', COLS);
+			tui_draw_wrapped(y - 1, 2, THEME_WARN, v->message);
+		} else
+			draw_text(y, 1, COLS - 2, THEME_WARN, v->message);
+		return;
+	}
+	if (model_frozen(m)) {
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " FROZEN: space resumes   ? help   q quit ");
 		return;
 	}
 	draw_text(y, 1, COLS - 2, THEME_KEY,
@@ -254,9 +264,12 @@ tui_draw(const struct model *m, const struct view *v)
 	erase();
 	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
 		snprintf(line, sizeof line, "cswviz needs %dx%d or more; this "
-		    "terminal is %dx%d", TUI_MIN_COLS, TUI_MIN_LINES, COLS,
-		    LINES);
-		draw_text(0, 0, COLS, THEME_WARN, line);
+		    "terminal is %dx%d. q quits.", TUI_MIN_COLS, TUI_MIN_LINES,
+		    COLS, LINES);
+		if (draw_width(line) > COLS)
+			snprintf(line, sizeof line, "need %dx%d, have %dx%d; q "
+			    "quits", TUI_MIN_COLS, TUI_MIN_LINES, COLS, LINES);
+		tui_draw_wrapped(0, LINES, THEME_WARN, line);
 		refresh();
 		return;
 	}
@@ -286,9 +299,9 @@ tui_draw(const struct model *m, const struct view *v)
 	panel_runqueue.draw(&r, m, v);
 
 	if (s != NULL && s->caption != NULL)
-		tui_draw_caption(LINES - 2 - caption_extra, caption_extra + 1,
-		    s->caption);
-	tui_draw_footer(v);
+		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,
+		    THEME_CAPTION, s->caption);
+	tui_draw_footer(m, v);
 	if (v->help)
 		tui_draw_help(v);
 	refresh();

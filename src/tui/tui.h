@@ -82,6 +82,7 @@ struct figure {
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 figure_format(const struct model *, enum model_series,
 	    enum figure_kind, bool, char *, size_t);
+int	 draw_width(const char *);
 void	 draw_box(const struct rect *, const char *, const char *);
 void	 draw_text(int, int, int, int, const char *);
 int	 draw_field(int, int, int, int, int, const char *, const char *,
