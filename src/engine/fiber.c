@@ -249,9 +249,9 @@ runq_overflow(struct worker *w, struct fiber *f, uint32_t h, uint32_t t)
 	return (1);
 }
 
-/* Put f at the tail of w's run queue (owner only). */
+/* Put f at the tail of w's shared (stealable) run queue (owner only). */
 static void
-runq_push(struct worker *w, struct fiber *f)
+runq_push_shared(struct worker *w, struct fiber *f)
 {
 	uint32_t	h, t;
 
@@ -270,9 +270,9 @@ runq_push(struct worker *w, struct fiber *f)
 	}
 }
 
-/* Take the fiber at the head of w's run queue (owner only), or NULL. */
+/* Take the fiber at the head of w's shared run queue (owner), or NULL. */
 static struct fiber *
-runq_pop(struct worker *w)
+runq_pop_shared(struct worker *w)
 {
 	uint32_t	 h, t;
 	struct fiber	*f;
@@ -288,6 +288,59 @@ runq_pop(struct worker *w)
 		    memory_order_release, memory_order_relaxed))
 			return (f);
 	}
+}
+
+/*
+ * The owner's side of the local queue.  While no worker is idle nobody can
+ * steal, so fibers go to a private FIFO with no atomic instructions (the
+ * CAS of a shared pop was 40% of a yield).  Once a worker idles, pushes go
+ * to the shared ring and the private FIFO is published at the next slow
+ * check (worker_publish).
+ */
+static void
+runq_push(struct worker *w, struct fiber *f)
+{
+	struct fiber_rt	*rt = w->rt;
+
+	if (w->pq_tail - w->pq_head < FIBER_PRIVQ_SIZE && !w->retiring &&
+	    atomic_load_explicit(&rt->nspinning, memory_order_relaxed) == 0 &&
+	    atomic_load_explicit(&rt->nparked, memory_order_relaxed) == 0) {
+		w->pq[w->pq_tail++ % FIBER_PRIVQ_SIZE] = f;
+		atomic_store_explicit(&w->pq_len, w->pq_tail - w->pq_head,
+		    memory_order_relaxed);
+		return;
+	}
+	runq_push_shared(w, f);
+}
+
+/* Take the next fiber of w's local queue (owner only), or NULL. */
+static struct fiber *
+runq_pop(struct worker *w)
+{
+	struct fiber	*f;
+
+	if (w->pq_head != w->pq_tail) {
+		f = w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE];
+		atomic_store_explicit(&w->pq_len, w->pq_tail - w->pq_head,
+		    memory_order_relaxed);
+		return (f);
+	}
+	return (runq_pop_shared(w));
+}
+
+/* Make the private FIFO stealable if some worker is looking for work. */
+static void
+worker_publish(struct worker *w)
+{
+	struct fiber_rt	*rt = w->rt;
+
+	if (w->pq_head == w->pq_tail ||
+	    (atomic_load(&rt->nspinning) == 0 && atomic_load(&rt->nparked) == 0))
+		return;
+	while (w->pq_head != w->pq_tail)
+		runq_push_shared(w, w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE]);
+	atomic_store_explicit(&w->pq_len, 0, memory_order_relaxed);
+	rt_wake_one(rt);
 }
 
 /* Steal half of victim's queue into w's (empty) queue; return one. */
@@ -482,7 +535,7 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 #endif
 	worker_count(&w->switches);
 	w->cur = to;
-	ctx_switch(from, to != NULL ? &to->ctx : &w->sched_ctx);
+	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
 #ifdef FIBER_ASAN
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
@@ -516,6 +569,7 @@ worker_slow_check(struct worker *w)
 		return (NULL);
 	}
 	worker_fire_timers(w, 0, 0);
+	worker_publish(w);
 	return (rt_global_pop(rt, w));
 }
 
@@ -528,7 +582,8 @@ worker_next_local(struct worker *w)
 	if ((++w->tick & FIBER_TICK_MASK) == 0) {
 		if ((f = worker_slow_check(w)) != NULL || w->leave)
 			return (f);
-		if ((f = runq_pop(w)) != NULL)
+		if ((f = runq_pop_shared(w)) != NULL || (f = runq_pop(w)) !=
+		    NULL)
 			return (f);	/* runnext must not starve the queue */
 	}
 	if ((f = w->runnext) != NULL) {
@@ -1203,7 +1258,8 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 		st->w[i].blocked = atomic_load(&w->blocked);
 		h = atomic_load(&w->head);
 		t = atomic_load(&w->tail);
-		st->w[i].runq = t - h <= FIBER_RUNQ_SIZE ? t - h : 0;
+		st->w[i].runq = (t - h <= FIBER_RUNQ_SIZE ? t - h : 0) +
+		    atomic_load_explicit(&w->pq_len, memory_order_relaxed);
 		st->w[i].switches = atomic_load(&w->switches);
 		st->w[i].steals = atomic_load(&w->steals);
 		st->switches += st->w[i].switches;
