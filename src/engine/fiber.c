@@ -291,12 +291,22 @@ runq_pop_shared(struct worker *w)
 }
 
 /*
- * The owner's side of the local queue.  While no worker is idle nobody can
- * steal, so fibers go to a private FIFO with no atomic instructions (the
- * CAS of a shared pop was 40% of a yield).  Once a worker idles, pushes go
- * to the shared ring and the private FIFO is published at the next slow
- * check (worker_publish).
+ * The owner's side of the local queue: the shared ring holds the older
+ * fibers, a private FIFO the newer ones.  While no worker is idle nobody
+ * can steal, so new fibers go to the private FIFO with no atomic
+ * instructions (the CAS of a shared pop was 40% of a yield).  Once a worker
+ * idles, the private FIFO is appended to the ring (worker_publish, also at
+ * the next slow check) and pushes go to the ring.
  */
+static void
+worker_publish_all(struct worker *w)
+{
+	while (w->pq_head != w->pq_tail)
+		runq_push_shared(w, w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE]);
+	atomic_store_explicit(&w->pq_len, 0, memory_order_relaxed);
+}
+
+/* Put f at the tail of w's local queue (owner only). */
 static void
 runq_push(struct worker *w, struct fiber *f)
 {
@@ -310,22 +320,27 @@ runq_push(struct worker *w, struct fiber *f)
 		    memory_order_relaxed);
 		return;
 	}
+	worker_publish_all(w);
 	runq_push_shared(w, f);
 }
 
-/* Take the next fiber of w's local queue (owner only), or NULL. */
+/* Take the fiber at the head of w's local queue (owner only), or NULL. */
 static struct fiber *
 runq_pop(struct worker *w)
 {
 	struct fiber	*f;
 
+	if (atomic_load_explicit(&w->tail, memory_order_relaxed) !=
+	    atomic_load_explicit(&w->head, memory_order_relaxed) &&
+	    (f = runq_pop_shared(w)) != NULL)
+		return (f);
 	if (w->pq_head != w->pq_tail) {
 		f = w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE];
 		atomic_store_explicit(&w->pq_len, w->pq_tail - w->pq_head,
 		    memory_order_relaxed);
 		return (f);
 	}
-	return (runq_pop_shared(w));
+	return (NULL);
 }
 
 /* Make the private FIFO stealable if some worker is looking for work. */
@@ -337,9 +352,7 @@ worker_publish(struct worker *w)
 	if (w->pq_head == w->pq_tail ||
 	    (atomic_load(&rt->nspinning) == 0 && atomic_load(&rt->nparked) == 0))
 		return;
-	while (w->pq_head != w->pq_tail)
-		runq_push_shared(w, w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE]);
-	atomic_store_explicit(&w->pq_len, 0, memory_order_relaxed);
+	worker_publish_all(w);
 	rt_wake_one(rt);
 }
 
@@ -582,8 +595,7 @@ worker_next_local(struct worker *w)
 	if ((++w->tick & FIBER_TICK_MASK) == 0) {
 		if ((f = worker_slow_check(w)) != NULL || w->leave)
 			return (f);
-		if ((f = runq_pop_shared(w)) != NULL || (f = runq_pop(w)) !=
-		    NULL)
+		if ((f = runq_pop(w)) != NULL)
 			return (f);	/* runnext must not starve the queue */
 	}
 	if ((f = w->runnext) != NULL) {
