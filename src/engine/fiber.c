@@ -37,6 +37,7 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 #endif
 
 #define FIBER_TICK_MASK		63	/* slow checks every 64 switches */
+#define FIBER_TIMER_BATCH	64	/* timers fired per check */
 #define FIBER_SPIN_LIMIT	128
 #define FIBER_SPIN_NS		50000	/* idle workers look this long */
 
@@ -514,13 +515,22 @@ worker_fire_timers(struct worker *w, int all, int result)
 	struct timer_heap	*h = &w->timers;
 	struct timer_entry	 e;
 	uint64_t		 now = 0;
+	int			 n = 0;
 
 	if (h->n == 0)
 		return (0);
 	if (!all)
 		now = util_now_ns();
-	while (h->n != 0 && (all || h->v[0].deadline <= now)) {
+	/*
+	 * A batch at a time: the woken fibers then run while their control
+	 * blocks are still in cache.  When a million wake at once, queueing
+	 * them all first made each wake cost twice the cache misses.
+	 */
+	while (h->n != 0 && (all || (h->v[0].deadline <= now &&
+	    n++ < FIBER_TIMER_BATCH))) {
 		timer_pop(h, &e);
+		if (h->n != 0)
+			__builtin_prefetch(h->v[0].f, 1);
 		if (fiber_claim(e.f, e.gen, all ? result : FIBER_TIMEOUT))
 			fiber_ready(e.f, 0);
 	}
