@@ -616,6 +616,76 @@ test_fiber_guard_budget_default_from_map_count(void **state)
 	fiber_rt_destroy(rt);
 }
 
+struct small {
+	struct fiber_chan	*c, *d;
+	size_t			 used;
+	int			 sel;
+};
+
+/* Partner of test_small_user: answer one send, then a select. */
+static void
+test_small_partner(void *arg)
+{
+	struct small	*sm = arg;
+	int		 v;
+
+	fiber_chan_recv(sm->c, &v);
+	fiber_chan_send(sm->d, &v);
+}
+
+/* On a 2 KiB stack: sleep, yield, send, select; then measure how deep the
+   stack went (the arena is fresh, so untouched bytes are zero). */
+static void
+test_small_user(void *arg)
+{
+	struct small			*sm = arg;
+	volatile char			 here = 0;
+	uintptr_t			 lo = (uintptr_t)&here & ~(uintptr_t)2047;
+	const unsigned char		*p;
+	int				 v = 1, w = 0;
+	struct fiber_select_case	 cs[2] = {
+		{ NULL, FIBER_RECV, &w, 0 },
+		{ NULL, FIBER_RECV, &w, 0 },
+	};
+
+	cs[0].chan = sm->d;
+	cs[1].chan = sm->c;
+	fiber_sleep(MS);
+	fiber_yield();
+	fiber_chan_send(sm->c, &v);
+	sm->sel = fiber_select(cs, 2, 1000 * (int64_t)MS);
+	for (p = (const unsigned char *)lo; *p == 0; p++)
+		;
+	sm->used = lo + 2048 - (uintptr_t)p;
+}
+
+static void
+test_fiber_small_stack_fits_runtime_calls(void **state)
+{
+	struct fiber_rt		*rt = test_rt(1, -1);
+	struct fiber_attr	 small = { 2048 };
+	struct small		 sm;
+	struct fiber		*a, *b;
+
+	memset(&sm, 0, sizeof sm);
+	sm.c = fiber_chan_create(rt, sizeof(int), 0);
+	sm.d = fiber_chan_create(rt, sizeof(int), 0);
+	assert_int_equal(fiber_spawn(rt, test_small_partner, &sm, NULL, &b),
+	    0);
+	assert_int_equal(fiber_spawn(rt, test_small_user, &sm, &small, &a), 0);
+	fiber_join(a);
+	fiber_join(b);
+	assert_int_equal(sm.sel, 0);
+	print_message("2 KiB stack: %zu bytes used\n", sm.used);
+	assert_true(sm.used > 0);
+#ifndef CSW_SANITIZED
+	assert_true(sm.used <= 1536);	/* a quarter left for fiber code */
+#endif
+	fiber_chan_destroy(sm.c);
+	fiber_chan_destroy(sm.d);
+	fiber_rt_destroy(rt);
+}
+
 struct stopper {
 	struct fiber_chan	*c;
 	int			 fd[10][2];	/* a pipe per reader */
@@ -753,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_fiber_stack_classes_round_up),
 		cmocka_unit_test(test_fiber_guard_budget_falls_back_unguarded),
 		cmocka_unit_test(test_fiber_guard_budget_default_from_map_count),
+		cmocka_unit_test(test_fiber_small_stack_fits_runtime_calls),
 		cmocka_unit_test(test_fiber_stop_wakes_parked_fibers),
 		cmocka_unit_test(test_fiber_set_workers_while_running),
 	};

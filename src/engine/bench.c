@@ -25,7 +25,7 @@
 #define BENCH_TRIALS		7
 #define BENCH_LOOP_OPS		20000000
 #define BENCH_CTX_SWITCHES	4000000
-#define BENCH_THREAD_HANDOFFS	5000
+#define BENCH_THREAD_HANDOFFS	2000
 #define BENCH_FIBER_SWITCHES	2000000
 #define BENCH_FIBER_HANDOFFS	1000000
 #define BENCH_FIBER_SPAWNS	1000000
@@ -65,7 +65,7 @@ struct bench_result {
 
 /* Classes the sleeper measurement covers. */
 static const size_t bench_classes[] = {
-	2048, 4096, 16384, 65536, 1048576, 8388608
+	2048, 4096, 16384, 65536, 8388608
 };
 
 /* Append a note. */

@@ -873,6 +873,11 @@ fiber_block_sleep(uint64_t ns)
 
 	ts.tv_sec = ns / 1000000000;
 	ts.tv_nsec = ns % 1000000000;
+	/* The worker is pinned for a while: let idle workers take its queue. */
+	if (w->pq_head != w->pq_tail) {
+		worker_publish_all(w);
+		rt_wake_one(w->rt);
+	}
 	atomic_store(&w->blocked, 1);
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
@@ -954,7 +959,10 @@ worker_spin(struct worker *w)
 		if (util_now_ns() >= end)
 			break;
 	}
-	atomic_fetch_sub(&rt->nspinning, 1);
+	/* Still counted as spinning until worker_sleep counts it parked, so
+	   that pushers never see no idle worker while one is going idle. */
+	if (f != NULL)
+		atomic_fetch_sub(&rt->nspinning, 1);
 	return (f);
 }
 
@@ -968,6 +976,7 @@ worker_sleep(struct worker *w)
 	pthread_mutex_lock(&rt->lock);
 	if (rt->gq_head != NULL) {
 		pthread_mutex_unlock(&rt->lock);
+		atomic_fetch_sub(&rt->nspinning, 1);
 		return;
 	}
 	atomic_store(&w->park_word, 0);
@@ -976,6 +985,7 @@ worker_sleep(struct worker *w)
 	w->in_idle = 1;
 	atomic_fetch_add(&rt->nparked, 1);
 	pthread_mutex_unlock(&rt->lock);
+	atomic_fetch_sub(&rt->nspinning, 1);
 
 	next = w->timers.n != 0 ? w->timers.v[0].deadline : 0;
 	if (next != 0) {

@@ -26,13 +26,20 @@
  * errno before such a call (fiber_read/fiber_write set it on return).
  *
  * Stacks: size classes are powers of two from 2 KiB to 8 MiB; requests
- * round up.  The fiber control block lives at the top of its stack.  Usable
- * depth per class (what fiber code may use): 2 KiB class about 1.8 KiB,
- * enough for runtime calls and small leaf code, NOT for printf or other
- * stdio (use >= 16 KiB for libc calls like printf/snprintf; 4 KiB for
- * read/write/nanosleep wrappers).  Page-sized classes get a PROT_NONE guard
- * page below the stack until the vm.max_map_count budget is used, then
- * unguarded stacks (fiber_stats.guard_dropped).
+ * round up.  The fiber control block (about 170 bytes) lives at the top of
+ * its stack, so a sleeping fiber touches one page (2 KiB class: half a
+ * page).  What fiber code may do per class:
+ *   2 KiB   about 1.8 KiB usable: fiber_sleep, fiber_yield, channels and
+ *           select, small leaf code.  No libc beyond trivial calls, no
+ *           fiber_spawn (it may mmap and malloc), no fiber_read/write.
+ *   4 KiB   adds fiber_spawn, fiber_read/fiber_write/fiber_wait_fd,
+ *           fiber_block_sleep and plain system call wrappers.
+ *   16 KiB  (default) printf/snprintf and most libc; use 64 KiB or more
+ *           for deep recursion, getaddrinfo, or anything that uses locale.
+ * No guard page protects the 2 KiB class (several share a page); page-sized
+ * classes get a PROT_NONE guard page below the stack until the
+ * vm.max_map_count budget is used, then unguarded stacks
+ * (fiber_stats.guard_dropped).  Sanitizer builds need about twice as much.
  */
 #ifndef CSW_ENGINE_FIBER_H
 #define CSW_ENGINE_FIBER_H

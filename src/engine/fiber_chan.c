@@ -354,7 +354,7 @@ fiber_select(struct fiber_select_case *cs, int n, int64_t timeout_ns)
 	struct fiber		*self = fiber_self(), *readied = NULL;
 	struct fiber_rt		*rt;
 	struct chan_lockset	 ls;
-	struct chan_waiter	 wt[CHAN_SELECT_MAX];
+	struct chan_waiter	*wt;
 	struct fiber_chan	*c;
 	uint64_t		 deadline = 0, gen;
 	int			 i, j, k, start, result, r;
@@ -364,6 +364,8 @@ fiber_select(struct fiber_select_case *cs, int n, int64_t timeout_ns)
 		return (FIBER_TIMEOUT);
 	}
 	rt = cs[0].chan->rt;
+	/* Sized to the cases, not the maximum: 2 KiB stacks select too. */
+	wt = __builtin_alloca((size_t)n * sizeof *wt);
 	if (timeout_ns > 0)
 		deadline = util_now_ns() + (uint64_t)timeout_ns;
 	ls.n = 0;
