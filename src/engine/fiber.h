@@ -39,7 +39,8 @@
  * No guard page protects the 2 KiB class (several share a page); page-sized
  * classes get a PROT_NONE guard page below the stack until the
  * vm.max_map_count budget is used, then unguarded stacks
- * (fiber_stats.guard_dropped).  Sanitizer builds need about twice as much.
+ * (fiber_stats.guard_dropped).  Sanitizer builds need about twice as much,
+ * and the ucontext fallback keeps a 1 KiB ucontext_t in the control block.
  */
 #ifndef CSW_ENGINE_FIBER_H
 #define CSW_ENGINE_FIBER_H
