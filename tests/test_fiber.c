@@ -488,6 +488,7 @@ test_fiber_read_parks_and_worker_runs_others(void **state)
 	struct io	 io;
 	struct fiber	*r, *t;
 	int		 sv[2];
+	uint64_t	 end;
 
 	memset(&io, 0, sizeof io);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -495,7 +496,11 @@ test_fiber_read_parks_and_worker_runs_others(void **state)
 	io.fd = sv[0];
 	fiber_spawn(rt, test_io_reader, &io, NULL, &r);
 	fiber_spawn(rt, test_io_ticker, &io, NULL, &t);
-	usleep(50000);
+	/* The worker keeps running the ticker while the reader is parked
+	   (no timing: wait as long as the loaded machine needs). */
+	end = util_now_ns() + PATIENCE * MS;
+	while (atomic_load(&io.ticks_while_parked) <= 5 && util_now_ns() < end)
+		usleep(1000);
 	assert_int_equal(atomic_load(&io.done), 0);
 	assert_true(atomic_load(&io.ticks_while_parked) > 5);
 	assert_int_equal(write(sv[1], "hello", 5), 5);
@@ -597,7 +602,7 @@ test_fiber_guard_budget_falls_back_unguarded(void **state)
 	usleep(20000);
 	assert_true(fiber_rt_stack_committed(rt) > 0);
 	assert_true(fiber_rt_stack_committed(rt) < st.stack_reserved);
-	assert_int_equal(fiber_rt_stop(rt, 2000 * MS), 0);
+	assert_int_equal(fiber_rt_stop(rt, PATIENCE * MS), 0);
 	assert_int_equal(atomic_load(&counter), 21);
 	fiber_rt_destroy(rt);
 }
@@ -739,7 +744,6 @@ test_fiber_stop_wakes_parked_fibers(void **state)
 	struct fiber_rt	*rt = test_rt(2, -1);
 	struct stopper	 s;
 	int		 i;
-	uint64_t	 t0;
 
 	for (i = 0; i < 10; i++) {
 		assert_int_equal(pipe(s.fd[i]), 0);
@@ -752,9 +756,8 @@ test_fiber_stop_wakes_parked_fibers(void **state)
 		assert_int_equal(fiber_spawn(rt, test_parker, &s, NULL, NULL),
 		    0);
 	usleep(50000);
-	t0 = util_now_ns();
-	assert_int_equal(fiber_rt_stop(rt, 2000 * MS), 0);
-	assert_true(util_now_ns() - t0 < 2000 * MS);
+	/* Promptness is the bench's business; here: everything returns. */
+	assert_int_equal(fiber_rt_stop(rt, PATIENCE * MS), 0);
 	assert_int_equal(atomic_load(&s.stopped), 50);
 	assert_int_equal(fiber_spawn(rt, test_count, NULL, NULL, NULL), -1);
 	assert_int_equal(errno, ECANCELED);
