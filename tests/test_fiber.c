@@ -37,6 +37,15 @@ test_rt(int workers, long guard_limit)
 	return (rt);
 }
 
+/* Stop with the test's patience (the machine may be loaded), then free. */
+static void
+test_rt_free(struct fiber_rt *rt)
+{
+	if (!fiber_rt_stopping(rt))
+		assert_int_equal(fiber_rt_stop(rt, PATIENCE * MS), 0);
+	fiber_rt_destroy(rt);
+}
+
 /* Wait (from the test thread) until *v reaches want or 10 s pass. */
 static void
 test_wait_for(_Atomic long *v, long want)
@@ -77,7 +86,7 @@ test_fiber_spawn_join_100000(void **state)
 	assert_int_equal(st.live, 0);
 	assert_true(st.spawns >= (uint64_t)n);
 	free(h);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 /* Spawn MANY detached children from inside a fiber. */
@@ -104,7 +113,7 @@ test_fiber_spawn_from_fiber_detached(void **state)
 	test_wait_for(&counter, MANY);
 	fiber_rt_stats(rt, &st);
 	assert_true(st.switches >= MANY);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 static char	trace[64];
@@ -147,7 +156,7 @@ test_fiber_yield_interleaves(void **state)
 	fiber_join(p);
 	trace[atomic_load(&trace_len)] = '\0';
 	assert_string_equal(trace, "ababab");
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 static _Atomic pid_t	seen_tid[2];
@@ -191,7 +200,7 @@ test_fiber_idle_worker_steals(void **state)
 	assert_true(st.steals > 0);
 	assert_true(atomic_load(&seen_tid[1]) != 0);
 	assert_true(st.w[0].tid != 0 && st.w[1].tid != 0);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct pp {
@@ -249,7 +258,7 @@ test_fiber_chan_unbuffered_pingpong(void **state)
 	assert_int_equal(p.sum, (long)p.n * p.n);
 	fiber_chan_destroy(p.to);
 	fiber_chan_destroy(p.from);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct prodcons {
@@ -306,7 +315,7 @@ test_fiber_chan_buffered_order_and_close(void **state)
 	assert_int_equal(fiber_chan_len(pc.c), 0);
 	(void)v;
 	fiber_chan_destroy(pc.c);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct closer {
@@ -344,7 +353,7 @@ test_fiber_chan_close_wakes_senders(void **state)
 	test_wait_for(&counter, 10);
 	assert_int_equal(atomic_load(&cl.closed_results), 10);
 	fiber_chan_destroy(cl.c);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct sel {
@@ -410,7 +419,7 @@ test_fiber_select_poll_timeout_pick_closed(void **state)
 	assert_int_equal(s.r_closed, 0);
 	fiber_chan_destroy(s.a);
 	fiber_chan_destroy(s.b);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 static _Atomic int	wake_order[40];
@@ -445,7 +454,7 @@ test_fiber_timers_wake_in_order(void **state)
 		fiber_join(f[i]);
 	for (i = 0; i < 40; i++)
 		assert_int_equal(wake_order[i], i);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct io {
@@ -510,7 +519,7 @@ test_fiber_read_parks_and_worker_runs_others(void **state)
 	assert_memory_equal(io.buf, "hello", 5);
 	close(sv[0]);
 	close(sv[1]);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 /* Write more than the pipe holds, parking on EPOLLOUT. */
@@ -547,7 +556,7 @@ test_fiber_write_parks_until_drained(void **state)
 	assert_int_equal(io.n, 256 * 1024);
 	close(p[0]);
 	close(p[1]);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 static void
@@ -604,7 +613,7 @@ test_fiber_guard_budget_falls_back_unguarded(void **state)
 	assert_true(fiber_rt_stack_committed(rt) < st.stack_reserved);
 	assert_int_equal(fiber_rt_stop(rt, PATIENCE * MS), 0);
 	assert_int_equal(atomic_load(&counter), 21);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 static void
@@ -618,7 +627,7 @@ test_fiber_guard_budget_default_from_map_count(void **state)
 	fiber_rt_stats(rt, &st);
 	assert_int_equal(st.stacks_guarded, 1);
 	assert_false(st.guard_dropped);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct small {
@@ -690,7 +699,7 @@ test_fiber_small_stack_fits_runtime_calls(void **state)
 	assert_true(sm.used <= 1536);	/* a quarter left for fiber code */
 	fiber_chan_destroy(sm.c);
 	fiber_chan_destroy(sm.d);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 struct stopper {
@@ -762,7 +771,7 @@ test_fiber_stop_wakes_parked_fibers(void **state)
 	assert_int_equal(fiber_spawn(rt, test_count, NULL, NULL, NULL), -1);
 	assert_int_equal(errno, ECANCELED);
 	fiber_chan_destroy(s.c);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 	for (i = 0; i < 10; i++) {
 		close(s.fd[i][0]);
 		close(s.fd[i][1]);
@@ -807,7 +816,7 @@ test_fiber_set_workers_while_running(void **state)
 	assert_int_equal(st.live, 0);
 	assert_int_equal(fiber_rt_set_workers(rt, 0), -1);
 	assert_int_equal(fiber_rt_set_workers(rt, FIBER_MAX_WORKERS + 1), -1);
-	fiber_rt_destroy(rt);
+	test_rt_free(rt);
 }
 
 int
