@@ -172,6 +172,13 @@ struct fiber_rt {
 
 extern __thread struct worker	*fiber_tls_worker;
 
+/* The running fiber (inside fibers only). */
+static inline struct fiber *
+fiber_current(void)
+{
+	return (fiber_tls_worker->cur);
+}
+
 /* fiber.c */
 void	 fiber_spin_lock(_Atomic int *);
 void	 fiber_spin_unlock(_Atomic int *);
