@@ -233,7 +233,7 @@ bench_pp_side(void *arg)
 	return (NULL);
 }
 
-/* ns per mutex+condvar handoff between two threads; NaN-free: -1 on error. */
+/* ns per mutex+condvar handoff between two threads, or -1. */
 static double
 bench_thread_handoff(int cpu0, int cpu1)
 {

@@ -1250,17 +1250,13 @@ fiber_rt_stop(struct fiber_rt *rt, uint64_t timeout_ns)
 void
 fiber_rt_destroy(struct fiber_rt *rt)
 {
-	struct fiber	*f;
-	int		 i;
+	int	i;
 
 	if (rt == NULL)
 		return;
 	if (!atomic_load(&rt->quit) && fiber_rt_stop(rt, 2000000000ULL) != 0)
 		return;
 	poller_destroy(rt);
-	/* Fibers left queued never ran; their stacks go with the arena. */
-	while ((f = rt->gq_head) != NULL)
-		rt->gq_head = f->next;
 	for (i = 0; i < rt->nslots; i++)
 		free(rt->w[i]);
 	stack_arena_free(&rt->arena);
