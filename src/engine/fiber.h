@@ -164,12 +164,13 @@ struct fiber_select_case {
 	void		*elem;		/* sent from or received into */
 	int		 result;	/* out: FIBER_OK or FIBER_CLOSED */
 };
-/* Wait for one case: its index, FIBER_TIMEOUT or FIBER_STOPPED.
-   timeout_ns < 0 waits forever, 0 polls. */
+/* Wait for one of n (at most 16) cases: its index, FIBER_TIMEOUT or
+   FIBER_STOPPED.  timeout_ns < 0 waits forever, 0 polls. */
 int		 fiber_select(struct fiber_select_case *, int, int64_t);
 
 /* Park until fd (O_NONBLOCK) is ready for events (EPOLLIN/EPOLLOUT):
-   FIBER_OK or FIBER_STOPPED.  One reader and one writer per fd at a time. */
+   FIBER_OK or FIBER_STOPPED.  One reader and one writer per fd at a time;
+   close an fd only once its waiters have returned (epoll forgets it). */
 int		 fiber_wait_fd(int, uint32_t);
 /* read(2) on a nonblocking fd, parking instead of EAGAIN; -1 errno
    ECANCELED when stopped. */
