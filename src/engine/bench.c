@@ -684,6 +684,32 @@ bench_thread_cap(struct bench_result *r, long want)
 		cap = v - have;
 		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
 	}
+	{
+		FILE	*f = fopen("/proc/loadavg", "r");
+		long	 total = -1, tmax;
+		double	 l1, l5, l15;
+		long	 running;
+
+		/* Threads the whole machine runs now: leave it half the rest. */
+		if (f != NULL) {
+			if (fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
+			    &running, &total) != 5)
+				total = -1;
+			fclose(f);
+		}
+		tmax = bench_read_long("/proc/sys/kernel/threads-max", -1);
+		if (total > 0 && tmax > total && (tmax - total) / 2 < cap) {
+			cap = (tmax - total) / 2;
+			snprintf(r->limits, sizeof r->limits,
+			    "threads-max %ld with %ld threads running", tmax,
+			    total);
+		}
+	}
+	v = bench_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
+	if (v > 0 && v - have < cap) {
+		cap = v - have;
+		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
+	}
 	v = bench_read_long("/proc/sys/vm/max_map_count", -1);
 	if (v > 0 && v / 3 < cap) {		/* stack + guard per thread */
 		cap = v / 3;
