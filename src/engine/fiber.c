@@ -38,6 +38,7 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 
 #define FIBER_TICK_MASK		63	/* slow checks every 64 switches */
 #define FIBER_TIMER_BATCH	64	/* timers fired per check */
+#define FIBER_BLOCK_SLICE_NS	50000000	/* fiber_block_sleep slice */
 #define FIBER_SPIN_LIMIT	128
 #define FIBER_SPIN_NS		50000	/* idle workers look this long */
 
@@ -864,27 +865,40 @@ fiber_sleep(uint64_t ns)
 	}
 }
 
-/* Block the worker thread itself in nanosleep (the blocking-call lesson). */
+/*
+ * Block the worker thread itself in nanosleep (the blocking-call lesson).
+ * It sleeps in slices of at most 50 ms so that fiber_rt_stop is not held
+ * up by a long blocking call: still one thread stuck in the kernel.
+ */
 int
 fiber_block_sleep(uint64_t ns)
 {
 	struct worker	*w = fiber_tls_worker;
 	struct timespec	 ts;
+	uint64_t	 end = util_now_ns() + ns, now, step;
+	int		 r = FIBER_OK;
 
-	ts.tv_sec = ns / 1000000000;
-	ts.tv_nsec = ns % 1000000000;
 	/* The worker is pinned for a while: let idle workers take its queue. */
 	if (w->pq_head != w->pq_tail) {
 		worker_publish_all(w);
 		rt_wake_one(w->rt);
 	}
 	atomic_store(&w->blocked, 1);
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	while ((now = util_now_ns()) < end) {
+		if (atomic_load(&w->rt->stopping)) {
+			r = FIBER_STOPPED;
+			break;
+		}
+		step = end - now < FIBER_BLOCK_SLICE_NS ? end - now :
+		    FIBER_BLOCK_SLICE_NS;
+		ts.tv_sec = (time_t)(step / 1000000000);
+		ts.tv_nsec = (long)(step % 1000000000);
+		nanosleep(&ts, NULL);
+	}
 	atomic_store(&w->blocked, 0);
 	if (atomic_load(&w->rt->stopping))
-		return (FIBER_STOPPED);
-	return (FIBER_OK);
+		r = FIBER_STOPPED;
+	return (r);
 }
 
 /* Whether any worker has queued fibers (a parking worker's last look). */

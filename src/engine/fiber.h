@@ -140,7 +140,8 @@ int		 fiber_yield(void);
 void		 fiber_exit(void) __attribute__((noreturn));
 /* Park for ns nanoseconds: FIBER_OK or FIBER_STOPPED. */
 int		 fiber_sleep(uint64_t);
-/* Block the worker thread itself in nanosleep (the blocking-call lesson). */
+/* Block the worker thread itself in nanosleep (the blocking-call lesson):
+   FIBER_OK, or FIBER_STOPPED within 50 ms of fiber_rt_stop. */
 int		 fiber_block_sleep(uint64_t);
 
 /* Create a channel of cap elements of elemsize bytes (cap 0: unbuffered). */
