@@ -948,7 +948,7 @@ bench_print_table(FILE *out, struct bench_result *r)
 	    CTX_NAME, BENCH_TRIALS);
 	fprintf(out, "time per operation\n");
 	bench_put(out, "plain loop iteration", r->loop_ns, "ns", 2);
-	bench_put(out, "bare context switch (ctx_switch)", r->ctx_ns, "ns",
+	bench_put(out, "bare context switch (two contexts, no scheduler)", r->ctx_ns, "ns",
 	    2);
 	bench_put(out, "thread handoff, mutex+condvar, unpinned",
 	    r->thr_ns[0], "ns", 0);
