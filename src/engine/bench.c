@@ -948,8 +948,8 @@ bench_print_table(FILE *out, struct bench_result *r)
 	    CTX_NAME, BENCH_TRIALS);
 	fprintf(out, "time per operation\n");
 	bench_put(out, "plain loop iteration", r->loop_ns, "ns", 2);
-	bench_put(out, "bare context switch (two contexts, no scheduler)", r->ctx_ns, "ns",
-	    2);
+	bench_put(out, "bare context switch (no scheduler)", r->ctx_ns,
+	    "ns", 2);
 	bench_put(out, "thread handoff, mutex+condvar, unpinned",
 	    r->thr_ns[0], "ns", 0);
 	bench_put(out, "thread handoff, same CPU", r->thr_ns[1], "ns", 0);
