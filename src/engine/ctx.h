@@ -47,7 +47,7 @@ struct ctx {
 #define CTX_NAME	"ucontext fallback"
 #endif
 
-/* Prepare ctx to run fn(arg) on [stack_lo, stack_lo + size); fn must not return. */
+/* Prepare ctx to run fn(arg) on [lo, lo + size); fn must not return. */
 void	ctx_init(struct ctx *, void *, size_t, void (*)(void *), void *);
 /* Save the running context in from and resume to. */
 void	ctx_switch(struct ctx *, struct ctx *);
