@@ -14,6 +14,7 @@
 static struct ctx	main_ctx, ping_ctx, pong_ctx;
 static long		errors;
 static long		rounds;
+static int		use_jump;	/* CTX_JUMP instead of ctx_switch */
 
 #if defined(__x86_64__)
 /* Read the x87 control word. */
@@ -69,7 +70,10 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed, int round)
 		register uint64_t r15 __asm__("r15") = seed * 11 + i;
 		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
 		    "+r"(r14), "+r"(r15));
-		ctx_switch(self, peer);
+		if (use_jump)
+			CTX_JUMP(self, peer);
+		else
+			ctx_switch(self, peer);
 		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
 		    "+r"(r14), "+r"(r15));
 		if (rbx != seed + i || r12 != seed * 3 + i ||
@@ -118,10 +122,15 @@ test_ctx_pong(void *arg)
 	abort();
 }
 
+/* Ping-pong SWITCHES times each way and check nothing was lost. */
 static void
-test_fiber_switch_keeps_registers_and_fp_control(void **state)
+test_ctx_run_pingpong(int jump)
 {
 	void	*s1 = malloc(STACK_SIZE), *s2 = malloc(STACK_SIZE);
+
+	use_jump = jump;
+	errors = 0;
+	rounds = 0;
 
 	assert_non_null(s1);
 	assert_non_null(s2);
@@ -134,6 +143,18 @@ test_fiber_switch_keeps_registers_and_fp_control(void **state)
 	assert_int_equal(fegetround(), FE_TONEAREST);
 	free(s1);
 	free(s2);
+}
+
+static void
+test_fiber_switch_keeps_registers_and_fp_control(void **state)
+{
+	test_ctx_run_pingpong(0);
+}
+
+static void
+test_fiber_jump_keeps_registers_and_fp_control(void **state)
+{
+	test_ctx_run_pingpong(1);
 }
 
 /* Record the argument and return to main. */
@@ -163,6 +184,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fiber_switch_passes_entry_argument),
 		cmocka_unit_test(test_fiber_switch_keeps_registers_and_fp_control),
+		cmocka_unit_test(test_fiber_jump_keeps_registers_and_fp_control),
 	};
 
 	return (cmocka_run_group_tests_name("ctx", tests, NULL, NULL));

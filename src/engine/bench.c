@@ -25,7 +25,7 @@
 #define BENCH_TRIALS		7
 #define BENCH_LOOP_OPS		20000000
 #define BENCH_CTX_SWITCHES	4000000
-#define BENCH_THREAD_HANDOFFS	10000
+#define BENCH_THREAD_HANDOFFS	2000
 #define BENCH_FIBER_SWITCHES	2000000
 #define BENCH_FIBER_HANDOFFS	1000000
 #define BENCH_FIBER_SPAWNS	1000000
@@ -33,8 +33,16 @@
 #define BENCH_THREAD_SPAWNS	2000
 #define BENCH_SLEEPERS		100000
 #define BENCH_MILLION		1000000
+#define BENCH_FRESH_MAX_S	4.0	/* longest fresh-arena phase wanted */
 #define BENCH_THREADS		10000
 #define BENCH_SLEEP_NS		(3600ULL * 1000000000ULL)
+
+struct bench_sleep_out {
+	double		 bytes;		/* stack committed per sleeper */
+	double		 rss;		/* RSS growth per sleeper */
+	double		 asleep_s;	/* until all were asleep */
+	double		 late_ms;	/* last wake after the deadline */
+};
 
 struct bench_result {
 	double		 loop_ns;
@@ -49,17 +57,17 @@ struct bench_result {
 	double		 tsleep;
 	double		 tsleep_rss;
 	long		 nthreads;
-	double		 million_spawn_s[2];	/* 2 KiB, 16 KiB */
-	double		 million_bytes[2];
-	double		 million_rss[2];
-	double		 million_late_ms[2];
+	struct bench_sleep_out million[2];	/* fresh, warm arena */
+	int		 million_ok[2];
+	long		 nmillion;	/* sleepers actually run */
+	double		 touch_us;
 	char		 notes[1024];
 	char		 limits[512];
 };
 
 /* Classes the sleeper measurement covers. */
 static const size_t bench_classes[] = {
-	2048, 4096, 8192, 16384, 65536, 262144, 1048576, 8388608
+	2048, 4096, 16384, 65536, 8388608
 };
 
 /* Append a note. */
@@ -154,7 +162,7 @@ bench_ctx_a(void *arg)
 	long	i;
 
 	for (i = 0; i < BENCH_CTX_SWITCHES / 2; i++)
-		ctx_switch(&bench_a_ctx, &bench_b_ctx);
+		CTX_JUMP(&bench_a_ctx, &bench_b_ctx);
 	ctx_switch(&bench_a_ctx, &bench_main_ctx);
 }
 
@@ -163,10 +171,11 @@ static void
 bench_ctx_b(void *arg)
 {
 	for (;;)
-		ctx_switch(&bench_b_ctx, &bench_a_ctx);
+		CTX_JUMP(&bench_b_ctx, &bench_a_ctx);
 }
 
-/* ns per bare context switch (no scheduler). */
+/* ns per bare context switch (no scheduler; the switch the scheduler
+   uses). */
 static double
 bench_ctx(void)
 {
@@ -226,7 +235,7 @@ bench_pp_side(void *arg)
 	return (NULL);
 }
 
-/* ns per mutex+condvar handoff between two threads; NaN-free: -1 on error. */
+/* ns per mutex+condvar handoff between two threads, or -1. */
 static double
 bench_thread_handoff(int cpu0, int cpu1)
 {
@@ -449,9 +458,11 @@ bench_thread_spawn(void)
 }
 
 struct bench_sleepers {
-	long		 n;
+	long		 share;		/* per spawner */
 	struct fiber_attr *attr;
-	_Atomic long	 spawned;	/* -1: spawning failed */
+	_Atomic long	 spawned;
+	_Atomic int	 spawners;
+	_Atomic int	 failed;
 	_Atomic long	 asleep;
 	_Atomic long	 woke;
 	uint64_t	 wake_at;	/* 0: sleep until stopped */
@@ -479,76 +490,125 @@ bench_sleeper(void *arg)
 	atomic_fetch_add_explicit(&s->woke, 1, memory_order_relaxed);
 }
 
-/* Spawn the sleepers from inside the runtime (no cross-thread handoff). */
+/* Spawn this spawner's share of the sleepers from inside the runtime. */
 static void
 bench_sleep_spawner(void *arg)
 {
 	struct bench_sleepers	*s = arg;
-	long			 i;
+	long			 i, share = s->share;
 
-	for (i = 0; i < s->n; i++) {
+	atomic_fetch_add(&s->spawners, 1);
+	for (i = 0; i < share; i++) {
 		if (fiber_spawn(fiber_rt_self(), bench_sleeper, s, s->attr,
 		    NULL) != 0) {
-			atomic_store(&s->spawned, -1);
+			atomic_store(&s->failed, 1);
 			return;
 		}
 	}
-	atomic_store(&s->spawned, i);
+	atomic_fetch_add(&s->spawned, i);
 }
 
 /*
- * Put n fibers of stack class size to sleep on a fresh runtime; report
- * committed stack bytes and RSS growth per sleeper, the time until all
- * slept, and (with wake_ms) how late the last one woke.  0 or -1.
+ * Put n fibers of stack class size to sleep on rt, spawned by one fiber per
+ * worker; measure committed stack bytes and RSS growth per sleeper and the
+ * time until all slept.  With wake_ms they wake together at start +
+ * wake_ms (measure how late the last one was) and exit; without, they
+ * sleep until the runtime stops.  0 or -1.
  */
 static int
-bench_sleep_fibers(size_t size, long n, uint64_t wake_ms, double *bytes,
-    double *rss, double *spawn_s, double *late_ms)
+bench_sleepers_run(struct fiber_rt *rt, size_t size, long n, uint64_t wake_ms,
+    struct bench_sleep_out *o)
 {
-	struct fiber_rt_config	 cfg = { 0, size, -1 };
 	struct fiber_attr	 attr = { size };
-	struct fiber_rt		*rt;
 	struct bench_sleepers	 s;
+	struct fiber_stats	 st;
 	uint64_t		 rss0, t0, end;
-	long			 i;
+	long			 p, k;
 
 	memset(&s, 0, sizeof s);
+	fiber_rt_stats(rt, &st);
+	p = st.workers > 0 ? st.workers : 1;
 	rss0 = bench_rss();
-	if ((rt = fiber_rt_create(&cfg)) == NULL)
-		return (-1);
 	t0 = util_now_ns();
+	end = t0 + 30000000000ULL;
 	if (wake_ms != 0)
 		s.wake_at = t0 + wake_ms * 1000000ULL;
-	s.n = n;
 	s.attr = &attr;
-	if (fiber_spawn(rt, bench_sleep_spawner, &s, NULL, NULL) != 0) {
-		fiber_rt_destroy(rt);
-		return (-1);
+	for (k = 0; k < p; k++) {
+		s.share = n / p + (k < n % p ? 1 : 0);
+		if (fiber_spawn(rt, bench_sleep_spawner, &s, NULL, NULL) != 0)
+			return (-1);
+		while (atomic_load(&s.spawners) != k + 1 && !atomic_load(&s.failed) &&
+		    util_now_ns() < end)
+			sched_yield();	/* share is read at its start */
 	}
-	end = util_now_ns() + 20000000000ULL;
-	while (atomic_load(&s.asleep) < n && atomic_load(&s.spawned) >= 0 &&
+	while (atomic_load(&s.asleep) < n && !atomic_load(&s.failed) &&
 	    util_now_ns() < end)
 		usleep(1000);
-	i = atomic_load(&s.spawned);
-	*spawn_s = (double)(util_now_ns() - t0) / 1e9;
+	o->asleep_s = (double)(util_now_ns() - t0) / 1e9;
 	usleep(20000);		/* let the last ones reach their park */
-	*bytes = (double)fiber_rt_stack_committed(rt) / (double)n;
-	*rss = ((double)bench_rss() - (double)rss0) / (double)n;
+	o->bytes = (double)fiber_rt_stack_committed(rt) / (double)n;
+	o->rss = ((double)bench_rss() - (double)rss0) / (double)n;
+	o->late_ms = -1;
 	if (wake_ms != 0) {
-		while (atomic_load(&s.woke) < i && util_now_ns() < end)
+		while (atomic_load(&s.woke) < atomic_load(&s.asleep) &&
+		    util_now_ns() < end)
 			usleep(1000);
-		*late_ms = ((double)atomic_load(&s.last_wake) -
-		    (double)s.wake_at) / 1e6;
+		if (o->asleep_s * 1000 < (double)wake_ms)
+			o->late_ms = ((double)atomic_load(&s.last_wake) -
+			    (double)s.wake_at) / 1e6;
+		/* Wait for them to exit so the stacks can be reused. */
+		do {
+			usleep(1000);
+			fiber_rt_stats(rt, &st);
+		} while (st.live != 0 && util_now_ns() < end);
 	}
+	return (atomic_load(&s.asleep) == n ? 0 : -1);
+}
+
+/* Sleepers of one class on a runtime of their own. */
+static int
+bench_sleep_fibers(size_t size, long n, struct bench_sleep_out *o)
+{
+	struct fiber_rt_config	 cfg = { 0, size, -1 };
+	struct fiber_rt		*rt;
+	int			 rc;
+
+	if ((rt = fiber_rt_create(&cfg)) == NULL)
+		return (-1);
+	rc = bench_sleepers_run(rt, size, n, 0, o);
 	fiber_rt_destroy(rt);
-	return (i == n && atomic_load(&s.asleep) == n ? 0 : -1);
+	return (rc);
+}
+
+/* Microseconds the first write to a fresh page costs on this machine. */
+static double
+bench_page_touch_us(void)
+{
+	size_t		 n = 4096, i, page = (size_t)sysconf(_SC_PAGESIZE);
+	char		*p;
+	uint64_t	 t0;
+	double		 us;
+
+	p = mmap(NULL, n * page, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return (-1);
+	t0 = util_now_ns();
+	for (i = 0; i < n; i++)
+		p[i * page] = 1;
+	us = (double)(util_now_ns() - t0) / 1e3 / (double)n;
+	munmap(p, n * page);
+	return (us);
 }
 
 struct bench_tsleep {
 	pthread_mutex_t	 m;
-	pthread_cond_t	 c;
+	pthread_cond_t	 c;		/* the threads wait for go */
+	pthread_cond_t	 started_c;	/* the bench waits for started */
 	int		 go;
 	long		 started;
+	long		 want;
 	void		**lo;
 	size_t		*len;
 };
@@ -571,8 +631,10 @@ bench_thread_sleeper(void *arg)
 		pthread_attr_destroy(&attr);
 	}
 	pthread_mutex_lock(&ts->m);
-	ts->started++;
-	pthread_cond_broadcast(&ts->c);
+	/* Only the bench waits here: a broadcast to all would wake every
+	   sleeper for every new thread. */
+	if (++ts->started == ts->want)
+		pthread_cond_signal(&ts->started_c);
 	while (!ts->go)
 		pthread_cond_wait(&ts->c, &ts->m);
 	pthread_mutex_unlock(&ts->m);
@@ -622,6 +684,32 @@ bench_thread_cap(struct bench_result *r, long want)
 		cap = v - have;
 		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
 	}
+	{
+		FILE	*f = fopen("/proc/loadavg", "r");
+		long	 total = -1, tmax;
+		double	 l1, l5, l15;
+		long	 running;
+
+		/* Threads the whole machine runs now: leave it half the rest. */
+		if (f != NULL) {
+			if (fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
+			    &running, &total) != 5)
+				total = -1;
+			fclose(f);
+		}
+		tmax = bench_read_long("/proc/sys/kernel/threads-max", -1);
+		if (total > 0 && tmax > total && (tmax - total) / 2 < cap) {
+			cap = (tmax - total) / 2;
+			snprintf(r->limits, sizeof r->limits,
+			    "threads-max %ld with %ld threads running", tmax,
+			    total);
+		}
+	}
+	v = bench_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
+	if (v > 0 && v - have < cap) {
+		cap = v - have;
+		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
+	}
 	v = bench_read_long("/proc/sys/vm/max_map_count", -1);
 	if (v > 0 && v / 3 < cap) {		/* stack + guard per thread */
 		cap = v / 3;
@@ -659,6 +747,8 @@ bench_sleep_threads(struct bench_result *r)
 	memset(&ts, 0, sizeof ts);
 	pthread_mutex_init(&ts.m, NULL);
 	pthread_cond_init(&ts.c, NULL);
+	pthread_cond_init(&ts.started_c, NULL);
+	ts.want = n;
 	ts.lo = xcalloc((size_t)n, sizeof *ts.lo);
 	ts.len = xcalloc((size_t)n, sizeof *ts.len);
 	args = xcalloc((size_t)n, sizeof *args);
@@ -672,12 +762,15 @@ bench_sleep_threads(struct bench_result *r)
 			break;
 	}
 	started = i;
+	pthread_mutex_lock(&ts.m);
+	ts.want = started;
+	pthread_mutex_unlock(&ts.m);
 	if (err != 0)
 		bench_note(r, "pthread_create failed after %ld threads: %s",
 		    started, strerror(err));
 	pthread_mutex_lock(&ts.m);
 	while (ts.started < started)
-		pthread_cond_wait(&ts.c, &ts.m);
+		pthread_cond_wait(&ts.started_c, &ts.m);
 	pthread_mutex_unlock(&ts.m);
 	r->tsleep_rss = ((double)bench_rss() - (double)rss0) /
 	    (double)(started ? started : 1);
@@ -707,6 +800,7 @@ bench_sleep_threads(struct bench_result *r)
 	free(ts.lo);
 	free(ts.len);
 	pthread_cond_destroy(&ts.c);
+	pthread_cond_destroy(&ts.started_c);
 	pthread_mutex_destroy(&ts.m);
 	return (started > 0 ? 0 : -1);
 }
@@ -717,7 +811,6 @@ bench_measure(struct bench_result *r)
 {
 	double	v[8][BENCH_TRIALS];
 	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	double	late;
 	size_t	k;
 	int	i, c;
 
@@ -752,27 +845,53 @@ bench_measure(struct bench_result *r)
 		bench_note(r, "one CPU: no cross-CPU handoff");
 
 	for (k = 0; k < CSW_ARRAY_LEN(bench_classes); k++) {
+		struct bench_sleep_out	o;
+
 		bench_step("fiber sleepers");
 		c = 0;
-		while (fiber_stack_class_size(bench_classes[k]) !=
-		    ((size_t)FIBER_STACK_MIN << c))
+		while (((size_t)FIBER_STACK_MIN << c) != bench_classes[k])
 			c++;
-		if (bench_sleep_fibers(bench_classes[k], BENCH_SLEEPERS, 0,
-		    &r->fsleep[c], &r->fsleep_rss[c], &late, &late) != 0) {
+		if (bench_sleep_fibers(bench_classes[k], BENCH_SLEEPERS,
+		    &o) != 0) {
 			bench_note(r, "%zu-byte class: not all %d fibers slept",
 			    bench_classes[k], BENCH_SLEEPERS);
 			r->fsleep[c] = -1;
+			continue;
 		}
+		r->fsleep[c] = o.bytes;
+		r->fsleep_rss[c] = o.rss;
 	}
-	for (i = 0; i < 2; i++) {
-		bench_step("a million fiber sleepers");
-		if (bench_sleep_fibers(i == 0 ? 2048 : 16384, BENCH_MILLION,
-		    3000, &r->million_bytes[i], &r->million_rss[i],
-		    &r->million_spawn_s[i], &r->million_late_ms[i]) != 0) {
-			bench_note(r, "million sleepers (%s): not all slept",
-			    i == 0 ? "2 KiB" : "16 KiB");
-			r->million_bytes[i] = -1;
+	r->touch_us = bench_page_touch_us();
+	/*
+	 * A fresh million costs half a million first page touches: about a
+	 * second on bare metal, 10-50 us each on some VMs.  Scale it down
+	 * unless that stays short (or CSW_BENCH_FULL is set), and say so.
+	 */
+	r->nmillion = BENCH_MILLION;
+	if (getenv("CSW_BENCH_FULL") == NULL && r->touch_us > 0 &&
+	    r->touch_us * (BENCH_MILLION / 2) / 1e6 > BENCH_FRESH_MAX_S) {
+		r->nmillion = (long)(BENCH_FRESH_MAX_S * 1e6 * 2 /
+		    r->touch_us) / 10000 * 10000;
+		if (r->nmillion < BENCH_SLEEPERS)
+			r->nmillion = BENCH_SLEEPERS;
+		bench_note(r, "the million sleepers ran as %ld: a fresh page "
+		    "costs %.1f us here, a million would take %.0f s "
+		    "(CSW_BENCH_FULL=1 runs it)", r->nmillion, r->touch_us,
+		    r->touch_us * (BENCH_MILLION / 2) / 1e6);
+	}
+	bench_step("a million fiber sleepers, fresh and reused arena");
+	{
+		struct fiber_rt_config	 cfg = { 0, 2048, -1 };
+		struct fiber_rt		*rt = fiber_rt_create(&cfg);
+
+		for (i = 0; i < 2 && rt != NULL; i++) {
+			r->million_ok[i] = bench_sleepers_run(rt, 2048,
+			    r->nmillion, 3000, &r->million[i]) == 0;
+			if (!r->million_ok[i])
+				bench_note(r, "million sleepers: not all slept "
+				    "within 30 s");
 		}
+		fiber_rt_destroy(rt);
 	}
 	bench_step("thread sleepers");
 	if (bench_sleep_threads(r) != 0) {
@@ -829,8 +948,8 @@ bench_print_table(FILE *out, struct bench_result *r)
 	    CTX_NAME, BENCH_TRIALS);
 	fprintf(out, "time per operation\n");
 	bench_put(out, "plain loop iteration", r->loop_ns, "ns", 2);
-	bench_put(out, "bare context switch (ctx_switch)", r->ctx_ns, "ns",
-	    2);
+	bench_put(out, "bare context switch (no scheduler)", r->ctx_ns,
+	    "ns", 2);
 	bench_put(out, "thread handoff, mutex+condvar, unpinned",
 	    r->thr_ns[0], "ns", 0);
 	bench_put(out, "thread handoff, same CPU", r->thr_ns[1], "ns", 0);
@@ -863,21 +982,27 @@ bench_print_table(FILE *out, struct bench_result *r)
 	else
 		fprintf(out, "  %-46s %14.0f B   rss %.0f B\n", label,
 		    r->tsleep, r->tsleep_rss);
-	fprintf(out, "\none million sleepers (wake together after 3 s)\n");
+	fprintf(out, "\n%ld sleepers, 2 KiB stacks, waking together "
+	    "3 s after the start\n", r->nmillion);
 	for (c = 0; c < 2; c++) {
-		snprintf(label, sizeof label, "%s stacks: stack bytes each",
-		    c == 0 ? "2 KiB" : "16 KiB");
-		if (r->million_bytes[c] < 0) {
-			bench_put(out, label, -1, "", 0);
+		struct bench_sleep_out	*o = &r->million[c];
+
+		fprintf(out, "  %s arena%s\n", c == 0 ? "fresh" : "reused",
+		    c == 0 ? " (pays the first touch of every page)" :
+		    " (same runtime, stacks recycled)");
+		if (!r->million_ok[c]) {
+			bench_put(out, "  all asleep", -1, "", 0);
 			continue;
 		}
-		fprintf(out, "  %-46s %14.0f B   rss %.0f B\n", label,
-		    r->million_bytes[c], r->million_rss[c]);
-		fprintf(out, "  %-46s %14.2f s\n", "  all spawned and asleep in",
-		    r->million_spawn_s[c]);
-		fprintf(out, "  %-46s %14.1f ms\n", "  last wake after deadline",
-		    r->million_late_ms[c]);
+		fprintf(out, "  %-46s %14.0f B   rss %.0f B\n",
+		    "  stack committed per fiber", o->bytes, o->rss);
+		bench_put(out, "  all spawned and asleep in", o->asleep_s, "s",
+		    2);
+		bench_put(out, "  last wake after the deadline", o->late_ms,
+		    "ms", 1);
 	}
+	bench_put(out, "first write to a fresh page (this machine)",
+	    r->touch_us, "us", 1);
 	fprintf(out, "\nratios\n");
 	if (r->fho_ns > 0 && r->thr_ns[0] > 0)
 		fprintf(out, "  %-46s %14.0fx\n",
@@ -945,16 +1070,24 @@ bench_print_json(FILE *out, struct bench_result *r)
 	bench_json_num(out, "thread_sleeper_bytes", r->tsleep, 1);
 	bench_json_num(out, "thread_sleeper_rss_bytes", r->tsleep_rss, 1);
 	fprintf(out, "\"thread_sleepers\":%ld,", r->nthreads);
-	fprintf(out, "\"million_sleepers\":{");
+	fprintf(out, "\"million_sleepers\":{\"count\":%ld,", r->nmillion);
 	for (c = 0; c < 2; c++) {
-		fprintf(out, "\"%d\":{", c == 0 ? 2048 : 16384);
-		bench_json_num(out, "stack_bytes", r->million_bytes[c], 1);
-		bench_json_num(out, "rss_bytes", r->million_rss[c], 1);
-		bench_json_num(out, "asleep_s", r->million_spawn_s[c], 1);
-		bench_json_num(out, "late_ms", r->million_late_ms[c], 0);
+		struct bench_sleep_out	*o = &r->million[c];
+
+		fprintf(out, "\"%s\":{", c == 0 ? "fresh" : "reused");
+		bench_json_num(out, "stack_bytes", r->million_ok[c] ? o->bytes :
+		    -1, 1);
+		bench_json_num(out, "rss_bytes", r->million_ok[c] ? o->rss : -1,
+		    1);
+		bench_json_num(out, "asleep_s", r->million_ok[c] ? o->asleep_s :
+		    -1, 1);
+		bench_json_num(out, "late_ms", r->million_ok[c] ? o->late_ms :
+		    -1, 0);
 		fprintf(out, "}%s", c == 0 ? "," : "");
 	}
-	fprintf(out, "},\"ratios\":{");
+	fprintf(out, "},");
+	bench_json_num(out, "page_first_touch_us", r->touch_us, 0);
+	fprintf(out, ",\"ratios\":{");
 	bench_json_num(out, "thread_over_fiber_handoff", r->fho_ns > 0 &&
 	    r->thr_ns[0] > 0 ? r->thr_ns[0] / r->fho_ns : -1, 1);
 	bench_json_num(out, "fiber_over_thread_spawn", r->fspawn > 0 &&

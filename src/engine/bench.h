@@ -20,9 +20,12 @@
  * committed stack bytes per sleeper as the value), fiber_sleeper_rss_bytes
  * (same keys, whole-process RSS growth per sleeper),
  * thread_sleeper_bytes (committed stack bytes per sleeping thread),
- * thread_sleeper_rss_bytes, million_sleepers (object), limits (strings),
+ * thread_sleeper_rss_bytes, million_sleepers (object: count, and for the
+ * "fresh" and "reused" arena stack_bytes, rss_bytes, asleep_s, late_ms;
+ * count is scaled down when first page touches are slow unless
+ * CSW_BENCH_FULL is set in the environment), limits (strings),
  * and ratios.  A value that could not be measured is null, with the reason
- * in "notes".
+ * in "notes".  CSW_BENCH_VERBOSE=1 prints progress on stderr.
  */
 int	bench_run(FILE *, int);
 

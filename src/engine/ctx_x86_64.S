@@ -6,8 +6,12 @@
  * MXCSR / x87 control words, then loads "to" and ends in an indirect jmp to
  * its resume address.  Ending in jmp instead of ret keeps the return stack
  * predictor out of it: a ret into another fiber is always mispredicted.
- * The control words are only reloaded when they differ (ldmxcsr and fldcw
- * are slow; fibers nearly always share the same settings).
+ * ctx_jump is the same switch entered by a jmp instead of a call (see
+ * CTX_JUMP in ctx.h): no return address is pushed, so the return stack
+ * buffer stays balanced and the rets after the switch are predicted.
+ * The control words are reloaded unconditionally: comparing them first
+ * means reading back what stmxcsr just stored, which does not forward on
+ * AMD Zen and made the switch 7.5 ns instead of 5.3 ns.
  */
 	.text
 	.globl	ctx_switch
@@ -16,25 +20,20 @@
 	.p2align 4
 ctx_switch:
 	popq	%rax
-	movq	%rsp, 0(%rdi)
 	movq	%rax, 8(%rdi)
+	/* Entered by jmp from CTX_JUMP (ctx.h) with from->pc already set. */
+	.globl	ctx_jump
+	.hidden	ctx_jump
+ctx_jump:
+	stmxcsr	64(%rdi)
+	fnstcw	68(%rdi)
+	movq	%rsp, 0(%rdi)
 	movq	%rbx, 16(%rdi)
 	movq	%rbp, 24(%rdi)
 	movq	%r12, 32(%rdi)
 	movq	%r13, 40(%rdi)
 	movq	%r14, 48(%rdi)
 	movq	%r15, 56(%rdi)
-	stmxcsr	64(%rdi)
-	fnstcw	68(%rdi)
-
-	movl	64(%rdi), %eax
-	cmpl	64(%rsi), %eax
-	jne	.Lload_mxcsr
-.Lmxcsr_done:
-	movzwl	68(%rdi), %eax
-	cmpw	68(%rsi), %ax
-	jne	.Lload_fpucw
-.Lfpucw_done:
 	movq	16(%rsi), %rbx
 	movq	24(%rsi), %rbp
 	movq	32(%rsi), %r12
@@ -42,13 +41,9 @@ ctx_switch:
 	movq	48(%rsi), %r14
 	movq	56(%rsi), %r15
 	movq	0(%rsi), %rsp
-	jmpq	*8(%rsi)
-.Lload_mxcsr:
 	ldmxcsr	64(%rsi)
-	jmp	.Lmxcsr_done
-.Lload_fpucw:
 	fldcw	68(%rsi)
-	jmp	.Lfpucw_done
+	jmpq	*8(%rsi)
 	.size	ctx_switch, .-ctx_switch
 
 /*

@@ -26,13 +26,21 @@
  * errno before such a call (fiber_read/fiber_write set it on return).
  *
  * Stacks: size classes are powers of two from 2 KiB to 8 MiB; requests
- * round up.  The fiber control block lives at the top of its stack.  Usable
- * depth per class (what fiber code may use): 2 KiB class about 1.8 KiB,
- * enough for runtime calls and small leaf code, NOT for printf or other
- * stdio (use >= 16 KiB for libc calls like printf/snprintf; 4 KiB for
- * read/write/nanosleep wrappers).  Page-sized classes get a PROT_NONE guard
- * page below the stack until the vm.max_map_count budget is used, then
- * unguarded stacks (fiber_stats.guard_dropped).
+ * round up.  The fiber control block (about 170 bytes) lives at the top of
+ * its stack, so a sleeping fiber touches one page (2 KiB class: half a
+ * page).  What fiber code may do per class:
+ *   2 KiB   about 1.8 KiB usable: fiber_sleep, fiber_yield, channels and
+ *           select, small leaf code.  No libc beyond trivial calls, no
+ *           fiber_spawn (it may mmap and malloc), no fiber_read/write.
+ *   4 KiB   adds fiber_spawn, fiber_read/fiber_write/fiber_wait_fd,
+ *           fiber_block_sleep and plain system call wrappers.
+ *   16 KiB  (default) printf/snprintf and most libc; use 64 KiB or more
+ *           for deep recursion, getaddrinfo, or anything that uses locale.
+ * No guard page protects the 2 KiB class (several share a page); page-sized
+ * classes get a PROT_NONE guard page below the stack until the
+ * vm.max_map_count budget is used, then unguarded stacks
+ * (fiber_stats.guard_dropped).  Sanitizer builds need about twice as much,
+ * and the ucontext fallback keeps a 1 KiB ucontext_t in the control block.
  */
 #ifndef CSW_ENGINE_FIBER_H
 #define CSW_ENGINE_FIBER_H
@@ -132,7 +140,8 @@ int		 fiber_yield(void);
 void		 fiber_exit(void) __attribute__((noreturn));
 /* Park for ns nanoseconds: FIBER_OK or FIBER_STOPPED. */
 int		 fiber_sleep(uint64_t);
-/* Block the worker thread itself in nanosleep (the blocking-call lesson). */
+/* Block the worker thread itself in nanosleep (the blocking-call lesson):
+   FIBER_OK, or FIBER_STOPPED within 50 ms of fiber_rt_stop. */
 int		 fiber_block_sleep(uint64_t);
 
 /* Create a channel of cap elements of elemsize bytes (cap 0: unbuffered). */
@@ -156,12 +165,13 @@ struct fiber_select_case {
 	void		*elem;		/* sent from or received into */
 	int		 result;	/* out: FIBER_OK or FIBER_CLOSED */
 };
-/* Wait for one case: its index, FIBER_TIMEOUT or FIBER_STOPPED.
-   timeout_ns < 0 waits forever, 0 polls. */
+/* Wait for one of n (at most 16) cases: its index, FIBER_TIMEOUT or
+   FIBER_STOPPED.  timeout_ns < 0 waits forever, 0 polls. */
 int		 fiber_select(struct fiber_select_case *, int, int64_t);
 
 /* Park until fd (O_NONBLOCK) is ready for events (EPOLLIN/EPOLLOUT):
-   FIBER_OK or FIBER_STOPPED.  One reader and one writer per fd at a time. */
+   FIBER_OK or FIBER_STOPPED.  One reader and one writer per fd at a time;
+   close an fd only once its waiters have returned (epoll forgets it). */
 int		 fiber_wait_fd(int, uint32_t);
 /* read(2) on a nonblocking fd, parking instead of EAGAIN; -1 errno
    ECANCELED when stopped. */

@@ -24,6 +24,7 @@ struct chan_waiter {
 	struct chan_waiter	*next;
 	struct chan_waiter	*prev;
 	int			 index;		/* select case, or 0 */
+	int			 select;	/* others may claim the fiber */
 	int			 queued;
 	int			 result;	/* FIBER_OK or FIBER_CLOSED */
 };
@@ -77,6 +78,23 @@ chan_unlink(struct chan_waitq *q, struct chan_waiter *wt)
 	wt->queued = 0;
 }
 
+/*
+ * Claim a waiter's fiber with result.  A plain send or receive can only be
+ * woken by someone holding this channel's lock (counterpart, close, stop),
+ * so a store does; a select may also be claimed by its other channels or
+ * its timer and needs the compare-and-swap.
+ */
+static int
+chan_claim(struct chan_waiter *wt, int result)
+{
+	if (wt->select)
+		return (fiber_claim(wt->f, wt->gen, result));
+	atomic_store_explicit(&wt->f->wait_word, wt->gen << 1,
+	    memory_order_relaxed);
+	wt->f->wait_result = result;
+	return (1);
+}
+
 /* Dequeue the first waiter whose fiber we can claim with index as its
    result; waiters of selects that already fired are dropped. */
 static struct chan_waiter *
@@ -86,7 +104,7 @@ chan_claim_first(struct chan_waitq *q)
 
 	while ((wt = q->head) != NULL) {
 		chan_unlink(q, wt);
-		if (fiber_claim(wt->f, wt->gen, wt->index))
+		if (chan_claim(wt, wt->index))
 			return (wt);
 	}
 	return (NULL);
@@ -225,7 +243,7 @@ chan_try_recv(struct fiber_chan *c, void *elem, int *result,
 static int
 chan_op(struct fiber_chan *c, void *elem, int send)
 {
-	struct fiber		*self = fiber_self(), *readied = NULL;
+	struct fiber		*self = fiber_current(), *readied = NULL;
 	struct chan_waiter	 wt;
 	int			 result;
 
@@ -243,6 +261,7 @@ chan_op(struct fiber_chan *c, void *elem, int send)
 	wt.gen = fiber_arm(self);
 	wt.elem = elem;
 	wt.index = FIBER_OK;
+	wt.select = 0;
 	wt.result = FIBER_OK;
 	chan_enqueue(send ? &c->sendq : &c->recvq, &wt);
 	fiber_park(fiber_post_unlock, &c->lock);
@@ -275,7 +294,7 @@ chan_wake_all(struct fiber_chan *c, struct chan_waitq *q, int result,
 	while ((wt = q->head) != NULL) {
 		chan_unlink(q, wt);
 		/* A select learns which case from its wait result. */
-		if (fiber_claim(wt->f, wt->gen, result == FIBER_STOPPED ?
+		if (chan_claim(wt, result == FIBER_STOPPED ?
 		    FIBER_STOPPED : wt->index)) {
 			if (wt->elem != NULL && c->elemsize != 0 &&
 			    q == &c->recvq && cres == FIBER_CLOSED)
@@ -351,10 +370,10 @@ chan_post_unlock_set(struct worker *w, void *arg)
 int
 fiber_select(struct fiber_select_case *cs, int n, int64_t timeout_ns)
 {
-	struct fiber		*self = fiber_self(), *readied = NULL;
+	struct fiber		*self = fiber_current(), *readied = NULL;
 	struct fiber_rt		*rt;
 	struct chan_lockset	 ls;
-	struct chan_waiter	 wt[CHAN_SELECT_MAX];
+	struct chan_waiter	*wt;
 	struct fiber_chan	*c;
 	uint64_t		 deadline = 0, gen;
 	int			 i, j, k, start, result, r;
@@ -364,6 +383,8 @@ fiber_select(struct fiber_select_case *cs, int n, int64_t timeout_ns)
 		return (FIBER_TIMEOUT);
 	}
 	rt = cs[0].chan->rt;
+	/* Sized to the cases, not the maximum: 2 KiB stacks select too. */
+	wt = __builtin_alloca((size_t)n * sizeof *wt);
 	if (timeout_ns > 0)
 		deadline = util_now_ns() + (uint64_t)timeout_ns;
 	ls.n = 0;
@@ -411,6 +432,7 @@ again:
 		wt[i].gen = gen;
 		wt[i].elem = cs[i].elem;
 		wt[i].index = i;
+		wt[i].select = 1;
 		wt[i].result = FIBER_OK;
 		chan_enqueue(cs[i].op == FIBER_SEND ? &cs[i].chan->sendq :
 		    &cs[i].chan->recvq, &wt[i]);

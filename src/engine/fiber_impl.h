@@ -37,6 +37,7 @@
 
 #define FIBER_CACHELINE		64
 #define FIBER_RUNQ_SIZE		256
+#define FIBER_PRIVQ_SIZE	64
 #define FIBER_WAKE_RETRY	-100	/* internal: woken to re-park elsewhere */
 
 struct fiber {
@@ -81,6 +82,9 @@ struct worker {
 	int			 index;
 	struct fiber		*cur;		/* running fiber, NULL in sched */
 	struct fiber		*runnext;	/* runs next; not stealable */
+	struct fiber		*pq[FIBER_PRIVQ_SIZE];	/* private FIFO */
+	uint32_t		 pq_head;
+	uint32_t		 pq_tail;
 	void			(*post_fn)(struct worker *, void *);
 	void			*post_arg;
 	uint32_t		 tick;
@@ -109,6 +113,7 @@ struct worker {
 	_Atomic uint64_t	 spawns;
 	_Atomic uint64_t	 exits;
 	_Atomic uint64_t	 steals;
+	_Atomic uint32_t	 pq_len;
 	_Atomic int		 parked;
 	_Atomic int		 blocked;
 	_Atomic int		 exited;
@@ -166,6 +171,13 @@ struct fiber_rt {
 };
 
 extern __thread struct worker	*fiber_tls_worker;
+
+/* The running fiber (inside fibers only). */
+static inline struct fiber *
+fiber_current(void)
+{
+	return (fiber_tls_worker->cur);
+}
 
 /* fiber.c */
 void	 fiber_spin_lock(_Atomic int *);
