@@ -68,11 +68,12 @@ loop_signals_done(void)
 
 /* Double or halve the tasks, saying on screen when a cap or error hits. */
 static void
-loop_apply_tasks(struct engine *e, struct view *v, bool up)
+loop_apply_tasks(struct engine *e, struct model *m, struct view *v, bool up)
 {
 	struct engine_snapshot	snap;
 	char			err[ENGINE_ERRLEN];
 	long			want, max = engine_tasks_max(e);
+	bool			capped = false;
 
 	engine_snapshot(e, &snap);
 	want = up ? snap.tasks_target * 2 : snap.tasks_target / 2;
@@ -88,16 +89,24 @@ loop_apply_tasks(struct engine *e, struct view *v, bool up)
 			return;
 		}
 		want = max;
-		tui_message(v, "capped at %ld tasks: the most %s runs", max,
-		    snap.scenario);
+		capped = true;
 	}
+	/* Growing many threads takes a while: say so before it starts. */
+	tui_message(v, "%s %ld tasks...", want > snap.tasks_target ?
+	    "starting" : "stopping down to", want);
+	tui_draw(m, v);
 	if (engine_set_tasks(e, want, err, sizeof err) != 0)
 		tui_message(v, "stopped growing: %s", err);
+	else if (capped)
+		tui_message(v, "capped at %ld tasks: the most %s runs", max,
+		    snap.scenario);
+	else
+		tui_message(v, "%ld tasks", want);
 }
 
 /* Switch the scenario between threads and fibers, knobs kept. */
 static void
-loop_apply_mode(struct engine *e, struct view *v)
+loop_apply_mode(struct engine *e, struct model *m, struct view *v)
 {
 	struct engine_snapshot	snap;
 	enum engine_mode	to;
@@ -105,6 +114,9 @@ loop_apply_mode(struct engine *e, struct view *v)
 
 	engine_snapshot(e, &snap);
 	to = snap.mode == ENGINE_THREADS ? ENGINE_FIBERS : ENGINE_THREADS;
+	tui_message(v, "switching %ld tasks to %s...", snap.tasks_target,
+	    engine_mode_name(to));
+	tui_draw(m, v);
 	if (engine_set_mode(e, to, err, sizeof err) != 0)
 		tui_message(v, "cannot switch to %s: %s", engine_mode_name(to),
 		    err);
@@ -115,7 +127,8 @@ loop_apply_mode(struct engine *e, struct view *v)
 
 /* Apply one action. Returns false to quit. */
 static bool
-loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
+loop_apply(enum action a, struct engine *e, struct sampler *sp,
+    struct model *m, struct view *v)
 {
 	switch (a) {
 	case ACTION_QUIT:
@@ -131,7 +144,8 @@ loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
 		break;
 	case ACTION_TASKS_UP:
 	case ACTION_TASKS_DOWN:
-		loop_apply_tasks(e, v, a == ACTION_TASKS_UP);
+		loop_apply_tasks(e, m, v, a == ACTION_TASKS_UP);
+		sampler_kick(sp);
 		break;
 	case ACTION_REDRAW:
 		tui_resize();
@@ -140,7 +154,8 @@ loop_apply(enum action a, struct engine *e, struct model *m, struct view *v)
 		tui_theme_next(v);
 		break;
 	case ACTION_MODE:
-		loop_apply_mode(e, v);
+		loop_apply_mode(e, m, v);
+		sampler_kick(sp);
 		break;
 	case ACTION_NONE:
 		break;
@@ -233,14 +248,14 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
 			/* A lone Escape, after the wait for more bytes. */
 			running = running && loop_apply(keymap_lookup(&km,
-			    &key), e, m, &v);
+			    &key), e, sp, m, &v);
 			dirty = true;
 		}
 		key_deadline = 0;
 		while (running && (res = termkey_getkey(tk, &key)) ==
 		    TERMKEY_RES_KEY) {
-			running = loop_apply(keymap_lookup(&km, &key), e, m,
-			    &v);
+			running = loop_apply(keymap_lookup(&km, &key), e, sp,
+			    m, &v);
 			dirty = true;
 		}
 		if (running && res == TERMKEY_RES_AGAIN) {

@@ -37,6 +37,7 @@ main_start(const struct options *opts, struct engine **ep,
     struct sampler **sp, char *err, size_t errlen)
 {
 	struct engine_config	cfg;
+	struct engine_snapshot	snap;
 
 	memset(&cfg, 0, sizeof cfg);
 	engine_mode_parse(opts->mode, &cfg.mode);
@@ -44,6 +45,14 @@ main_start(const struct options *opts, struct engine **ep,
 	cfg.tasks = opts->tasks;
 	if ((*ep = engine_create(&cfg, err, errlen)) == NULL)
 		return (-1);
+	/* Say when the request was rounded to what the scenario runs. */
+	engine_snapshot(*ep, &snap);
+	err[0] = '\0';
+	if (opts->tasks != 0 && snap.tasks_target != opts->tasks)
+		snprintf(err, errlen, "%s runs %ld to %ld tasks in steps of "
+		    "%ld: started %ld, not %ld", snap.scenario,
+		    snap.tasks_per_unit, engine_tasks_max(*ep),
+		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
 	*sp = sampler_start(*ep, "/proc", (uint64_t)opts->delay_tenths *
 	    100000000u, err, errlen);
 	if (*sp == NULL) {
@@ -68,6 +77,8 @@ main_batch(const struct options *opts)
 		    err);
 		return (1);
 	}
+	if (err[0] != '\0')
+		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
 	status = batch_run(sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
@@ -88,7 +99,7 @@ main(int argc, char **argv)
 	struct model		*model;
 	struct loop_exit	 ex;
 	TermKey			*tk;
-	char			 err[256], warn[320];
+	char			 err[256], warn[320], note[256];
 
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
@@ -123,6 +134,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	model = model_create(HISTORY_SAMPLES);
+	snprintf(note, sizeof note, "%s", err);
 
 	memset(&tcfg, 0, sizeof tcfg);
 	tcfg.ascii = opts.ascii || !main_locale_utf8();
@@ -136,7 +148,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
-	loop_run(engine, sampler, model, tk, tcfg.ascii, warn, &ex);
+	/* A theme that failed says so first; then a capped task count. */
+	loop_run(engine, sampler, model, tk, tcfg.ascii, warn[0] != '\0' ?
+	    warn : note, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);

@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +19,8 @@ static const char options_help[] =
 "costs the kernel: context switches, stack memory and the run queue.\n"
 "\n"
 "  -d, --delay TENTHS  sample every TENTHS tenths of a second (1-600; 10)\n"
-"  -n, --tasks N       start with N tasks (pingpong: 2 per pair; 2-2048)\n"
+"  -n, --tasks N       start with N tasks, in the scenario's range\n"
+"                      (pingpong: whole pairs, 2-2048)\n"
 "  -m, --mode MODE     start in threads (default) or fibers mode\n"
 "  -s, --scenario NAME the workload: pingpong\n"
 "      --batch         no screen: print a sample a line for --duration\n"
@@ -34,9 +37,19 @@ static const char options_help[] =
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
-"Keys: ? help, + and - tasks, space freezes the display, t theme, q quits.\n"
+"Keys: ? help, m threads/fibers, + and - tasks, space freezes the display,\n"
+"t theme, q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
+
+/* Whether a path names a directory. */
+static bool
+options_is_dir(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
+}
 
 /* Parse a numeric option value, printing what is wrong. */
 static int
@@ -178,6 +191,16 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	}
 	if (opts->batch && opts->format == OPTIONS_FORMAT_TEXT) {
 		fprintf(err, "cswviz: --batch prints json or csv, not text\n");
+		goto usage;
+	}
+	if (opts->format != OPTIONS_FORMAT_DEFAULT && !opts->batch &&
+	    !opts->bench) {
+		fprintf(err, "cswviz: --format goes with --batch or --bench\n");
+		goto usage;
+	}
+	if (opts->theme_dir != NULL && !options_is_dir(opts->theme_dir)) {
+		fprintf(err, "cswviz: --theme-dir %s: not a directory\n",
+		    opts->theme_dir);
 		goto usage;
 	}
 	if (opts->batch && opts->bench) {

@@ -159,6 +159,16 @@ test_options_errors_name_the_problem(void **state)
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "--duration 0 is out of range"));
 	done(&r);
+	parse(&r, "--format", "json", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--format goes with --batch or "
+	    "--bench"));
+	done(&r);
+	parse(&r, "--theme-dir", "/nonexistent-dir", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--theme-dir /nonexistent-dir: not a "
+	    "directory"));
+	done(&r);
 	parse(&r, "extra", NULL);
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "unexpected argument 'extra'"));

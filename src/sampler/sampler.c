@@ -24,6 +24,7 @@ struct sampler {
 	pthread_mutex_t		 mu;		/* guards everything below */
 	pthread_cond_t		 cv;		/* wakes the thread to stop */
 	bool			 stop;
+	bool			 kick;		/* take a sample now */
 	uint64_t		 interval_ns;
 	struct sample		 latest;
 	bool			 fresh;		/* latest not taken yet */
@@ -309,10 +310,15 @@ sampler_main(void *arg)
 			next = util_now_ns() + sp->interval_ns;
 		until.tv_sec = (time_t)(next / 1000000000u);
 		until.tv_nsec = (long)(next % 1000000000u);
-		while (!sp->stop && util_now_ns() < next) {
+		while (!sp->stop && !sp->kick && util_now_ns() < next) {
 			if (pthread_cond_timedwait(&sp->cv, &sp->mu,
 			    &until) == ETIMEDOUT)
 				break;
+		}
+		if (sp->kick) {
+			/* The schedule starts again from this pass. */
+			sp->kick = false;
+			next = util_now_ns();
 		}
 	}
 	pthread_mutex_unlock(&sp->mu);
@@ -387,6 +393,16 @@ sampler_set_interval(struct sampler *sp, uint64_t ns)
 {
 	pthread_mutex_lock(&sp->mu);
 	sp->interval_ns = ns;
+	pthread_cond_signal(&sp->cv);
+	pthread_mutex_unlock(&sp->mu);
+}
+
+/* Take a sample now, after a change the screen should show at once. */
+void
+sampler_kick(struct sampler *sp)
+{
+	pthread_mutex_lock(&sp->mu);
+	sp->kick = true;
 	pthread_cond_signal(&sp->cv);
 	pthread_mutex_unlock(&sp->mu);
 }

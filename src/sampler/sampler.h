@@ -37,6 +37,7 @@ struct sampler	*sampler_start(struct engine *, const char *, uint64_t,
 int		 sampler_fd(const struct sampler *);
 bool		 sampler_take(struct sampler *, struct sample *);
 void		 sampler_set_interval(struct sampler *, uint64_t);
+void		 sampler_kick(struct sampler *);
 uint64_t	 sampler_interval(const struct sampler *);
 void		 sampler_stop(struct sampler *);
 

@@ -34,6 +34,12 @@ start() {
 
 screen() { tmx capture-pane -p -t t; }
 
+# The pid of the cswviz in our pane (not another test's cswviz).
+cswviz_pid() {
+	shell=$(tmx display-message -p -t t '#{pane_pid}')
+	pgrep -P "$shell" -x cswviz
+}
+
 # wait_for REGEX [SECONDS]: until the screen matches.
 wait_for() {
 	i=0; limit=$(( ${2:-10} * 10 ))

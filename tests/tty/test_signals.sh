@@ -7,7 +7,7 @@ for sig in TERM INT HUP; do
 	rm -f "$work/status" "$work/stty"
 	start 100 30
 	wait_for 'Switches' 10
-	pid=$(pgrep -n -f "^$CSWVIZ" || true)
+	pid=$(cswviz_pid || true)
 	[ -n "$pid" ] || fail "cannot find the cswviz process"
 	kill -"$sig" "$pid"
 	status=$(wait_exit 3)
@@ -23,7 +23,7 @@ done
 rm -f "$work/status" "$work/stty"
 start 100 30
 wait_for 'Switches' 10
-pid=$(pgrep -n -f "^$CSWVIZ" || true)
+pid=$(cswviz_pid || true)
 kill -SEGV "$pid"
 status=$(wait_exit 3)
 [ "$status" = "exit=139" ] || fail "SIGSEGV gave $status"
