@@ -125,6 +125,26 @@ loop_apply_mode(struct engine *e, struct model *m, struct view *v)
 		    snap.tasks_target);
 }
 
+/* Step the sample interval through 0.5, 1, 2 and 5 seconds. */
+static void
+loop_apply_delay(struct sampler *sp, struct view *v)
+{
+	static const uint64_t	 steps[] = { 500000000u, 1000000000u,
+				    2000000000u, 5000000000u };
+	uint64_t		 cur = sampler_interval(sp), next = steps[0];
+	size_t			 i;
+
+	for (i = 0; i < CSW_ARRAY_LEN(steps); i++) {
+		if (steps[i] > cur) {
+			next = steps[i];
+			break;
+		}
+	}
+	sampler_set_interval(sp, next);
+	sampler_kick(sp);
+	tui_message(v, "sampling every %.1f s", (double)next / 1e9);
+}
+
 /* Apply one action. Returns false to quit. */
 static bool
 loop_apply(enum action a, struct engine *e, struct sampler *sp,
@@ -152,6 +172,9 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 		break;
 	case ACTION_THEME:
 		tui_theme_next(v);
+		break;
+	case ACTION_DELAY:
+		loop_apply_delay(sp, v);
 		break;
 	case ACTION_MODE:
 		loop_apply_mode(e, m, v);

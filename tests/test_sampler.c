@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,6 +31,8 @@ test_sampler_collect_reads_fixture_root(void **state)
 	assert_int_equal(s.vm_size, 27972 * 1024);
 	assert_int_equal(s.vm_rss, 1608 * 1024);
 	assert_int_equal(s.threads, 4);
+	assert_true(s.ok[SRC_PSI]);
+	assert_true(fabs(s.psi_some_avg10 - 2.01) < 1e-9);
 	assert_true(s.ok[SRC_MEMINFO]);
 	assert_int_equal(s.kernel_stack, 1472u * 1024);
 	/* Four threads, one named "my (evil) thr) ": two R, two S. */

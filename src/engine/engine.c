@@ -295,8 +295,11 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->workers = st->workers;
 		s->parked_workers = st->parked_workers;
 		s->runqueue = st->global_runq;
-		for (i = 0; i < st->workers && i < FIBER_MAX_WORKERS; i++)
+		for (i = 0; i < st->workers && i < FIBER_MAX_WORKERS; i++) {
 			s->runqueue += st->w[i].runq;
+			if (i < ENGINE_WORKERS_SHOWN)
+				s->worker_runq[i] = st->w[i].runq;
+		}
 		free(st);
 	}
 	pthread_mutex_unlock(&e->ctl_mu);

@@ -28,6 +28,8 @@ struct engine_config {
 	int			 workers;	/* fiber workers P; 0: CPUs */
 };
 
+#define ENGINE_WORKERS_SHOWN	256	/* per-worker queues copied out */
+
 /* A point-in-time copy of the engine's counters; counters only grow. */
 struct engine_snapshot {
 	enum engine_mode	 mode;
@@ -41,6 +43,7 @@ struct engine_snapshot {
 	int			 workers;	/* fiber workers P, or 0 */
 	int			 parked_workers;
 	uint64_t		 runqueue;	/* fibers queued, all workers */
+	uint32_t		 worker_runq[ENGINE_WORKERS_SHOWN];
 };
 
 /* Stacks of the fibers: the runtime's arena. */

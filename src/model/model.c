@@ -40,6 +40,7 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_THREADS_D] = SRC_TASKS,
 	[MS_KERNEL_STACK] = SRC_MEMINFO,
 	[MS_FIBER_RUNQ] = SRC_ENGINE,
+	[MS_PSI_SOME] = SRC_PSI,
 	[MS_SAMPLER_MS] = SRC_COUNT,
 	[MS_SAMPLER_CPU] = SRC_COUNT,
 };
@@ -148,6 +149,7 @@ model_push(struct model *m, const struct sample *s)
 	if (b->fibers)
 		v[MS_FIBER_RUNQ] = model_level(b, SRC_ENGINE,
 		    (double)b->fiber_runqueue);
+	v[MS_PSI_SOME] = model_level(b, SRC_PSI, b->psi_some_avg10);
 	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
 
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;

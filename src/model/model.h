@@ -36,6 +36,7 @@ enum model_series {
 	MS_THREADS_D,
 	MS_KERNEL_STACK,	/* bytes, system-wide KernelStack */
 	MS_FIBER_RUNQ,		/* fibers queued to run */
+	MS_PSI_SOME,		/* CPU pressure, percent, avg10 */
 	MS_SAMPLER_MS,		/* duration of the pass, ms */
 	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
 	MS_COUNT

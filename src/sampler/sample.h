@@ -18,10 +18,12 @@ enum sample_src {
 	SRC_STACKS,	/* engine stack registry + mincore */
 	SRC_ENGINE,	/* engine counters */
 	SRC_MEMINFO,	/* /proc/meminfo */
+	SRC_PSI,	/* /proc/pressure/cpu */
 	SRC_COUNT
 };
 
 #define SAMPLE_WHYLEN	160
+#define SAMPLE_WORKERS	256	/* fiber workers whose queues are kept */
 
 struct sample {
 	uint64_t	 t_ns;		/* CLOCK_MONOTONIC when the pass began */
@@ -45,6 +47,8 @@ struct sample {
 	uint32_t	 threads;
 	/* SRC_MEMINFO: the kernel's own memory, system-wide. */
 	uint64_t	 kernel_stack, page_tables, mem_available;
+	/* SRC_PSI: share of time some runnable task waited for a CPU. */
+	double		 psi_some_avg10;	/* percent, last 10 s */
 	/* SRC_TASKS: this process's threads by state. */
 	uint32_t	 threads_r, threads_s, threads_d, threads_other;
 	/* SRC_STACKS: engine threads' stacks, or in fibers mode the fibers'. */
@@ -63,6 +67,7 @@ struct sample {
 	uint64_t	 handoffs, fiber_switches;
 	int		 workers, parked_workers;	/* fibers mode: P */
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
+	uint32_t	 worker_runq[SAMPLE_WORKERS];	/* per worker */
 };
 
 #endif

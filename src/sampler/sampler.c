@@ -68,6 +68,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 	struct procfs_stat	st;
 	struct procfs_loadavg	la;
 	struct procfs_meminfo	mi;
+	struct procfs_psi	psi;
 	char			err[PROCFS_ERRLEN];
 
 	memset(&st, 0, sizeof st);
@@ -95,6 +96,15 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->kernel_stack = mi.kernel_stack;
 		s->page_tables = mi.page_tables;
 		s->mem_available = mi.mem_available;
+	}
+
+	if (procfs_read(p->root, "pressure/cpu", p->buf, p->buf_cap, err,
+	    sizeof err) < 0 ||
+	    procfs_parse_psi(p->buf, &psi, err, sizeof err) != 0)
+		sampler_fail(s, SRC_PSI, err);
+	else {
+		s->ok[SRC_PSI] = true;
+		s->psi_some_avg10 = psi.some_avg10;
 	}
 
 	if (procfs_read(p->root, "loadavg", p->buf, p->buf_cap, err,
@@ -262,6 +272,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->workers = snap.workers;
 	s->parked_workers = snap.parked_workers;
 	s->fiber_runqueue = snap.runqueue;
+	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }
 
 /* One collection pass: every source, each failing on its own. */

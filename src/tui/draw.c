@@ -92,6 +92,9 @@ figure_format(const struct model *m, enum model_series which,
 	case FIG_RATIO:
 		snprintf(buf, len, "%.2f", v);
 		break;
+	case FIG_PERCENT:
+		snprintf(buf, len, "%.1f%%", v);
+		break;
 	}
 }
 

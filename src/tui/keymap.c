@@ -14,6 +14,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
+	{ "d",		ACTION_DELAY,	  "sample every 0.5, 1, 2 or 5 s" },
 	{ "t",		ACTION_THEME,	  "next theme" },
 	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
 	{ "q",		ACTION_QUIT,	  "quit" },

@@ -20,6 +20,7 @@ enum action {
 	ACTION_REDRAW,
 	ACTION_THEME,
 	ACTION_MODE,
+	ACTION_DELAY,
 };
 
 struct keymap_entry {

@@ -15,12 +15,28 @@
 #define RQ_LW	15	/* label column */
 #define RQ_VW	9	/* value column */
 
+/* The fibers queued on each worker, as many as fit. */
+static void
+runq_draw_workers(int y, int x, int w, const struct sample *s)
+{
+	char	line[256];
+	int	i, n = s->workers < SAMPLE_WORKERS ? s->workers : SAMPLE_WORKERS;
+	size_t	used = 0;
+
+	draw_text(y, x, RQ_LW, THEME_LABEL, "fiber queues");
+	for (i = 0; i < n && used + 16 < sizeof line; i++)
+		used += (size_t)snprintf(line + used, sizeof line - used,
+		    "%sw%d %u", i ? "  " : "", i, s->worker_runq[i]);
+	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, THEME_VALUE, line);
+}
+
 /* Draw the panel. */
 static void
 runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	char		buf[SAMPLE_WHYLEN + 8], b2[SAMPLE_WHYLEN + 8];
 	char		line[SAMPLE_WHYLEN * 2 + 32];
+	const struct sample	*s = model_last(m);
 	int		y = r->y + 1, x = r->x + 2, w = r->w - 4;
 	struct rect	g;
 
@@ -44,6 +60,10 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, "%s/%s", buf, b2);
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "loadavg run/all", line,
 	    "loadavg");
+	figure_format(m, MS_PSI_SOME, FIG_PERCENT, v->ascii, buf,
+	    sizeof buf);
+	draw_field(y++, x, w, RQ_LW, RQ_VW, "CPU pressure", buf,
+	    "PSI avg10");
 
 	if (model_why(m, MS_THREADS_R) != NULL)
 		snprintf(line, sizeof line, "n/a: %s",
@@ -60,6 +80,9 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		draw_text(y, x + RQ_LW + 2 + (int)strlen(line),
 		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task/stat");
 	y++;
+
+	if (s != NULL && s->fibers && y < r->y + r->h - 1)
+		runq_draw_workers(y++, x, w, s);
 
 	if (r->y + r->h - 1 - y >= 2) {
 		draw_text(y++, x, w, THEME_DIM,

@@ -69,6 +69,7 @@ enum figure_kind {
 	FIG_COUNT,	/* 12 */
 	FIG_NS,		/* 7.91 µs */
 	FIG_RATIO,	/* 1.01 */
+	FIG_PERCENT,	/* 12.5% */
 };
 
 /* One labelled figure of a panel, for tables of them. */
