@@ -313,7 +313,8 @@ engine_stacks(struct engine *e, struct engine_stack *out, size_t max)
 
 	pthread_mutex_lock(&e->stacks_mu);
 	n = e->nstacks;
-	memcpy(out, e->stacks, (n < max ? n : max) * sizeof *out);
+	if (n > 0 && max > 0)
+		memcpy(out, e->stacks, (n < max ? n : max) * sizeof *out);
 	pthread_mutex_unlock(&e->stacks_mu);
 	return (n);
 }
