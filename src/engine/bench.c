@@ -1,8 +1,9 @@
 /*
  * `cswviz --bench`: what a switch, a handoff, a spawn and a sleeping task
  * cost on this machine, threads against fibers.  Timings are medians of
- * BENCH_TRIALS trials; memory figures come from one run each (mincore over
- * the stacks, and the process RSS growth).
+ * BENCH_TRIALS trials, shown with the lowest and highest trial; memory
+ * figures come from one run each (mincore over the stacks, and the process
+ * RSS growth).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -44,19 +45,38 @@ struct bench_sleep_out {
 	double		 late_ms;	/* last wake after the deadline */
 };
 
+/* The timed rows, in the order they print. */
+enum bench_timing {
+	BENCH_LOOP,
+	BENCH_CTX,
+	BENCH_THR,		/* unpinned */
+	BENCH_THR_SAME,
+	BENCH_THR_CROSS,
+	BENCH_FSW,
+	BENCH_FHO,
+	BENCH_FSPAWN,
+	BENCH_TSPAWN,
+	BENCH_NTIMINGS
+};
+
+/* Median and spread of the trials; all -1 when none succeeded. */
+struct bench_stat {
+	double		 med;
+	double		 min;
+	double		 max;
+};
+
 struct bench_result {
-	double		 loop_ns;
-	double		 ctx_ns;
-	double		 thr_ns[3];	/* unpinned, same CPU, across CPUs */
-	double		 fsw_ns;
-	double		 fho_ns;
-	double		 fspawn;
-	double		 tspawn;
+	struct bench_stat t[BENCH_NTIMINGS];
 	double		 fsleep[FIBER_STACK_CLASSES];
 	double		 fsleep_rss[FIBER_STACK_CLASSES];
 	double		 tsleep;
 	double		 tsleep_rss;
-	long		 nthreads;
+	long		 nthreads;	/* started */
+	long		 nthreads_want;	/* after the limits */
+	int		 thread_err;	/* pthread_create, or 0 */
+	const char	*limit_name;	/* short name of the limit, or NULL */
+	size_t		 tstack;	/* reserved stack per thread, or 0 */
 	struct bench_sleep_out million[2];	/* fresh, warm arena */
 	int		 million_ok[2];
 	long		 nmillion;	/* sleepers actually run */
@@ -69,6 +89,18 @@ struct bench_result {
 static const size_t bench_classes[] = {
 	2048, 4096, 16384, 65536, 8388608
 };
+
+/* Index of the fiber stack class of size bytes (a power of two). */
+static int
+bench_class_index(size_t size)
+{
+	int	c = 0;
+
+	while (c < FIBER_STACK_CLASSES - 1 &&
+	    ((size_t)FIBER_STACK_MIN << c) < size)
+		c++;
+	return (c);
+}
 
 /* Append a note. */
 static void
@@ -90,20 +122,35 @@ bench_note(struct bench_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int	bench_verbose;
+static int	bench_verbose;	/* CSW_BENCH_VERBOSE: progress, with times */
+static int	bench_progress;	/* progress on stderr */
 
-/* Say what is being measured, with CSW_BENCH_VERBOSE set. */
+/*
+ * Say which section starts, on stderr when it is a terminal (or with
+ * CSW_BENCH_VERBOSE), so a long run is not silent; stdout stays clean.
+ */
 static void
-bench_step(const char *what)
+bench_step(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static void
+bench_step(const char *fmt, ...)
 {
 	static uint64_t	t0;
+	va_list		ap;
 
-	if (!bench_verbose)
+	if (!bench_progress)
 		return;
 	if (t0 == 0)
 		t0 = util_now_ns();
-	fprintf(stderr, "bench: %7.2f s  %s\n",
-	    (double)(util_now_ns() - t0) / 1e9, what);
+	if (bench_verbose)
+		fprintf(stderr, "bench: %7.2f s  ",
+		    (double)(util_now_ns() - t0) / 1e9);
+	else
+		fprintf(stderr, "bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "...\n");
 }
 
 /* Compare doubles for qsort. */
@@ -115,12 +162,24 @@ bench_cmp(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
-/* Median of n values (sorts them). */
-static double
-bench_median(double *v, int n)
+/* Median, lowest and highest of the n trials that succeeded (>= 0). */
+static void
+bench_stats(double *v, int n, struct bench_stat *st)
 {
-	qsort(v, (size_t)n, sizeof *v, bench_cmp);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+	int	i, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] >= 0)
+			v[ok++] = v[i];
+	}
+	if (ok == 0) {
+		st->med = st->min = st->max = -1;
+		return;
+	}
+	qsort(v, (size_t)ok, sizeof *v, bench_cmp);
+	st->med = ok % 2 ? v[ok / 2] : (v[ok / 2 - 1] + v[ok / 2]) / 2;
+	st->min = v[0];
+	st->max = v[ok - 1];
 }
 
 /* Resident set size of this process in bytes, or 0. */
@@ -457,6 +516,69 @@ bench_thread_spawn(void)
 	return (BENCH_THREAD_SPAWNS / ((double)(util_now_ns() - t0) / 1e9));
 }
 
+/* Thread handoff, the kernel picking the CPUs. */
+static double
+bench_thr_unpinned(void)
+{
+	return (bench_thread_handoff(-1, -1));
+}
+
+/* Thread handoff, both threads pinned to CPU 0. */
+static double
+bench_thr_same(void)
+{
+	return (bench_thread_handoff(0, 0));
+}
+
+/* Thread handoff, one thread on CPU 0 and one on CPU 1, or -1. */
+static double
+bench_thr_cross(void)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return (-1);
+	return (bench_thread_handoff(0, 1));
+}
+
+/*
+ * The timed rows: one function per trial, the JSON key (with _min and _max
+ * beside it), the label in the table, and the section the progress line
+ * names (NULL: the same section as the row before), and the title of the
+ * section of the table the row starts, if any.
+ */
+static const struct bench_row {
+	const char	*key;
+	const char	*label;
+	const char	*unit;
+	int		 prec;
+	double		(*fn)(void);
+	const char	*step;
+	const char	*title;		/* starts a section of the table */
+} bench_rows[BENCH_NTIMINGS] = {
+	[BENCH_LOOP] = { "loop_ns", "plain loop iteration", "ns", 2,
+	    bench_loop, "measuring a plain loop and the bare context switch",
+	    "time per operation" },
+	[BENCH_CTX] = { "ctx_switch_ns", "bare context switch (no scheduler)",
+	    "ns", 2, bench_ctx, NULL },
+	[BENCH_THR] = { "thread_handoff_ns",
+	    "thread handoff, mutex+condvar, unpinned", "ns", 0,
+	    bench_thr_unpinned, "measuring thread handoffs" },
+	[BENCH_THR_SAME] = { "thread_handoff_same_cpu_ns",
+	    "thread handoff, same CPU", "ns", 0, bench_thr_same, NULL },
+	[BENCH_THR_CROSS] = { "thread_handoff_cross_cpu_ns",
+	    "thread handoff, across CPUs", "ns", 0, bench_thr_cross, NULL },
+	[BENCH_FSW] = { "fiber_switch_ns",
+	    "fiber yield switch (scheduler, P=1)", "ns", 2,
+	    bench_fiber_switch, "measuring fiber switches" },
+	[BENCH_FHO] = { "fiber_handoff_ns",
+	    "fiber channel handoff (unbuffered, P=1)", "ns", 2,
+	    bench_fiber_handoff, "measuring fiber handoffs" },
+	[BENCH_FSPAWN] = { "fiber_spawn_per_s", "fibers spawned+exited (P=1)",
+	    "/s", 0, bench_fiber_spawn, "measuring fiber spawns",
+	    "spawn rate" },
+	[BENCH_TSPAWN] = { "thread_spawn_per_s", "threads created+joined",
+	    "/s", 0, bench_thread_spawn, "measuring thread spawns" },
+};
+
 struct bench_sleepers {
 	long		 share;		/* per spawner */
 	struct fiber_attr *attr;
@@ -666,22 +788,26 @@ bench_thread_cap(struct bench_result *r, long want)
 	v = bench_read_long("/proc/sys/kernel/threads-max", -1);
 	if (v > 0 && v / 2 < cap) {
 		cap = v / 2;
+		r->limit_name = "threads-max";
 		snprintf(r->limits, sizeof r->limits, "threads-max %ld", v);
 	}
 	v = bench_read_long("/proc/sys/kernel/pid_max", -1);
 	if (v > 0 && v / 2 < cap) {
 		cap = v / 2;
+		r->limit_name = "pid_max";
 		snprintf(r->limits, sizeof r->limits, "pid_max %ld", v);
 	}
 	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - have < cap) {
 		cap = (long)rl.rlim_cur - have;
+		r->limit_name = "RLIMIT_NPROC";
 		snprintf(r->limits, sizeof r->limits, "RLIMIT_NPROC %ld",
 		    (long)rl.rlim_cur);
 	}
 	v = bench_read_long("/sys/fs/cgroup/pids.max", -1);
 	if (v > 0 && v - have < cap) {
 		cap = v - have;
+		r->limit_name = "pids.max";
 		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
 	}
 	{
@@ -700,6 +826,7 @@ bench_thread_cap(struct bench_result *r, long want)
 		tmax = bench_read_long("/proc/sys/kernel/threads-max", -1);
 		if (total > 0 && tmax > total && (tmax - total) / 2 < cap) {
 			cap = (tmax - total) / 2;
+			r->limit_name = "threads-max";
 			snprintf(r->limits, sizeof r->limits,
 			    "threads-max %ld with %ld threads running", tmax,
 			    total);
@@ -708,16 +835,19 @@ bench_thread_cap(struct bench_result *r, long want)
 	v = bench_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
 	if (v > 0 && v - have < cap) {
 		cap = v - have;
+		r->limit_name = "pids.max";
 		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
 	}
 	v = bench_read_long("/proc/sys/vm/max_map_count", -1);
 	if (v > 0 && v / 3 < cap) {		/* stack + guard per thread */
 		cap = v / 3;
+		r->limit_name = "max_map_count";
 		snprintf(r->limits, sizeof r->limits, "vm.max_map_count %ld",
 		    v);
 	}
 	if (bench_read_long("/proc/sys/vm/overcommit_memory", 0) == 2) {
 		cap = cap > 100 ? 100 : cap;
+		r->limit_name = "overcommit";
 		snprintf(r->limits, sizeof r->limits,
 		    "vm.overcommit_memory=2 (strict): default 8 MiB stacks "
 		    "count fully");
@@ -740,6 +870,7 @@ bench_sleep_threads(struct bench_result *r)
 	int			 err = 0;
 
 	n = bench_thread_cap(r, BENCH_THREADS);
+	r->nthreads_want = n;
 	if (n < BENCH_THREADS)
 		bench_note(r, "threads capped at %ld by %s", n, r->limits);
 	if (n <= 0)
@@ -765,6 +896,7 @@ bench_sleep_threads(struct bench_result *r)
 	pthread_mutex_lock(&ts.m);
 	ts.want = started;
 	pthread_mutex_unlock(&ts.m);
+	r->thread_err = err;
 	if (err != 0)
 		bench_note(r, "pthread_create failed after %ld threads: %s",
 		    started, strerror(err));
@@ -775,6 +907,8 @@ bench_sleep_threads(struct bench_result *r)
 	r->tsleep_rss = ((double)bench_rss() - (double)rss0) /
 	    (double)(started ? started : 1);
 	for (i = 0; i < started; i++) {
+		if (ts.len[i] > r->tstack)
+			r->tstack = ts.len[i];
 		pages = (ts.len[i] + page - 1) / page;
 		if (pages > cap) {
 			vec = xrealloc(vec, pages);
@@ -809,48 +943,26 @@ bench_sleep_threads(struct bench_result *r)
 static int
 bench_measure(struct bench_result *r)
 {
-	double	v[8][BENCH_TRIALS];
-	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double	v[BENCH_TRIALS];
 	size_t	k;
 	int	i, c;
 
-	for (i = 0; i < BENCH_TRIALS; i++) {
-		bench_step("loop, context switch");
-		v[0][i] = bench_loop();
-		v[1][i] = bench_ctx();
-		bench_step("thread handoffs");
-		v[2][i] = bench_thread_handoff(-1, -1);
-		v[3][i] = bench_thread_handoff(0, 0);
-		v[4][i] = ncpu > 1 ? bench_thread_handoff(0, 1) : -1;
-		bench_step("fiber switch");
-		v[5][i] = bench_fiber_switch();
-		bench_step("fiber handoff");
-		v[6][i] = bench_fiber_handoff();
-		bench_step("fiber spawn");
-		v[7][i] = bench_fiber_spawn();
+	for (k = 0; k < BENCH_NTIMINGS; k++) {
+		if (bench_rows[k].step != NULL)
+			bench_step("%s", bench_rows[k].step);
+		for (i = 0; i < BENCH_TRIALS; i++)
+			v[i] = bench_rows[k].fn();
+		bench_stats(v, BENCH_TRIALS, &r->t[k]);
 	}
-	bench_step("thread spawn");
-	r->loop_ns = bench_median(v[0], BENCH_TRIALS);
-	r->ctx_ns = bench_median(v[1], BENCH_TRIALS);
-	r->thr_ns[0] = bench_median(v[2], BENCH_TRIALS);
-	r->thr_ns[1] = bench_median(v[3], BENCH_TRIALS);
-	r->thr_ns[2] = bench_median(v[4], BENCH_TRIALS);
-	r->fsw_ns = bench_median(v[5], BENCH_TRIALS);
-	r->fho_ns = bench_median(v[6], BENCH_TRIALS);
-	r->fspawn = bench_median(v[7], BENCH_TRIALS);
-	for (i = 0; i < BENCH_TRIALS; i++)
-		v[0][i] = bench_thread_spawn();
-	r->tspawn = bench_median(v[0], BENCH_TRIALS);
-	if (ncpu < 2)
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		bench_note(r, "one CPU: no cross-CPU handoff");
 
+	bench_step("measuring %d sleeping fibers per stack class",
+	    BENCH_SLEEPERS);
 	for (k = 0; k < CSW_ARRAY_LEN(bench_classes); k++) {
 		struct bench_sleep_out	o;
 
-		bench_step("fiber sleepers");
-		c = 0;
-		while (((size_t)FIBER_STACK_MIN << c) != bench_classes[k])
-			c++;
+		c = bench_class_index(bench_classes[k]);
 		if (bench_sleep_fibers(bench_classes[k], BENCH_SLEEPERS,
 		    &o) != 0) {
 			bench_note(r, "%zu-byte class: not all %d fibers slept",
@@ -879,7 +991,8 @@ bench_measure(struct bench_result *r)
 		    "(CSW_BENCH_FULL=1 runs it)", r->nmillion, r->touch_us,
 		    r->touch_us * (BENCH_MILLION / 2) / 1e6);
 	}
-	bench_step("a million fiber sleepers, fresh and reused arena");
+	bench_step("measuring %ld sleepers waking together, fresh and reused "
+	    "arena", r->nmillion);
 	{
 		struct fiber_rt_config	 cfg = { 0, 2048, -1 };
 		struct fiber_rt		*rt = fiber_rt_create(&cfg);
@@ -890,15 +1003,93 @@ bench_measure(struct bench_result *r)
 			if (!r->million_ok[i])
 				bench_note(r, "million sleepers: not all slept "
 				    "within 30 s");
+			else if (r->million[i].late_ms < 0)
+				bench_note(r, "%s arena: falling asleep took "
+				    "%.2f s, past the 3 s deadline, so no wake "
+				    "lateness", i == 0 ? "fresh" : "reused",
+				    r->million[i].asleep_s);
 		}
 		fiber_rt_destroy(rt);
 	}
-	bench_step("thread sleepers");
+	bench_step("measuring sleeping threads (up to %d)", BENCH_THREADS);
 	if (bench_sleep_threads(r) != 0) {
 		r->tsleep = -1;
 		r->tsleep_rss = -1;
 	}
 	return (0);
+}
+
+#define BENCH_LABEL_W	45	/* label column of the table */
+#define BENCH_CLASS_DEFAULT 16384	/* the fiber runtime's default */
+
+/* What the words in the table mean, printed under it. */
+static const char *const bench_legend[][2] = {
+	{ "median", "the middle trial; min-max: the lowest and the highest" },
+	{ "P=1", "one worker thread runs all the fibers" },
+	{ "unpinned", "the kernel picks the CPUs (same CPU, across CPUs: "
+	    "pinned)" },
+	{ "reserved", "address space set aside for a stack, mostly untouched" },
+	{ "committed", "stack pages really in memory (counted with mincore)" },
+	{ "rss", "growth of the process's resident set (all its memory)" },
+	{ "fresh arena", "stacks never used before: each page's first write "
+	    "is slow" },
+	{ "reused arena", "the same runtime again: its stacks and pages are "
+	    "recycled" },
+};
+
+/* Short name of an error of pthread_create. */
+static const char *
+bench_errname(int err)
+{
+	switch (err) {
+	case EAGAIN:
+		return ("EAGAIN");
+	case ENOMEM:
+		return ("ENOMEM");
+	case EPERM:
+		return ("EPERM");
+	case EINVAL:
+		return ("EINVAL");
+	}
+	return ("error");
+}
+
+/* Say what cut the sleeping threads short into buf, or "" if nothing. */
+static void
+bench_thread_why(struct bench_result *r, char *buf, size_t len)
+{
+	if (r->thread_err != 0)
+		snprintf(buf, len, "%s at %ld", bench_errname(r->thread_err),
+		    r->nthreads + 1);
+	else if (r->nthreads_want < BENCH_THREADS && r->limit_name != NULL)
+		snprintf(buf, len, "%s limit", r->limit_name);
+	else
+		buf[0] = '\0';
+}
+
+/* Format a size in bytes as "8 MiB", "16 KiB" or "100 B". */
+static void
+bench_size(char *buf, size_t len, size_t bytes)
+{
+	if (bytes >= 1048576 && bytes % 1048576 == 0)
+		snprintf(buf, len, "%zu MiB", bytes / 1048576);
+	else if (bytes >= 1048576)
+		snprintf(buf, len, "%.1f MiB", (double)bytes / 1048576);
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%zu KiB", bytes / 1024);
+	else
+		snprintf(buf, len, "%zu B", bytes);
+}
+
+/* Print a section title; over timed rows, head the columns too. */
+static void
+bench_head(FILE *out, const char *title, int timed)
+{
+	if (timed)
+		fprintf(out, "%-*s%6s     %s\n", 2 + BENCH_LABEL_W + 1 + 10 - 6,
+		    title, "median", "min-max");
+	else
+		fprintf(out, "%s\n", title);
 }
 
 /* Print a value or "n/a". */
@@ -907,9 +1098,41 @@ bench_put(FILE *out, const char *label, double v, const char *unit,
     int prec)
 {
 	if (v < 0)
-		fprintf(out, "  %-46s %14s\n", label, "n/a");
+		fprintf(out, "  %-*s %10s\n", BENCH_LABEL_W, label, "n/a");
 	else
-		fprintf(out, "  %-46s %14.*f %s\n", label, prec, v, unit);
+		fprintf(out, "  %-*s %10.*f %s\n", BENCH_LABEL_W, label, prec,
+		    v, unit);
+}
+
+/* Print a timed row: median, then the lowest and highest trial. */
+static void
+bench_put_stat(FILE *out, const char *label, struct bench_stat *st,
+    const char *unit, int prec)
+{
+	if (st->med < 0) {
+		bench_put(out, label, -1, unit, prec);
+		return;
+	}
+	fprintf(out, "  %-*s %10.*f %-2s  %.*f-%.*f\n", BENCH_LABEL_W, label,
+	    prec, st->med, unit, prec, st->min, prec, st->max);
+}
+
+/* Print committed stack bytes and RSS growth per sleeper, or "n/a". */
+static void
+bench_put_mem(FILE *out, const char *label, double bytes, double rss)
+{
+	if (bytes < 0)
+		bench_put(out, label, -1, "", 0);
+	else
+		fprintf(out, "  %-*s %10.0f B   rss %.0f B\n", BENCH_LABEL_W,
+		    label, bytes, rss);
+}
+
+/* Print a ratio. */
+static void
+bench_put_ratio(FILE *out, const char *label, double v, int prec)
+{
+	fprintf(out, "  %-*s %10.*fx\n", BENCH_LABEL_W, label, prec, v);
 }
 
 /* Print a JSON number or null. */
@@ -920,6 +1143,19 @@ bench_json_num(FILE *out, const char *key, double v, int comma)
 		fprintf(out, "\"%s\":null%s", key, comma ? "," : "");
 	else
 		fprintf(out, "\"%s\":%.3f%s", key, v, comma ? "," : "");
+}
+
+/* Print a JSON median as key, and the spread as key_min and key_max. */
+static void
+bench_json_stat(FILE *out, const char *key, struct bench_stat *st)
+{
+	char	k[64];
+
+	bench_json_num(out, key, st->med, 1);
+	snprintf(k, sizeof k, "%s_min", key);
+	bench_json_num(out, k, st->min, 1);
+	snprintf(k, sizeof k, "%s_max", key);
+	bench_json_num(out, k, st->max, 1);
 }
 
 /* Print a JSON string with quotes escaped. */
@@ -939,49 +1175,45 @@ bench_json_str(FILE *out, const char *s)
 static void
 bench_print_table(FILE *out, struct bench_result *r)
 {
-	char	label[64];
-	size_t	k;
-	int	c;
+	struct bench_stat	*t = r->t;
+	char			 label[96], size[32], fib[32], why[64];
+	size_t			 k;
+	int			 c, def;
 
+	def = bench_class_index(BENCH_CLASS_DEFAULT);
 	fprintf(out, "cswviz bench: %ld CPUs, context switch: %s, "
-	    "median of %d trials\n\n", sysconf(_SC_NPROCESSORS_ONLN),
-	    CTX_NAME, BENCH_TRIALS);
-	fprintf(out, "time per operation\n");
-	bench_put(out, "plain loop iteration", r->loop_ns, "ns", 2);
-	bench_put(out, "bare context switch (no scheduler)", r->ctx_ns,
-	    "ns", 2);
-	bench_put(out, "thread handoff, mutex+condvar, unpinned",
-	    r->thr_ns[0], "ns", 0);
-	bench_put(out, "thread handoff, same CPU", r->thr_ns[1], "ns", 0);
-	bench_put(out, "thread handoff, across CPUs", r->thr_ns[2], "ns", 0);
-	bench_put(out, "fiber yield switch (scheduler, P=1)", r->fsw_ns,
-	    "ns", 2);
-	bench_put(out, "fiber channel handoff (unbuffered, P=1)", r->fho_ns,
-	    "ns", 2);
-	fprintf(out, "\nspawn rate\n");
-	bench_put(out, "fibers spawned+exited (P=1)", r->fspawn, "/s", 0);
-	bench_put(out, "threads created+joined", r->tspawn, "/s", 0);
-	fprintf(out, "\nmemory per sleeping task (stack committed, mincore; "
-	    "RSS growth)\n");
-	for (k = 0; k < CSW_ARRAY_LEN(bench_classes); k++) {
-		for (c = 0; ((size_t)FIBER_STACK_MIN << c) != bench_classes[k];
-		    c++)
-			;
-		snprintf(label, sizeof label, "%d fibers, %zu KiB stack",
-		    BENCH_SLEEPERS, bench_classes[k] / 1024);
-		if (r->fsleep[c] < 0)
-			bench_put(out, label, -1, "", 0);
-		else
-			fprintf(out, "  %-46s %14.0f B   rss %.0f B\n", label,
-			    r->fsleep[c], r->fsleep_rss[c]);
+	    "%d trials each\n", sysconf(_SC_NPROCESSORS_ONLN), CTX_NAME,
+	    BENCH_TRIALS);
+	for (k = 0; k < BENCH_NTIMINGS; k++) {
+		if (bench_rows[k].title != NULL) {
+			fputc('\n', out);
+			bench_head(out, bench_rows[k].title, 1);
+		}
+		bench_put_stat(out, bench_rows[k].label, &t[k],
+		    bench_rows[k].unit, bench_rows[k].prec);
 	}
-	snprintf(label, sizeof label, "%ld threads, default stack",
-	    r->nthreads);
-	if (r->tsleep < 0)
-		bench_put(out, label, -1, "", 0);
+	fputc('\n', out);
+	bench_head(out, "memory per sleeping task (stack committed; "
+	    "rss growth)", 0);
+	for (k = 0; k < CSW_ARRAY_LEN(bench_classes); k++) {
+		c = bench_class_index(bench_classes[k]);
+		bench_size(size, sizeof size, bench_classes[k]);
+		snprintf(label, sizeof label, "%d fibers, %s stack",
+		    BENCH_SLEEPERS, size);
+		bench_put_mem(out, label, r->fsleep[c], r->fsleep_rss[c]);
+	}
+	bench_thread_why(r, why, sizeof why);
+	bench_size(size, sizeof size, r->tstack);
+	if (why[0] != '\0')
+		snprintf(label, sizeof label, "%ld threads (%s: see notes)",
+		    r->nthreads, why);
+	else if (r->tstack != 0)
+		snprintf(label, sizeof label, "%ld threads, %s default stack",
+		    r->nthreads, size);
 	else
-		fprintf(out, "  %-46s %14.0f B   rss %.0f B\n", label,
-		    r->tsleep, r->tsleep_rss);
+		snprintf(label, sizeof label, "%ld threads, default stack",
+		    r->nthreads);
+	bench_put_mem(out, label, r->tsleep, r->tsleep_rss);
 	fprintf(out, "\n%ld sleepers, 2 KiB stacks, waking together "
 	    "3 s after the start\n", r->nmillion);
 	for (c = 0; c < 2; c++) {
@@ -994,8 +1226,8 @@ bench_print_table(FILE *out, struct bench_result *r)
 			bench_put(out, "  all asleep", -1, "", 0);
 			continue;
 		}
-		fprintf(out, "  %-46s %14.0f B   rss %.0f B\n",
-		    "  stack committed per fiber", o->bytes, o->rss);
+		bench_put_mem(out, "  stack committed per fiber", o->bytes,
+		    o->rss);
 		bench_put(out, "  all spawned and asleep in", o->asleep_s, "s",
 		    2);
 		bench_put(out, "  last wake after the deadline", o->late_ms,
@@ -1004,46 +1236,54 @@ bench_print_table(FILE *out, struct bench_result *r)
 	bench_put(out, "first write to a fresh page (this machine)",
 	    r->touch_us, "us", 1);
 	fprintf(out, "\nratios\n");
-	if (r->fho_ns > 0 && r->thr_ns[0] > 0)
-		fprintf(out, "  %-46s %14.0fx\n",
+	if (t[BENCH_FHO].med > 0 && t[BENCH_THR].med > 0)
+		bench_put_ratio(out,
 		    "thread handoff (unpinned) / fiber handoff",
-		    r->thr_ns[0] / r->fho_ns);
-	if (r->fho_ns > 0 && r->thr_ns[1] > 0)
-		fprintf(out, "  %-46s %14.0fx\n",
+		    t[BENCH_THR].med / t[BENCH_FHO].med, 0);
+	if (t[BENCH_FHO].med > 0 && t[BENCH_THR_SAME].med > 0)
+		bench_put_ratio(out,
 		    "thread handoff (same CPU) / fiber handoff",
-		    r->thr_ns[1] / r->fho_ns);
-	if (r->fspawn > 0 && r->tspawn > 0)
-		fprintf(out, "  %-46s %14.0fx\n", "fiber spawn rate / thread",
-		    r->fspawn / r->tspawn);
-	if (r->fsleep[3] > 0 && r->tsleep > 0)
-		fprintf(out, "  %-46s %14.1fx\n",
-		    "thread stack / fiber stack (16 KiB) committed",
-		    r->tsleep / r->fsleep[3]);
+		    t[BENCH_THR_SAME].med / t[BENCH_FHO].med, 0);
+	if (t[BENCH_FSPAWN].med > 0 && t[BENCH_TSPAWN].med > 0)
+		bench_put_ratio(out, "fiber spawn rate / thread",
+		    t[BENCH_FSPAWN].med / t[BENCH_TSPAWN].med, 0);
+	bench_size(fib, sizeof fib, BENCH_CLASS_DEFAULT);
+	if (r->tstack != 0) {
+		snprintf(label, sizeof label, "stack reserved: thread %s / "
+		    "fiber %s", size, fib);
+		bench_put_ratio(out, label,
+		    (double)r->tstack / BENCH_CLASS_DEFAULT, 0);
+	}
+	if (r->fsleep[def] > 0 && r->tsleep > 0) {
+		snprintf(label, sizeof label, "stack committed: thread / "
+		    "fiber %s", fib);
+		bench_put_ratio(out, label, r->tsleep / r->fsleep[def], 1);
+	}
 	if (r->notes[0] != '\0')
 		fprintf(out, "\nnotes: %s\n", r->notes);
+	fprintf(out, "\nlegend\n");
+	for (k = 0; k < CSW_ARRAY_LEN(bench_legend); k++)
+		fprintf(out, "  %-13s %s\n", bench_legend[k][0],
+		    bench_legend[k][1]);
 }
 
 /* Print the JSON object. */
 static void
 bench_print_json(FILE *out, struct bench_result *r)
 {
-	size_t	k;
-	int	c, first;
+	struct bench_stat	*t = r->t;
+	char			 why[64];
+	size_t			 k;
+	int			 c, first, def;
 
+	def = bench_class_index(BENCH_CLASS_DEFAULT);
 	fprintf(out, "{\"cpus\":%ld,\"context_switch\":",
 	    sysconf(_SC_NPROCESSORS_ONLN));
 	bench_json_str(out, CTX_NAME);
 	fprintf(out, ",\"trials\":%d,", BENCH_TRIALS);
-	bench_json_num(out, "loop_ns", r->loop_ns, 1);
-	bench_json_num(out, "ctx_switch_ns", r->ctx_ns, 1);
-	bench_json_num(out, "thread_handoff_ns", r->thr_ns[0], 1);
-	bench_json_num(out, "thread_handoff_same_cpu_ns", r->thr_ns[1], 1);
-	bench_json_num(out, "thread_handoff_cross_cpu_ns", r->thr_ns[2], 1);
-	bench_json_num(out, "fiber_switch_ns", r->fsw_ns, 1);
-	bench_json_num(out, "fiber_handoff_ns", r->fho_ns, 1);
-	bench_json_num(out, "fiber_spawn_per_s", r->fspawn, 1);
-	bench_json_num(out, "thread_spawn_per_s", r->tspawn, 1);
-	bench_json_num(out, "fiber_sleeper_bytes", r->fsleep[3], 1);
+	for (k = 0; k < BENCH_NTIMINGS; k++)
+		bench_json_stat(out, bench_rows[k].key, &t[k]);
+	bench_json_num(out, "fiber_sleeper_bytes", r->fsleep[def], 1);
 	for (first = 1, k = 0; k < 2; k++) {
 		fprintf(out, "\"%s\":{", k == 0 ?
 		    "fiber_sleeper_bytes_by_class" : "fiber_sleeper_rss_bytes");
@@ -1069,7 +1309,17 @@ bench_print_json(FILE *out, struct bench_result *r)
 	}
 	bench_json_num(out, "thread_sleeper_bytes", r->tsleep, 1);
 	bench_json_num(out, "thread_sleeper_rss_bytes", r->tsleep_rss, 1);
-	fprintf(out, "\"thread_sleepers\":%ld,", r->nthreads);
+	bench_json_num(out, "thread_stack_reserved_bytes", r->tstack != 0 ?
+	    (double)r->tstack : -1, 1);
+	fprintf(out, "\"thread_sleepers\":%ld,\"thread_sleepers_cut\":",
+	    r->nthreads);
+	bench_thread_why(r, why, sizeof why);
+	if (why[0] == '\0')
+		fprintf(out, "null,");
+	else {
+		bench_json_str(out, why);
+		fputc(',', out);
+	}
 	fprintf(out, "\"million_sleepers\":{\"count\":%ld,", r->nmillion);
 	for (c = 0; c < 2; c++) {
 		struct bench_sleep_out	*o = &r->million[c];
@@ -1088,10 +1338,17 @@ bench_print_json(FILE *out, struct bench_result *r)
 	fprintf(out, "},");
 	bench_json_num(out, "page_first_touch_us", r->touch_us, 0);
 	fprintf(out, ",\"ratios\":{");
-	bench_json_num(out, "thread_over_fiber_handoff", r->fho_ns > 0 &&
-	    r->thr_ns[0] > 0 ? r->thr_ns[0] / r->fho_ns : -1, 1);
-	bench_json_num(out, "fiber_over_thread_spawn", r->fspawn > 0 &&
-	    r->tspawn > 0 ? r->fspawn / r->tspawn : -1, 0);
+	bench_json_num(out, "thread_over_fiber_handoff",
+	    t[BENCH_FHO].med > 0 && t[BENCH_THR].med > 0 ?
+	    t[BENCH_THR].med / t[BENCH_FHO].med : -1, 1);
+	bench_json_num(out, "fiber_over_thread_spawn",
+	    t[BENCH_FSPAWN].med > 0 && t[BENCH_TSPAWN].med > 0 ?
+	    t[BENCH_FSPAWN].med / t[BENCH_TSPAWN].med : -1, 1);
+	bench_json_num(out, "thread_over_fiber_stack_reserved", r->tstack != 0 ?
+	    (double)r->tstack / BENCH_CLASS_DEFAULT : -1, 1);
+	bench_json_num(out, "thread_over_fiber_stack_committed",
+	    r->fsleep[def] > 0 && r->tsleep > 0 ? r->tsleep / r->fsleep[def] :
+	    -1, 0);
 	fprintf(out, "},\"limits\":");
 	bench_json_str(out, r->limits);
 	fprintf(out, ",\"notes\":");
@@ -1107,6 +1364,7 @@ bench_run(FILE *out, int json)
 
 	r = xcalloc(1, sizeof *r);
 	bench_verbose = getenv("CSW_BENCH_VERBOSE") != NULL;
+	bench_progress = bench_verbose || isatty(STDERR_FILENO);
 	if (bench_measure(r) != 0) {
 		fprintf(stderr, "cswviz: bench: %s\n", r->notes);
 		free(r);
