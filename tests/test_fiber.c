@@ -425,15 +425,23 @@ test_fiber_select_poll_timeout_pick_closed(void **state)
 static _Atomic int	wake_order[40];
 static _Atomic int	wake_n;
 
-static uint64_t		wake_base;
+static _Atomic uint64_t	 wake_base;
+static struct fiber_chan *wake_gate;
 
-/* Sleep until base + index * 3 ms and record the wake. */
+/*
+ * Wait at the gate, then sleep until base + index * 3 ms and record the
+ * wake.  The gate opens once every sleeper exists, so a slow spawn (under
+ * a sanitizer, on a loaded machine) cannot push a deadline into the past.
+ */
 static void
 test_sleeper_ordered(void *arg)
 {
 	int		i = (int)(intptr_t)arg;
-	uint64_t	now = util_now_ns(), at = wake_base + (uint64_t)i * 3 * MS;
+	uint64_t	now, at;
 
+	fiber_chan_recv(wake_gate, NULL);
+	now = util_now_ns();
+	at = atomic_load(&wake_base) + (uint64_t)i * 3 * MS;
 	fiber_sleep(at > now ? at - now : 0);
 	wake_order[atomic_fetch_add(&wake_n, 1)] = i;
 }
@@ -446,12 +454,15 @@ test_fiber_timers_wake_in_order(void **state)
 	int		 i;
 
 	atomic_store(&wake_n, 0);
-	wake_base = util_now_ns() + 50 * MS;	/* spawned in reverse order */
-	for (i = 39; i >= 0; i--)
+	wake_gate = fiber_chan_create(rt, 0, 0);
+	for (i = 39; i >= 0; i--)	/* spawned in reverse order */
 		fiber_spawn(rt, test_sleeper_ordered, (void *)(intptr_t)i,
 		    NULL, &f[i]);
+	atomic_store(&wake_base, util_now_ns() + 200 * MS);
+	fiber_chan_close(wake_gate);
 	for (i = 0; i < 40; i++)
 		fiber_join(f[i]);
+	fiber_chan_destroy(wake_gate);
 	for (i = 0; i < 40; i++)
 		assert_int_equal(wake_order[i], i);
 	test_rt_free(rt);
