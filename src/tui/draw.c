@@ -195,7 +195,8 @@ draw_graph(const struct rect *r, const struct model *m,
 	else
 		format_count(max, label, sizeof label);
 	draw_text(r->y, r->x, axis, THEME_DIM, label);
-	draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
+	if (r->h > 1)
+		draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
 	for (col = 0; col < cols; col++) {
 		age = (size_t)(cols - 1 - col);
 		v = va = model_value(m, a, age);
