@@ -29,7 +29,8 @@ wait_handoffs(struct engine *e, uint64_t mark)
 static struct engine *
 start(long tasks)
 {
-	struct engine_config	cfg = { ENGINE_THREADS, "pingpong", tasks };
+	struct engine_config	cfg = { .mode = ENGINE_THREADS,
+	    .scenario = "pingpong", .tasks = tasks };
 	char			err[ENGINE_ERRLEN];
 
 	return (engine_create(&cfg, err, sizeof err));
@@ -144,7 +145,8 @@ test_engine_pingpong_fibers_and_back(void **state)
 static void
 test_engine_rejects_unknown_scenario(void **state)
 {
-	struct engine_config	cfg = { ENGINE_THREADS, "nosuch", 0 };
+	struct engine_config	cfg = { .mode = ENGINE_THREADS,
+	    .scenario = "nosuch" };
 	char			err[ENGINE_ERRLEN];
 
 	assert_null(engine_create(&cfg, err, sizeof err));

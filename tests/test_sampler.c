@@ -68,7 +68,8 @@ test_sampler_missing_root_is_data_not_fatal(void **state)
 static void
 test_sampler_engine_stacks_committed_within_reserved(void **state)
 {
-	struct engine_config	 cfg = { ENGINE_THREADS, "pingpong", 4 };
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+	    .scenario = "pingpong", .tasks = 4 };
 	struct sampler_pass	 p;
 	struct sample		 s;
 	struct engine		*e;

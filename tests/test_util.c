@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -40,6 +42,20 @@ test_util_now_ns_is_monotonic(void **state)
 	assert_true(b >= a);
 }
 
+static void
+test_util_read_long_file(void **state)
+{
+	char	path[] = "/tmp/cswviz-test-XXXXXX";
+	int	fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "65530\n", 6), 6);
+	close(fd);
+	assert_int_equal(util_read_long(path, -1), 65530);
+	unlink(path);
+	assert_int_equal(util_read_long(path, -7), -7);
+}
+
 int
 main(void)
 {
@@ -47,6 +63,7 @@ main(void)
 		cmocka_unit_test(test_util_parse_long_accepts_range),
 		cmocka_unit_test(test_util_parse_long_rejects),
 		cmocka_unit_test(test_util_now_ns_is_monotonic),
+		cmocka_unit_test(test_util_read_long_file),
 	};
 
 	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));

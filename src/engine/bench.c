@@ -763,21 +763,6 @@ bench_thread_sleeper(void *arg)
 	return (NULL);
 }
 
-/* Read a long from a file, or def. */
-static long
-bench_read_long(const char *path, long def)
-{
-	FILE	*f = fopen(path, "r");
-	long	 v;
-
-	if (f == NULL)
-		return (def);
-	if (fscanf(f, "%ld", &v) != 1)
-		v = def;
-	fclose(f);
-	return (v);
-}
-
 /* How many threads we may start without hitting a limit; says which. */
 static long
 bench_thread_cap(struct bench_result *r, long want)
@@ -785,13 +770,13 @@ bench_thread_cap(struct bench_result *r, long want)
 	struct rlimit	rl;
 	long		cap = want, v, have = 64;	/* margin for the rest */
 
-	v = bench_read_long("/proc/sys/kernel/threads-max", -1);
+	v = util_read_long("/proc/sys/kernel/threads-max", -1);
 	if (v > 0 && v / 2 < cap) {
 		cap = v / 2;
 		r->limit_name = "threads-max";
 		snprintf(r->limits, sizeof r->limits, "threads-max %ld", v);
 	}
-	v = bench_read_long("/proc/sys/kernel/pid_max", -1);
+	v = util_read_long("/proc/sys/kernel/pid_max", -1);
 	if (v > 0 && v / 2 < cap) {
 		cap = v / 2;
 		r->limit_name = "pid_max";
@@ -804,7 +789,7 @@ bench_thread_cap(struct bench_result *r, long want)
 		snprintf(r->limits, sizeof r->limits, "RLIMIT_NPROC %ld",
 		    (long)rl.rlim_cur);
 	}
-	v = bench_read_long("/sys/fs/cgroup/pids.max", -1);
+	v = util_read_long("/sys/fs/cgroup/pids.max", -1);
 	if (v > 0 && v - have < cap) {
 		cap = v - have;
 		r->limit_name = "pids.max";
@@ -823,7 +808,7 @@ bench_thread_cap(struct bench_result *r, long want)
 				total = -1;
 			fclose(f);
 		}
-		tmax = bench_read_long("/proc/sys/kernel/threads-max", -1);
+		tmax = util_read_long("/proc/sys/kernel/threads-max", -1);
 		if (total > 0 && tmax > total && (tmax - total) / 2 < cap) {
 			cap = (tmax - total) / 2;
 			r->limit_name = "threads-max";
@@ -832,20 +817,20 @@ bench_thread_cap(struct bench_result *r, long want)
 			    total);
 		}
 	}
-	v = bench_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
+	v = util_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
 	if (v > 0 && v - have < cap) {
 		cap = v - have;
 		r->limit_name = "pids.max";
 		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
 	}
-	v = bench_read_long("/proc/sys/vm/max_map_count", -1);
+	v = util_read_long("/proc/sys/vm/max_map_count", -1);
 	if (v > 0 && v / 3 < cap) {		/* stack + guard per thread */
 		cap = v / 3;
 		r->limit_name = "max_map_count";
 		snprintf(r->limits, sizeof r->limits, "vm.max_map_count %ld",
 		    v);
 	}
-	if (bench_read_long("/proc/sys/vm/overcommit_memory", 0) == 2) {
+	if (util_read_long("/proc/sys/vm/overcommit_memory", 0) == 2) {
 		cap = cap > 100 ? 100 : cap;
 		r->limit_name = "overcommit";
 		snprintf(r->limits, sizeof r->limits,

@@ -74,21 +74,6 @@ stack_slot_bytes(int i)
 	return (s >= STACK_PAGE ? s + STACK_PAGE : s);
 }
 
-/* Read a long from a /proc file, or return def. */
-static long
-stack_read_long(const char *path, long def)
-{
-	FILE	*f;
-	long	 v;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return (def);
-	if (fscanf(f, "%ld", &v) != 1)
-		v = def;
-	fclose(f);
-	return (v);
-}
-
 /* Count this process's mappings now. */
 static long
 stack_count_maps(void)
@@ -117,7 +102,7 @@ stack_arena_init(struct stack_arena *a, long guard_limit)
 	if (pthread_mutex_init(&a->lock, NULL) != 0)
 		return (-1);
 	if (guard_limit < 0) {
-		max_maps = stack_read_long("/proc/sys/vm/max_map_count", 65530);
+		max_maps = util_read_long("/proc/sys/vm/max_map_count", 65530);
 		budget = max_maps - stack_count_maps() - STACK_MAP_HEADROOM;
 		guard_limit = budget > 0 ? budget / 2 : 0;
 	}

@@ -39,6 +39,15 @@ sampler_fail(struct sample *s, enum sample_src src, const char *why)
 	snprintf(s->why[src], sizeof s->why[src], "%s", why);
 }
 
+/* Read ROOT/rel into the pass's buffer; false with err set. */
+static bool
+sampler_load(struct sampler_pass *p, const char *rel,
+    char err[PROCFS_ERRLEN])
+{
+	return (procfs_read(p->root, rel, p->buf, p->buf_cap, err,
+	    PROCFS_ERRLEN) >= 0);
+}
+
 /* Get ready for passes over a proc root. */
 void
 sampler_pass_init(struct sampler_pass *p, const char *root,
@@ -72,8 +81,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 	char			err[PROCFS_ERRLEN];
 
 	memset(&st, 0, sizeof st);
-	if (procfs_read(p->root, "stat", p->buf, p->buf_cap, err,
-	    sizeof err) < 0 ||
+	if (!sampler_load(p, "stat", err) ||
 	    procfs_parse_stat(p->buf, &st, err, sizeof err) != 0)
 		sampler_fail(s, SRC_STAT, err);
 	else if (!st.has_ctxt || !st.has_procs)
@@ -85,8 +93,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->procs_blocked = st.procs_blocked;
 	}
 
-	if (procfs_read(p->root, "meminfo", p->buf, p->buf_cap, err,
-	    sizeof err) < 0 ||
+	if (!sampler_load(p, "meminfo", err) ||
 	    procfs_parse_meminfo(p->buf, &mi, err, sizeof err) != 0)
 		sampler_fail(s, SRC_MEMINFO, err);
 	else if (!mi.has_kernel_stack)
@@ -98,8 +105,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->mem_available = mi.mem_available;
 	}
 
-	if (procfs_read(p->root, "pressure/cpu", p->buf, p->buf_cap, err,
-	    sizeof err) < 0 ||
+	if (!sampler_load(p, "pressure/cpu", err) ||
 	    procfs_parse_psi(p->buf, &psi, err, sizeof err) != 0)
 		sampler_fail(s, SRC_PSI, err);
 	else {
@@ -107,8 +113,7 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->psi_some_avg10 = psi.some_avg10;
 	}
 
-	if (procfs_read(p->root, "loadavg", p->buf, p->buf_cap, err,
-	    sizeof err) < 0 ||
+	if (!sampler_load(p, "loadavg", err) ||
 	    procfs_parse_loadavg(p->buf, &la, err, sizeof err) != 0)
 		sampler_fail(s, SRC_LOADAVG, err);
 	else {
@@ -129,8 +134,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	struct dirent		*de;
 	int			 bad = 0;
 
-	if (procfs_read(p->root, "self/status", p->buf, p->buf_cap, err,
-	    sizeof err) < 0 ||
+	if (!sampler_load(p, "self/status", err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
 		sampler_fail(s, SRC_STATUS, err);
 	else if (!st.has_vm)
@@ -153,8 +157,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		snprintf(rel, sizeof rel, "self/task/%.20s/stat", de->d_name);
-		if (procfs_read(p->root, rel, p->buf, p->buf_cap, err,
-		    sizeof err) < 0 ||
+		if (!sampler_load(p, rel, err) ||
 		    procfs_parse_task_stat(p->buf, &ts, err, sizeof err) != 0) {
 			bad++;	/* a thread that exited under us */
 			continue;

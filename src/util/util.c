@@ -67,6 +67,21 @@ util_now_ns(void)
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
+/* Read the first number of a file, or def if it cannot be read. */
+long
+util_read_long(const char *path, long def)
+{
+	FILE	*f;
+	long	 v;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (def);
+	if (fscanf(f, "%ld", &v) != 1)
+		v = def;
+	fclose(f);
+	return (v);
+}
+
 /* Parse a whole decimal integer within [min, max]. */
 int
 util_parse_long(const char *s, long min, long max, long *out)

@@ -18,6 +18,9 @@ char	*xstrdup(const char *);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
 
+/* The first number in a file such as /proc/sys/vm/max_map_count, or def. */
+long	 util_read_long(const char *, long);
+
 #define UTIL_PARSE_MALFORMED	-1
 #define UTIL_PARSE_RANGE	-2
 /* Parse a whole decimal integer in [min, max]: 0, or UTIL_PARSE_*. */
