@@ -38,8 +38,11 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
     size_t warnlen, char *err, size_t errlen)
 {
 	char	 seq[256] = "";
-	TermKey	*tk;
-	char	 terr[256];
+	TermKey		*tk;
+	SCREEN		*scr;
+	const char	*term;
+	char		*cup;
+	char		 terr[256];
 
 	if (term_save(STDIN_FILENO) != 0) {
 		snprintf(err, errlen, "cannot read the terminal's modes: %s",
@@ -56,9 +59,25 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 	if (theme_load(tui_theme_name, tui_theme_dir, &tui_theme, terr,
 	    sizeof terr) != 0)
 		snprintf(warn, warnlen, "%s; using the default theme", terr);
-	if (newterm(NULL, stdout, stdin) == NULL) {
+	term = getenv("TERM");
+	if (term == NULL || *term == '\0') {
+		snprintf(err, errlen, "TERM is not set: cswviz needs to know "
+		    "the terminal (for example TERM=xterm-256color)");
+		return (-1);
+	}
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
 		snprintf(err, errlen, "cannot start curses on terminal '%s'",
-		    getenv("TERM") ? getenv("TERM") : "(TERM unset)");
+		    term);
+		return (-1);
+	}
+	/* A full screen needs a cursor that can be moved anywhere. */
+	cup = tigetstr("cup");
+	if (cup == NULL || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		snprintf(err, errlen, "terminal '%s' cannot move the cursor, "
+		    "and the live screen needs that (--batch prints samples "
+		    "without it)", term);
 		return (-1);
 	}
 	tui_leave_cap(seq, sizeof seq, "sgr0");

@@ -29,7 +29,7 @@ fail() {
 start() {
 	w=$1; h=$2; shift 2
 	tmx new-session -d -s t -x "$w" -y "$h" \
-	    "ulimit -c 0; $CSWVIZ $*; echo \"exit=\$?\" > $work/status; stty -a > $work/stty; sleep 600"
+	    "ulimit -c 0; ${ENVSET:-} $CSWVIZ $*; echo \"exit=\$?\" > $work/status; stty -a > $work/stty; sleep 600"
 }
 
 screen() { tmx capture-pane -p -t t; }

@@ -30,6 +30,16 @@ status=$(wait_exit 3)
 check_modes
 tmx kill-session -t t
 
+# A terminal that cannot move its cursor: a message, exit 1, modes intact.
+rm -f "$work/status" "$work/stty"
+ENVSET="TERM=dumb" start 100 30
+status=$(wait_exit 5)
+[ "$status" = "exit=1" ] || fail "TERM=dumb gave $status"
+wait_for "terminal 'dumb' cannot move the cursor" 2
+check_modes
+tmx kill-session -t t
+ENVSET=
+
 # Too small, then big enough again.
 rm -f "$work/status" "$work/stty"
 start 60 20
