@@ -3,13 +3,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
 #include "engine/engine.h"
+#include "sampler/procfs.h"
 #include "sampler/sampler.h"
 
 static void
@@ -129,10 +132,142 @@ test_sampler_rusage_agrees_with_task_status(void **state)
 	assert_true((unsigned long)ru.ru_nvcsw <= after);
 }
 
+/* Sum voluntary_ctxt_switches over every live thread of the process. */
+static unsigned long
+tasks_vcsw_sum(void)
+{
+	DIR		*d = opendir("/proc/self/task");
+	struct dirent	*de;
+	char		 path[300], line[256];
+	unsigned long	 sum = 0, v;
+	FILE		*f;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status",
+		    de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "voluntary_ctxt_switches: %lu",
+			    &v) == 1)
+				sum += v;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return (sum);
+}
+
+/*
+ * Agreement with the kernel, the way pidstat -w -t adds it up: with live
+ * pingpong threads and none exited yet, getrusage's process total lies
+ * between the per-thread sums of /proc/self/task/TID/status read just
+ * before and just after it.  This test must run first in its process.
+ */
+static void
+test_sampler_rusage_is_sum_of_task_status(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+				    .scenario = "pingpong", .tasks = 4 };
+	struct engine		*e;
+	struct rusage		 ru;
+	struct timespec		 ts = { 0, 50000000 };
+	unsigned long		 before, after;
+	char			 err[ENGINE_ERRLEN];
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	nanosleep(&ts, NULL);
+	before = tasks_vcsw_sum();
+	getrusage(RUSAGE_SELF, &ru);
+	after = tasks_vcsw_sum();
+	assert_true(before > 1000);	/* the pairs are handing off */
+	assert_true(before <= (unsigned long)ru.ru_nvcsw);
+	assert_true((unsigned long)ru.ru_nvcsw <= after);
+	engine_destroy(e);
+}
+
+struct smaps_sum {
+	const struct engine_stack	*st;
+	size_t				 n;
+	uint64_t			 rss;
+	size_t				 found;
+};
+
+/* Add the Rss of each mapping that holds a registered stack. */
+static void
+smaps_add(const struct procfs_map *map, void *arg)
+{
+	struct smaps_sum	*sum = arg;
+	size_t			 i;
+
+	for (i = 0; i < sum->n; i++) {
+		if (sum->st[i].base >= map->start &&
+		    sum->st[i].base < map->end) {
+			sum->rss += map->rss;
+			sum->found++;
+			return;
+		}
+	}
+}
+
+/*
+ * Agreement with the kernel: stack committed by mincore against the Rss of
+ * the same mappings in /proc/self/smaps.  A thread stack's mapping also
+ * holds the thread's descriptor and TLS above the stack proper, so smaps
+ * may count those few pages more, never fewer.
+ */
+static void
+test_sampler_stack_committed_agrees_with_smaps(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+				    .scenario = "pingpong", .tasks = 8 };
+	struct engine_stack	 st[8];
+	struct smaps_sum	 sum;
+	struct sampler_pass	 p;
+	struct sample		 s;
+	struct engine		*e;
+	char			 err[ENGINE_ERRLEN], *text;
+	size_t			 len = 0;
+	FILE			*f;
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	sampler_pass_init(&p, "/proc", e);
+	sampler_collect(&p, &s);
+	assert_int_equal(engine_stacks(e, st, 8), 8);
+
+	text = malloc(1 << 22);
+	f = fopen("/proc/self/smaps", "r");
+	assert_non_null(f);
+	len = fread(text, 1, (1 << 22) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	memset(&sum, 0, sizeof sum);
+	sum.st = st;
+	sum.n = 8;
+	assert_int_equal(procfs_parse_smaps(text, smaps_add, &sum, err,
+	    sizeof err), 0);
+	free(text);
+
+	assert_int_equal(sum.found, 8);
+	assert_true(s.stack_committed > 0);
+	assert_true(s.stack_committed <= sum.rss);
+	assert_true(sum.rss - s.stack_committed <= 8 * 16384);
+	sampler_pass_free(&p);
+	engine_destroy(e);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: no thread of this process may have exited yet. */
+		cmocka_unit_test(test_sampler_rusage_is_sum_of_task_status),
+		cmocka_unit_test(test_sampler_stack_committed_agrees_with_smaps),
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
 		cmocka_unit_test(test_sampler_missing_root_is_data_not_fatal),
 		cmocka_unit_test(
