@@ -163,20 +163,6 @@ model_push(struct model *m, const struct sample *s)
 	}
 }
 
-/* Forget history; the next sample starts the rates again. */
-void
-model_reset(struct model *m)
-{
-	int	i;
-
-	for (i = 0; i < MS_COUNT; i++)
-		series_clear(&m->s[i]);
-	m->have_prev = m->have_last = false;
-	m->frozen_behind = 0;
-	m->dt_ns = m->shown_dt_ns = 0;
-	m->t0_ns = 0;
-}
-
 /* Freeze or thaw what the view sees; samples keep arriving underneath. */
 void
 model_freeze(struct model *m, bool on)
@@ -210,20 +196,6 @@ double
 model_value(const struct model *m, enum model_series which, size_t age)
 {
 	return (series_at(&m->s[which], age + m->frozen_behind));
-}
-
-/* The largest value over the newest n samples the view sees. */
-double
-model_max(const struct model *m, enum model_series which, size_t n)
-{
-	return (series_max(&m->s[which], m->frozen_behind, n));
-}
-
-/* The source a series is read from. */
-enum sample_src
-model_source(enum model_series which)
-{
-	return (model_sources[which]);
 }
 
 /* Why the newest value of a series is missing, or NULL if it is there. */

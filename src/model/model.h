@@ -47,15 +47,12 @@ struct model;
 struct model	*model_create(size_t);
 void		 model_free(struct model *);
 void		 model_push(struct model *, const struct sample *);
-void		 model_reset(struct model *);
 void		 model_freeze(struct model *, bool);
 bool		 model_frozen(const struct model *);
 
 size_t		 model_len(const struct model *);
 double		 model_value(const struct model *, enum model_series, size_t);
-double		 model_max(const struct model *, enum model_series, size_t);
 const char	*model_why(const struct model *, enum model_series);
-enum sample_src	 model_source(enum model_series);
 const struct sample *model_last(const struct model *);
 double		 model_interval_s(const struct model *);
 double		 model_elapsed_s(const struct model *);

@@ -32,13 +32,6 @@ series_push(struct series *s, double v)
 		s->len++;
 }
 
-/* Forget every value. */
-void
-series_clear(struct series *s)
-{
-	s->head = s->len = 0;
-}
-
 /* How many values the ring holds. */
 size_t
 series_len(const struct series *s)

@@ -16,7 +16,6 @@ struct series {
 void	 series_init(struct series *, size_t);
 void	 series_free(struct series *);
 void	 series_push(struct series *, double);
-void	 series_clear(struct series *);
 size_t	 series_len(const struct series *);
 double	 series_at(const struct series *, size_t);
 double	 series_max(const struct series *, size_t, size_t);

@@ -48,15 +48,6 @@ xrealloc(void *old, size_t size)
 	return (p);
 }
 
-/* Duplicate a string or abort. */
-char *
-xstrdup(const char *s)
-{
-	size_t	 len = strlen(s) + 1;
-
-	return (memcpy(xmalloc(len), s, len));
-}
-
 /* Read the monotonic clock in nanoseconds. */
 uint64_t
 util_now_ns(void)

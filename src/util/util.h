@@ -13,7 +13,6 @@
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
-char	*xstrdup(const char *);
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
