@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the build and the test suite need.
 packages="build-essential autoconf automake pkg-config libncurses-dev \
-libtermkey-dev libcmocka-dev tmux mandoc"
+libtermkey-dev libcmocka-dev tmux mandoc procps"
 
 missing=
 if command -v dpkg-query >/dev/null 2>&1; then
