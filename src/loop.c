@@ -157,7 +157,7 @@ loop_apply_threads(struct sampler *sp, struct view *v)
 		tui_message(v, "thread table: rates after two samples");
 }
 
-/* Sort the thread table by the next or previous column, or reverse it. */
+/* Sort the thread table by the next or previous column, or invert it. */
 static void
 loop_apply_sort(struct model *m, struct view *v, enum action a)
 {

@@ -111,7 +111,7 @@ model_cmp_row(const void *a, const void *b)
 	return (x->tid < y->tid ? -1 : x->tid > y->tid);
 }
 
-/* A column as a number; NAN when it is not known. */
+/* Read a column as a number; NAN when it is not known. */
 static double
 model_tcol_value(const struct model_thread *t, enum model_tcol col)
 {
@@ -180,7 +180,7 @@ model_threads_order(struct model *m)
 	qsort(m->thr, m->nthr, sizeof *m->thr, model_cmp_thread);
 }
 
-/* A per-second rate of a counter, or NAN if it went back or is unknown. */
+/* Rate a counter per second; NAN if it went back or is unknown. */
 static double
 model_counter_rate(bool ok, uint64_t a, uint64_t b, double dt_s)
 {
@@ -258,7 +258,7 @@ model_threads_sort(struct model *m, enum model_tcol key, bool reverse)
 	model_threads_order(m);
 }
 
-/* The thread table's sort column, and whether it is reversed. */
+/* Tell the thread table's sort column, and whether it is inverted. */
 enum model_tcol
 model_threads_key(const struct model *m, bool *reverse)
 {
@@ -267,21 +267,21 @@ model_threads_key(const struct model *m, bool *reverse)
 	return (m->tkey);
 }
 
-/* Rows in the thread table the view sees. */
+/* Count the rows of the thread table the view sees. */
 size_t
 model_threads_len(const struct model *m)
 {
 	return (m->nthr);
 }
 
-/* Row i of the thread table in sort order, or NULL past the end. */
+/* Get row i of the thread table in sort order, or NULL past the end. */
 const struct model_thread *
 model_thread_at(const struct model *m, size_t i)
 {
 	return (i < m->nthr ? &m->thr[i] : NULL);
 }
 
-/* Whether rows were left out for the cap; *listed: threads there were. */
+/* Tell whether rows were left out for the cap; *listed: threads seen. */
 bool
 model_threads_capped(const struct model *m, size_t *listed)
 {

@@ -20,7 +20,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ ">",		ACTION_SORT_NEXT, "table: sort by the next column "
 					  "(< previous)" },
 	{ "<",		ACTION_SORT_PREV, NULL },
-	{ "r",		ACTION_SORT_REVERSE, "table: reverse the order" },
+	{ "I",		ACTION_SORT_REVERSE, "table: invert the order" },
 	{ "Down",	ACTION_ROW_DOWN,  "table: scroll (Up PageUp PageDown "
 					  "Home End)" },
 	{ "Up",		ACTION_ROW_UP,	  NULL },

@@ -38,7 +38,7 @@ static const char *threads_col_names[MT_COUNT] = {
 	"stk res", "stk com"
 };
 
-/* Which columns fit in w: drop the least important until they do. */
+/* Choose the columns that fit in w, dropping the least important. */
 static void
 threads_fit(int w, bool shown[MT_COUNT])
 {
@@ -66,7 +66,7 @@ threads_fit(int w, bool shown[MT_COUNT])
 	}
 }
 
-/* A figure of a row as text; "-" when it is not known. */
+/* Write one cell of a row; "-" when it is not known. */
 static void
 threads_cell(const struct model_thread *t, enum model_tcol col, char *buf,
     size_t len)

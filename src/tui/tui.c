@@ -268,7 +268,7 @@ tui_draw_footer(const struct model *m, const struct view *v)
 	}
 	if (v->threads)
 		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   H hide table   < > sort   r reverse   arrows "
+		    " ? help   H hide table   < > sort   I invert   arrows "
 		    "scroll   q quit ");
 	else
 		draw_text(y, 1, COLS - 2, THEME_KEY,
@@ -276,7 +276,7 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		    "freeze   q quit ");
 }
 
-/* Lines of the caption and of the upper panel, for the layout. */
+/* Lay out the caption's extra line, the body and the upper panel. */
 static void
 tui_layout(const struct model *m, int *caption_extra, int *body, int *top)
 {
@@ -291,7 +291,7 @@ tui_layout(const struct model *m, int *caption_extra, int *body, int *top)
 		*top = 10;
 }
 
-/* How many rows of the thread table fit on the screen now. */
+/* Count the rows of the thread table that fit on the screen now. */
 size_t
 tui_thread_rows(const struct model *m)
 {

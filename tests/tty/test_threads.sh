@@ -1,6 +1,6 @@
 #!/bin/sh
 # The Threads table in a real terminal: H shows it with the sampler's and a
-# task's rows and their rates, > < r sort it, the arrows scroll it, and H
+# task's rows and their rates, > < I sort it, the arrows scroll it, and H
 # hides it again.
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +15,7 @@ screen | grep -q 'Memory' && fail "the table did not replace Memory"
 screen | grep -q 'vol/s invol/s wait ms/s  stk res  stk com' || fail "column heads missing at 100 columns"
 
 # Sort: > to invol/s, then < back past vol/s, CPU and S to the names,
-# where the sampler comes second; r reverses; then to TID.
+# where the sampler comes second; then to TID, which I inverts.
 tmx send-keys -t t '>'
 wait_for 'by invol/s falling' 3
 tmx send-keys -t t '<' '<' '<' '<'
@@ -26,7 +26,7 @@ wait_for 'by TID rising' 3
 # Rising TIDs: the main thread, named cswviz, comes first.
 row1=$(screen | grep -A1 ' TID name' | tail -1)
 echo "$row1" | grep -q ' cswviz ' || fail "first row by TID is not cswviz: $row1"
-tmx send-keys -t t r
+tmx send-keys -t t I
 wait_for 'by TID falling' 3
 
 # Scroll: 8 tasks and 2 more threads do not fit in one page of this size.
