@@ -145,6 +145,73 @@ loop_apply_delay(struct sampler *sp, struct view *v)
 	tui_message(v, "sampling every %.1f s", (double)next / 1e9);
 }
 
+/* Show or hide the thread table; the sampler reads it only while shown. */
+static void
+loop_apply_threads(struct sampler *sp, struct view *v)
+{
+	v->threads = !v->threads;
+	v->thread_top = 0;
+	sampler_set_detail(sp, v->threads);
+	sampler_kick(sp);
+	if (v->threads)
+		tui_message(v, "thread table: rates after two samples");
+}
+
+/* Sort the thread table by the next or previous column, or invert it. */
+static void
+loop_apply_sort(struct model *m, struct view *v, enum action a)
+{
+	enum model_tcol	key;
+	bool		rev;
+
+	if (!v->threads)
+		return;
+	key = model_threads_key(m, &rev);
+	if (a == ACTION_SORT_REVERSE)
+		rev = !rev;
+	else {
+		key = (enum model_tcol)(a == ACTION_SORT_NEXT ?
+		    (key + 1) % MT_COUNT : (key + MT_COUNT - 1) % MT_COUNT);
+		rev = false;
+	}
+	model_threads_sort(m, key, rev);
+	v->thread_top = 0;
+}
+
+/* Scroll the thread table by a row, a page, or to an end. */
+static void
+loop_apply_scroll(struct model *m, struct view *v, enum action a)
+{
+	size_t	page = tui_thread_rows(m), n = model_threads_len(m);
+	size_t	last = n > page ? n - page : 0, top = v->thread_top;
+
+	if (!v->threads)
+		return;
+	if (top > last)
+		top = last;
+	switch (a) {
+	case ACTION_ROW_DOWN:
+		top = top < last ? top + 1 : last;
+		break;
+	case ACTION_ROW_UP:
+		top = top > 0 ? top - 1 : 0;
+		break;
+	case ACTION_PAGE_DOWN:
+		top = top + page < last ? top + page : last;
+		break;
+	case ACTION_PAGE_UP:
+		top = top > page ? top - page : 0;
+		break;
+	case ACTION_FIRST:
+		top = 0;
+		break;
+	default:
+		top = last;
+		break;
+	}
+	v->thread_top = top;
+}
+
 /* Apply one action. Returns false to quit. */
 static bool
 loop_apply(enum action a, struct engine *e, struct sampler *sp,
@@ -179,6 +246,22 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 	case ACTION_MODE:
 		loop_apply_mode(e, m, v);
 		sampler_kick(sp);
+		break;
+	case ACTION_THREADS:
+		loop_apply_threads(sp, v);
+		break;
+	case ACTION_SORT_NEXT:
+	case ACTION_SORT_PREV:
+	case ACTION_SORT_REVERSE:
+		loop_apply_sort(m, v, a);
+		break;
+	case ACTION_ROW_DOWN:
+	case ACTION_ROW_UP:
+	case ACTION_PAGE_DOWN:
+	case ACTION_PAGE_UP:
+	case ACTION_FIRST:
+	case ACTION_LAST:
+		loop_apply_scroll(m, v, a);
 		break;
 	case ACTION_NONE:
 		break;

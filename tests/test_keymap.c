@@ -61,6 +61,11 @@ test_keymap_plain_keys(void **state)
 	assert_int_equal(press(f, "="), ACTION_TASKS_UP);
 	assert_int_equal(press(f, "-"), ACTION_TASKS_DOWN);
 	assert_int_equal(press(f, "\x0c"), ACTION_REDRAW);
+	assert_int_equal(press(f, "H"), ACTION_THREADS);
+	assert_int_equal(press(f, ">"), ACTION_SORT_NEXT);
+	assert_int_equal(press(f, "<"), ACTION_SORT_PREV);
+	assert_int_equal(press(f, "I"), ACTION_SORT_REVERSE);
+	assert_int_equal(press(f, "h"), ACTION_NONE);
 	assert_int_equal(press(f, "x"), ACTION_NONE);
 	assert_int_equal(press(f, "Q"), ACTION_NONE);
 }
@@ -73,6 +78,12 @@ test_keymap_escape_sequences(void **state)
 	assert_int_equal(press(f, "\x1b[21~"), ACTION_QUIT);	/* F10 */
 	assert_int_equal(press(f, "\x1bOP"), ACTION_HELP);	/* F1 */
 	assert_int_equal(press(f, "\x1b"), ACTION_CLOSE);	/* Escape */
+	assert_int_equal(press(f, "\x1b[B"), ACTION_ROW_DOWN);
+	assert_int_equal(press(f, "\x1b[A"), ACTION_ROW_UP);
+	assert_int_equal(press(f, "\x1b[6~"), ACTION_PAGE_DOWN);
+	assert_int_equal(press(f, "\x1b[5~"), ACTION_PAGE_UP);
+	assert_int_equal(press(f, "\x1b[H"), ACTION_FIRST);
+	assert_int_equal(press(f, "\x1b[F"), ACTION_LAST);
 }
 
 static void

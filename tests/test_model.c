@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/model.h"
@@ -155,6 +157,143 @@ test_model_counter_reset_is_not_a_rate(void **state)
 	model_free(m);
 }
 
+/* A pass's table of n threads: TIDs, vcsw, ivcsw and wait_ns in steps. */
+static struct thread_rows *
+rows_make(size_t n, const int *tid, const uint64_t *vcsw, uint64_t wait_ns)
+{
+	struct thread_rows	*t;
+	size_t			 i;
+
+	t = calloc(1, sizeof *t + n * sizeof *t->rows);
+	t->n = n;
+	t->listed = (uint32_t)n;
+	for (i = 0; i < n; i++) {
+		t->rows[i].tid = tid[i];
+		snprintf(t->rows[i].name, sizeof t->rows[i].name, "t%d",
+		    tid[i]);
+		t->rows[i].state = 'S';
+		t->rows[i].has_ctxsw = t->rows[i].has_wait = true;
+		t->rows[i].vcsw = vcsw[i];
+		t->rows[i].ivcsw = vcsw[i] / 2;
+		t->rows[i].wait_ns = wait_ns * (i + 1);
+	}
+	return (t);
+}
+
+/* The row of a TID in the model's table, or NULL. */
+static const struct model_thread *
+row_of(const struct model *m, int tid)
+{
+	size_t	i;
+
+	for (i = 0; i < model_threads_len(m); i++) {
+		if (model_thread_at(m, i)->tid == tid)
+			return (model_thread_at(m, i));
+	}
+	return (NULL);
+}
+
+static void
+test_model_threads_rates_by_tid(void **state)
+{
+	struct model			*m = model_create(8);
+	struct sample			 s;
+	const struct model_thread	*t;
+	const int			 tid1[] = { 10, 11, 12 };
+	const uint64_t			 v1[] = { 100, 1000, 50 };
+	const int			 tid2[] = { 10, 12, 13 };
+	const uint64_t			 v2[] = { 300, 50, 7 };
+
+	fill(&s, 1000000000u, 0, 0);
+	s.rows = rows_make(3, tid1, v1, 1000000);
+	model_push(m, &s);
+	/* One pass: rows, but no rates yet. */
+	assert_int_equal(model_threads_len(m), 3);
+	assert_true(isnan(row_of(m, 10)->vcsw));
+	assert_true(isnan(row_of(m, 10)->wait_ms));
+
+	/* Two seconds later: 11 exited, 13 appeared. */
+	fill(&s, 3000000000u, 0, 0);
+	s.rows = rows_make(3, tid2, v2, 5000000);
+	model_push(m, &s);
+	assert_int_equal(model_threads_len(m), 3);
+	assert_null(row_of(m, 11));
+	t = row_of(m, 10);
+	assert_non_null(t);
+	assert_true(fabs(t->vcsw - 100.0) < 1e-9);	/* 200 in 2 s */
+	assert_true(fabs(t->ivcsw - 50.0) < 1e-9);	/* 150 - 50 in 2 s */
+	/* wait_ns 1 ms -> 5 ms in 2 s: 2 ms per s. */
+	assert_true(fabs(t->wait_ms - 2.0) < 1e-9);
+	t = row_of(m, 12);	/* third row, then second: 3 ms -> 10 ms */
+	assert_true(fabs(t->vcsw - 0.0) < 1e-9);
+	assert_true(fabs(t->wait_ms - 3.5) < 1e-9);
+	t = row_of(m, 13);	/* new: no rate yet */
+	assert_non_null(t);
+	assert_true(isnan(t->vcsw));
+	/* No stack known: not known, not zero. */
+	assert_true(isnan(t->stk_res));
+	assert_false(model_threads_capped(m, NULL));
+
+	/* The table hidden: no rows. */
+	fill(&s, 4000000000u, 0, 0);
+	model_push(m, &s);
+	assert_int_equal(model_threads_len(m), 0);
+	model_free(m);
+}
+
+static void
+test_model_threads_sort_and_reverse(void **state)
+{
+	struct model	*m = model_create(8);
+	struct sample	 s;
+	const int	 tid[] = { 5, 6, 7, 8 };
+	const uint64_t	 v1[] = { 0, 0, 0, 0 };
+	const uint64_t	 v2[] = { 20, 40, 10, 40 };
+	const int	 tid3[] = { 5, 6, 7, 8, 9 };
+	const uint64_t	 v3[] = { 20, 40, 10, 40, 0 };
+
+	fill(&s, 1000000000u, 0, 0);
+	s.rows = rows_make(4, tid, v1, 0);
+	model_push(m, &s);
+	fill(&s, 2000000000u, 0, 0);
+	s.rows = rows_make(4, tid, v2, 0);
+	model_push(m, &s);
+
+	/* The default: voluntary switches, busiest first, ties by TID. */
+	assert_int_equal(model_threads_key(m, NULL), MT_VCSW);
+	assert_int_equal(model_thread_at(m, 0)->tid, 6);
+	assert_int_equal(model_thread_at(m, 1)->tid, 8);
+	assert_int_equal(model_thread_at(m, 2)->tid, 5);
+	assert_int_equal(model_thread_at(m, 3)->tid, 7);
+	assert_null(model_thread_at(m, 4));
+
+	model_threads_sort(m, MT_VCSW, true);
+	assert_int_equal(model_thread_at(m, 0)->tid, 7);
+	assert_int_equal(model_thread_at(m, 3)->tid, 8);
+
+	/* TIDs rise. */
+	model_threads_sort(m, MT_TID, false);
+	assert_int_equal(model_thread_at(m, 0)->tid, 5);
+	assert_int_equal(model_thread_at(m, 3)->tid, 8);
+
+	/* A new thread has no rate: last either way. */
+	fill(&s, 3000000000u, 0, 0);
+	s.rows = rows_make(5, tid3, v3, 0);
+	model_push(m, &s);
+	model_threads_sort(m, MT_VCSW, false);
+	assert_int_equal(model_thread_at(m, 4)->tid, 9);
+	model_threads_sort(m, MT_VCSW, true);
+	assert_int_equal(model_thread_at(m, 4)->tid, 9);
+	/* Names rise; the key sticks across passes. */
+	model_threads_sort(m, MT_NAME, false);
+	fill(&s, 4000000000u, 0, 0);
+	s.rows = rows_make(5, tid3, v3, 0);
+	model_push(m, &s);
+	assert_int_equal(model_threads_key(m, NULL), MT_NAME);
+	assert_string_equal(model_thread_at(m, 0)->name, "t5");
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -166,6 +305,8 @@ main(void)
 		cmocka_unit_test(test_model_unread_source_says_why),
 		cmocka_unit_test(test_model_freeze_keeps_view),
 		cmocka_unit_test(test_model_counter_reset_is_not_a_rate),
+		cmocka_unit_test(test_model_threads_rates_by_tid),
+		cmocka_unit_test(test_model_threads_sort_and_reverse),
 	};
 
 	return (cmocka_run_group_tests_name("model", tests, NULL, NULL));

@@ -52,6 +52,99 @@ test_sampler_collect_reads_fixture_root(void **state)
 }
 
 static void
+test_sampler_thread_table_reads_fixture_root(void **state)
+{
+	struct sampler_pass	 p;
+	struct sample		 s;
+	struct thread_row	*r;
+
+	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	sampler_collect(&p, &s);
+	assert_null(s.rows);		/* only while the table is shown */
+	assert_int_equal(p.ntasks, 0);
+
+	p.detail = true;
+	sampler_collect(&p, &s);
+	assert_non_null(s.rows);
+	assert_int_equal(s.rows->n, 4);
+	assert_int_equal(s.rows->listed, 4);
+	assert_false(s.rows->capped);
+	r = s.rows->rows;
+	assert_int_equal(r[0].tid, 100);
+	assert_string_equal(r[0].name, "cswviz");
+	assert_int_equal(r[0].state, 'S');
+	assert_true(r[0].has_ctxsw);
+	assert_int_equal(r[0].vcsw, 7);
+	assert_int_equal(r[0].ivcsw, 2);
+	assert_true(r[0].has_wait);
+	assert_int_equal(r[0].wait_ns, 5609055);
+	assert_int_equal(r[1].tid, 101);
+	assert_string_equal(r[1].name, "csw-worker-0");
+	assert_int_equal(r[1].state, 'R');
+	assert_int_equal(r[1].vcsw, 3969);
+	assert_int_equal(r[1].ivcsw, 21);
+	assert_int_equal(r[1].wait_ns, 26337808);
+	assert_int_equal(r[3].tid, 103);
+	assert_string_equal(r[3].name, "my (evil) thr) ");
+	assert_int_equal(r[3].wait_ns, 41636752);
+	/* No engine: no stack is known, which is not a stack of zero. */
+	assert_false(r[0].has_stack);
+	/* The counts by state come from the same reads. */
+	assert_int_equal(s.threads_r, 2);
+	assert_int_equal(s.threads_s, 2);
+	/* The files stay open for the next pass and are re-read. */
+	assert_int_equal(p.ntasks, 4);
+	assert_true(p.tasks[0].fd_stat >= 0);
+	assert_true(p.tasks[3].fd_sched >= 0);
+	thread_rows_free(s.rows);
+	sampler_collect(&p, &s);
+	assert_non_null(s.rows);
+	assert_int_equal(s.rows->n, 4);
+	assert_int_equal(s.rows->rows[2].vcsw, 3967);
+	thread_rows_free(s.rows);
+
+	/* Hidden again: no table, and the files are closed. */
+	p.detail = false;
+	sampler_collect(&p, &s);
+	assert_null(s.rows);
+	assert_int_equal(p.ntasks, 0);
+	assert_int_equal(s.threads_r, 2);
+	sampler_pass_free(&p);
+}
+
+static void
+test_sampler_thread_table_has_engine_stacks(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+	    .scenario = "pingpong", .tasks = 2 };
+	struct sampler_pass	 p;
+	struct sample		 s;
+	struct engine		*e;
+	char			 err[ENGINE_ERRLEN];
+	size_t			 i, with = 0;
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	sampler_pass_init(&p, "/proc", e);
+	p.detail = true;
+	sampler_collect(&p, &s);
+	assert_non_null(s.rows);
+	assert_true(s.rows->n >= 3);	/* this thread and two tasks */
+	for (i = 0; i < s.rows->n; i++) {
+		if (!s.rows->rows[i].has_stack)
+			continue;
+		with++;
+		assert_true(s.rows->rows[i].stack_reserved > 0);
+		assert_true(s.rows->rows[i].stack_committed <=
+		    s.rows->rows[i].stack_reserved);
+	}
+	assert_int_equal(with, s.stack_count);
+	thread_rows_free(s.rows);
+	sampler_pass_free(&p);
+	engine_destroy(e);
+}
+
+static void
 test_sampler_missing_root_is_data_not_fatal(void **state)
 {
 	struct sampler_pass	p;
@@ -174,13 +267,21 @@ test_sampler_rusage_is_sum_of_task_status(void **state)
 				    .scenario = "pingpong", .tasks = 4 };
 	struct engine		*e;
 	struct rusage		 ru;
-	struct timespec		 ts = { 0, 50000000 };
+	struct timespec		 ts = { 0, 25000000 };
+	struct engine_snapshot	 snap;
 	unsigned long		 before, after;
+	int			 i;
 	char			 err[ENGINE_ERRLEN];
 
 	e = engine_create(&cfg, err, sizeof err);
 	assert_non_null(e);
-	nanosleep(&ts, NULL);
+	/* Let the pairs hand off a while, however loaded the machine is. */
+	for (i = 0; i < 400; i++) {
+		engine_snapshot(e, &snap);
+		if (snap.handoffs > 2000)
+			break;
+		nanosleep(&ts, NULL);
+	}
 	before = tasks_vcsw_sum();
 	getrusage(RUSAGE_SELF, &ru);
 	after = tasks_vcsw_sum();
@@ -269,6 +370,8 @@ main(void)
 		cmocka_unit_test(test_sampler_rusage_is_sum_of_task_status),
 		cmocka_unit_test(test_sampler_stack_committed_agrees_with_smaps),
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
+		cmocka_unit_test(test_sampler_thread_table_reads_fixture_root),
+		cmocka_unit_test(test_sampler_thread_table_has_engine_stacks),
 		cmocka_unit_test(test_sampler_missing_root_is_data_not_fatal),
 		cmocka_unit_test(
 		    test_sampler_engine_stacks_committed_within_reserved),

@@ -15,7 +15,19 @@ struct model {
 	uint64_t	 dt_ns, shown_dt_ns;	/* measured interval */
 	size_t		 frozen_behind;	/* samples pushed since the freeze */
 	uint64_t	 t0_ns;		/* first sample */
+
+	struct thread_rows *rows;	/* the newest pass's table, owned */
+	uint64_t	 rows_t_ns;	/* when it was read */
+	struct model_thread *thr;	/* the table the view sees */
+	size_t		 nthr, thr_cap, thr_listed;
+	bool		 thr_capped;
+	enum model_tcol	 tkey;
+	bool		 trev;
 };
+
+/* The sort order for qsort; the model lives on the loop thread alone. */
+static enum model_tcol	model_sort_key;
+static bool		model_sort_rev;
 
 /* Where each series comes from, for "n/a: why". */
 static const enum sample_src model_sources[MS_COUNT] = {
@@ -54,6 +66,7 @@ model_create(size_t cap)
 
 	for (i = 0; i < MS_COUNT; i++)
 		series_init(&m->s[i], cap);
+	m->tkey = MT_VCSW;
 	return (m);
 }
 
@@ -67,6 +80,8 @@ model_free(struct model *m)
 		return;
 	for (i = 0; i < MS_COUNT; i++)
 		series_free(&m->s[i]);
+	thread_rows_free(m->rows);
+	free(m->thr);
 	free(m);
 }
 
@@ -87,7 +102,198 @@ model_rate(const struct sample *a, const struct sample *b,
 	return (rate_per_s(pa, pb, b->t_ns - a->t_ns));
 }
 
-/* Fold a new sample into every series. */
+/* Order rows by TID, for bsearch. */
+static int
+model_cmp_row(const void *a, const void *b)
+{
+	const struct thread_row	*x = a, *y = b;
+
+	return (x->tid < y->tid ? -1 : x->tid > y->tid);
+}
+
+/* Read a column as a number; NAN when it is not known. */
+static double
+model_tcol_value(const struct model_thread *t, enum model_tcol col)
+{
+	switch (col) {
+	case MT_TID:
+		return (t->tid);
+	case MT_STATE:
+		return (t->state);
+	case MT_CPU:
+		return (t->cpu);
+	case MT_VCSW:
+		return (t->vcsw);
+	case MT_IVCSW:
+		return (t->ivcsw);
+	case MT_WAIT:
+		return (t->wait_ms);
+	case MT_STK_RES:
+		return (t->stk_res);
+	case MT_STK_COM:
+		return (t->stk_com);
+	default:
+		return (0);
+	}
+}
+
+/*
+ * Order two rows by the sort key: names, TIDs, states and CPUs rise,
+ * figures fall (the busiest first); reversed on request.  Unknown figures
+ * go last either way, and ties go by TID.
+ */
+static int
+model_cmp_thread(const void *a, const void *b)
+{
+	const struct model_thread	*x = a, *y = b;
+	double				 u, v;
+	int				 c = 0;
+	bool				 rises;
+
+	rises = model_sort_key <= MT_CPU;
+	if (model_sort_key == MT_NAME)
+		c = strcmp(x->name, y->name);
+	else {
+		u = model_tcol_value(x, model_sort_key);
+		v = model_tcol_value(y, model_sort_key);
+		if (isnan(u) || isnan(v)) {
+			if (!isnan(u) || !isnan(v))
+				return (isnan(u) ? 1 : -1);
+		} else
+			c = u < v ? -1 : u > v;
+	}
+	if (!rises)
+		c = -c;
+	if (model_sort_rev)
+		c = -c;
+	if (c == 0)
+		c = x->tid < y->tid ? -1 : x->tid > y->tid;
+	return (c);
+}
+
+/* Sort the table the view sees by the model's key. */
+static void
+model_threads_order(struct model *m)
+{
+	model_sort_key = m->tkey;
+	model_sort_rev = m->trev;
+	qsort(m->thr, m->nthr, sizeof *m->thr, model_cmp_thread);
+}
+
+/* Rate a counter per second; NAN if it went back or is unknown. */
+static double
+model_counter_rate(bool ok, uint64_t a, uint64_t b, double dt_s)
+{
+	if (!ok || b < a || dt_s <= 0)
+		return (NAN);
+	return ((double)(b - a) / dt_s);
+}
+
+/* Take over a pass's thread rows and build the table from two passes. */
+static void
+model_push_threads(struct model *m, struct thread_rows *rows, uint64_t t_ns)
+{
+	struct thread_rows	*old = m->rows;
+	const struct thread_row	*b, *a;
+	struct model_thread	*t;
+	double			 dt_s;
+	size_t			 i;
+
+	if (rows == NULL) {
+		thread_rows_free(old);
+		m->rows = NULL;
+		if (!m->frozen)
+			m->nthr = 0;
+		return;
+	}
+	dt_s = old != NULL && t_ns > m->rows_t_ns ?
+	    (double)(t_ns - m->rows_t_ns) / 1e9 : 0;
+	if (!m->frozen) {
+		if (rows->n > m->thr_cap) {
+			m->thr_cap = rows->n;
+			m->thr = xrealloc(m->thr, m->thr_cap *
+			    sizeof *m->thr);
+		}
+		for (i = 0; i < rows->n; i++) {
+			b = &rows->rows[i];
+			a = old == NULL ? NULL : bsearch(b, old->rows, old->n,
+			    sizeof *b, model_cmp_row);
+			t = &m->thr[i];
+			t->tid = b->tid;
+			memcpy(t->name, b->name, sizeof t->name);
+			t->name[sizeof t->name - 1] = '\0';
+			t->state = b->state;
+			t->cpu = b->cpu;
+			t->vcsw = t->ivcsw = t->wait_ms = NAN;
+			if (a != NULL) {
+				t->vcsw = model_counter_rate(a->has_ctxsw &&
+				    b->has_ctxsw, a->vcsw, b->vcsw, dt_s);
+				t->ivcsw = model_counter_rate(a->has_ctxsw &&
+				    b->has_ctxsw, a->ivcsw, b->ivcsw, dt_s);
+				t->wait_ms = model_counter_rate(a->has_wait &&
+				    b->has_wait, a->wait_ns, b->wait_ns, dt_s) /
+				    1e6;
+			}
+			t->stk_res = b->has_stack ? (double)b->stack_reserved :
+			    NAN;
+			t->stk_com = b->has_stack ?
+			    (double)b->stack_committed : NAN;
+		}
+		m->nthr = rows->n;
+		m->thr_listed = rows->listed;
+		m->thr_capped = rows->capped;
+		model_threads_order(m);
+	}
+	thread_rows_free(old);
+	m->rows = rows;
+	m->rows_t_ns = t_ns;
+}
+
+/* Sort the thread table by a column, its natural way or reversed. */
+void
+model_threads_sort(struct model *m, enum model_tcol key, bool reverse)
+{
+	m->tkey = key < MT_COUNT ? key : MT_TID;
+	m->trev = reverse;
+	model_threads_order(m);
+}
+
+/* Tell the thread table's sort column, and whether it is inverted. */
+enum model_tcol
+model_threads_key(const struct model *m, bool *reverse)
+{
+	if (reverse != NULL)
+		*reverse = m->trev;
+	return (m->tkey);
+}
+
+/* Count the rows of the thread table the view sees. */
+size_t
+model_threads_len(const struct model *m)
+{
+	return (m->nthr);
+}
+
+/* Get row i of the thread table in sort order, or NULL past the end. */
+const struct model_thread *
+model_thread_at(const struct model *m, size_t i)
+{
+	return (i < m->nthr ? &m->thr[i] : NULL);
+}
+
+/* Tell whether rows were left out for the cap; *listed: threads seen. */
+bool
+model_threads_capped(const struct model *m, size_t *listed)
+{
+	if (listed != NULL)
+		*listed = m->thr_listed;
+	return (m->thr_capped);
+}
+
+/*
+ * Fold a new sample into every series.  The sample's thread rows, if any,
+ * become the model's: the caller must not free them.
+ */
 void
 model_push(struct model *m, const struct sample *s)
 {
@@ -99,6 +305,7 @@ model_push(struct model *m, const struct sample *s)
 		m->prev = m->last;
 	m->have_prev = m->have_last;
 	m->last = *s;
+	m->last.rows = NULL;
 	m->have_last = true;
 	if (m->t0_ns == 0)
 		m->t0_ns = s->t_ns;
@@ -159,8 +366,10 @@ model_push(struct model *m, const struct sample *s)
 		m->frozen_behind++;
 	else {
 		m->shown = *s;
+		m->shown.rows = NULL;
 		m->shown_dt_ns = m->dt_ns;
 	}
+	model_push_threads(m, s->rows, s->t_ns);
 }
 
 /* Freeze or thaw what the view sees; samples keep arriving underneath. */

@@ -42,6 +42,31 @@ enum model_series {
 	MS_COUNT
 };
 
+/* Columns of the thread table, in screen order; each can be a sort key. */
+enum model_tcol {
+	MT_TID,
+	MT_NAME,
+	MT_STATE,
+	MT_CPU,
+	MT_VCSW,	/* voluntary switches/s */
+	MT_IVCSW,	/* involuntary switches/s */
+	MT_WAIT,	/* ms per s runnable but waiting for a CPU */
+	MT_STK_RES,	/* stack reserved, bytes */
+	MT_STK_COM,	/* stack committed, bytes */
+	MT_COUNT
+};
+
+/* One row of the thread table: rates over the measured interval. */
+struct model_thread {
+	int		 tid;
+	char		 name[SAMPLE_NAMELEN];
+	char		 state;
+	int		 cpu;
+	double		 vcsw, ivcsw;	/* per second; NAN: no rate yet */
+	double		 wait_ms;	/* ms per s; NAN: no rate yet */
+	double		 stk_res, stk_com;	/* bytes; NAN: not known */
+};
+
 struct model;
 
 struct model	*model_create(size_t);
@@ -56,5 +81,16 @@ const char	*model_why(const struct model *, enum model_series);
 const struct sample *model_last(const struct model *);
 double		 model_interval_s(const struct model *);
 double		 model_elapsed_s(const struct model *);
+
+/*
+ * The thread table, built on each model_push from the rows the sample
+ * carries (model_push takes them over and frees them).  Rates need the
+ * same TID in two passes in a row; a thread that exited is gone.
+ */
+void		 model_threads_sort(struct model *, enum model_tcol, bool);
+enum model_tcol	 model_threads_key(const struct model *, bool *);
+size_t		 model_threads_len(const struct model *);
+const struct model_thread *model_thread_at(const struct model *, size_t);
+bool		 model_threads_capped(const struct model *, size_t *);
 
 #endif

@@ -24,6 +24,35 @@ enum sample_src {
 
 #define SAMPLE_WHYLEN	160
 #define SAMPLE_WORKERS	256	/* fiber workers whose queues are kept */
+#define SAMPLE_THREADS_MAX 4096	/* rows of the thread table per pass */
+#define SAMPLE_NAMELEN	16	/* a thread's comm, NUL included */
+
+/* One OS thread of the process, as read in one pass (raw counters). */
+struct thread_row {
+	int		 tid;
+	char		 name[SAMPLE_NAMELEN];
+	char		 state;		/* stat field 3: R S D ... */
+	int		 cpu;		/* stat field 39: last CPU */
+	bool		 has_ctxsw;	/* status read */
+	bool		 has_wait;	/* schedstat read */
+	bool		 has_stack;	/* an engine thread: stack known */
+	uint64_t	 vcsw, ivcsw;	/* status: *_ctxt_switches */
+	uint64_t	 wait_ns;	/* schedstat: runnable, not running */
+	uint64_t	 stack_reserved, stack_committed;
+};
+
+/*
+ * The per-thread table of one pass, on the heap so that struct sample stays
+ * small.  Rows are sorted by TID.  Whoever holds the sample owns it: the
+ * sampler until sampler_take, then the model (model_push), which frees it
+ * with thread_rows_free.
+ */
+struct thread_rows {
+	size_t		 n;
+	uint32_t	 listed;	/* threads seen, capped or not */
+	bool		 capped;	/* listed > SAMPLE_THREADS_MAX */
+	struct thread_row rows[];
+};
 
 struct sample {
 	uint64_t	 t_ns;		/* CLOCK_MONOTONIC when the pass began */
@@ -68,6 +97,10 @@ struct sample {
 	int		 workers, parked_workers;	/* fibers mode: P */
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
 	uint32_t	 worker_runq[SAMPLE_WORKERS];	/* per worker */
+	/* SRC_TASKS, only while the thread table is shown: owned, or NULL. */
+	struct thread_rows *rows;
 };
+
+void	thread_rows_free(struct thread_rows *);
 
 #endif

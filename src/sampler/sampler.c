@@ -1,5 +1,7 @@
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@ struct sampler {
 	pthread_cond_t		 cv;		/* wakes the thread to stop */
 	bool			 stop;
 	bool			 kick;		/* take a sample now */
+	bool			 detail;	/* read the thread table */
 	uint64_t		 interval_ns;
 	struct sample		 latest;
 	bool			 fresh;		/* latest not taken yet */
@@ -60,10 +63,46 @@ sampler_pass_init(struct sampler_pass *p, const char *root,
 	p->buf = xmalloc(p->buf_cap);
 }
 
+/* Free a thread table. */
+void
+thread_rows_free(struct thread_rows *t)
+{
+	free(t);
+}
+
+/* Close the kept files of one thread. */
+static void
+sampler_task_close(struct sampler_task *t)
+{
+	if (t->fd_stat >= 0)
+		close(t->fd_stat);
+	if (t->fd_status >= 0)
+		close(t->fd_status);
+	if (t->fd_sched >= 0)
+		close(t->fd_sched);
+	t->fd_stat = t->fd_status = t->fd_sched = -1;
+}
+
+/* Close the kept files of every thread. */
+static void
+sampler_tasks_close(struct sampler_pass *p)
+{
+	size_t	i;
+
+	for (i = 0; i < p->ntasks; i++)
+		sampler_task_close(&p->tasks[i]);
+	free(p->tasks);
+	p->tasks = NULL;
+	p->ntasks = 0;
+}
+
 /* Free what passes kept. */
 void
 sampler_pass_free(struct sampler_pass *p)
 {
+	sampler_tasks_close(p);
+	free(p->tids);
+	free(p->stack_com);
 	free(p->stacks);
 	free(p->vec);
 	free(p->buf);
@@ -123,6 +162,147 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 	}
 }
 
+/* Count a thread under its state. */
+static void
+sampler_count_state(struct sample *s, char state)
+{
+	switch (state) {
+	case 'R':
+		s->threads_r++;
+		break;
+	case 'S':
+		s->threads_s++;
+		break;
+	case 'D':
+		s->threads_d++;
+		break;
+	default:
+		s->threads_other++;
+		break;
+	}
+}
+
+/* Order TIDs. */
+static int
+sampler_cmp_tid(const void *a, const void *b)
+{
+	int	x = *(const int *)a, y = *(const int *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Open ROOT/self/task/TID/NAME to keep, or -1 (read by path then). */
+static int
+sampler_task_open(struct sampler_pass *p, int tid, const char *name)
+{
+	char	path[PATH_MAX];
+
+	snprintf(path, sizeof path, "%s/self/task/%d/%s", p->root, tid, name);
+	return (open(path, O_RDONLY | O_CLOEXEC));
+}
+
+/* Open the three files of a thread. */
+static void
+sampler_task_open_all(struct sampler_pass *p, struct sampler_task *t, int tid)
+{
+	t->tid = tid;
+	t->fd_stat = sampler_task_open(p, tid, "stat");
+	t->fd_status = sampler_task_open(p, tid, "status");
+	t->fd_sched = sampler_task_open(p, tid, "schedstat");
+}
+
+/* Read one file of a thread: by its kept fd, or by path without one. */
+static bool
+sampler_task_read(struct sampler_pass *p, int fd, int tid, const char *name,
+    char err[PROCFS_ERRLEN])
+{
+	char	rel[64];
+
+	if (fd >= 0)
+		return (procfs_pread(fd, name, p->buf, p->buf_cap, err,
+		    PROCFS_ERRLEN) >= 0);
+	snprintf(rel, sizeof rel, "self/task/%d/%s", tid, name);
+	return (sampler_load(p, rel, err));
+}
+
+/*
+ * The thread table: stat, status and schedstat of the first
+ * SAMPLE_THREADS_MAX threads (p->tids, sorted), their files kept open from
+ * one pass to the next and re-read with pread.  Files of threads that are
+ * gone are closed.  Returns how many TIDs it handled.
+ */
+static size_t
+sampler_read_threads(struct sampler_pass *p, struct sample *s, size_t n,
+    int *bad, char err[PROCFS_ERRLEN])
+{
+	struct sampler_task	*old = p->tasks, *nt, *task;
+	size_t			 nold = p->ntasks, keep, i, j = 0;
+	struct thread_rows	*t;
+	struct thread_row	*r;
+	struct procfs_task_stat	 ts;
+	struct procfs_status	 st;
+	struct procfs_schedstat	 ss;
+	bool			 kept, ok;
+	int			 tid;
+
+	keep = n < SAMPLE_THREADS_MAX ? n : SAMPLE_THREADS_MAX;
+	nt = xcalloc(keep > 0 ? keep : 1, sizeof *nt);
+	t = xcalloc(1, sizeof *t + keep * sizeof *t->rows);
+	t->listed = (uint32_t)n;
+	t->capped = n > keep;
+	for (i = 0; i < keep; i++) {
+		tid = p->tids[i];
+		/* Both lists are sorted by TID: skipped ones have exited. */
+		while (j < nold && old[j].tid < tid)
+			sampler_task_close(&old[j++]);
+		task = &nt[i];
+		if ((kept = j < nold && old[j].tid == tid))
+			*task = old[j++];
+		else
+			sampler_task_open_all(p, task, tid);
+		ok = sampler_task_read(p, task->fd_stat, tid, "stat", err);
+		if (!ok && kept) {
+			/* The TID may have been reused: open afresh. */
+			sampler_task_close(task);
+			sampler_task_open_all(p, task, tid);
+			ok = sampler_task_read(p, task->fd_stat, tid, "stat",
+			    err);
+		}
+		if (!ok || procfs_parse_task_stat(p->buf, &ts, err,
+		    PROCFS_ERRLEN) != 0) {
+			(*bad)++;	/* a thread that exited under us */
+			continue;
+		}
+		sampler_count_state(s, ts.state);
+		r = &t->rows[t->n++];
+		r->tid = tid;
+		snprintf(r->name, sizeof r->name, "%.*s", SAMPLE_NAMELEN - 1,
+		    ts.comm);
+		r->state = ts.state;
+		r->cpu = ts.processor;
+		if (sampler_task_read(p, task->fd_status, tid, "status",
+		    err) && procfs_parse_status(p->buf, &st, err,
+		    PROCFS_ERRLEN) == 0 && st.has_ctxsw) {
+			r->has_ctxsw = true;
+			r->vcsw = st.vcsw;
+			r->ivcsw = st.ivcsw;
+		}
+		if (sampler_task_read(p, task->fd_sched, tid, "schedstat",
+		    err) && procfs_parse_schedstat(p->buf, &ss, err,
+		    PROCFS_ERRLEN) == 0) {
+			r->has_wait = true;
+			r->wait_ns = ss.wait_ns;
+		}
+	}
+	while (j < nold)
+		sampler_task_close(&old[j++]);
+	free(old);
+	p->tasks = nt;
+	p->ntasks = keep;
+	s->rows = t;
+	return (keep);
+}
+
 /* This process: /proc/self/status and each thread's state. */
 static void
 sampler_read_process(struct sampler_pass *p, struct sample *s)
@@ -132,6 +312,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	char			 err[PROCFS_ERRLEN], rel[64], dir[512];
 	DIR			*d;
 	struct dirent		*de;
+	size_t			 n = 0, i = 0;
 	int			 bad = 0;
 
 	if (!sampler_load(p, "self/status", err) ||
@@ -156,28 +337,30 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		snprintf(rel, sizeof rel, "self/task/%.20s/stat", de->d_name);
+		if (n == p->tids_cap) {
+			p->tids_cap = p->tids_cap * 2 + 64;
+			p->tids = xrealloc(p->tids, p->tids_cap *
+			    sizeof *p->tids);
+		}
+		p->tids[n++] = atoi(de->d_name);
+	}
+	closedir(d);
+	qsort(p->tids, n, sizeof *p->tids, sampler_cmp_tid);
+
+	if (p->detail)
+		i = sampler_read_threads(p, s, n, &bad, err);
+	else if (p->ntasks > 0)
+		sampler_tasks_close(p);
+	/* Without the table, or past its cap: each thread's state only. */
+	for (; i < n; i++) {
+		snprintf(rel, sizeof rel, "self/task/%d/stat", p->tids[i]);
 		if (!sampler_load(p, rel, err) ||
 		    procfs_parse_task_stat(p->buf, &ts, err, sizeof err) != 0) {
 			bad++;	/* a thread that exited under us */
 			continue;
 		}
-		switch (ts.state) {
-		case 'R':
-			s->threads_r++;
-			break;
-		case 'S':
-			s->threads_s++;
-			break;
-		case 'D':
-			s->threads_d++;
-			break;
-		default:
-			s->threads_other++;
-			break;
-		}
+		sampler_count_state(s, ts.state);
 	}
-	closedir(d);
 	if (s->threads_r + s->threads_s + s->threads_d + s->threads_other == 0)
 		sampler_fail(s, SRC_TASKS, bad ? err : "no threads listed");
 	else
@@ -212,6 +395,8 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		p->stacks_cap = n + n / 2 + 16;
 		p->stacks = xrealloc(p->stacks, p->stacks_cap *
 		    sizeof *p->stacks);
+		p->stack_com = xrealloc(p->stack_com, p->stacks_cap *
+		    sizeof *p->stack_com);
 		n = engine_stacks(p->engine, p->stacks, p->stacks_cap);
 		if (n > p->stacks_cap)
 			n = p->stacks_cap;
@@ -226,16 +411,48 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 			p->vec = xrealloc(p->vec, pages);
 		}
 		s->stack_reserved += p->stacks[i].size;
+		p->stack_com[i] = 0;
 		/* A thread that exited since the copy: its range is gone. */
 		if (mincore((void *)lo, hi - lo, p->vec) != 0)
 			continue;
 		for (j = 0; j < pages; j++) {
 			if (p->vec[j] & 1)
-				s->stack_committed += (uint64_t)pagesz;
+				p->stack_com[i] += (uint64_t)pagesz;
 		}
+		s->stack_committed += p->stack_com[i];
 	}
 	s->stack_count = (uint32_t)n;
 	s->ok[SRC_STACKS] = true;
+}
+
+/* Order thread rows by TID, for bsearch. */
+static int
+sampler_cmp_row(const void *a, const void *b)
+{
+	const struct thread_row	*x = a, *y = b;
+
+	return (x->tid < y->tid ? -1 : x->tid > y->tid);
+}
+
+/* Give the engine threads' rows their stacks; the others stay unknown. */
+static void
+sampler_attach_stacks(struct sampler_pass *p, struct sample *s)
+{
+	struct thread_row	 key, *r;
+	size_t			 i;
+
+	if (s->rows == NULL || !s->ok[SRC_STACKS] || s->stack_fibers)
+		return;
+	for (i = 0; i < s->stack_count && i < p->stacks_cap; i++) {
+		key.tid = p->stacks[i].tid;
+		r = bsearch(&key, s->rows->rows, s->rows->n, sizeof *r,
+		    sampler_cmp_row);
+		if (r == NULL)
+			continue;
+		r->has_stack = true;
+		r->stack_reserved = p->stacks[i].size;
+		r->stack_committed = p->stack_com[i];
+	}
 }
 
 /* Counters of the process as a whole and of the engine. */
@@ -278,7 +495,11 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }
 
-/* One collection pass: every source, each failing on its own. */
+/*
+ * One collection pass: every source, each failing on its own.  With
+ * p->detail the sample owns a new thread table in s->rows; s is cleared
+ * first, so a table it held must have been handed on or freed.
+ */
 void
 sampler_collect(struct sampler_pass *p, struct sample *s)
 {
@@ -291,6 +512,7 @@ sampler_collect(struct sampler_pass *p, struct sample *s)
 	sampler_read_system(p, s);
 	sampler_read_process(p, s);
 	sampler_read_stacks(p, s);
+	sampler_attach_stacks(p, s);
 	s->pass_ns = util_now_ns() - s->t_ns;
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
 		s->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u +
@@ -310,11 +532,15 @@ sampler_main(void *arg)
 	next = util_now_ns();
 	pthread_mutex_lock(&sp->mu);
 	while (!sp->stop) {
+		sp->pass.detail = sp->detail;
 		pthread_mutex_unlock(&sp->mu);
 		sampler_collect(&sp->pass, s);
 		pthread_mutex_lock(&sp->mu);
 		s->interval_ns = sp->interval_ns;
+		if (sp->fresh)	/* never taken: its table goes */
+			thread_rows_free(sp->latest.rows);
 		sp->latest = *s;
+		s->rows = NULL;
 		sp->fresh = true;
 		if (write(sp->efd, &one, sizeof one) < 0) {
 			/* The counter is full only if nobody reads: fine. */
@@ -394,8 +620,10 @@ sampler_take(struct sampler *sp, struct sample *out)
 		/* EAGAIN: nothing new, checked below. */
 	}
 	pthread_mutex_lock(&sp->mu);
-	if ((fresh = sp->fresh))
+	if ((fresh = sp->fresh)) {
 		*out = sp->latest;
+		sp->latest.rows = NULL;	/* the taker owns it now */
+	}
 	sp->fresh = false;
 	pthread_mutex_unlock(&sp->mu);
 	return (fresh);
@@ -408,6 +636,15 @@ sampler_set_interval(struct sampler *sp, uint64_t ns)
 	pthread_mutex_lock(&sp->mu);
 	sp->interval_ns = ns;
 	pthread_cond_signal(&sp->cv);
+	pthread_mutex_unlock(&sp->mu);
+}
+
+/* Read the per-thread table from the next pass on, or stop reading it. */
+void
+sampler_set_detail(struct sampler *sp, bool on)
+{
+	pthread_mutex_lock(&sp->mu);
+	sp->detail = on;
 	pthread_mutex_unlock(&sp->mu);
 }
 
@@ -439,6 +676,8 @@ sampler_stop(struct sampler *sp)
 	pthread_cond_signal(&sp->cv);
 	pthread_mutex_unlock(&sp->mu);
 	pthread_join(sp->thread, NULL);
+	if (sp->fresh)
+		thread_rows_free(sp->latest.rows);
 	pthread_cond_destroy(&sp->cv);
 	pthread_mutex_destroy(&sp->mu);
 	close(sp->efd);

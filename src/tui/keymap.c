@@ -16,6 +16,18 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
 	{ "d",		ACTION_DELAY,	  "sample every 0.5, 1, 2 or 5 s" },
 	{ "t",		ACTION_THEME,	  "next theme" },
+	{ "H",		ACTION_THREADS,	  "show or hide the thread table" },
+	{ ">",		ACTION_SORT_NEXT, "table: sort by the next column "
+					  "(< previous)" },
+	{ "<",		ACTION_SORT_PREV, NULL },
+	{ "I",		ACTION_SORT_REVERSE, "table: invert the order" },
+	{ "Down",	ACTION_ROW_DOWN,  "table: scroll (Up PageUp PageDown "
+					  "Home End)" },
+	{ "Up",		ACTION_ROW_UP,	  NULL },
+	{ "PageDown",	ACTION_PAGE_DOWN, NULL },
+	{ "PageUp",	ACTION_PAGE_UP,	  NULL },
+	{ "Home",	ACTION_FIRST,	  NULL },
+	{ "End",	ACTION_LAST,	  NULL },
 	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
 	{ "q",		ACTION_QUIT,	  "quit" },
 	{ "F10",	ACTION_QUIT,	  NULL },

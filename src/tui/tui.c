@@ -266,9 +266,40 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		    " FROZEN: space resumes   ? help   q quit ");
 		return;
 	}
-	draw_text(y, 1, COLS - 2, THEME_KEY,
-	    " ? help   m threads/fibers   + - tasks   space freeze   t theme"
-	    "   q quit ");
+	if (v->threads)
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   H hide table   < > sort   I invert   arrows "
+		    "scroll   q quit ");
+	else
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   m threads/fibers   + - tasks   H threads   space "
+		    "freeze   q quit ");
+}
+
+/* Lay out the caption's extra line, the body and the upper panel. */
+static void
+tui_layout(const struct model *m, int *caption_extra, int *body, int *top)
+{
+	const struct sample	*s = model_last(m);
+
+	/* A caption too long for one line takes two, if the screen has room. */
+	*caption_extra = s != NULL && s->caption != NULL &&
+	    (int)strlen(s->caption) > COLS - 2 ? 1 : 0;
+	*body = LINES - 3 - *caption_extra;
+	*top = *body * 55 / 100;
+	if (*top < 10)
+		*top = 10;
+}
+
+/* Count the rows of the thread table that fit on the screen now. */
+size_t
+tui_thread_rows(const struct model *m)
+{
+	int	caption_extra, body, top, rows;
+
+	tui_layout(m, &caption_extra, &body, &top);
+	rows = body - top - 3;	/* the box and the column heads */
+	return (rows > 1 ? (size_t)rows : 1);
 }
 
 /* Draw everything from the model. */
@@ -298,24 +329,22 @@ tui_draw(const struct model *m, const struct view *v)
 	r.w = COLS;
 	panel_header.draw(&r, m, v);
 
-	/* A caption too long for one line takes two, if the screen has room. */
-	caption_extra = s != NULL && s->caption != NULL &&
-	    (int)strlen(s->caption) > COLS - 2 ? 1 : 0;
-	body = LINES - 3 - caption_extra;
-	top = body * 55 / 100;
-	if (top < 10)
-		top = 10;
+	tui_layout(m, &caption_extra, &body, &top);
 	r.y = 1;
 	r.h = top;
 	panel_switches.draw(&r, m, v);
 
 	r.y = 1 + top;
 	r.h = body - top;
-	r.w = COLS / 2;
-	panel_memory.draw(&r, m, v);
-	r.x = COLS / 2;
-	r.w = COLS - COLS / 2;
-	panel_runqueue.draw(&r, m, v);
+	if (v->threads)
+		panel_threads.draw(&r, m, v);
+	else {
+		r.w = COLS / 2;
+		panel_memory.draw(&r, m, v);
+		r.x = COLS / 2;
+		r.w = COLS - COLS / 2;
+		panel_runqueue.draw(&r, m, v);
+	}
 
 	if (s != NULL && s->caption != NULL)
 		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,

@@ -26,6 +26,8 @@ struct view {
 	char		 message[160];	/* a transient line in the footer */
 	uint64_t	 message_until;	/* CLOCK_MONOTONIC ns */
 	const struct keymap *keymap;
+	bool		 threads;	/* the thread table is up */
+	size_t		 thread_top;	/* its first row on screen */
 };
 
 /* A region of the screen. */
@@ -44,6 +46,7 @@ extern const struct panel_ops	panel_header;
 extern const struct panel_ops	panel_switches;
 extern const struct panel_ops	panel_memory;
 extern const struct panel_ops	panel_runqueue;
+extern const struct panel_ops	panel_threads;
 
 struct tui_config {
 	bool		 ascii;
@@ -59,6 +62,7 @@ void	 tui_close(TermKey *);
 void	 tui_resize(void);
 bool	 tui_heavy_bars(void);
 void	 tui_draw(const struct model *, const struct view *);
+size_t	 tui_thread_rows(const struct model *);
 void	 tui_message(struct view *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -24,12 +24,13 @@ fail() {
 	exit 1
 }
 
-# start W H ARGS...: run cswviz in a new session; when it exits, record its
-# status and the terminal's modes, then keep the pane open.
+# start W H ARGS...: run cswviz in a new session; when it exits, record the
+# terminal's modes and then its status (wait_exit waits for the status, so
+# the modes are there by then), and keep the pane open.
 start() {
 	w=$1; h=$2; shift 2
 	tmx new-session -d -s t -x "$w" -y "$h" \
-	    "ulimit -c 0; ${ENVSET:-} $CSWVIZ $*; echo \"exit=\$?\" > $work/status; stty -a > $work/stty; sleep 600"
+	    "ulimit -c 0; ${ENVSET:-} $CSWVIZ $*; st=\$?; stty -a > $work/stty; echo \"exit=\$st\" > $work/status; sleep 600"
 }
 
 screen() { tmx capture-pane -p -t t; }
