@@ -803,7 +803,8 @@ main(void)
 		cmocka_unit_test(test_theme_parse_colour_forms),
 		cmocka_unit_test(test_theme_nearest_color_maps_rgb),
 		cmocka_unit_test(test_theme_color_resolve_degrades),
-		cmocka_unit_test(test_theme_color_contrast_picks_black_or_white),
+		cmocka_unit_test(
+		    test_theme_color_contrast_picks_black_or_white),
 		cmocka_unit_test_setup_teardown(
 		    test_theme_find_follows_search_path, setup_tmp,
 		    teardown_tmp),

@@ -449,10 +449,12 @@ static int
 theme_parse_style(char **words, size_t nwords, struct theme_style *out,
     char *why, size_t whylen)
 {
-	struct theme_style	 st = { THEME_COLOR_DEFAULT, THEME_COLOR_DEFAULT,
-				     0 };
+	struct theme_style	 st;
 	size_t			 i;
 	int			 c, r;
+
+	st.fg = st.bg = THEME_COLOR_DEFAULT;
+	st.attrs = 0;
 
 	if (nwords == 0) {
 		snprintf(why, whylen, "missing colour after \"=\"");
