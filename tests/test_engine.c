@@ -3,7 +3,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "engine/engine.h"
@@ -142,6 +147,63 @@ test_engine_pingpong_fibers_and_back(void **state)
 	engine_destroy(e);
 }
 
+/* How many of the process's threads besides the main one block sig. */
+static int
+threads_blocking(int sig, int *others)
+{
+	DIR			*d = opendir("/proc/self/task");
+	struct dirent		*de;
+	char			 path[300], line[256];
+	unsigned long long	 mask;
+	int			 n = 0;
+	FILE			*f;
+
+	*others = 0;
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || atoi(de->d_name) == getpid())
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status",
+		    de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		(*others)++;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "SigBlk: %llx", &mask) == 1 &&
+			    (mask & (1ULL << (sig - 1))) != 0)
+				n++;
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return (n);
+}
+
+/*
+ * Workload threads never take SIGINT or SIGWINCH: the main thread handles
+ * them, and a handler could not land on a fiber's small stack.
+ */
+static void
+test_engine_threads_block_async_signals(void **state)
+{
+	struct engine	*e = start(4);
+	char		 err[ENGINE_ERRLEN];
+	int		 others, n;
+
+	assert_non_null(e);
+	n = threads_blocking(SIGINT, &others);
+	assert_int_equal(n, others);
+	assert_true(others >= 4);
+	n = threads_blocking(SIGWINCH, &others);
+	assert_int_equal(n, others);
+	assert_int_equal(engine_set_mode(e, ENGINE_FIBERS, err, sizeof err),
+	    0);
+	n = threads_blocking(SIGINT, &others);
+	assert_int_equal(n, others);
+	assert_true(others >= 1);	/* the workers and the poller */
+	engine_destroy(e);
+}
+
 static void
 test_engine_rejects_unknown_scenario(void **state)
 {
@@ -161,6 +223,7 @@ main(void)
 		cmocka_unit_test(test_engine_pingpong_grows_and_shrinks),
 		cmocka_unit_test(test_engine_clamps_requests),
 		cmocka_unit_test(test_engine_pingpong_fibers_and_back),
+		cmocka_unit_test(test_engine_threads_block_async_signals),
 		cmocka_unit_test(test_engine_rejects_unknown_scenario),
 	};
 

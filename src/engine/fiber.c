@@ -1117,7 +1117,7 @@ rt_worker_start(struct fiber_rt *rt, int i)
 		w->started = 0;
 	}
 	atomic_store(&w->exited, 0);
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+	if (util_thread_create(&w->thread, worker_main, w) != 0)
 		return (-1);
 	w->started = 1;
 	return (0);

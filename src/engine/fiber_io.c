@@ -121,7 +121,7 @@ poller_create(struct fiber_rt *rt)
 	if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->evfd, &ev) != 0)
 		goto fail_ev;
 	rt->poller = p;
-	if (pthread_create(&p->thread, NULL, poller_main, rt) != 0)
+	if (util_thread_create(&p->thread, poller_main, rt) != 0)
 		goto fail_ev;
 	return (0);
 

@@ -174,7 +174,7 @@ pp_pair_start_threads(struct pp_state *st, struct pp_pair *p, char *err,
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->ready_cv, NULL);
 	for (i = 0; i < 2; i++) {
-		rc = pthread_create(&p->thread[i], NULL, pp_thread,
+		rc = util_thread_create(&p->thread[i], pp_thread,
 		    &st->sides[p->index][i]);
 		if (rc != 0) {
 			snprintf(err, errlen, "pthread_create: %s (at %d "

@@ -586,7 +586,7 @@ sampler_start(struct engine *engine, const char *root, uint64_t interval_ns,
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&sp->cv, &ca);
 	pthread_condattr_destroy(&ca);
-	if ((rc = pthread_create(&sp->thread, NULL, sampler_main, sp)) != 0) {
+	if ((rc = util_thread_create(&sp->thread, sampler_main, sp)) != 0) {
 		snprintf(err, errlen, "sampler thread: %s", strerror(rc));
 		goto fail_thread;
 	}

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,32 @@ xrealloc(void *old, size_t size)
 	if ((p = realloc(old, size == 0 ? 1 : size)) == NULL)
 		util_oom(size);
 	return (p);
+}
+
+/*
+ * Start a thread that never runs a handler of an asynchronous signal:
+ * SIGINT, SIGWINCH and the rest go to the main thread, which owns the
+ * screen.  A handler on a worker could also land on a fiber's small stack,
+ * and a signal frame with its saved vector state takes more than 2 KiB.
+ * Faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay with the thread
+ * that caused them.
+ */
+int
+util_thread_create(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t	all, old;
+	int		rc;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGTRAP);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return (rc);
 }
 
 /* Read the monotonic clock in nanoseconds. */

@@ -5,6 +5,7 @@
 #ifndef CSW_UTIL_H
 #define CSW_UTIL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,9 @@
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
+
+/* pthread_create with every asynchronous signal blocked in the new thread. */
+int	 util_thread_create(pthread_t *, void *(*)(void *), void *);
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
