@@ -164,16 +164,23 @@ test_fiber_yield_interleaves(void **state)
 
 static _Atomic pid_t	seen_tid[2];
 
-/* Block the worker briefly and note which worker ran this. */
+/*
+ * Note which worker ran this, then hold the worker in the kernel until a
+ * second worker has shown up or 50 ms pass: on a loaded machine the idle
+ * worker may wait a while for a CPU before it can steal.
+ */
 static void
 test_blocker(void *arg)
 {
-	pid_t	tid = (pid_t)syscall(SYS_gettid), none = 0;
+	pid_t		tid = (pid_t)syscall(SYS_gettid), none = 0;
+	uint64_t	until = util_now_ns() + 50 * MS;
 
 	if (!atomic_compare_exchange_strong(&seen_tid[0], &none, tid) &&
 	    atomic_load(&seen_tid[0]) != tid)
 		atomic_store(&seen_tid[1], tid);
-	fiber_block_sleep(2 * MS);
+	do
+		fiber_block_sleep(1 * MS);
+	while (atomic_load(&seen_tid[1]) == 0 && util_now_ns() < until);
 	atomic_fetch_add(&counter, 1);
 }
 
