@@ -10,7 +10,7 @@ for sig in TERM INT HUP; do
 	pid=$(cswviz_pid || true)
 	[ -n "$pid" ] || fail "cannot find the cswviz process"
 	kill -"$sig" "$pid"
-	status=$(wait_exit 3)
+	status=$(wait_exit 10)
 	case "$sig:$status" in
 	TERM:exit=143|INT:exit=130|HUP:exit=129) ;;
 	*) fail "SIG$sig gave $status" ;;
@@ -25,7 +25,7 @@ start 100 30
 wait_for 'Switches' 10
 pid=$(cswviz_pid || true)
 kill -SEGV "$pid"
-status=$(wait_exit 3)
+status=$(wait_exit 10)
 [ "$status" = "exit=139" ] || fail "SIGSEGV gave $status"
 check_modes
 tmx kill-session -t t
@@ -47,6 +47,6 @@ wait_for 'needs 80x24 or more; this terminal is 60x20' 10
 tmx resize-window -t t -x 120 -y 40
 wait_for 'Switches' 5
 tmx send-keys -t t q
-status=$(wait_exit 3)
+status=$(wait_exit 10)
 [ "$status" = "exit=0" ] || fail "q gave $status"
 echo "PASS: SIGTERM, SIGINT, SIGHUP, SIGSEGV restore the terminal; small terminal message"

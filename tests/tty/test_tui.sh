@@ -35,7 +35,7 @@ wait_for 'threads \| pingpong \| tasks 4/4' 5
 tmx send-keys -t t '?'
 wait_for 'Keys' 3
 tmx send-keys -t t q
-status=$(wait_exit 3)
+status=$(wait_exit 10)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 check_modes
 echo "PASS: live screen, help, +, q, terminal modes restored"
