@@ -98,6 +98,22 @@ figure_format(const struct model *m, enum model_series which,
 	}
 }
 
+/* A column of labelled figures from *y down; *y ends below the last. */
+void
+draw_figures(int *y, int x, int w, int lw, int vw, const struct figure *f,
+    size_t n, const struct model *m, bool ascii)
+{
+	char	buf[SAMPLE_WHYLEN + 8];
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		figure_format(m, f[i].series, f[i].kind, ascii, buf,
+		    sizeof buf);
+		draw_field((*y)++, x, w, lw, vw, f[i].label, buf,
+		    f[i].source);
+	}
+}
+
 /* A box with a title on the top edge and a note on the bottom edge. */
 void
 draw_box(const struct rect *r, const char *title, const char *note)

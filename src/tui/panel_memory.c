@@ -11,9 +11,17 @@
 #include "tui/format.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
+#include "util/util.h"
 
 #define MEM_LW	11	/* label column */
 #define MEM_VW	9	/* value column */
+
+/* The process's memory and the kernel's stacks. */
+static const struct figure memory_figures[] = {
+	{ "VmSize", MS_VM_SIZE, FIG_BYTES, "status" },
+	{ "VmRSS", MS_VM_RSS, FIG_BYTES, "status" },
+	{ "KernelStack", MS_KERNEL_STACK, FIG_BYTES, "meminfo, all" },
+};
 
 /* Bytes per task, "8.00 MiB/task", or nothing without tasks. */
 static void
@@ -43,14 +51,8 @@ memory_draw(const struct rect *r, const struct model *m,
 	struct rect		 g;
 
 	draw_box(r, "Memory", NULL);
-	figure_format(m, MS_VM_SIZE, FIG_BYTES, v->ascii, buf, sizeof buf);
-	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmSize", buf, "status");
-	figure_format(m, MS_VM_RSS, FIG_BYTES, v->ascii, buf, sizeof buf);
-	draw_field(y++, x, w, MEM_LW, MEM_VW, "VmRSS", buf, "status");
-	figure_format(m, MS_KERNEL_STACK, FIG_BYTES, v->ascii, buf,
-	    sizeof buf);
-	draw_field(y++, x, w, MEM_LW, MEM_VW, "KernelStack", buf,
-	    "meminfo, all");
+	draw_figures(&y, x, w, MEM_LW, MEM_VW, memory_figures,
+	    CSW_ARRAY_LEN(memory_figures), m, v->ascii);
 
 	if (s != NULL && s->stack_fibers)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",

@@ -11,9 +11,19 @@
 #include "tui/format.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
+#include "util/util.h"
 
 #define RQ_LW	15	/* label column */
 #define RQ_VW	9	/* value column */
+
+/* The system's run queue, then its pressure (loadavg goes between). */
+static const struct figure runq_system[] = {
+	{ "system runnable", MS_PROCS_RUNNING, FIG_COUNT, "/proc/stat" },
+	{ "system blocked", MS_PROCS_BLOCKED, FIG_COUNT, "/proc/stat" },
+};
+static const struct figure runq_pressure[] = {
+	{ "CPU pressure", MS_PSI_SOME, FIG_PERCENT, "PSI avg10" },
+};
 
 /* The fibers queued on each worker, as many as fit. */
 static void
@@ -41,14 +51,8 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	struct rect	g;
 
 	draw_box(r, "Run queue", NULL);
-	figure_format(m, MS_PROCS_RUNNING, FIG_COUNT, v->ascii, buf,
-	    sizeof buf);
-	draw_field(y++, x, w, RQ_LW, RQ_VW, "system runnable", buf,
-	    "/proc/stat");
-	figure_format(m, MS_PROCS_BLOCKED, FIG_COUNT, v->ascii, buf,
-	    sizeof buf);
-	draw_field(y++, x, w, RQ_LW, RQ_VW, "system blocked", buf,
-	    "/proc/stat");
+	draw_figures(&y, x, w, RQ_LW, RQ_VW, runq_system,
+	    CSW_ARRAY_LEN(runq_system), m, v->ascii);
 
 	figure_format(m, MS_LOAD_RUNNABLE, FIG_COUNT, v->ascii, buf,
 	    sizeof buf);
@@ -60,10 +64,7 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, "%s/%s", buf, b2);
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "loadavg run/all", line,
 	    "loadavg");
-	figure_format(m, MS_PSI_SOME, FIG_PERCENT, v->ascii, buf,
-	    sizeof buf);
-	draw_field(y++, x, w, RQ_LW, RQ_VW, "CPU pressure", buf,
-	    "PSI avg10");
+	draw_figures(&y, x, w, RQ_LW, RQ_VW, runq_pressure, 1, m, v->ascii);
 
 	if (model_why(m, MS_THREADS_R) != NULL)
 		snprintf(line, sizeof line, "n/a: %s",

@@ -41,21 +41,17 @@ switches_draw(const struct rect *r, const struct model *m,
 	int			 y = r->y + 1, x = r->x + 2;
 	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
 				    (r->w - 4) / 2, x2 = x + cw + 1;
-	const struct figure	*f;
-	size_t			 i;
+	int			 y2;
 
 	snprintf(note, sizeof note, "kernel switches: voluntary below "
 	    "involuntary; one column a sample");
 	draw_box(r, "Switches", note);
 
-	for (i = 0; i < CSW_ARRAY_LEN(switches_left); i++, y++) {
-		f = &switches_left[i];
-		figure_format(m, f->series, f->kind, v->ascii, buf, sizeof buf);
-		draw_field(y, x, cw, SW_LW, SW_VW, f->label, buf, f->source);
-		f = &switches_right[i];
-		figure_format(m, f->series, f->kind, v->ascii, buf, sizeof buf);
-		draw_field(y, x2, cw, SW_LW, SW_VW, f->label, buf, f->source);
-	}
+	y2 = y;
+	draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,
+	    CSW_ARRAY_LEN(switches_left), m, v->ascii);
+	draw_figures(&y2, x2, cw, SW_LW, SW_VW, switches_right,
+	    CSW_ARRAY_LEN(switches_right), m, v->ascii);
 	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, r->w - 4, SW_LW, SW_VW, "fiber switches", buf,
 	    "engine");

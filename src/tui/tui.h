@@ -87,6 +87,8 @@ struct figure {
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 figure_format(const struct model *, enum model_series,
 	    enum figure_kind, bool, char *, size_t);
+void	 draw_figures(int *, int, int, int, int, const struct figure *,
+	    size_t, const struct model *, bool);
 int	 draw_width(const char *);
 void	 draw_box(const struct rect *, const char *, const char *);
 void	 draw_text(int, int, int, int, const char *);
