@@ -34,6 +34,14 @@ static const struct batch_column batch_columns[] = {
 	{ "procs_blocked",		MS_PROCS_BLOCKED,	0 },
 	{ "threads_running",		MS_THREADS_R,		0 },
 	{ "fiber_runqueue",		MS_FIBER_RUNQ,		0 },
+	{ "work_per_s",			MS_WORK_RATE,		1 },
+	{ "ns_per_work",		MS_NS_PER_WORK,		1 },
+	{ "kernel_switches_per_work",	MS_KSW_PER_WORK,	4 },
+	{ "tasks_alive",		MS_TASKS_ALIVE,		0 },
+	{ "os_threads",			MS_THREADS,		0 },
+	{ "blocked_tasks",		MS_BLOCKED_TASKS,	0 },
+	{ "blocked_workers",		MS_BLOCKED_WORKERS,	0 },
+	{ "latency_ms",			MS_LATENCY_MS,		3 },
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
 };
 
@@ -57,7 +65,7 @@ batch_header(enum batch_format fmt, FILE *out)
 
 	if (fmt != BATCH_CSV)
 		return;
-	fputs("t,pid,mode,scenario,tasks,workers", out);
+	fputs("t,pid,mode,scenario,variant,work_unit,tasks,workers", out);
 	for (i = 0; i < CSW_ARRAY_LEN(batch_columns); i++)
 		fprintf(out, ",%s", batch_columns[i].key);
 	fputc('\n', out);
@@ -71,14 +79,26 @@ batch_lead(const struct model *m, const char *t, enum batch_format fmt,
 	const struct sample	*s = model_last(m);
 	const char		*mode = s->mode_name ? s->mode_name : "";
 	const char		*scen = s->scenario ? s->scenario : "";
+	const char		*unit = s->work_unit ? s->work_unit : "";
+	const char		*var = s->variant ? "true" : "false";
+	int			 workers = s->fibers ? s->workers :
+				    s->workers_knob;
 
-	if (fmt == BATCH_JSON)
+	if (fmt == BATCH_JSON) {
 		fprintf(out, "{\"t\":%s,\"pid\":%d,\"mode\":\"%s\","
-		    "\"scenario\":\"%s\",\"tasks\":%ld,\"workers\":%d", t,
-		    s->pid, mode, scen, s->tasks_alive, s->workers);
-	else
-		fprintf(out, "%s,%d,%s,%s,%ld,%d", t, s->pid, mode, scen,
-		    s->tasks_alive, s->workers);
+		    "\"scenario\":\"%s\",\"variant\":%s,", t, s->pid, mode,
+		    scen, var);
+		if (s->work_unit != NULL)
+			fprintf(out, "\"work_unit\":\"%s\",", unit);
+		else
+			fputs("\"work_unit\":null,", out);
+		fprintf(out, "\"tasks\":%ld,\"tasks_target\":%ld,"
+		    "\"stack_bytes\":%llu,\"workers\":%d", s->tasks_alive,
+		    s->tasks_target, (unsigned long long)s->task_stack,
+		    workers);
+	} else
+		fprintf(out, "%s,%d,%s,%s,%s,%s,%ld,%d", t, s->pid, mode, scen,
+		    var, unit, s->tasks_alive, workers);
 }
 
 /* One line for the newest sample. */

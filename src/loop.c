@@ -66,63 +66,140 @@ loop_signals_done(void)
 	loop_sigpipe[0] = loop_sigpipe[1] = -1;
 }
 
-/* Double or halve the tasks, saying on screen when a cap or error hits. */
+/* Size a stack for the footer: "64 KiB", "8 MiB". */
 static void
-loop_apply_tasks(struct engine *e, struct model *m, struct view *v, bool up)
+loop_size(size_t bytes, char *buf, size_t len)
 {
-	struct engine_snapshot	snap;
-	char			err[ENGINE_ERRLEN];
-	long			want, max = engine_tasks_max(e);
-	bool			capped = false;
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, len, "%zu MiB", bytes >> 20);
+	else
+		snprintf(buf, len, "%zu KiB", bytes >> 10);
+}
 
+/* Double or halve the tasks; the control thread ramps in the background. */
+static void
+loop_apply_tasks(struct engine *e, struct view *v, bool up)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+	long			want, max = engine_tasks_max(e);
+
+	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
-	want = up ? snap.tasks_target * 2 : snap.tasks_target / 2;
+	want = up ? cfg.tasks * 2 : cfg.tasks / 2;
 	if (want < snap.tasks_per_unit) {
-		tui_message(v, "%s runs at least %ld tasks", snap.scenario,
+		tui_message(v, "%s runs at least %ld tasks", cfg.scenario,
 		    snap.tasks_per_unit);
 		return;
 	}
 	if (want > max) {
-		if (snap.tasks_target >= max) {
+		if (cfg.tasks >= max) {
 			tui_message(v, "capped at %ld tasks: the most %s "
-			    "runs", max, snap.scenario);
+			    "runs", max, cfg.scenario);
 			return;
 		}
 		want = max;
-		capped = true;
 	}
-	/* Growing many threads takes a while: say so before it starts. */
-	tui_message(v, "%s %ld tasks...", want > snap.tasks_target ?
-	    "starting" : "stopping down to", want);
-	tui_draw(m, v);
-	if (engine_set_tasks(e, want, err, sizeof err) != 0)
-		tui_message(v, "stopped growing: %s", err);
-	else if (capped)
-		tui_message(v, "capped at %ld tasks: the most %s runs", max,
-		    snap.scenario);
-	else
-		tui_message(v, "%ld tasks", want);
+	cfg.tasks = want;
+	engine_request(e, &cfg);
+	tui_message(v, "%s %ld tasks...", up ? "growing to" :
+	    "stopping down to", want);
 }
 
 /* Switch the scenario between threads and fibers, knobs kept. */
 static void
-loop_apply_mode(struct engine *e, struct model *m, struct view *v)
+loop_apply_mode(struct engine *e, struct view *v)
 {
-	struct engine_snapshot	snap;
-	enum engine_mode	to;
-	char			err[ENGINE_ERRLEN];
+	struct engine_config	cfg;
 
+	engine_config_get(e, &cfg);
+	cfg.mode = cfg.mode == ENGINE_THREADS ? ENGINE_FIBERS :
+	    ENGINE_THREADS;
+	engine_request(e, &cfg);
+	tui_message(v, "switching %ld tasks to %s...", cfg.tasks,
+	    engine_mode_name(cfg.mode));
+}
+
+/* Pick the scenario a digit key names, with its default tasks. */
+static void
+loop_apply_scenario(struct engine *e, struct view *v, const TermKeyKey *key)
+{
+	struct engine_config		cfg;
+	struct engine_scenario_info	info;
+	long				n = -1;
+
+	if (key != NULL && key->type == TERMKEY_TYPE_UNICODE)
+		n = key->code.codepoint - '1';
+	if (n < 0 || engine_scenario((size_t)n, &info) != 0) {
+		tui_message(v, "there is no scenario %ld", n + 1);
+		return;
+	}
+	engine_config_get(e, &cfg);
+	cfg.scenario = info.name;
+	cfg.tasks = info.default_tasks;
+	cfg.variant = false;
+	engine_request(e, &cfg);
+	tui_message(v, "%ld %s: %s", n + 1, info.name, info.summary);
+}
+
+/* One worker more or fewer, within 1..256. */
+static void
+loop_apply_workers(struct engine *e, struct view *v, bool up)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+	int			p;
+
+	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
-	to = snap.mode == ENGINE_THREADS ? ENGINE_FIBERS : ENGINE_THREADS;
-	tui_message(v, "switching %ld tasks to %s...", snap.tasks_target,
-	    engine_mode_name(to));
-	tui_draw(m, v);
-	if (engine_set_mode(e, to, err, sizeof err) != 0)
-		tui_message(v, "cannot switch to %s: %s", engine_mode_name(to),
-		    err);
+	p = cfg.workers > 0 ? cfg.workers : snap.workers_knob;
+	if ((up && p >= ENGINE_WORKERS_MAX) || (!up && p <= 1)) {
+		tui_message(v, "P runs from 1 to %d workers",
+		    ENGINE_WORKERS_MAX);
+		return;
+	}
+	cfg.workers = up ? p + 1 : p - 1;
+	engine_request(e, &cfg);
+	tui_message(v, "P = %d workers", cfg.workers);
+}
+
+/* Step the stack size of the current mode. */
+static void
+loop_apply_stack(struct engine *e, struct view *v)
+{
+	struct engine_config	cfg;
+	char			buf[32];
+	size_t			next;
+
+	engine_config_get(e, &cfg);
+	next = engine_stack_next(cfg.mode, cfg.stack[cfg.mode]);
+	cfg.stack[cfg.mode] = next;
+	engine_request(e, &cfg);
+	if (next == 0)
+		loop_size(engine_thread_stack_default(), buf, sizeof buf);
 	else
-		tui_message(v, "%s mode: %ld tasks", engine_mode_name(to),
-		    snap.tasks_target);
+		loop_size(next, buf, sizeof buf);
+	tui_message(v, "restarting %ld tasks with %s%s stacks...", cfg.tasks,
+	    buf, next == 0 ? " (RLIMIT_STACK)" : "");
+}
+
+/* Turn the scenario's b variant on or off. */
+static void
+loop_apply_variant(struct engine *e, struct view *v)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+
+	engine_config_get(e, &cfg);
+	engine_snapshot(e, &snap);
+	if (snap.variant_name == NULL) {
+		tui_message(v, "%s has no b variant", cfg.scenario);
+		return;
+	}
+	cfg.variant = !cfg.variant;
+	engine_request(e, &cfg);
+	tui_message(v, "%s: %s %s", cfg.scenario, snap.variant_name,
+	    cfg.variant ? "on" : "off");
 }
 
 /* Step the sample interval through 0.5, 1, 2 and 5 seconds. */
@@ -212,10 +289,10 @@ loop_apply_scroll(struct model *m, struct view *v, enum action a)
 	v->thread_top = top;
 }
 
-/* Apply one action. Returns false to quit. */
+/* Apply one action for a key. Returns false to quit. */
 static bool
-loop_apply(enum action a, struct engine *e, struct sampler *sp,
-    struct model *m, struct view *v)
+loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
+    struct sampler *sp, struct model *m, struct view *v)
 {
 	switch (a) {
 	case ACTION_QUIT:
@@ -231,7 +308,29 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 		break;
 	case ACTION_TASKS_UP:
 	case ACTION_TASKS_DOWN:
-		loop_apply_tasks(e, m, v, a == ACTION_TASKS_UP);
+		loop_apply_tasks(e, v, a == ACTION_TASKS_UP);
+		sampler_kick(sp);
+		break;
+	case ACTION_SCENARIO:
+		loop_apply_scenario(e, v, key);
+		sampler_kick(sp);
+		break;
+	case ACTION_WORKERS_UP:
+	case ACTION_WORKERS_DOWN:
+		loop_apply_workers(e, v, a == ACTION_WORKERS_UP);
+		sampler_kick(sp);
+		break;
+	case ACTION_STACK:
+		loop_apply_stack(e, v);
+		sampler_kick(sp);
+		break;
+	case ACTION_VARIANT:
+		loop_apply_variant(e, v);
+		sampler_kick(sp);
+		break;
+	case ACTION_RESET:
+		model_reset(m);
+		tui_message(v, "history and rates reset");
 		sampler_kick(sp);
 		break;
 	case ACTION_REDRAW:
@@ -244,7 +343,7 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 		loop_apply_delay(sp, v);
 		break;
 	case ACTION_MODE:
-		loop_apply_mode(e, m, v);
+		loop_apply_mode(e, v);
 		sampler_kick(sp);
 		break;
 	case ACTION_THREADS:
@@ -277,7 +376,9 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 	struct keymap		 km;
 	struct view		 v;
 	struct sample		 s;
-	struct pollfd		 pfd[3];
+	struct pollfd		 pfd[4];
+	char			 emsg[ENGINE_ERRLEN];
+	uint64_t		 eseq = 0;
 	TermKeyKey		 key;
 	TermKeyResult		 res = TERMKEY_RES_NONE;
 	unsigned char		 sig;
@@ -312,6 +413,8 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 		pfd[1].events = POLLIN;
 		pfd[2].fd = sampler_fd(sp);
 		pfd[2].events = POLLIN;
+		pfd[3].fd = engine_fd(e);
+		pfd[3].events = POLLIN;
 		/* Wake for a half-read key sequence or an old message. */
 		now = util_now_ns();
 		timeout = key_deadline == 0 ? -1 : key_deadline > now ?
@@ -320,7 +423,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 		    (int)((v.message_until - now) / 1000000u) + 1 : -1;
 		if (msg_ms >= 0 && (timeout < 0 || msg_ms < timeout))
 			timeout = msg_ms;
-		if (poll(pfd, 3, timeout) < 0) {
+		if (poll(pfd, 4, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			out->status = 1;
@@ -342,6 +445,12 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 				running = false;
 			}
 		}
+		if ((pfd[3].revents & POLLIN) && engine_message(e, &eseq,
+		    emsg, sizeof emsg)) {
+			tui_message(&v, "%s", emsg);
+			v.message_until += 3000000000u;	/* news: longer */
+			dirty = true;
+		}
 		if (pfd[2].revents & POLLIN) {
 			if (sampler_take(sp, &s)) {
 				model_push(m, &s);
@@ -354,14 +463,14 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
 			/* A lone Escape, after the wait for more bytes. */
 			running = running && loop_apply(keymap_lookup(&km,
-			    &key), e, sp, m, &v);
+			    &key), &key, e, sp, m, &v);
 			dirty = true;
 		}
 		key_deadline = 0;
 		while (running && (res = termkey_getkey(tk, &key)) ==
 		    TERMKEY_RES_KEY) {
-			running = loop_apply(keymap_lookup(&km, &key), e, sp,
-			    m, &v);
+			running = loop_apply(keymap_lookup(&km, &key), &key, e,
+			    sp, m, &v);
 			dirty = true;
 		}
 		if (running && res == TERMKEY_RES_AGAIN) {

@@ -31,6 +31,12 @@ enum action {
 	ACTION_PAGE_UP,
 	ACTION_FIRST,
 	ACTION_LAST,
+	ACTION_SCENARIO,	/* 1..7: the key's digit picks the row */
+	ACTION_WORKERS_UP,
+	ACTION_WORKERS_DOWN,
+	ACTION_STACK,
+	ACTION_VARIANT,
+	ACTION_RESET,
 };
 
 struct keymap_entry {
@@ -39,7 +45,7 @@ struct keymap_entry {
 	const char	*help;		/* NULL: an alias, not listed alone */
 };
 
-#define KEYMAP_MAX	32
+#define KEYMAP_MAX	64
 
 struct keymap {
 	TermKey		*tk;
