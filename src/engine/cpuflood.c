@@ -1,0 +1,639 @@
+/*
+ * Scenario "cpu-flood": N tasks that only compute, all wanting a CPU.
+ *
+ * Each task runs jobs of about 100 us of arithmetic (a "chunk"), one after
+ * the other.  A job is ready as soon as the one before it ends; its wait is
+ * the time from ready to done minus the CPU time it used: how long it sat
+ * waiting for a CPU, in the kernel's run queue or in ours.
+ *
+ * Threads mode: one SCHED_IDLE pthread per task, so N threads are runnable
+ * at once and the kernel time-slices them (involuntary switches).
+ * Variant b, a bounded pool: P threads take the tasks' jobs from one queue,
+ * round robin, a chunk at a time; only P threads are runnable and the wait
+ * moves into the queue.  Fibers mode: N fibers on the runtime's P workers,
+ * yielding after every chunk; b runs P fibers over the same job queue.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/fiber.h"
+#include "engine/scenario.h"
+#include "util/util.h"
+
+#define CF_MAX_TASKS	10000
+#define CF_CHUNK_NS	100000		/* CPU time of one chunk */
+#define CF_IDLE_NS	1000000		/* fibers pool: nap on an empty queue */
+
+enum cf_where {
+	CF_OUT,				/* not in the queue, not running */
+	CF_QUEUED,
+	CF_RUNNING,
+};
+
+/* One task: its counters on a cache line of their own. */
+struct cf_task {
+	_Atomic uint64_t	 chunks;
+	_Atomic uint64_t	 wait_ns;	/* sum of the chunks' waits */
+	atomic_bool		 stop;
+	int			 index;
+	struct cf_state		*st;
+	pthread_t		 thread;
+	struct fiber		*fiber;
+	/* Pool: guarded by the state's qmu. */
+	enum cf_where		 where;
+	uint64_t		 ready;		/* when it was queued */
+} __attribute__((aligned(64)));
+
+/* A worker of the bounded pool (variant b). */
+struct cf_worker {
+	struct cf_state		*st;
+	int			 index;
+	atomic_bool		 stop;
+	pthread_t		 thread;
+	struct fiber		*fiber;
+};
+
+struct cf_state {
+	struct engine		*engine;
+	enum engine_mode	 mode;
+	bool			 pool;		/* variant b */
+	struct fiber_rt		*rt;
+	size_t			 stack;		/* fibers */
+	struct cf_task		*tasks;		/* CF_MAX_TASKS slots */
+
+	pthread_mutex_t		 mu;		/* guards ntasks, nslots */
+	long			 ntasks;	/* alive */
+	long			 nslots;	/* slots ever used */
+
+	/* Threads mode: how many threads have registered their stacks. */
+	pthread_cond_t		 ready_cv;
+	long			 registered;
+
+	/* The pool: a ring of task indices and its workers. */
+	pthread_mutex_t		 qmu;
+	pthread_cond_t		 qcv;		/* the queue is not empty */
+	int			*ring;
+	long			 head, len;
+	long			 qtasks;	/* tasks the pool serves */
+	int			 idle;		/* workers waiting on qcv */
+	struct cf_worker	 workers[ENGINE_WORKERS_MAX];
+	int			 nworkers;
+};
+
+static long	cf_iters;		/* loop turns in one chunk */
+static pthread_once_t cf_once = PTHREAD_ONCE_INIT;
+static _Atomic uint64_t cf_sink;
+
+/* Nanoseconds of a clock. */
+static uint64_t
+cf_clock(clockid_t id)
+{
+	struct timespec	ts;
+
+	clock_gettime(id, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* The arithmetic of a chunk: a chain of multiplies no compiler folds. */
+static uint64_t
+cf_spin(uint64_t x, long n)
+{
+	long	i;
+
+	for (i = 0; i < n; i++) {
+		x = x * 6364136223846793005u + 1442695040888963407u;
+		x ^= x >> 29;
+	}
+	return (x);
+}
+
+/* Measure how many turns of cf_spin make CF_CHUNK_NS of CPU time. */
+static void
+cf_calibrate(void)
+{
+	uint64_t	t0, dt, best = UINT64_MAX;
+	long		n = 20000;
+	int		i;
+
+	for (i = 0; i < 5; i++) {
+		t0 = cf_clock(CLOCK_THREAD_CPUTIME_ID);
+		atomic_fetch_add_explicit(&cf_sink, cf_spin(t0, n),
+		    memory_order_relaxed);
+		dt = cf_clock(CLOCK_THREAD_CPUTIME_ID) - t0;
+		if (dt > 0 && dt < best)
+			best = dt;
+	}
+	if (best == UINT64_MAX)
+		best = 20000;
+	cf_iters = (long)((double)n * CF_CHUNK_NS / (double)best);
+	if (cf_iters < 1000)
+		cf_iters = 1000;
+	if (cf_iters > 10000000)
+		cf_iters = 10000000;
+}
+
+/*
+ * Run one chunk for a task that became ready at *ready; count it with its
+ * wait and set *ready to when it ended (the next chunk is ready then).
+ */
+static void
+cf_chunk(struct cf_task *t, uint64_t *ready)
+{
+	uint64_t	c0, c1, done, wall, wait;
+
+	c0 = cf_clock(CLOCK_THREAD_CPUTIME_ID);
+	atomic_store_explicit(&cf_sink, cf_spin(c0, cf_iters),
+	    memory_order_relaxed);
+	c1 = cf_clock(CLOCK_THREAD_CPUTIME_ID);
+	done = cf_clock(CLOCK_MONOTONIC);
+	wall = done > *ready ? done - *ready : 0;
+	wait = wall > c1 - c0 ? wall - (c1 - c0) : 0;
+	*ready = done;
+	/* One writer at a time (the pool hands a task over under qmu). */
+	atomic_store_explicit(&t->wait_ns, atomic_load_explicit(&t->wait_ns,
+	    memory_order_relaxed) + wait, memory_order_relaxed);
+	atomic_store_explicit(&t->chunks, atomic_load_explicit(&t->chunks,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+/* Tell the resizer that a thread's stack is on the registry. */
+static void
+cf_thread_ready(struct cf_state *st)
+{
+	engine_stack_register(st->engine);
+	pthread_mutex_lock(&st->mu);
+	st->registered++;
+	pthread_cond_broadcast(&st->ready_cv);
+	pthread_mutex_unlock(&st->mu);
+	engine_thread_lower_priority();
+}
+
+/* Wait until this many threads have registered. */
+static void
+cf_wait_registered(struct cf_state *st, long n)
+{
+	pthread_mutex_lock(&st->mu);
+	while (st->registered < n)
+		pthread_cond_wait(&st->ready_cv, &st->mu);
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Threads mode: compute chunk after chunk until told to stop. */
+static void *
+cf_task_thread(void *arg)
+{
+	struct cf_task	*t = arg;
+	struct cf_state	*st = t->st;
+	uint64_t	 ready;
+	char		 name[16];
+
+	snprintf(name, sizeof name, "cpuflood-%d", t->index);
+	pthread_setname_np(pthread_self(), name);
+	cf_thread_ready(st);
+	ready = cf_clock(CLOCK_MONOTONIC);
+	while (!atomic_load_explicit(&t->stop, memory_order_relaxed))
+		cf_chunk(t, &ready);
+	engine_stack_unregister(st->engine);
+	return (NULL);
+}
+
+/* Fibers mode: compute a chunk, then let the other fibers have a turn. */
+static void
+cf_task_fiber(void *arg)
+{
+	struct cf_task	*t = arg;
+	uint64_t	 ready = cf_clock(CLOCK_MONOTONIC);
+
+	while (!atomic_load_explicit(&t->stop, memory_order_relaxed)) {
+		cf_chunk(t, &ready);
+		if (fiber_yield() != FIBER_OK)
+			return;
+	}
+}
+
+/* Queue a task at the tail (qmu held). */
+static void
+cf_push(struct cf_state *st, struct cf_task *t, uint64_t ready)
+{
+	st->ring[(st->head + st->len) % CF_MAX_TASKS] = t->index;
+	st->len++;
+	t->where = CF_QUEUED;
+	t->ready = ready;
+	if (st->idle > 0)
+		pthread_cond_signal(&st->qcv);
+}
+
+/* Take the task at the head (qmu held, len > 0). */
+static struct cf_task *
+cf_pop(struct cf_state *st)
+{
+	struct cf_task	*t = &st->tasks[st->ring[st->head]];
+
+	st->head = (st->head + 1) % CF_MAX_TASKS;
+	st->len--;
+	t->where = CF_RUNNING;
+	return (t);
+}
+
+/*
+ * Run one job from the queue, if there is one, and queue its task again at
+ * the tail unless the pool no longer serves it.  Returns whether it ran.
+ * Called with qmu held; drops it while computing.
+ */
+static bool
+cf_pool_step(struct cf_state *st)
+{
+	struct cf_task	*t;
+	uint64_t	 ready;
+
+	if (st->len == 0)
+		return (false);
+	t = cf_pop(st);
+	ready = t->ready;
+	pthread_mutex_unlock(&st->qmu);
+	cf_chunk(t, &ready);
+	pthread_mutex_lock(&st->qmu);
+	if (t->index < st->qtasks)
+		cf_push(st, t, ready);
+	else
+		t->where = CF_OUT;
+	return (true);
+}
+
+/* A pool thread: serve the queue until told to stop. */
+static void *
+cf_worker_thread(void *arg)
+{
+	struct cf_worker	*w = arg;
+	struct cf_state		*st = w->st;
+	char			 name[16];
+
+	snprintf(name, sizeof name, "cpupool-%d", w->index);
+	pthread_setname_np(pthread_self(), name);
+	cf_thread_ready(st);
+	pthread_mutex_lock(&st->qmu);
+	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+		if (cf_pool_step(st))
+			continue;
+		st->idle++;
+		pthread_cond_wait(&st->qcv, &st->qmu);
+		st->idle--;
+	}
+	pthread_mutex_unlock(&st->qmu);
+	engine_stack_unregister(st->engine);
+	return (NULL);
+}
+
+/* A pool fiber: serve the queue, yielding between jobs. */
+static void
+cf_worker_fiber(void *arg)
+{
+	struct cf_worker	*w = arg;
+	struct cf_state		*st = w->st;
+	bool			 ran;
+	int			 rc;
+
+	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+		pthread_mutex_lock(&st->qmu);
+		ran = cf_pool_step(st);
+		pthread_mutex_unlock(&st->qmu);
+		rc = ran ? fiber_yield() : fiber_sleep(CF_IDLE_NS);
+		if (rc != FIBER_OK)
+			return;
+	}
+}
+
+/* Stop and join the pool's workers from the given one up. */
+static void
+cf_workers_stop(struct cf_state *st, int from)
+{
+	int	i;
+
+	if (from >= st->nworkers)
+		return;
+	pthread_mutex_lock(&st->qmu);
+	for (i = from; i < st->nworkers; i++)
+		atomic_store(&st->workers[i].stop, true);
+	pthread_cond_broadcast(&st->qcv);
+	pthread_mutex_unlock(&st->qmu);
+	for (i = from; i < st->nworkers; i++) {
+		if (st->mode == ENGINE_FIBERS)
+			fiber_join(st->workers[i].fiber);
+		else
+			pthread_join(st->workers[i].thread, NULL);
+	}
+	if (st->mode == ENGINE_THREADS) {
+		pthread_mutex_lock(&st->mu);
+		st->registered -= st->nworkers - from;
+		pthread_mutex_unlock(&st->mu);
+	}
+	st->nworkers = from;
+}
+
+/* Start pool workers up to n. */
+static int
+cf_workers_start(struct cf_state *st, int n, char *err, size_t errlen)
+{
+	struct fiber_attr	 fa = { .stack_size = st->stack };
+	struct cf_worker	*w;
+	int			 rc;
+
+	while (st->nworkers < n) {
+		w = &st->workers[st->nworkers];
+		memset(w, 0, sizeof *w);
+		w->st = st;
+		w->index = st->nworkers;
+		if (st->mode == ENGINE_FIBERS) {
+			if (fiber_spawn(st->rt, cf_worker_fiber, w, &fa,
+			    &w->fiber) != 0) {
+				snprintf(err, errlen, "fiber_spawn: %s (pool "
+				    "worker %d)", strerror(errno), w->index);
+				return (-1);
+			}
+		} else {
+			rc = engine_thread_create(st->engine, &w->thread,
+			    cf_worker_thread, w);
+			if (rc != 0) {
+				snprintf(err, errlen, "pthread_create: %s "
+				    "(pool worker %d)", strerror(rc),
+				    w->index);
+				return (-1);
+			}
+		}
+		st->nworkers++;
+	}
+	if (st->mode == ENGINE_THREADS)
+		cf_wait_registered(st, st->nworkers);
+	return (0);
+}
+
+/* The pool: serve exactly this many tasks. */
+static void
+cf_pool_resize(struct cf_state *st, long want)
+{
+	struct cf_task	*t;
+	uint64_t	 now = cf_clock(CLOCK_MONOTONIC);
+	long		 i, n, keep;
+
+	pthread_mutex_lock(&st->qmu);
+	if (want < st->qtasks) {
+		/* Drop the queued ones; running ones drop themselves. */
+		n = st->len;
+		keep = 0;
+		for (i = 0; i < n; i++) {
+			t = &st->tasks[st->ring[(st->head + i) % CF_MAX_TASKS]];
+			if (t->index < want)
+				st->ring[(st->head + keep++) % CF_MAX_TASKS] =
+				    t->index;
+			else
+				t->where = CF_OUT;
+		}
+		st->len = keep;
+	}
+	for (i = st->qtasks; i < want; i++) {
+		t = &st->tasks[i];
+		t->index = (int)i;
+		t->st = st;
+		if (t->where == CF_OUT)
+			cf_push(st, t, now);
+	}
+	st->qtasks = want;
+	pthread_mutex_unlock(&st->qmu);
+}
+
+/* Start one task of the unbounded kind in slot i. */
+static int
+cf_task_start(struct cf_state *st, long i, char *err, size_t errlen)
+{
+	struct fiber_attr	 fa = { .stack_size = st->stack };
+	struct cf_task		*t = &st->tasks[i];
+	int			 rc;
+
+	t->index = (int)i;
+	t->st = st;
+	atomic_store(&t->stop, false);
+	if (st->mode == ENGINE_FIBERS) {
+		if (fiber_spawn(st->rt, cf_task_fiber, t, &fa,
+		    &t->fiber) != 0) {
+			snprintf(err, errlen, "fiber_spawn: %s (at %ld fibers)",
+			    strerror(errno), i);
+			return (-1);
+		}
+		return (0);
+	}
+	rc = engine_thread_create(st->engine, &t->thread, cf_task_thread, t);
+	if (rc != 0) {
+		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
+		    strerror(rc), i);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Stop and join the unbounded tasks from slot want up. */
+static void
+cf_tasks_stop(struct cf_state *st, long want)
+{
+	long	i;
+
+	for (i = want; i < st->ntasks; i++)
+		atomic_store(&st->tasks[i].stop, true);
+	for (i = want; i < st->ntasks; i++) {
+		if (st->mode == ENGINE_FIBERS)
+			fiber_join(st->tasks[i].fiber);
+		else
+			pthread_join(st->tasks[i].thread, NULL);
+	}
+	pthread_mutex_lock(&st->mu);
+	if (st->mode == ENGINE_THREADS)
+		st->registered -= st->ntasks - want;
+	st->ntasks = want;
+	pthread_mutex_unlock(&st->mu);
+}
+
+/* Grow or shrink to exactly this many tasks. */
+static int
+cf_resize(void *arg, long tasks, char *err, size_t errlen)
+{
+	struct cf_state	*st = arg;
+	long		 have, i;
+	int		 rc = 0;
+
+	if (tasks > CF_MAX_TASKS)
+		tasks = CF_MAX_TASKS;
+	if (st->pool) {
+		cf_pool_resize(st, tasks);
+		pthread_mutex_lock(&st->mu);
+		st->ntasks = tasks;
+		if (tasks > st->nslots)
+			st->nslots = tasks;
+		pthread_mutex_unlock(&st->mu);
+		return (0);
+	}
+	if (tasks < st->ntasks) {
+		cf_tasks_stop(st, tasks);
+		return (0);
+	}
+	have = st->ntasks;
+	for (i = have; i < tasks; i++) {
+		if ((rc = cf_task_start(st, i, err, errlen)) != 0)
+			break;
+	}
+	/* Count them alive once their stacks are on the registry. */
+	if (st->mode == ENGINE_THREADS)
+		cf_wait_registered(st, i);
+	pthread_mutex_lock(&st->mu);
+	st->ntasks = i;
+	if (i > st->nslots)
+		st->nslots = i;
+	pthread_mutex_unlock(&st->mu);
+	return (rc);
+}
+
+/* P changed: the pool follows it; unbounded tasks ignore it. */
+static void
+cf_set_workers(void *arg, int workers)
+{
+	struct cf_state	*st = arg;
+	char		 err[ENGINE_ERRLEN];
+
+	if (!st->pool)
+		return;
+	if (workers < st->nworkers)
+		cf_workers_stop(st, workers);
+	else
+		cf_workers_start(st, workers, err, sizeof err);
+}
+
+/* Free the state. */
+static void
+cf_free(struct cf_state *st)
+{
+	pthread_cond_destroy(&st->qcv);
+	pthread_mutex_destroy(&st->qmu);
+	pthread_cond_destroy(&st->ready_cv);
+	pthread_mutex_destroy(&st->mu);
+	free(st->ring);
+	free(st->tasks);
+	free(st);
+}
+
+/* Start the scenario. */
+static void *
+cf_start(struct engine *e, const struct scenario_params *sp, char *err,
+    size_t errlen)
+{
+	struct cf_state	*st;
+	int		 rc;
+
+	pthread_once(&cf_once, cf_calibrate);
+	st = xcalloc(1, sizeof *st);
+	st->engine = e;
+	st->mode = sp->mode;
+	st->pool = sp->variant;
+	st->rt = engine_fiber_rt(e);
+	st->stack = sp->mode == ENGINE_FIBERS ? sp->stack : 0;
+	if (posix_memalign((void **)&st->tasks, 64, CF_MAX_TASKS *
+	    sizeof *st->tasks) != 0) {
+		free(st);
+		snprintf(err, errlen, "cpu-flood: out of memory");
+		return (NULL);
+	}
+	memset(st->tasks, 0, CF_MAX_TASKS * sizeof *st->tasks);
+	st->ring = xcalloc(CF_MAX_TASKS, sizeof *st->ring);
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->ready_cv, NULL);
+	pthread_mutex_init(&st->qmu, NULL);
+	pthread_cond_init(&st->qcv, NULL);
+	if (st->pool) {
+		/* Queue the jobs first, so no worker finds an empty queue. */
+		cf_resize(st, sp->tasks, err, errlen);
+		if (cf_workers_start(st, sp->workers, err, errlen) != 0 &&
+		    st->nworkers == 0) {
+			cf_free(st);
+			return (NULL);
+		}
+		return (st);
+	}
+	rc = cf_resize(st, sp->tasks, err, errlen);
+	if (rc != 0 && st->ntasks == 0) {
+		cf_free(st);
+		return (NULL);
+	}
+	return (st);
+}
+
+/* Sum the tasks' counters: every slot ever used, so the sums only grow. */
+static void
+cf_stats(void *arg, struct engine_snapshot *s)
+{
+	struct cf_state	*st = arg;
+	uint64_t	 chunks = 0, wait = 0;
+	long		 i;
+
+	pthread_mutex_lock(&st->mu);
+	for (i = 0; i < st->nslots; i++) {
+		chunks += atomic_load_explicit(&st->tasks[i].chunks,
+		    memory_order_relaxed);
+		wait += atomic_load_explicit(&st->tasks[i].wait_ns,
+		    memory_order_relaxed);
+	}
+	s->tasks_alive = st->ntasks;
+	pthread_mutex_unlock(&st->mu);
+	s->work = chunks;
+	s->latency_ns = wait;
+	s->latency_count = chunks;
+}
+
+/* Stop every task and worker. */
+static void
+cf_stop(void *arg)
+{
+	struct cf_state	*st = arg;
+	char		 err[ENGINE_ERRLEN];
+
+	if (st->pool) {
+		cf_pool_resize(st, 0);
+		cf_workers_stop(st, 0);
+	} else
+		cf_resize(st, 0, err, sizeof err);
+	cf_free(st);
+}
+
+const struct scenario_ops scenario_cpuflood = {
+	.name = "cpu-flood",
+	.summary = "N tasks compute; b: a bounded pool of P workers",
+	.variant = "bounded pool of P workers",
+	.caption = { {
+		[ENGINE_THREADS] = "Every thread wants a CPU: runnable threads "
+		    "near N, involuntary switches climb, and each chunk waits "
+		    "its turn in the kernel's run queue.",
+		[ENGINE_FIBERS] = "N fibers share P workers: only about P OS "
+		    "threads are runnable; the wait per chunk is now spent "
+		    "in the runtime's run queue.",
+	}, {
+		[ENGINE_THREADS] = "P pool threads serve N tasks' jobs: "
+		    "runnable threads near P, few involuntary switches, and "
+		    "the wait moves into our job queue.",
+		[ENGINE_FIBERS] = "P fibers serve N tasks' jobs from one "
+		    "queue: at most P jobs in flight; the rest wait in the "
+		    "queue, not on the run queue.",
+	} },
+	.work_unit = "chunks",
+	.default_tasks = 64,
+	.unit = 1,
+	.max_tasks = CF_MAX_TASKS,
+	.modes = (1u << ENGINE_THREADS) | (1u << ENGINE_FIBERS),
+	.start = cf_start,
+	.resize = cf_resize,
+	.set_workers = cf_set_workers,
+	.stats = cf_stats,
+	.stop = cf_stop,
+	.threads_use_workers = true,
+};
