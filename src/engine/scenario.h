@@ -52,6 +52,7 @@ struct scenario_ops {
 
 extern const struct scenario_ops	 scenario_pingpong;
 extern const struct scenario_ops	 scenario_cpuflood;
+extern const struct scenario_ops	 scenario_fanin;
 
 const struct scenario_ops	*scenario_find(const char *);
 
