@@ -1,0 +1,64 @@
+#!/bin/sh
+# The cpu-flood lesson through --batch: with a thread per task about N
+# threads are runnable; with the bounded pool (-b) or with fibers only about
+# P are.  Every run must also end promptly after its duration.
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+fail() { echo "FAIL: $*"; exit 1; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+dur=4
+P=2
+
+# run ARGS...: a batch run of cpu-flood that must end in time.
+run() {
+	timeout $((dur + 15)) "$CSWVIZ" --batch -s cpu-flood -P $P "$@" \
+	    --duration $dur < /dev/null > "$out"
+	rc=$?
+	[ $rc -eq 124 ] && fail "$*: still running $((dur + 15)) s after start"
+	[ $rc -eq 0 ] || fail "$*: exited $rc"
+	grep -q '"summary":true' "$out" || fail "$*: no summary line"
+}
+
+# median KEY: the median of KEY over the samples from t = 2 s on.
+median() {
+	sed -n 's/^{"t":\([0-9.]*\),.*"'"$1"'":\([^,}]*\).*/\1 \2/p' "$out" |
+	    awk '$1 >= 2 && $2 != "null" { print $2 }' | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR == 0) print "null";
+		else print v[int((NR + 1) / 2)] }'
+}
+
+# check WHAT EXPR: fail unless the awk expression holds.
+check() {
+	awk "BEGIN { exit !($2) }" || fail "$1"
+}
+
+run -m threads -n 32
+r=$(median threads_running); a=$(median tasks_alive); l=$(median latency_ms)
+echo "threads: threads_running $r, tasks_alive $a, latency_ms $l," \
+    "ivcsw/s $(median kernel_ivcsw_per_s), procs_running $(median procs_running)"
+check "threads: $a tasks alive, want 32" "$a == 32"
+check "threads: $r threads running, want >= 16 of 32" "$r >= 16"
+check "threads: latency $l ms, want > 0" "\"$l\" != \"null\" && $l > 0"
+grep -q '"work_unit":"chunks"' "$out" || fail "threads: work unit is not chunks"
+
+run -m threads -n 32 -b
+r=$(median threads_running); a=$(median tasks_alive); w=$(median work_per_s)
+echo "threads -b: threads_running $r, tasks_alive $a, chunks/s $w," \
+    "latency_ms $(median latency_ms), os_threads $(median os_threads)"
+check "threads -b: $a tasks alive, want 32" "$a == 32"
+check "threads -b: $r threads running, want <= P + 2" "$r <= $P + 2"
+check "threads -b: $w chunks/s" "$w > 0"
+
+run -m fibers -n 32
+r=$(median threads_running); o=$(median os_threads); w=$(median work_per_s)
+echo "fibers: threads_running $r, os_threads $o, chunks/s $w," \
+    "latency_ms $(median latency_ms)"
+check "fibers: $r threads running, want <= P + 2" "$r <= $P + 2"
+check "fibers: $o OS threads, want <= P + 6" "$o <= $P + 6"
+check "fibers: $w chunks/s" "$w > 0"
+
+run -m fibers -n 32 -b
+r=$(median threads_running); o=$(median os_threads); w=$(median work_per_s)
+echo "fibers -b: threads_running $r, os_threads $o, chunks/s $w"
+check "fibers -b: $r threads running, want <= P + 2" "$r <= $P + 2"
+check "fibers -b: $w chunks/s" "$w > 0"
+echo "PASS: scenario cpu-flood"

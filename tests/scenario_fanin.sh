@@ -1,0 +1,52 @@
+#!/bin/sh
+# The fanin lesson through --batch: one consumer, many producers.  Sending
+# each item through the shared queue (threads) or channel (fibers) costs far
+# more CPU per item than sending partial sums (-b).  Every run must also end
+# promptly after its duration.
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+fail() { echo "FAIL: $*"; exit 1; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+dur=4
+
+# run ARGS...: a batch run of fanin that must end in time.
+run() {
+	timeout $((dur + 15)) "$CSWVIZ" --batch -s fanin -P 2 "$@" \
+	    --duration $dur < /dev/null > "$out"
+	rc=$?
+	[ $rc -eq 124 ] && fail "$*: still running $((dur + 15)) s after start"
+	[ $rc -eq 0 ] || fail "$*: exited $rc"
+	grep -q '"summary":true' "$out" || fail "$*: no summary line"
+}
+
+# median KEY: the median of KEY over the samples from t = 2 s on.
+median() {
+	sed -n 's/^{"t":\([0-9.]*\),.*"'"$1"'":\([^,}]*\).*/\1 \2/p' "$out" |
+	    awk '$1 >= 2 && $2 != "null" { print $2 }' | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR == 0) print "null";
+		else print v[int((NR + 1) / 2)] }'
+}
+
+check() {
+	awk "BEGIN { exit !($2) }" || fail "$1"
+}
+
+for mode in threads fibers; do
+	# Fibers' channel is cheaper than the lock: ask for less of a gain.
+	gain=10; [ $mode = fibers ] && gain=5
+	run -m $mode -n 16
+	ns=$(median ns_per_work); w=$(median work_per_s)
+	ks=$(median kernel_switches_per_work); a=$(median tasks_alive)
+	grep -q '"work_unit":"items"' "$out" || fail "$mode: unit is not items"
+	run -m $mode -n 16 -b
+	nsb=$(median ns_per_work); wb=$(median work_per_s)
+	ksb=$(median kernel_switches_per_work); ab=$(median tasks_alive)
+	echo "$mode: $w items/s, $ns ns/item, $ks kernel switches/item;" \
+	    "-b: $wb items/s, $nsb ns/item, $ksb kernel switches/item"
+	check "$mode: $a producers alive, want 16" "$a == 16"
+	check "$mode -b: $ab producers alive, want 16" "$ab == 16"
+	check "$mode: no items counted" "$w > 0 && $wb > 0"
+	check "$mode: -b costs $nsb ns/item against $ns, want $gain x less" \
+	    "$nsb * $gain < $ns"
+	check "$mode: -b moves $wb items/s against $w, want more" "$wb > $w"
+done
+echo "PASS: scenario fanin"
