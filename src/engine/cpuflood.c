@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -160,6 +161,20 @@ cf_chunk(struct cf_task *t, uint64_t *ready)
 	    memory_order_relaxed) + wait, memory_order_relaxed);
 	atomic_store_explicit(&t->chunks, atomic_load_explicit(&t->chunks,
 	    memory_order_relaxed) + 1, memory_order_relaxed);
+}
+
+/*
+ * A stopping thread needs a CPU to see its flag, and a SCHED_IDLE thread on
+ * a loaded machine may wait seconds for one: put it back under SCHED_OTHER.
+ * Without CAP_SYS_NICE or RLIMIT_NICE this fails (EPERM), and the thread
+ * then waits its turn.
+ */
+static void
+cf_hurry(pthread_t t)
+{
+	struct sched_param	sp = { 0 };
+
+	pthread_setschedparam(t, SCHED_OTHER, &sp);
 }
 
 /* Tell the resizer that a thread's stack is on the registry. */
@@ -317,6 +332,10 @@ cf_workers_stop(struct cf_state *st, int from)
 
 	if (from >= st->nworkers)
 		return;
+	if (st->mode == ENGINE_THREADS) {
+		for (i = from; i < st->nworkers; i++)
+			cf_hurry(st->workers[i].thread);
+	}
 	pthread_mutex_lock(&st->qmu);
 	for (i = from; i < st->nworkers; i++)
 		atomic_store(&st->workers[i].stop, true);
@@ -442,8 +461,11 @@ cf_tasks_stop(struct cf_state *st, long want)
 {
 	long	i;
 
-	for (i = want; i < st->ntasks; i++)
+	for (i = want; i < st->ntasks; i++) {
 		atomic_store(&st->tasks[i].stop, true);
+		if (st->mode == ENGINE_THREADS)
+			cf_hurry(st->tasks[i].thread);
+	}
 	for (i = want; i < st->ntasks; i++) {
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(st->tasks[i].fiber);
@@ -599,8 +621,9 @@ cf_stop(void *arg)
 	char		 err[ENGINE_ERRLEN];
 
 	if (st->pool) {
-		cf_pool_resize(st, 0);
+		/* Workers first: one may hold qmu, waiting for a CPU. */
 		cf_workers_stop(st, 0);
+		cf_pool_resize(st, 0);
 	} else
 		cf_resize(st, 0, err, sizeof err);
 	cf_free(st);

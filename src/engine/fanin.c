@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -113,6 +114,20 @@ fi_count(struct fi_state *st, const struct fi_msg *m)
 	    memory_order_relaxed);
 	atomic_store_explicit(&st->got.sum, atomic_load_explicit(
 	    &st->got.sum, memory_order_relaxed) + m->sum, memory_order_relaxed);
+}
+
+/*
+ * A stopping thread needs a CPU to see its flag, and a SCHED_IDLE thread on
+ * a loaded machine may wait seconds for one: put it back under SCHED_OTHER.
+ * Without CAP_SYS_NICE or RLIMIT_NICE this fails (EPERM), and the thread
+ * then waits its turn.
+ */
+static void
+fi_hurry(pthread_t t)
+{
+	struct sched_param	sp = { 0 };
+
+	pthread_setschedparam(t, SCHED_OTHER, &sp);
 }
 
 /* Register a thread's stack and tell the resizer. */
@@ -269,8 +284,11 @@ fi_prods_stop(struct fi_state *st, long want)
 
 	if (want >= st->nprods)
 		return;
-	for (i = want; i < st->nprods; i++)
+	for (i = want; i < st->nprods; i++) {
 		atomic_store(&st->prods[i].stop, true);
+		if (st->mode == ENGINE_THREADS)
+			fi_hurry(st->prods[i].thread);
+	}
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->qmu);
 		pthread_cond_broadcast(&st->not_full);
@@ -321,6 +339,7 @@ static void
 fi_free(struct fi_state *st)
 {
 	if (st->mode == ENGINE_THREADS && st->consumer_started) {
+		fi_hurry(st->consumer);
 		pthread_mutex_lock(&st->qmu);
 		st->closed = true;
 		pthread_cond_broadcast(&st->not_empty);
