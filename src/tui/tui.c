@@ -270,10 +270,14 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		draw_text(y, 1, COLS - 2, THEME_KEY,
 		    " ? help   H hide table   < > sort   I invert   arrows "
 		    "scroll   q quit ");
+	else if (COLS >= 100)
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   1-7 scenario   m threads/fibers   b variant   "
+		    "+ - tasks   ] [ workers   s stack   H threads   q quit ");
 	else
 		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   m threads/fibers   + - tasks   H threads   space "
-		    "freeze   q quit ");
+		    " ? help  1-7 scenario  m threads/fibers  b variant  + - "
+		    "tasks  q quit ");
 }
 
 /* Lay out the caption's extra line, the body and the upper panel. */

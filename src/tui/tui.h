@@ -74,6 +74,7 @@ enum figure_kind {
 	FIG_NS,		/* 7.91 µs */
 	FIG_RATIO,	/* 1.01 */
 	FIG_PERCENT,	/* 12.5% */
+	FIG_MS,		/* a series in ms, shown as 7.91 ms or 310 µs */
 };
 
 /* One labelled figure of a panel, for tables of them. */
