@@ -7,15 +7,18 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "engine/limits.h"
 #include "util/util.h"
 
+#define LIM		FIXTURES "/limits"
 #define KIB		((int64_t)1024)
 #define MIB		(1024 * KIB)
 #define GIB		(1024 * MIB)
 
 static char	why[LIMITS_WHYLEN];
+static char	err[LIMITS_WHYLEN + 32];
 
 /* Limits that cap nothing a test asks for, every usage figure small. */
 static void
@@ -69,7 +72,7 @@ cap(const struct limits *l, const struct limits_request *req)
 }
 
 static void
-test_limits_cap_below_every_limit_is_unchanged(void **state)
+test_limits_cap_below_all_limits_unchanged(void **state)
 {
 	struct limits		l;
 	struct limits_request	r = threads(10000);
@@ -271,7 +274,7 @@ test_limits_cap_memory_estimate(void **state)
 }
 
 static void
-test_limits_cap_fibers_skip_thread_and_map_limits(void **state)
+test_limits_cap_fibers_skip_threads_and_maps(void **state)
 {
 	struct limits		l;
 	struct limits_request	t = threads(100000), f = fibers(100000);
@@ -426,11 +429,190 @@ test_limits_format_count(void **state)
 	assert_int_equal(limits_format_count(32000, NULL, 0), 6);
 }
 
+static void
+test_limits_read_v2_tree(void **state)
+{
+	struct limits	l;
+
+	assert_int_equal(limits_read(&l, LIM "/v2/proc", LIM "/v2/sys", err,
+	    sizeof err), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(l.threads_max.value, 63372);
+	assert_int_equal(l.pid_max.value, 32768);
+	assert_int_equal(l.nproc.value, 4096);
+	assert_int_equal(l.max_map_count.value, 65530);
+	assert_int_equal(l.map_count.value, 6);
+	assert_int_equal(l.mem_available.value, 2 * GIB);
+	assert_int_equal(l.system_threads.value, 345);
+	assert_int_equal(l.process_threads.value, 3);
+	/* The scope says "max"; its parent user.slice binds at 4000. */
+	assert_int_equal(l.pids_max.value, 4000);
+	assert_int_equal(l.pids_current.value, 1200);
+	/* The scope's 1 GiB binds; the parent says "max". */
+	assert_int_equal(l.memory_max.value, GIB);
+	assert_int_equal(l.memory_current.value, 100 * MIB);
+	assert_string_equal(l.pid_max.why, "");
+	assert_string_equal(l.pids_max.why, "");
+}
+
+static void
+test_limits_read_unlimited(void **state)
+{
+	struct limits	l;
+
+	assert_int_equal(limits_read(&l, LIM "/unlimited/proc",
+	    LIM "/unlimited/sys", err, sizeof err), 0);
+	assert_int_equal(l.nproc.value, LIMITS_NONE);
+	assert_int_equal(l.pids_max.value, LIMITS_NONE);
+	assert_int_equal(l.pids_current.value, 7);
+	/* 2^63 is past INT64_MAX: no limit. */
+	assert_int_equal(l.memory_max.value, LIMITS_NONE);
+	assert_int_equal(l.memory_current.value, 4096);
+}
+
+static void
+test_limits_read_root_cgroup_has_no_limits(void **state)
+{
+	struct limits	l;
+
+	/* v2 mounted, the process in the root cgroup: no *.max files. */
+	assert_int_equal(limits_read(&l, LIM "/root/proc", LIM "/root/sys",
+	    err, sizeof err), 4);
+	assert_string_equal(err, "cgroup pids.max: " LIM
+	    "/root/sys/fs/cgroup/pids.max: No such file or directory");
+	assert_int_equal(l.pids_max.value, LIMITS_UNKNOWN);
+	assert_int_equal(l.pids_current.value, LIMITS_UNKNOWN);
+	assert_string_equal(l.memory_max.why, LIM
+	    "/root/sys/fs/cgroup/memory.max: No such file or directory");
+	assert_int_equal(l.memory_current.value, LIMITS_UNKNOWN);
+	assert_int_equal(l.pid_max.value, 32768);
+}
+
+static void
+test_limits_read_absent_files(void **state)
+{
+	struct limits	l;
+
+	/* Only loadavg and a cgroup v1 self/cgroup; no sys root at all. */
+	assert_int_equal(limits_read(&l, LIM "/absent/proc",
+	    LIM "/absent/sys", err, sizeof err), 11);
+	assert_string_equal(err, "kernel.threads-max: " LIM
+	    "/absent/proc/sys/kernel/threads-max: No such file or directory");
+	assert_int_equal(l.system_threads.value, 345);
+	assert_int_equal(l.pid_max.value, LIMITS_UNKNOWN);
+	assert_string_equal(l.nproc.why,
+	    LIM "/absent/proc/self/limits: No such file or directory");
+	assert_string_equal(l.map_count.why,
+	    LIM "/absent/proc/self/maps: No such file or directory");
+	assert_string_equal(l.mem_available.why,
+	    LIM "/absent/proc/meminfo: No such file or directory");
+	assert_string_equal(l.pids_max.why,
+	    LIM "/absent/proc/self/cgroup: no cgroup v2 (0::/) line");
+	assert_string_equal(l.memory_current.why, l.pids_max.why);
+
+	/* Missing roots entirely; NULL err is allowed. */
+	assert_int_equal(limits_read(&l, "/nonexistent", "/nonexistent",
+	    NULL, 0), 12);
+}
+
+static void
+test_limits_read_malformed(void **state)
+{
+	struct limits	l;
+
+	assert_int_equal(limits_read(&l, LIM "/malformed/proc",
+	    LIM "/malformed/sys", err, sizeof err), 9);
+	assert_string_equal(l.threads_max.why,
+	    LIM "/malformed/proc/sys/kernel/threads-max: not a number");
+	assert_string_equal(l.pid_max.why,
+	    LIM "/malformed/proc/sys/kernel/pid_max: not a number");
+	/* "max" only means no limit where the kernel writes it. */
+	assert_string_equal(l.max_map_count.why,
+	    LIM "/malformed/proc/sys/vm/max_map_count: not a number");
+	assert_string_equal(l.nproc.why,
+	    LIM "/malformed/proc/self/limits: Max processes: not a number");
+	assert_string_equal(l.mem_available.why, LIM
+	    "/malformed/proc/meminfo: MemAvailable: not a number of kB");
+	assert_string_equal(l.system_threads.why,
+	    LIM "/malformed/proc/loadavg: no running/total field");
+	assert_string_equal(l.process_threads.why,
+	    LIM "/malformed/proc/self/status: Threads not a number");
+	assert_string_equal(l.pids_max.why,
+	    LIM "/malformed/sys/fs/cgroup/bad/pids.max: not a number");
+	assert_string_equal(l.memory_max.why,
+	    LIM "/malformed/sys/fs/cgroup/bad/memory.max: not a number");
+	/* The figures beside them still read. */
+	assert_int_equal(l.pids_current.value, 3);
+	assert_int_equal(l.memory_current.value, 4096);
+	assert_int_equal(l.map_count.value, 6);
+	/* Unknown limits cap nothing. */
+	{
+		struct limits_request	r = threads(1000000);
+
+		assert_int_equal(cap(&l, &r), 1000000);
+	}
+}
+
+/* Agreement with the kernel: the live figures, printed for the record. */
+static void
+test_limits_read_agrees_with_kernel(void **state)
+{
+	struct limits	l;
+	struct rlimit	rl;
+	char		buf[32];
+	int		unknown;
+
+	err[0] = 'x';
+	unknown = limits_read(&l, NULL, NULL, err, sizeof err);
+	assert_int_equal(l.pid_max.value,
+	    util_read_long("/proc/sys/kernel/pid_max", -1));
+	assert_int_equal(l.threads_max.value,
+	    util_read_long("/proc/sys/kernel/threads-max", -1));
+	assert_int_equal(l.max_map_count.value,
+	    util_read_long("/proc/sys/vm/max_map_count", -1));
+	assert_int_equal(getrlimit(RLIMIT_NPROC, &rl), 0);
+	if (rl.rlim_cur == RLIM_INFINITY)
+		assert_int_equal(l.nproc.value, LIMITS_NONE);
+	else
+		assert_int_equal(l.nproc.value, (int64_t)rl.rlim_cur);
+	assert_true(l.process_threads.value >= 1);
+	assert_true(l.map_count.value > 0);
+	assert_true(l.system_threads.value >= l.process_threads.value);
+	assert_true(l.mem_available.value > 0);
+
+#define SHOW(f) print_message("%-22s %lld %s\n", #f, \
+	(long long)l.f.value, l.f.why)
+	SHOW(threads_max);
+	SHOW(pid_max);
+	SHOW(nproc);
+	SHOW(max_map_count);
+	SHOW(map_count);
+	SHOW(pids_max);
+	SHOW(pids_current);
+	SHOW(memory_max);
+	SHOW(memory_current);
+	SHOW(mem_available);
+	SHOW(system_threads);
+	SHOW(process_threads);
+#undef SHOW
+	print_message("%d unknown%s%s\n", unknown, unknown ? ", first: " : "",
+	    unknown ? err : "");
+	{
+		struct limits_request	r = threads(100000);
+
+		limits_format_count(cap(&l, &r), buf, sizeof buf);
+		print_message("100,000 threads -> %s: %s\n", buf, why);
+		r = fibers(10000000);
+		limits_format_count(cap(&l, &r), buf, sizeof buf);
+		print_message("10,000,000 fibers -> %s: %s\n", buf, why);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_limits_cap_below_every_limit_is_unchanged),
+		cmocka_unit_test(test_limits_cap_below_all_limits_unchanged),
 		cmocka_unit_test(test_limits_cap_unknown_limits_do_not_cap),
 		cmocka_unit_test(test_limits_cap_threads_max),
 		cmocka_unit_test(test_limits_cap_pid_max),
@@ -441,11 +623,17 @@ main(void)
 		cmocka_unit_test(test_limits_cap_mem_available),
 		cmocka_unit_test(test_limits_cap_headroom),
 		cmocka_unit_test(test_limits_cap_memory_estimate),
-		cmocka_unit_test(test_limits_cap_fibers_skip_thread_and_map_limits),
+		cmocka_unit_test(test_limits_cap_fibers_skip_threads_and_maps),
 		cmocka_unit_test(test_limits_cap_tightest_wins),
 		cmocka_unit_test(test_limits_cap_huge_values_do_not_overflow),
 		cmocka_unit_test(test_limits_cap_why_is_optional_and_bounded),
 		cmocka_unit_test(test_limits_format_count),
+		cmocka_unit_test(test_limits_read_v2_tree),
+		cmocka_unit_test(test_limits_read_unlimited),
+		cmocka_unit_test(test_limits_read_root_cgroup_has_no_limits),
+		cmocka_unit_test(test_limits_read_absent_files),
+		cmocka_unit_test(test_limits_read_malformed),
+		cmocka_unit_test(test_limits_read_agrees_with_kernel),
 	};
 
 	return (cmocka_run_group_tests_name("limits", tests, NULL, NULL));

@@ -1,14 +1,24 @@
 /*
  * The rails: how many more tasks the machine lets this process start.
  *
- * limits_cap() is pure, and tested with fake limits: from a struct limits
- * and a request it returns how many of the new tasks may start and, if
- * fewer than asked, says which limit capped them, e.g. "capped at 32,000
- * threads: kernel.pid_max 32768".  Any thread, any time.
+ * Two halves, kept apart so the arithmetic is tested with fake limits:
+ *
+ *  - limits_read() reads the limits and the usage that matter for spawning
+ *    from a proc root and a sys root ("/proc" and "/sys", or fixture trees)
+ *    into a caller-owned struct limits.  It keeps no state and may be called
+ *    from any OS thread (it needs about 32 KiB of stack: not from a fiber);
+ *    it costs a dozen small reads plus one pass over /proc/self/maps (about
+ *    75 bytes a mapping), so call it before a ramp, not on every tick.
+ *
+ *  - limits_cap() is pure: from a struct limits and a request it returns how
+ *    many of the new tasks may start and, if fewer than asked, says which
+ *    limit capped them, e.g. "capped at 32,000 threads: kernel.pid_max
+ *    32768".  Any thread, any time.
  *
  * A value is a count, or bytes for the memory fields, and
- *	LIMITS_UNKNOWN (-1)	not known; its why says why.  An unknown
- *				limit does not cap.
+ *	LIMITS_UNKNOWN (-1)	could not be read; its why says why, e.g.
+ *				"/sys/fs/cgroup/pids.max: No such file or
+ *				directory".  An unknown limit does not cap.
  *	LIMITS_NONE (INT64_MAX)	read, and there is no limit ("max",
  *				"unlimited", or a number past INT64_MAX).
  *
@@ -92,6 +102,16 @@ struct limits_request {
 
 /* Set every field to LIMITS_UNKNOWN with why "not read". */
 void	limits_clear(struct limits *);
+
+/*
+ * Read every field; procroot and sysroot NULL mean "/proc" and "/sys".
+ * Returns the number of fields left unknown (0 if all were read), with err
+ * holding the first one's reason, e.g. "cgroup pids.max:
+ * /sys/fs/cgroup/pids.max: No such file or directory".  Never fails harder:
+ * an unreadable figure is data, not an error.
+ */
+int	limits_read(struct limits *, const char *procroot,
+	    const char *sysroot, char *err, size_t errlen);
 
 /*
  * The most of req->tasks that may start (0 .. req->tasks).  If that is fewer
