@@ -104,7 +104,7 @@ main_batch(const struct options *opts)
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
-	status = batch_run(sampler, model, opts->duration,
+	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
 	    stdout);
 	sampler_stop(sampler);

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,49 @@ test_engine_scenario_table(void **state)
 	    2u << 10);
 }
 
+/*
+ * The rails: with RLIMIT_NPROC a few hundred threads above what runs, a
+ * request for 2048 threads is capped below it, the engine says which limit
+ * capped it, and the screen's target is the capped one.  As root the
+ * kernel does not enforce RLIMIT_NPROC, so the test cannot starve the
+ * machine; as another user it is skipped for the same reason.
+ */
+static void
+test_engine_rails_cap_threads(void **state)
+{
+	struct engine		*e;
+	struct engine_config	 cfg;
+	struct engine_snapshot	 s;
+	struct rlimit		 old, rl;
+	char			 msg[ENGINE_ERRLEN];
+	uint64_t		 seq = 0;
+	int			 i;
+
+	if (geteuid() != 0)
+		skip();
+	e = start(2);
+	assert_non_null(e);
+	assert_int_equal(getrlimit(RLIMIT_NPROC, &old), 0);
+	rl = old;
+	rl.rlim_cur = 900;	/* headroom 256: about 640 more threads */
+	assert_int_equal(setrlimit(RLIMIT_NPROC, &rl), 0);
+	engine_config_get(e, &cfg);
+	cfg.tasks = 2048;
+	assert_int_equal(engine_wait(e, engine_request(e, &cfg), msg,
+	    sizeof msg), 0);
+	assert_int_equal(setrlimit(RLIMIT_NPROC, &old), 0);
+	engine_snapshot(e, &s);
+	assert_true(s.tasks_alive < 900 && s.tasks_alive > 100);
+	assert_int_equal(s.tasks_target, s.tasks_alive);
+	msg[0] = '\0';
+	for (i = 0; i < 100 && !engine_message(e, &seq, msg, sizeof msg); i++)
+		usleep(10000);
+	if (strstr(msg, "capped at") == NULL ||
+	    strstr(msg, "RLIMIT_NPROC 900") == NULL)
+		fail_msg("cap message: '%s'", msg);
+	engine_destroy(e);
+}
+
 int
 main(void)
 {
@@ -319,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_engine_ramps_in_background),
 		cmocka_unit_test(test_engine_knobs_carry_over),
 		cmocka_unit_test(test_engine_scenario_table),
+		cmocka_unit_test(test_engine_rails_cap_threads),
 	};
 
 	return (cmocka_run_group_tests_name("engine", tests, NULL, NULL));
