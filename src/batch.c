@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "engine/engine.h"
 #include "model/model.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
@@ -194,13 +195,14 @@ batch_on_signal(int sig)
  * exit status: 0, or 128 + the signal that cut the run short.
  */
 int
-batch_run(struct sampler *sp, struct model *m, long duration,
+batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
     enum batch_format fmt, FILE *out)
 {
 	struct sigaction	 sa;
-	struct pollfd		 pfd;
+	struct pollfd		 pfd[2];
 	struct sample		 s;
-	uint64_t		 end, now;
+	char			 emsg[ENGINE_ERRLEN];
+	uint64_t		 end, now, eseq = 0;
 	int			 ms;
 
 	memset(&sa, 0, sizeof sa);
@@ -213,13 +215,20 @@ batch_run(struct sampler *sp, struct model *m, long duration,
 
 	batch_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
-	pfd.fd = sampler_fd(sp);
-	pfd.events = POLLIN;
+	pfd[0].fd = sampler_fd(sp);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = e != NULL ? engine_fd(e) : -1;
+	pfd[1].events = POLLIN;
 	while (batch_signal == 0 && (now = util_now_ns()) < end) {
 		ms = (int)((end - now) / 1000000u) + 1;
-		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+		if (poll(pfd, 2, ms) < 0 && errno != EINTR)
 			break;
-		if ((pfd.revents & POLLIN) && sampler_take(sp, &s)) {
+		/* What the engine says (a cap, a refused spawn) goes to
+		 * stderr, so the samples stay clean. */
+		if ((pfd[1].revents & POLLIN) && engine_message(e, &eseq,
+		    emsg, sizeof emsg))
+			fprintf(stderr, "cswviz: %s\n", emsg);
+		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
 			model_push(m, &s);
 			batch_record(m, fmt, out);
 			if (ferror(out))

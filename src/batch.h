@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct engine;
 struct sampler;
 struct model;
 
@@ -21,7 +22,7 @@ enum batch_format {
 void	batch_header(enum batch_format, FILE *);
 void	batch_record(const struct model *, enum batch_format, FILE *);
 void	batch_summary(const struct model *, enum batch_format, FILE *);
-int	batch_run(struct sampler *, struct model *, long, enum batch_format,
-	    FILE *);
+int	batch_run(struct engine *, struct sampler *, struct model *, long,
+	    enum batch_format, FILE *);
 
 #endif

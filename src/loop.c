@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "sampler/sampler.h"
 #include "tui/keymap.h"
+#include "tour.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
@@ -202,6 +203,47 @@ loop_apply_variant(struct engine *e, struct view *v)
 	    cfg.variant ? "on" : "off");
 }
 
+/* Go to a step of the tour (1-based) and show its caption. */
+static void
+loop_tour_go(struct engine *e, struct view *v, size_t n)
+{
+	const struct tour_step	*t = tour_step(n - 1);
+	struct engine_config	 cfg;
+
+	if (t == NULL)
+		return;
+	engine_config_get(e, &cfg);
+	cfg.scenario = t->scenario;
+	cfg.mode = t->mode;
+	cfg.tasks = t->tasks;
+	cfg.variant = t->variant;
+	engine_request(e, &cfg);
+	v->tour_step = n;
+	snprintf(v->caption, sizeof v->caption, "Tour %zu/%zu, %s: %s", n,
+	    tour_len(), t->title, t->caption);
+	tui_message(v, "tour step %zu of %zu: %s %s%s (n next, p back)", n,
+	    tour_len(), t->scenario, engine_mode_name(t->mode), t->variant ?
+	    " b" : "");
+}
+
+/* The next or previous step; the tour starts at 1 from anywhere. */
+static void
+loop_apply_tour(struct engine *e, struct view *v, bool next)
+{
+	size_t	n = v->tour_step;
+
+	if (next && n >= tour_len()) {
+		tui_message(v, "that was the last step of %zu: p goes back",
+		    tour_len());
+		return;
+	}
+	if (!next && n <= 1) {
+		tui_message(v, "this is the first step: n goes on");
+		return;
+	}
+	loop_tour_go(e, v, next ? n + 1 : n - 1);
+}
+
 /* Step the sample interval through 0.5, 1, 2 and 5 seconds. */
 static void
 loop_apply_delay(struct sampler *sp, struct view *v)
@@ -259,7 +301,7 @@ loop_apply_sort(struct model *m, struct view *v, enum action a)
 static void
 loop_apply_scroll(struct model *m, struct view *v, enum action a)
 {
-	size_t	page = tui_thread_rows(m), n = model_threads_len(m);
+	size_t	page = tui_thread_rows(m, v), n = model_threads_len(m);
 	size_t	last = n > page ? n - page : 0, top = v->thread_top;
 
 	if (!v->threads)
@@ -312,6 +354,7 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 		sampler_kick(sp);
 		break;
 	case ACTION_SCENARIO:
+		v->caption[0] = '\0';
 		loop_apply_scenario(e, v, key);
 		sampler_kick(sp);
 		break;
@@ -325,7 +368,13 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 		sampler_kick(sp);
 		break;
 	case ACTION_VARIANT:
+		v->caption[0] = '\0';
 		loop_apply_variant(e, v);
+		sampler_kick(sp);
+		break;
+	case ACTION_TOUR_NEXT:
+	case ACTION_TOUR_PREV:
+		loop_apply_tour(e, v, a == ACTION_TOUR_NEXT);
 		sampler_kick(sp);
 		break;
 	case ACTION_RESET:
@@ -343,6 +392,7 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 		loop_apply_delay(sp, v);
 		break;
 	case ACTION_MODE:
+		v->caption[0] = '\0';
 		loop_apply_mode(e, v);
 		sampler_kick(sp);
 		break;
@@ -371,7 +421,7 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
-    bool ascii, const char *warn, struct loop_exit *out)
+    const struct loop_config *lc, struct loop_exit *out)
 {
 	struct keymap		 km;
 	struct view		 v;
@@ -388,11 +438,13 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 
 	memset(out, 0, sizeof *out);
 	memset(&v, 0, sizeof v);
-	v.ascii = ascii;
+	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
-	if (warn != NULL && *warn != '\0') {
-		tui_message(&v, "%s", warn);
+	if (lc->tour)
+		loop_tour_go(e, &v, 1);
+	if (lc->warn != NULL && *lc->warn != '\0') {
+		tui_message(&v, "%s", lc->warn);
 		v.message_until += 6000000000u;	/* long enough to read */
 	}
 	if (keymap_init(&km, tk) != 0 || loop_signals_init() != 0) {

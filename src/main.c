@@ -104,7 +104,7 @@ main_batch(const struct options *opts)
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
-	status = batch_run(sampler, model, opts->duration,
+	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
 	    stdout);
 	sampler_stop(sampler);
@@ -122,6 +122,7 @@ main(int argc, char **argv)
 	struct sampler		*sampler;
 	struct model		*model;
 	struct loop_exit	 ex;
+	struct loop_config	 lc;
 	TermKey			*tk;
 	char			 err[256], warn[320], note[256];
 	struct engine_scenario_info info;
@@ -180,8 +181,11 @@ main(int argc, char **argv)
 		return (1);
 	}
 	/* A theme that failed says so first; then a capped task count. */
-	loop_run(engine, sampler, model, tk, tcfg.ascii, warn[0] != '\0' ?
-	    warn : note, &ex);
+	memset(&lc, 0, sizeof lc);
+	lc.ascii = tcfg.ascii;
+	lc.tour = opts.tour;
+	lc.warn = warn[0] != '\0' ? warn : note;
+	loop_run(engine, sampler, model, tk, &lc, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);

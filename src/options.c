@@ -8,7 +8,7 @@
 #include "util/util.h"
 
 static const char options_usage[] =
-"usage: cswviz [-bhV] [--ascii] [-d tenths] [-m mode] [-n tasks]\n"
+"usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
 "              [--theme-dir dir]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
@@ -31,6 +31,7 @@ static const char options_help[] =
 "                      1M: threads 16K-1G (RLIMIT_STACK), fibers 2K-8M\n"
 "                      (16K), rounded up to the runtime's class\n"
 "      --list-scenarios list the scenarios and their variants, and exit\n"
+"      --tour          a guided tour of the lessons: n next step, p back\n"
 "      --batch         no screen: print a sample a line for --duration\n"
 "                      seconds (10), then a summary; JSON Lines or CSV\n"
 "      --duration SECS how long --batch runs (1-86400)\n"
@@ -159,6 +160,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "tasks",	required_argument,	NULL, 'n' },
 		{ "theme",	required_argument,	NULL, 't' },
 		{ "theme-dir",	required_argument,	NULL, 'D' },
+		{ "tour",	no_argument,		NULL, 'R' },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL,		0,			NULL, 0 }
 	};
@@ -200,6 +202,9 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			break;
 		case 'S':
 			opts->list_scenarios = true;
+			break;
+		case 'R':
+			opts->tour = true;
 			break;
 		case 'F':
 			if (strcmp(optarg, "json") == 0)

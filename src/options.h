@@ -32,6 +32,7 @@ struct options {
 	size_t		 stack;		/* --stack, bytes; 0: default */
 	bool		 variant;	/* -b */
 	bool		 list_scenarios;
+	bool		 tour;		/* --tour */
 };
 
 enum options_result {

@@ -14,6 +14,7 @@
 
 #include "engine/engine.h"
 #include "engine/fiber.h"
+#include "engine/limits.h"
 #include "engine/scenario.h"
 #include "util/util.h"
 
@@ -21,6 +22,9 @@
 #define ENGINE_STEP_THREADS	128	/* tasks per ramp step */
 #define ENGINE_STEP_FIBERS	8192
 #define ENGINE_THREAD_STACK_MIN	(16 * 1024)
+/* What a sleeping thread commits: its kernel stack, the pages of its user
+   stack it has touched, and its glibc descriptor (measured: about 28 KiB). */
+#define ENGINE_THREAD_COMMIT	(32 * 1024)
 
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
@@ -347,6 +351,53 @@ engine_needs_restart(struct engine *e, const struct engine_want *w)
 	return (w->ops->threads_use_workers && w->ops->set_workers == NULL);
 }
 
+/*
+ * The rails: cap a growth to what the machine's limits allow, leaving
+ * headroom; returns the target to ramp to, with why set when it is capped.
+ */
+static long
+engine_cap(struct engine *e, const struct engine_want *w, long target,
+    char *why, size_t whylen)
+{
+	struct limits		 lim;
+	struct limits_request	 req;
+	char			 err[LIMITS_WHYLEN], buf[LIMITS_WHYLEN], n[32];
+	char			*reason;
+	long			 have = e->cur.tasks, allowed;
+
+	why[0] = '\0';
+	if (target <= have || (w->mode == ENGINE_THREADS &&
+	    w->ops->pooled[w->variant]))
+		return (target);
+	limits_read(&lim, NULL, NULL, err, sizeof err);
+	memset(&req, 0, sizeof req);
+	req.tasks = target - have;
+	req.have = have;
+	if (w->mode == ENGINE_FIBERS) {
+		req.kind = LIMITS_FIBERS;
+		req.task_bytes = (int64_t)(w->stack[ENGINE_FIBERS] != 0 ?
+		    w->stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT);
+	} else {
+		req.kind = LIMITS_THREADS;
+		req.task_bytes = ENGINE_THREAD_COMMIT;
+		req.task_maps = 2;	/* the stack and its guard page */
+		req.task_threads = 1;
+	}
+	allowed = limits_cap(&lim, &req, why, whylen);
+	if (allowed >= req.tasks)
+		return (target);
+	target = have + allowed;
+	target -= target % w->ops->unit;
+	/* Say the figure the screen shows: whole units of the scenario. */
+	if ((reason = strchr(why, ':')) != NULL) {
+		limits_format_count(target, n, sizeof n);
+		snprintf(buf, sizeof buf, "capped at %s %s%s", n,
+		    w->mode == ENGINE_FIBERS ? "fibers" : "threads", reason);
+		snprintf(why, whylen, "%s", buf);
+	}
+	return (target);
+}
+
 /* Grow or shrink the running scenario towards w->tasks, in steps. */
 static int
 engine_ramp(struct engine *e, long target, char *err, size_t errlen)
@@ -396,8 +447,8 @@ engine_converge(struct engine *e, const struct engine_want *w, char *err,
 {
 	struct engine_want	old = e->cur;
 	bool			had = e->state != NULL;
-	long			first;
-	char			err2[ENGINE_ERRLEN];
+	long			first, target;
+	char			err2[ENGINE_ERRLEN], why[LIMITS_WHYLEN];
 
 	err[0] = '\0';
 	if (engine_needs_restart(e, w)) {
@@ -427,7 +478,18 @@ engine_converge(struct engine *e, const struct engine_want *w, char *err,
 		e->cur.workers = w->workers;
 		pthread_mutex_unlock(&e->ctl_mu);
 	}
-	return (engine_ramp(e, w->tasks, err, errlen));
+	target = engine_cap(e, w, w->tasks, why, sizeof why);
+	if (why[0] != '\0') {
+		engine_post(e, "%s", why);
+		pthread_mutex_lock(&e->req_mu);
+		if (e->want.tasks == w->tasks)
+			e->want.tasks = target;
+		pthread_mutex_unlock(&e->req_mu);
+		pthread_mutex_lock(&e->ctl_mu);
+		e->target = target;
+		pthread_mutex_unlock(&e->ctl_mu);
+	}
+	return (engine_ramp(e, target, err, errlen));
 }
 
 /* The control thread: carry out requests until told to quit. */

@@ -48,6 +48,9 @@ struct scenario_ops {
 	void		 (*stop)(void *);
 	/* Whether P changes what the scenario does in threads mode. */
 	bool		 threads_use_workers;
+	/* Threads mode, per variant: the tasks share a pool of P threads
+	   instead of a thread each (the rails then do not count threads). */
+	bool		 pooled[2];
 };
 
 extern const struct scenario_ops	 scenario_pingpong;

@@ -37,6 +37,8 @@ enum action {
 	ACTION_STACK,
 	ACTION_VARIANT,
 	ACTION_RESET,
+	ACTION_TOUR_NEXT,
+	ACTION_TOUR_PREV,
 };
 
 struct keymap_entry {
