@@ -659,4 +659,5 @@ const struct scenario_ops scenario_cpuflood = {
 	.stats = cf_stats,
 	.stop = cf_stop,
 	.threads_use_workers = true,
+	.pooled = { false, true },
 };
