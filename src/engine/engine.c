@@ -25,6 +25,11 @@
 /* What a sleeping thread commits: its kernel stack, the pages of its user
    stack it has touched, and its glibc descriptor (measured: about 28 KiB). */
 #define ENGINE_THREAD_COMMIT	(32 * 1024)
+#ifdef CSW_SANITIZED
+#define ENGINE_FIBER_STACK_MIN	(16 * 1024)	/* sanitizer frames are big */
+#else
+#define ENGINE_FIBER_STACK_MIN	(4 * 1024)
+#endif
 
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
@@ -231,6 +236,18 @@ engine_post(struct engine *e, const char *fmt, ...)
 	(void)n;
 }
 
+/* The fiber stack a scenario runs with: at least its minimum; 0 stays. */
+static size_t
+engine_fiber_stack(const struct scenario_ops *ops, size_t stack)
+{
+	size_t	min = ops->fiber_stack_min != 0 ? ops->fiber_stack_min :
+		    ENGINE_FIBER_STACK_MIN;
+
+	if (min < ENGINE_FIBER_STACK_MIN && ENGINE_FIBER_STACK_MIN > 4096)
+		min = ENGINE_FIBER_STACK_MIN;	/* sanitized: always */
+	return (stack != 0 && stack < min ? min : stack);
+}
+
 /* Start the scenario's tasks as w says, with a runtime for fibers. */
 static int
 engine_start_mode(struct engine *e, const struct engine_want *w, long first,
@@ -240,6 +257,7 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 	struct fiber_rt_config	 rc;
 	struct fiber_rt		*rt = NULL;
 	void			*state;
+	size_t			 min;
 
 	if ((w->ops->modes & (1u << w->mode)) == 0) {
 		snprintf(err, errlen, "scenario %s has no %s mode",
@@ -253,6 +271,12 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 	sp.stack = w->stack[w->mode];
 	sp.variant = w->variant && w->ops->variant != NULL;
 	if (w->mode == ENGINE_FIBERS) {
+		min = engine_fiber_stack(w->ops, sp.stack);
+		if (min != sp.stack)
+			engine_post(e, "%s fibers need %zu KiB stacks or more: "
+			    "running %zu KiB, not %zu", w->ops->name, min >> 10,
+			    min >> 10, sp.stack >> 10);
+		sp.stack = min;
 		memset(&rc, 0, sizeof rc);
 		rc.workers = sp.workers;
 		rc.stack_size = sp.stack;
@@ -270,6 +294,8 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 	e->rt = rt;
 	e->cur = *w;
 	e->cur.tasks = first;
+	if (w->mode == ENGINE_FIBERS)
+		e->cur.stack[ENGINE_FIBERS] = sp.stack;
 	pthread_mutex_unlock(&e->ctl_mu);
 	state = w->ops->start(e, &sp, err, errlen);
 	pthread_mutex_lock(&e->ctl_mu);
@@ -342,7 +368,11 @@ engine_needs_restart(struct engine *e, const struct engine_want *w)
 	const struct engine_want	*c = &e->cur;
 
 	if (e->state == NULL || c->ops != w->ops || c->mode != w->mode ||
-	    c->variant != w->variant || c->stack[c->mode] != w->stack[w->mode])
+	    c->variant != w->variant)
+		return (true);
+	if (w->mode == ENGINE_FIBERS ? c->stack[ENGINE_FIBERS] !=
+	    engine_fiber_stack(w->ops, w->stack[ENGINE_FIBERS]) :
+	    c->stack[ENGINE_THREADS] != w->stack[ENGINE_THREADS])
 		return (true);
 	if (c->workers == w->workers)
 		return (false);

@@ -48,6 +48,11 @@ struct scenario_ops {
 	void		 (*stop)(void *);
 	/* Whether P changes what the scenario does in threads mode. */
 	bool		 threads_use_workers;
+	/* The smallest fiber stack the tasks run in; 0: 4 KiB.  Packed 2 KiB
+	   stacks have no guard page, so a deeper call chain (a channel, a
+	   select) would write over a neighbour: only a scenario whose fibers
+	   just sleep says 2048. */
+	size_t		 fiber_stack_min;
 	/* Threads mode, per variant: the tasks share a pool of P threads
 	   instead of a thread each (the rails then do not count threads). */
 	bool		 pooled[2];
