@@ -25,6 +25,7 @@
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
 	&scenario_sleepers,
+	&scenario_leak,
 };
 
 /* What runs, or should: the resolved form of an engine_config. */

@@ -52,6 +52,7 @@ struct scenario_ops {
 
 extern const struct scenario_ops	 scenario_pingpong;
 extern const struct scenario_ops	 scenario_sleepers;
+extern const struct scenario_ops	 scenario_leak;
 
 const struct scenario_ops	*scenario_find(const char *);
 
