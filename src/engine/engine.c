@@ -465,7 +465,8 @@ engine_control(void *arg)
 		else if (rc != 0)
 			engine_post(e, "%s", err);
 		else if (e->cur.tasks == w.tasks && w.tasks - from >
-		    ENGINE_STEP_THREADS && !engine_interrupted(e))
+		    ENGINE_STEP_THREADS && !engine_interrupted(e) &&
+		    engine_alive(e) == w.tasks)
 			engine_post(e, "%ld tasks running (%.1f s to start "
 			    "%ld)", w.tasks, (double)(util_now_ns() - t0) /
 			    1e9, w.tasks - from);
