@@ -32,9 +32,11 @@
 #endif
 
 static const struct scenario_ops *scenarios[] = {
-	&scenario_pingpong,
-	&scenario_cpuflood,
-	&scenario_fanin,
+	&scenario_pingpong,	/* key 1 */
+	&scenario_sleepers,
+	&scenario_cpuflood,	/* 4, after server */
+	&scenario_fanin,	/* 6, after blocking */
+	&scenario_leak,
 };
 
 /* What runs, or should: the resolved form of an engine_config. */
@@ -557,7 +559,8 @@ engine_control(void *arg)
 		else if (rc != 0)
 			engine_post(e, "%s", err);
 		else if (e->cur.tasks == w.tasks && w.tasks - from >
-		    ENGINE_STEP_THREADS && !engine_interrupted(e))
+		    ENGINE_STEP_THREADS && !engine_interrupted(e) &&
+		    engine_alive(e) == w.tasks)
 			engine_post(e, "%ld tasks running (%.1f s to start "
 			    "%ld)", w.tasks, (double)(util_now_ns() - t0) /
 			    1e9, w.tasks - from);

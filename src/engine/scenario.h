@@ -61,6 +61,8 @@ struct scenario_ops {
 extern const struct scenario_ops	 scenario_pingpong;
 extern const struct scenario_ops	 scenario_cpuflood;
 extern const struct scenario_ops	 scenario_fanin;
+extern const struct scenario_ops	 scenario_sleepers;
+extern const struct scenario_ops	 scenario_leak;
 
 const struct scenario_ops	*scenario_find(const char *);
 

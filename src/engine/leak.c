@@ -1,0 +1,420 @@
+/*
+ * Scenario "leak": a spawner starts tasks at a steady rate, and each task
+ * waits for a reply that nobody will ever send.
+ *
+ * Without the variant the tasks never end: live tasks and their memory
+ * climb until the ceiling.  The tasks knob is that ceiling, the most tasks
+ * the leak may hold (threads mode stops at 20,000 whatever it says); the
+ * spawner starts ceiling / 50 tasks a second, at least 200, so the climb
+ * takes about 50 s.  The b variant gives each task a way out, the way a
+ * context with a timeout does: it stops waiting after a second, so live
+ * tasks stay near the rate and memory stays flat.
+ *
+ * Threads mode: one pthread per task, waiting on a futex word shared by all
+ * of them (with a deadline in the variant); a shrink or a stop bumps the
+ * word and wakes them all at once.  Fibers mode: one fiber per task,
+ * receiving on an unbuffered channel of its own (in a select with a timeout
+ * in the variant); closing the channel or stopping the runtime wakes it.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/fiber.h"
+#include "engine/futex.h"
+#include "engine/scenario.h"
+#include "util/util.h"
+
+#define LK_MAX_TASKS	100000
+#define LK_MAX_THREADS	20000
+#define LK_RATE_MIN	200		/* tasks started a second, at least */
+#define LK_CLIMB_S	50		/* seconds to climb to the ceiling */
+#define LK_WAIT_NS	1000000000u	/* the variant's timeout */
+#define LK_TICK_NS	10000000u	/* the spawner's period */
+
+struct lk_task {
+	struct lk_state		*st;
+	uint64_t		 seq;
+	uint64_t		 deadline;	/* the variant gives up then */
+	atomic_bool		 cancel;	/* a shrink wants it gone */
+	atomic_bool		 done;		/* returned from lk_thread */
+	pthread_t		 thread;
+	struct fiber		*fiber;
+	struct fiber_chan	*chan;
+};
+
+struct lk_state {
+	struct engine		*engine;
+	enum engine_mode	 mode;
+	struct fiber_rt		*rt;		/* fibers mode */
+	size_t			 stack;		/* fibers: the class */
+	bool			 variant;
+	pthread_t		 spawner;
+
+	/* Live tasks, oldest first: a ring, guarded by mu. */
+	pthread_mutex_t		 mu;
+	struct lk_task		**q;
+	size_t			 head, n, cap;
+	char			 err[ENGINE_ERRLEN];	/* a refused spawn */
+	bool			 failed;
+
+	_Atomic long		 ceiling;
+	_Atomic uint32_t	 word;		/* leaked threads wait on it */
+	_Atomic uint32_t	 tick;		/* the spawner waits on it */
+	atomic_bool		 stopping;
+	_Atomic long		 alive;
+	_Atomic uint64_t	 started;
+};
+
+/* Tasks a second for a ceiling. */
+static long
+lk_rate(long ceiling)
+{
+	return (ceiling / LK_CLIMB_S > LK_RATE_MIN ? ceiling / LK_CLIMB_S :
+	    LK_RATE_MIN);
+}
+
+/* Append a task to the ring (mu held). */
+static void
+lk_q_push(struct lk_state *st, struct lk_task *t)
+{
+	struct lk_task	**q;
+	size_t		  i, cap;
+
+	if (st->n == st->cap) {
+		cap = st->cap ? st->cap * 2 : 256;
+		q = xcalloc(cap, sizeof *q);
+		for (i = 0; i < st->n; i++)
+			q[i] = st->q[(st->head + i) % st->cap];
+		free(st->q);
+		st->q = q;
+		st->cap = cap;
+		st->head = 0;
+	}
+	st->q[(st->head + st->n++) % st->cap] = t;
+}
+
+/*
+ * Wait for a stopping task to return and free it.  Threads are detached:
+ * pthread_join would unmap each 8 MiB stack in turn in the joiner, about a
+ * millisecond apiece in a virtual machine, seconds for a few thousand.
+ * Detached threads hand their stacks back in parallel as they exit (and
+ * not at all when the program quits).  done is a thread's last touch of
+ * its task.
+ */
+static void
+lk_task_free(struct lk_task *t)
+{
+	struct timespec	 ts = { 0, 1000000 };
+
+	while (!atomic_load(&t->done))
+		nanosleep(&ts, NULL);
+	if (t->st->mode == ENGINE_FIBERS) {
+		fiber_join(t->fiber);
+		fiber_chan_destroy(t->chan);
+	}
+	free(t);
+}
+
+/*
+ * Wait for a reply nobody sends.  Leaked threads stay at the normal
+ * priority: they never run after they start but to exit, and exiting
+ * threads at SCHED_IDLE stall one another on the kernel's mmap lock (glibc
+ * unmaps cached stacks as threads exit) for tens of seconds on a busy
+ * machine.
+ */
+static void *
+lk_thread(void *arg)
+{
+	struct lk_task	*t = arg;
+	struct lk_state	*st = t->st;
+	uint32_t	 w;
+	char		 name[16];
+
+	snprintf(name, sizeof name, "leaked-%llu",
+	    (unsigned long long)(t->seq % 100000000u));
+	pthread_setname_np(pthread_self(), name);
+	engine_stack_register(st->engine);
+	for (;;) {
+		w = atomic_load(&st->word);
+		if (atomic_load(&st->stopping) || atomic_load(&t->cancel))
+			break;
+		if (st->variant && util_now_ns() >= t->deadline)
+			break;
+		futex_wait_until(&st->word, w, st->variant ? t->deadline : 0);
+	}
+	engine_stack_unregister(st->engine);
+	atomic_fetch_sub(&st->alive, 1);
+	atomic_store(&t->done, true);
+	return (NULL);
+}
+
+/* The same in a fiber: receive on a channel nobody sends to. */
+static void
+lk_fiber(void *arg)
+{
+	struct lk_task		*t = arg;
+	struct lk_state		*st = t->st;
+	struct fiber_select_case cs;
+	int			 v;
+
+	if (!st->variant)
+		fiber_chan_recv(t->chan, &v);
+	else {
+		cs.chan = t->chan;
+		cs.op = FIBER_RECV;
+		cs.elem = &v;
+		cs.result = 0;
+		fiber_select(&cs, 1, LK_WAIT_NS);
+	}
+	atomic_fetch_sub(&st->alive, 1);
+	atomic_store(&t->done, true);
+}
+
+/* Start one leaked task: 0, or -1 with st->err set. */
+static int
+lk_spawn(struct lk_state *st)
+{
+	struct fiber_attr	 fa;
+	struct lk_task		*t;
+	int			 e;
+
+	t = xcalloc(1, sizeof *t);
+	t->st = st;
+	t->seq = atomic_load(&st->started);
+	t->deadline = util_now_ns() + LK_WAIT_NS;
+	atomic_fetch_add(&st->alive, 1);
+	if (st->mode == ENGINE_FIBERS) {
+		memset(&fa, 0, sizeof fa);
+		fa.stack_size = st->stack;
+		if ((t->chan = fiber_chan_create(st->rt, sizeof(int),
+		    0)) == NULL)
+			e = errno;
+		else if (fiber_spawn(st->rt, lk_fiber, t, &fa,
+		    &t->fiber) != 0) {
+			e = errno;
+			fiber_chan_destroy(t->chan);
+		} else
+			e = 0;
+	} else if ((e = engine_thread_create(st->engine, &t->thread,
+	    lk_thread, t)) == 0)
+		pthread_detach(t->thread);
+	if (e != 0) {
+		atomic_fetch_sub(&st->alive, 1);
+		free(t);
+		if (atomic_load(&st->stopping) || (st->rt != NULL &&
+		    fiber_rt_stopping(st->rt)))
+			return (-1);
+		pthread_mutex_lock(&st->mu);
+		snprintf(st->err, sizeof st->err, "%s: %s (at %zu %s)",
+		    st->mode == ENGINE_FIBERS ? "fiber_spawn" :
+		    "pthread_create", strerror(e), st->n,
+		    st->mode == ENGINE_FIBERS ? "fibers" : "threads");
+		st->failed = true;
+		atomic_store(&st->ceiling, (long)st->n);
+		pthread_mutex_unlock(&st->mu);
+		return (-1);
+	}
+	pthread_mutex_lock(&st->mu);
+	lk_q_push(st, t);
+	pthread_mutex_unlock(&st->mu);
+	atomic_fetch_add(&st->started, 1);
+	return (0);
+}
+
+/* Free the tasks at the head of the ring that have given up waiting. */
+static void
+lk_reap(struct lk_state *st)
+{
+	struct lk_task	*t;
+
+	for (;;) {
+		pthread_mutex_lock(&st->mu);
+		t = NULL;
+		if (st->n != 0 && atomic_load(&st->q[st->head]->done)) {
+			t = st->q[st->head];
+			st->head = (st->head + 1) % st->cap;
+			st->n--;
+		}
+		pthread_mutex_unlock(&st->mu);
+		if (t == NULL)
+			return;
+		lk_task_free(t);
+	}
+}
+
+/* Start tasks at the rate until the ceiling, reaping those that end. */
+static void *
+lk_spawner(void *arg)
+{
+	struct lk_state	*st = arg;
+	uint64_t	 now, last;
+	double		 credit = 0;
+	long		 rate, room;
+	uint32_t	 w;
+
+	pthread_setname_np(pthread_self(), "leak-spawner");
+	last = util_now_ns();
+	while (!atomic_load(&st->stopping)) {
+		lk_reap(st);
+		now = util_now_ns();
+		rate = lk_rate(atomic_load(&st->ceiling));
+		credit += (double)rate * (double)(now - last) / 1e9;
+		last = now;
+		if (credit > rate)
+			credit = rate;
+		pthread_mutex_lock(&st->mu);
+		room = atomic_load(&st->ceiling) - (long)st->n;
+		pthread_mutex_unlock(&st->mu);
+		while (credit >= 1 && room > 0 && !atomic_load(&st->stopping)) {
+			if (lk_spawn(st) != 0)
+				break;
+			credit -= 1;
+			room--;
+		}
+		/* No debt piles up while the leak sits at its ceiling. */
+		if (room <= 0 && credit > 1)
+			credit = 1;
+		w = atomic_load(&st->tick);
+		if (atomic_load(&st->stopping))
+			break;
+		futex_wait_until(&st->tick, w, util_now_ns() + LK_TICK_NS);
+	}
+	return (NULL);
+}
+
+/* Set the ceiling; a lower one ends the newest tasks above it. */
+static int
+lk_resize(void *arg, long tasks, char *err, size_t errlen)
+{
+	struct lk_state	 *st = arg;
+	struct lk_task	**victims;
+	size_t		  i, k = 0;
+
+	if (st->mode == ENGINE_THREADS && tasks > LK_MAX_THREADS)
+		tasks = LK_MAX_THREADS;
+	pthread_mutex_lock(&st->mu);
+	if (st->failed) {
+		/* The ceiling came down to what runs when the spawn failed. */
+		snprintf(err, errlen, "%s", st->err);
+		st->failed = false;
+		pthread_mutex_unlock(&st->mu);
+		return (-1);
+	}
+	atomic_store(&st->ceiling, tasks);
+	victims = NULL;
+	if ((long)st->n > tasks) {
+		k = st->n - (size_t)tasks;
+		victims = xcalloc(k, sizeof *victims);
+		for (i = 0; i < k; i++)
+			victims[i] = st->q[(st->head + --st->n) % st->cap];
+	}
+	pthread_mutex_unlock(&st->mu);
+	if (k == 0)
+		return (0);
+	for (i = 0; i < k; i++) {
+		atomic_store(&victims[i]->cancel, true);
+		if (st->mode == ENGINE_FIBERS)
+			fiber_chan_close(victims[i]->chan);
+	}
+	if (st->mode == ENGINE_THREADS)
+		futex_bump_wake_all(&st->word);
+	for (i = 0; i < k; i++)
+		lk_task_free(victims[i]);
+	free(victims);
+	return (0);
+}
+
+/* Start the scenario and its spawner. */
+static void *
+lk_start(struct engine *e, const struct scenario_params *sp, char *err,
+    size_t errlen)
+{
+	struct lk_state	*st;
+	int		 rc;
+
+	st = xcalloc(1, sizeof *st);
+	st->engine = e;
+	st->mode = sp->mode;
+	st->rt = engine_fiber_rt(e);
+	st->stack = sp->stack;
+	st->variant = sp->variant;
+	pthread_mutex_init(&st->mu, NULL);
+	atomic_store(&st->ceiling, sp->mode == ENGINE_THREADS &&
+	    sp->tasks > LK_MAX_THREADS ? LK_MAX_THREADS : sp->tasks);
+	if ((rc = util_thread_create(&st->spawner, lk_spawner, st)) != 0) {
+		snprintf(err, errlen, "leak spawner: %s", strerror(rc));
+		pthread_mutex_destroy(&st->mu);
+		free(st);
+		return (NULL);
+	}
+	return (st);
+}
+
+/* Tasks started, alive, and all of those alive waiting. */
+static void
+lk_stats(void *arg, struct engine_snapshot *s)
+{
+	struct lk_state	*st = arg;
+
+	s->work = atomic_load(&st->started);
+	s->tasks_alive = atomic_load(&st->alive);
+	s->blocked = (uint64_t)s->tasks_alive;
+}
+
+/* Stop the spawner, wake every task at once and free them all. */
+static void
+lk_stop(void *arg)
+{
+	struct lk_state	*st = arg;
+	size_t		 i;
+
+	atomic_store(&st->stopping, true);
+	futex_bump_wake_all(&st->tick);
+	pthread_join(st->spawner, NULL);
+	if (st->mode == ENGINE_THREADS)
+		futex_bump_wake_all(&st->word);
+	for (i = 0; i < st->n; i++) {
+		if (st->mode == ENGINE_FIBERS)
+			fiber_chan_close(st->q[(st->head + i) % st->cap]->chan);
+	}
+	for (i = 0; i < st->n; i++)
+		lk_task_free(st->q[(st->head + i) % st->cap]);
+	pthread_mutex_destroy(&st->mu);
+	free(st->q);
+	free(st);
+}
+
+const struct scenario_ops scenario_leak = {
+	.name = "leak",
+	.summary = "tasks wait forever for a reply nobody sends",
+	.variant = "cancel path",
+	.caption = { {
+		[ENGINE_THREADS] = "Every leaked thread keeps its stack and a "
+		    "kernel task: watch live tasks, stack and RSS climb to the "
+		    "ceiling.",
+		[ENGINE_FIBERS] = "Leaked fibers are cheap, not free: live "
+		    "tasks and stack memory climb all the same, only slower "
+		    "per task.",
+	}, {
+		[ENGINE_THREADS] = "Each thread gives up after a second: live "
+		    "tasks stay near the spawn rate and memory stays flat.",
+		[ENGINE_FIBERS] = "Each fiber selects with a one-second "
+		    "timeout: live tasks stay near the spawn rate and memory "
+		    "stays flat.",
+	} },
+	.work_unit = "tasks started",
+	.default_tasks = 4000,
+	.unit = 1,
+	.max_tasks = LK_MAX_TASKS,
+	.modes = (1u << ENGINE_THREADS) | (1u << ENGINE_FIBERS),
+	.start = lk_start,
+	.resize = lk_resize,
+	.stats = lk_stats,
+	.stop = lk_stop,
+};

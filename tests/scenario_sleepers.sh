@@ -1,0 +1,75 @@
+#!/bin/sh
+# The sleepers lesson through --batch: sleeping threads reserve a whole
+# default stack each but commit a few pages of it; fibers reserve exactly
+# their stack class; every task wakes ten times a second; and the run ends
+# promptly however many tasks sleep.
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+fail() { echo "FAIL: $*"; exit 1; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+
+# The machine may be loaded: allow the ramp, the run and the quit slack.
+DUR=6
+LIMIT=$((DUR + 40))
+
+# run ARGS...: a batch run into $out that must end in time.
+run() {
+	timeout "$LIMIT" "$CSWVIZ" --batch -s sleepers --duration "$DUR" "$@" \
+	    < /dev/null > "$out"
+	rc=$?
+	[ "$rc" -eq 124 ] && fail "$*: still running after $LIMIT s"
+	[ "$rc" -eq 0 ] || fail "$*: exited $rc"
+}
+
+# median EXPR: the median of an awk expression over the sample lines whose
+# tasks reached the target (the ramp is over), fields named like $tasks.
+median() {
+	awk -v expr="$1" '
+	/^\{"t":[0-9]/ {
+		n = split($0, kv, ",")
+		delete f
+		for (i = 1; i <= n; i++) {
+			split(kv[i], p, ":")
+			gsub(/[{}"]/, "", p[1]); gsub(/[{}"]/, "", p[2])
+			f[p[1]] = p[2]
+		}
+		if (f["tasks"] != f["tasks_target"] || f["tasks"] == 0)
+			next
+		if (expr == "reserved") v = f["stack_reserved_bytes"] / f["tasks"]
+		else if (expr == "committed") v = f["stack_committed_bytes"] / f["tasks"]
+		else if (expr == "wakeups") v = f["work_per_s"] / f["tasks"]
+		else v = f[expr]
+		if (v == "null" || v == "") next
+		vals[m++] = v + 0
+	}
+	END {
+		if (m == 0) { print "none"; exit }
+		for (i = 0; i < m; i++)
+			for (j = i + 1; j < m; j++)
+				if (vals[j] < vals[i]) { t = vals[i]; vals[i] = vals[j]; vals[j] = t }
+		print vals[int(m / 2)]
+	}' "$out"
+}
+
+check() { awk -v v="$1" "BEGIN { exit !($2) }"; }
+
+run -m threads -n 500
+res=$(median reserved); com=$(median committed); wak=$(median wakeups)
+echo "threads: per task $res bytes reserved, $com committed, $wak wakeups/s"
+[ "$res" != none ] || fail "threads: no sample with all 500 tasks: $(tail -n 2 "$out")"
+check "$res" 'v >= 1048576' || fail "threads: $res bytes reserved per task, want >= 1 MiB"
+check "$com" 'v < 65536' || fail "threads: $com bytes committed per task, want < 64 KiB"
+check "$wak" 'v >= 4 && v <= 12' || fail "threads: $wak wakeups/s per task, want about 10"
+grep -q '"work_unit":"wakeups"' "$out" || fail "threads: work unit is not wakeups"
+
+run -m fibers -n 500
+res=$(median reserved); com=$(median committed); wak=$(median wakeups)
+echo "fibers: per task $res bytes reserved, $com committed, $wak wakeups/s"
+check "$res" 'v == 16384' || fail "fibers: $res bytes reserved per task, want the 16 KiB class"
+check "$com" 'v <= 16384' || fail "fibers: $com bytes committed per task, want <= 16 KiB"
+check "$wak" 'v >= 4 && v <= 12' || fail "fibers: $wak wakeups/s per task, want about 10"
+
+run -m fibers -n 500 --stack 4K
+res=$(median reserved)
+echo "fibers, 4 KiB class: $res bytes reserved per task"
+check "$res" 'v == 4096' || fail "fibers: $res bytes reserved per task, want the 4 KiB class"
+echo "PASS: scenario_sleepers"
