@@ -35,6 +35,9 @@ static const struct batch_column batch_columns[] = {
 	{ "threads_running",		MS_THREADS_R,		0 },
 	{ "fiber_runqueue",		MS_FIBER_RUNQ,		0 },
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
+	{ "sampler_cpu_ms",		MS_SAMPLER_CPU_MS,	3 },
+	{ "sampler_cpu_percent",	MS_SAMPLER_CPU,		3 },
+	{ "run_wait_ms_per_s",		MS_RUN_WAIT,		3 },
 };
 
 static volatile sig_atomic_t	batch_signal;
