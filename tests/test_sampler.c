@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "engine/engine.h"
+#include "model/model.h"
 #include "sampler/procfs.h"
 #include "sampler/sampler.h"
 
@@ -399,10 +400,109 @@ test_sampler_rusage_is_sum_of_task_status(void **state)
 	engine_destroy(e);
 }
 
+/* Sum both switch counts over every live thread of the process. */
+static void
+tasks_csw_sum(uint64_t *vcsw, uint64_t *ivcsw)
+{
+	DIR		*d = opendir("/proc/self/task");
+	struct dirent	*de;
+	char		 path[300], line[256];
+	unsigned long	 v;
+	FILE		*f;
+
+	assert_non_null(d);
+	*vcsw = *ivcsw = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status",
+		    de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "voluntary_ctxt_switches: %lu",
+			    &v) == 1)
+				*vcsw += v;
+			else if (sscanf(line,
+			    "nonvoluntary_ctxt_switches: %lu", &v) == 1)
+				*ivcsw += v;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* Whether a and b agree within 10%, or within slack counts when small. */
+static bool
+agree(double a, double b, double slack)
+{
+	double	d = a > b ? a - b : b - a;
+
+	return (d <= 0.10 * (a > b ? a : b) || d <= slack);
+}
+
+/*
+ * Agreement with the kernel, end to end: the rates the sampler and the
+ * model show for the process's voluntary and involuntary switches agree
+ * within 10% with the per-thread counts of /proc/self/task/TID/status,
+ * summed as pidstat -w -t would, over the same interval.  The sums are
+ * read just outside the two passes; no thread starts or exits between.
+ */
+static void
+test_sampler_rates_agree_with_task_status(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+				    .scenario = "pingpong", .tasks = 4 };
+	struct timespec		 ts = { 0, 25000000 };
+	struct engine_snapshot	 snap;
+	struct sampler_pass	 p;
+	struct sample		 a, b;
+	struct model		*m;
+	struct engine		*e;
+	uint64_t		 v0, i0, v1, i1, h0;
+	double			 dt, rv, ri;
+	char			 err[ENGINE_ERRLEN];
+	int			 i;
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	m = model_create(8);
+	sampler_pass_init(&p, "/proc", e);
+	tasks_csw_sum(&v0, &i0);
+	sampler_collect(&p, &a);
+	engine_snapshot(e, &snap);
+	h0 = snap.handoffs;
+	/* Enough switches that the edges do not matter, however slow. */
+	for (i = 0; i < 2400; i++) {
+		nanosleep(&ts, NULL);
+		engine_snapshot(e, &snap);
+		if (snap.handoffs - h0 > 5000 && i >= 20)
+			break;
+	}
+	sampler_collect(&p, &b);
+	tasks_csw_sum(&v1, &i1);
+	assert_true(snap.handoffs - h0 > 1000);
+	model_push(m, &a);
+	model_push(m, &b);
+	dt = (double)(b.t_ns - a.t_ns) / 1e9;
+	rv = model_value(m, MS_VCSW_RATE, 0);
+	ri = model_value(m, MS_IVCSW_RATE, 0);
+	assert_false(isnan(rv));
+	assert_false(isnan(ri));
+	print_message("sampler %.0f vol/s %.0f invol/s; task status %.0f and "
+	    "%.0f over %.2f s\n", rv, ri, (double)(v1 - v0) / dt,
+	    (double)(i1 - i0) / dt, dt);
+	assert_true(agree(rv * dt, (double)(v1 - v0), 20));
+	assert_true(agree(ri * dt, (double)(i1 - i0), 20));
+	sampler_pass_free(&p);
+	model_free(m);
+	engine_destroy(e);
+}
+
 struct smaps_sum {
 	const struct engine_stack	*st;
 	size_t				 n;
-	uint64_t			 rss;
+	uint64_t			 rss, size;
 	size_t				 found;
 };
 
@@ -417,6 +517,7 @@ smaps_add(const struct procfs_map *map, void *arg)
 		if (sum->st[i].base >= map->start &&
 		    sum->st[i].base < map->end) {
 			sum->rss += map->rss;
+			sum->size += map->size;
 			sum->found++;
 			return;
 		}
@@ -466,6 +567,11 @@ test_sampler_stack_committed_agrees_with_smaps(void **state)
 	assert_true(s.stack_committed > 0);
 	assert_true(s.stack_committed <= sum.rss);
 	assert_true(sum.rss - s.stack_committed <= 8 * 16384);
+	/* Reserved: the same mappings' Size, less at most a few pages each
+	   (the guard page is a mapping of its own, PROT_NONE). */
+	assert_int_equal(s.stack_count, 8);
+	assert_true(s.stack_reserved <= sum.size);
+	assert_true(sum.size - s.stack_reserved <= 8 * 16384);
 	sampler_pass_free(&p);
 	engine_destroy(e);
 }
@@ -476,6 +582,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		/* First: no thread of this process may have exited yet. */
 		cmocka_unit_test(test_sampler_rusage_is_sum_of_task_status),
+		cmocka_unit_test(test_sampler_rates_agree_with_task_status),
 		cmocka_unit_test(test_sampler_stack_committed_agrees_with_smaps),
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
 		cmocka_unit_test(test_sampler_thread_table_reads_fixture_root),
