@@ -123,6 +123,11 @@ struct sample {
 	 * newest measure, over the stacks_known that have one so far.
 	 */
 	uint32_t	 stacks_measured, stacks_known;
+	/*
+	 * Fibers mode: mincore over the whole arena can cost more than the
+	 * share; the figures are then reused for stack_age passes.
+	 */
+	uint32_t	 stack_age;	/* passes since they were measured */
 	bool		 stack_fibers;	/* the figures are the fibers' */
 	uint64_t	 stack_arena;	/* fibers: bytes mapped for stacks */
 	bool		 guard_dropped;	/* fiber stacks without guard pages */

@@ -136,6 +136,7 @@ sampler_pass_free(struct sampler_pass *p)
 	free(p->visible);
 	free(p->tids);
 	free(p->scache);
+	free(p->fm);
 	free(p->stacks);
 	free(p->vec);
 	free(p->buf);
@@ -440,14 +441,17 @@ sampler_tasks_prune(struct sampler_pass *p, uint32_t r)
  * List the next want TIDs of the task directory into p->tids (sorted,
  * unique), going on from where the last pass stopped and rewinding once
  * at its end, which ends a rotation: threads not listed in it are gone.
+ * With whole, list the directory once from its start.
  */
 static size_t
-sampler_list_share(struct sampler_pass *p, size_t want)
+sampler_list_share(struct sampler_pass *p, size_t want, bool whole)
 {
 	struct dirent	*de;
 	size_t		 n = 0, i, u;
-	bool		 wrapped = false;
+	bool		 wrapped = whole;
 
+	if (whole)
+		rewinddir(p->taskdir);
 	while (n < want) {
 		if ((de = readdir(p->taskdir)) == NULL) {
 			/* Pruned once this pass's share is merged. */
@@ -595,6 +599,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	size_t			 want, nshare, nread;
 	uint64_t		 cpu0;
 	int			 bad = 0;
+	bool			 whole;
 
 	if (!sampler_load(p, "self/status", err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
@@ -618,7 +623,9 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	}
 	cpu0 = sampler_thread_cpu_ns();
 	want = p->budget == 0 ? SIZE_MAX : p->budget;
-	nshare = sampler_list_share(p, want);
+	/* Room for every thread: one whole listing, not a wrap. */
+	whole = want == SIZE_MAX || (s->ok[SRC_STATUS] && want > s->threads);
+	nshare = sampler_list_share(p, want, whole);
 	sampler_tasks_merge(p, nshare);
 	if (p->prune_below > 0) {
 		sampler_tasks_prune(p, p->prune_below);
@@ -737,6 +744,51 @@ sampler_measure_stacks(struct sampler_pass *p, struct sample *s, size_t n)
 	}
 }
 
+/*
+ * The fibers' stack memory, if the engine runs fibers (or the bench gave
+ * a runtime).  Its committed bytes come from mincore over the whole
+ * arena, which can cost more than the share a pass may take: then the
+ * last measure is reused for as many passes as it overran.
+ */
+static bool
+sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
+    struct engine_fiber_memory *fm)
+{
+	uint64_t	cpu0, cost, goal;
+	int		rc;
+
+	if (p->engine != NULL && p->fibers_fn == NULL && !s->fibers)
+		p->fm_valid = false;	/* threads mode: none to reuse */
+	if (p->fm_valid && p->fm_skip > 0) {
+		p->fm_skip--;
+		p->fm_age++;
+		*fm = *p->fm;
+		s->stack_age = p->fm_age;
+		return (true);
+	}
+	cpu0 = sampler_thread_cpu_ns();
+	if (p->fibers_fn != NULL)
+		rc = p->fibers_fn(p->stacks_arg, fm);
+	else if (p->engine != NULL)
+		rc = engine_fiber_memory(p->engine, fm);
+	else
+		rc = -1;
+	if (rc != 0) {
+		p->fm_valid = false;
+		return (false);
+	}
+	cost = sampler_thread_cpu_ns() - cpu0;
+	goal = p->interval_ns / 1000000u * SAMPLER_STACK_PPM;
+	if (p->fm == NULL)
+		p->fm = xmalloc(sizeof *p->fm);
+	*p->fm = *fm;
+	p->fm_valid = true;
+	p->fm_age = 0;
+	p->fm_skip = goal > 0 && !p->fixed_budget ? (uint32_t)(cost / goal) :
+	    0;
+	return (true);
+}
+
 /* Reserved and committed bytes of the engine threads' stacks. */
 static void
 sampler_read_stacks(struct sampler_pass *p, struct sample *s)
@@ -749,8 +801,7 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		sampler_fail(s, SRC_STACKS, "no engine");
 		return;
 	}
-	if ((p->fibers_fn != NULL && p->fibers_fn(p->stacks_arg, &fm) == 0) ||
-	    (p->engine != NULL && engine_fiber_memory(p->engine, &fm) == 0)) {
+	if (sampler_fiber_memory(p, s, &fm)) {
 		s->stack_fibers = true;
 		s->stack_reserved = fm.reserved;
 		s->stack_committed = fm.committed;

@@ -94,6 +94,9 @@ struct sampler_pass {
 	uintptr_t		 stack_next;	/* rotation: from this base */
 	size_t			 page_budget;	/* pages per pass; 0: all */
 	double			 page_cost_ns;	/* CPU per page measured */
+	struct engine_fiber_memory *fm;	/* the fibers' last measure */
+	bool			 fm_valid;
+	uint32_t		 fm_skip, fm_age;	/* passes to reuse it */
 	bool			 detail;	/* read the thread table */
 	struct sampler_task	*tasks;		/* every listed thread, by TID */
 	size_t			 ntasks;

@@ -54,15 +54,24 @@ memory_draw(const struct rect *r, const struct model *m,
 	draw_figures(&y, x, w, MEM_LW, MEM_VW, memory_figures,
 	    CSW_ARRAY_LEN(memory_figures), m, v->ascii);
 
-	if (s != NULL && s->stack_fibers)
+	if (s != NULL && s->stack_fibers && s->stack_age > 0)
+		snprintf(line, sizeof line, "%u fiber stack%s (arena %s, "
+		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
+		    (double)s->stack_arena, per, sizeof per),
+		    (unsigned)((double)s->stack_age * s->interval_ns / 1e9));
+	else if (s != NULL && s->stack_fibers)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",
 		    nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    s->guard_dropped ? ", unguarded" : "");
-	else if (s != NULL && s->stacks_measured < nst)
+	else if (s != NULL && s->stacks_measured < nst) {
 		snprintf(line, sizeof line, "%u thread stack%s (mincore on "
 		    "%u per pass):", nst, nst == 1 ? "" : "s",
 		    s->stacks_measured);
+		if (draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks (mincore "
+			    "%u/pass):", nst, s->stacks_measured);
+	}
 	else
 		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
 		    nst, nst == 1 ? "" : "s");

@@ -55,7 +55,7 @@ runq_draw_cpu_wait(int y, int x, int w, const struct model *m,
 		"/proc/schedstat absent on this kernel, using per-thread waits",
 		"/proc/schedstat absent, using per-thread waits",
 		"no /proc/schedstat: per-thread below",
-		"absent: per-thread below",
+		"none on this kernel",
 	};
 	char	line[256];
 	size_t	i, n = model_cpu_waits(m), used = 0;
