@@ -44,6 +44,9 @@ static const struct batch_column batch_columns[] = {
 	{ "blocked_workers",		MS_BLOCKED_WORKERS,	0 },
 	{ "latency_ms",			MS_LATENCY_MS,		3 },
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
+	{ "sampler_cpu_ms",		MS_SAMPLER_CPU_MS,	3 },
+	{ "sampler_cpu_percent",	MS_SAMPLER_CPU,		3 },
+	{ "run_wait_ms_per_s",		MS_RUN_WAIT,		3 },
 };
 
 static volatile sig_atomic_t	batch_signal;

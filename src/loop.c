@@ -331,6 +331,25 @@ loop_apply_scroll(struct model *m, struct view *v, enum action a)
 	v->thread_top = top;
 }
 
+/*
+ * Tell the sampler which thread rows are on screen: it reads those every
+ * pass and the rest of the table in rotation.
+ */
+static void
+loop_tell_visible(struct sampler *sp, const struct model *m,
+    const struct view *v)
+{
+	const struct model_thread	*t;
+	int				 tids[256];
+	size_t				 rows = tui_thread_rows(m, v), n = 0, i;
+
+	for (i = 0; v->threads && i < rows && n < CSW_ARRAY_LEN(tids); i++) {
+		if ((t = model_thread_at(m, v->thread_top + i)) != NULL)
+			tids[n++] = t->tid;
+	}
+	sampler_set_visible(sp, tids, n);
+}
+
 /* Apply one action for a key. Returns false to quit. */
 static bool
 loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
@@ -457,6 +476,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 	while (running) {
 		if (dirty) {
 			tui_draw(m, &v);
+			loop_tell_visible(sp, m, &v);
 			dirty = false;
 		}
 		pfd[0].fd = STDIN_FILENO;

@@ -11,6 +11,7 @@
 
 #include "engine/bench.h"
 #include "batch.h"
+#include "bench_sampler.h"
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
@@ -136,9 +137,11 @@ main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
-	if (opts.bench)
+	if (opts.bench) {
+		bench_add_section(&bench_sampler_section);
 		return (bench_run(stdout, opts.format ==
 		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
+	}
 	if (opts.list_themes)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
 	if (opts.list_scenarios)

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "engine/engine.h"
+#include "model/model.h"
 #include "sampler/procfs.h"
 #include "sampler/sampler.h"
 
@@ -51,33 +52,55 @@ test_sampler_collect_reads_fixture_root(void **state)
 	sampler_pass_free(&p);
 }
 
+/* The row of a TID in a sample's table, or NULL. */
+static const struct thread_row *
+row_of(const struct sample *s, int tid)
+{
+	size_t	i;
+
+	for (i = 0; s->rows != NULL && i < s->rows->n; i++) {
+		if (s->rows->rows[i].tid == tid)
+			return (&s->rows->rows[i]);
+	}
+	return (NULL);
+}
+
 static void
 test_sampler_thread_table_reads_fixture_root(void **state)
 {
 	struct sampler_pass	 p;
 	struct sample		 s;
-	struct thread_row	*r;
+	const struct thread_row	*r;
+	const int		 shown[] = { 103, 101 };
 
 	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
 	sampler_collect(&p, &s);
 	assert_null(s.rows);		/* only while the table is shown */
-	assert_int_equal(p.ntasks, 0);
+	assert_int_equal(p.ntasks, 4);	/* known, files not kept */
+	assert_int_equal(p.tasks[0].fd_stat, -1);
 
 	p.detail = true;
+	sampler_pass_visible(&p, shown, 2);
 	sampler_collect(&p, &s);
 	assert_non_null(s.rows);
 	assert_int_equal(s.rows->n, 4);
 	assert_int_equal(s.rows->listed, 4);
 	assert_false(s.rows->capped);
+	assert_false(s.rotating);
 	r = s.rows->rows;
 	assert_int_equal(r[0].tid, 100);
 	assert_string_equal(r[0].name, "cswviz");
 	assert_int_equal(r[0].state, 'S');
+	assert_true(r[0].fresh);
 	assert_true(r[0].has_ctxsw);
 	assert_int_equal(r[0].vcsw, 7);
 	assert_int_equal(r[0].ivcsw, 2);
 	assert_true(r[0].has_wait);
 	assert_int_equal(r[0].wait_ns, 5609055);
+	/* Read before without the table: a wait, but no switches then. */
+	assert_true(r[0].has_prev);
+	assert_true(r[0].prev_wait);
+	assert_false(r[0].prev_ctxsw);
 	assert_int_equal(r[1].tid, 101);
 	assert_string_equal(r[1].name, "csw-worker-0");
 	assert_int_equal(r[1].state, 'R');
@@ -92,23 +115,105 @@ test_sampler_thread_table_reads_fixture_root(void **state)
 	/* The counts by state come from the same reads. */
 	assert_int_equal(s.threads_r, 2);
 	assert_int_equal(s.threads_s, 2);
-	/* The files stay open for the next pass and are re-read. */
+	/* The wait is there, and did not move: 0 ms/s over 4 threads. */
+	assert_true(s.ok[SRC_WAIT]);
+	assert_int_equal(s.wait_threads, 4);
+	assert_int_equal(s.wait_delta_ns, 0);
+	/* The rows on screen keep their files open, the others do not. */
 	assert_int_equal(p.ntasks, 4);
-	assert_true(p.tasks[0].fd_stat >= 0);
+	assert_int_equal(p.tasks[0].fd_stat, -1);
+	assert_true(p.tasks[1].fd_stat >= 0);
 	assert_true(p.tasks[3].fd_sched >= 0);
 	thread_rows_free(s.rows);
 	sampler_collect(&p, &s);
 	assert_non_null(s.rows);
 	assert_int_equal(s.rows->n, 4);
 	assert_int_equal(s.rows->rows[2].vcsw, 3967);
+	assert_true(s.rows->rows[2].prev_ctxsw);
+	assert_int_equal(s.rows->rows[2].prev_vcsw, 3967);
 	thread_rows_free(s.rows);
 
 	/* Hidden again: no table, and the files are closed. */
 	p.detail = false;
 	sampler_collect(&p, &s);
 	assert_null(s.rows);
-	assert_int_equal(p.ntasks, 0);
+	assert_int_equal(p.tasks[1].fd_stat, -1);
 	assert_int_equal(s.threads_r, 2);
+	sampler_pass_free(&p);
+}
+
+/*
+ * With a budget of one thread a pass, each pass lists and reads the next
+ * thread only, says it is rotating, and scales the counts by state to the
+ * kernel's thread count; a whole rotation reads every thread once.
+ */
+static void
+test_sampler_rotates_through_threads(void **state)
+{
+	struct sampler_pass	 p;
+	struct sample		 s;
+	int			 pass, seen[4] = { 0 }, tid;
+	size_t			 i;
+
+	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	p.budget = 1;
+	p.fixed_budget = true;
+	p.detail = true;
+	for (pass = 0; pass < 4; pass++) {
+		sampler_collect(&p, &s);
+		assert_true(s.ok[SRC_TASKS]);
+		assert_true(s.rotating);
+		assert_int_equal(s.threads_read, 1);
+		assert_int_equal(s.threads_listed, 4);
+		/* One thread in R or S, scaled: 4 of that state. */
+		assert_int_equal(s.threads_r + s.threads_s, 4);
+		assert_true(s.threads_r == 0 || s.threads_r == 4);
+		for (i = 0; i < s.rows->n; i++) {
+			if (!s.rows->rows[i].fresh)
+				continue;
+			tid = s.rows->rows[i].tid;
+			assert_true(tid >= 100 && tid <= 103);
+			seen[tid - 100]++;
+		}
+		thread_rows_free(s.rows);
+	}
+	for (i = 0; i < 4; i++)
+		assert_int_equal(seen[i], 1);
+	/* The next rotation reads them again: now with a reading before. */
+	sampler_collect(&p, &s);
+	for (i = 0; i < s.rows->n; i++) {
+		if (s.rows->rows[i].fresh)
+			assert_true(s.rows->rows[i].has_prev);
+	}
+	assert_non_null(row_of(&s, 103));
+	thread_rows_free(s.rows);
+	sampler_pass_free(&p);
+}
+
+/*
+ * Per-CPU wait from /proc/schedstat where a kernel has it (a root of its
+ * own), and why not where it has not (the main fixture root, like the
+ * kernel the fixtures come from).
+ */
+static void
+test_sampler_reads_cpu_schedstat(void **state)
+{
+	struct sampler_pass	p;
+	struct sample		s;
+
+	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	sampler_collect(&p, &s);
+	assert_false(s.ok[SRC_SCHEDSTAT]);
+	assert_string_equal(s.why[SRC_SCHEDSTAT],
+	    FIXTURES "/proc/root/schedstat: No such file or directory");
+	sampler_pass_free(&p);
+
+	sampler_pass_init(&p, FIXTURES "/proc/root-schedstat", NULL);
+	sampler_collect(&p, &s);
+	assert_true(s.ok[SRC_SCHEDSTAT]);
+	assert_int_equal(s.sched_ncpu, 2);
+	assert_int_equal(s.cpu_wait_ns[0], 1234567890ULL);
+	assert_int_equal(s.cpu_wait_ns[1], 2345678901ULL);
 	sampler_pass_free(&p);
 }
 
@@ -158,6 +263,10 @@ test_sampler_missing_root_is_data_not_fatal(void **state)
 	assert_false(s.ok[SRC_STATUS]);
 	assert_false(s.ok[SRC_TASKS]);
 	assert_non_null(strstr(s.why[SRC_TASKS], "/nonexistent-proc/self/task"));
+	/* A kernel without schedstats: absent, and why. */
+	assert_false(s.ok[SRC_SCHEDSTAT]);
+	assert_non_null(strstr(s.why[SRC_SCHEDSTAT],
+	    "/nonexistent-proc/schedstat"));
 	sampler_pass_free(&p);
 }
 
@@ -291,10 +400,109 @@ test_sampler_rusage_is_sum_of_task_status(void **state)
 	engine_destroy(e);
 }
 
+/* Sum both switch counts over every live thread of the process. */
+static void
+tasks_csw_sum(uint64_t *vcsw, uint64_t *ivcsw)
+{
+	DIR		*d = opendir("/proc/self/task");
+	struct dirent	*de;
+	char		 path[300], line[256];
+	unsigned long	 v;
+	FILE		*f;
+
+	assert_non_null(d);
+	*vcsw = *ivcsw = 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/self/task/%s/status",
+		    de->d_name);
+		if ((f = fopen(path, "r")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, "voluntary_ctxt_switches: %lu",
+			    &v) == 1)
+				*vcsw += v;
+			else if (sscanf(line,
+			    "nonvoluntary_ctxt_switches: %lu", &v) == 1)
+				*ivcsw += v;
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* Whether a and b agree within 10%, or within slack counts when small. */
+static bool
+agree(double a, double b, double slack)
+{
+	double	d = a > b ? a - b : b - a;
+
+	return (d <= 0.10 * (a > b ? a : b) || d <= slack);
+}
+
+/*
+ * Agreement with the kernel, end to end: the rates the sampler and the
+ * model show for the process's voluntary and involuntary switches agree
+ * within 10% with the per-thread counts of /proc/self/task/TID/status,
+ * summed as pidstat -w -t would, over the same interval.  The sums are
+ * read just outside the two passes; no thread starts or exits between.
+ */
+static void
+test_sampler_rates_agree_with_task_status(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+				    .scenario = "pingpong", .tasks = 4 };
+	struct timespec		 ts = { 0, 25000000 };
+	struct engine_snapshot	 snap;
+	struct sampler_pass	 p;
+	struct sample		 a, b;
+	struct model		*m;
+	struct engine		*e;
+	uint64_t		 v0, i0, v1, i1, h0;
+	double			 dt, rv, ri;
+	char			 err[ENGINE_ERRLEN];
+	int			 i;
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	m = model_create(8);
+	sampler_pass_init(&p, "/proc", e);
+	tasks_csw_sum(&v0, &i0);
+	sampler_collect(&p, &a);
+	engine_snapshot(e, &snap);
+	h0 = snap.handoffs;
+	/* Enough switches that the edges do not matter, however slow. */
+	for (i = 0; i < 2400; i++) {
+		nanosleep(&ts, NULL);
+		engine_snapshot(e, &snap);
+		if (snap.handoffs - h0 > 5000 && i >= 20)
+			break;
+	}
+	sampler_collect(&p, &b);
+	tasks_csw_sum(&v1, &i1);
+	assert_true(snap.handoffs - h0 > 1000);
+	model_push(m, &a);
+	model_push(m, &b);
+	dt = (double)(b.t_ns - a.t_ns) / 1e9;
+	rv = model_value(m, MS_VCSW_RATE, 0);
+	ri = model_value(m, MS_IVCSW_RATE, 0);
+	assert_false(isnan(rv));
+	assert_false(isnan(ri));
+	print_message("sampler %.0f vol/s %.0f invol/s; task status %.0f and "
+	    "%.0f over %.2f s\n", rv, ri, (double)(v1 - v0) / dt,
+	    (double)(i1 - i0) / dt, dt);
+	assert_true(agree(rv * dt, (double)(v1 - v0), 20));
+	assert_true(agree(ri * dt, (double)(i1 - i0), 20));
+	sampler_pass_free(&p);
+	model_free(m);
+	engine_destroy(e);
+}
+
 struct smaps_sum {
 	const struct engine_stack	*st;
 	size_t				 n;
-	uint64_t			 rss;
+	uint64_t			 rss, size;
 	size_t				 found;
 };
 
@@ -309,6 +517,7 @@ smaps_add(const struct procfs_map *map, void *arg)
 		if (sum->st[i].base >= map->start &&
 		    sum->st[i].base < map->end) {
 			sum->rss += map->rss;
+			sum->size += map->size;
 			sum->found++;
 			return;
 		}
@@ -358,6 +567,11 @@ test_sampler_stack_committed_agrees_with_smaps(void **state)
 	assert_true(s.stack_committed > 0);
 	assert_true(s.stack_committed <= sum.rss);
 	assert_true(sum.rss - s.stack_committed <= 8 * 16384);
+	/* Reserved: the same mappings' Size, less at most a few pages each
+	   (the guard page is a mapping of its own, PROT_NONE). */
+	assert_int_equal(s.stack_count, 8);
+	assert_true(s.stack_reserved <= sum.size);
+	assert_true(sum.size - s.stack_reserved <= 8 * 16384);
 	sampler_pass_free(&p);
 	engine_destroy(e);
 }
@@ -368,9 +582,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		/* First: no thread of this process may have exited yet. */
 		cmocka_unit_test(test_sampler_rusage_is_sum_of_task_status),
+		cmocka_unit_test(test_sampler_rates_agree_with_task_status),
 		cmocka_unit_test(test_sampler_stack_committed_agrees_with_smaps),
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
 		cmocka_unit_test(test_sampler_thread_table_reads_fixture_root),
+		cmocka_unit_test(test_sampler_rotates_through_threads),
+		cmocka_unit_test(test_sampler_reads_cpu_schedstat),
 		cmocka_unit_test(test_sampler_thread_table_has_engine_stacks),
 		cmocka_unit_test(test_sampler_missing_root_is_data_not_fatal),
 		cmocka_unit_test(

@@ -122,6 +122,19 @@ bench_note(struct bench_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Sections other modules added, and what their measure returned. */
+static const struct bench_section *bench_sections[BENCH_SECTIONS];
+static void	*bench_section_data[BENCH_SECTIONS];
+static int	 bench_nsections;
+
+/* Add a section to the bench; called before bench_run. */
+void
+bench_add_section(const struct bench_section *sec)
+{
+	if (bench_nsections < BENCH_SECTIONS)
+		bench_sections[bench_nsections++] = sec;
+}
+
 static int	bench_verbose;	/* CSW_BENCH_VERBOSE: progress, with times */
 static int	bench_progress;	/* progress on stderr */
 
@@ -1001,6 +1014,10 @@ bench_measure(struct bench_result *r)
 		r->tsleep = -1;
 		r->tsleep_rss = -1;
 	}
+	for (i = 0; i < bench_nsections; i++) {
+		bench_step("%s", bench_sections[i]->step);
+		bench_section_data[i] = bench_sections[i]->measure();
+	}
 	return (0);
 }
 
@@ -1244,6 +1261,8 @@ bench_print_table(FILE *out, struct bench_result *r)
 		    "fiber %s", fib);
 		bench_put_ratio(out, label, r->tsleep / r->fsleep[def], 1);
 	}
+	for (c = 0; c < bench_nsections; c++)
+		bench_sections[c]->print_table(out, bench_section_data[c]);
 	if (r->notes[0] != '\0')
 		fprintf(out, "\nnotes: %s\n", r->notes);
 	fprintf(out, "\nlegend\n");
@@ -1334,7 +1353,10 @@ bench_print_json(FILE *out, struct bench_result *r)
 	bench_json_num(out, "thread_over_fiber_stack_committed",
 	    r->fsleep[def] > 0 && r->tsleep > 0 ? r->tsleep / r->fsleep[def] :
 	    -1, 0);
-	fprintf(out, "},\"limits\":");
+	fprintf(out, "},");
+	for (c = 0; c < bench_nsections; c++)
+		bench_sections[c]->print_json(out, bench_section_data[c]);
+	fprintf(out, "\"limits\":");
 	bench_json_str(out, r->limits);
 	fprintf(out, ",\"notes\":");
 	bench_json_str(out, r->notes);
@@ -1346,6 +1368,7 @@ int
 bench_run(FILE *out, int json)
 {
 	struct bench_result	*r;
+	int			 i;
 
 	r = xcalloc(1, sizeof *r);
 	bench_verbose = getenv("CSW_BENCH_VERBOSE") != NULL;
@@ -1360,6 +1383,8 @@ bench_run(FILE *out, int json)
 	else
 		bench_print_table(out, r);
 	fflush(out);
+	for (i = 0; i < bench_nsections; i++)
+		bench_sections[i]->done(bench_section_data[i]);
 	free(r);
 	return (ferror(out) ? 1 : 0);
 }

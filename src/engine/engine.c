@@ -238,7 +238,8 @@ engine_post(struct engine *e, const char *fmt, ...)
 	(void)n;
 }
 
-/* The fiber stack a scenario runs with: at least its minimum; 0 stays. */
+/* The fiber stack a scenario runs with: 0 is the default, and at least
+   the scenario's minimum. */
 static size_t
 engine_fiber_stack(const struct scenario_ops *ops, size_t stack)
 {
@@ -247,7 +248,9 @@ engine_fiber_stack(const struct scenario_ops *ops, size_t stack)
 
 	if (min < ENGINE_FIBER_STACK_MIN && ENGINE_FIBER_STACK_MIN > 4096)
 		min = ENGINE_FIBER_STACK_MIN;	/* sanitized: always */
-	return (stack != 0 && stack < min ? min : stack);
+	if (stack == 0)
+		stack = FIBER_STACK_DEFAULT;
+	return (stack < min ? min : stack);
 }
 
 /* Start the scenario's tasks as w says, with a runtime for fibers. */
@@ -274,7 +277,7 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 	sp.variant = w->variant && w->ops->variant != NULL;
 	if (w->mode == ENGINE_FIBERS) {
 		min = engine_fiber_stack(w->ops, sp.stack);
-		if (min != sp.stack)
+		if (sp.stack != 0 && min != sp.stack)
 			engine_post(e, "%s fibers need %zu KiB stacks or more: "
 			    "running %zu KiB, not %zu", w->ops->name, min >> 10,
 			    min >> 10, sp.stack >> 10);

@@ -21,6 +21,8 @@ struct model {
 	struct model_thread *thr;	/* the table the view sees */
 	size_t		 nthr, thr_cap, thr_listed;
 	bool		 thr_capped;
+	double		 cpu_wait[SAMPLE_CPUS];	/* ms per s, shown */
+	size_t		 ncpu_wait;
 	enum model_tcol	 tkey;
 	bool		 trev;
 };
@@ -62,6 +64,8 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_LATENCY_MS] = SRC_ENGINE,
 	[MS_SAMPLER_MS] = SRC_COUNT,
 	[MS_SAMPLER_CPU] = SRC_COUNT,
+	[MS_SAMPLER_CPU_MS] = SRC_COUNT,
+	[MS_RUN_WAIT] = SRC_WAIT,
 };
 
 /* Make a model that keeps cap samples of history per series. */
@@ -196,7 +200,32 @@ model_counter_rate(bool ok, uint64_t a, uint64_t b, double dt_s)
 	return ((double)(b - a) / dt_s);
 }
 
-/* Take over a pass's thread rows and build the table from two passes. */
+/*
+ * Rates of a row over the thread's own interval, between the reading it
+ * carries and the one before (the sampler reads a rotating share of the
+ * threads, so that interval may span several passes).
+ */
+static void
+model_row_rates(struct model_thread *t, const struct thread_row *b)
+{
+	double	dt_s;
+
+	if (b->t_ns <= b->prev_t_ns)
+		return;
+	dt_s = (double)(b->t_ns - b->prev_t_ns) / 1e9;
+	t->vcsw = model_counter_rate(b->prev_ctxsw && b->has_ctxsw,
+	    b->prev_vcsw, b->vcsw, dt_s);
+	t->ivcsw = model_counter_rate(b->prev_ctxsw && b->has_ctxsw,
+	    b->prev_ivcsw, b->ivcsw, dt_s);
+	t->wait_ms = model_counter_rate(b->prev_wait && b->has_wait,
+	    b->prev_wait_ns, b->wait_ns, dt_s) / 1e6;
+}
+
+/*
+ * Take over a pass's thread rows and build the table.  A row that carries
+ * its previous reading is rated on its own; one without (t_ns 0: a table
+ * read whole each pass) against the same TID in the pass before.
+ */
 static void
 model_push_threads(struct model *m, struct thread_rows *rows, uint64_t t_ns)
 {
@@ -232,7 +261,9 @@ model_push_threads(struct model *m, struct thread_rows *rows, uint64_t t_ns)
 			t->state = b->state;
 			t->cpu = b->cpu;
 			t->vcsw = t->ivcsw = t->wait_ms = NAN;
-			if (a != NULL) {
+			if (b->has_prev)
+				model_row_rates(t, b);
+			else if (a != NULL && b->t_ns == 0) {
 				t->vcsw = model_counter_rate(a->has_ctxsw &&
 				    b->has_ctxsw, a->vcsw, b->vcsw, dt_s);
 				t->ivcsw = model_counter_rate(a->has_ctxsw &&
@@ -254,6 +285,41 @@ model_push_threads(struct model *m, struct thread_rows *rows, uint64_t t_ns)
 	thread_rows_free(old);
 	m->rows = rows;
 	m->rows_t_ns = t_ns;
+}
+
+/* Per-CPU wait rates between the two newest samples. */
+static void
+model_push_cpu_waits(struct model *m, const struct sample *a,
+    const struct sample *b)
+{
+	double	dt_s;
+	size_t	i;
+
+	m->ncpu_wait = 0;
+	if (!b->ok[SRC_SCHEDSTAT])
+		return;
+	m->ncpu_wait = b->sched_ncpu;
+	dt_s = m->have_prev && b->t_ns > a->t_ns ?
+	    (double)(b->t_ns - a->t_ns) / 1e9 : 0;
+	for (i = 0; i < m->ncpu_wait; i++)
+		m->cpu_wait[i] = model_counter_rate(m->have_prev &&
+		    a->ok[SRC_SCHEDSTAT] && i < a->sched_ncpu,
+		    i < a->sched_ncpu ? a->cpu_wait_ns[i] : 0,
+		    b->cpu_wait_ns[i], dt_s) / 1e6;
+}
+
+/* How many CPUs /proc/schedstat gave wait times for (0: none read). */
+size_t
+model_cpu_waits(const struct model *m)
+{
+	return (m->ncpu_wait);
+}
+
+/* Run-queue wait of CPU i, ms per s; NAN before two samples. */
+double
+model_cpu_wait(const struct model *m, size_t i)
+{
+	return (i < m->ncpu_wait ? m->cpu_wait[i] : NAN);
 }
 
 /* Sort the thread table by a column, its natural way or reversed. */
@@ -388,6 +454,10 @@ model_push(struct model *m, const struct sample *s)
 		v[MS_BLOCKED_WORKERS] = model_level(b, SRC_ENGINE,
 		    b->blocked_workers);
 	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
+	v[MS_SAMPLER_CPU_MS] = (double)b->pass_cpu_ns / 1e6;
+	if (b->ok[SRC_WAIT] && b->wait_span_ns > 0)
+		v[MS_RUN_WAIT] = 1000.0 * (double)b->wait_delta_ns /
+		    (double)b->wait_span_ns;
 
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
 	for (i = 0; i < MS_COUNT; i++)
@@ -398,6 +468,7 @@ model_push(struct model *m, const struct sample *s)
 		m->shown = *s;
 		m->shown.rows = NULL;
 		m->shown_dt_ns = m->dt_ns;
+		model_push_cpu_waits(m, a, b);
 	}
 	model_push_threads(m, s->rows, s->t_ns);
 }

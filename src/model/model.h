@@ -46,6 +46,8 @@ enum model_series {
 	MS_LATENCY_MS,		/* mean latency of the interval, ms */
 	MS_SAMPLER_MS,		/* duration of the pass, ms */
 	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
+	MS_SAMPLER_CPU_MS,	/* CPU time of the pass, ms */
+	MS_RUN_WAIT,		/* run-queue wait per thread, ms per s */
 	MS_COUNT
 };
 
@@ -101,5 +103,9 @@ enum model_tcol	 model_threads_key(const struct model *, bool *);
 size_t		 model_threads_len(const struct model *);
 const struct model_thread *model_thread_at(const struct model *, size_t);
 bool		 model_threads_capped(const struct model *, size_t *);
+
+/* Per-CPU run-queue wait, ms per s, from /proc/schedstat; NAN if unknown. */
+size_t		 model_cpu_waits(const struct model *);
+double		 model_cpu_wait(const struct model *, size_t);
 
 #endif

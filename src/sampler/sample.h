@@ -19,25 +19,40 @@ enum sample_src {
 	SRC_ENGINE,	/* engine counters */
 	SRC_MEMINFO,	/* /proc/meminfo */
 	SRC_PSI,	/* /proc/pressure/cpu */
+	SRC_SCHEDSTAT,	/* /proc/schedstat: per-CPU run-queue wait */
+	SRC_WAIT,	/* /proc/self/task/TID/schedstat: per-thread wait */
 	SRC_COUNT
 };
 
 #define SAMPLE_WHYLEN	160
 #define SAMPLE_WORKERS	256	/* fiber workers whose queues are kept */
-#define SAMPLE_THREADS_MAX 4096	/* rows of the thread table per pass */
+#define SAMPLE_THREADS_MAX 32768	/* rows of the thread table (pid_max) */
+#define SAMPLE_CPUS	64	/* CPUs whose /proc/schedstat wait is kept */
 #define SAMPLE_NAMELEN	16	/* a thread's comm, NUL included */
 
-/* One OS thread of the process, as read in one pass (raw counters). */
+/*
+ * One OS thread of the process: raw counters as last read.  The sampler
+ * reads a rotating share of the threads each pass, so a row may come from
+ * an earlier pass (t_ns says when); with has_prev it also carries the
+ * reading before that one (prev_*, at prev_t_ns), so that a rate can be
+ * taken over the thread's own interval.  A row never read yet has state
+ * '?' and no counters.
+ */
 struct thread_row {
 	int		 tid;
 	char		 name[SAMPLE_NAMELEN];
-	char		 state;		/* stat field 3: R S D ... */
+	char		 state;		/* stat field 3: R S D ... or '?' */
 	int		 cpu;		/* stat field 39: last CPU */
+	bool		 fresh;		/* read in this pass */
 	bool		 has_ctxsw;	/* status read */
 	bool		 has_wait;	/* schedstat read */
 	bool		 has_stack;	/* an engine thread: stack known */
+	bool		 has_prev;	/* prev_* hold the reading before */
+	bool		 prev_ctxsw, prev_wait;
+	uint64_t	 t_ns, prev_t_ns;	/* CLOCK_MONOTONIC of the reads */
 	uint64_t	 vcsw, ivcsw;	/* status: *_ctxt_switches */
 	uint64_t	 wait_ns;	/* schedstat: runnable, not running */
+	uint64_t	 prev_vcsw, prev_ivcsw, prev_wait_ns;
 	uint64_t	 stack_reserved, stack_committed;
 };
 
@@ -57,6 +72,7 @@ struct thread_rows {
 struct sample {
 	uint64_t	 t_ns;		/* CLOCK_MONOTONIC when the pass began */
 	uint64_t	 pass_ns;	/* how long the pass took */
+	uint64_t	 pass_cpu_ns;	/* CPU time the pass took */
 	uint64_t	 cpu_ns;	/* sampler thread CPU time, cumulative */
 	uint64_t	 interval_ns;	/* nominal interval */
 	int		 pid;
@@ -78,11 +94,40 @@ struct sample {
 	uint64_t	 kernel_stack, page_tables, mem_available;
 	/* SRC_PSI: share of time some runnable task waited for a CPU. */
 	double		 psi_some_avg10;	/* percent, last 10 s */
-	/* SRC_TASKS: this process's threads by state. */
+	/*
+	 * SRC_TASKS: this process's threads by state.  When the pass read
+	 * only a share of the threads (threads_read < threads_listed), the
+	 * counts are the share's, scaled to every thread: an estimate.
+	 */
 	uint32_t	 threads_r, threads_s, threads_d, threads_other;
+	uint32_t	 threads_listed;	/* TIDs in /proc/self/task */
+	uint32_t	 threads_read;	/* of them, read in this pass */
+	bool		 rotating;	/* threads_read < threads_listed */
+	/*
+	 * SRC_WAIT: run-queue wait of the threads read this pass that had
+	 * been read before: the sum of their wait deltas over the sum of
+	 * their intervals, so wait_ns / span_ns is the average share of
+	 * time a thread spent runnable but waiting for a CPU.
+	 */
+	uint64_t	 wait_delta_ns, wait_span_ns;
+	uint32_t	 wait_threads;
+	/* SRC_SCHEDSTAT: per-CPU wait, cumulative, the first SAMPLE_CPUS. */
+	uint32_t	 sched_ncpu;
+	uint64_t	 cpu_wait_ns[SAMPLE_CPUS];
 	/* SRC_STACKS: engine threads' stacks, or in fibers mode the fibers'. */
 	uint64_t	 stack_reserved, stack_committed;
 	uint32_t	 stack_count;	/* threads or fibers they belong to */
+	/*
+	 * Threads mode: mincore is run over a rotating share of the stacks
+	 * each pass (stacks_measured); the committed total adds each stack's
+	 * newest measure, over the stacks_known that have one so far.
+	 */
+	uint32_t	 stacks_measured, stacks_known;
+	/*
+	 * Fibers mode: mincore over the whole arena can cost more than the
+	 * share; the figures are then reused for stack_age passes.
+	 */
+	uint32_t	 stack_age;	/* passes since they were measured */
 	bool		 stack_fibers;	/* the figures are the fibers' */
 	uint64_t	 stack_arena;	/* fibers: bytes mapped for stacks */
 	bool		 guard_dropped;	/* fiber stacks without guard pages */

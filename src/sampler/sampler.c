@@ -28,11 +28,16 @@ struct sampler {
 	bool			 stop;
 	bool			 kick;		/* take a sample now */
 	bool			 detail;	/* read the thread table */
+	int			*visible;	/* TIDs on screen, sorted */
+	size_t			 nvisible;
+	bool			 visible_new;	/* not yet handed to the pass */
 	uint64_t		 interval_ns;
 	struct sample		 latest;
 	bool			 fresh;		/* latest not taken yet */
 	int			 efd;		/* readable when fresh */
 };
+
+static int	sampler_cmp_tid(const void *, const void *);
 
 /* Mark a source as unreadable, with why. */
 static void
@@ -61,6 +66,31 @@ sampler_pass_init(struct sampler_pass *p, const char *root,
 	p->engine = engine;
 	p->buf_cap = SAMPLER_BUFSIZE;
 	p->buf = xmalloc(p->buf_cap);
+	p->interval_ns = 1000000000u;
+	p->budget = SAMPLER_ROTATE_FIRST;
+	p->rotation = 1;
+}
+
+/* Engine threads' stacks, for a pass with an engine. */
+static size_t
+sampler_engine_stacks(void *arg, struct engine_stack *out, size_t max)
+{
+	return (engine_stacks(arg, out, max));
+}
+
+/*
+ * Tell the pass which threads' rows are on screen: they are read every
+ * pass, with their files kept open.  tids need not be sorted.
+ */
+void
+sampler_pass_visible(struct sampler_pass *p, const int *tids, size_t n)
+{
+	p->visible = xrealloc(p->visible, (n > 0 ? n : 1) *
+	    sizeof *p->visible);
+	if (n > 0)
+		memcpy(p->visible, tids, n * sizeof *p->visible);
+	p->nvisible = n;
+	qsort(p->visible, n, sizeof *p->visible, sampler_cmp_tid);
 }
 
 /* Free a thread table. */
@@ -101,15 +131,42 @@ void
 sampler_pass_free(struct sampler_pass *p)
 {
 	sampler_tasks_close(p);
+	if (p->taskdir != NULL)
+		closedir(p->taskdir);
+	free(p->visible);
 	free(p->tids);
-	free(p->stack_com);
+	free(p->scache);
+	free(p->fm);
 	free(p->stacks);
 	free(p->vec);
 	free(p->buf);
 	memset(p, 0, sizeof *p);
 }
 
-/* System-wide counters: /proc/stat and /proc/loadavg. */
+/*
+ * Per-CPU run-queue wait from /proc/schedstat, which only kernels built
+ * with CONFIG_SCHEDSTATS have.
+ */
+static void
+sampler_read_cpu_sched(struct sampler_pass *p, struct sample *s)
+{
+	struct procfs_cpu_sched	 cs[SAMPLE_CPUS];
+	char			 err[PROCFS_ERRLEN];
+	int			 n, i;
+
+	if (!sampler_load(p, "schedstat", err) ||
+	    (n = procfs_parse_cpu_schedstat(p->buf, cs, SAMPLE_CPUS, err,
+	    sizeof err)) < 0) {
+		sampler_fail(s, SRC_SCHEDSTAT, err);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		s->cpu_wait_ns[i] = cs[i].wait_ns;
+	s->sched_ncpu = (uint32_t)n;
+	s->ok[SRC_SCHEDSTAT] = true;
+}
+
+/* System-wide counters: /proc/stat, meminfo, PSI, schedstat, loadavg. */
 static void
 sampler_read_system(struct sampler_pass *p, struct sample *s)
 {
@@ -152,6 +209,8 @@ sampler_read_system(struct sampler_pass *p, struct sample *s)
 		s->psi_some_avg10 = psi.some_avg10;
 	}
 
+	sampler_read_cpu_sched(p, s);
+
 	if (!sampler_load(p, "loadavg", err) ||
 	    procfs_parse_loadavg(p->buf, &la, err, sizeof err) != 0)
 		sampler_fail(s, SRC_LOADAVG, err);
@@ -191,6 +250,25 @@ sampler_cmp_tid(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
+/* CPU time of the calling thread, ns. */
+static uint64_t
+sampler_thread_cpu_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Whether a TID's row is on screen. */
+static bool
+sampler_visible(const struct sampler_pass *p, int tid)
+{
+	return (p->nvisible > 0 && bsearch(&tid, p->visible, p->nvisible,
+	    sizeof *p->visible, sampler_cmp_tid) != NULL);
+}
+
 /* Open ROOT/self/task/TID/NAME to keep, or -1 (read by path then). */
 static int
 sampler_task_open(struct sampler_pass *p, int tid, const char *name)
@@ -203,117 +281,325 @@ sampler_task_open(struct sampler_pass *p, int tid, const char *name)
 
 /* Open the three files of a thread. */
 static void
-sampler_task_open_all(struct sampler_pass *p, struct sampler_task *t, int tid)
+sampler_task_open_all(struct sampler_pass *p, struct sampler_task *t)
 {
-	t->tid = tid;
-	t->fd_stat = sampler_task_open(p, tid, "stat");
-	t->fd_status = sampler_task_open(p, tid, "status");
-	t->fd_sched = sampler_task_open(p, tid, "schedstat");
+	t->fd_stat = sampler_task_open(p, t->tid, "stat");
+	t->fd_status = sampler_task_open(p, t->tid, "status");
+	t->fd_sched = sampler_task_open(p, t->tid, "schedstat");
 }
 
-/* Read one file of a thread: by its kept fd, or by path without one. */
+/*
+ * Read one file of a thread: by its kept fd, or opened from the task
+ * directory (dfd) for this read only.
+ */
 static bool
-sampler_task_read(struct sampler_pass *p, int fd, int tid, const char *name,
-    char err[PROCFS_ERRLEN])
+sampler_task_read(struct sampler_pass *p, int dfd, int fd, int tid,
+    const char *name, char err[PROCFS_ERRLEN])
 {
 	char	rel[64];
+	ssize_t	n;
+	int	f;
 
 	if (fd >= 0)
 		return (procfs_pread(fd, name, p->buf, p->buf_cap, err,
 		    PROCFS_ERRLEN) >= 0);
-	snprintf(rel, sizeof rel, "self/task/%d/%s", tid, name);
-	return (sampler_load(p, rel, err));
+	snprintf(rel, sizeof rel, "%d/%s", tid, name);
+	if ((f = openat(dfd, rel, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, PROCFS_ERRLEN, "task/%s: %s", rel,
+		    strerror(errno));
+		return (false);
+	}
+	n = procfs_pread(f, name, p->buf, p->buf_cap, err, PROCFS_ERRLEN);
+	close(f);
+	return (n >= 0);
 }
 
 /*
- * The thread table: stat, status and schedstat of the first
- * SAMPLE_THREADS_MAX threads (p->tids, sorted), their files kept open from
- * one pass to the next and re-read with pread.  Files of threads that are
- * gone are closed.  Returns how many TIDs it handled.
+ * Read one thread: stat (state, CPU, name), schedstat (run-queue wait)
+ * and, with the thread table, status (switches).  The reading before
+ * becomes the row's prev_*.  With keep, the files stay open for the next
+ * pass.  Returns false if the thread is gone.
  */
-static size_t
-sampler_read_threads(struct sampler_pass *p, struct sample *s, size_t n,
-    int *bad, char err[PROCFS_ERRLEN])
+static bool
+sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
+    bool keep, uint64_t now, char err[PROCFS_ERRLEN])
 {
-	struct sampler_task	*old = p->tasks, *nt, *task;
-	size_t			 nold = p->ntasks, keep, i, j = 0;
-	struct thread_rows	*t;
-	struct thread_row	*r;
+	struct thread_row	*old = &t->row, r;
 	struct procfs_task_stat	 ts;
 	struct procfs_status	 st;
 	struct procfs_schedstat	 ss;
-	bool			 kept, ok;
-	int			 tid;
+	bool			 ok;
 
-	keep = n < SAMPLE_THREADS_MAX ? n : SAMPLE_THREADS_MAX;
-	nt = xcalloc(keep > 0 ? keep : 1, sizeof *nt);
-	t = xcalloc(1, sizeof *t + keep * sizeof *t->rows);
-	t->listed = (uint32_t)n;
-	t->capped = n > keep;
-	for (i = 0; i < keep; i++) {
-		tid = p->tids[i];
-		/* Both lists are sorted by TID: skipped ones have exited. */
-		while (j < nold && old[j].tid < tid)
-			sampler_task_close(&old[j++]);
-		task = &nt[i];
-		if ((kept = j < nold && old[j].tid == tid))
-			*task = old[j++];
-		else
-			sampler_task_open_all(p, task, tid);
-		ok = sampler_task_read(p, task->fd_stat, tid, "stat", err);
-		if (!ok && kept) {
-			/* The TID may have been reused: open afresh. */
-			sampler_task_close(task);
-			sampler_task_open_all(p, task, tid);
-			ok = sampler_task_read(p, task->fd_stat, tid, "stat",
-			    err);
-		}
-		if (!ok || procfs_parse_task_stat(p->buf, &ts, err,
-		    PROCFS_ERRLEN) != 0) {
-			(*bad)++;	/* a thread that exited under us */
-			continue;
-		}
-		sampler_count_state(s, ts.state);
-		r = &t->rows[t->n++];
-		r->tid = tid;
-		snprintf(r->name, sizeof r->name, "%.*s", SAMPLE_NAMELEN - 1,
-		    ts.comm);
-		r->state = ts.state;
-		r->cpu = ts.processor;
-		if (sampler_task_read(p, task->fd_status, tid, "status",
-		    err) && procfs_parse_status(p->buf, &st, err,
-		    PROCFS_ERRLEN) == 0 && st.has_ctxsw) {
-			r->has_ctxsw = true;
-			r->vcsw = st.vcsw;
-			r->ivcsw = st.ivcsw;
-		}
-		if (sampler_task_read(p, task->fd_sched, tid, "schedstat",
-		    err) && procfs_parse_schedstat(p->buf, &ss, err,
-		    PROCFS_ERRLEN) == 0) {
-			r->has_wait = true;
-			r->wait_ns = ss.wait_ns;
-		}
+	if (keep && t->fd_stat < 0)
+		sampler_task_open_all(p, t);
+	ok = sampler_task_read(p, dfd, t->fd_stat, t->tid, "stat", err);
+	if (!ok && t->fd_stat >= 0) {
+		/* The TID may have been reused: open afresh. */
+		sampler_task_close(t);
+		sampler_task_open_all(p, t);
+		ok = sampler_task_read(p, dfd, t->fd_stat, t->tid, "stat",
+		    err);
 	}
-	while (j < nold)
-		sampler_task_close(&old[j++]);
-	free(old);
-	p->tasks = nt;
-	p->ntasks = keep;
-	s->rows = t;
-	return (keep);
+	if (!ok || procfs_parse_task_stat(p->buf, &ts, err,
+	    PROCFS_ERRLEN) != 0)
+		return (false);	/* a thread that exited under us */
+	memset(&r, 0, sizeof r);
+	r.tid = t->tid;
+	snprintf(r.name, sizeof r.name, "%.*s", SAMPLE_NAMELEN - 1, ts.comm);
+	r.state = ts.state;
+	r.cpu = ts.processor;
+	r.fresh = true;
+	r.t_ns = now;
+	if (p->detail && sampler_task_read(p, dfd, t->fd_status, t->tid,
+	    "status", err) && procfs_parse_status(p->buf, &st, err,
+	    PROCFS_ERRLEN) == 0 && st.has_ctxsw) {
+		r.has_ctxsw = true;
+		r.vcsw = st.vcsw;
+		r.ivcsw = st.ivcsw;
+	}
+	if (sampler_task_read(p, dfd, t->fd_sched, t->tid, "schedstat",
+	    err) && procfs_parse_schedstat(p->buf, &ss, err,
+	    PROCFS_ERRLEN) == 0) {
+		r.has_wait = true;
+		r.wait_ns = ss.wait_ns;
+	}
+	if (old->t_ns != 0) {
+		r.has_prev = true;
+		r.prev_t_ns = old->t_ns;
+		r.prev_ctxsw = old->has_ctxsw;
+		r.prev_vcsw = old->vcsw;
+		r.prev_ivcsw = old->ivcsw;
+		r.prev_wait = old->has_wait;
+		r.prev_wait_ns = old->wait_ns;
+	}
+	t->row = r;
+	return (true);
 }
 
-/* This process: /proc/self/status and each thread's state. */
+/* Make an entry for a thread not known before. */
+static void
+sampler_task_init(struct sampler_task *t, int tid)
+{
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	t->fd_stat = t->fd_status = t->fd_sched = -1;
+	t->row.tid = tid;
+	t->row.state = '?';
+}
+
+/*
+ * Merge this pass's share of TIDs (sorted, unique) into the known threads
+ * (sorted), marking them listed in this rotation; clear every row's fresh
+ * flag and close the files of rows no longer on screen.
+ */
+static void
+sampler_tasks_merge(struct sampler_pass *p, size_t nshare)
+{
+	struct sampler_task	*old = p->tasks, *nt, *t;
+	size_t			 nold = p->ntasks, i = 0, j = 0, n = 0;
+
+	nt = xcalloc(nold + nshare + 1, sizeof *nt);
+	while (i < nold || j < nshare) {
+		t = &nt[n++];
+		if (j == nshare || (i < nold && old[i].tid < p->tids[j]))
+			*t = old[i++];
+		else {
+			if (i < nold && old[i].tid == p->tids[j])
+				*t = old[i++];
+			else
+				sampler_task_init(t, p->tids[j]);
+			t->seen = p->rotation;
+			j++;
+		}
+		t->row.fresh = false;
+		if (t->fd_stat >= 0 && (!p->detail ||
+		    !sampler_visible(p, t->tid)))
+			sampler_task_close(t);
+	}
+	free(old);
+	p->tasks = nt;
+	p->ntasks = n;
+}
+
+/* Drop the threads that were not listed in rotation r or later. */
+static void
+sampler_tasks_prune(struct sampler_pass *p, uint32_t r)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < p->ntasks; i++) {
+		if (p->tasks[i].seen < r) {
+			sampler_task_close(&p->tasks[i]);
+			continue;
+		}
+		p->tasks[n++] = p->tasks[i];
+	}
+	p->ntasks = n;
+}
+
+/*
+ * List the next want TIDs of the task directory into p->tids (sorted,
+ * unique), going on from where the last pass stopped and rewinding once
+ * at its end, which ends a rotation: threads not listed in it are gone.
+ * With whole, list the directory once from its start.
+ */
+static size_t
+sampler_list_share(struct sampler_pass *p, size_t want, bool whole)
+{
+	struct dirent	*de;
+	size_t		 n = 0, i, u;
+	bool		 wrapped = whole;
+
+	if (whole)
+		rewinddir(p->taskdir);
+	while (n < want) {
+		if ((de = readdir(p->taskdir)) == NULL) {
+			/* Pruned once this pass's share is merged. */
+			p->prune_below = p->rotation;
+			p->rotation++;
+			rewinddir(p->taskdir);
+			if (wrapped)
+				break;
+			wrapped = true;
+			continue;
+		}
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		if (n == p->tids_cap) {
+			p->tids_cap = p->tids_cap * 2 + 64;
+			p->tids = xrealloc(p->tids, p->tids_cap *
+			    sizeof *p->tids);
+		}
+		p->tids[n++] = atoi(de->d_name);
+	}
+	qsort(p->tids, n, sizeof *p->tids, sampler_cmp_tid);
+	for (i = 0, u = 0; i < n; i++) {
+		if (u == 0 || p->tids[u - 1] != p->tids[i])
+			p->tids[u++] = p->tids[i];
+	}
+	return (u);
+}
+
+/* Read the listed share, then the rows on screen; drop threads gone. */
+static size_t
+sampler_read_share(struct sampler_pass *p, size_t nshare, int *bad,
+    char err[PROCFS_ERRLEN])
+{
+	struct sampler_task	*t;
+	size_t			 i, j = 0, n = 0, got = 0;
+	uint64_t		 now = util_now_ns();
+	int			 dfd = dirfd(p->taskdir);
+	bool			 share, keep;
+
+	for (i = 0; i < p->ntasks; i++) {
+		t = &p->tasks[i];
+		while (j < nshare && p->tids[j] < t->tid)
+			j++;
+		share = j < nshare && p->tids[j] == t->tid;
+		keep = p->detail && sampler_visible(p, t->tid);
+		if ((share || keep) && !sampler_read_task(p, dfd, t, keep, now,
+		    err)) {
+			(*bad)++;	/* exited under us */
+			sampler_task_close(t);
+			continue;
+		}
+		got += t->row.fresh;
+		p->tasks[n++] = *t;
+	}
+	p->ntasks = n;
+	return (got);
+}
+
+/* Set the next pass's budget from what this pass's share cost. */
+static void
+sampler_set_budget(struct sampler_pass *p, size_t done, uint64_t cpu_ns)
+{
+	uint64_t	goal = p->interval_ns / 1000000u * SAMPLER_SHARE_PPM;
+	double		cost;
+
+	if (done == 0 || p->fixed_budget)
+		return;
+	cost = (double)cpu_ns / (double)done;
+	p->thread_cost_ns = p->thread_cost_ns == 0 ? cost :
+	    0.7 * p->thread_cost_ns + 0.3 * cost;
+	p->budget = p->thread_cost_ns > 0 ? (size_t)((double)goal /
+	    p->thread_cost_ns) : SAMPLER_ROTATE_FIRST;
+	if (p->budget < SAMPLER_ROTATE_MIN)
+		p->budget = SAMPLER_ROTATE_MIN;
+}
+
+/* Scale a count from the share read to every thread listed. */
+static uint32_t
+sampler_scale(uint32_t count, size_t read, size_t listed)
+{
+	return ((uint32_t)(((double)count * (double)listed / (double)read) +
+	    0.5));
+}
+
+/*
+ * Fold the threads read this pass into the sample: counts by state
+ * (scaled when only a share was read), the average run-queue wait, and
+ * with the thread table every thread's row.
+ */
+static void
+sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
+{
+	const struct thread_row	*r;
+	struct thread_rows	*t;
+	size_t			 n = p->ntasks, keep, i, listed;
+
+	/* The kernel's count; the known threads lag it in a rotation. */
+	listed = s->ok[SRC_STATUS] && s->threads > 0 ? s->threads : n;
+	for (i = 0; i < n; i++) {
+		r = &p->tasks[i].row;
+		if (!r->fresh)
+			continue;
+		sampler_count_state(s, r->state);
+		if (r->has_wait && r->has_prev && r->prev_wait &&
+		    r->wait_ns >= r->prev_wait_ns && r->t_ns > r->prev_t_ns) {
+			s->wait_delta_ns += r->wait_ns - r->prev_wait_ns;
+			s->wait_span_ns += r->t_ns - r->prev_t_ns;
+			s->wait_threads++;
+		}
+	}
+	s->threads_listed = (uint32_t)listed;
+	s->threads_read = (uint32_t)nread;
+	s->rotating = nread < listed;
+	if (s->rotating && nread > 0) {
+		s->threads_r = sampler_scale(s->threads_r, nread, listed);
+		s->threads_s = sampler_scale(s->threads_s, nread, listed);
+		s->threads_d = sampler_scale(s->threads_d, nread, listed);
+		s->threads_other = sampler_scale(s->threads_other, nread,
+		    listed);
+	}
+	if (s->wait_threads > 0)
+		s->ok[SRC_WAIT] = true;
+	else if (nread > 0)
+		sampler_fail(s, SRC_WAIT, "needs a second reading of a thread");
+	if (!p->detail)
+		return;
+	keep = n < SAMPLE_THREADS_MAX ? n : SAMPLE_THREADS_MAX;
+	t = xcalloc(1, sizeof *t + keep * sizeof *t->rows);
+	t->listed = (uint32_t)(listed > n ? listed : n);
+	t->capped = n > keep;
+	for (i = 0; i < keep; i++)
+		t->rows[t->n++] = p->tasks[i].row;
+	s->rows = t;
+}
+
+/*
+ * This process: /proc/self/status every pass, then a bounded share of the
+ * threads in /proc/self/task (see sampler.h).
+ */
 static void
 sampler_read_process(struct sampler_pass *p, struct sample *s)
 {
 	struct procfs_status	 st;
-	struct procfs_task_stat	 ts;
-	char			 err[PROCFS_ERRLEN], rel[64], dir[512];
-	DIR			*d;
-	struct dirent		*de;
-	size_t			 n = 0, i = 0;
+	char			 err[PROCFS_ERRLEN], dir[512];
+	size_t			 want, nshare, nread;
+	uint64_t		 cpu0;
 	int			 bad = 0;
+	bool			 whole;
 
 	if (!sampler_load(p, "self/status", err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
@@ -328,59 +614,194 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	}
 
 	snprintf(dir, sizeof dir, "%s/self/task", p->root);
-	if ((d = opendir(dir)) == NULL) {
+	if (p->taskdir == NULL && (p->taskdir = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "%.100s: %.50s", dir,
 		    strerror(errno));
 		sampler_fail(s, SRC_TASKS, err);
+		sampler_fail(s, SRC_WAIT, err);
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		if (n == p->tids_cap) {
-			p->tids_cap = p->tids_cap * 2 + 64;
-			p->tids = xrealloc(p->tids, p->tids_cap *
-			    sizeof *p->tids);
-		}
-		p->tids[n++] = atoi(de->d_name);
+	cpu0 = sampler_thread_cpu_ns();
+	want = p->budget == 0 ? SIZE_MAX : p->budget;
+	/* Room for every thread: one whole listing, not a wrap. */
+	whole = want == SIZE_MAX || (s->ok[SRC_STATUS] && want > s->threads);
+	nshare = sampler_list_share(p, want, whole);
+	sampler_tasks_merge(p, nshare);
+	if (p->prune_below > 0) {
+		sampler_tasks_prune(p, p->prune_below);
+		p->prune_below = 0;
 	}
-	closedir(d);
-	qsort(p->tids, n, sizeof *p->tids, sampler_cmp_tid);
-
-	if (p->detail)
-		i = sampler_read_threads(p, s, n, &bad, err);
-	else if (p->ntasks > 0)
-		sampler_tasks_close(p);
-	/* Without the table, or past its cap: each thread's state only. */
-	for (; i < n; i++) {
-		snprintf(rel, sizeof rel, "self/task/%d/stat", p->tids[i]);
-		if (!sampler_load(p, rel, err) ||
-		    procfs_parse_task_stat(p->buf, &ts, err, sizeof err) != 0) {
-			bad++;	/* a thread that exited under us */
-			continue;
-		}
-		sampler_count_state(s, ts.state);
-	}
-	if (s->threads_r + s->threads_s + s->threads_d + s->threads_other == 0)
+	nread = sampler_read_share(p, nshare, &bad, err);
+	sampler_set_budget(p, nshare, sampler_thread_cpu_ns() - cpu0);
+	sampler_fold_threads(p, s, nread);
+	if (nread == 0)
 		sampler_fail(s, SRC_TASKS, bad ? err : "no threads listed");
 	else
 		s->ok[SRC_TASKS] = true;
+}
+
+/* Order stacks by base address. */
+static int
+sampler_cmp_stack(const void *a, const void *b)
+{
+	const struct engine_stack	*x = a, *y = b;
+
+	return (x->base < y->base ? -1 : x->base > y->base);
+}
+
+/* Committed bytes of one stack by mincore; false if it is unmapped. */
+static bool
+sampler_mincore(struct sampler_pass *p, const struct engine_stack *st,
+    size_t pagesz, uint64_t *committed, size_t *pages)
+{
+	uintptr_t	lo, hi;
+	size_t		j, n;
+
+	lo = st->base & ~(uintptr_t)(pagesz - 1);
+	hi = (st->base + st->size + pagesz - 1) & ~(uintptr_t)(pagesz - 1);
+	n = (hi - lo) / pagesz;
+	if (n > p->vec_cap) {
+		p->vec_cap = n;
+		p->vec = xrealloc(p->vec, n);
+	}
+	*pages = n;
+	/* A thread that exited since the copy: its range is gone. */
+	if (mincore((void *)lo, hi - lo, p->vec) != 0)
+		return (false);
+	*committed = 0;
+	for (j = 0; j < n; j++) {
+		if (p->vec[j] & 1)
+			*committed += pagesz;
+	}
+	return (true);
+}
+
+/*
+ * Carry each stack's last measure over to this pass's copy of the
+ * registry (both sorted by base), then measure the next page_budget
+ * pages' worth of stacks from stack_next on, wrapping.
+ */
+static void
+sampler_measure_stacks(struct sampler_pass *p, struct sample *s, size_t n)
+{
+	struct sampler_stack	*old = p->scache, *nc;
+	size_t			 pagesz = (size_t)sysconf(_SC_PAGESIZE);
+	size_t			 i, j = 0, k, start = 0, pages, done = 0;
+	size_t			 want = p->page_budget == 0 ? SIZE_MAX :
+				    p->page_budget;
+	uint64_t		 cpu0, goal, com;
+	double			 cost;
+
+	qsort(p->stacks, n, sizeof *p->stacks, sampler_cmp_stack);
+	nc = xcalloc(n > 0 ? n : 1, sizeof *nc);
+	for (i = 0; i < n; i++) {
+		nc[i].base = p->stacks[i].base;
+		nc[i].size = p->stacks[i].size;
+		while (j < p->nscache && old[j].base < nc[i].base)
+			j++;
+		if (j < p->nscache && old[j].base == nc[i].base &&
+		    old[j].size == nc[i].size) {
+			nc[i].committed = old[j].committed;
+			nc[i].known = old[j].known;
+		}
+		if (nc[i].base < p->stack_next)
+			start = i + 1;
+	}
+	free(old);
+	p->scache = nc;
+	p->nscache = n;
+	if (start >= n)
+		start = 0;
+
+	cpu0 = sampler_thread_cpu_ns();
+	for (k = 0, i = start; k < n && done < want; k++, i = (i + 1) % n) {
+		if (sampler_mincore(p, &p->stacks[i], pagesz, &com, &pages)) {
+			nc[i].committed = com;
+			nc[i].known = true;
+		}
+		done += pages;
+		s->stacks_measured++;
+	}
+	if (n > 0)
+		p->stack_next = p->stacks[i % n].base + (k < n ? 0 : 1);
+	if (done > 0) {
+		cost = (double)(sampler_thread_cpu_ns() - cpu0) / (double)done;
+		p->page_cost_ns = p->page_cost_ns == 0 ? cost :
+		    0.7 * p->page_cost_ns + 0.3 * cost;
+		goal = p->interval_ns / 1000000u * SAMPLER_STACK_PPM;
+		if (!p->fixed_budget)
+			p->page_budget = p->page_cost_ns > 0 ?
+			    (size_t)((double)goal / p->page_cost_ns) : 0;
+		if (!p->fixed_budget && p->page_budget < SAMPLER_PAGES_MIN)
+			p->page_budget = SAMPLER_PAGES_MIN;
+	}
+	for (i = 0; i < n; i++) {
+		s->stack_reserved += nc[i].size;
+		if (!nc[i].known)
+			continue;
+		s->stack_committed += nc[i].committed;
+		s->stacks_known++;
+	}
+}
+
+/*
+ * The fibers' stack memory, if the engine runs fibers (or the bench gave
+ * a runtime).  Its committed bytes come from mincore over the whole
+ * arena, which can cost more than the share a pass may take: then the
+ * last measure is reused for as many passes as it overran.
+ */
+static bool
+sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
+    struct engine_fiber_memory *fm)
+{
+	uint64_t	cpu0, cost, goal;
+	int		rc;
+
+	if (p->engine != NULL && p->fibers_fn == NULL && !s->fibers)
+		p->fm_valid = false;	/* threads mode: none to reuse */
+	if (p->fm_valid && p->fm_skip > 0) {
+		p->fm_skip--;
+		p->fm_age++;
+		*fm = *p->fm;
+		s->stack_age = p->fm_age;
+		return (true);
+	}
+	cpu0 = sampler_thread_cpu_ns();
+	if (p->fibers_fn != NULL)
+		rc = p->fibers_fn(p->stacks_arg, fm);
+	else if (p->engine != NULL)
+		rc = engine_fiber_memory(p->engine, fm);
+	else
+		rc = -1;
+	if (rc != 0) {
+		p->fm_valid = false;
+		return (false);
+	}
+	cost = sampler_thread_cpu_ns() - cpu0;
+	goal = p->interval_ns / 1000000u * SAMPLER_STACK_PPM;
+	if (p->fm == NULL)
+		p->fm = xmalloc(sizeof *p->fm);
+	*p->fm = *fm;
+	p->fm_valid = true;
+	p->fm_age = 0;
+	p->fm_skip = goal > 0 && !p->fixed_budget ? (uint32_t)(cost / goal) :
+	    0;
+	return (true);
 }
 
 /* Reserved and committed bytes of the engine threads' stacks. */
 static void
 sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 {
-	long		 pagesz = sysconf(_SC_PAGESIZE);
 	struct engine_fiber_memory fm;
-	size_t		 n, i, j, pages;
-	uintptr_t	 lo, hi;
+	size_t		 n;
 
-	if (p->engine == NULL) {
+	if (p->engine == NULL && p->stacks_fn == NULL &&
+	    p->fibers_fn == NULL) {
 		sampler_fail(s, SRC_STACKS, "no engine");
 		return;
 	}
-	if (engine_fiber_memory(p->engine, &fm) == 0) {
+	if (sampler_fiber_memory(p, s, &fm)) {
 		s->stack_fibers = true;
 		s->stack_reserved = fm.reserved;
 		s->stack_committed = fm.committed;
@@ -390,37 +811,24 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		s->ok[SRC_STACKS] = true;
 		return;
 	}
-	n = engine_stacks(p->engine, p->stacks, p->stacks_cap);
+	if (p->stacks_fn == NULL && p->engine == NULL) {
+		sampler_fail(s, SRC_STACKS, "no thread stacks to measure");
+		return;
+	}
+	if (p->stacks_fn == NULL) {
+		p->stacks_fn = sampler_engine_stacks;
+		p->stacks_arg = p->engine;
+	}
+	n = p->stacks_fn(p->stacks_arg, p->stacks, p->stacks_cap);
 	if (n > p->stacks_cap) {
 		p->stacks_cap = n + n / 2 + 16;
 		p->stacks = xrealloc(p->stacks, p->stacks_cap *
 		    sizeof *p->stacks);
-		p->stack_com = xrealloc(p->stack_com, p->stacks_cap *
-		    sizeof *p->stack_com);
-		n = engine_stacks(p->engine, p->stacks, p->stacks_cap);
+		n = p->stacks_fn(p->stacks_arg, p->stacks, p->stacks_cap);
 		if (n > p->stacks_cap)
 			n = p->stacks_cap;
 	}
-	for (i = 0; i < n; i++) {
-		lo = p->stacks[i].base & ~(uintptr_t)(pagesz - 1);
-		hi = (p->stacks[i].base + p->stacks[i].size + pagesz - 1) &
-		    ~(uintptr_t)(pagesz - 1);
-		pages = (hi - lo) / (size_t)pagesz;
-		if (pages > p->vec_cap) {
-			p->vec_cap = pages;
-			p->vec = xrealloc(p->vec, pages);
-		}
-		s->stack_reserved += p->stacks[i].size;
-		p->stack_com[i] = 0;
-		/* A thread that exited since the copy: its range is gone. */
-		if (mincore((void *)lo, hi - lo, p->vec) != 0)
-			continue;
-		for (j = 0; j < pages; j++) {
-			if (p->vec[j] & 1)
-				p->stack_com[i] += (uint64_t)pagesz;
-		}
-		s->stack_committed += p->stack_com[i];
-	}
+	sampler_measure_stacks(p, s, n);
 	s->stack_count = (uint32_t)n;
 	s->ok[SRC_STACKS] = true;
 }
@@ -443,7 +851,9 @@ sampler_attach_stacks(struct sampler_pass *p, struct sample *s)
 
 	if (s->rows == NULL || !s->ok[SRC_STACKS] || s->stack_fibers)
 		return;
-	for (i = 0; i < s->stack_count && i < p->stacks_cap; i++) {
+	for (i = 0; i < s->stack_count && i < p->nscache; i++) {
+		if (!p->scache[i].known)
+			continue;
 		key.tid = p->stacks[i].tid;
 		r = bsearch(&key, s->rows->rows, s->rows->n, sizeof *r,
 		    sampler_cmp_row);
@@ -451,7 +861,7 @@ sampler_attach_stacks(struct sampler_pass *p, struct sample *s)
 			continue;
 		r->has_stack = true;
 		r->stack_reserved = p->stacks[i].size;
-		r->stack_committed = p->stack_com[i];
+		r->stack_committed = p->scache[i].committed;
 	}
 }
 
@@ -514,7 +924,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 void
 sampler_collect(struct sampler_pass *p, struct sample *s)
 {
-	struct timespec	ts;
+	uint64_t	cpu0 = sampler_thread_cpu_ns();
 
 	memset(s, 0, sizeof *s);
 	s->t_ns = util_now_ns();
@@ -525,9 +935,8 @@ sampler_collect(struct sampler_pass *p, struct sample *s)
 	sampler_read_stacks(p, s);
 	sampler_attach_stacks(p, s);
 	s->pass_ns = util_now_ns() - s->t_ns;
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
-		s->cpu_ns = (uint64_t)ts.tv_sec * 1000000000u +
-		    (uint64_t)ts.tv_nsec;
+	s->cpu_ns = sampler_thread_cpu_ns();
+	s->pass_cpu_ns = s->cpu_ns - cpu0;
 }
 
 /* The sampler thread: a pass, publish, sleep until the next tick. */
@@ -544,6 +953,12 @@ sampler_main(void *arg)
 	pthread_mutex_lock(&sp->mu);
 	while (!sp->stop) {
 		sp->pass.detail = sp->detail;
+		sp->pass.interval_ns = sp->interval_ns;
+		if (sp->visible_new) {
+			sampler_pass_visible(&sp->pass, sp->visible,
+			    sp->nvisible);
+			sp->visible_new = false;
+		}
 		pthread_mutex_unlock(&sp->mu);
 		sampler_collect(&sp->pass, s);
 		pthread_mutex_lock(&sp->mu);
@@ -659,6 +1074,26 @@ sampler_set_detail(struct sampler *sp, bool on)
 	pthread_mutex_unlock(&sp->mu);
 }
 
+/*
+ * Say which threads' rows are on screen, so that the next passes read
+ * them every time (the rest of the table rotates).
+ */
+void
+sampler_set_visible(struct sampler *sp, const int *tids, size_t n)
+{
+	pthread_mutex_lock(&sp->mu);
+	if (n != sp->nvisible || (n > 0 && memcmp(tids, sp->visible,
+	    n * sizeof *tids) != 0)) {
+		sp->visible = xrealloc(sp->visible, (n > 0 ? n : 1) *
+		    sizeof *sp->visible);
+		if (n > 0)
+			memcpy(sp->visible, tids, n * sizeof *tids);
+		sp->nvisible = n;
+		sp->visible_new = true;
+	}
+	pthread_mutex_unlock(&sp->mu);
+}
+
 /* Take a sample now, after a change the screen should show at once. */
 void
 sampler_kick(struct sampler *sp)
@@ -693,5 +1128,6 @@ sampler_stop(struct sampler *sp)
 	pthread_mutex_destroy(&sp->mu);
 	close(sp->efd);
 	sampler_pass_free(&sp->pass);
+	free(sp->visible);
 	free(sp);
 }

@@ -19,6 +19,7 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
 	char			 tasks[160], tshort[96], meas[48], pct[16];
 	char			 stk[FORMAT_LEN], scenb[48];
+	char			 rot[64], rshort[48];
 	int			 w = r->w - (model_frozen(m) ? 8 : 0);
 	const char		*mode, *scen;
 	double			 iv = model_interval_s(m);
@@ -54,6 +55,14 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(pct, sizeof pct, "n/a");
 	else
 		snprintf(pct, sizeof pct, "%.1f%%", cpu);
+	/* Say when the pass reads only a share of the threads. */
+	rot[0] = rshort[0] = '\0';
+	if (s->rotating) {
+		snprintf(rot, sizeof rot, ", rotating %u/%u threads per pass",
+		    s->threads_read, s->threads_listed);
+		snprintf(rshort, sizeof rshort, " rot %u/%u", s->threads_read,
+		    s->threads_listed);
+	}
 	format_duration(model_elapsed_s(m), el, sizeof el);
 	mode = s->mode_name ? s->mode_name : "?";
 	snprintf(scenb, sizeof scenb, "%s%s", s->scenario ? s->scenario : "?",
@@ -62,21 +71,26 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 
 	/* The most words that fit: a projector at 80 columns gets fewer. */
 	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
-	    "every %.1f s, measured %s s | sampler %s, %s of a CPU ", mode,
-	    scen, tasks, el, (double)s->interval_ns / 1e9, meas, ms, pct);
+	    "every %.1f s, measured %s s | sampler %s, %s CPU%s ", mode,
+	    scen, tasks, el, (double)s->interval_ns / 1e9, meas, ms, pct,
+	    rot);
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s | %s | %s | up %s | %.1f s "
-		    "(%s s) | sampler %s %s", mode, scen, tasks, el,
-		    (double)s->interval_ns / 1e9, meas, ms, pct);
+		    "(%s s) | sampler %s, %s CPU%s", mode, scen, tasks, el,
+		    (double)s->interval_ns / 1e9, meas, ms, pct, rot);
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s | %s | %s | up %s | sampler "
-		    "%s %s", mode, scen, tasks, el, ms, pct);
+		    "%s %s%s", mode, scen, tasks, el, ms, pct, rshort);
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s %s | %s | up %s | %s s | "
-		    "sampler %s %s", mode, scen, tshort, el, meas, ms, pct);
+		    "sampler %s %s%s", mode, scen, tshort, el, meas, ms, pct,
+		    rshort);
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s %s | %s | up %s | sampler "
-		    "%s %s", mode, scen, tshort, el, ms, pct);
+		    "%s %s%s", mode, scen, tshort, el, ms, pct, rshort);
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s %s | %s | sampler %s %s%s",
+		    mode, scen, tshort, ms, pct, rshort);
 	draw_text(r->y, r->x, w, THEME_HEADER, line);
 	if (model_frozen(m) && r->w > 10)
 		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");

@@ -47,18 +47,31 @@ memory_draw(const struct rect *r, const struct model *m,
 	double			 res = model_value(m, MS_STACK_RESERVED, 0);
 	double			 com = model_value(m, MS_STACK_COMMITTED, 0);
 	int			 y = r->y + 1, x = r->x + 2, w = r->w - 4;
-	unsigned		 nst = s != NULL ? s->stack_count : 0;
+	unsigned		 nst = s != NULL ? s->stack_count : 0, known;
 	struct rect		 g;
 
 	draw_box(r, "Memory", NULL);
 	draw_figures(&y, x, w, MEM_LW, MEM_VW, memory_figures,
 	    CSW_ARRAY_LEN(memory_figures), m, v->ascii);
 
-	if (s != NULL && s->stack_fibers)
+	if (s != NULL && s->stack_fibers && s->stack_age > 0)
+		snprintf(line, sizeof line, "%u fiber stack%s (arena %s, "
+		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
+		    (double)s->stack_arena, per, sizeof per),
+		    (unsigned)((double)s->stack_age * s->interval_ns / 1e9));
+	else if (s != NULL && s->stack_fibers)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s):",
 		    nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    s->guard_dropped ? ", unguarded" : "");
+	else if (s != NULL && s->stacks_measured < nst) {
+		snprintf(line, sizeof line, "%u thread stack%s (mincore on "
+		    "%u per pass):", nst, nst == 1 ? "" : "s",
+		    s->stacks_measured);
+		if (draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks (mincore "
+			    "%u/pass):", nst, s->stacks_measured);
+	}
 	else
 		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
 		    nst, nst == 1 ? "" : "s");
@@ -71,7 +84,14 @@ memory_draw(const struct rect *r, const struct model *m,
 
 	figure_format(m, MS_STACK_COMMITTED, FIG_BYTES, v->ascii, buf,
 	    sizeof buf);
-	memory_per_task(com, nst, per, sizeof per);
+	/* Until a rotation ends, some stacks have no measure yet. */
+	known = s != NULL && !s->stack_fibers && s->stacks_known < nst ?
+	    s->stacks_known : nst;
+	memory_per_task(com, known, per, sizeof per);
+	if (known < nst && per[0] != '\0') {
+		snprintf(line, sizeof line, "%s, %u measured", per, known);
+		snprintf(per, sizeof per, "%.*s", (int)sizeof per - 1, line);
+	}
 	draw_field(y++, x, w, MEM_LW, MEM_VW, " committed", buf, per);
 
 	if (y < r->y + r->h - 1 && res > 0 && !isnan(com)) {

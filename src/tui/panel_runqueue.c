@@ -1,7 +1,10 @@
 /*
  * The Run queue panel: the system's runnable and blocked tasks
- * (/proc/stat), runnable/total from /proc/loadavg, and this process's
- * threads by state (/proc/self/task/TID/stat), with a history graph.
+ * (/proc/stat), runnable/total from /proc/loadavg, CPU pressure, per-CPU
+ * wait (/proc/schedstat, where the kernel has it), the average run-queue
+ * wait of this process's threads (/proc/self/task/TID/schedstat), its
+ * threads by state (/proc/self/task/TID/stat) and, in fibers mode, each
+ * worker's run queue as a bar; with a history graph.
  */
 #include <curses.h>
 #include <math.h>
@@ -25,19 +28,141 @@ static const struct figure runq_pressure[] = {
 	{ "CPU pressure", MS_PSI_SOME, FIG_PERCENT, "PSI avg10" },
 };
 
-/* The fibers queued on each worker, as many as fit. */
+/* A line of text after a label; n/a in the bad role. */
 static void
-runq_draw_workers(int y, int x, int w, const struct sample *s)
+runq_line(int y, int x, int w, const char *label, const char *text,
+    const char *source)
 {
-	char	line[256];
-	int	i, n = s->workers < SAMPLE_WORKERS ? s->workers : SAMPLE_WORKERS;
-	size_t	used = 0;
+	int	tw = draw_width(text);
 
+	draw_text(y, x, RQ_LW, THEME_LABEL, label);
+	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, strncmp(text, "n/a", 3) ==
+	    0 ? THEME_BAD : THEME_VALUE, text);
+	if (source != NULL && w >= RQ_LW + 2 + tw + (int)strlen(source))
+		draw_text(y, x + RQ_LW + 2 + tw, w - RQ_LW - 2 - tw,
+		    THEME_DIM, source);
+}
+
+/*
+ * Per-CPU wait from /proc/schedstat, or why not: this kernel may be built
+ * without schedstats, and then the per-thread waits below stand in.
+ */
+static void
+runq_draw_cpu_wait(int y, int x, int w, const struct model *m,
+    const struct sample *s)
+{
+	static const char *const absent[] = {
+		"/proc/schedstat absent on this kernel, using per-thread waits",
+		"/proc/schedstat absent, using per-thread waits",
+		"no /proc/schedstat: per-thread below",
+		"none on this kernel",
+	};
+	char	line[256];
+	size_t	i, n = model_cpu_waits(m), used = 0;
+	double	v;
+
+	if (s == NULL)
+		snprintf(line, sizeof line, "n/a: no sample yet");
+	else if (!s->ok[SRC_SCHEDSTAT] && strstr(s->why[SRC_SCHEDSTAT],
+	    "No such file") != NULL) {
+		/* The longest wording that fits. */
+		for (i = 0; i < CSW_ARRAY_LEN(absent) - 1; i++) {
+			if ((int)strlen(absent[i]) <= w - RQ_LW - 1)
+				break;
+		}
+		snprintf(line, sizeof line, "%s", absent[i]);
+	} else if (!s->ok[SRC_SCHEDSTAT])
+		snprintf(line, sizeof line, "n/a: %s", s->why[SRC_SCHEDSTAT]);
+	else {
+		line[0] = '\0';
+		for (i = 0; i < n && used + 24 < sizeof line; i++) {
+			v = model_cpu_wait(m, i);
+			used += (size_t)(isnan(v) ? snprintf(line + used,
+			    sizeof line - used, "%scpu%zu -", i ? "  " : "",
+			    i) : snprintf(line + used, sizeof line - used,
+			    "%scpu%zu %.1f", i ? "  " : "", i, v));
+		}
+		if (used + 5 < sizeof line)
+			snprintf(line + used, sizeof line - used, " ms/s");
+	}
+	runq_line(y, x, w, "per-CPU wait", line, NULL);
+}
+
+/* The average run-queue wait of this process's threads. */
+static void
+runq_draw_thread_wait(int y, int x, int w, const struct model *m,
+    const struct sample *s)
+{
+	char		 line[SAMPLE_WHYLEN + 16], src[64];
+	const char	*why = model_why(m, MS_RUN_WAIT);
+
+	if (why != NULL)
+		snprintf(line, sizeof line, "n/a: %s", why);
+	else
+		snprintf(line, sizeof line, "%.1f ms/s",
+		    model_value(m, MS_RUN_WAIT, 0));
+	snprintf(src, sizeof src, "task/schedstat, %u threads",
+	    s != NULL ? s->wait_threads : 0);
+	runq_line(y, x, w, "wait/thread", line, src);
+}
+
+/* This process's threads by state; "~" when scaled from a share. */
+static void
+runq_draw_states(int y, int x, int w, const struct model *m,
+    const struct sample *s)
+{
+	char		 line[SAMPLE_WHYLEN + 16], src[64];
+	const char	*t = s != NULL && s->rotating ? "~" : "";
+
+	if (model_why(m, MS_THREADS_R) != NULL)
+		snprintf(line, sizeof line, "n/a: %s",
+		    model_why(m, MS_THREADS_R));
+	else
+		snprintf(line, sizeof line, "R %s%.0f  S %s%.0f  D %s%.0f", t,
+		    model_value(m, MS_THREADS_R, 0), t,
+		    model_value(m, MS_THREADS_S, 0), t,
+		    model_value(m, MS_THREADS_D, 0));
+	if (s != NULL && s->rotating)
+		snprintf(src, sizeof src, "task/stat, %u of %u read",
+		    s->threads_read, s->threads_listed);
+	else
+		snprintf(src, sizeof src, "task/stat");
+	runq_line(y, x, w, "this process", line, src);
+}
+
+/*
+ * The fibers queued on each worker: a small bar each, scaled to the
+ * longest queue, as many as fit; with the longest queue as a number.
+ */
+static void
+runq_draw_workers(int y, int x, int w, const struct sample *s,
+    const struct view *v)
+{
+	char		 num[32];
+	int		 i, n, cw, bw, cx, avail = w - RQ_LW - 1 - 10;
+	uint32_t	 max = 0;
+
+	n = s->workers < SAMPLE_WORKERS ? s->workers : SAMPLE_WORKERS;
 	draw_text(y, x, RQ_LW, THEME_LABEL, "fiber queues");
-	for (i = 0; i < n && used + 16 < sizeof line; i++)
-		used += (size_t)snprintf(line + used, sizeof line - used,
-		    "%sw%d %u", i ? "  " : "", i, s->worker_runq[i]);
-	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, THEME_VALUE, line);
+	if (n <= 0 || avail <= 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (s->worker_runq[i] > max)
+			max = s->worker_runq[i];
+	}
+	if (n > avail)
+		n = avail;
+	cw = avail / n;
+	if (cw > 12)
+		cw = 12;
+	bw = cw >= 4 ? cw - 1 : cw;	/* a gap between wider bars */
+	cx = x + RQ_LW + 1;
+	for (i = 0; i < n; i++, cx += cw)
+		draw_ratio_bar(y, cx, bw, max > 0 ?
+		    (double)s->worker_runq[i] / max : 0, THEME_GRAPH_SYSTEM,
+		    v);
+	snprintf(num, sizeof num, " max %u", max);
+	draw_text(y, cx, x + w - cx, THEME_VALUE, num);
 }
 
 /* Draw the panel. */
@@ -48,6 +173,7 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	char		line[SAMPLE_WHYLEN * 2 + 32];
 	const struct sample	*s = model_last(m);
 	int		y = r->y + 1, x = r->x + 2, w = r->w - 4;
+	int		bottom = r->y + r->h - 1;
 	struct rect	g;
 
 	draw_box(r, "Run queue", NULL);
@@ -65,32 +191,21 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "loadavg run/all", line,
 	    "loadavg");
 	draw_figures(&y, x, w, RQ_LW, RQ_VW, runq_pressure, 1, m, v->ascii);
+	if (y < bottom)
+		runq_draw_cpu_wait(y++, x, w, m, s);
+	if (y < bottom)
+		runq_draw_thread_wait(y++, x, w, m, s);
+	if (y < bottom)
+		runq_draw_states(y++, x, w, m, s);
+	if (s != NULL && s->fibers && y < bottom)
+		runq_draw_workers(y++, x, w, s, v);
 
-	if (model_why(m, MS_THREADS_R) != NULL)
-		snprintf(line, sizeof line, "n/a: %s",
-		    model_why(m, MS_THREADS_R));
-	else
-		snprintf(line, sizeof line, "R %.0f  S %.0f  D %.0f",
-		    model_value(m, MS_THREADS_R, 0),
-		    model_value(m, MS_THREADS_S, 0),
-		    model_value(m, MS_THREADS_D, 0));
-	draw_text(y, x, RQ_LW, THEME_LABEL, "this process");
-	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, strncmp(line, "n/a", 3) ==
-	    0 ? THEME_BAD : THEME_VALUE, line);
-	if (w >= RQ_LW + 2 + (int)strlen(line) + 9)
-		draw_text(y, x + RQ_LW + 2 + (int)strlen(line),
-		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task/stat");
-	y++;
-
-	if (s != NULL && s->fibers && y < r->y + r->h - 1)
-		runq_draw_workers(y++, x, w, s);
-
-	if (r->y + r->h - 1 - y >= 2) {
+	if (bottom - y >= 2) {
 		draw_text(y++, x, w, THEME_DIM,
 		    "history of system runnable:");
 		g.y = y;
 		g.x = x;
-		g.h = r->y + r->h - 1 - y;
+		g.h = bottom - y;
 		g.w = w;
 		draw_graph(&g, m, MS_PROCS_RUNNING, MS_COUNT,
 		    THEME_GRAPH_SYSTEM, THEME_GRAPH_SYSTEM, v->ascii);

@@ -1,0 +1,655 @@
+/*
+ * The sampler's section of `cswviz --bench`: what one collection pass costs
+ * with 1,000 and 10,000 sleeping OS threads and with 100,000 sleeping
+ * fibers, and how long a key takes to reach the screen while spinning
+ * threads keep every CPU busy.
+ *
+ * Pass cost: the bench starts the threads (64 KiB stacks) or fibers
+ * itself, runs BENCH_S_PASSES passes of the real sampler over /proc and
+ * its own stacks, BENCH_S_GAP_MS apart, and keeps the passes after the
+ * first BENCH_S_WARM (the first reads every stack, and the budget settles).
+ * The CPU share is the pass's CPU time (CLOCK_THREAD_CPUTIME_ID) over the
+ * 1 s default interval (mean CPU, so a cost paid every few passes counts).
+ *
+ * Key to redraw: the bench runs this very program (/proc/self/exe) on a
+ * pseudo-terminal, as a user would, with one spinning thread per CPU at
+ * SCHED_IDLE in the bench (the engine's workers run at SCHED_IDLE too).
+ * It writes a space (freeze) to the terminal and times until "FROZEN"
+ * arrives back: the program's read, its action, its whole redraw, and the
+ * terminal both ways.  Then it writes another space to thaw, and waits
+ * for the screen to go quiet before the next key.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "bench_sampler.h"
+#include "engine/bench.h"
+#include "engine/engine.h"
+#include "engine/fiber.h"
+#include "sampler/sampler.h"
+#include "util/util.h"
+
+#define BENCH_S_PASSES		12
+#define BENCH_S_WARM		3
+#define BENCH_S_GAP_MS		100
+#define BENCH_S_STACK		(64 * 1024)
+#define BENCH_S_FIBERS		100000
+#define BENCH_S_KEYS		15
+#define BENCH_S_KEY_TIMEOUT_MS	5000
+#define BENCH_S_QUIET_MS	150
+
+/* The populations the pass is measured over. */
+enum bench_s_case {
+	BS_THREADS_1K,
+	BS_THREADS_10K,
+	BS_FIBERS_100K,
+	BS_NCASES
+};
+
+static const struct bench_s_def {
+	const char	*key;		/* JSON prefix */
+	const char	*label;
+	long		 n;
+	bool		 fibers;
+	double		 target;	/* percent of one CPU */
+} bench_s_defs[BS_NCASES] = {
+	{ "sampler_1k_threads", "1,000 sleeping threads", 1000, false, 1 },
+	{ "sampler_10k_threads", "10,000 sleeping threads", 10000, false, 5 },
+	{ "sampler_100k_fibers", "100,000 sleeping fibers", BENCH_S_FIBERS,
+	    true, 1 },
+};
+
+struct bench_s_case_out {
+	long		 n;		/* started */
+	double		 pass_ms;	/* median wall time of a pass */
+	double		 cpu_ms;	/* mean CPU time of a pass */
+	double		 share;		/* cpu_ms over 1 s, percent */
+	unsigned	 read, listed;	/* threads read per pass, listed */
+	bool		 ok;
+};
+
+struct bench_s_out {
+	struct bench_s_case_out	 c[BS_NCASES];
+	double			 key_ms, key_min, key_max;
+	int			 keys;		/* keys timed */
+	int			 spinners;
+	char			 notes[512];
+};
+
+/* Append a note. */
+static void
+bench_s_note(struct bench_s_out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+bench_s_note(struct bench_s_out *o, const char *fmt, ...)
+{
+	va_list	ap;
+	size_t	len = strlen(o->notes);
+
+	if (len != 0 && len + 2 < sizeof o->notes) {
+		strcat(o->notes, "; ");
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(o->notes + len, sizeof o->notes - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Compare doubles for qsort. */
+static int
+bench_s_cmp(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Median of n values (sorts them). */
+static double
+bench_s_median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, bench_s_cmp);
+	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+/* The sleeping threads and their stacks, as the sampler wants them. */
+struct bench_s_threads {
+	pthread_mutex_t		 m;
+	pthread_cond_t		 c, started_c;
+	bool			 go;
+	long			 started;
+	struct engine_stack	*st;
+};
+
+struct bench_s_targ {
+	struct bench_s_threads	*ts;
+	long			 i;
+};
+
+/* Record my stack, then sleep until told to go. */
+static void *
+bench_s_sleeper(void *arg)
+{
+	struct bench_s_targ	*a = arg;
+	struct bench_s_threads	*ts = a->ts;
+	pthread_attr_t		 attr;
+	void			*lo = NULL;
+	size_t			 len = 0;
+
+	if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+		pthread_attr_getstack(&attr, &lo, &len);
+		pthread_attr_destroy(&attr);
+	}
+	pthread_mutex_lock(&ts->m);
+	ts->st[a->i].base = (uintptr_t)lo;
+	ts->st[a->i].size = len;
+	ts->st[a->i].tid = (int)syscall(SYS_gettid);
+	ts->started++;
+	pthread_cond_signal(&ts->started_c);
+	while (!ts->go)
+		pthread_cond_wait(&ts->c, &ts->m);
+	pthread_mutex_unlock(&ts->m);
+	return (NULL);
+}
+
+/* The sleepers' stacks, for the sampler. */
+static size_t
+bench_s_stacks(void *arg, struct engine_stack *out, size_t max)
+{
+	struct bench_s_threads	*ts = arg;
+	size_t			 n = (size_t)ts->started;
+
+	memcpy(out, ts->st, (n < max ? n : max) * sizeof *out);
+	return (n);
+}
+
+/* The runtime's fiber stacks, for the sampler (as engine_fiber_memory). */
+static int
+bench_s_fibers(void *arg, struct engine_fiber_memory *fm)
+{
+	struct fiber_rt		*rt = arg;
+	struct fiber_stats	 st;
+
+	memset(fm, 0, sizeof *fm);
+	fiber_rt_stats(rt, &st);
+	fm->reserved = st.stack_in_use;
+	fm->arena = st.stack_reserved;
+	fm->live = st.live;
+	fm->committed = fiber_rt_stack_committed(rt);
+	return (0);
+}
+
+/* Run the passes; fill pass and CPU medians. */
+static void
+bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
+{
+	struct sample	*s = xmalloc(sizeof *s);
+	double		 wall[BENCH_S_PASSES], cpu[BENCH_S_PASSES];
+	int		 i, n = 0;
+
+	for (i = 0; i < BENCH_S_PASSES; i++) {
+		sampler_collect(p, s);
+		if (i >= BENCH_S_WARM) {
+			wall[n] = (double)s->pass_ns / 1e6;
+			cpu[n++] = (double)s->pass_cpu_ns / 1e6;
+			c->read = s->threads_read;
+			c->listed = s->threads_listed;
+		}
+		usleep(BENCH_S_GAP_MS * 1000);
+	}
+	/* The mean for CPU: a cost paid every few passes counts in full. */
+	c->pass_ms = bench_s_median(wall, n);
+	for (c->cpu_ms = 0, i = 0; i < n; i++)
+		c->cpu_ms += cpu[i] / n;
+	c->share = c->cpu_ms / 1000.0 * 100.0;
+	c->ok = true;
+	free(s);
+}
+
+/* Threads we may start here without nearing pid_max or RLIMIT_NPROC. */
+static long
+bench_s_thread_cap(long want)
+{
+	long	pid_max = util_read_long("/proc/sys/kernel/pid_max", -1);
+
+	/* A shared machine: leave well over half of the pids to others. */
+	if (pid_max > 0 && want > pid_max / 3)
+		want = pid_max / 3;
+	return (want);
+}
+
+/* The pass over want sleeping threads with small stacks. */
+static void
+bench_s_threads_case(struct bench_s_out *o, enum bench_s_case k)
+{
+	struct bench_s_case_out	*c = &o->c[k];
+	struct bench_s_threads	 ts;
+	struct bench_s_targ	*args;
+	struct sampler_pass	 p;
+	pthread_attr_t		 attr;
+	pthread_t		*t;
+	long			 want = bench_s_thread_cap(bench_s_defs[k].n);
+	long			 i, n = 0;
+	int			 err = 0;
+
+	memset(&ts, 0, sizeof ts);
+	pthread_mutex_init(&ts.m, NULL);
+	pthread_cond_init(&ts.c, NULL);
+	pthread_cond_init(&ts.started_c, NULL);
+	ts.st = xcalloc((size_t)want, sizeof *ts.st);
+	t = xcalloc((size_t)want, sizeof *t);
+	args = xcalloc((size_t)want, sizeof *args);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, BENCH_S_STACK);
+	for (i = 0; i < want; i++) {
+		args[i].ts = &ts;
+		args[i].i = i;
+		if ((err = pthread_create(&t[i], &attr, bench_s_sleeper,
+		    &args[i])) != 0)
+			break;
+		n++;
+	}
+	pthread_attr_destroy(&attr);
+	if (n < bench_s_defs[k].n)
+		bench_s_note(o, "%s: %ld threads started (%s)",
+		    bench_s_defs[k].key, n, err ? strerror(err) :
+		    "a third of pid_max");
+	pthread_mutex_lock(&ts.m);
+	while (ts.started < n)
+		pthread_cond_wait(&ts.started_c, &ts.m);
+	pthread_mutex_unlock(&ts.m);
+
+	c->n = n;
+	sampler_pass_init(&p, "/proc", NULL);
+	p.stacks_fn = bench_s_stacks;
+	p.stacks_arg = &ts;
+	bench_s_passes(&p, c);
+	sampler_pass_free(&p);
+
+	pthread_mutex_lock(&ts.m);
+	ts.go = true;
+	pthread_cond_broadcast(&ts.c);
+	pthread_mutex_unlock(&ts.m);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	pthread_cond_destroy(&ts.c);
+	pthread_cond_destroy(&ts.started_c);
+	pthread_mutex_destroy(&ts.m);
+	free(args);
+	free(t);
+	free(ts.st);
+}
+
+static _Atomic long	bench_s_asleep;
+
+/* Sleep until the runtime stops. */
+static void
+bench_s_fiber_sleeper(void *arg)
+{
+	atomic_fetch_add(&bench_s_asleep, 1);
+	fiber_sleep(3600ULL * 1000000000ULL);
+}
+
+/* The pass with 100,000 sleeping fibers on P workers. */
+static void
+bench_s_fibers_case(struct bench_s_out *o, enum bench_s_case k)
+{
+	struct fiber_rt_config	 cfg = { 0, 0, -1 };
+	struct bench_s_case_out	*c = &o->c[k];
+	struct sampler_pass	 p;
+	struct fiber_rt		*rt;
+	uint64_t		 end;
+	long			 i, n = 0;
+
+	if ((rt = fiber_rt_create(&cfg)) == NULL) {
+		bench_s_note(o, "%s: no fiber runtime", bench_s_defs[k].key);
+		return;
+	}
+	atomic_store(&bench_s_asleep, 0);
+	for (i = 0; i < bench_s_defs[k].n; i++) {
+		if (fiber_spawn(rt, bench_s_fiber_sleeper, NULL, NULL,
+		    NULL) != 0)
+			break;
+		n++;
+	}
+	end = util_now_ns() + 60000000000ULL;
+	while (atomic_load(&bench_s_asleep) < n && util_now_ns() < end)
+		usleep(10000);
+	if (n < bench_s_defs[k].n)
+		bench_s_note(o, "%s: %ld fibers started", bench_s_defs[k].key,
+		    n);
+	c->n = n;
+	sampler_pass_init(&p, "/proc", NULL);
+	p.fibers_fn = bench_s_fibers;
+	p.stacks_arg = rt;
+	bench_s_passes(&p, c);
+	sampler_pass_free(&p);
+	fiber_rt_destroy(rt);
+}
+
+static _Atomic int	bench_s_spin_stop;
+
+/* Spin at the lowest priority until told to stop. */
+static void *
+bench_s_spinner(void *arg)
+{
+	struct sched_param	sp = { 0 };
+
+	/* As the engine's workers: SCHED_IDLE, or nice 19 without it. */
+	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19);
+	while (!atomic_load_explicit(&bench_s_spin_stop, memory_order_relaxed))
+		__asm__ volatile("" ::: "memory");
+	return (arg);
+}
+
+/*
+ * Read the terminal until needle arrives or timeout_ms pass; true if it
+ * came.  The bytes before it are dropped.
+ */
+static bool
+bench_s_wait_for(int fd, const char *needle, int timeout_ms)
+{
+	char		 buf[16384];
+	struct pollfd	 pfd = { fd, POLLIN, 0 };
+	uint64_t	 end = util_now_ns() + (uint64_t)timeout_ms * 1000000u;
+	size_t		 have = 0, nl = strlen(needle);
+	ssize_t		 n;
+
+	while (util_now_ns() < end) {
+		if (poll(&pfd, 1, (int)((end - util_now_ns()) / 1000000u) +
+		    1) <= 0)
+			return (false);
+		if ((n = read(fd, buf + have, sizeof buf - have)) <= 0)
+			return (false);
+		have += (size_t)n;
+		if (memmem(buf, have, needle, nl) != NULL)
+			return (true);
+		/* Keep a tail in case the needle is cut between reads. */
+		if (have >= nl) {
+			memmove(buf, buf + have - (nl - 1), nl - 1);
+			have = nl - 1;
+		}
+	}
+	return (false);
+}
+
+/* Read and drop output until none has come for quiet_ms (at most 3 s). */
+static void
+bench_s_drain(int fd, int quiet_ms)
+{
+	char		buf[8192];
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+	uint64_t	end = util_now_ns() + 3000000000ULL;
+
+	while (util_now_ns() < end && poll(&pfd, 1, quiet_ms) > 0) {
+		if (read(fd, buf, sizeof buf) <= 0)
+			break;
+	}
+}
+
+/* Start this program on a new pseudo-terminal; -1 or the child's pid. */
+static pid_t
+bench_s_spawn(int *master)
+{
+	struct winsize	 ws = { 30, 100, 0, 0 };
+	char		*argv[] = { "cswviz", "-s", "pingpong", "-n", "2",
+			    NULL };
+	char		*slave;
+	pid_t		 pid;
+	int		 m, s;
+
+	if ((m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		return (-1);
+	if (grantpt(m) != 0 || unlockpt(m) != 0 ||
+	    (slave = ptsname(m)) == NULL) {
+		close(m);
+		return (-1);
+	}
+	ioctl(m, TIOCSWINSZ, &ws);
+	if ((pid = fork()) < 0) {
+		close(m);
+		return (-1);
+	}
+	if (pid == 0) {
+		setsid();
+		if ((s = open(slave, O_RDWR)) < 0)
+			_exit(127);
+		ioctl(s, TIOCSCTTY, 0);
+		dup2(s, 0);
+		dup2(s, 1);
+		dup2(s, 2);
+		if (s > 2)
+			close(s);
+		setenv("TERM", "xterm", 1);
+		setenv("LANG", "C.UTF-8", 1);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	*master = m;
+	return (pid);
+}
+
+/* Stop the child: SIGTERM, then SIGKILL if it lingers. */
+static void
+bench_s_reap(pid_t pid, int master)
+{
+	uint64_t	end = util_now_ns() + 5000000000ULL;
+	int		status;
+
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		bench_s_drain(master, 50);
+		if (util_now_ns() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+	}
+	close(master);
+}
+
+/* Key to redraw, with every CPU kept busy by SCHED_IDLE spinners. */
+static void
+bench_s_keys(struct bench_s_out *o)
+{
+	double		 v[BENCH_S_KEYS];
+	pthread_t	*sp;
+	uint64_t	 t0;
+	pid_t		 pid;
+	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int		 master, i, n = 0;
+
+	o->key_ms = o->key_min = o->key_max = -1;
+	if ((pid = bench_s_spawn(&master)) < 0) {
+		bench_s_note(o, "key latency: no pseudo-terminal: %s",
+		    strerror(errno));
+		return;
+	}
+	if (ncpu < 1)
+		ncpu = 1;
+	sp = xcalloc((size_t)ncpu, sizeof *sp);
+	atomic_store(&bench_s_spin_stop, 0);
+	for (i = 0; i < ncpu; i++) {
+		if (util_thread_create(&sp[i], bench_s_spinner, NULL) != 0)
+			break;
+		o->spinners++;
+	}
+	/* The first sample on screen: the header names the sampler. */
+	if (!bench_s_wait_for(master, "sampler", 30000))
+		bench_s_note(o, "key latency: the screen never came up");
+	else {
+		bench_s_drain(master, BENCH_S_QUIET_MS);
+		for (i = 0; i < BENCH_S_KEYS; i++) {
+			t0 = util_now_ns();
+			if (write(master, " ", 1) != 1)
+				break;
+			if (!bench_s_wait_for(master, "FROZEN",
+			    BENCH_S_KEY_TIMEOUT_MS)) {
+				bench_s_note(o, "key latency: a key went "
+				    "unanswered for %d ms",
+				    BENCH_S_KEY_TIMEOUT_MS);
+				break;
+			}
+			v[n++] = (double)(util_now_ns() - t0) / 1e6;
+			if (write(master, " ", 1) != 1)
+				break;
+			bench_s_drain(master, BENCH_S_QUIET_MS);
+		}
+	}
+	atomic_store(&bench_s_spin_stop, 1);
+	for (i = 0; i < o->spinners; i++)
+		pthread_join(sp[i], NULL);
+	free(sp);
+	bench_s_reap(pid, master);
+	o->keys = n;
+	if (n > 0) {
+		o->key_ms = bench_s_median(v, n);
+		o->key_min = v[0];
+		o->key_max = v[n - 1];
+	}
+}
+
+/* Measure every case. */
+static void *
+bench_s_measure(void)
+{
+	struct bench_s_out	*o = xcalloc(1, sizeof *o);
+	int			 k;
+
+	for (k = 0; k < BS_NCASES; k++) {
+		if (bench_s_defs[k].fibers)
+			bench_s_fibers_case(o, (enum bench_s_case)k);
+		else
+			bench_s_threads_case(o, (enum bench_s_case)k);
+	}
+	bench_s_keys(o);
+	return (o);
+}
+
+/* Print the section of the table. */
+static void
+bench_s_table(FILE *out, void *arg)
+{
+	struct bench_s_out	*o = arg;
+	struct bench_s_case_out	*c;
+	char			 label[96], rot[48];
+	int			 k;
+
+	fprintf(out, "\nsampler (%d passes after %d, %d ms apart: median wall "
+	    "time, mean CPU time,\nand the CPU share that is at the 1 s "
+	    "default interval)\n", BENCH_S_PASSES - BENCH_S_WARM,
+	    BENCH_S_WARM, BENCH_S_GAP_MS);
+	fprintf(out, "  %-31s %9s %9s %8s %7s  %s\n", "", "pass", "CPU",
+	    "share", "target", "threads read/pass");
+	for (k = 0; k < BS_NCASES; k++) {
+		c = &o->c[k];
+		if (c->n != bench_s_defs[k].n)
+			snprintf(label, sizeof label, "%ld %s", c->n,
+			    bench_s_defs[k].fibers ? "sleeping fibers" :
+			    "sleeping threads");
+		else
+			snprintf(label, sizeof label, "%s", bench_s_defs[k].label);
+		if (!c->ok) {
+			fprintf(out, "  %-31s %9s\n", label, "n/a");
+			continue;
+		}
+		snprintf(rot, sizeof rot, "%u/%u%s", c->read, c->listed,
+		    c->read < c->listed ? " (rotating)" : "");
+		fprintf(out, "  %-31s %6.2f ms %6.2f ms %7.2f%% %6s%%  %s\n",
+		    label, c->pass_ms, c->cpu_ms, c->share,
+		    bench_s_defs[k].target < 5 ? "<1" : "<5", rot);
+	}
+	if (o->key_ms < 0)
+		fprintf(out, "  %-31s %9s\n", "key to redraw", "n/a");
+	else
+		fprintf(out, "  key to redraw, %d CPUs spinning %6.1f ms  "
+		    "target <50 ms  (%d keys, %.1f-%.1f)\n", o->spinners,
+		    o->key_ms, o->keys, o->key_min, o->key_max);
+	fprintf(out, "  (key to redraw: a space written to this program on a "
+	    "pseudo-terminal until\n   \"FROZEN\" comes back: read, "
+	    "action, redraw and the terminal both ways;\n   the spinners "
+	    "run at SCHED_IDLE like the engine's workers)\n");
+	if (o->notes[0] != '\0')
+		fprintf(out, "  sampler notes: %s\n", o->notes);
+}
+
+/* Print a JSON number or null. */
+static void
+bench_s_num(FILE *out, const char *key, double v)
+{
+	if (v < 0)
+		fprintf(out, "\"%s\":null,", key);
+	else
+		fprintf(out, "\"%s\":%.3f,", key, v);
+}
+
+/* Print the section's JSON members. */
+static void
+bench_s_json(FILE *out, void *arg)
+{
+	struct bench_s_out	*o = arg;
+	struct bench_s_case_out	*c;
+	char			 key[96];
+	const char		*p;
+	int			 k;
+
+	for (k = 0; k < BS_NCASES; k++) {
+		c = &o->c[k];
+		snprintf(key, sizeof key, "%s_pass_ms", bench_s_defs[k].key);
+		bench_s_num(out, key, c->ok ? c->pass_ms : -1);
+		snprintf(key, sizeof key, "%s_cpu_ms", bench_s_defs[k].key);
+		bench_s_num(out, key, c->ok ? c->cpu_ms : -1);
+		snprintf(key, sizeof key, "%s_cpu_percent",
+		    bench_s_defs[k].key);
+		bench_s_num(out, key, c->ok ? c->share : -1);
+		snprintf(key, sizeof key, "%s_target_percent",
+		    bench_s_defs[k].key);
+		bench_s_num(out, key, bench_s_defs[k].target);
+		fprintf(out, "\"%s_count\":%ld,\"%s_threads_read\":%u,",
+		    bench_s_defs[k].key, c->n, bench_s_defs[k].key, c->read);
+	}
+	bench_s_num(out, "key_to_redraw_ms", o->key_ms);
+	bench_s_num(out, "key_to_redraw_ms_min", o->key_min);
+	bench_s_num(out, "key_to_redraw_ms_max", o->key_max);
+	bench_s_num(out, "key_to_redraw_target_ms", 50);
+	fprintf(out, "\"key_to_redraw_keys\":%d,\"key_to_redraw_spinners\":%d,"
+	    "\"sampler_notes\":\"", o->keys, o->spinners);
+	for (p = o->notes; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', out);
+		fputc(*p, out);
+	}
+	fprintf(out, "\",");
+}
+
+/* Free what measure returned. */
+static void
+bench_s_done(void *arg)
+{
+	free(arg);
+}
+
+const struct bench_section bench_sampler_section = {
+	.step = "measuring the sampler at 1,000 and 10,000 threads and "
+	    "100,000 fibers, and key to redraw",
+	.measure = bench_s_measure,
+	.print_table = bench_s_table,
+	.print_json = bench_s_json,
+	.done = bench_s_done,
+};
