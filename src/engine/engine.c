@@ -24,6 +24,7 @@
 
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
+	&scenario_server,
 };
 
 /* What runs, or should: the resolved form of an engine_config. */

@@ -51,6 +51,7 @@ struct scenario_ops {
 };
 
 extern const struct scenario_ops	 scenario_pingpong;
+extern const struct scenario_ops	 scenario_server;
 
 const struct scenario_ops	*scenario_find(const char *);
 
