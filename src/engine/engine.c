@@ -25,6 +25,7 @@
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
 	&scenario_server,
+	&scenario_blocking,
 };
 
 /* What runs, or should: the resolved form of an engine_config. */

@@ -50,6 +50,7 @@ struct scenario_ops {
 	bool		 threads_use_workers;
 };
 
+extern const struct scenario_ops	 scenario_blocking;
 extern const struct scenario_ops	 scenario_pingpong;
 extern const struct scenario_ops	 scenario_server;
 
