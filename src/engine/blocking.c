@@ -654,8 +654,8 @@ const struct scenario_ops scenario_blocking = {
 	.variant = "limit calls in flight to P-1",
 	.caption = { {
 		[ENGINE_THREADS] = "Each call in flight ties up an OS thread "
-		    "(blocked tasks), but the kernel runs the 10 ms tickers "
-		    "on time: latency stays near 0.",
+		    "(blocked tasks), but the kernel still runs the 10 ms "
+		    "tickers on time: latency stays low.",
 		[ENGINE_FIBERS] = "Each call pins its worker in the kernel: "
 		    "with all P workers blocked the 10 ms tickers wait, late "
 		    "by about a call (100-200 ms).",
