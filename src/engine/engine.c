@@ -33,10 +33,12 @@
 
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,	/* key 1 */
-	&scenario_sleepers,
-	&scenario_cpuflood,	/* 4, after server */
-	&scenario_fanin,	/* 6, after blocking */
-	&scenario_leak,
+	&scenario_sleepers,	/* key 2 */
+	&scenario_server,	/* key 3 */
+	&scenario_cpuflood,	/* key 4 */
+	&scenario_blocking,	/* key 5 */
+	&scenario_fanin,	/* key 6 */
+	&scenario_leak,		/* key 7 */
 };
 
 /* What runs, or should: the resolved form of an engine_config. */

@@ -58,11 +58,13 @@ struct scenario_ops {
 	bool		 pooled[2];
 };
 
+extern const struct scenario_ops	 scenario_blocking;
 extern const struct scenario_ops	 scenario_pingpong;
 extern const struct scenario_ops	 scenario_cpuflood;
 extern const struct scenario_ops	 scenario_fanin;
 extern const struct scenario_ops	 scenario_sleepers;
 extern const struct scenario_ops	 scenario_leak;
+extern const struct scenario_ops	 scenario_server;
 
 const struct scenario_ops	*scenario_find(const char *);
 

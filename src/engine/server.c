@@ -1,0 +1,617 @@
+/*
+ * Scenario "server": N connections, each a socketpair, served one task per
+ * connection, and driven by a built-in load generator.
+ *
+ * The generator is one thread ("loadgen") with an epoll set over the client
+ * ends.  It keeps exactly one small request outstanding on every connection
+ * (a closed loop, like N clients that each wait for their answer before they
+ * ask again): when a reply is readable it checks it, counts one request,
+ * records the round trip and sends the next request.  One thread and one
+ * epoll_wait for many replies keep it cheap, and its own switches count in
+ * the process's total like everything else, so the figures per request
+ * include the client's share in both modes.  It runs at the priority of the
+ * tasks it drives: lowered with the threads of threads mode, normal like the
+ * runtime's workers in fibers mode.
+ *
+ * Threads mode: a thread per connection ("conn-12") blocks in read(2) for
+ * the request, does a little work and write(2)s the reply: every request
+ * puts that thread to sleep in the kernel and wakes it again.
+ * Fibers mode: a fiber per connection reads and writes a nonblocking socket
+ * with fiber_read/fiber_write and parks on the runtime's poller in between,
+ * so the connection costs a small stack and no thread.
+ *
+ * Stopping: shutdown(2) of a connection's server end wakes its task from a
+ * blocked read with end of file (fibers are woken by fiber_rt_stop first).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "engine/fiber.h"
+#include "engine/scenario.h"
+#include "util/util.h"
+
+#define SV_MAX_CONNS	10000
+#define SV_MSG		64		/* bytes of a request and of a reply */
+#define SV_WORK_ROUNDS	8		/* hash passes over a request */
+#define SV_EVENTS	256		/* replies handled per epoll_wait */
+#define SV_QUIT_SLOT	UINT32_MAX
+#define SV_FIBER_STACK	4096		/* fiber_read/fiber_write need 4 KiB */
+
+/* A request, and its reply: the same shape, 64 bytes. */
+struct sv_msg {
+	uint64_t	seq;
+	uint64_t	hash;		/* reply: the server's work */
+	uint32_t	conn;
+	uint32_t	pad;
+	unsigned char	payload[SV_MSG - 24];
+};
+
+struct sv_conn {
+	struct sv_state		*st;
+	uint32_t		 slot;
+	uint32_t		 gen;		/* tells a reused slot apart */
+	int			 fd;		/* the server's end */
+	int			 cfd;		/* the generator's end */
+
+	/* The generator's side; touched under st->mu only. */
+	uint64_t		 seq;
+	uint64_t		 sent_ns;
+	size_t			 got;
+	struct sv_msg		 reply;
+	bool			 dead;
+
+	pthread_t		 thread;
+	struct fiber		*fiber;
+};
+
+/* A counter written by the generator only, on a cache line of its own. */
+struct sv_count {
+	_Atomic uint64_t	n;
+} __attribute__((aligned(64)));
+
+struct sv_state {
+	struct engine		*engine;
+	enum engine_mode	 mode;
+	struct fiber_rt		*rt;
+	size_t			 fiber_stack;
+
+	pthread_mutex_t		 mu;		/* conns, nconns, generator */
+	struct sv_conn		*conns[SV_MAX_CONNS];
+	long			 nconns;
+	uint32_t		 next_gen;
+
+	pthread_mutex_t		 ready_mu;	/* threads registered */
+	pthread_cond_t		 ready_cv;
+	long			 ready;
+
+	int			 epfd;		/* the generator's */
+	int			 quitfd;	/* eventfd: the generator quits */
+	pthread_t		 gen_thread;
+	atomic_bool		 gen_quit;
+	bool			 gen_started;
+
+	struct sv_count		 requests;	/* replies checked */
+	struct sv_count		 latency_ns;	/* sum of round trips */
+};
+
+/* Publish a counter only its one writer changes. */
+static inline void
+sv_count_add(struct sv_count *c, uint64_t v)
+{
+	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
+	    memory_order_relaxed) + v, memory_order_relaxed);
+}
+
+/* The server's work on a request: a few passes of FNV-1a over it. */
+static uint64_t
+sv_work(const struct sv_msg *req)
+{
+	const unsigned char	*p = (const unsigned char *)req;
+	uint64_t		 h = 14695981039346656037ULL;
+	size_t			 i;
+	int			 r;
+
+	for (r = 0; r < SV_WORK_ROUNDS; r++) {
+		for (i = 0; i < sizeof *req; i++) {
+			h ^= p[i];
+			h *= 1099511628211ULL;
+		}
+	}
+	return (h);
+}
+
+/* Serve requests with blocking reads until end of file. */
+static void *
+sv_thread(void *arg)
+{
+	struct sv_conn	*c = arg;
+	struct sv_state	*st = c->st;
+	struct sv_msg	 req;
+	char		 name[16];
+	size_t		 got;
+	ssize_t		 n;
+
+	snprintf(name, sizeof name, "conn-%u", c->slot);
+	pthread_setname_np(pthread_self(), name);
+	engine_stack_register(st->engine);
+	pthread_mutex_lock(&st->ready_mu);
+	st->ready++;
+	pthread_cond_broadcast(&st->ready_cv);
+	pthread_mutex_unlock(&st->ready_mu);
+	engine_thread_lower_priority();
+
+	for (;;) {
+		for (got = 0; got < sizeof req; got += (size_t)n) {
+			n = read(c->fd, (char *)&req + got, sizeof req - got);
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			if (n <= 0)
+				goto out;
+		}
+		req.hash = sv_work(&req);
+		if (send(c->fd, &req, sizeof req, MSG_NOSIGNAL) !=
+		    (ssize_t)sizeof req)
+			break;
+	}
+out:
+	pthread_mutex_lock(&st->ready_mu);
+	st->ready--;
+	pthread_mutex_unlock(&st->ready_mu);
+	engine_stack_unregister(st->engine);
+	return (NULL);
+}
+
+/* Serve requests, parking on the poller, until end of file or stop. */
+static void
+sv_fiber(void *arg)
+{
+	struct sv_conn	*c = arg;
+	struct sv_msg	 req;
+	size_t		 got;
+	ssize_t		 n;
+
+	for (;;) {
+		for (got = 0; got < sizeof req; got += (size_t)n) {
+			n = fiber_read(c->fd, (char *)&req + got,
+			    sizeof req - got);
+			if (n <= 0)
+				return;
+		}
+		req.hash = sv_work(&req);
+		if (fiber_write(c->fd, &req, sizeof req) != (ssize_t)sizeof req)
+			return;
+	}
+}
+
+/* Send a connection's next request; locked, generator or control thread. */
+static int
+sv_send(struct sv_conn *c)
+{
+	struct sv_msg	req;
+
+	memset(&req, 0, sizeof req);
+	req.seq = ++c->seq;
+	req.conn = c->slot;
+	memset(req.payload, (int)(req.seq & 0xff), sizeof req.payload);
+	c->sent_ns = util_now_ns();
+	c->got = 0;
+	/* One request in flight: the socket buffer always has room. */
+	if (send(c->cfd, &req, sizeof req, MSG_NOSIGNAL) != (ssize_t)sizeof req)
+		return (-1);
+	return (0);
+}
+
+/* Take a readable reply, count it and ask again; locked. */
+static void
+sv_gen_reply(struct sv_state *st, struct sv_conn *c, uint64_t *count,
+    uint64_t *lat)
+{
+	ssize_t		n;
+	uint64_t	now;
+
+	n = read(c->cfd, (char *)&c->reply + c->got, sizeof c->reply - c->got);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0)
+		goto dead;
+	c->got += (size_t)n;
+	if (c->got < sizeof c->reply)
+		return;
+	if (c->reply.seq != c->seq || c->reply.conn != c->slot)
+		goto dead;
+	now = util_now_ns();
+	(*count)++;
+	*lat += now - c->sent_ns;
+	if (sv_send(c) == 0)
+		return;
+dead:
+	/* The task has gone: forget the connection until it is removed. */
+	c->dead = true;
+	epoll_ctl(st->epfd, EPOLL_CTL_DEL, c->cfd, NULL);
+}
+
+/* The load generator: answer every reply with the next request. */
+static void *
+sv_generator(void *arg)
+{
+	struct sv_state		*st = arg;
+	struct epoll_event	 ev[SV_EVENTS];
+	struct sv_conn		*c;
+	uint64_t		 count, lat;
+	uint32_t		 slot, gen;
+	int			 i, n;
+
+	pthread_setname_np(pthread_self(), "loadgen");
+	if (st->mode == ENGINE_THREADS)
+		engine_thread_lower_priority();
+	while (!atomic_load(&st->gen_quit)) {
+		n = epoll_wait(st->epfd, ev, SV_EVENTS, -1);
+		if (n <= 0)
+			continue;
+		count = lat = 0;
+		pthread_mutex_lock(&st->mu);
+		for (i = 0; i < n; i++) {
+			slot = (uint32_t)ev[i].data.u64;
+			gen = (uint32_t)(ev[i].data.u64 >> 32);
+			if (slot == SV_QUIT_SLOT || slot >= SV_MAX_CONNS)
+				continue;
+			/* A connection removed since epoll_wait returned. */
+			if ((c = st->conns[slot]) == NULL || c->gen != gen ||
+			    c->dead)
+				continue;
+			sv_gen_reply(st, c, &count, &lat);
+		}
+		pthread_mutex_unlock(&st->mu);
+		sv_count_add(&st->requests, count);
+		sv_count_add(&st->latency_ns, lat);
+	}
+	return (NULL);
+}
+
+/* Stop the generator thread. */
+static void
+sv_generator_stop(struct sv_state *st)
+{
+	uint64_t	one = 1;
+
+	if (!st->gen_started)
+		return;
+	atomic_store(&st->gen_quit, true);
+	if (write(st->quitfd, &one, sizeof one) < 0)
+		abort();
+	pthread_join(st->gen_thread, NULL);
+	st->gen_started = false;
+}
+
+/* Wake a connection's task, wait for it and free the connection. */
+static void
+sv_conn_end(struct sv_state *st, struct sv_conn *c, bool started)
+{
+	/* A blocked read(2) returns 0 once its end is shut down. */
+	shutdown(c->fd, SHUT_RDWR);
+	if (started) {
+		if (st->mode == ENGINE_FIBERS)
+			fiber_join(c->fiber);
+		else
+			pthread_join(c->thread, NULL);
+	}
+	close(c->fd);
+	close(c->cfd);
+	free(c);
+}
+
+/* Make an fd nonblocking. */
+static int
+sv_nonblock(int fd)
+{
+	int	fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) < 0)
+		return (-1);
+	return (fcntl(fd, F_SETFL, fl | O_NONBLOCK));
+}
+
+/* Open connection slot and start its task; NULL with err set. */
+static struct sv_conn *
+sv_conn_open(struct sv_state *st, uint32_t slot, char *err, size_t errlen)
+{
+	struct sv_conn		*c;
+	struct fiber_attr	 attr;
+	struct rlimit		 rl;
+	int			 sv[2], rc;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+		rc = errno;
+		if (rc == EMFILE && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			snprintf(err, errlen, "socketpair: %s (at %u "
+			    "connections; RLIMIT_NOFILE %llu)", strerror(rc),
+			    slot, (unsigned long long)rl.rlim_cur);
+		else
+			snprintf(err, errlen, "socketpair: %s (at %u "
+			    "connections)", strerror(rc), slot);
+		return (NULL);
+	}
+	c = xcalloc(1, sizeof *c);
+	c->st = st;
+	c->slot = slot;
+	c->fd = sv[0];
+	c->cfd = sv[1];
+	if (sv_nonblock(c->cfd) != 0 || (st->mode == ENGINE_FIBERS &&
+	    sv_nonblock(c->fd) != 0)) {
+		snprintf(err, errlen, "fcntl: %s", strerror(errno));
+		sv_conn_end(st, c, false);
+		return (NULL);
+	}
+	if (st->mode == ENGINE_FIBERS) {
+		memset(&attr, 0, sizeof attr);
+		attr.stack_size = st->fiber_stack;
+		if (fiber_spawn(st->rt, sv_fiber, c, &attr, &c->fiber) != 0) {
+			snprintf(err, errlen, "fiber_spawn: %s (at %u fibers)",
+			    strerror(errno), slot);
+			sv_conn_end(st, c, false);
+			return (NULL);
+		}
+	} else if ((rc = engine_thread_create(st->engine, &c->thread,
+	    sv_thread, c)) != 0) {
+		snprintf(err, errlen, "pthread_create: %s (at %u threads)",
+		    strerror(rc), slot);
+		sv_conn_end(st, c, false);
+		return (NULL);
+	}
+	return (c);
+}
+
+/* Hand a connection to the generator and send its first request; locked. */
+static int
+sv_conn_attach(struct sv_state *st, struct sv_conn *c)
+{
+	struct epoll_event	ev;
+
+	c->gen = ++st->next_gen;
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN;
+	ev.data.u64 = (uint64_t)c->gen << 32 | c->slot;
+	if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, c->cfd, &ev) != 0)
+		return (-1);
+	if (sv_send(c) != 0) {
+		epoll_ctl(st->epfd, EPOLL_CTL_DEL, c->cfd, NULL);
+		return (-1);
+	}
+	st->conns[c->slot] = c;
+	st->nconns = (long)c->slot + 1;
+	return (0);
+}
+
+/* Wait until every thread started so far has registered its stack. */
+static void
+sv_wait_ready(struct sv_state *st, long n)
+{
+	if (st->mode != ENGINE_THREADS)
+		return;
+	pthread_mutex_lock(&st->ready_mu);
+	while (st->ready < n)
+		pthread_cond_wait(&st->ready_cv, &st->ready_mu);
+	pthread_mutex_unlock(&st->ready_mu);
+}
+
+/*
+ * Open connections up to tasks, then hand them all to the generator under
+ * one lock, so that a busy generator does not slow the ramp down.
+ */
+static int
+sv_grow(struct sv_state *st, long tasks, char *err, size_t errlen)
+{
+	struct sv_conn	**batch;
+	long		  i, n = 0, have = st->nconns, done;
+	int		  rc = 0, e;
+
+	batch = xcalloc((size_t)(tasks - have), sizeof *batch);
+	for (i = have; i < tasks; i++) {
+		if ((batch[n] = sv_conn_open(st, (uint32_t)i, err,
+		    errlen)) == NULL) {
+			rc = -1;
+			break;
+		}
+		n++;
+	}
+	sv_wait_ready(st, have + n);
+	pthread_mutex_lock(&st->mu);
+	for (done = 0; done < n; done++) {
+		if (sv_conn_attach(st, batch[done]) != 0)
+			break;
+	}
+	e = errno;
+	pthread_mutex_unlock(&st->mu);
+	if (done < n) {
+		snprintf(err, errlen, "connection %ld: %s", have + done,
+		    strerror(e));
+		rc = -1;
+		for (i = done; i < n; i++)
+			shutdown(batch[i]->fd, SHUT_RDWR);
+		for (i = done; i < n; i++)
+			sv_conn_end(st, batch[i], true);
+	}
+	free(batch);
+	return (rc);
+}
+
+/* Grow or shrink to the given number of connections. */
+static int
+sv_resize(void *arg, long tasks, char *err, size_t errlen)
+{
+	struct sv_state	*st = arg;
+	struct sv_conn	**gone;
+	long		 i, n, have = st->nconns;
+
+	if (tasks > SV_MAX_CONNS)
+		tasks = SV_MAX_CONNS;
+	if (tasks > have)
+		return (sv_grow(st, tasks, err, errlen));
+	if (tasks == have)
+		return (0);
+
+	/* Take them from the generator first, then end them all. */
+	gone = xcalloc((size_t)(have - tasks), sizeof *gone);
+	pthread_mutex_lock(&st->mu);
+	for (n = 0, i = tasks; i < have; i++) {
+		gone[n++] = st->conns[i];
+		if (!st->conns[i]->dead)
+			epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->conns[i]->cfd,
+			    NULL);
+		st->conns[i] = NULL;
+	}
+	st->nconns = tasks;
+	pthread_mutex_unlock(&st->mu);
+	for (i = 0; i < n; i++)
+		shutdown(gone[i]->fd, SHUT_RDWR);
+	for (i = 0; i < n; i++)
+		sv_conn_end(st, gone[i], true);
+	free(gone);
+	return (0);
+}
+
+/* Let the process open two descriptors per connection if it may. */
+static void
+sv_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* Free what sv_start set up. */
+static void
+sv_free(struct sv_state *st)
+{
+	if (st->epfd >= 0)
+		close(st->epfd);
+	if (st->quitfd >= 0)
+		close(st->quitfd);
+	pthread_cond_destroy(&st->ready_cv);
+	pthread_mutex_destroy(&st->ready_mu);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+/* Start the generator and the first connections. */
+static void *
+sv_start(struct engine *e, const struct scenario_params *sp, char *err,
+    size_t errlen)
+{
+	struct sv_state		*st;
+	struct epoll_event	 ev;
+	int			 rc;
+
+	st = xcalloc(1, sizeof *st);
+	st->engine = e;
+	st->mode = sp->mode;
+	st->rt = engine_fiber_rt(e);
+	st->fiber_stack = sp->stack < SV_FIBER_STACK ? SV_FIBER_STACK :
+	    sp->stack;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_mutex_init(&st->ready_mu, NULL);
+	pthread_cond_init(&st->ready_cv, NULL);
+	st->quitfd = -1;
+	sv_raise_nofile();
+
+	if ((st->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (st->quitfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
+		snprintf(err, errlen, "load generator: %s", strerror(errno));
+		sv_free(st);
+		return (NULL);
+	}
+	memset(&ev, 0, sizeof ev);
+	ev.events = EPOLLIN;
+	ev.data.u64 = SV_QUIT_SLOT;
+	if (epoll_ctl(st->epfd, EPOLL_CTL_ADD, st->quitfd, &ev) != 0) {
+		snprintf(err, errlen, "load generator: %s", strerror(errno));
+		sv_free(st);
+		return (NULL);
+	}
+	if ((rc = engine_thread_create(e, &st->gen_thread, sv_generator,
+	    st)) != 0) {
+		snprintf(err, errlen, "load generator: %s", strerror(rc));
+		sv_free(st);
+		return (NULL);
+	}
+	st->gen_started = true;
+	if (sv_resize(st, sp->tasks, err, errlen) != 0 && st->nconns == 0) {
+		sv_generator_stop(st);
+		sv_free(st);
+		return (NULL);
+	}
+	return (st);
+}
+
+/* Requests done, round trips and connections. */
+static void
+sv_stats(void *arg, struct engine_snapshot *s)
+{
+	struct sv_state	*st = arg;
+
+	/* A thread is alive once its stack is registered, a fiber once
+	   it is spawned. */
+	if (st->mode == ENGINE_THREADS) {
+		pthread_mutex_lock(&st->ready_mu);
+		s->tasks_alive = st->ready;
+		pthread_mutex_unlock(&st->ready_mu);
+	} else {
+		pthread_mutex_lock(&st->mu);
+		s->tasks_alive = st->nconns;
+		pthread_mutex_unlock(&st->mu);
+	}
+	s->work = atomic_load_explicit(&st->requests.n, memory_order_relaxed);
+	s->latency_count = s->work;
+	s->latency_ns = atomic_load_explicit(&st->latency_ns.n,
+	    memory_order_relaxed);
+}
+
+/* Stop the generator, then every connection. */
+static void
+sv_stop(void *arg)
+{
+	struct sv_state	*st = arg;
+	char		 err[ENGINE_ERRLEN];
+
+	sv_generator_stop(st);
+	sv_resize(st, 0, err, sizeof err);
+	sv_free(st);
+}
+
+const struct scenario_ops scenario_server = {
+	.name = "server",
+	.summary = "connections served by a built-in load generator",
+	.caption = { {
+		[ENGINE_THREADS] = "A thread per connection sleeps in read() "
+		    "for each request: watch kernel switches per request "
+		    "(1 or more) and a stack per connection.",
+		[ENGINE_FIBERS] = "A fiber per connection parks on the poller: "
+		    "watch kernel switches per request fall as epoll hands "
+		    "over many ready connections per wakeup.",
+	} },
+	.work_unit = "requests",
+	.default_tasks = 64,
+	.unit = 1,
+	.max_tasks = SV_MAX_CONNS,
+	.modes = (1u << ENGINE_THREADS) | (1u << ENGINE_FIBERS),
+	.start = sv_start,
+	.resize = sv_resize,
+	.stats = sv_stats,
+	.stop = sv_stop,
+};

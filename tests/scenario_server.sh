@@ -1,0 +1,78 @@
+#!/bin/sh
+# The server scenario through --batch: requests flow in both modes; a
+# thread per connection costs about one kernel switch (its blocking read)
+# per request or more, while fibers parked on the poller cost fewer
+# voluntary switches, since one epoll wakeup hands over many ready
+# connections.  Each run must also end promptly, tasks blocked in read
+# included.  The machine may be loaded: medians over the later samples,
+# generous thresholds.
+: "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
+fail() { echo "FAIL: $*"; exit 1; }
+out=$(mktemp); trap 'rm -f "$out"' EXIT
+DUR=5
+
+# run ARGS...: a batch run that must end within DUR + 20 s.
+run() {
+	timeout $((DUR + 20)) "$CSWVIZ" --batch -s server --duration $DUR "$@" \
+	    < /dev/null > "$out"
+	rc=$?
+	[ $rc -eq 124 ] && fail "$*: did not end within $((DUR + 20)) s"
+	[ $rc -eq 0 ] || fail "$*: exited $rc"
+}
+
+# median EXPR: the median of an awk expression over the samples from 2 s on,
+# with the fields of each line in v["key"]; null if none.
+median() {
+	awk -v expr="$1" '
+	/^\{"t":[0-9]/ {
+		delete v
+		n = split($0, kv, ",")
+		for (i = 1; i <= n; i++) {
+			split(kv[i], p, ":")
+			k = p[1]; gsub(/[{}"]/, "", k)
+			x = p[2]; gsub(/[{}"]/, "", x)
+			v[k] = x
+		}
+		if (v["t"] < 2)
+			next
+		if (expr == "vcsw") {
+			if (v["work_per_s"] == "null" || v["work_per_s"] == 0)
+				next
+			r = v["kernel_vcsw_per_s"] / v["work_per_s"]
+		} else if (v[expr] == "null")
+			next
+		else
+			r = v[expr]
+		a[m++] = r
+	}
+	END {
+		if (m == 0) { print "null"; exit }
+		for (i = 0; i < m; i++)	# insertion sort: a few samples
+			for (j = i; j > 0 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		print a[int((m - 1) / 2)]
+	}' "$out"
+}
+check() { awk -v v="$1" "BEGIN { exit !(v != \"null\" && $2) }"; }
+
+run -m threads
+grep -q '"scenario":"server","variant":false,"work_unit":"requests","tasks":64' \
+    "$out" || fail "threads: wrong lead columns: $(head -n 2 "$out")"
+rps=$(median work_per_s); ksw=$(median kernel_switches_per_work)
+tvol=$(median vcsw); thr=$(median os_threads)
+echo "threads: $rps requests/s, $ksw kernel switches ($tvol voluntary) per request, $thr OS threads"
+check "$rps" 'v > 0' || fail "threads: $rps requests/s"
+check "$ksw" 'v >= 0.8' || fail "threads: $ksw kernel switches per request, want >= 0.8"
+check "$thr" 'v >= 64' || fail "threads: $thr OS threads for 64 connections"
+
+run -m fibers
+rps=$(median work_per_s); ksw=$(median kernel_switches_per_work)
+fvol=$(median vcsw); thr=$(median os_threads)
+echo "fibers: $rps requests/s, $ksw kernel switches ($fvol voluntary) per request, $thr OS threads"
+check "$rps" 'v > 0' || fail "fibers: $rps requests/s"
+check "$fvol" 'v < 0.75' || fail "fibers: $fvol voluntary switches per request, want < 0.75"
+check "$thr" 'v < 16' || fail "fibers: $thr OS threads for 64 connections"
+awk -v f="$fvol" -v t="$tvol" 'BEGIN { exit !(f < t) }' ||
+	fail "fibers: $fvol voluntary switches per request, threads $tvol"
+echo "PASS: scenario_server"
