@@ -11,6 +11,17 @@
 struct engine;
 struct sampler;
 struct model;
+struct replay;
+struct recorder;
+
+/*
+ * Where samples come from and go besides the screen; both optional.  With
+ * a replay the engine and the sampler are NULL.
+ */
+struct loop_tape {
+	struct replay	*replay;	/* --replay: samples from a file */
+	struct recorder	*recorder;	/* --record: each sample to a file */
+};
 
 /* How the loop ended. */
 struct loop_exit {
@@ -20,6 +31,7 @@ struct loop_exit {
 };
 
 void	loop_run(struct engine *, struct sampler *, struct model *,
-	    TermKey *, bool, const char *, struct loop_exit *);
+	    struct loop_tape *, TermKey *, bool, const char *,
+	    struct loop_exit *);
 
 #endif

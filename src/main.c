@@ -15,6 +15,8 @@
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
+#include "recorder.h"
+#include "replay.h"
 #include "sampler/sampler.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
@@ -94,12 +96,14 @@ main(int argc, char **argv)
 {
 	struct options		 opts;
 	struct tui_config	 tcfg;
-	struct engine		*engine;
-	struct sampler		*sampler;
+	struct engine		*engine = NULL;
+	struct sampler		*sampler = NULL;
 	struct model		*model;
+	struct loop_tape	 tape;
 	struct loop_exit	 ex;
 	TermKey			*tk;
-	char			 err[256], warn[320], note[256];
+	char			 err[REPLAY_ERRLEN], warn[320], note[256];
+	int			 status;
 
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
@@ -114,7 +118,14 @@ main(int argc, char **argv)
 		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
 	if (opts.list_themes)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
-	if (!engine_scenario_exists(opts.scenario)) {
+	memset(&tape, 0, sizeof tape);
+	/* A bad recording is refused before anything starts. */
+	if (opts.replay != NULL && (tape.replay = replay_open(opts.replay,
+	    err, sizeof err)) == NULL) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		return (1);
+	}
+	if (opts.replay == NULL && !engine_scenario_exists(opts.scenario)) {
 		fprintf(stderr, "cswviz: unknown scenario '%s' (there is: "
 		    "pingpong)\n", opts.scenario);
 		return (2);
@@ -125,12 +136,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output (--batch prints samples "
 		    "without one)\n");
+		replay_close(tape.replay);
 		return (2);
 	}
 	setlocale(LC_ALL, "");
-	if (main_start(&opts, &engine, &sampler, err, sizeof err) != 0) {
+	if (opts.record != NULL && (tape.recorder = recorder_open(opts.record,
+	    err, sizeof err)) == NULL) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		return (1);
+	}
+	err[0] = '\0';
+	if (tape.replay == NULL && main_start(&opts, &engine, &sampler, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
 		    err);
+		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
 	model = model_create(HISTORY_SAMPLES);
@@ -145,23 +165,33 @@ main(int argc, char **argv)
 		sampler_stop(sampler);
 		engine_destroy(engine);
 		model_free(model);
+		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
+		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
 	/* A theme that failed says so first; then a capped task count. */
-	loop_run(engine, sampler, model, tk, tcfg.ascii, warn[0] != '\0' ?
-	    warn : note, &ex);
+	loop_run(engine, sampler, model, &tape, tk, tcfg.ascii,
+	    warn[0] != '\0' ? warn : note, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
+	replay_close(tape.replay);
 	if (ex.why[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", ex.why);
+	/* A recording cut short is an error, told after the screen is gone. */
+	status = ex.status;
+	if (recorder_close(tape.recorder, err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		if (status == 0)
+			status = 1;
+	}
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);
 		raise(ex.signal);
 	}
-	return (ex.status);
+	return (status);
 }

@@ -9,7 +9,8 @@
 
 static const char options_usage[] =
 "usage: cswviz [-hV] [--ascii] [--list-themes] [-d tenths] [-n tasks]\n"
-"              [-t theme] [--theme-dir dir]\n"
+"              [-t theme] [--theme-dir dir] [--record file]\n"
+"       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
 "       cswviz --batch [-m mode] [-s scenario] [-n tasks] [-d tenths]\n"
 "              [--duration seconds] [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n";
@@ -30,6 +31,9 @@ static const char options_help[] =
 "      --theme-dir DIR look for NAME.theme in DIR first\n"
 "      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
+"      --record FILE   write every sample to FILE as JSON Lines\n"
+"      --replay FILE   play a recording back, no workload: space pauses,\n"
+"                      . steps, { } slower and faster\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
 "      --format FMT    --bench: text (default) or json;\n"
@@ -91,6 +95,8 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "theme",	required_argument,	NULL, 't' },
 		{ "theme-dir",	required_argument,	NULL, 'D' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "record",	required_argument,	NULL, 'R' },
+		{ "replay",	required_argument,	NULL, 'P' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	int	ch;
@@ -168,6 +174,12 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case 'L':
 			opts->list_themes = true;
 			break;
+		case 'R':
+			opts->record = optarg;
+			break;
+		case 'P':
+			opts->replay = optarg;
+			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
 			return (OPTIONS_EXIT_OK);
@@ -205,6 +217,18 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	}
 	if (opts->batch && opts->bench) {
 		fprintf(err, "cswviz: --batch and --bench do not go "
+		    "together\n");
+		goto usage;
+	}
+	if ((opts->record != NULL || opts->replay != NULL) && (opts->batch ||
+	    opts->bench)) {
+		fprintf(err, "cswviz: --%s goes with the live screen, not "
+		    "--%s\n", opts->record != NULL ? "record" : "replay",
+		    opts->batch ? "batch" : "bench");
+		goto usage;
+	}
+	if (opts->record != NULL && opts->replay != NULL) {
+		fprintf(err, "cswviz: --record and --replay do not go "
 		    "together\n");
 		goto usage;
 	}

@@ -28,6 +28,8 @@ struct options {
 	const char	*mode;		/* -m: threads or fibers */
 	const char	*scenario;	/* -s */
 	long		 duration;	/* --duration, seconds */
+	const char	*record;	/* --record FILE: samples to FILE */
+	const char	*replay;	/* --replay FILE: play FILE back */
 };
 
 enum options_result {

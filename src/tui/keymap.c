@@ -28,6 +28,11 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "PageUp",	ACTION_PAGE_UP,	  NULL },
 	{ "Home",	ACTION_FIRST,	  NULL },
 	{ "End",	ACTION_LAST,	  NULL },
+	{ ".",		ACTION_STEP,	  "replay: pause, then one sample "
+					  "forward" },
+	{ "}",		ACTION_FASTER,	  "replay: faster ({ slower), 0.25x to "
+					  "8x" },
+	{ "{",		ACTION_SLOWER,	  NULL },
 	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
 	{ "q",		ACTION_QUIT,	  "quit" },
 	{ "F10",	ACTION_QUIT,	  NULL },

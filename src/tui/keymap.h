@@ -31,6 +31,9 @@ enum action {
 	ACTION_PAGE_UP,
 	ACTION_FIRST,
 	ACTION_LAST,
+	ACTION_STEP,		/* replay: one sample forward */
+	ACTION_FASTER,		/* replay: play faster */
+	ACTION_SLOWER,		/* replay: play slower */
 };
 
 struct keymap_entry {
@@ -39,7 +42,7 @@ struct keymap_entry {
 	const char	*help;		/* NULL: an alias, not listed alone */
 };
 
-#define KEYMAP_MAX	32
+#define KEYMAP_MAX	64
 
 struct keymap {
 	TermKey		*tk;

@@ -66,9 +66,11 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 	    "loadavg");
 	draw_figures(&y, x, w, RQ_LW, RQ_VW, runq_pressure, 1, m, v->ascii);
 
-	if (model_why(m, MS_THREADS_R) != NULL)
+	if (model_why(m, MS_THREADS_R) != NULL ||
+	    model_why(m, MS_THREADS_S) != NULL)
 		snprintf(line, sizeof line, "n/a: %s",
-		    model_why(m, MS_THREADS_R));
+		    model_why(m, MS_THREADS_R) != NULL ?
+		    model_why(m, MS_THREADS_R) : model_why(m, MS_THREADS_S));
 	else
 		snprintf(line, sizeof line, "R %.0f  S %.0f  D %.0f",
 		    model_value(m, MS_THREADS_R, 0),
@@ -82,7 +84,11 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		    w - RQ_LW - 2 - (int)strlen(line), THEME_DIM, "task/stat");
 	y++;
 
-	if (s != NULL && s->fibers && y < r->y + r->h - 1)
+	if (s != NULL && s->fibers && model_recorded(m) &&
+	    y < r->y + r->h - 1)
+		draw_field(y++, x, w, RQ_LW, RQ_VW, "fiber queues",
+		    "n/a: not in the recording", NULL);
+	else if (s != NULL && s->fibers && y < r->y + r->h - 1)
 		runq_draw_workers(y++, x, w, s);
 
 	if (r->y + r->h - 1 - y >= 2) {

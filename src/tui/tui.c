@@ -266,6 +266,11 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		    " FROZEN: space resumes   ? help   q quit ");
 		return;
 	}
+	if (v->replay) {
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   space pause   . step   { } speed   q quit ");
+		return;
+	}
 	if (v->threads)
 		draw_text(y, 1, COLS - 2, THEME_KEY,
 		    " ? help   H hide table   < > sort   I invert   arrows "

@@ -28,6 +28,8 @@ struct view {
 	const struct keymap *keymap;
 	bool		 threads;	/* the thread table is up */
 	size_t		 thread_top;	/* its first row on screen */
+	bool		 replay;	/* a recording plays: no workload */
+	char		 badge[96];	/* REPLAY or REC, right of the header */
 };
 
 /* A region of the screen. */
