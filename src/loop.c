@@ -299,6 +299,7 @@ loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
 	case ACTION_CLOSE:
 	case ACTION_REDRAW:
 	case ACTION_THEME:
+	case ACTION_BIG:
 	case ACTION_NONE:
 		return (false);
 	default:
@@ -359,6 +360,9 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 	case ACTION_FIRST:
 	case ACTION_LAST:
 		loop_apply_scroll(m, v, a);
+		break;
+	case ACTION_BIG:
+		v->big = !v->big;
 		break;
 	case ACTION_STEP:
 	case ACTION_FASTER:

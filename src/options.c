@@ -42,7 +42,7 @@ static const char options_help[] =
 "  -V, --version       print the version and exit\n"
 "\n"
 "Keys: ? help, m threads/fibers, + and - tasks, space freezes the display,\n"
-"t theme, q quits.\n"
+"t theme, f big figures, q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 

@@ -28,6 +28,8 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "PageUp",	ACTION_PAGE_UP,	  NULL },
 	{ "Home",	ACTION_FIRST,	  NULL },
 	{ "End",	ACTION_LAST,	  NULL },
+	{ "f",		ACTION_BIG,	  "big figures for the back row, or the "
+					  "panels again" },
 	{ ".",		ACTION_STEP,	  "replay: pause, then one sample "
 					  "forward" },
 	{ "}",		ACTION_FASTER,	  "replay: faster ({ slower), 0.25x to "

@@ -31,6 +31,7 @@ enum action {
 	ACTION_PAGE_UP,
 	ACTION_FIRST,
 	ACTION_LAST,
+	ACTION_BIG,		/* the headline figures in big digits */
 	ACTION_STEP,		/* replay: one sample forward */
 	ACTION_FASTER,		/* replay: play faster */
 	ACTION_SLOWER,		/* replay: play slower */

@@ -28,6 +28,7 @@ struct view {
 	const struct keymap *keymap;
 	bool		 threads;	/* the thread table is up */
 	size_t		 thread_top;	/* its first row on screen */
+	bool		 big;		/* big figures instead of panels */
 	bool		 replay;	/* a recording plays: no workload */
 	char		 badge[96];	/* REPLAY or REC, right of the header */
 };
@@ -49,6 +50,7 @@ extern const struct panel_ops	panel_switches;
 extern const struct panel_ops	panel_memory;
 extern const struct panel_ops	panel_runqueue;
 extern const struct panel_ops	panel_threads;
+extern const struct panel_ops	panel_big;
 
 struct tui_config {
 	bool		 ascii;
@@ -85,6 +87,25 @@ struct figure {
 	enum figure_kind	 kind;
 	const char		*source;
 };
+
+/*
+ * The three headline figures of a scenario, for the big figures (f): one
+ * row per scenario, found by name; the row without a name serves the rest.
+ * unit NULL: the unit the figure is formatted in (ns or us, MiB, ...).
+ */
+struct headline_figure {
+	const char		*label;
+	enum model_series	 series;
+	enum figure_kind	 kind;
+	const char		*unit;
+};
+
+struct headline {
+	const char		*scenario;
+	struct headline_figure	 fig[3];
+};
+
+const struct headline	*headline_for(const char *);
 
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 figure_format(const struct model *, enum model_series,
