@@ -302,6 +302,9 @@ loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
 	case ACTION_BIG:
 	case ACTION_NONE:
 		return (false);
+	case ACTION_THREADS:
+		tui_message(v, "recordings do not keep the thread table");
+		break;
 	default:
 		tui_message(v, "a replay has no workload to change");
 		break;
