@@ -411,7 +411,8 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	v.replay = tape->replay != NULL;
 	loop_tape_badge(tape, &v);
 	if (tape->recorder != NULL)
-		snprintf(v.badge, sizeof v.badge, "REC");
+		snprintf(v.badge, sizeof v.badge, "REC %s",
+		    recorder_name(tape->recorder));
 	if (warn != NULL && *warn != '\0') {
 		tui_message(&v, "%s", warn);
 		v.message_until += 6000000000u;	/* long enough to read */

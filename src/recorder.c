@@ -40,11 +40,13 @@ recorder_open(const char *path, char *err, size_t errlen)
 	return (rec);
 }
 
-/* The file's name as given. */
+/* The file's name, without its directory. */
 const char *
 recorder_name(const struct recorder *rec)
 {
-	return (rec->path);
+	const char	*slash = strrchr(rec->path, '/');
+
+	return (slash != NULL ? slash + 1 : rec->path);
 }
 
 /*

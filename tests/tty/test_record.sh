@@ -5,7 +5,7 @@
 
 rec="$work/run.jsonl"
 start 100 30 --record "$rec"
-wait_for 'REC' 10
+wait_for 'REC run\.jsonl' 10
 wait_for 'handoffs +[0-9.]+[kMG]?/s' 15
 # Two samples with rates at least (the first has none).
 i=0
