@@ -214,6 +214,9 @@ loop_apply_scroll(struct model *m, struct view *v, enum action a)
 	v->thread_top = top;
 }
 
+static const char loop_replay_caption[] = "A recording played back: the "
+    "figures were measured then; nothing runs here.";
+
 /* Show the replay's place in the header. */
 static void
 loop_tape_badge(const struct loop_tape *tape, struct view *v)
@@ -230,8 +233,10 @@ loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
 	char			err[REPLAY_ERRLEN];
 	int			got;
 
-	while ((got = replay_take(tape->replay, &r, err, sizeof err)) == 1)
+	while ((got = replay_take(tape->replay, &r, err, sizeof err)) == 1) {
+		r.caption = loop_replay_caption;
 		model_push_record(m, &r);
+	}
 	if (got < 0) {
 		tui_message(v, "%s; the replay stops here", err);
 		v->message_until += 26000000000u;	/* half a minute */
@@ -279,6 +284,7 @@ loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
 	case ACTION_STEP:
 		switch (replay_step(tape->replay, &r, err, sizeof err)) {
 		case 1:
+			r.caption = loop_replay_caption;
 			model_push_record(m, &r);
 			break;
 		case 0:

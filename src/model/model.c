@@ -456,6 +456,7 @@ model_push_record(struct model *m, const struct model_record *r)
 	b->tasks_target = b->tasks_alive = r->tasks;
 	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
 	b->workers = r->workers;
+	b->caption = r->caption;
 	m->have_last = true;
 	m->last_rec = true;
 	memcpy(m->last_absent, r->absent, sizeof m->last_absent);

@@ -84,6 +84,7 @@ struct model_record {
 	int		 workers;
 	double		 v[MS_COUNT];
 	bool		 absent[MS_COUNT];
+	const char	*caption;	/* static, or NULL: none */
 };
 
 struct model;
