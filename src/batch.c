@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "engine/engine.h"
 #include "model/model.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
@@ -27,6 +28,14 @@ static const struct batch_column batch_columns[] = {
 	{ "procs_blocked",		MS_PROCS_BLOCKED,	0 },
 	{ "threads_running",		MS_THREADS_R,		0 },
 	{ "fiber_runqueue",		MS_FIBER_RUNQ,		0 },
+	{ "work_per_s",			MS_WORK_RATE,		1 },
+	{ "ns_per_work",		MS_NS_PER_WORK,		1 },
+	{ "kernel_switches_per_work",	MS_KSW_PER_WORK,	4 },
+	{ "tasks_alive",		MS_TASKS_ALIVE,		0 },
+	{ "os_threads",			MS_THREADS,		0 },
+	{ "blocked_tasks",		MS_BLOCKED_TASKS,	0 },
+	{ "blocked_workers",		MS_BLOCKED_WORKERS,	0 },
+	{ "latency_ms",			MS_LATENCY_MS,		3 },
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
 	/* The rest of the Run queue panel, so a replay shows it whole. */
 	{ "threads_sleeping",		MS_THREADS_S,		0 },
@@ -65,7 +74,7 @@ batch_header(enum batch_format fmt, FILE *out)
 
 	if (fmt != BATCH_CSV)
 		return;
-	fputs("t,pid,mode,scenario,tasks,workers", out);
+	fputs("t,pid,mode,scenario,variant,work_unit,tasks,workers", out);
 	for (i = 0; i < CSW_ARRAY_LEN(batch_columns); i++)
 		fprintf(out, ",%s", batch_columns[i].key);
 	fputc('\n', out);
@@ -79,14 +88,26 @@ batch_lead(const struct model *m, const char *t, enum batch_format fmt,
 	const struct sample	*s = model_last(m);
 	const char		*mode = s->mode_name ? s->mode_name : "";
 	const char		*scen = s->scenario ? s->scenario : "";
+	const char		*unit = s->work_unit ? s->work_unit : "";
+	const char		*var = s->variant ? "true" : "false";
+	int			 workers = s->fibers ? s->workers :
+				    s->workers_knob;
 
-	if (fmt == BATCH_JSON)
+	if (fmt == BATCH_JSON) {
 		fprintf(out, "{\"t\":%s,\"pid\":%d,\"mode\":\"%s\","
-		    "\"scenario\":\"%s\",\"tasks\":%ld,\"workers\":%d", t,
-		    s->pid, mode, scen, s->tasks_alive, s->workers);
-	else
-		fprintf(out, "%s,%d,%s,%s,%ld,%d", t, s->pid, mode, scen,
-		    s->tasks_alive, s->workers);
+		    "\"scenario\":\"%s\",\"variant\":%s,", t, s->pid, mode,
+		    scen, var);
+		if (s->work_unit != NULL)
+			fprintf(out, "\"work_unit\":\"%s\",", unit);
+		else
+			fputs("\"work_unit\":null,", out);
+		fprintf(out, "\"tasks\":%ld,\"tasks_target\":%ld,"
+		    "\"stack_bytes\":%llu,\"workers\":%d", s->tasks_alive,
+		    s->tasks_target, (unsigned long long)s->task_stack,
+		    workers);
+	} else
+		fprintf(out, "%s,%d,%s,%s,%s,%s,%ld,%d", t, s->pid, mode, scen,
+		    var, unit, s->tasks_alive, workers);
 }
 
 /* One line for the newest sample. */
@@ -182,13 +203,14 @@ batch_on_signal(int sig)
  * exit status: 0, or 128 + the signal that cut the run short.
  */
 int
-batch_run(struct sampler *sp, struct model *m, long duration,
+batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
     enum batch_format fmt, FILE *out)
 {
 	struct sigaction	 sa;
-	struct pollfd		 pfd;
+	struct pollfd		 pfd[2];
 	struct sample		 s;
-	uint64_t		 end, now;
+	char			 emsg[ENGINE_ERRLEN];
+	uint64_t		 end, now, eseq = 0;
 	int			 ms;
 
 	memset(&sa, 0, sizeof sa);
@@ -201,13 +223,20 @@ batch_run(struct sampler *sp, struct model *m, long duration,
 
 	batch_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
-	pfd.fd = sampler_fd(sp);
-	pfd.events = POLLIN;
+	pfd[0].fd = sampler_fd(sp);
+	pfd[0].events = POLLIN;
+	pfd[1].fd = e != NULL ? engine_fd(e) : -1;
+	pfd[1].events = POLLIN;
 	while (batch_signal == 0 && (now = util_now_ns()) < end) {
 		ms = (int)((end - now) / 1000000u) + 1;
-		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+		if (poll(pfd, 2, ms) < 0 && errno != EINTR)
 			break;
-		if ((pfd.revents & POLLIN) && sampler_take(sp, &s)) {
+		/* What the engine says (a cap, a refused spawn) goes to
+		 * stderr, so the samples stay clean. */
+		if ((pfd[1].revents & POLLIN) && engine_message(e, &eseq,
+		    emsg, sizeof emsg))
+			fprintf(stderr, "cswviz: %s\n", emsg);
+		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
 			model_push(m, &s);
 			batch_record(m, fmt, out);
 			if (ferror(out))

@@ -12,6 +12,7 @@
 
 #include "model/model.h"
 
+struct engine;
 struct sampler;
 struct model;
 
@@ -36,7 +37,7 @@ const struct batch_column *batch_columns_table(size_t *);
 void	batch_header(enum batch_format, FILE *);
 void	batch_record(const struct model *, enum batch_format, FILE *);
 void	batch_summary(const struct model *, enum batch_format, FILE *);
-int	batch_run(struct sampler *, struct model *, long, enum batch_format,
-	    FILE *);
+int	batch_run(struct engine *, struct sampler *, struct model *, long,
+	    enum batch_format, FILE *);
 
 #endif

@@ -14,6 +14,7 @@
 #include "replay.h"
 #include "sampler/sampler.h"
 #include "tui/keymap.h"
+#include "tour.h"
 #include "tui/tui.h"
 #include "util/util.h"
 
@@ -68,63 +69,181 @@ loop_signals_done(void)
 	loop_sigpipe[0] = loop_sigpipe[1] = -1;
 }
 
-/* Double or halve the tasks, saying on screen when a cap or error hits. */
+/* Size a stack for the footer: "64 KiB", "8 MiB". */
 static void
-loop_apply_tasks(struct engine *e, struct model *m, struct view *v, bool up)
+loop_size(size_t bytes, char *buf, size_t len)
 {
-	struct engine_snapshot	snap;
-	char			err[ENGINE_ERRLEN];
-	long			want, max = engine_tasks_max(e);
-	bool			capped = false;
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, len, "%zu MiB", bytes >> 20);
+	else
+		snprintf(buf, len, "%zu KiB", bytes >> 10);
+}
 
+/* Double or halve the tasks; the control thread ramps in the background. */
+static void
+loop_apply_tasks(struct engine *e, struct view *v, bool up)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+	long			want, max = engine_tasks_max(e);
+
+	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
-	want = up ? snap.tasks_target * 2 : snap.tasks_target / 2;
+	want = up ? cfg.tasks * 2 : cfg.tasks / 2;
 	if (want < snap.tasks_per_unit) {
-		tui_message(v, "%s runs at least %ld tasks", snap.scenario,
+		tui_message(v, "%s runs at least %ld tasks", cfg.scenario,
 		    snap.tasks_per_unit);
 		return;
 	}
 	if (want > max) {
-		if (snap.tasks_target >= max) {
+		if (cfg.tasks >= max) {
 			tui_message(v, "capped at %ld tasks: the most %s "
-			    "runs", max, snap.scenario);
+			    "runs", max, cfg.scenario);
 			return;
 		}
 		want = max;
-		capped = true;
 	}
-	/* Growing many threads takes a while: say so before it starts. */
-	tui_message(v, "%s %ld tasks...", want > snap.tasks_target ?
-	    "starting" : "stopping down to", want);
-	tui_draw(m, v);
-	if (engine_set_tasks(e, want, err, sizeof err) != 0)
-		tui_message(v, "stopped growing: %s", err);
-	else if (capped)
-		tui_message(v, "capped at %ld tasks: the most %s runs", max,
-		    snap.scenario);
-	else
-		tui_message(v, "%ld tasks", want);
+	cfg.tasks = want;
+	engine_request(e, &cfg);
+	tui_message(v, "%s %ld tasks...", up ? "growing to" :
+	    "stopping down to", want);
 }
 
 /* Switch the scenario between threads and fibers, knobs kept. */
 static void
-loop_apply_mode(struct engine *e, struct model *m, struct view *v)
+loop_apply_mode(struct engine *e, struct view *v)
 {
-	struct engine_snapshot	snap;
-	enum engine_mode	to;
-	char			err[ENGINE_ERRLEN];
+	struct engine_config	cfg;
 
+	engine_config_get(e, &cfg);
+	cfg.mode = cfg.mode == ENGINE_THREADS ? ENGINE_FIBERS :
+	    ENGINE_THREADS;
+	engine_request(e, &cfg);
+	tui_message(v, "switching %ld tasks to %s...", cfg.tasks,
+	    engine_mode_name(cfg.mode));
+}
+
+/* Pick the scenario a digit key names, with its default tasks. */
+static void
+loop_apply_scenario(struct engine *e, struct view *v, const TermKeyKey *key)
+{
+	struct engine_config		cfg;
+	struct engine_scenario_info	info;
+	long				n = -1;
+
+	if (key != NULL && key->type == TERMKEY_TYPE_UNICODE)
+		n = key->code.codepoint - '1';
+	if (n < 0 || engine_scenario((size_t)n, &info) != 0) {
+		tui_message(v, "there is no scenario %ld", n + 1);
+		return;
+	}
+	engine_config_get(e, &cfg);
+	cfg.scenario = info.name;
+	cfg.tasks = info.default_tasks;
+	cfg.variant = false;
+	engine_request(e, &cfg);
+	tui_message(v, "%ld %s: %s", n + 1, info.name, info.summary);
+}
+
+/* One worker more or fewer, within 1..256. */
+static void
+loop_apply_workers(struct engine *e, struct view *v, bool up)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+	int			p;
+
+	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
-	to = snap.mode == ENGINE_THREADS ? ENGINE_FIBERS : ENGINE_THREADS;
-	tui_message(v, "switching %ld tasks to %s...", snap.tasks_target,
-	    engine_mode_name(to));
-	tui_draw(m, v);
-	if (engine_set_mode(e, to, err, sizeof err) != 0)
-		tui_message(v, "cannot switch to %s: %s", engine_mode_name(to),
-		    err);
+	p = cfg.workers > 0 ? cfg.workers : snap.workers_knob;
+	if ((up && p >= ENGINE_WORKERS_MAX) || (!up && p <= 1)) {
+		tui_message(v, "P runs from 1 to %d workers",
+		    ENGINE_WORKERS_MAX);
+		return;
+	}
+	cfg.workers = up ? p + 1 : p - 1;
+	engine_request(e, &cfg);
+	tui_message(v, "P = %d workers", cfg.workers);
+}
+
+/* Step the stack size of the current mode. */
+static void
+loop_apply_stack(struct engine *e, struct view *v)
+{
+	struct engine_config	cfg;
+	char			buf[32];
+	size_t			next;
+
+	engine_config_get(e, &cfg);
+	next = engine_stack_next(cfg.mode, cfg.stack[cfg.mode]);
+	cfg.stack[cfg.mode] = next;
+	engine_request(e, &cfg);
+	if (next == 0)
+		loop_size(engine_thread_stack_default(), buf, sizeof buf);
 	else
-		tui_message(v, "%s mode: %ld tasks", engine_mode_name(to),
-		    snap.tasks_target);
+		loop_size(next, buf, sizeof buf);
+	tui_message(v, "restarting %ld tasks with %s%s stacks...", cfg.tasks,
+	    buf, next == 0 ? " (RLIMIT_STACK)" : "");
+}
+
+/* Turn the scenario's b variant on or off. */
+static void
+loop_apply_variant(struct engine *e, struct view *v)
+{
+	struct engine_config	cfg;
+	struct engine_snapshot	snap;
+
+	engine_config_get(e, &cfg);
+	engine_snapshot(e, &snap);
+	if (snap.variant_name == NULL) {
+		tui_message(v, "%s has no b variant", cfg.scenario);
+		return;
+	}
+	cfg.variant = !cfg.variant;
+	engine_request(e, &cfg);
+	tui_message(v, "%s: %s %s", cfg.scenario, snap.variant_name,
+	    cfg.variant ? "on" : "off");
+}
+
+/* Go to a step of the tour (1-based) and show its caption. */
+static void
+loop_tour_go(struct engine *e, struct view *v, size_t n)
+{
+	const struct tour_step	*t = tour_step(n - 1);
+	struct engine_config	 cfg;
+
+	if (t == NULL)
+		return;
+	engine_config_get(e, &cfg);
+	cfg.scenario = t->scenario;
+	cfg.mode = t->mode;
+	cfg.tasks = t->tasks;
+	cfg.variant = t->variant;
+	engine_request(e, &cfg);
+	v->tour_step = n;
+	snprintf(v->caption, sizeof v->caption, "Tour %zu/%zu, %s: %s", n,
+	    tour_len(), t->title, t->caption);
+	tui_message(v, "tour step %zu of %zu: %s %s%s (n next, p back)", n,
+	    tour_len(), t->scenario, engine_mode_name(t->mode), t->variant ?
+	    " b" : "");
+}
+
+/* The next or previous step; the tour starts at 1 from anywhere. */
+static void
+loop_apply_tour(struct engine *e, struct view *v, bool next)
+{
+	size_t	n = v->tour_step;
+
+	if (next && n >= tour_len()) {
+		tui_message(v, "that was the last step of %zu: p goes back",
+		    tour_len());
+		return;
+	}
+	if (!next && n <= 1) {
+		tui_message(v, "this is the first step: n goes on");
+		return;
+	}
+	loop_tour_go(e, v, next ? n + 1 : n - 1);
 }
 
 /* Step the sample interval through 0.5, 1, 2 and 5 seconds. */
@@ -184,7 +303,7 @@ loop_apply_sort(struct model *m, struct view *v, enum action a)
 static void
 loop_apply_scroll(struct model *m, struct view *v, enum action a)
 {
-	size_t	page = tui_thread_rows(m), n = model_threads_len(m);
+	size_t	page = tui_thread_rows(m, v), n = model_threads_len(m);
 	size_t	last = n > page ? n - page : 0, top = v->thread_top;
 
 	if (!v->threads)
@@ -319,10 +438,10 @@ loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
 	return (true);
 }
 
-/* Apply one action. Returns false to quit. */
+/* Apply one action for a key. Returns false to quit. */
 static bool
-loop_apply(enum action a, struct engine *e, struct sampler *sp,
-    struct model *m, struct view *v)
+loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
+    struct sampler *sp, struct model *m, struct view *v)
 {
 	switch (a) {
 	case ACTION_QUIT:
@@ -338,7 +457,36 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 		break;
 	case ACTION_TASKS_UP:
 	case ACTION_TASKS_DOWN:
-		loop_apply_tasks(e, m, v, a == ACTION_TASKS_UP);
+		loop_apply_tasks(e, v, a == ACTION_TASKS_UP);
+		sampler_kick(sp);
+		break;
+	case ACTION_SCENARIO:
+		v->caption[0] = '\0';
+		loop_apply_scenario(e, v, key);
+		sampler_kick(sp);
+		break;
+	case ACTION_WORKERS_UP:
+	case ACTION_WORKERS_DOWN:
+		loop_apply_workers(e, v, a == ACTION_WORKERS_UP);
+		sampler_kick(sp);
+		break;
+	case ACTION_STACK:
+		loop_apply_stack(e, v);
+		sampler_kick(sp);
+		break;
+	case ACTION_VARIANT:
+		v->caption[0] = '\0';
+		loop_apply_variant(e, v);
+		sampler_kick(sp);
+		break;
+	case ACTION_TOUR_NEXT:
+	case ACTION_TOUR_PREV:
+		loop_apply_tour(e, v, a == ACTION_TOUR_NEXT);
+		sampler_kick(sp);
+		break;
+	case ACTION_RESET:
+		model_reset(m);
+		tui_message(v, "history and rates reset");
 		sampler_kick(sp);
 		break;
 	case ACTION_REDRAW:
@@ -351,7 +499,8 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 		loop_apply_delay(sp, v);
 		break;
 	case ACTION_MODE:
-		loop_apply_mode(e, m, v);
+		v->caption[0] = '\0';
+		loop_apply_mode(e, v);
 		sampler_kick(sp);
 		break;
 	case ACTION_THREADS:
@@ -384,24 +533,27 @@ loop_apply(enum action a, struct engine *e, struct sampler *sp,
 
 /* A key's action: the replay's, or the live screen's.  False quits. */
 static bool
-loop_key(enum action a, struct engine *e, struct sampler *sp,
-    struct model *m, struct loop_tape *tape, struct view *v)
+loop_key(enum action a, const TermKeyKey *key, struct engine *e,
+    struct sampler *sp, struct model *m, struct loop_tape *tape,
+    struct view *v)
 {
 	if (loop_apply_tape(a, tape, m, v))
 		return (true);
-	return (loop_apply(a, e, sp, m, v));
+	return (loop_apply(a, key, e, sp, m, v));
 }
 
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct engine *e, struct sampler *sp, struct model *m,
-    struct loop_tape *tape, TermKey *tk, bool ascii, const char *warn,
+    struct loop_tape *tape, TermKey *tk, const struct loop_config *lc,
     struct loop_exit *out)
 {
 	struct keymap		 km;
 	struct view		 v;
 	struct sample		 s;
-	struct pollfd		 pfd[3];
+	struct pollfd		 pfd[4];
+	char			 emsg[ENGINE_ERRLEN];
+	uint64_t		 eseq = 0;
 	TermKeyKey		 key;
 	TermKeyResult		 res = TERMKEY_RES_NONE;
 	unsigned char		 sig;
@@ -411,7 +563,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 
 	memset(out, 0, sizeof *out);
 	memset(&v, 0, sizeof v);
-	v.ascii = ascii;
+	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
 	v.replay = tape->replay != NULL;
@@ -419,8 +571,10 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	if (tape->recorder != NULL)
 		snprintf(v.badge, sizeof v.badge, "REC %s",
 		    recorder_name(tape->recorder));
-	if (warn != NULL && *warn != '\0') {
-		tui_message(&v, "%s", warn);
+	if (lc->tour)
+		loop_tour_go(e, &v, 1);
+	if (lc->warn != NULL && *lc->warn != '\0') {
+		tui_message(&v, "%s", lc->warn);
 		v.message_until += 6000000000u;	/* long enough to read */
 	}
 	if (keymap_init(&km, tk) != 0 || loop_signals_init() != 0) {
@@ -442,6 +596,8 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		pfd[2].fd = tape->replay != NULL ? replay_fd(tape->replay) :
 		    sampler_fd(sp);
 		pfd[2].events = POLLIN;
+		pfd[3].fd = e != NULL ? engine_fd(e) : -1;	/* -1: a replay */
+		pfd[3].events = POLLIN;
 		/* Wake for a half-read key sequence or an old message. */
 		now = util_now_ns();
 		timeout = key_deadline == 0 ? -1 : key_deadline > now ?
@@ -450,7 +606,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		    (int)((v.message_until - now) / 1000000u) + 1 : -1;
 		if (msg_ms >= 0 && (timeout < 0 || msg_ms < timeout))
 			timeout = msg_ms;
-		if (poll(pfd, 3, timeout) < 0) {
+		if (poll(pfd, 4, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			out->status = 1;
@@ -472,6 +628,12 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 				running = false;
 			}
 		}
+		if ((pfd[3].revents & POLLIN) && engine_message(e, &eseq,
+		    emsg, sizeof emsg)) {
+			tui_message(&v, "%s", emsg);
+			v.message_until += 3000000000u;	/* news: longer */
+			dirty = true;
+		}
 		if ((pfd[2].revents & POLLIN) && tape->replay != NULL) {
 			loop_replay_feed(tape, m, &v);
 			dirty = true;
@@ -488,14 +650,14 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
 			/* A lone Escape, after the wait for more bytes. */
 			running = running && loop_key(keymap_lookup(&km, &key),
-			    e, sp, m, tape, &v);
+			    &key, e, sp, m, tape, &v);
 			dirty = true;
 		}
 		key_deadline = 0;
 		while (running && (res = termkey_getkey(tk, &key)) ==
 		    TERMKEY_RES_KEY) {
-			running = loop_key(keymap_lookup(&km, &key), e, sp, m,
-			    tape, &v);
+			running = loop_key(keymap_lookup(&km, &key), &key, e,
+			    sp, m, tape, &v);
 			dirty = true;
 		}
 		if (running && res == TERMKEY_RES_AGAIN) {

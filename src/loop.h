@@ -6,6 +6,7 @@
 #ifndef CSW_LOOP_H
 #define CSW_LOOP_H
 
+#include <stdbool.h>
 #include <termkey.h>
 
 struct engine;
@@ -30,8 +31,15 @@ struct loop_exit {
 	char	why[160];	/* a message for stderr, or "" */
 };
 
+/* How the loop starts. */
+struct loop_config {
+	bool		 ascii;		/* no Unicode glyphs */
+	bool		 tour;		/* --tour: start at its first step */
+	const char	*warn;		/* a first footer message, or NULL */
+};
+
 void	loop_run(struct engine *, struct sampler *, struct model *,
-	    struct loop_tape *, TermKey *, bool, const char *,
+	    struct loop_tape *, TermKey *, const struct loop_config *,
 	    struct loop_exit *);
 
 #endif

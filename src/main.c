@@ -33,6 +33,25 @@ main_locale_utf8(void)
 	    strcmp(cs, "utf8") == 0));
 }
 
+/* --list-scenarios: the table, one scenario a line. */
+static int
+main_list_scenarios(FILE *out)
+{
+	struct engine_scenario_info	info;
+	size_t				i;
+
+	for (i = 0; engine_scenario(i, &info) == 0; i++) {
+		fprintf(out, "%zu  %-10s %s\n", i + 1, info.name,
+		    info.summary);
+		fprintf(out, "   %-10s tasks %ld to %ld (default %ld)",
+		    "", info.unit, info.max_tasks, info.default_tasks);
+		if (info.variant != NULL)
+			fprintf(out, "; b: %s", info.variant);
+		fputc('\n', out);
+	}
+	return (ferror(out) ? 1 : 0);
+}
+
 /* Start the workload and the sampler the options ask for. */
 static int
 main_start(const struct options *opts, struct engine **ep,
@@ -45,6 +64,9 @@ main_start(const struct options *opts, struct engine **ep,
 	engine_mode_parse(opts->mode, &cfg.mode);
 	cfg.scenario = opts->scenario;
 	cfg.tasks = opts->tasks;
+	cfg.workers = (int)opts->workers;
+	cfg.stack[cfg.mode] = opts->stack;
+	cfg.variant = opts->variant;
 	if ((*ep = engine_create(&cfg, err, errlen)) == NULL)
 		return (-1);
 	/* Say when the request was rounded to what the scenario runs. */
@@ -52,9 +74,11 @@ main_start(const struct options *opts, struct engine **ep,
 	err[0] = '\0';
 	if (opts->tasks != 0 && snap.tasks_target != opts->tasks)
 		snprintf(err, errlen, "%s runs %ld to %ld tasks in steps of "
-		    "%ld: started %ld, not %ld", snap.scenario,
+		    "%ld: starting %ld, not %ld", snap.scenario,
 		    snap.tasks_per_unit, engine_tasks_max(*ep),
 		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
+	else if (opts->variant && snap.variant_name == NULL)
+		snprintf(err, errlen, "%s has no b variant", snap.scenario);
 	*sp = sampler_start(*ep, "/proc", (uint64_t)opts->delay_tenths *
 	    100000000u, err, errlen);
 	if (*sp == NULL) {
@@ -82,7 +106,7 @@ main_batch(const struct options *opts)
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
-	status = batch_run(sampler, model, opts->duration,
+	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
 	    stdout);
 	sampler_stop(sampler);
@@ -101,8 +125,11 @@ main(int argc, char **argv)
 	struct model		*model;
 	struct loop_tape	 tape;
 	struct loop_exit	 ex;
+	struct loop_config	 lc;
 	TermKey			*tk;
 	char			 err[REPLAY_ERRLEN], warn[320], note[256];
+	struct engine_scenario_info info;
+	size_t			 i;
 	int			 status;
 
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
@@ -118,6 +145,8 @@ main(int argc, char **argv)
 		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
 	if (opts.list_themes)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
+	if (opts.list_scenarios)
+		return (main_list_scenarios(stdout));
 	memset(&tape, 0, sizeof tape);
 	/* A bad recording is refused before anything starts. */
 	if (opts.replay != NULL && (tape.replay = replay_open(opts.replay,
@@ -126,8 +155,11 @@ main(int argc, char **argv)
 		return (1);
 	}
 	if (opts.replay == NULL && !engine_scenario_exists(opts.scenario)) {
-		fprintf(stderr, "cswviz: unknown scenario '%s' (there is: "
-		    "pingpong)\n", opts.scenario);
+		fprintf(stderr, "cswviz: unknown scenario '%s' (there are:",
+		    opts.scenario);
+		for (i = 0; engine_scenario(i, &info) == 0; i++)
+			fprintf(stderr, " %s", info.name);
+		fprintf(stderr, ")\n");
 		return (2);
 	}
 	if (opts.batch)
@@ -171,8 +203,11 @@ main(int argc, char **argv)
 		return (1);
 	}
 	/* A theme that failed says so first; then a capped task count. */
-	loop_run(engine, sampler, model, &tape, tk, tcfg.ascii,
-	    warn[0] != '\0' ? warn : note, &ex);
+	memset(&lc, 0, sizeof lc);
+	lc.ascii = tcfg.ascii;
+	lc.tour = opts.tour;
+	lc.warn = warn[0] != '\0' ? warn : note;
+	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);

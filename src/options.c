@@ -8,12 +8,15 @@
 #include "util/util.h"
 
 static const char options_usage[] =
-"usage: cswviz [-hV] [--ascii] [--list-themes] [-d tenths] [-n tasks]\n"
-"              [-t theme] [--theme-dir dir] [--record file]\n"
+"usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
+"              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
+"              [--theme-dir dir] [--record file]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
-"       cswviz --batch [-m mode] [-s scenario] [-n tasks] [-d tenths]\n"
-"              [--duration seconds] [--format json|csv]\n"
-"       cswviz --bench [--format text|json]\n";
+"       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
+"              [-s scenario] [--stack size] [--duration seconds]\n"
+"              [--format json|csv]\n"
+"       cswviz --bench [--format text|json]\n"
+"       cswviz --list-scenarios | --list-themes\n";
 
 static const char options_help[] =
 "cswviz runs a concurrency workload inside itself and shows, live, what it\n"
@@ -21,9 +24,15 @@ static const char options_help[] =
 "\n"
 "  -d, --delay TENTHS  sample every TENTHS tenths of a second (1-600; 10)\n"
 "  -n, --tasks N       start with N tasks, in the scenario's range\n"
-"                      (pingpong: whole pairs, 2-2048)\n"
 "  -m, --mode MODE     start in threads (default) or fibers mode\n"
-"  -s, --scenario NAME the workload: pingpong\n"
+"  -s, --scenario NAME the workload (default pingpong; --list-scenarios)\n"
+"  -b, --variant       run the scenario's b variant (bounded pool, ...)\n"
+"  -P, --workers N     fiber workers and pool size P (1-256; online CPUs)\n"
+"      --stack SIZE    stack per task in the starting mode, like 64K or\n"
+"                      1M: threads 16K-1G (RLIMIT_STACK), fibers 2K-8M\n"
+"                      (16K), rounded up to the runtime's class\n"
+"      --list-scenarios list the scenarios and their variants, and exit\n"
+"      --tour          a guided tour of the lessons: n next step, p back\n"
 "      --batch         no screen: print a sample a line for --duration\n"
 "                      seconds (10), then a summary; JSON Lines or CSV\n"
 "      --duration SECS how long --batch runs (1-86400)\n"
@@ -41,8 +50,9 @@ static const char options_help[] =
 "  -h, --help          print this help and exit\n"
 "  -V, --version       print the version and exit\n"
 "\n"
-"Keys: ? help, m threads/fibers, + and - tasks, space freezes the display,\n"
-"t theme, f big figures, q quits.\n"
+"Keys: ? help, 1-7 scenario, m threads/fibers, + and - tasks, ] and [\n"
+"workers, s stack, b variant, space freezes the display, f big figures,\n"
+"q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 
@@ -75,6 +85,69 @@ options_number(const char *name, const char *arg, long min, long max,
 	return (-1);
 }
 
+/*
+ * Parse a size such as 65536, 64K, 64KiB or 1M (binary units) in
+ * [min, max]: 0, or -1 after printing what is wrong.
+ */
+static int
+options_size(const char *name, const char *arg, unsigned long long min,
+    unsigned long long max, unsigned long long *out, FILE *err)
+{
+	unsigned long long	 v = 0, mult = 1;
+	const char		*p = arg;
+
+	if (*p < '0' || *p > '9')
+		goto bad;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (~0ULL - 9) / 10)
+			goto range;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	switch (*p) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm': case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g': case 'G':
+		mult = 1ULL << 30;
+		break;
+	default:
+		goto bad;
+	}
+	if (*p != '\0') {
+		p++;
+		if (strcmp(p, "iB") == 0 || strcmp(p, "B") == 0)
+			p += strlen(p);
+		if (*p != '\0')
+			goto bad;
+	}
+	if (v > max / mult)
+		goto range;
+	v *= mult;
+	if (v < min || v > max)
+		goto range;
+	*out = v;
+	return (0);
+range:
+	fprintf(err, "cswviz: %s %s is out of range (%lluK to %lluM)\n", name,
+	    arg, min >> 10, max >> 20);
+	return (-1);
+bad:
+	fprintf(err, "cswviz: %s needs a size such as 65536, 64K or 1M, not "
+	    "'%s'\n", name, arg);
+	return (-1);
+}
+
+/* Long options without a letter of their own. */
+enum {
+	OPTIONS_OPT_RECORD = 256,
+	OPTIONS_OPT_REPLAY,
+};
+
 /* Parse argv into opts. */
 enum options_result
 options_parse(struct options *opts, int argc, char **argv, FILE *out,
@@ -82,7 +155,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 {
 	static const struct option longopts[] = {
 		{ "ascii",	no_argument,		NULL, 'A' },
-		{ "batch",	no_argument,		NULL, 'b' },
+		{ "batch",	no_argument,		NULL, 'a' },
 		{ "bench",	no_argument,		NULL, 'B' },
 		{ "duration",	required_argument,	NULL, 'T' },
 		{ "mode",	required_argument,	NULL, 'm' },
@@ -91,15 +164,21 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "delay",	required_argument,	NULL, 'd' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "list-themes", no_argument,		NULL, 'L' },
+		{ "list-scenarios", no_argument,	NULL, 'S' },
+		{ "stack",	required_argument,	NULL, 'K' },
+		{ "variant",	no_argument,		NULL, 'b' },
+		{ "workers",	required_argument,	NULL, 'P' },
 		{ "tasks",	required_argument,	NULL, 'n' },
 		{ "theme",	required_argument,	NULL, 't' },
 		{ "theme-dir",	required_argument,	NULL, 'D' },
+		{ "tour",	no_argument,		NULL, 'R' },
 		{ "version",	no_argument,		NULL, 'V' },
-		{ "record",	required_argument,	NULL, 'R' },
-		{ "replay",	required_argument,	NULL, 'P' },
+		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
+		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
 		{ NULL,		0,			NULL, 0 }
 	};
-	int	ch;
+	unsigned long long	size;
+	int			ch;
 
 	memset(opts, 0, sizeof *opts);
 	opts->delay_tenths = 10;
@@ -108,7 +187,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	opts->mode = "threads";
 	opterr = 0;
 	optind = 0;		/* full re-initialisation, for tests */
-	while ((ch = getopt_long(argc, argv, ":d:hm:n:s:t:V", longopts,
+	while ((ch = getopt_long(argc, argv, ":bd:hm:n:P:s:t:V", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'A':
@@ -117,8 +196,28 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case 'B':
 			opts->bench = true;
 			break;
-		case 'b':
+		case 'a':
 			opts->batch = true;
+			break;
+		case 'b':
+			opts->variant = true;
+			break;
+		case 'P':
+			if (options_number("--workers", optarg, 1,
+			    OPTIONS_WORKERS_MAX, &opts->workers, err) != 0)
+				goto usage;
+			break;
+		case 'K':
+			if (options_size("--stack", optarg, OPTIONS_STACK_MIN,
+			    OPTIONS_STACK_MAX, &size, err) != 0)
+				goto usage;
+			opts->stack = (size_t)size;
+			break;
+		case 'S':
+			opts->list_scenarios = true;
+			break;
+		case 'R':
+			opts->tour = true;
 			break;
 		case 'F':
 			if (strcmp(optarg, "json") == 0)
@@ -174,10 +273,10 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case 'L':
 			opts->list_themes = true;
 			break;
-		case 'R':
+		case OPTIONS_OPT_RECORD:
 			opts->record = optarg;
 			break;
-		case 'P':
+		case OPTIONS_OPT_REPLAY:
 			opts->replay = optarg;
 			break;
 		case 'V':
@@ -230,6 +329,23 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	if (opts->record != NULL && opts->replay != NULL) {
 		fprintf(err, "cswviz: --record and --replay do not go "
 		    "together\n");
+		goto usage;
+	}
+	if (opts->replay != NULL && opts->tour) {
+		fprintf(err, "cswviz: --tour runs the workload; --replay "
+		    "plays a recording: not both\n");
+		goto usage;
+	}
+	if (opts->stack != 0 && strcmp(opts->mode, "fibers") == 0 &&
+	    opts->stack > OPTIONS_FIBER_STACK_MAX) {
+		fprintf(err, "cswviz: --stack: fiber stacks are at most 8M, "
+		    "not %zuK\n", opts->stack >> 10);
+		goto usage;
+	}
+	if (opts->stack != 0 && strcmp(opts->mode, "threads") == 0 &&
+	    opts->stack < OPTIONS_THREAD_STACK_MIN) {
+		fprintf(err, "cswviz: --stack: thread stacks are at least "
+		    "16K\n");
 		goto usage;
 	}
 	if (optind < argc) {

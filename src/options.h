@@ -28,6 +28,11 @@ struct options {
 	const char	*mode;		/* -m: threads or fibers */
 	const char	*scenario;	/* -s */
 	long		 duration;	/* --duration, seconds */
+	long		 workers;	/* -P; 0: online CPUs */
+	size_t		 stack;		/* --stack, bytes; 0: default */
+	bool		 variant;	/* -b */
+	bool		 list_scenarios;
+	bool		 tour;		/* --tour */
 	const char	*record;	/* --record FILE: samples to FILE */
 	const char	*replay;	/* --replay FILE: play FILE back */
 };
@@ -42,6 +47,11 @@ enum options_result {
 #define OPTIONS_DELAY_MAX	600
 #define OPTIONS_TASKS_MAX	100000
 #define OPTIONS_DURATION_MAX	86400
+#define OPTIONS_WORKERS_MAX	256
+#define OPTIONS_STACK_MIN	(2ULL << 10)
+#define OPTIONS_STACK_MAX	(1ULL << 30)
+#define OPTIONS_THREAD_STACK_MIN (16ULL << 10)
+#define OPTIONS_FIBER_STACK_MAX	(8ULL << 20)
 
 enum options_result	options_parse(struct options *, int, char **,
 			    FILE *, FILE *);

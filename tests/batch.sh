@@ -33,10 +33,10 @@ echo "fibers: kernel switches per handoff $ksw, ns per handoff $(field ns_per_ha
 awk -v v="$ksw" 'BEGIN { exit !(v < 0.05) }' || fail "fibers: $ksw kernel switches per handoff, want < 0.05"
 fsw=$(field fiber_switches_per_s)
 awk -v v="$fsw" 'BEGIN { exit !(v > 0) }' || fail "fibers: fiber switches/s is $fsw"
-grep -q '"mode":"fibers","scenario":"pingpong","tasks":8' "$out" || fail "fibers: wrong lead columns"
+grep -q '"mode":"fibers","scenario":"pingpong","variant":false,"work_unit":"handoffs","tasks":8' "$out" || fail "fibers: wrong lead columns"
 
 "$CSWVIZ" --batch --duration 2 --format csv < /dev/null > "$out" || fail "csv exited $?"
-head -n 1 "$out" | grep -q '^t,pid,mode,scenario,tasks,workers,kernel_vcsw_per_s,' || fail "csv header: $(head -n 1 "$out")"
+head -n 1 "$out" | grep -q '^t,pid,mode,scenario,variant,work_unit,tasks,workers,kernel_vcsw_per_s,' || fail "csv header: $(head -n 1 "$out")"
 tail -n 1 "$out" | grep -q '^median,' || fail "csv has no median row"
 cols=$(head -n 1 "$out" | awk -F, '{ print NF }')
 awk -F, -v n="$cols" 'NF != n { exit 1 }' "$out" || fail "csv rows of unequal width"

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 #include <dirent.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,140 @@ test_engine_rejects_unknown_scenario(void **state)
 	assert_string_equal(err, "unknown scenario 'nosuch'");
 }
 
+/*
+ * A big request ramps on the control thread: the call returns at once,
+ * tasks_alive climbs in steps, and destroying the engine mid-ramp stops
+ * and joins everything.
+ */
+static void
+test_engine_ramps_in_background(void **state)
+{
+	struct engine		*e = start(2);
+	struct engine_config	 cfg;
+	struct engine_snapshot	 s;
+	struct timespec		 ts = { 0, 5000000 };
+	uint64_t		 until = util_now_ns() + 20000000000u;
+	bool			 saw_ramp = false;
+
+	assert_non_null(e);
+	engine_config_get(e, &cfg);
+	cfg.tasks = 2048;
+	engine_request(e, &cfg);
+	do {
+		engine_snapshot(e, &s);
+		assert_int_equal(s.tasks_target, 2048);
+		if (s.tasks_alive > 2 && s.tasks_alive < 2048)
+			saw_ramp = true;
+		nanosleep(&ts, NULL);
+	} while (s.tasks_alive < 2048 && util_now_ns() < until);
+	assert_int_equal(s.tasks_alive, 2048);
+	assert_true(saw_ramp);
+	/* Down again, then up and quit halfway. */
+	cfg.tasks = 2;
+	assert_int_equal(engine_wait(e, engine_request(e, &cfg), NULL, 0), 0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.tasks_alive, 2);
+	assert_int_equal(engine_stacks(e, NULL, 0), 2);
+	cfg.tasks = 2048;
+	engine_request(e, &cfg);
+	engine_destroy(e);
+}
+
+/* The knobs: workers, stack size and mode carry over a mode switch. */
+static void
+test_engine_knobs_carry_over(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_THREADS,
+	    .scenario = "pingpong", .tasks = 4, .workers = 3,
+	    .stack = { 64 * 1024, 4096 } };
+	struct engine_snapshot	 s;
+	struct engine_stack	 st[4];
+	struct engine		*e;
+	char			 err[ENGINE_ERRLEN];
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.stack_size, 64 * 1024);
+	assert_int_equal(s.workers_knob, 3);
+	assert_int_equal(engine_stacks(e, st, 4), 4);
+	assert_true(st[0].size >= 64 * 1024 && st[0].size < 128 * 1024);
+	assert_int_equal(engine_set_mode(e, ENGINE_FIBERS, err, sizeof err),
+	    0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.workers, 3);
+	assert_int_equal(s.stack_size, 4096);
+	assert_int_equal(s.tasks_alive, 4);
+	/* P changes live in fibers mode. */
+	engine_config_get(e, &cfg);
+	cfg.workers = 1;
+	assert_int_equal(engine_wait(e, engine_request(e, &cfg), err,
+	    sizeof err), 0);
+	engine_snapshot(e, &s);
+	assert_int_equal(s.workers, 1);
+	assert_int_equal(s.tasks_alive, 4);
+	engine_destroy(e);
+}
+
+/* The table has the scenarios the keys name, in order. */
+static void
+test_engine_scenario_table(void **state)
+{
+	struct engine_scenario_info	info;
+
+	assert_int_equal(engine_scenario(0, &info), 0);
+	assert_string_equal(info.name, "pingpong");
+	assert_int_equal(engine_scenario(99, &info), -1);
+	assert_int_equal(engine_stack_next(ENGINE_THREADS, 0), 1u << 20);
+	assert_int_equal(engine_stack_next(ENGINE_THREADS, 64u << 10), 0);
+	assert_int_equal(engine_stack_next(ENGINE_FIBERS, 0), 64u << 10);
+	assert_int_equal(engine_stack_next(ENGINE_FIBERS, 64u << 10),
+	    2u << 10);
+}
+
+/*
+ * The rails: with RLIMIT_NPROC a few hundred threads above what runs, a
+ * request for 2048 threads is capped below it, the engine says which limit
+ * capped it, and the screen's target is the capped one.  As root the
+ * kernel does not enforce RLIMIT_NPROC, so the test cannot starve the
+ * machine; as another user it is skipped for the same reason.
+ */
+static void
+test_engine_rails_cap_threads(void **state)
+{
+	struct engine		*e;
+	struct engine_config	 cfg;
+	struct engine_snapshot	 s;
+	struct rlimit		 old, rl;
+	char			 msg[ENGINE_ERRLEN];
+	uint64_t		 seq = 0;
+	int			 i;
+
+	if (geteuid() != 0)
+		skip();
+	e = start(2);
+	assert_non_null(e);
+	assert_int_equal(getrlimit(RLIMIT_NPROC, &old), 0);
+	rl = old;
+	rl.rlim_cur = 900;	/* headroom 256: about 640 more threads */
+	assert_int_equal(setrlimit(RLIMIT_NPROC, &rl), 0);
+	engine_config_get(e, &cfg);
+	cfg.tasks = 2048;
+	assert_int_equal(engine_wait(e, engine_request(e, &cfg), msg,
+	    sizeof msg), 0);
+	assert_int_equal(setrlimit(RLIMIT_NPROC, &old), 0);
+	engine_snapshot(e, &s);
+	assert_true(s.tasks_alive < 900 && s.tasks_alive > 100);
+	assert_int_equal(s.tasks_target, s.tasks_alive);
+	msg[0] = '\0';
+	for (i = 0; i < 100 && !engine_message(e, &seq, msg, sizeof msg); i++)
+		usleep(10000);
+	if (strstr(msg, "capped at") == NULL ||
+	    strstr(msg, "RLIMIT_NPROC 900") == NULL)
+		fail_msg("cap message: '%s'", msg);
+	engine_destroy(e);
+}
+
 int
 main(void)
 {
@@ -225,6 +360,10 @@ main(void)
 		cmocka_unit_test(test_engine_pingpong_fibers_and_back),
 		cmocka_unit_test(test_engine_threads_block_async_signals),
 		cmocka_unit_test(test_engine_rejects_unknown_scenario),
+		cmocka_unit_test(test_engine_ramps_in_background),
+		cmocka_unit_test(test_engine_knobs_carry_over),
+		cmocka_unit_test(test_engine_scenario_table),
+		cmocka_unit_test(test_engine_rails_cap_threads),
 	};
 
 	return (cmocka_run_group_tests_name("engine", tests, NULL, NULL));

@@ -201,6 +201,66 @@ test_options_record_and_replay(void **state)
 	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
 	assert_non_null(strstr(r.err, "not --bench"));
 	done(&r);
+	parse(&r, "--replay", "a", "--tour", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not both"));
+	done(&r);
+}
+
+static void
+test_options_knobs(void **state)
+{
+	struct run	r;
+
+	parse(&r, "-b", "-P", "4", "--stack", "64K", "-s", "sleepers", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_true(r.opts.variant);
+	assert_int_equal(r.opts.workers, 4);
+	assert_int_equal(r.opts.stack, 65536);
+	assert_string_equal(r.opts.scenario, "sleepers");
+	done(&r);
+	parse(&r, "--stack", "1MiB", "--batch", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_int_equal(r.opts.stack, 1 << 20);
+	assert_true(r.opts.batch);
+	assert_false(r.opts.variant);
+	done(&r);
+	parse(&r, "--list-scenarios", NULL);
+	assert_true(r.opts.list_scenarios);
+	done(&r);
+}
+
+static void
+test_options_bad_knobs(void **state)
+{
+	static const char *bad[][3] = {
+		{ "-P", "0", "out of range" },
+		{ "-P", "257", "out of range" },
+		{ "--stack", "12X", "needs a size" },
+		{ "--stack", "K", "needs a size" },
+		{ "--stack", "1K", "out of range" },
+		{ "--stack", "2G", "out of range" },
+		{ "--stack", "99999999999999999999", "out of range" },
+		{ "--stack", "4K", "at least 16K" },
+	};
+	struct run	r;
+	size_t		i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		parse(&r, bad[i][0], bad[i][1], NULL);
+		assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+		if (strstr(r.err, bad[i][2]) == NULL)
+			fail_msg("%s %s: '%s' lacks '%s'", bad[i][0],
+			    bad[i][1], r.err, bad[i][2]);
+		done(&r);
+	}
+	parse(&r, "-m", "fibers", "--stack", "16M", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "at most 8M"));
+	done(&r);
+	parse(&r, "-m", "fibers", "--stack", "4K", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	done(&r);
 }
 
 int
@@ -208,6 +268,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_options_defaults),
+		cmocka_unit_test(test_options_knobs),
+		cmocka_unit_test(test_options_bad_knobs),
 		cmocka_unit_test(test_options_values),
 		cmocka_unit_test(test_options_bench_format),
 		cmocka_unit_test(test_options_batch),

@@ -1,36 +1,71 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "engine/engine.h"
 #include "engine/fiber.h"
+#include "engine/limits.h"
 #include "engine/scenario.h"
 #include "util/util.h"
 
 #define ENGINE_WORKER_NICE	10
+#define ENGINE_STEP_THREADS	128	/* tasks per ramp step */
+#define ENGINE_STEP_FIBERS	8192
+#define ENGINE_THREAD_STACK_MIN	(16 * 1024)
+/* What a sleeping thread commits: its kernel stack, the pages of its user
+   stack it has touched, and its glibc descriptor (measured: about 28 KiB). */
+#define ENGINE_THREAD_COMMIT	(32 * 1024)
 
 static const struct scenario_ops *scenarios[] = {
 	&scenario_pingpong,
 };
 
-struct engine {
+/* What runs, or should: the resolved form of an engine_config. */
+struct engine_want {
 	const struct scenario_ops	*ops;
-	long				 tasks_target;
-	int				 workers;	/* asked for; 0: CPUs */
-
-	/* Swapped by a mode switch under ctl_mu; read by the sampler. */
-	pthread_mutex_t			 ctl_mu;
 	enum engine_mode		 mode;
+	long				 tasks;
+	int				 workers;	/* 0: CPUs */
+	size_t				 stack[ENGINE_MODES];
+	bool				 variant;
+};
+
+struct engine {
+	/* Requests, from the owner to the control thread. */
+	pthread_mutex_t			 req_mu;
+	pthread_cond_t			 req_cv;	/* a request, or quit */
+	pthread_cond_t			 done_cv;	/* a request done */
+	struct engine_want		 want;
+	uint64_t			 want_gen, done_gen;
+	atomic_uint_fast64_t		 want_gen_seen;	/* lock-free copy */
+	atomic_bool			 quit;
+	int				 done_rc;
+	char				 done_err[ENGINE_ERRLEN];
+	uint64_t			 msg_seq;
+	char				 msg[ENGINE_ERRLEN];
+	int				 efd;		/* eventfd: a message */
+	pthread_t			 ctl;
+
+	/* What runs: swapped under ctl_mu by the control thread. */
+	pthread_mutex_t			 ctl_mu;
+	struct engine_want		 cur;
 	void				*state;
 	struct fiber_rt			*rt;
-	uint64_t			 base_handoffs;	/* earlier modes' */
+	bool				 ramping;
+	long				 target;	/* tasks asked for */
+	uint64_t			 base_handoffs;	/* earlier runs' */
 	uint64_t			 base_switches;
+	uint64_t			 base_work;
 
 	pthread_mutex_t			 stacks_mu;	/* the registry's */
 	struct engine_stack		*stacks;
@@ -77,6 +112,56 @@ scenario_find(const char *name)
 	return (NULL);
 }
 
+/* The n-th row of the scenario table: 0, or -1 past the end. */
+int
+engine_scenario(size_t n, struct engine_scenario_info *info)
+{
+	const struct scenario_ops	*ops;
+
+	if (n >= CSW_ARRAY_LEN(scenarios))
+		return (-1);
+	ops = scenarios[n];
+	info->name = ops->name;
+	info->summary = ops->summary;
+	info->variant = ops->variant;
+	info->default_tasks = ops->default_tasks;
+	info->unit = ops->unit;
+	info->max_tasks = ops->max_tasks;
+	return (0);
+}
+
+/* The stack glibc gives a new thread: RLIMIT_STACK, or 8 MiB. */
+size_t
+engine_thread_stack_default(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_STACK, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur < ENGINE_THREAD_STACK_MIN)
+		return (8u << 20);
+	return ((size_t)rl.rlim_cur);
+}
+
+/* Threads: the default, 1 MiB, 64 KiB; fibers: the runtime's classes. */
+size_t
+engine_stack_next(enum engine_mode mode, size_t cur)
+{
+	static const size_t	thr[] = { 0, 1u << 20, 64u << 10 };
+	static const size_t	fib[] = { 2u << 10, 4u << 10, 16u << 10,
+				    64u << 10 };
+	const size_t		*steps = mode == ENGINE_FIBERS ? fib : thr;
+	size_t			 n = mode == ENGINE_FIBERS ?
+				    CSW_ARRAY_LEN(fib) : CSW_ARRAY_LEN(thr), i;
+
+	if (mode == ENGINE_FIBERS && cur == 0)
+		cur = FIBER_STACK_DEFAULT;
+	for (i = 0; i < n; i++) {
+		if (steps[i] == cur)
+			return (steps[(i + 1) % n]);
+	}
+	return (steps[0]);
+}
+
 /* Round a task request to whole units within the scenario's bounds. */
 static long
 engine_clamp_tasks(const struct scenario_ops *ops, long tasks)
@@ -88,6 +173,20 @@ engine_clamp_tasks(const struct scenario_ops *ops, long tasks)
 	return (tasks - tasks % ops->unit);
 }
 
+/* P as the runtime and the scenarios see it. */
+static int
+engine_workers_resolved(int workers)
+{
+	long	n;
+
+	if (workers > 0)
+		return (workers);
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return (n > ENGINE_WORKERS_MAX ? ENGINE_WORKERS_MAX : (int)n);
+}
+
 /* The fiber runtime the scenarios of fibers mode run on. */
 struct fiber_rt *
 engine_fiber_rt(struct engine *e)
@@ -95,35 +194,82 @@ engine_fiber_rt(struct engine *e)
 	return (e->rt);
 }
 
-/* Start the scenario's tasks in a mode, with a runtime for fibers. */
-static void *
-engine_start_mode(struct engine *e, enum engine_mode mode, char *err,
-    size_t errlen)
+/* Whether a newer request or quit should cut the current work short. */
+bool
+engine_interrupted(struct engine *e)
 {
+	uint64_t	gen;
+
+	if (atomic_load(&e->quit))
+		return (true);
+	pthread_mutex_lock(&e->req_mu);
+	gen = e->want_gen;
+	pthread_mutex_unlock(&e->req_mu);
+	return (gen != atomic_load(&e->want_gen_seen));
+}
+
+/* Post a message for the owner (the footer); any thread. */
+static void
+engine_post(struct engine *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+engine_post(struct engine *e, const char *fmt, ...)
+{
+	va_list		ap;
+	uint64_t	one = 1;
+	ssize_t		n;
+
+	pthread_mutex_lock(&e->req_mu);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	e->msg_seq++;
+	pthread_mutex_unlock(&e->req_mu);
+	n = write(e->efd, &one, sizeof one);
+	(void)n;
+}
+
+/* Start the scenario's tasks as w says, with a runtime for fibers. */
+static int
+engine_start_mode(struct engine *e, const struct engine_want *w, long first,
+    char *err, size_t errlen)
+{
+	struct scenario_params	 sp;
 	struct fiber_rt_config	 rc;
 	struct fiber_rt		*rt = NULL;
 	void			*state;
 
-	if ((e->ops->modes & (1u << mode)) == 0) {
+	if ((w->ops->modes & (1u << w->mode)) == 0) {
 		snprintf(err, errlen, "scenario %s has no %s mode",
-		    e->ops->name, engine_mode_name(mode));
-		return (NULL);
+		    w->ops->name, engine_mode_name(w->mode));
+		return (-1);
 	}
-	if (mode == ENGINE_FIBERS) {
+	memset(&sp, 0, sizeof sp);
+	sp.mode = w->mode;
+	sp.tasks = first;
+	sp.workers = engine_workers_resolved(w->workers);
+	sp.stack = w->stack[w->mode];
+	sp.variant = w->variant && w->ops->variant != NULL;
+	if (w->mode == ENGINE_FIBERS) {
 		memset(&rc, 0, sizeof rc);
-		rc.workers = e->workers;
+		rc.workers = sp.workers;
+		rc.stack_size = sp.stack;
 		rc.guard_limit = -1;
 		if ((rt = fiber_rt_create(&rc)) == NULL) {
 			snprintf(err, errlen, "fiber runtime: %s",
 			    strerror(errno));
-			return (NULL);
+			return (-1);
 		}
-	}
+		if (sp.stack == 0)
+			sp.stack = FIBER_STACK_DEFAULT;
+	} else if (sp.stack == 0)
+		sp.stack = engine_thread_stack_default();
 	pthread_mutex_lock(&e->ctl_mu);
 	e->rt = rt;
-	e->mode = mode;
+	e->cur = *w;
+	e->cur.tasks = first;
 	pthread_mutex_unlock(&e->ctl_mu);
-	state = e->ops->start(e, mode, e->tasks_target, err, errlen);
+	state = w->ops->start(e, &sp, err, errlen);
 	pthread_mutex_lock(&e->ctl_mu);
 	e->state = state;
 	if (state == NULL)
@@ -131,7 +277,7 @@ engine_start_mode(struct engine *e, enum engine_mode mode, char *err,
 	pthread_mutex_unlock(&e->ctl_mu);
 	if (state == NULL && rt != NULL)
 		fiber_rt_destroy(rt);
-	return (state);
+	return (state == NULL ? -1 : 0);
 }
 
 /* Stop the running tasks and the runtime under them. */
@@ -146,80 +292,451 @@ engine_stop_mode(struct engine *e)
 	pthread_mutex_lock(&e->ctl_mu);
 	state = e->state;
 	rt = e->rt;
-	e->state = NULL;
+	memset(&snap, 0, sizeof snap);
+	if (state != NULL)
+		e->cur.ops->stats(state, &snap);
 	pthread_mutex_unlock(&e->ctl_mu);
-	if (state != NULL) {
-		/* Counters go on from where this mode leaves them. */
-		memset(&snap, 0, sizeof snap);
-		e->ops->stats(state, &snap);
-		e->ops->stop(state);
+	if (state != NULL && rt != NULL) {
+		/* Wake every parked fiber so that stop never waits long. */
+		fiber_rt_stop(rt, 2000000000u);
 	}
+	if (state != NULL)
+		e->cur.ops->stop(state);
 	if (rt != NULL) {
 		st = xmalloc(sizeof *st);
 		fiber_rt_stats(rt, st);
 		fiber_rt_destroy(rt);
 	}
 	pthread_mutex_lock(&e->ctl_mu);
+	e->state = NULL;
 	e->rt = NULL;
-	if (state != NULL)
-		e->base_handoffs += snap.handoffs;
+	/* Counters go on from where this run leaves them. */
+	e->base_handoffs += snap.handoffs;
+	e->base_work += snap.work;
 	if (st != NULL)
 		e->base_switches += st->switches;
 	pthread_mutex_unlock(&e->ctl_mu);
 	free(st);
 }
 
-/* Start a scenario in a mode. */
-struct engine *
-engine_create(const struct engine_config *cfg, char *err, size_t errlen)
+/* The tasks now alive, as the scenario counts them. */
+static long
+engine_alive(struct engine *e)
 {
-	const struct scenario_ops	*ops;
-	struct engine			*e;
+	struct engine_snapshot	snap;
 
-	if ((ops = scenario_find(cfg->scenario)) == NULL) {
-		snprintf(err, errlen, "unknown scenario '%s'", cfg->scenario);
-		return (NULL);
-	}
-	e = xcalloc(1, sizeof *e);
-	e->ops = ops;
-	e->workers = cfg->workers;
-	pthread_mutex_init(&e->stacks_mu, NULL);
-	pthread_mutex_init(&e->ctl_mu, NULL);
-	e->tasks_target = engine_clamp_tasks(ops,
-	    cfg->tasks > 0 ? cfg->tasks : ops->default_tasks);
-	if (engine_start_mode(e, cfg->mode, err, errlen) == NULL) {
-		pthread_mutex_destroy(&e->ctl_mu);
-		pthread_mutex_destroy(&e->stacks_mu);
-		free(e->stacks);
-		free(e);
-		return (NULL);
-	}
-	return (e);
+	memset(&snap, 0, sizeof snap);
+	pthread_mutex_lock(&e->ctl_mu);
+	if (e->state != NULL)
+		e->cur.ops->stats(e->state, &snap);
+	pthread_mutex_unlock(&e->ctl_mu);
+	return (snap.tasks_alive);
+}
+
+/* Whether the running tasks must be stopped and started anew for w. */
+static bool
+engine_needs_restart(struct engine *e, const struct engine_want *w)
+{
+	const struct engine_want	*c = &e->cur;
+
+	if (e->state == NULL || c->ops != w->ops || c->mode != w->mode ||
+	    c->variant != w->variant || c->stack[c->mode] != w->stack[w->mode])
+		return (true);
+	if (c->workers == w->workers)
+		return (false);
+	if (w->mode == ENGINE_FIBERS)
+		return (false);		/* the runtime takes a new P live */
+	return (w->ops->threads_use_workers && w->ops->set_workers == NULL);
 }
 
 /*
- * Switch the running scenario to another mode with the same knobs.  If the
- * new mode cannot start, the old one is started again and -1 says why.
+ * The rails: cap a growth to what the machine's limits allow, leaving
+ * headroom; returns the target to ramp to, with why set when it is capped.
+ */
+static long
+engine_cap(struct engine *e, const struct engine_want *w, long target,
+    char *why, size_t whylen)
+{
+	struct limits		 lim;
+	struct limits_request	 req;
+	char			 err[LIMITS_WHYLEN], buf[LIMITS_WHYLEN], n[32];
+	char			*reason;
+	long			 have = e->cur.tasks, allowed;
+
+	why[0] = '\0';
+	if (target <= have || (w->mode == ENGINE_THREADS &&
+	    w->ops->pooled[w->variant]))
+		return (target);
+	limits_read(&lim, NULL, NULL, err, sizeof err);
+	memset(&req, 0, sizeof req);
+	req.tasks = target - have;
+	req.have = have;
+	if (w->mode == ENGINE_FIBERS) {
+		req.kind = LIMITS_FIBERS;
+		req.task_bytes = (int64_t)(w->stack[ENGINE_FIBERS] != 0 ?
+		    w->stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT);
+	} else {
+		req.kind = LIMITS_THREADS;
+		req.task_bytes = ENGINE_THREAD_COMMIT;
+		req.task_maps = 2;	/* the stack and its guard page */
+		req.task_threads = 1;
+	}
+	allowed = limits_cap(&lim, &req, why, whylen);
+	if (allowed >= req.tasks)
+		return (target);
+	target = have + allowed;
+	target -= target % w->ops->unit;
+	/* Say the figure the screen shows: whole units of the scenario. */
+	if ((reason = strchr(why, ':')) != NULL) {
+		limits_format_count(target, n, sizeof n);
+		snprintf(buf, sizeof buf, "capped at %s %s%s", n,
+		    w->mode == ENGINE_FIBERS ? "fibers" : "threads", reason);
+		snprintf(why, whylen, "%s", buf);
+	}
+	return (target);
+}
+
+/* Grow or shrink the running scenario towards w->tasks, in steps. */
+static int
+engine_ramp(struct engine *e, long target, char *err, size_t errlen)
+{
+	const struct scenario_ops	*ops = e->cur.ops;
+	long				 step, next, have;
+
+	step = e->cur.mode == ENGINE_FIBERS ? ENGINE_STEP_FIBERS :
+	    ENGINE_STEP_THREADS;
+	step -= step % ops->unit;
+	if (step < ops->unit)
+		step = ops->unit;
+	pthread_mutex_lock(&e->ctl_mu);
+	e->ramping = true;
+	pthread_mutex_unlock(&e->ctl_mu);
+	for (;;) {
+		have = e->cur.tasks;
+		if (have == target)
+			break;
+		next = target < have ? target : have + step < target ?
+		    have + step : target;
+		if (ops->resize(e->state, next, err, errlen) != 0) {
+			have = engine_alive(e);
+			have -= have % ops->unit;
+			pthread_mutex_lock(&e->ctl_mu);
+			e->cur.tasks = have;
+			e->ramping = false;
+			pthread_mutex_unlock(&e->ctl_mu);
+			return (-1);
+		}
+		pthread_mutex_lock(&e->ctl_mu);
+		e->cur.tasks = next;
+		pthread_mutex_unlock(&e->ctl_mu);
+		if (engine_interrupted(e))
+			break;
+	}
+	pthread_mutex_lock(&e->ctl_mu);
+	e->ramping = false;
+	pthread_mutex_unlock(&e->ctl_mu);
+	return (0);
+}
+
+/* Make what runs match w. */
+static int
+engine_converge(struct engine *e, const struct engine_want *w, char *err,
+    size_t errlen)
+{
+	struct engine_want	old = e->cur;
+	bool			had = e->state != NULL;
+	long			first, target;
+	char			err2[ENGINE_ERRLEN], why[LIMITS_WHYLEN];
+
+	err[0] = '\0';
+	if (engine_needs_restart(e, w)) {
+		engine_stop_mode(e);
+		first = w->tasks < ENGINE_STEP_THREADS ? w->tasks :
+		    ENGINE_STEP_THREADS - ENGINE_STEP_THREADS % w->ops->unit;
+		if (engine_start_mode(e, w, first, err, errlen) != 0) {
+			/* Put back what ran, so the screen has a workload. */
+			if (had && engine_start_mode(e, &old, old.tasks <
+			    first ? old.tasks : first, err2,
+			    sizeof err2) == 0)
+				engine_ramp(e, old.tasks, err2, sizeof err2);
+			return (-1);
+		}
+	} else if (e->cur.workers != w->workers) {
+		if (e->rt != NULL && fiber_rt_set_workers(e->rt,
+		    engine_workers_resolved(w->workers)) != 0) {
+			snprintf(err, errlen, "cannot run %d workers: %s",
+			    engine_workers_resolved(w->workers),
+			    strerror(errno));
+			return (-1);
+		}
+		if (e->cur.ops->set_workers != NULL)
+			e->cur.ops->set_workers(e->state,
+			    engine_workers_resolved(w->workers));
+		pthread_mutex_lock(&e->ctl_mu);
+		e->cur.workers = w->workers;
+		pthread_mutex_unlock(&e->ctl_mu);
+	}
+	target = engine_cap(e, w, w->tasks, why, sizeof why);
+	if (why[0] != '\0') {
+		engine_post(e, "%s", why);
+		pthread_mutex_lock(&e->req_mu);
+		if (e->want.tasks == w->tasks)
+			e->want.tasks = target;
+		pthread_mutex_unlock(&e->req_mu);
+		pthread_mutex_lock(&e->ctl_mu);
+		e->target = target;
+		pthread_mutex_unlock(&e->ctl_mu);
+	}
+	return (engine_ramp(e, target, err, errlen));
+}
+
+/* The control thread: carry out requests until told to quit. */
+static void *
+engine_control(void *arg)
+{
+	struct engine		*e = arg;
+	struct engine_want	 w;
+	uint64_t		 gen, t0;
+	char			 err[ENGINE_ERRLEN];
+	int			 rc;
+	long			 from;
+
+	pthread_setname_np(pthread_self(), "csw-control");
+	pthread_mutex_lock(&e->req_mu);
+	while (!atomic_load(&e->quit)) {
+		if (e->done_gen == e->want_gen) {
+			pthread_cond_wait(&e->req_cv, &e->req_mu);
+			continue;
+		}
+		gen = e->want_gen;
+		w = e->want;
+		atomic_store(&e->want_gen_seen, gen);
+		pthread_mutex_unlock(&e->req_mu);
+		pthread_mutex_lock(&e->ctl_mu);
+		e->target = w.tasks;
+		pthread_mutex_unlock(&e->ctl_mu);
+
+		from = e->cur.tasks;
+		t0 = util_now_ns();
+		rc = engine_converge(e, &w, err, sizeof err);
+		if (rc != 0 && e->state != NULL)
+			engine_post(e, "stopped at %ld tasks: %s",
+			    e->cur.tasks, err);
+		else if (rc != 0)
+			engine_post(e, "%s", err);
+		else if (e->cur.tasks == w.tasks && w.tasks - from >
+		    ENGINE_STEP_THREADS && !engine_interrupted(e))
+			engine_post(e, "%ld tasks running (%.1f s to start "
+			    "%ld)", w.tasks, (double)(util_now_ns() - t0) /
+			    1e9, w.tasks - from);
+
+		pthread_mutex_lock(&e->req_mu);
+		if (rc != 0 && e->want_gen == gen) {
+			/* What runs is the truth now: ask for no more. */
+			e->want = e->cur;
+			pthread_mutex_lock(&e->ctl_mu);
+			e->target = e->cur.tasks;
+			pthread_mutex_unlock(&e->ctl_mu);
+		}
+		e->done_gen = gen;
+		e->done_rc = rc;
+		snprintf(e->done_err, sizeof e->done_err, "%s", err);
+		pthread_cond_broadcast(&e->done_cv);
+	}
+	pthread_mutex_unlock(&e->req_mu);
+	engine_stop_mode(e);
+	return (NULL);
+}
+
+/* Resolve a configuration against the table. */
+static int
+engine_want_from(struct engine_want *w, const struct engine_config *cfg,
+    char *err, size_t errlen)
+{
+	const struct scenario_ops	*ops;
+
+	if ((ops = scenario_find(cfg->scenario)) == NULL) {
+		snprintf(err, errlen, "unknown scenario '%s'", cfg->scenario);
+		return (-1);
+	}
+	memset(w, 0, sizeof *w);
+	w->ops = ops;
+	w->mode = cfg->mode;
+	w->tasks = engine_clamp_tasks(ops, cfg->tasks > 0 ? cfg->tasks :
+	    ops->default_tasks);
+	w->workers = cfg->workers < 0 ? 0 : cfg->workers >
+	    ENGINE_WORKERS_MAX ? ENGINE_WORKERS_MAX : cfg->workers;
+	w->stack[ENGINE_THREADS] = cfg->stack[ENGINE_THREADS];
+	w->stack[ENGINE_FIBERS] = cfg->stack[ENGINE_FIBERS] == 0 ? 0 :
+	    fiber_stack_class_size(cfg->stack[ENGINE_FIBERS]);
+	w->variant = cfg->variant && ops->variant != NULL;
+	return (0);
+}
+
+/*
+ * Start a scenario.  The first step of tasks is running when this returns;
+ * the rest ramps up in the background.
+ */
+struct engine *
+engine_create(const struct engine_config *cfg, char *err, size_t errlen)
+{
+	struct engine_want	 w;
+	struct engine		*e;
+	long			 first;
+	int			 rc;
+
+	if (engine_want_from(&w, cfg, err, errlen) != 0)
+		return (NULL);
+	if (cfg->stack[ENGINE_FIBERS] != 0 && w.stack[ENGINE_FIBERS] == 0) {
+		snprintf(err, errlen, "fiber stacks are at most %d MiB",
+		    FIBER_STACK_MAX >> 20);
+		return (NULL);
+	}
+	e = xcalloc(1, sizeof *e);
+	pthread_mutex_init(&e->stacks_mu, NULL);
+	pthread_mutex_init(&e->ctl_mu, NULL);
+	pthread_mutex_init(&e->req_mu, NULL);
+	pthread_cond_init(&e->req_cv, NULL);
+	pthread_cond_init(&e->done_cv, NULL);
+	e->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	first = w.tasks < ENGINE_STEP_THREADS ? w.tasks :
+	    ENGINE_STEP_THREADS - ENGINE_STEP_THREADS % w.ops->unit;
+	if (e->efd < 0)
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+	else if (engine_start_mode(e, &w, first, err, errlen) == 0) {
+		e->want = w;
+		e->target = w.tasks;
+		e->want_gen = 1;	/* the rest of the ramp */
+		if ((rc = util_thread_create(&e->ctl, engine_control,
+		    e)) == 0)
+			return (e);
+		snprintf(err, errlen, "control thread: %s", strerror(rc));
+		engine_stop_mode(e);
+	}
+	if (e->efd >= 0)
+		close(e->efd);
+	pthread_cond_destroy(&e->done_cv);
+	pthread_cond_destroy(&e->req_cv);
+	pthread_mutex_destroy(&e->req_mu);
+	pthread_mutex_destroy(&e->ctl_mu);
+	pthread_mutex_destroy(&e->stacks_mu);
+	free(e->stacks);
+	free(e);
+	return (NULL);
+}
+
+/* The configuration last asked for. */
+void
+engine_config_get(struct engine *e, struct engine_config *cfg)
+{
+	pthread_mutex_lock(&e->req_mu);
+	memset(cfg, 0, sizeof *cfg);
+	cfg->mode = e->want.mode;
+	cfg->scenario = e->want.ops->name;
+	cfg->tasks = e->want.tasks;
+	cfg->workers = e->want.workers;
+	memcpy(cfg->stack, e->want.stack, sizeof cfg->stack);
+	cfg->variant = e->want.variant;
+	pthread_mutex_unlock(&e->req_mu);
+}
+
+/*
+ * Ask for a configuration.  What cannot be resolved (an unknown scenario)
+ * keeps what was asked before; tasks are clamped to the scenario's range.
+ */
+uint64_t
+engine_request(struct engine *e, const struct engine_config *cfg)
+{
+	struct engine_want	w;
+	char			err[ENGINE_ERRLEN];
+	uint64_t		gen;
+
+	pthread_mutex_lock(&e->req_mu);
+	if (engine_want_from(&w, cfg, err, sizeof err) == 0) {
+		if (w.stack[ENGINE_FIBERS] == 0)
+			w.stack[ENGINE_FIBERS] = e->want.stack[ENGINE_FIBERS];
+		e->want = w;
+		/* The screen shows the new target at once. */
+		pthread_mutex_lock(&e->ctl_mu);
+		e->target = w.tasks;
+		pthread_mutex_unlock(&e->ctl_mu);
+	}
+	gen = ++e->want_gen;
+	pthread_cond_signal(&e->req_cv);
+	pthread_mutex_unlock(&e->req_mu);
+	return (gen);
+}
+
+/* Wait until the control thread has carried out a request. */
+int
+engine_wait(struct engine *e, uint64_t gen, char *err, size_t errlen)
+{
+	int	rc;
+
+	pthread_mutex_lock(&e->req_mu);
+	while (e->done_gen < gen)
+		pthread_cond_wait(&e->done_cv, &e->req_mu);
+	rc = e->done_gen == gen ? e->done_rc : 0;
+	if (rc != 0)
+		snprintf(err, errlen, "%s", e->done_err);
+	pthread_mutex_unlock(&e->req_mu);
+	return (rc);
+}
+
+/* Grow or shrink the running scenario, and wait for it. */
+int
+engine_set_tasks(struct engine *e, long tasks, char *err, size_t errlen)
+{
+	struct engine_config	cfg;
+
+	engine_config_get(e, &cfg);
+	cfg.tasks = tasks;
+	return (engine_wait(e, engine_request(e, &cfg), err, errlen));
+}
+
+/*
+ * Switch the running scenario to another mode with the same knobs, and
+ * wait.  If the new mode cannot start, the old one runs again and -1 says
+ * why.
  */
 int
 engine_set_mode(struct engine *e, enum engine_mode mode, char *err,
     size_t errlen)
 {
-	enum engine_mode	old = e->mode;
-	char			err2[ENGINE_ERRLEN];
+	struct engine_config	cfg;
 
-	if (mode == old)
+	engine_config_get(e, &cfg);
+	if (cfg.mode == mode)
 		return (0);
-	if ((e->ops->modes & (1u << mode)) == 0) {
-		snprintf(err, errlen, "scenario %s has no %s mode",
-		    e->ops->name, engine_mode_name(mode));
-		return (-1);
+	cfg.mode = mode;
+	return (engine_wait(e, engine_request(e, &cfg), err, errlen));
+}
+
+/* The newest message, if there is one newer than *seq. */
+bool
+engine_message(struct engine *e, uint64_t *seq, char *buf, size_t len)
+{
+	uint64_t	v;
+	bool		fresh;
+	ssize_t		n;
+
+	n = read(e->efd, &v, sizeof v);
+	(void)n;
+	pthread_mutex_lock(&e->req_mu);
+	fresh = e->msg_seq != *seq;
+	if (fresh) {
+		*seq = e->msg_seq;
+		snprintf(buf, len, "%s", e->msg);
 	}
-	engine_stop_mode(e);
-	if (engine_start_mode(e, mode, err, errlen) != NULL)
-		return (0);
-	engine_start_mode(e, old, err2, sizeof err2);
-	return (-1);
+	pthread_mutex_unlock(&e->req_mu);
+	return (fresh);
+}
+
+/* The descriptor to poll for messages. */
+int
+engine_fd(struct engine *e)
+{
+	return (e->efd);
 }
 
 /* Stacks of the fibers, or -1 in threads mode. */
@@ -238,7 +755,8 @@ engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
 		fm->arena = st->stack_reserved;
 		fm->live = st->live;
 		fm->guard_dropped = st->guard_dropped != 0;
-		fm->stack_size = FIBER_STACK_DEFAULT;
+		fm->stack_size = e->cur.stack[ENGINE_FIBERS] != 0 ?
+		    e->cur.stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT;
 		fm->committed = fiber_rt_stack_committed(e->rt);
 		free(st);
 		rc = 0;
@@ -247,46 +765,47 @@ engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
 	return (rc);
 }
 
-/* Grow or shrink the running scenario. */
-int
-engine_set_tasks(struct engine *e, long tasks, char *err, size_t errlen)
-{
-	long	want = engine_clamp_tasks(e->ops, tasks);
-
-	pthread_mutex_lock(&e->ctl_mu);
-	e->tasks_target = want;
-	pthread_mutex_unlock(&e->ctl_mu);
-	if (e->state == NULL) {
-		snprintf(err, errlen, "no tasks are running");
-		return (-1);
-	}
-	return (e->ops->resize(e->state, want, err, errlen));
-}
-
-/* The most tasks the current scenario accepts. */
+/* The most tasks the scenario asked for last accepts. */
 long
-engine_tasks_max(const struct engine *e)
+engine_tasks_max(struct engine *e)
 {
-	return (e->ops->max_tasks);
+	long	max;
+
+	pthread_mutex_lock(&e->req_mu);
+	max = e->want.ops->max_tasks;
+	pthread_mutex_unlock(&e->req_mu);
+	return (max);
 }
 
 /* Copy the engine's counters. */
 void
 engine_snapshot(struct engine *e, struct engine_snapshot *s)
 {
-	struct fiber_stats	*st;
-	int			 i;
+	struct fiber_stats		*st;
+	const struct scenario_ops	*ops;
+	int				 i;
 
 	memset(s, 0, sizeof *s);
 	pthread_mutex_lock(&e->ctl_mu);
-	s->mode = e->mode;
-	s->scenario = e->ops->name;
-	s->tasks_target = e->tasks_target;
-	s->tasks_per_unit = e->ops->unit;
-	s->caption = e->ops->caption[e->mode];
+	ops = e->cur.ops;
+	s->mode = e->cur.mode;
+	s->scenario = ops->name;
+	s->tasks_target = e->target;
+	s->tasks_per_unit = ops->unit;
+	s->ramping = e->ramping;
+	s->variant = e->cur.variant;
+	s->variant_name = ops->variant;
+	s->stack_size = e->cur.stack[e->cur.mode];
+	if (s->stack_size == 0)
+		s->stack_size = e->cur.mode == ENGINE_FIBERS ?
+		    FIBER_STACK_DEFAULT : engine_thread_stack_default();
+	s->workers_knob = engine_workers_resolved(e->cur.workers);
+	s->caption = ops->caption[e->cur.variant][e->cur.mode];
+	s->work_unit = ops->work_unit;
 	if (e->state != NULL)
-		e->ops->stats(e->state, s);
+		ops->stats(e->state, s);
 	s->handoffs += e->base_handoffs;
+	s->work += e->base_work;
 	s->fiber_switches = e->base_switches;
 	if (e->rt != NULL) {
 		st = xmalloc(sizeof *st);
@@ -294,6 +813,7 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->fiber_switches += st->switches;
 		s->workers = st->workers;
 		s->parked_workers = st->parked_workers;
+		s->blocked_workers = st->blocked_workers;
 		s->runqueue = st->global_runq;
 		for (i = 0; i < st->workers && i < FIBER_MAX_WORKERS; i++) {
 			s->runqueue += st->w[i].runq;
@@ -319,10 +839,20 @@ engine_stacks(struct engine *e, struct engine_stack *out, size_t max)
 	return (n);
 }
 
+/* Create a workload thread with the stack size of the running config. */
+int
+engine_thread_create(struct engine *e, pthread_t *t, void *(*fn)(void *),
+    void *arg)
+{
+	size_t	stack = e->cur.stack[ENGINE_THREADS];
+
+	return (util_thread_create_stack(t, stack, fn, arg));
+}
+
 /*
- * Give the calling workload thread a higher nice value than the UI and the
- * sampler, so that the screen stays live however many tasks are runnable.
- * Linux applies nice per thread.
+ * Run the calling workload thread at SCHED_IDLE (or a higher nice value),
+ * below the UI and the sampler, so that the screen stays live however many
+ * tasks are runnable.  Linux applies both per thread.
  */
 void
 engine_thread_lower_priority(void)
@@ -387,7 +917,15 @@ engine_destroy(struct engine *e)
 {
 	if (e == NULL)
 		return;
-	engine_stop_mode(e);
+	pthread_mutex_lock(&e->req_mu);
+	atomic_store(&e->quit, true);
+	pthread_cond_signal(&e->req_cv);
+	pthread_mutex_unlock(&e->req_mu);
+	pthread_join(e->ctl, NULL);
+	close(e->efd);
+	pthread_cond_destroy(&e->done_cv);
+	pthread_cond_destroy(&e->req_cv);
+	pthread_mutex_destroy(&e->req_mu);
 	pthread_mutex_destroy(&e->ctl_mu);
 	pthread_mutex_destroy(&e->stacks_mu);
 	free(e->stacks);

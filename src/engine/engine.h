@@ -2,12 +2,18 @@
  * The workload engine: runs one scenario in one mode and publishes what it
  * does as counters.
  *
- * Threads: engine_create, engine_set_tasks, engine_set_mode and
- * engine_destroy are called by the loop thread only, one at a time.
- * engine_snapshot, engine_stacks and engine_fiber_memory may be called from
- * any thread at any time (the sampler calls them); they take no lock that a
- * workload task holds across a handoff.  A mode switch stops every task of
- * the old mode before the new mode's tasks start.
+ * A control thread of the engine owns the workload: it starts, grows,
+ * shrinks and stops tasks, so a request never blocks its caller for longer
+ * than it takes to copy it.  Growing to many tasks goes in steps, and a new
+ * request or engine_destroy interrupts a ramp between two steps.
+ *
+ * Threads: engine_create, engine_request, engine_wait, engine_set_* and
+ * engine_destroy are called by one owning thread (the loop thread).
+ * engine_snapshot, engine_stacks, engine_fiber_memory, engine_message and
+ * engine_fd may be called from any thread at any time (the sampler calls
+ * them); they take no lock that a workload task holds across a handoff.
+ * A mode switch stops every task of the old mode before the new mode's
+ * tasks start.
  */
 #ifndef CSW_ENGINE_H
 #define CSW_ENGINE_H
@@ -21,14 +27,21 @@ enum engine_mode {
 	ENGINE_FIBERS,
 };
 
+#define ENGINE_MODES	2
+
+/* What the engine should run.  Zero fields mean the defaults. */
 struct engine_config {
 	enum engine_mode	 mode;
 	const char		*scenario;	/* from the scenario table */
 	long			 tasks;		/* requested tasks */
-	int			 workers;	/* fiber workers P; 0: CPUs */
+	int			 workers;	/* P; 0: online CPUs */
+	size_t			 stack[ENGINE_MODES]; /* bytes; 0: default */
+	bool			 variant;	/* the scenario's b variant */
 };
 
 #define ENGINE_WORKERS_SHOWN	256	/* per-worker queues copied out */
+#define ENGINE_WORKERS_MAX	256
+#define ENGINE_ERRLEN		160
 
 /* A point-in-time copy of the engine's counters; counters only grow. */
 struct engine_snapshot {
@@ -37,11 +50,22 @@ struct engine_snapshot {
 	long			 tasks_target;	/* asked for, after caps */
 	long			 tasks_alive;	/* running now */
 	long			 tasks_per_unit;/* 2 for a pair */
+	bool			 ramping;	/* alive is moving to target */
+	bool			 variant;	/* the b variant runs */
+	const char		*variant_name;	/* NULL: none in this scenario */
+	size_t			 stack_size;	/* bytes per task's stack */
+	int			 workers_knob;	/* P as set (threads mode too) */
 	const char		*caption;	/* what to watch */
+	const char		*work_unit;	/* "requests", ...; NULL: none */
+	uint64_t		 work;		/* units of work done */
+	uint64_t		 blocked;	/* tasks in a blocking call now */
+	uint64_t		 latency_ns;	/* sum of latencies measured */
+	uint64_t		 latency_count;
 	uint64_t		 handoffs;	/* token handoffs */
 	uint64_t		 fiber_switches;/* user-space switches */
 	int			 workers;	/* fiber workers P, or 0 */
 	int			 parked_workers;
+	int			 blocked_workers;/* fiber workers in a syscall */
 	uint64_t		 runqueue;	/* fibers queued, all workers */
 	uint32_t		 worker_runq[ENGINE_WORKERS_SHOWN];
 };
@@ -63,20 +87,45 @@ struct engine_stack {
 	int		tid;
 };
 
-#define ENGINE_ERRLEN	160
+/* One row of the scenario table, for keys, options and help. */
+struct engine_scenario_info {
+	const char	*name;
+	const char	*summary;
+	const char	*variant;	/* NULL: no b variant */
+	long		 default_tasks;
+	long		 unit;
+	long		 max_tasks;
+};
 
 struct engine;
 
 const char	*engine_mode_name(enum engine_mode);
 int		 engine_mode_parse(const char *, enum engine_mode *);
 bool		 engine_scenario_exists(const char *);
+/* The n-th scenario of the table (0-based): 0, or -1 past the end. */
+int		 engine_scenario(size_t, struct engine_scenario_info *);
+/* The next stack size the s key steps to in a mode. */
+size_t		 engine_stack_next(enum engine_mode, size_t);
+/* The stack a thread gets by default: RLIMIT_STACK, as glibc does. */
+size_t		 engine_thread_stack_default(void);
+
 struct engine	*engine_create(const struct engine_config *, char *, size_t);
+/* The configuration asked for last (not necessarily running yet). */
+void		 engine_config_get(struct engine *, struct engine_config *);
+/* Ask for a configuration; returns a ticket for engine_wait. */
+uint64_t	 engine_request(struct engine *, const struct engine_config *);
+/* Wait for a request to be carried out: 0, or -1 with the reason. */
+int		 engine_wait(struct engine *, uint64_t, char *, size_t);
 int		 engine_set_tasks(struct engine *, long, char *, size_t);
 int		 engine_set_mode(struct engine *, enum engine_mode, char *,
 		    size_t);
+/* The newest message of the control thread, if newer than *seq. */
+bool		 engine_message(struct engine *, uint64_t *, char *, size_t);
+/* Readable when the control thread has a new message. */
+int		 engine_fd(struct engine *);
 int		 engine_fiber_memory(struct engine *,
 		    struct engine_fiber_memory *);
-long		 engine_tasks_max(const struct engine *);
+long		 engine_tasks_max(struct engine *);
 void		 engine_snapshot(struct engine *, struct engine_snapshot *);
 size_t		 engine_stacks(struct engine *, struct engine_stack *, size_t);
 void		 engine_destroy(struct engine *);

@@ -174,8 +174,8 @@ pp_pair_start_threads(struct pp_state *st, struct pp_pair *p, char *err,
 	pthread_cond_init(&p->cv, NULL);
 	pthread_cond_init(&p->ready_cv, NULL);
 	for (i = 0; i < 2; i++) {
-		rc = util_thread_create(&p->thread[i], pp_thread,
-		    &st->sides[p->index][i]);
+		rc = engine_thread_create(st->engine, &p->thread[i],
+		    pp_thread, &st->sides[p->index][i]);
 		if (rc != 0) {
 			snprintf(err, errlen, "pthread_create: %s (at %d "
 			    "threads)", strerror(rc), p->index * 2 + i);
@@ -296,17 +296,17 @@ pp_resize(void *arg, long tasks, char *err, size_t errlen)
 
 /* Start the scenario. */
 static void *
-pp_start(struct engine *e, enum engine_mode mode, long tasks, char *err,
+pp_start(struct engine *e, const struct scenario_params *sp, char *err,
     size_t errlen)
 {
 	struct pp_state	*st;
 
 	st = xcalloc(1, sizeof *st);
 	st->engine = e;
-	st->mode = mode;
+	st->mode = sp->mode;
 	st->rt = engine_fiber_rt(e);
 	pthread_mutex_init(&st->mu, NULL);
-	if (pp_resize(st, tasks, err, errlen) != 0 && st->npairs == 0) {
+	if (pp_resize(st, sp->tasks, err, errlen) != 0 && st->npairs == 0) {
 		pthread_mutex_destroy(&st->mu);
 		free(st);
 		return (NULL);
@@ -329,6 +329,7 @@ pp_stats(void *arg, struct engine_snapshot *s)
 	s->tasks_alive = st->npairs * 2;
 	pthread_mutex_unlock(&st->mu);
 	s->handoffs = sum;
+	s->work = sum;
 }
 
 /* Stop every pair. */
@@ -346,14 +347,15 @@ pp_stop(void *arg)
 const struct scenario_ops scenario_pingpong = {
 	.name = "pingpong",
 	.summary = "pairs hand a token back and forth",
-	.caption = {
+	.caption = { {
 		[ENGINE_THREADS] = "Every handoff puts one thread to sleep in "
 		    "the kernel and wakes the other: watch kernel switches "
 		    "per handoff stay near 1.",
 		[ENGINE_FIBERS] = "Handoffs are user-space fiber switches on a "
 		    "channel: kernel switches per handoff fall to about 0, "
 		    "and each handoff takes nanoseconds, not microseconds.",
-	},
+	} },
+	.work_unit = "handoffs",
 	.default_tasks = 2,
 	.unit = 2,
 	.max_tasks = PP_MAX_PAIRS * 2,

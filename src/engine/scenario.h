@@ -1,30 +1,56 @@
 /*
  * Inside the engine: the table of scenarios and the services the engine
  * gives them.  Not for use outside src/engine/.
+ *
+ * The engine's control thread calls start, resize, set_workers and stop,
+ * one at a time; stats is called from any thread (the sampler's) while the
+ * others run, so a scenario guards what stats reads.
  */
 #ifndef CSW_SCENARIO_H
 #define CSW_SCENARIO_H
 
+#include <pthread.h>
+
 #include "engine/engine.h"
+
+/* What a scenario starts with. */
+struct scenario_params {
+	enum engine_mode	 mode;
+	long			 tasks;		/* to start with */
+	int			 workers;	/* P, resolved: 1 or more */
+	size_t			 stack;		/* bytes; threads: 0 = default */
+	bool			 variant;	/* the b variant */
+};
 
 /* One scenario: a small vtable, like tmux's window modes. */
 struct scenario_ops {
 	const char	*name;
 	const char	*summary;	/* one line, for --list-scenarios */
-	const char	*caption[2];	/* what to watch, per engine_mode */
+	const char	*variant;	/* what b turns on; NULL: no variant */
+	/* What to watch: [variant][engine_mode]. */
+	const char	*caption[2][ENGINE_MODES];
+	const char	*work_unit;	/* what work counts; NULL: none */
 	long		 default_tasks;
 	long		 unit;		/* tasks come in multiples of this */
 	long		 max_tasks;
 	unsigned	 modes;		/* 1 << engine_mode it runs in */
 	/* Start with this many tasks; returns state or NULL with err set. */
-	void		*(*start)(struct engine *, enum engine_mode, long,
+	void		*(*start)(struct engine *, const struct scenario_params *,
 			    char *, size_t);
 	/* Grow or shrink to this many tasks; -1 with err on a refused spawn. */
 	int		 (*resize)(void *, long, char *, size_t);
+	/* P changed (fibers: the runtime has the new P already); or NULL,
+	   and the engine restarts the scenario when P matters to it. */
+	void		 (*set_workers)(void *, int);
 	/* Add this scenario's counters to a snapshot. */
 	void		 (*stats)(void *, struct engine_snapshot *);
 	/* Stop every task and free the state. */
 	void		 (*stop)(void *);
+	/* Whether P changes what the scenario does in threads mode. */
+	bool		 threads_use_workers;
+	/* Threads mode, per variant: the tasks share a pool of P threads
+	   instead of a thread each (the rails then do not count threads). */
+	bool		 pooled[2];
 };
 
 extern const struct scenario_ops	 scenario_pingpong;
@@ -33,11 +59,16 @@ const struct scenario_ops	*scenario_find(const char *);
 
 /* The engine's fiber runtime, or NULL in threads mode. */
 struct fiber_rt	*engine_fiber_rt(struct engine *);
+/* Create a workload thread with the engine's thread stack size. */
+int	engine_thread_create(struct engine *, pthread_t *, void *(*)(void *),
+	    void *);
 /* Run the calling workload thread below the UI and the sampler. */
 void	engine_thread_lower_priority(void);
 /* Record the calling thread's stack in the engine's registry. */
 void	engine_stack_register(struct engine *);
 /* Remove the calling thread's stack from the registry. */
 void	engine_stack_unregister(struct engine *);
+/* Whether the control thread wants the current step cut short. */
+bool	engine_interrupted(struct engine *);
 
 #endif

@@ -65,6 +65,13 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_KERNEL_STACK] = SRC_MEMINFO,
 	[MS_FIBER_RUNQ] = SRC_ENGINE,
 	[MS_PSI_SOME] = SRC_PSI,
+	[MS_WORK_RATE] = SRC_ENGINE,
+	[MS_NS_PER_WORK] = SRC_RUSAGE,
+	[MS_KSW_PER_WORK] = SRC_RUSAGE,
+	[MS_TASKS_ALIVE] = SRC_ENGINE,
+	[MS_BLOCKED_TASKS] = SRC_ENGINE,
+	[MS_BLOCKED_WORKERS] = SRC_ENGINE,
+	[MS_LATENCY_MS] = SRC_ENGINE,
 	[MS_SAMPLER_MS] = SRC_COUNT,
 	[MS_SAMPLER_CPU] = SRC_COUNT,
 };
@@ -375,6 +382,24 @@ model_push(struct model *m, const struct sample *s)
 		ksw = v[MS_VCSW_RATE] + v[MS_IVCSW_RATE];
 		if (v[MS_HANDOFF_RATE] > 0)
 			v[MS_KSW_PER_HANDOFF] = ksw / v[MS_HANDOFF_RATE];
+		if (b->work_unit != NULL) {
+			v[MS_WORK_RATE] = model_rate(a, b, SRC_ENGINE,
+			    a->work, b->work);
+			if (b->work > a->work && a->ok[SRC_RUSAGE] &&
+			    b->ok[SRC_RUSAGE] && b->cpu_time_ns >=
+			    a->cpu_time_ns)
+				v[MS_NS_PER_WORK] = (double)(b->cpu_time_ns -
+				    a->cpu_time_ns) / (double)(b->work -
+				    a->work);
+			if (v[MS_WORK_RATE] > 0)
+				v[MS_KSW_PER_WORK] = ksw / v[MS_WORK_RATE];
+		}
+		if (b->ok[SRC_ENGINE] && a->ok[SRC_ENGINE] &&
+		    b->latency_count > a->latency_count &&
+		    b->latency_ns >= a->latency_ns)
+			v[MS_LATENCY_MS] = (double)(b->latency_ns -
+			    a->latency_ns) / 1e6 / (double)(b->latency_count -
+			    a->latency_count);
 		if (b->t_ns > a->t_ns && b->cpu_ns >= a->cpu_ns)
 			v[MS_SAMPLER_CPU] = 100.0 * (double)(b->cpu_ns -
 			    a->cpu_ns) / (double)(b->t_ns - a->t_ns);
@@ -399,6 +424,11 @@ model_push(struct model *m, const struct sample *s)
 		v[MS_FIBER_RUNQ] = model_level(b, SRC_ENGINE,
 		    (double)b->fiber_runqueue);
 	v[MS_PSI_SOME] = model_level(b, SRC_PSI, b->psi_some_avg10);
+	v[MS_TASKS_ALIVE] = model_level(b, SRC_ENGINE, (double)b->tasks_alive);
+	v[MS_BLOCKED_TASKS] = model_level(b, SRC_ENGINE, (double)b->blocked);
+	if (b->fibers)
+		v[MS_BLOCKED_WORKERS] = model_level(b, SRC_ENGINE,
+		    b->blocked_workers);
 	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
 
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
@@ -455,7 +485,11 @@ model_push_record(struct model *m, const struct model_record *r)
 	b->stack_fibers = b->fibers;
 	b->tasks_target = b->tasks_alive = r->tasks;
 	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
-	b->workers = r->workers;
+	b->workers = b->workers_knob = r->workers;
+	/* The header's stack per task, from what the recording has. */
+	if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
+		b->task_stack = (uint64_t)(r->v[MS_STACK_RESERVED] /
+		    (double)r->tasks);
 	b->caption = r->caption;
 	m->have_last = true;
 	m->last_rec = true;
@@ -464,6 +498,22 @@ model_push_record(struct model *m, const struct model_record *r)
 	m->dt_ns = b->interval_ns;
 	model_push_values(m, r->v);
 	model_push_threads(m, NULL, t_ns);
+}
+
+/* Drop every series' history and the previous sample. */
+void
+model_reset(struct model *m)
+{
+	size_t	cap;
+	int	i;
+
+	for (i = 0; i < MS_COUNT; i++) {
+		cap = m->s[i].cap;
+		series_free(&m->s[i]);
+		series_init(&m->s[i], cap);
+	}
+	m->have_prev = false;
+	m->dt_ns = m->shown_dt_ns = 0;
 }
 
 /* Freeze or thaw what the view sees; samples keep arriving underneath. */

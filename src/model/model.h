@@ -37,6 +37,13 @@ enum model_series {
 	MS_KERNEL_STACK,	/* bytes, system-wide KernelStack */
 	MS_FIBER_RUNQ,		/* fibers queued to run */
 	MS_PSI_SOME,		/* CPU pressure, percent, avg10 */
+	MS_WORK_RATE,		/* the scenario's units of work/s */
+	MS_NS_PER_WORK,		/* process CPU ns per unit of work */
+	MS_KSW_PER_WORK,	/* kernel switches per unit of work */
+	MS_TASKS_ALIVE,		/* tasks running */
+	MS_BLOCKED_TASKS,	/* tasks inside a blocking call */
+	MS_BLOCKED_WORKERS,	/* fiber workers stuck in a system call */
+	MS_LATENCY_MS,		/* mean latency of the interval, ms */
 	MS_SAMPLER_MS,		/* duration of the pass, ms */
 	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
 	MS_COUNT
@@ -94,6 +101,8 @@ void		 model_free(struct model *);
 void		 model_push(struct model *, const struct sample *);
 void		 model_push_record(struct model *, const struct model_record *);
 void		 model_freeze(struct model *, bool);
+/* Forget the history: graphs and rates start again from the next sample. */
+void		 model_reset(struct model *);
 bool		 model_frozen(const struct model *);
 
 size_t		 model_len(const struct model *);

@@ -95,6 +95,16 @@ struct sample {
 	long		 tasks_target, tasks_alive, tasks_per_unit;
 	uint64_t	 handoffs, fiber_switches;
 	int		 workers, parked_workers;	/* fibers mode: P */
+	int		 blocked_workers;	/* fibers in a syscall */
+	int		 workers_knob;		/* P as set, any mode */
+	bool		 ramping;		/* alive moving to target */
+	bool		 variant;		/* the b variant runs */
+	const char	*variant_name;		/* NULL: none */
+	uint64_t	 task_stack;		/* bytes per task's stack */
+	const char	*work_unit;		/* NULL: no work counted */
+	uint64_t	 work;			/* units of work done */
+	uint64_t	 blocked;		/* tasks in a blocking call */
+	uint64_t	 latency_ns, latency_count;	/* sums */
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
 	uint32_t	 worker_runq[SAMPLE_WORKERS];	/* per worker */
 	/* SRC_TASKS, only while the thread table is shown: owned, or NULL. */

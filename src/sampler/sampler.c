@@ -491,6 +491,17 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->fiber_switches = snap.fiber_switches;
 	s->workers = snap.workers;
 	s->parked_workers = snap.parked_workers;
+	s->blocked_workers = snap.blocked_workers;
+	s->workers_knob = snap.workers_knob;
+	s->ramping = snap.ramping;
+	s->variant = snap.variant;
+	s->variant_name = snap.variant_name;
+	s->task_stack = snap.stack_size;
+	s->work_unit = snap.work_unit;
+	s->work = snap.work;
+	s->blocked = snap.blocked;
+	s->latency_ns = snap.latency_ns;
+	s->latency_count = snap.latency_count;
 	s->fiber_runqueue = snap.runqueue;
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }

@@ -95,6 +95,9 @@ figure_format(const struct model *m, enum model_series which,
 	case FIG_PERCENT:
 		snprintf(buf, len, "%.1f%%", v);
 		break;
+	case FIG_MS:
+		format_ns(v * 1e6, ascii, buf, len);
+		break;
 	}
 }
 

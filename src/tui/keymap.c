@@ -10,10 +10,24 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "Escape",	ACTION_CLOSE,	  "close the help" },
 	{ "Space",	ACTION_PAUSE,	  "freeze the display (the workload "
 					  "runs on)" },
+	{ "1",		ACTION_SCENARIO,  "scenario: 1 pingpong, 2 sleepers, "
+					  "3 server, 4 cpu-flood, 5 blocking, "
+					  "6 fanin, 7 leak" },
+	{ "2",		ACTION_SCENARIO,  NULL },
+	{ "3",		ACTION_SCENARIO,  NULL },
+	{ "4",		ACTION_SCENARIO,  NULL },
+	{ "5",		ACTION_SCENARIO,  NULL },
+	{ "6",		ACTION_SCENARIO,  NULL },
+	{ "7",		ACTION_SCENARIO,  NULL },
 	{ "m",		ACTION_MODE,	  "switch threads / fibers mode" },
+	{ "b",		ACTION_VARIANT,	  "the scenario's b variant on or off" },
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
+	{ "]",		ACTION_WORKERS_UP, "one more worker P ([ one fewer)" },
+	{ "[",		ACTION_WORKERS_DOWN, NULL },
+	{ "s",		ACTION_STACK,	  "next stack size per task" },
+	{ "r",		ACTION_RESET,	  "reset the history and the rates" },
 	{ "d",		ACTION_DELAY,	  "sample every 0.5, 1, 2 or 5 s" },
 	{ "t",		ACTION_THEME,	  "next theme" },
 	{ "H",		ACTION_THREADS,	  "show or hide the thread table" },
@@ -28,6 +42,10 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "PageUp",	ACTION_PAGE_UP,	  NULL },
 	{ "Home",	ACTION_FIRST,	  NULL },
 	{ "End",	ACTION_LAST,	  NULL },
+	{ "n",		ACTION_TOUR_NEXT, "tour: next step (p back)" },
+	{ "Right",	ACTION_TOUR_NEXT, NULL },
+	{ "p",		ACTION_TOUR_PREV, NULL },
+	{ "Left",	ACTION_TOUR_PREV, NULL },
 	{ "f",		ACTION_BIG,	  "big figures for the back row, or the "
 					  "panels again" },
 	{ ".",		ACTION_STEP,	  "replay: pause, then one sample "

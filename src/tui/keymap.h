@@ -31,6 +31,14 @@ enum action {
 	ACTION_PAGE_UP,
 	ACTION_FIRST,
 	ACTION_LAST,
+	ACTION_SCENARIO,	/* 1..7: the key's digit picks the row */
+	ACTION_WORKERS_UP,
+	ACTION_WORKERS_DOWN,
+	ACTION_STACK,
+	ACTION_VARIANT,
+	ACTION_RESET,
+	ACTION_TOUR_NEXT,
+	ACTION_TOUR_PREV,
 	ACTION_BIG,		/* the headline figures in big digits */
 	ACTION_STEP,		/* replay: one sample forward */
 	ACTION_FASTER,		/* replay: play faster */

@@ -17,7 +17,8 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
 	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
-	char			 tasks[96], tshort[96], meas[48], pct[16];
+	char			 tasks[160], tshort[96], meas[48], pct[16];
+	char			 stk[FORMAT_LEN], scenb[48];
 	int			 bw = v->badge[0] != '\0' ?
 				    draw_width(v->badge) + 2 : 0;
 	int			 w = r->w - (model_frozen(m) ? 8 : 0) - bw;
@@ -43,19 +44,19 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		    " cswviz  starting: waiting for the first sample");
 		return;
 	}
-	if (s->ok[SRC_ENGINE] && s->fibers)
-		snprintf(tasks, sizeof tasks, "tasks %ld/%ld on P=%d",
-		    s->tasks_alive, s->tasks_target, s->workers);
-	else if (s->ok[SRC_ENGINE])
-		snprintf(tasks, sizeof tasks, "tasks %ld/%ld", s->tasks_alive,
-		    s->tasks_target);
-	else
+	format_bytes((double)s->task_stack, stk, sizeof stk);
+	if (s->ok[SRC_ENGINE]) {
+		snprintf(tasks, sizeof tasks, "tasks %ld/%ld%s | P=%d | "
+		    "stack %s", s->tasks_alive, s->tasks_target, s->ramping ?
+		    " ramping" : "", s->fibers ? s->workers : s->workers_knob,
+		    stk);
+		snprintf(tshort, sizeof tshort, "%ld/%ld%s P=%d %s",
+		    s->tasks_alive, s->tasks_target, s->ramping ? "+" : "",
+		    s->fibers ? s->workers : s->workers_knob, stk);
+	} else {
 		snprintf(tasks, sizeof tasks, "tasks n/a");
-	if (s->ok[SRC_ENGINE] && s->fibers)
-		snprintf(tshort, sizeof tshort, "tasks %ld/%ld P=%d",
-		    s->tasks_alive, s->tasks_target, s->workers);
-	else
-		snprintf(tshort, sizeof tshort, "%s", tasks);
+		snprintf(tshort, sizeof tshort, "tasks n/a");
+	}
 	if (isnan(iv))
 		snprintf(meas, sizeof meas, "measuring");
 	else
@@ -67,7 +68,9 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(pct, sizeof pct, "%.1f%%", cpu);
 	format_duration(model_elapsed_s(m), el, sizeof el);
 	mode = s->mode_name ? s->mode_name : "?";
-	scen = s->scenario ? s->scenario : "?";
+	snprintf(scenb, sizeof scenb, "%s%s", s->scenario ? s->scenario : "?",
+	    s->variant ? " b" : "");
+	scen = scenb;
 
 	/* The most words that fit: a projector at 80 columns gets fewer. */
 	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
@@ -77,6 +80,9 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, " %s | %s | %s | up %s | %.1f s "
 		    "(%s s) | sampler %s %s", mode, scen, tasks, el,
 		    (double)s->interval_ns / 1e9, meas, ms, pct);
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s | %s | %s | up %s | sampler "
+		    "%s %s", mode, scen, tasks, el, ms, pct);
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s %s | %s | up %s | %s s | "
 		    "sampler %s %s", mode, scen, tshort, el, meas, ms, pct);

@@ -29,6 +29,51 @@ static const struct figure switches_right[] = {
 	{ "kernel sw/handoff", MS_KSW_PER_HANDOFF, FIG_RATIO, "ratio" },
 };
 
+/*
+ * The workload's column: pingpong's handoffs, or the scenario's unit of
+ * work ("requests": requests/s, CPU per request, kernel sw/request), and
+ * one figure of the scenario's lesson under it.
+ */
+static size_t
+switches_work(const struct sample *s, struct figure *f, char lab[][24])
+{
+	char	one[16];
+	size_t	len, n;
+
+	if (s == NULL || s->work_unit == NULL || (s->scenario != NULL &&
+	    strcmp(s->scenario, "pingpong") == 0)) {
+		memcpy(f, switches_right, sizeof switches_right);
+		n = CSW_ARRAY_LEN(switches_right);
+	} else {
+		snprintf(one, sizeof one, "%s", s->work_unit);
+		len = strlen(one);
+		if (len > 1 && one[len - 1] == 's')
+			one[len - 1] = '\0';
+		snprintf(lab[0], sizeof lab[0], "%s", s->work_unit);
+		snprintf(lab[1], sizeof lab[1], "CPU per %s", one);
+		snprintf(lab[2], sizeof lab[2], "kernel sw/%s", one);
+		f[0] = (struct figure){ lab[0], MS_WORK_RATE, FIG_RATE,
+		    "engine" };
+		f[1] = (struct figure){ lab[1], MS_NS_PER_WORK, FIG_NS,
+		    "rusage" };
+		f[2] = (struct figure){ lab[2], MS_KSW_PER_WORK, FIG_RATIO,
+		    "ratio" };
+		n = 3;
+	}
+	if (s == NULL)
+		return (n);
+	if (s->latency_count > 0)
+		f[n++] = (struct figure){ "latency", MS_LATENCY_MS, FIG_MS,
+		    "engine" };
+	else if (s->fibers && s->blocked_workers > 0)
+		f[n++] = (struct figure){ "workers in syscall",
+		    MS_BLOCKED_WORKERS, FIG_COUNT, "runtime" };
+	else if (s->blocked > 0)
+		f[n++] = (struct figure){ "tasks in syscall",
+		    MS_BLOCKED_TASKS, FIG_COUNT, "engine" };
+	return (n);
+}
+
 /* Draw the panel. */
 static void
 switches_draw(const struct rect *r, const struct model *m,
@@ -36,7 +81,9 @@ switches_draw(const struct rect *r, const struct model *m,
 {
 	const struct sample	*s = model_last(m);
 	char			 buf[SAMPLE_WHYLEN + 8];
-	char			 note[96];
+	char			 note[96], lab[3][24];
+	struct figure		 right[4];
+	size_t			 nright;
 	struct rect		 g;
 	int			 y = r->y + 1, x = r->x + 2;
 	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
@@ -50,11 +97,11 @@ switches_draw(const struct rect *r, const struct model *m,
 	y2 = y;
 	draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,
 	    CSW_ARRAY_LEN(switches_left), m, v->ascii);
-	draw_figures(&y2, x2, cw, SW_LW, SW_VW, switches_right,
-	    CSW_ARRAY_LEN(switches_right), m, v->ascii);
+	nright = switches_work(s, right, lab);
 	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
-	draw_field(y++, x, r->w - 4, SW_LW, SW_VW, "fiber switches", buf,
-	    "engine");
+	draw_field(y++, x, nright > 3 ? cw : r->w - 4, SW_LW, SW_VW,
+	    "fiber switches", buf, "engine");
+	draw_figures(&y2, x2, cw, SW_LW, SW_VW, right, nright, m, v->ascii);
 
 	g.y = y;
 	g.x = x;

@@ -276,21 +276,61 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		draw_text(y, 1, COLS - 2, THEME_KEY,
 		    " ? help   H hide table   < > sort   I invert   arrows "
 		    "scroll   q quit ");
+	else if (COLS >= 100)
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   1-7 scenario   m threads/fibers   b variant   "
+		    "+ - tasks   ] [ workers   s stack   H threads   q quit ");
 	else
 		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   m threads/fibers   + - tasks   H threads   space "
-		    "freeze   q quit ");
+		    " ? help  1-7 scenario  m threads/fibers  b variant  + - "
+		    "tasks  q quit ");
 }
 
-/* Lay out the caption's extra line, the body and the upper panel. */
-static void
-tui_layout(const struct model *m, int *caption_extra, int *body, int *top)
+/* The caption: the tour's step, or what the scenario says to watch. */
+static const char *
+tui_caption(const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
 
-	/* A caption too long for one line takes two, if the screen has room. */
-	*caption_extra = s != NULL && s->caption != NULL &&
-	    (int)strlen(s->caption) > COLS - 2 ? 1 : 0;
+	if (v != NULL && v->caption[0] != '\0')
+		return (v->caption);
+	return (s != NULL ? s->caption : NULL);
+}
+
+/* How many lines text takes word-wrapped to the screen, up to max. */
+static int
+tui_wrapped_lines(const char *text, int max)
+{
+	const char	*p = text, *cut;
+	int		 w = COLS - 2, n = 0, len;
+
+	while (*p != '\0' && n < max) {
+		len = (int)strlen(p);
+		if (len > w) {
+			for (cut = p + w; cut > p && *cut != ' '; cut--)
+				;
+			len = cut > p ? (int)(cut - p) : w;
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+		n++;
+	}
+	return (n);
+}
+
+/* Lay out the caption's extra lines, the body and the upper panel. */
+static void
+tui_layout(const struct model *m, const struct view *v, int *caption_extra,
+    int *body, int *top)
+{
+	const char	*cap = tui_caption(m, v);
+
+	/* A long caption takes two lines, or three. */
+	*caption_extra = cap == NULL ? 0 : tui_wrapped_lines(cap,
+	    3) - 1;
+	if (*caption_extra < 0)
+		*caption_extra = 0;
 	*body = LINES - 3 - *caption_extra;
 	*top = *body * 55 / 100;
 	if (*top < 10)
@@ -299,11 +339,11 @@ tui_layout(const struct model *m, int *caption_extra, int *body, int *top)
 
 /* Count the rows of the thread table that fit on the screen now. */
 size_t
-tui_thread_rows(const struct model *m)
+tui_thread_rows(const struct model *m, const struct view *v)
 {
 	int	caption_extra, body, top, rows;
 
-	tui_layout(m, &caption_extra, &body, &top);
+	tui_layout(m, v, &caption_extra, &body, &top);
 	rows = body - top - 3;	/* the box and the column heads */
 	return (rows > 1 ? (size_t)rows : 1);
 }
@@ -312,7 +352,6 @@ tui_thread_rows(const struct model *m)
 void
 tui_draw(const struct model *m, const struct view *v)
 {
-	const struct sample	*s = model_last(m);
 	struct rect		 r;
 	char			 line[128];
 	int			 body, top, caption_extra;
@@ -346,7 +385,7 @@ tui_draw(const struct model *m, const struct view *v)
 		refresh();
 		return;
 	}
-	tui_layout(m, &caption_extra, &body, &top);
+	tui_layout(m, v, &caption_extra, &body, &top);
 	r.y = 1;
 	r.h = top;
 	panel_switches.draw(&r, m, v);
@@ -363,9 +402,9 @@ tui_draw(const struct model *m, const struct view *v)
 		panel_runqueue.draw(&r, m, v);
 	}
 
-	if (s != NULL && s->caption != NULL)
+	if (tui_caption(m, v) != NULL)
 		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,
-		    THEME_CAPTION, s->caption);
+		    THEME_CAPTION, tui_caption(m, v));
 	tui_draw_footer(m, v);
 	if (v->help)
 		tui_draw_help(v);

@@ -28,6 +28,9 @@ struct view {
 	const struct keymap *keymap;
 	bool		 threads;	/* the thread table is up */
 	size_t		 thread_top;	/* its first row on screen */
+	size_t		 tour_step;	/* the tour's step, 1-based; 0: none */
+	char		 caption[400];	/* the tour's caption; "": the
+					   scenario's own */
 	bool		 big;		/* big figures instead of panels */
 	bool		 replay;	/* a recording plays: no workload */
 	char		 badge[96];	/* REPLAY or REC, right of the header */
@@ -66,7 +69,7 @@ void	 tui_close(TermKey *);
 void	 tui_resize(void);
 bool	 tui_heavy_bars(void);
 void	 tui_draw(const struct model *, const struct view *);
-size_t	 tui_thread_rows(const struct model *);
+size_t	 tui_thread_rows(const struct model *, const struct view *);
 void	 tui_message(struct view *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -78,6 +81,7 @@ enum figure_kind {
 	FIG_NS,		/* 7.91 µs */
 	FIG_RATIO,	/* 1.01 */
 	FIG_PERCENT,	/* 12.5% */
+	FIG_MS,		/* a series in ms, shown as 7.91 ms or 310 µs */
 };
 
 /* One labelled figure of a panel, for tables of them. */

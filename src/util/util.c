@@ -60,9 +60,25 @@ xrealloc(void *old, size_t size)
 int
 util_thread_create(pthread_t *t, void *(*fn)(void *), void *arg)
 {
+	return (util_thread_create_stack(t, 0, fn, arg));
+}
+
+/* Create a thread with a stack size, asynchronous signals blocked. */
+int
+util_thread_create_stack(pthread_t *t, size_t stack, void *(*fn)(void *),
+    void *arg)
+{
+	pthread_attr_t	attr;
 	sigset_t	all, old;
 	int		rc;
 
+	if ((rc = pthread_attr_init(&attr)) != 0)
+		return (rc);
+	if (stack != 0 && (rc = pthread_attr_setstacksize(&attr,
+	    stack)) != 0) {
+		pthread_attr_destroy(&attr);
+		return (rc);
+	}
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);
@@ -70,8 +86,9 @@ util_thread_create(pthread_t *t, void *(*fn)(void *), void *arg)
 	sigdelset(&all, SIGILL);
 	sigdelset(&all, SIGTRAP);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(t, NULL, fn, arg);
+	rc = pthread_create(t, &attr, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
 	return (rc);
 }
 

@@ -17,6 +17,9 @@ void	*xrealloc(void *, size_t);
 
 /* pthread_create with every asynchronous signal blocked in the new thread. */
 int	 util_thread_create(pthread_t *, void *(*)(void *), void *);
+/* The same with a stack of this many bytes; 0: the default. */
+int	 util_thread_create_stack(pthread_t *, size_t, void *(*)(void *),
+	    void *);
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);

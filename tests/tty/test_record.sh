@@ -54,7 +54,7 @@ want=$(sed -n "${pos}s/.*\"handoffs_per_s\":\\([0-9.]*\\).*/\\1/p" "$rec")
 [ -n "$want" ] || fail "no handoffs in line $pos: $(sed -n "${pos}p" "$rec")"
 want=$(count "$want")
 wait_for "handoffs +$want/s" 5
-wait_for 'threads pingpong \| tasks 2/2' 2
+wait_for 'threads pingpong \| (tasks )?2/2' 2
 tmx send-keys -t t q
 status=$(wait_exit 10)
 [ "$status" = "exit=0" ] || fail "replay: q gave $status"

@@ -25,7 +25,7 @@ wait_for 'tasks 4/4' 5
 
 # m: the same four tasks as fibers; kernel switches per handoff near 0.
 tmx send-keys -t t m
-wait_for 'fibers \| pingpong \| tasks 4/4 on P=[0-9]+' 5
+wait_for 'fibers \| pingpong \| tasks 4/4 \| P=[0-9]+' 5
 wait_for 'fiber switches +[0-9.]+[kMG]?/s' 5
 wait_for 'kernel sw/handoff +0\.0[0-4] ' 5
 wait_for 'fiber stacks \(arena' 2
