@@ -146,6 +146,9 @@ test_format_headlines(void **state)
 	assert_int_equal(h->fig[0].series, MS_NS_PER_HANDOFF);
 	assert_int_equal(h->fig[1].series, MS_KSW_PER_HANDOFF);
 	assert_int_equal(h->fig[2].series, MS_HANDOFF_RATE);
+	assert_int_equal(headline_for("fanin")->fig[0].series,
+	    MS_NS_PER_WORK);
+	assert_string_equal(headline_for("cpu-flood")->scenario, "cpu-flood");
 	assert_null(other->scenario);
 	assert_ptr_equal(headline_for(NULL), other);
 	for (i = 0; i < 3; i++) {

@@ -22,6 +22,19 @@ static const struct headline big_headlines[] = {
 		    FIG_RATIO, "" },
 		{ "handoffs per second", MS_HANDOFF_RATE, FIG_RATE, "" },
 	} },
+	{ "cpu-flood", {
+		{ "threads of this process runnable", MS_THREADS_R,
+		    FIG_COUNT, "" },
+		{ "involuntary switches per second", MS_IVCSW_RATE,
+		    FIG_RATE, "" },
+		{ "mean latency", MS_LATENCY_MS, FIG_RATIO, "ms" },
+	} },
+	{ "fanin", {
+		{ "CPU time per item", MS_NS_PER_WORK, FIG_NS, NULL },
+		{ "kernel switches per item", MS_KSW_PER_WORK, FIG_RATIO,
+		    "" },
+		{ "items per second", MS_WORK_RATE, FIG_RATE, "" },
+	} },
 	{ NULL, {
 		{ "kernel switches per second, voluntary", MS_VCSW_RATE,
 		    FIG_RATE, "" },
