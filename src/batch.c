@@ -11,13 +11,6 @@
 #include "sampler/sampler.h"
 #include "util/util.h"
 
-/* One numeric column: its key (unit in the name) and where it comes from. */
-struct batch_column {
-	const char		*key;
-	enum model_series	 series;
-	int			 decimals;
-};
-
 static const struct batch_column batch_columns[] = {
 	{ "kernel_vcsw_per_s",		MS_VCSW_RATE,		1 },
 	{ "kernel_ivcsw_per_s",		MS_IVCSW_RATE,		1 },
@@ -47,9 +40,23 @@ static const struct batch_column batch_columns[] = {
 	{ "sampler_cpu_ms",		MS_SAMPLER_CPU_MS,	3 },
 	{ "sampler_cpu_percent",	MS_SAMPLER_CPU,		3 },
 	{ "run_wait_ms_per_s",		MS_RUN_WAIT,		3 },
+	/* The rest of the Run queue panel, so a replay shows it whole. */
+	{ "threads_sleeping",		MS_THREADS_S,		0 },
+	{ "threads_uninterruptible",	MS_THREADS_D,		0 },
+	{ "load_runnable",		MS_LOAD_RUNNABLE,	0 },
+	{ "load_total",			MS_LOAD_TOTAL,		0 },
+	{ "cpu_pressure_pct",		MS_PSI_SOME,		2 },
 };
 
 static volatile sig_atomic_t	batch_signal;
+
+/* The numeric columns, for the reader of recordings. */
+const struct batch_column *
+batch_columns_table(size_t *n)
+{
+	*n = CSW_ARRAY_LEN(batch_columns);
+	return (batch_columns);
+}
 
 /* Print a number, or null (JSON) / nothing (CSV) when it was not read. */
 static void

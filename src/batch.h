@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "model/model.h"
+
 struct engine;
 struct sampler;
 struct model;
@@ -18,6 +20,19 @@ enum batch_format {
 	BATCH_JSON,
 	BATCH_CSV,
 };
+
+/*
+ * One numeric column: its key (unit in the name) and the model series it
+ * prints.  The same table reads a recording back (record.c), so a column
+ * added here is replayed too.
+ */
+struct batch_column {
+	const char		*key;
+	enum model_series	 series;
+	int			 decimals;
+};
+
+const struct batch_column *batch_columns_table(size_t *);
 
 void	batch_header(enum batch_format, FILE *);
 void	batch_record(const struct model *, enum batch_format, FILE *);

@@ -10,6 +10,8 @@
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
+#include "recorder.h"
+#include "replay.h"
 #include "sampler/sampler.h"
 #include "tui/keymap.h"
 #include "tour.h"
@@ -350,6 +352,111 @@ loop_tell_visible(struct sampler *sp, const struct model *m,
 	sampler_set_visible(sp, tids, n);
 }
 
+static const char loop_replay_caption[] = "A recording played back: the "
+    "figures were measured then; nothing runs here.";
+
+/* Show the replay's place in the header. */
+static void
+loop_tape_badge(const struct loop_tape *tape, struct view *v)
+{
+	if (tape->replay != NULL)
+		replay_status(tape->replay, v->badge, sizeof v->badge);
+}
+
+/* Put the samples that are due from the replay on the screen. */
+static void
+loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
+{
+	struct model_record	r;
+	char			err[REPLAY_ERRLEN];
+	int			got;
+
+	while ((got = replay_take(tape->replay, &r, err, sizeof err)) == 1) {
+		r.caption = loop_replay_caption;
+		model_push_record(m, &r);
+	}
+	if (got < 0) {
+		tui_message(v, "%s; the replay stops here", err);
+		v->message_until += 26000000000u;	/* half a minute */
+	}
+	loop_tape_badge(tape, v);
+}
+
+/* Write a live sample to the --record file; say so once if that fails. */
+static void
+loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
+{
+	char	err[256];
+
+	if (tape->recorder == NULL)
+		return;
+	if (recorder_write(tape->recorder, s, err, sizeof err) != 0) {
+		tui_message(v, "%s", err);
+		v->message_until += 26000000000u;	/* half a minute */
+		snprintf(v->badge, sizeof v->badge, "REC FAILED");
+	}
+}
+
+/*
+ * The replay's keys; in a replay, the keys that change the workload only
+ * say there is none.  Returns true when the action is dealt with.
+ */
+static bool
+loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
+    struct view *v)
+{
+	struct model_record	r;
+	char			err[REPLAY_ERRLEN];
+
+	if (tape->replay == NULL) {
+		if (a != ACTION_STEP && a != ACTION_FASTER &&
+		    a != ACTION_SLOWER)
+			return (false);
+		tui_message(v, ". { } step and pace a replay (--replay FILE)");
+		return (true);
+	}
+	switch (a) {
+	case ACTION_PAUSE:
+		replay_pause(tape->replay, !replay_paused(tape->replay));
+		break;
+	case ACTION_STEP:
+		switch (replay_step(tape->replay, &r, err, sizeof err)) {
+		case 1:
+			r.caption = loop_replay_caption;
+			model_push_record(m, &r);
+			break;
+		case 0:
+			tui_message(v, "the end of the recording");
+			break;
+		default:
+			tui_message(v, "%s; the replay stops here", err);
+			break;
+		}
+		break;
+	case ACTION_FASTER:
+	case ACTION_SLOWER:
+		tui_message(v, "replay at %gx", replay_speed(tape->replay,
+		    a == ACTION_FASTER ? 1 : -1));
+		break;
+	case ACTION_QUIT:
+	case ACTION_HELP:
+	case ACTION_CLOSE:
+	case ACTION_REDRAW:
+	case ACTION_THEME:
+	case ACTION_BIG:
+	case ACTION_NONE:
+		return (false);
+	case ACTION_THREADS:
+		tui_message(v, "recordings do not keep the thread table");
+		break;
+	default:
+		tui_message(v, "a replay has no workload to change");
+		break;
+	}
+	loop_tape_badge(tape, v);
+	return (true);
+}
+
 /* Apply one action for a key. Returns false to quit. */
 static bool
 loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
@@ -431,16 +538,34 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 	case ACTION_LAST:
 		loop_apply_scroll(m, v, a);
 		break;
+	case ACTION_BIG:
+		v->big = !v->big;
+		break;
+	case ACTION_STEP:
+	case ACTION_FASTER:
+	case ACTION_SLOWER:
 	case ACTION_NONE:
 		break;
 	}
 	return (true);
 }
 
+/* A key's action: the replay's, or the live screen's.  False quits. */
+static bool
+loop_key(enum action a, const TermKeyKey *key, struct engine *e,
+    struct sampler *sp, struct model *m, struct loop_tape *tape,
+    struct view *v)
+{
+	if (loop_apply_tape(a, tape, m, v))
+		return (true);
+	return (loop_apply(a, key, e, sp, m, v));
+}
+
 /* Run until a quit key, a signal, or the end of input. */
 void
-loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
-    const struct loop_config *lc, struct loop_exit *out)
+loop_run(struct engine *e, struct sampler *sp, struct model *m,
+    struct loop_tape *tape, TermKey *tk, const struct loop_config *lc,
+    struct loop_exit *out)
 {
 	struct keymap		 km;
 	struct view		 v;
@@ -460,6 +585,11 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
+	v.replay = tape->replay != NULL;
+	loop_tape_badge(tape, &v);
+	if (tape->recorder != NULL)
+		snprintf(v.badge, sizeof v.badge, "REC %s",
+		    recorder_name(tape->recorder));
 	if (lc->tour)
 		loop_tour_go(e, &v, 1);
 	if (lc->warn != NULL && *lc->warn != '\0') {
@@ -476,16 +606,18 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 	while (running) {
 		if (dirty) {
 			tui_draw(m, &v);
-			loop_tell_visible(sp, m, &v);
+			if (sp != NULL)		/* NULL: a replay */
+				loop_tell_visible(sp, m, &v);
 			dirty = false;
 		}
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = loop_sigpipe[0];
 		pfd[1].events = POLLIN;
-		pfd[2].fd = sampler_fd(sp);
+		pfd[2].fd = tape->replay != NULL ? replay_fd(tape->replay) :
+		    sampler_fd(sp);
 		pfd[2].events = POLLIN;
-		pfd[3].fd = engine_fd(e);
+		pfd[3].fd = e != NULL ? engine_fd(e) : -1;	/* -1: a replay */
 		pfd[3].events = POLLIN;
 		/* Wake for a half-read key sequence or an old message. */
 		now = util_now_ns();
@@ -523,8 +655,12 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 			v.message_until += 3000000000u;	/* news: longer */
 			dirty = true;
 		}
-		if (pfd[2].revents & POLLIN) {
+		if ((pfd[2].revents & POLLIN) && tape->replay != NULL) {
+			loop_replay_feed(tape, m, &v);
+			dirty = true;
+		} else if (pfd[2].revents & POLLIN) {
 			if (sampler_take(sp, &s)) {
+				loop_record(tape, &s, &v);
 				model_push(m, &s);
 				dirty = true;
 			}
@@ -534,15 +670,15 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m, TermKey *tk,
 		else if (key_deadline != 0 && util_now_ns() >= key_deadline &&
 		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
 			/* A lone Escape, after the wait for more bytes. */
-			running = running && loop_apply(keymap_lookup(&km,
-			    &key), &key, e, sp, m, &v);
+			running = running && loop_key(keymap_lookup(&km, &key),
+			    &key, e, sp, m, tape, &v);
 			dirty = true;
 		}
 		key_deadline = 0;
 		while (running && (res = termkey_getkey(tk, &key)) ==
 		    TERMKEY_RES_KEY) {
-			running = loop_apply(keymap_lookup(&km, &key), &key, e,
-			    sp, m, &v);
+			running = loop_key(keymap_lookup(&km, &key), &key, e,
+			    sp, m, tape, &v);
 			dirty = true;
 		}
 		if (running && res == TERMKEY_RES_AGAIN) {

@@ -12,6 +12,17 @@
 struct engine;
 struct sampler;
 struct model;
+struct replay;
+struct recorder;
+
+/*
+ * Where samples come from and go besides the screen; both optional.  With
+ * a replay the engine and the sampler are NULL.
+ */
+struct loop_tape {
+	struct replay	*replay;	/* --replay: samples from a file */
+	struct recorder	*recorder;	/* --record: each sample to a file */
+};
 
 /* How the loop ended. */
 struct loop_exit {
@@ -28,6 +39,7 @@ struct loop_config {
 };
 
 void	loop_run(struct engine *, struct sampler *, struct model *,
-	    TermKey *, const struct loop_config *, struct loop_exit *);
+	    struct loop_tape *, TermKey *, const struct loop_config *,
+	    struct loop_exit *);
 
 #endif

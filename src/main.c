@@ -16,6 +16,8 @@
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
+#include "recorder.h"
+#include "replay.h"
 #include "sampler/sampler.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
@@ -119,15 +121,17 @@ main(int argc, char **argv)
 {
 	struct options		 opts;
 	struct tui_config	 tcfg;
-	struct engine		*engine;
-	struct sampler		*sampler;
+	struct engine		*engine = NULL;
+	struct sampler		*sampler = NULL;
 	struct model		*model;
+	struct loop_tape	 tape;
 	struct loop_exit	 ex;
 	struct loop_config	 lc;
 	TermKey			*tk;
-	char			 err[256], warn[320], note[256];
+	char			 err[REPLAY_ERRLEN], warn[320], note[256];
 	struct engine_scenario_info info;
 	size_t			 i;
+	int			 status;
 
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
@@ -146,7 +150,14 @@ main(int argc, char **argv)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
 	if (opts.list_scenarios)
 		return (main_list_scenarios(stdout));
-	if (!engine_scenario_exists(opts.scenario)) {
+	memset(&tape, 0, sizeof tape);
+	/* A bad recording is refused before anything starts. */
+	if (opts.replay != NULL && (tape.replay = replay_open(opts.replay,
+	    err, sizeof err)) == NULL) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		return (1);
+	}
+	if (opts.replay == NULL && !engine_scenario_exists(opts.scenario)) {
 		fprintf(stderr, "cswviz: unknown scenario '%s' (there are:",
 		    opts.scenario);
 		for (i = 0; engine_scenario(i, &info) == 0; i++)
@@ -160,12 +171,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output (--batch prints samples "
 		    "without one)\n");
+		replay_close(tape.replay);
 		return (2);
 	}
 	setlocale(LC_ALL, "");
-	if (main_start(&opts, &engine, &sampler, err, sizeof err) != 0) {
+	if (opts.record != NULL && (tape.recorder = recorder_open(opts.record,
+	    err, sizeof err)) == NULL) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		return (1);
+	}
+	err[0] = '\0';
+	if (tape.replay == NULL && main_start(&opts, &engine, &sampler, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
 		    err);
+		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
 	model = model_create(HISTORY_SAMPLES);
@@ -180,7 +200,9 @@ main(int argc, char **argv)
 		sampler_stop(sampler);
 		engine_destroy(engine);
 		model_free(model);
+		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
+		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
 	/* A theme that failed says so first; then a capped task count. */
@@ -188,18 +210,26 @@ main(int argc, char **argv)
 	lc.ascii = tcfg.ascii;
 	lc.tour = opts.tour;
 	lc.warn = warn[0] != '\0' ? warn : note;
-	loop_run(engine, sampler, model, tk, &lc, &ex);
+	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	tui_close(tk);
 
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
+	replay_close(tape.replay);
 	if (ex.why[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", ex.why);
+	/* A recording cut short is an error, told after the screen is gone. */
+	status = ex.status;
+	if (recorder_close(tape.recorder, err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		if (status == 0)
+			status = 1;
+	}
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);
 		raise(ex.signal);
 	}
-	return (ex.status);
+	return (status);
 }

@@ -10,7 +10,8 @@
 static const char options_usage[] =
 "usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
-"              [--theme-dir dir]\n"
+"              [--theme-dir dir] [--record file]\n"
+"       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
 "              [-s scenario] [--stack size] [--duration seconds]\n"
 "              [--format json|csv]\n"
@@ -39,6 +40,9 @@ static const char options_help[] =
 "      --theme-dir DIR look for NAME.theme in DIR first\n"
 "      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
+"      --record FILE   write every sample to FILE as JSON Lines\n"
+"      --replay FILE   play a recording back, no workload: space pauses,\n"
+"                      . steps, { } slower and faster\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
 "      --format FMT    --bench: text (default) or json;\n"
@@ -47,7 +51,8 @@ static const char options_help[] =
 "  -V, --version       print the version and exit\n"
 "\n"
 "Keys: ? help, 1-7 scenario, m threads/fibers, + and - tasks, ] and [\n"
-"workers, s stack, b variant, space freezes the display, q quits.\n"
+"workers, s stack, b variant, space freezes the display, f big figures,\n"
+"q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 
@@ -137,6 +142,12 @@ bad:
 	return (-1);
 }
 
+/* Long options without a letter of their own. */
+enum {
+	OPTIONS_OPT_RECORD = 256,
+	OPTIONS_OPT_REPLAY,
+};
+
 /* Parse argv into opts. */
 enum options_result
 options_parse(struct options *opts, int argc, char **argv, FILE *out,
@@ -162,6 +173,8 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "theme-dir",	required_argument,	NULL, 'D' },
 		{ "tour",	no_argument,		NULL, 'R' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
+		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
@@ -260,6 +273,12 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case 'L':
 			opts->list_themes = true;
 			break;
+		case OPTIONS_OPT_RECORD:
+			opts->record = optarg;
+			break;
+		case OPTIONS_OPT_REPLAY:
+			opts->replay = optarg;
+			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
 			return (OPTIONS_EXIT_OK);
@@ -298,6 +317,23 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	if (opts->batch && opts->bench) {
 		fprintf(err, "cswviz: --batch and --bench do not go "
 		    "together\n");
+		goto usage;
+	}
+	if ((opts->record != NULL || opts->replay != NULL) && (opts->batch ||
+	    opts->bench)) {
+		fprintf(err, "cswviz: --%s goes with the live screen, not "
+		    "--%s\n", opts->record != NULL ? "record" : "replay",
+		    opts->batch ? "batch" : "bench");
+		goto usage;
+	}
+	if (opts->record != NULL && opts->replay != NULL) {
+		fprintf(err, "cswviz: --record and --replay do not go "
+		    "together\n");
+		goto usage;
+	}
+	if (opts->replay != NULL && opts->tour) {
+		fprintf(err, "cswviz: --tour runs the workload; --replay "
+		    "plays a recording: not both\n");
 		goto usage;
 	}
 	if (opts->stack != 0 && strcmp(opts->mode, "fibers") == 0 &&

@@ -33,6 +33,8 @@ struct options {
 	bool		 variant;	/* -b */
 	bool		 list_scenarios;
 	bool		 tour;		/* --tour */
+	const char	*record;	/* --record FILE: samples to FILE */
+	const char	*replay;	/* --replay FILE: play FILE back */
 };
 
 enum options_result {

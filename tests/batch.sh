@@ -16,7 +16,9 @@ for key in t pid mode scenario tasks workers kernel_vcsw_per_s \
     kernel_ivcsw_per_s system_ctxt_per_s fiber_switches_per_s handoffs_per_s \
     ns_per_handoff stack_reserved_bytes stack_committed_bytes vm_size_bytes \
     vm_rss_bytes kernel_stack_bytes procs_running procs_blocked \
-    threads_running fiber_runqueue sampler_ms; do
+    threads_running fiber_runqueue sampler_ms threads_sleeping \
+    threads_uninterruptible load_runnable load_total cpu_pressure_pct \
+    sampler_cpu_percent; do
 	grep -q "\"$key\":" "$out" || fail "no key $key"
 done
 ksw=$(field kernel_switches_per_handoff)

@@ -24,4 +24,20 @@ check 2 '--tasks needs a whole number' -n 1e3
 check 2 'needs a terminal'
 check 2 "unknown scenario 'nope'" -s nope
 check 2 '--mode takes threads or fibers' -m green
+# Bad recordings: FILE:LINE: what, and status 1, before any screen.
+rec="$(cd "$(dirname "$0")" && pwd)/fixtures/record"
+check 1 'truncated\.jsonl:7: the line ends before its object does' --replay "$rec/truncated.jsonl"
+check 1 'foreign\.jsonl:1: no "t": not a cswviz recording' --replay "$rec/foreign.jsonl"
+check 1 'wrong-type\.jsonl:3: "tasks" should be a whole number, not a string' --replay "$rec/wrong-type.jsonl"
+check 1 'missing-key\.jsonl:2: no "scenario"' --replay "$rec/missing-key.jsonl"
+check 1 'csv\.csv:1: CSV' --replay "$rec/csv.csv"
+check 1 'time-back\.jsonl:4: time goes back' --replay "$rec/time-back.jsonl"
+check 1 'no-such\.jsonl: No such file or directory' --replay "$rec/no-such.jsonl"
+check 1 'cswviz:1: not a JSON object' --replay "$CSWVIZ"
+check 1 ': no samples in it' --replay /dev/null
+check 2 'option --replay needs a value' --replay
+check 2 '--record goes with the live screen, not --batch' --batch --record x
+check 2 '--record and --replay do not go together' --record x --replay y
+# A good recording gets as far as wanting a terminal.
+check 2 'needs a terminal' --replay "$rec/pingpong-64cpu.jsonl"
 echo "PASS: cli"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tui/format.h"
+#include "tui/tui.h"
 
 static void
 test_format_count_scales(void **state)
@@ -87,6 +88,76 @@ test_format_bar_cell_fill(void **state)
 	assert_string_equal(format_bar_cell(0.9, false, true), "#");
 }
 
+static void
+test_format_big_digits_ascii(void **state)
+{
+	static const char	*want[FORMAT_BIG_ROWS] = {
+		" #  ### ",
+		"##  # # ",
+		" #  ### ",
+		" #    # ",
+		"### ### #",
+	};
+	char			 b[256];
+	int			 row;
+
+	/* "1", a gap, "9", a gap, "." -- rows of the same width. */
+	for (row = 0; row < FORMAT_BIG_ROWS; row++) {
+		format_big_row("19.", row, 1, true, b, sizeof b);
+		assert_int_equal(strlen(b), 9);
+		assert_memory_equal(b, want[row], strlen(want[row]));
+	}
+	assert_int_equal(format_big_width("19.", 1), 9);
+	assert_int_equal(format_big_width("19.", 3), 27);
+	format_big_row("7", 0, 2, true, b, sizeof b);
+	assert_string_equal(b, "######");
+	format_big_row("-", 2, 1, true, b, sizeof b);
+	assert_string_equal(b, "###");
+	assert_true(format_big_known("4.32M"));
+	assert_true(format_big_known("12.5%"));
+	assert_false(format_big_known("n/a"));
+	format_big_row("1", FORMAT_BIG_ROWS, 1, true, b, sizeof b);
+	assert_string_equal(b, "");
+}
+
+static void
+test_format_big_digits_utf8(void **state)
+{
+	char	b[256];
+
+	/* Full blocks, three bytes each; a small buffer is not overrun. */
+	format_big_row("0", 0, 1, false, b, sizeof b);
+	assert_string_equal(b, "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88");
+	format_big_row("0", 1, 1, false, b, sizeof b);
+	assert_string_equal(b, "\xe2\x96\x88 \xe2\x96\x88");
+	format_big_row("888", 0, 4, false, b, 10);
+	assert_true(strlen(b) < 10);
+}
+
+/* Every scenario row names three figures; pingpong's are its lesson. */
+static void
+test_format_headlines(void **state)
+{
+	const struct headline	*h = headline_for("pingpong");
+	const struct headline	*other = headline_for("no-such-scenario");
+	int			 i;
+
+	assert_string_equal(h->scenario, "pingpong");
+	assert_int_equal(h->fig[0].series, MS_NS_PER_HANDOFF);
+	assert_int_equal(h->fig[1].series, MS_KSW_PER_HANDOFF);
+	assert_int_equal(h->fig[2].series, MS_HANDOFF_RATE);
+	assert_int_equal(headline_for("fanin")->fig[0].series,
+	    MS_NS_PER_WORK);
+	assert_string_equal(headline_for("cpu-flood")->scenario, "cpu-flood");
+	assert_null(other->scenario);
+	assert_ptr_equal(headline_for(NULL), other);
+	for (i = 0; i < 3; i++) {
+		assert_non_null(h->fig[i].label);
+		assert_non_null(other->fig[i].label);
+		assert_true(other->fig[i].series < MS_COUNT);
+	}
+}
+
 int
 main(void)
 {
@@ -97,6 +168,9 @@ main(void)
 		cmocka_unit_test(test_format_duration_clock),
 		cmocka_unit_test(test_format_graph_cell_heights),
 		cmocka_unit_test(test_format_bar_cell_fill),
+		cmocka_unit_test(test_format_big_digits_ascii),
+		cmocka_unit_test(test_format_big_digits_utf8),
+		cmocka_unit_test(test_format_headlines),
 	};
 
 	return (cmocka_run_group_tests_name("format", tests, NULL, NULL));

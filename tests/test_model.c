@@ -294,6 +294,71 @@ test_model_threads_sort_and_reverse(void **state)
 	model_free(m);
 }
 
+/* A record with every figure absent but a few. */
+static void
+record_fill(struct model_record *r, double t, double handoffs_per_s)
+{
+	int	i;
+
+	memset(r, 0, sizeof *r);
+	for (i = 0; i < MS_COUNT; i++) {
+		r->v[i] = NAN;
+		r->absent[i] = true;
+	}
+	r->t = t;
+	snprintf(r->mode, sizeof r->mode, "fibers");
+	snprintf(r->scenario, sizeof r->scenario, "pingpong");
+	r->tasks = 512;
+	r->workers = 64;
+	r->v[MS_HANDOFF_RATE] = handoffs_per_s;
+	r->absent[MS_HANDOFF_RATE] = false;
+	r->absent[MS_NS_PER_HANDOFF] = false;	/* null in the file */
+}
+
+static void
+test_model_record_shows_recorded_figures(void **state)
+{
+	struct model		*m = model_create(16);
+	struct model_record	 r;
+	const struct sample	*s;
+
+	record_fill(&r, 0, 4321987.6);
+	model_push_record(m, &r);
+	record_fill(&r, 0.5, 1234.5);
+	model_push_record(m, &r);
+	/* The figure as recorded, not a rate of it; and its history. */
+	assert_true(model_value(m, MS_HANDOFF_RATE, 0) == 1234.5);
+	assert_true(model_value(m, MS_HANDOFF_RATE, 1) == 4321987.6);
+	assert_int_equal(model_len(m), 2);
+	assert_null(model_why(m, MS_HANDOFF_RATE));
+	assert_string_equal(model_why(m, MS_NS_PER_HANDOFF),
+	    "not read when recorded");
+	assert_string_equal(model_why(m, MS_VM_RSS), "not in the recording");
+	assert_true(model_recorded(m));
+	s = model_last(m);
+	assert_string_equal(s->mode_name, "fibers");
+	assert_string_equal(s->scenario, "pingpong");
+	assert_true(s->fibers);
+	assert_int_equal(s->workers, 64);	/* more than this machine has */
+	assert_int_equal(s->tasks_alive, 512);
+	assert_true(fabs(model_elapsed_s(m) - 0.5) < 1e-9);
+	assert_true(fabs(model_interval_s(m) - 0.5) < 1e-9);
+
+	/* Frozen, the view keeps the sample it had. */
+	model_freeze(m, true);
+	record_fill(&r, 1.0, 99);
+	snprintf(r.mode, sizeof r.mode, "threads");
+	model_push_record(m, &r);
+	assert_true(model_value(m, MS_HANDOFF_RATE, 0) == 1234.5);
+	assert_string_equal(model_last(m)->mode_name, "fibers");
+	model_freeze(m, false);
+	assert_true(model_value(m, MS_HANDOFF_RATE, 0) == 99);
+	assert_string_equal(model_last(m)->mode_name, "threads");
+	assert_string_equal(model_why(m, MS_FIBER_RATE),
+	    "no fibers in threads mode");
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -307,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_model_counter_reset_is_not_a_rate),
 		cmocka_unit_test(test_model_threads_rates_by_tid),
 		cmocka_unit_test(test_model_threads_sort_and_reverse),
+		cmocka_unit_test(test_model_record_shows_recorded_figures),
 	};
 
 	return (cmocka_run_group_tests_name("model", tests, NULL, NULL));

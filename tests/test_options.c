@@ -176,6 +176,38 @@ test_options_errors_name_the_problem(void **state)
 }
 
 static void
+test_options_record_and_replay(void **state)
+{
+	struct run	r;
+
+	parse(&r, "--record", "lecture.jsonl", "-m", "fibers", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_string_equal(r.opts.record, "lecture.jsonl");
+	assert_null(r.opts.replay);
+	done(&r);
+	parse(&r, "--replay", "lecture.jsonl", "-t", "projector", NULL);
+	assert_int_equal(r.res, OPTIONS_RUN);
+	assert_string_equal(r.opts.replay, "lecture.jsonl");
+	done(&r);
+	parse(&r, "--record", "a", "--replay", "b", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--record and --replay do not go"));
+	done(&r);
+	parse(&r, "--batch", "--record", "a", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "--record goes with the live screen"));
+	done(&r);
+	parse(&r, "--replay", "a", "--bench", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not --bench"));
+	done(&r);
+	parse(&r, "--replay", "a", "--tour", NULL);
+	assert_int_equal(r.res, OPTIONS_EXIT_USAGE);
+	assert_non_null(strstr(r.err, "not both"));
+	done(&r);
+}
+
+static void
 test_options_knobs(void **state)
 {
 	struct run	r;
@@ -243,6 +275,7 @@ main(void)
 		cmocka_unit_test(test_options_batch),
 		cmocka_unit_test(test_options_help_and_version),
 		cmocka_unit_test(test_options_errors_name_the_problem),
+		cmocka_unit_test(test_options_record_and_replay),
 	};
 
 	return (cmocka_run_group_tests_name("options", tests, NULL, NULL));

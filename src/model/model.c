@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,11 @@ struct model {
 	size_t		 frozen_behind;	/* samples pushed since the freeze */
 	uint64_t	 t0_ns;		/* first sample */
 
+	/* Fed by model_push_record: the figures carry no sources. */
+	bool		 last_rec, shown_rec;
+	bool		 last_absent[MS_COUNT], shown_absent[MS_COUNT];
+	struct model_name *names;	/* mode and scenario names seen */
+
 	struct thread_rows *rows;	/* the newest pass's table, owned */
 	uint64_t	 rows_t_ns;	/* when it was read */
 	struct model_thread *thr;	/* the table the view sees */
@@ -25,6 +31,12 @@ struct model {
 	size_t		 ncpu_wait;
 	enum model_tcol	 tkey;
 	bool		 trev;
+};
+
+/* A name from a record, kept while the model lives: samples point at it. */
+struct model_name {
+	struct model_name	*next;
+	char			 name[MODEL_NAMELEN];
 };
 
 /* The sort order for qsort; the model lives on the loop thread alone. */
@@ -85,7 +97,8 @@ model_create(size_t cap)
 void
 model_free(struct model *m)
 {
-	int	i;
+	struct model_name	*n;
+	int			 i;
 
 	if (m == NULL)
 		return;
@@ -93,6 +106,10 @@ model_free(struct model *m)
 		series_free(&m->s[i]);
 	thread_rows_free(m->rows);
 	free(m->thr);
+	while ((n = m->names) != NULL) {
+		m->names = n->next;
+		free(n);
+	}
 	free(m);
 }
 
@@ -198,6 +215,16 @@ model_counter_rate(bool ok, uint64_t a, uint64_t b, double dt_s)
 	if (!ok || b < a || dt_s <= 0)
 		return (NAN);
 	return ((double)(b - a) / dt_s);
+}
+
+/* Let the view see the newest sample. */
+static void
+model_show_last(struct model *m)
+{
+	m->shown = m->last;
+	m->shown_dt_ns = m->dt_ns;
+	m->shown_rec = m->last_rec;
+	memcpy(m->shown_absent, m->last_absent, sizeof m->shown_absent);
 }
 
 /*
@@ -363,6 +390,20 @@ model_threads_capped(const struct model *m, size_t *listed)
 	return (m->thr_capped);
 }
 
+/* Push one value to every series and show the newest sample if not frozen. */
+static void
+model_push_values(struct model *m, const double *v)
+{
+	int	i;
+
+	for (i = 0; i < MS_COUNT; i++)
+		series_push(&m->s[i], v[i]);
+	if (m->frozen)
+		m->frozen_behind++;
+	else
+		model_show_last(m);
+}
+
 /*
  * Fold a new sample into every series.  The sample's thread rows, if any,
  * become the model's: the caller must not free them.
@@ -374,14 +415,15 @@ model_push(struct model *m, const struct sample *s)
 	double			 v[MS_COUNT], ksw;
 	int			 i;
 
+	if (!m->have_last)
+		m->t0_ns = s->t_ns;
 	if (m->have_last)
 		m->prev = m->last;
 	m->have_prev = m->have_last;
 	m->last = *s;
 	m->last.rows = NULL;
 	m->have_last = true;
-	if (m->t0_ns == 0)
-		m->t0_ns = s->t_ns;
+	m->last_rec = false;
 
 	for (i = 0; i < MS_COUNT; i++)
 		v[i] = NAN;
@@ -460,17 +502,74 @@ model_push(struct model *m, const struct sample *s)
 		    (double)b->wait_span_ns;
 
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
-	for (i = 0; i < MS_COUNT; i++)
-		series_push(&m->s[i], v[i]);
-	if (m->frozen)
-		m->frozen_behind++;
-	else {
-		m->shown = *s;
-		m->shown.rows = NULL;
-		m->shown_dt_ns = m->dt_ns;
+	model_push_values(m, v);
+	if (!m->frozen)
 		model_push_cpu_waits(m, a, b);
-	}
 	model_push_threads(m, s->rows, s->t_ns);
+}
+
+/* A name kept for the model's lifetime, so samples can point at it. */
+static const char *
+model_name(struct model *m, const char *name)
+{
+	struct model_name	*n;
+
+	for (n = m->names; n != NULL; n = n->next) {
+		if (strcmp(n->name, name) == 0)
+			return (n->name);
+	}
+	n = xcalloc(1, sizeof *n);
+	snprintf(n->name, sizeof n->name, "%s", name);
+	n->next = m->names;
+	m->names = n;
+	return (n->name);
+}
+
+/*
+ * Fold in a sample that is figures already: a line of a recording.  The
+ * same series and accessors serve it, so the panels draw it as they draw a
+ * live sample; a figure the record lacks reads as not available.  Times
+ * must not go back (the reader checks).
+ */
+void
+model_push_record(struct model *m, const struct model_record *r)
+{
+	struct sample	*b;
+	uint64_t	 t_ns = r->t > 0 ? (uint64_t)(r->t * 1e9 + 0.5) : 0;
+	int		 i;
+
+	if (!m->have_last)
+		m->t0_ns = t_ns;
+	if (m->have_last)
+		m->prev = m->last;
+	m->have_prev = m->have_last;
+	b = &m->last;
+	memset(b, 0, sizeof *b);
+	b->t_ns = t_ns;
+	b->interval_ns = m->have_prev && t_ns > m->prev.t_ns ?
+	    t_ns - m->prev.t_ns : 0;
+	b->pid = r->pid;
+	for (i = 0; i < SRC_COUNT; i++)
+		b->ok[i] = true;
+	b->mode_name = model_name(m, r->mode);
+	b->scenario = model_name(m, r->scenario);
+	b->fibers = strcmp(r->mode, "fibers") == 0;
+	b->stack_fibers = b->fibers;
+	b->tasks_target = b->tasks_alive = r->tasks;
+	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
+	b->workers = b->workers_knob = r->workers;
+	/* The header's stack per task, from what the recording has. */
+	if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
+		b->task_stack = (uint64_t)(r->v[MS_STACK_RESERVED] /
+		    (double)r->tasks);
+	b->caption = r->caption;
+	m->have_last = true;
+	m->last_rec = true;
+	memcpy(m->last_absent, r->absent, sizeof m->last_absent);
+
+	m->dt_ns = b->interval_ns;
+	model_push_values(m, r->v);
+	model_push_threads(m, NULL, t_ns);
 }
 
 /* Drop every series' history and the previous sample. */
@@ -496,8 +595,7 @@ model_freeze(struct model *m, bool on)
 	m->frozen = on;
 	if (!on) {
 		m->frozen_behind = 0;
-		m->shown = m->last;
-		m->shown_dt_ns = m->dt_ns;
+		model_show_last(m);
 	}
 }
 
@@ -524,6 +622,20 @@ model_value(const struct model *m, enum model_series which, size_t age)
 	return (series_at(&m->s[which], age + m->frozen_behind));
 }
 
+/* Why a figure of a recording is missing, or NULL if it is there. */
+static const char *
+model_why_record(const struct model *m, enum model_series which)
+{
+	if (!isnan(model_value(m, which, 0)))
+		return (NULL);
+	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
+	    !m->shown.fibers)
+		return ("no fibers in threads mode");
+	if (m->shown_absent[which])
+		return ("not in the recording");
+	return ("not read when recorded");
+}
+
 /* Why the newest value of a series is missing, or NULL if it is there. */
 const char *
 model_why(const struct model *m, enum model_series which)
@@ -532,6 +644,8 @@ model_why(const struct model *m, enum model_series which)
 
 	if (!m->have_last)
 		return ("no sample yet");
+	if (m->shown_rec)
+		return (model_why_record(m, which));
 	if (src < SRC_COUNT && !m->shown.ok[src])
 		return (m->shown.why[src]);
 	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
@@ -547,6 +661,16 @@ const struct sample *
 model_last(const struct model *m)
 {
 	return (m->have_last ? &m->shown : NULL);
+}
+
+/*
+ * Whether what the view sees came from a recording: then model_last holds
+ * only what a recording carries (no per-worker queues, no stack arena).
+ */
+bool
+model_recorded(const struct model *m)
+{
+	return (m->have_last && m->shown_rec);
 }
 
 /* The measured interval behind the newest rates, seconds; NAN if none. */

@@ -76,11 +76,32 @@ struct model_thread {
 	double		 stk_res, stk_com;	/* bytes; NAN: not known */
 };
 
+/*
+ * A sample already reduced to figures, as a recording holds it (the keys of
+ * --batch, read back for --replay).  v[i] is NAN where a figure is not
+ * available; absent[i] tells a figure the recording does not carry at all
+ * from one it holds as null.
+ */
+#define MODEL_NAMELEN	32
+
+struct model_record {
+	double		 t;		/* seconds since the recording began */
+	int		 pid;
+	char		 mode[MODEL_NAMELEN];
+	char		 scenario[MODEL_NAMELEN];
+	long		 tasks;
+	int		 workers;
+	double		 v[MS_COUNT];
+	bool		 absent[MS_COUNT];
+	const char	*caption;	/* static, or NULL: none */
+};
+
 struct model;
 
 struct model	*model_create(size_t);
 void		 model_free(struct model *);
 void		 model_push(struct model *, const struct sample *);
+void		 model_push_record(struct model *, const struct model_record *);
 void		 model_freeze(struct model *, bool);
 /* Forget the history: graphs and rates start again from the next sample. */
 void		 model_reset(struct model *);
@@ -90,6 +111,7 @@ size_t		 model_len(const struct model *);
 double		 model_value(const struct model *, enum model_series, size_t);
 const char	*model_why(const struct model *, enum model_series);
 const struct sample *model_last(const struct model *);
+bool		 model_recorded(const struct model *);
 double		 model_interval_s(const struct model *);
 double		 model_elapsed_s(const struct model *);
 

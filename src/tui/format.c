@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tui/format.h"
 
@@ -165,4 +166,111 @@ format_bar_cell(double fill, bool heavy, bool ascii)
 	if (ascii)
 		return (e >= 4 ? "#" : ".");
 	return (part[e > 0 ? e : 1]);
+}
+
+/*
+ * Big glyphs for the back row: digits, the point, the minus and the SI
+ * suffixes, five rows of up to three columns ('#' is ink).
+ */
+static const struct {
+	char		 c;
+	const char	*rows[FORMAT_BIG_ROWS];
+} format_big_font[] = {
+	{ '0', { "###", "# #", "# #", "# #", "###" } },
+	{ '1', { " # ", "## ", " # ", " # ", "###" } },
+	{ '2', { "###", "  #", "###", "#  ", "###" } },
+	{ '3', { "###", "  #", " ##", "  #", "###" } },
+	{ '4', { "# #", "# #", "###", "  #", "  #" } },
+	{ '5', { "###", "#  ", "###", "  #", "###" } },
+	{ '6', { "###", "#  ", "###", "# #", "###" } },
+	{ '7', { "###", "  #", "  #", " # ", " # " } },
+	{ '8', { "###", "# #", "###", "# #", "###" } },
+	{ '9', { "###", "# #", "###", "  #", "###" } },
+	{ '.', { " ", " ", " ", " ", "#" } },
+	{ '-', { "   ", "   ", "###", "   ", "   " } },
+	{ ' ', { " ", " ", " ", " ", " " } },
+	{ 'k', { "#  ", "# #", "## ", "# #", "# #" } },
+	{ 'M', { "# #", "###", "# #", "# #", "# #" } },
+	{ 'G', { "###", "#  ", "# #", "# #", "###" } },
+	{ 'T', { "###", " # ", " # ", " # ", " # " } },
+	{ 'P', { "###", "# #", "###", "#  ", "#  " } },
+	{ '%', { "# #", "  #", " # ", "#  ", "# #" } },
+};
+
+/* The glyph of a character, or NULL. */
+static const char *const *
+format_big_glyph(char c)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof format_big_font / sizeof format_big_font[0];
+	    i++) {
+		if (format_big_font[i].c == c)
+			return (format_big_font[i].rows);
+	}
+	return (NULL);
+}
+
+/* Whether every character of text has a big glyph. */
+bool
+format_big_known(const char *text)
+{
+	for (; *text != '\0'; text++) {
+		if (format_big_glyph(*text) == NULL)
+			return (false);
+	}
+	return (true);
+}
+
+/* The columns text takes in big glyphs sx columns wide, a gap between. */
+int
+format_big_width(const char *text, int sx)
+{
+	const char *const	*g;
+	int			 w = 0;
+
+	for (; *text != '\0'; text++) {
+		if ((g = format_big_glyph(*text)) == NULL)
+			continue;
+		w += ((int)strlen(g[0]) + (w > 0)) * sx;
+	}
+	return (w);
+}
+
+/*
+ * One row (0 at the top, FORMAT_BIG_ROWS - 1 at the bottom) of text in big
+ * glyphs: each glyph column sx cells wide, full blocks in UTF-8 or '#' in
+ * ASCII.  Characters without a glyph are left out.
+ */
+char *
+format_big_row(const char *text, int row, int sx, bool ascii, char *buf,
+    size_t len)
+{
+	const char *const	*g;
+	const char		*ink = ascii ? "#" : "\xe2\x96\x88", *cell;
+	size_t			 used = 0, n;
+	int			 i, k, first = 1;
+
+	if (len == 0)
+		return (buf);
+	buf[0] = '\0';
+	if (row < 0 || row >= FORMAT_BIG_ROWS)
+		return (buf);
+	for (; *text != '\0'; text++) {
+		if ((g = format_big_glyph(*text)) == NULL)
+			continue;
+		for (i = first ? 0 : -1; g[row][i < 0 ? 0 : i] != '\0'; i++) {
+			cell = i >= 0 && g[row][i] == '#' ? ink : " ";
+			n = strlen(cell);
+			for (k = 0; k < sx; k++) {
+				if (used + n >= len)
+					return (buf);
+				memcpy(buf + used, cell, n);
+				used += n;
+				buf[used] = '\0';
+			}
+		}
+		first = 0;
+	}
+	return (buf);
 }

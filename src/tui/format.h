@@ -18,4 +18,9 @@ char		*format_duration(double, char *, size_t);
 const char	*format_graph_cell(double, double, int, int, bool);
 const char	*format_bar_cell(double, bool, bool);
 
+#define FORMAT_BIG_ROWS	5	/* rows of a big glyph, before scaling */
+bool		 format_big_known(const char *);
+int		 format_big_width(const char *, int);
+char		*format_big_row(const char *, int, int, bool, char *, size_t);
+
 #endif

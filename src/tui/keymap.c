@@ -46,6 +46,13 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "Right",	ACTION_TOUR_NEXT, NULL },
 	{ "p",		ACTION_TOUR_PREV, NULL },
 	{ "Left",	ACTION_TOUR_PREV, NULL },
+	{ "f",		ACTION_BIG,	  "big figures for the back row, or the "
+					  "panels again" },
+	{ ".",		ACTION_STEP,	  "replay: pause, then one sample "
+					  "forward" },
+	{ "}",		ACTION_FASTER,	  "replay: faster ({ slower), 0.25x to "
+					  "8x" },
+	{ "{",		ACTION_SLOWER,	  NULL },
 	{ "Ctrl-l",	ACTION_REDRAW,	  "redraw the screen" },
 	{ "q",		ACTION_QUIT,	  "quit" },
 	{ "F10",	ACTION_QUIT,	  NULL },

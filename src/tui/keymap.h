@@ -39,6 +39,10 @@ enum action {
 	ACTION_RESET,
 	ACTION_TOUR_NEXT,
 	ACTION_TOUR_PREV,
+	ACTION_BIG,		/* the headline figures in big digits */
+	ACTION_STEP,		/* replay: one sample forward */
+	ACTION_FASTER,		/* replay: play faster */
+	ACTION_SLOWER,		/* replay: play slower */
 };
 
 struct keymap_entry {

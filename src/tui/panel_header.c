@@ -20,7 +20,9 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	char			 tasks[160], tshort[96], meas[48], pct[16];
 	char			 stk[FORMAT_LEN], scenb[48];
 	char			 rot[64], rshort[48];
-	int			 w = r->w - (model_frozen(m) ? 8 : 0);
+	int			 bw = v->badge[0] != '\0' ?
+				    draw_width(v->badge) + 2 : 0;
+	int			 w = r->w - (model_frozen(m) ? 8 : 0) - bw;
 	const char		*mode, *scen;
 	double			 iv = model_interval_s(m);
 	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
@@ -28,8 +30,18 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 
 	attrset(theme_attr(THEME_HEADER));
 	mvhline(r->y, r->x, ' ', r->w);
+	/* REPLAY or REC first: it says what the numbers are. */
+	if (bw > r->w * 3 / 5)
+		bw = r->w * 3 / 5;
+	if (bw > 0) {
+		char	b[sizeof v->badge + 2];
+
+		snprintf(b, sizeof b, " %s ", v->badge);
+		draw_text(r->y, r->x + r->w - bw - (model_frozen(m) ? 8 : 0),
+		    bw, THEME_PAUSED, b);
+	}
 	if (s == NULL) {
-		draw_text(r->y, r->x, r->w, THEME_HEADER,
+		draw_text(r->y, r->x, w, THEME_HEADER,
 		    " cswviz  starting: waiting for the first sample");
 		return;
 	}
@@ -91,6 +103,12 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	if (draw_width(line) > w)
 		snprintf(line, sizeof line, " %s %s | %s | sampler %s %s%s",
 		    mode, scen, tshort, ms, pct, rshort);
+	/* Beside a REPLAY or REC badge, the sampler and then the time go. */
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s %s | %s | up %s", mode, scen,
+		    tshort, el);
+	if (draw_width(line) > w)
+		snprintf(line, sizeof line, " %s %s | %s", mode, scen, tshort);
 	draw_text(r->y, r->x, w, THEME_HEADER, line);
 	if (model_frozen(m) && r->w > 10)
 		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");

@@ -54,7 +54,10 @@ memory_draw(const struct rect *r, const struct model *m,
 	draw_figures(&y, x, w, MEM_LW, MEM_VW, memory_figures,
 	    CSW_ARRAY_LEN(memory_figures), m, v->ascii);
 
-	if (s != NULL && s->stack_fibers && s->stack_age > 0)
+	if (s != NULL && model_recorded(m))
+		snprintf(line, sizeof line, "%u %s stack%s (recorded):", nst,
+		    s->stack_fibers ? "fiber" : "thread", nst == 1 ? "" : "s");
+	else if (s != NULL && s->stack_fibers && s->stack_age > 0)
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s, "
 		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),

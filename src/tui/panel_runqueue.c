@@ -197,7 +197,10 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		runq_draw_thread_wait(y++, x, w, m, s);
 	if (y < bottom)
 		runq_draw_states(y++, x, w, m, s);
-	if (s != NULL && s->fibers && y < bottom)
+	if (s != NULL && s->fibers && model_recorded(m) && y < bottom)
+		draw_field(y++, x, w, RQ_LW, RQ_VW, "fiber queues",
+		    "n/a: not in the recording", NULL);
+	else if (s != NULL && s->fibers && y < bottom)
 		runq_draw_workers(y++, x, w, s, v);
 
 	if (bottom - y >= 2) {

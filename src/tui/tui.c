@@ -266,6 +266,12 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		    " FROZEN: space resumes   ? help   q quit ");
 		return;
 	}
+	if (v->replay) {
+		draw_text(y, 1, COLS - 2, THEME_KEY,
+		    " ? help   space pause   . step   { } speed   f big "
+		    "figures   q quit ");
+		return;
+	}
 	if (v->threads)
 		draw_text(y, 1, COLS - 2, THEME_KEY,
 		    " ? help   H hide table   < > sort   I invert   arrows "
@@ -368,6 +374,17 @@ tui_draw(const struct model *m, const struct view *v)
 	r.w = COLS;
 	panel_header.draw(&r, m, v);
 
+	if (v->big) {
+		/* The back row wants the figures, not the caption. */
+		r.y = 1;
+		r.h = LINES - 2;
+		panel_big.draw(&r, m, v);
+		tui_draw_footer(m, v);
+		if (v->help)
+			tui_draw_help(v);
+		refresh();
+		return;
+	}
 	tui_layout(m, v, &caption_extra, &body, &top);
 	r.y = 1;
 	r.h = top;

@@ -31,6 +31,9 @@ struct view {
 	size_t		 tour_step;	/* the tour's step, 1-based; 0: none */
 	char		 caption[400];	/* the tour's caption; "": the
 					   scenario's own */
+	bool		 big;		/* big figures instead of panels */
+	bool		 replay;	/* a recording plays: no workload */
+	char		 badge[96];	/* REPLAY or REC, right of the header */
 };
 
 /* A region of the screen. */
@@ -50,6 +53,7 @@ extern const struct panel_ops	panel_switches;
 extern const struct panel_ops	panel_memory;
 extern const struct panel_ops	panel_runqueue;
 extern const struct panel_ops	panel_threads;
+extern const struct panel_ops	panel_big;
 
 struct tui_config {
 	bool		 ascii;
@@ -87,6 +91,25 @@ struct figure {
 	enum figure_kind	 kind;
 	const char		*source;
 };
+
+/*
+ * The three headline figures of a scenario, for the big figures (f): one
+ * row per scenario, found by name; the row without a name serves the rest.
+ * unit NULL: the unit the figure is formatted in (ns or us, MiB, ...).
+ */
+struct headline_figure {
+	const char		*label;
+	enum model_series	 series;
+	enum figure_kind	 kind;
+	const char		*unit;
+};
+
+struct headline {
+	const char		*scenario;
+	struct headline_figure	 fig[3];
+};
+
+const struct headline	*headline_for(const char *);
 
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 figure_format(const struct model *, enum model_series,

@@ -1,0 +1,27 @@
+/*
+ * Recordings: the JSON Lines that --batch prints and --record writes, read
+ * back one line at a time for --replay.
+ *
+ * record_parse is pure: it reads only its arguments, writes only *out and
+ * err, and leaves *out untouched when the line is refused.  Any thread may
+ * call it.  It reads the flat objects batch.c writes (strings, numbers,
+ * null, true and false) and nothing more: no nesting, no \u escapes.
+ */
+#ifndef CSW_RECORD_H
+#define CSW_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+
+#define RECORD_LINE_MAX	65536	/* longer lines are not a recording */
+
+struct record {
+	bool			 summary;	/* the closing line of medians */
+	struct model_record	 fig;		/* the figures of a sample */
+};
+
+int	record_parse(const char *, size_t, struct record *, char *, size_t);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * The recorder: a model of its own, never frozen, so that the file gets
+ * every sample even while the display is frozen, written by batch_record.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "model/model.h"
+#include "recorder.h"
+#include "util/util.h"
+
+struct recorder {
+	FILE		*fp;
+	char		*path;
+	struct model	*model;		/* the two newest samples, for rates */
+	size_t		 written;
+	int		 error;		/* errno of the first failed write */
+};
+
+/* Create (or empty) the file.  NULL with FILE: why. */
+struct recorder *
+recorder_open(const char *path, char *err, size_t errlen)
+{
+	struct recorder	*rec;
+	FILE		*fp;
+
+	if ((fp = fopen(path, "we")) == NULL) {
+		snprintf(err, errlen, "--record %s: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	rec = xcalloc(1, sizeof *rec);
+	rec->fp = fp;
+	rec->path = xmalloc(strlen(path) + 1);
+	strcpy(rec->path, path);
+	rec->model = model_create(2);
+	return (rec);
+}
+
+/* The file's name, without its directory. */
+const char *
+recorder_name(const struct recorder *rec)
+{
+	const char	*slash = strrchr(rec->path, '/');
+
+	return (slash != NULL ? slash + 1 : rec->path);
+}
+
+/*
+ * Append a line for a sample (its thread rows are not recorded).  On a
+ * write error, -1 with why; the file is closed and nothing more is written.
+ */
+int
+recorder_write(struct recorder *rec, const struct sample *s, char *err,
+    size_t errlen)
+{
+	struct sample	copy = *s;
+
+	if (rec->fp == NULL)
+		return (0);
+	copy.rows = NULL;
+	model_push(rec->model, &copy);
+	errno = 0;
+	batch_record(rec->model, BATCH_JSON, rec->fp);
+	if (!ferror(rec->fp)) {
+		rec->written++;
+		return (0);
+	}
+	rec->error = errno != 0 ? errno : EIO;
+	fclose(rec->fp);
+	rec->fp = NULL;
+	snprintf(err, errlen, "recording stopped: cannot write %s: %s (%zu "
+	    "samples kept)", rec->path, strerror(rec->error), rec->written);
+	return (-1);
+}
+
+/* Close the file: 0, or -1 with why when the recording is incomplete. */
+int
+recorder_close(struct recorder *rec, char *err, size_t errlen)
+{
+	int	status = 0;
+
+	if (rec == NULL)
+		return (0);
+	if (rec->fp != NULL && fclose(rec->fp) != 0 && rec->error == 0)
+		rec->error = errno;
+	if (rec->error != 0) {
+		snprintf(err, errlen, "recording %s is incomplete: %s (%zu "
+		    "samples kept)", rec->path, strerror(rec->error),
+		    rec->written);
+		status = -1;
+	}
+	model_free(rec->model);
+	free(rec->path);
+	free(rec);
+	return (status);
+}

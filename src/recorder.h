@@ -1,0 +1,21 @@
+/*
+ * --record: every sample of the live screen appended to a file as the JSON
+ * Lines that --batch prints (batch_record writes them), for --replay.
+ * Owned and called by the loop thread.
+ */
+#ifndef CSW_RECORDER_H
+#define CSW_RECORDER_H
+
+#include <stddef.h>
+
+#include "sampler/sample.h"
+
+struct recorder;
+
+struct recorder	*recorder_open(const char *, char *, size_t);
+int		 recorder_write(struct recorder *, const struct sample *,
+		    char *, size_t);
+const char	*recorder_name(const struct recorder *);
+int		 recorder_close(struct recorder *, char *, size_t);
+
+#endif

@@ -1,0 +1,311 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "model/model.h"
+#include "record.h"
+#include "replay.h"
+
+#define REC(name)	FIXTURES "/record/" name
+
+/* Line n (from 1) of a fixture, without its newline; freed by the caller. */
+static char *
+fixture_line(const char *path, int n)
+{
+	FILE	*f = fopen(path, "r");
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 len = -1;
+
+	assert_non_null(f);
+	while (n-- > 0 && (len = getline(&line, &cap, f)) >= 0)
+		;
+	fclose(f);
+	assert_true(len >= 0);
+	if (len > 0 && line[len - 1] == '\n')
+		line[len - 1] = '\0';
+	return (line);
+}
+
+/* Parse a string; returns what record_parse returns. */
+static int
+parse(const char *s, struct record *r, char *err, size_t errlen)
+{
+	return (record_parse(s, strlen(s), r, err, errlen));
+}
+
+static void
+test_record_good_line(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line = fixture_line(
+			    REC("pingpong-64cpu.jsonl"), 3);
+
+	assert_int_equal(parse(line, &r, err, sizeof err), 0);
+	assert_false(r.summary);
+	assert_true(r.fig.t == 1.0);
+	assert_int_equal(r.fig.pid, 4242);
+	assert_string_equal(r.fig.mode, "fibers");
+	assert_string_equal(r.fig.scenario, "pingpong");
+	assert_int_equal(r.fig.tasks, 512);
+	assert_int_equal(r.fig.workers, 64);
+	assert_true(fabs(r.fig.v[MS_HANDOFF_RATE] - 4321987.6) < 1e-6);
+	assert_true(fabs(r.fig.v[MS_NS_PER_HANDOFF] - 271.8) < 1e-9);
+	assert_true(fabs(r.fig.v[MS_KSW_PER_HANDOFF] - 0.0123) < 1e-12);
+	assert_true(r.fig.v[MS_VM_SIZE] == 9876543210.0);
+	assert_true(r.fig.v[MS_LOAD_TOTAL] == 1234);
+	assert_false(r.fig.absent[MS_FIBER_RUNQ]);
+	/* The model figures no recording carries are absent, not null. */
+	assert_true(r.fig.absent[MS_THREADS]);
+	assert_true(isnan(r.fig.v[MS_THREADS]));
+	free(line);
+}
+
+static void
+test_record_nulls_are_unavailable(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line = fixture_line(
+			    REC("pingpong-64cpu.jsonl"), 1);
+
+	assert_int_equal(parse(line, &r, err, sizeof err), 0);
+	assert_true(isnan(r.fig.v[MS_VCSW_RATE]));
+	assert_false(r.fig.absent[MS_VCSW_RATE]);
+	assert_true(r.fig.v[MS_STACK_RESERVED] == 33554432);
+	free(line);
+}
+
+static void
+test_record_summary_line(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line = fixture_line(
+			    REC("pingpong-64cpu.jsonl"), 25);
+
+	assert_int_equal(parse(line, &r, err, sizeof err), 0);
+	assert_true(r.summary);
+	free(line);
+	/* A null time belongs to the summary alone. */
+	assert_int_equal(parse("{\"t\":null,\"mode\":\"threads\",\"scenario\":"
+	    "\"pingpong\",\"tasks\":2,\"workers\":0}", &r, err, sizeof err),
+	    -1);
+	assert_non_null(strstr(err, "\"t\" is null"));
+}
+
+/* Every column batch writes is read back into its own series. */
+static void
+test_record_reads_every_batch_column(void **state)
+{
+	const struct batch_column	*col;
+	struct record			 r;
+	char				 line[4096], err[160];
+	size_t				 i, n, used;
+
+	col = batch_columns_table(&n);
+	used = (size_t)snprintf(line, sizeof line, "{\"t\":2.5,\"pid\":1,"
+	    "\"mode\":\"threads\",\"scenario\":\"x\",\"tasks\":2,"
+	    "\"workers\":0");
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(line + used, sizeof line - used,
+		    ",\"%s\":%zu.5", col[i].key, i + 1);
+	snprintf(line + used, sizeof line - used, "}");
+	assert_int_equal(parse(line, &r, err, sizeof err), 0);
+	for (i = 0; i < n; i++) {
+		assert_false(r.fig.absent[col[i].series]);
+		assert_true(r.fig.v[col[i].series] == (double)(i + 1) + 0.5);
+	}
+}
+
+static void
+test_record_truncated_line(void **state)
+{
+	struct record	 r, before;
+	char		 err[160], *line = fixture_line(
+			    REC("truncated.jsonl"), 7);
+	size_t		 len, cut;
+
+	memset(&r, 0x5a, sizeof r);
+	before = r;
+	assert_int_equal(parse(line, &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "truncated"));
+	/* Refused: the record is left as it was. */
+	assert_memory_equal(&r, &before, sizeof r);
+	free(line);
+
+	/* Cut anywhere, a good line is refused, never read past its end. */
+	line = fixture_line(REC("pingpong-64cpu.jsonl"), 4);
+	len = strlen(line);
+	for (cut = 0; cut < len; cut++) {
+		char	*copy = malloc(cut + 1);
+
+		memcpy(copy, line, cut);
+		assert_int_equal(record_parse(copy, cut, &r, err, sizeof err),
+		    -1);
+		free(copy);
+	}
+	assert_int_equal(record_parse(line, len, &r, err, sizeof err), 0);
+	free(line);
+}
+
+static void
+test_record_wrong_types(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line = fixture_line(
+			    REC("wrong-type.jsonl"), 3);
+
+	assert_int_equal(parse(line, &r, err, sizeof err), -1);
+	assert_string_equal(err, "\"tasks\" should be a whole number, not a "
+	    "string");
+	free(line);
+	assert_int_equal(parse("{\"t\":\"soon\"}", &r, err, sizeof err), -1);
+	assert_string_equal(err, "\"t\" should be a number, not a string");
+	assert_int_equal(parse("{\"t\":1,\"mode\":\"threads\",\"scenario\":"
+	    "\"p\",\"tasks\":2.5,\"workers\":0}", &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "whole number"));
+	assert_int_equal(parse("{\"t\":1,\"mode\":7}", &r, err, sizeof err),
+	    -1);
+	assert_string_equal(err, "\"mode\" should be a string, not a number");
+	assert_int_equal(parse("{\"t\":1,\"handoffs_per_s\":\"fast\"}", &r,
+	    err, sizeof err), -1);
+	assert_string_equal(err, "\"handoffs_per_s\" should be a number or "
+	    "null, not a string");
+	assert_int_equal(parse("{\"t\":1,\"summary\":1}", &r, err, sizeof err),
+	    -1);
+	assert_int_equal(parse("{\"t\":1,\"mode\":\"a b\"}", &r, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "not a name"));
+}
+
+static void
+test_record_missing_keys(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line = fixture_line(
+			    REC("missing-key.jsonl"), 2);
+
+	assert_int_equal(parse(line, &r, err, sizeof err), -1);
+	assert_string_equal(err, "no \"scenario\": not a cswviz recording");
+	free(line);
+	assert_int_equal(parse("{}", &r, err, sizeof err), -1);
+	assert_string_equal(err, "no \"t\": not a cswviz recording");
+	/* The figures may be missing: an older recording shows them n/a. */
+	assert_int_equal(parse("{\"t\":0,\"mode\":\"threads\",\"scenario\":"
+	    "\"pingpong\",\"tasks\":2,\"workers\":0}", &r, err, sizeof err),
+	    0);
+	assert_true(r.fig.absent[MS_HANDOFF_RATE]);
+}
+
+static void
+test_record_foreign_files(void **state)
+{
+	struct record	 r;
+	char		 err[160], *line;
+
+	line = fixture_line(REC("foreign.jsonl"), 1);
+	assert_int_equal(parse(line, &r, err, sizeof err), -1);
+	assert_string_equal(err, "no \"t\": not a cswviz recording");
+	free(line);
+	line = fixture_line(REC("csv.csv"), 1);
+	assert_int_equal(parse(line, &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "CSV"));
+	free(line);
+	assert_int_equal(parse("hello", &r, err, sizeof err), -1);
+	assert_string_equal(err, "not a JSON object: not a cswviz recording");
+	assert_int_equal(parse("", &r, err, sizeof err), -1);
+	assert_int_equal(parse("{\"t\":1,\"x\":{\"y\":1}}", &r, err,
+	    sizeof err), -1);
+	assert_non_null(strstr(err, "nested object"));
+	assert_int_equal(parse("{\"t\":1,\"x\":[1]}", &r, err, sizeof err),
+	    -1);
+	assert_int_equal(parse("{\"t\":1} {", &r, err, sizeof err), -1);
+	assert_string_equal(err, "text after the object");
+	assert_int_equal(parse("{\"t\":1,\"t\":2}", &r, err, sizeof err), -1);
+	assert_string_equal(err, "\"t\" twice");
+	assert_int_equal(parse("{\"t\":01}", &r, err, sizeof err), -1);
+	assert_int_equal(parse("{\"t\":1e999}", &r, err, sizeof err), -1);
+	assert_int_equal(parse("{\"t\":1,\"s\":\"\\u0041\"}", &r, err,
+	    sizeof err), -1);
+	assert_int_equal(record_parse("{\"t\":1,\"s\":\"a\0b\"}", 17, &r, err,
+	    sizeof err), -1);
+	/* A tiny error buffer is not overrun. */
+	assert_int_equal(parse("nope", &r, err, 4), -1);
+	assert_int_equal(strlen(err), 3);
+	assert_int_equal(parse("nope", &r, NULL, 0), -1);
+}
+
+/* The player reads a file through first and names the bad line. */
+static void
+test_record_replay_open_names_the_line(void **state)
+{
+	struct replay	*rp;
+	char		 err[REPLAY_ERRLEN];
+
+	assert_null(replay_open(REC("truncated.jsonl"), err, sizeof err));
+	assert_non_null(strstr(err, "truncated.jsonl:7: "));
+	assert_null(replay_open(REC("wrong-type.jsonl"), err, sizeof err));
+	assert_non_null(strstr(err, "wrong-type.jsonl:3: \"tasks\""));
+	assert_null(replay_open(REC("time-back.jsonl"), err, sizeof err));
+	assert_non_null(strstr(err, "time-back.jsonl:4: time goes back"));
+	assert_null(replay_open(REC("no-such-file"), err, sizeof err));
+	assert_non_null(strstr(err, "No such file"));
+	rp = replay_open(REC("pingpong-64cpu.jsonl"), err, sizeof err);
+	assert_non_null(rp);
+	replay_status(rp, err, sizeof err);
+	assert_string_equal(err, "REPLAY pingpong-64cpu.jsonl 0/24 1x");
+	replay_close(rp);
+}
+
+/* Step goes one sample at a time, whatever the clock, and pauses. */
+static void
+test_record_replay_step(void **state)
+{
+	struct replay		*rp;
+	struct model_record	 r;
+	char			 err[REPLAY_ERRLEN];
+	int			 i;
+
+	rp = replay_open(REC("pingpong-64cpu.jsonl"), err, sizeof err);
+	assert_non_null(rp);
+	for (i = 0; i < 24; i++) {
+		assert_int_equal(replay_step(rp, &r, err, sizeof err), 1);
+		assert_true(fabs(r.t - i * 0.5) < 1e-9);
+	}
+	assert_true(replay_paused(rp));
+	assert_int_equal(replay_step(rp, &r, err, sizeof err), 0);
+	assert_true(replay_speed(rp, 1) == 2);
+	assert_true(replay_speed(rp, -1) == 1);
+	for (i = 0; i < 10; i++)
+		replay_speed(rp, -1);
+	assert_true(replay_speed(rp, 0) == 0.25);
+	replay_status(rp, err, sizeof err);
+	assert_string_equal(err, "REPLAY pingpong-64cpu.jsonl 24/24 0.25x "
+	    "end");
+	replay_close(rp);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_record_good_line),
+		cmocka_unit_test(test_record_nulls_are_unavailable),
+		cmocka_unit_test(test_record_summary_line),
+		cmocka_unit_test(test_record_reads_every_batch_column),
+		cmocka_unit_test(test_record_truncated_line),
+		cmocka_unit_test(test_record_wrong_types),
+		cmocka_unit_test(test_record_missing_keys),
+		cmocka_unit_test(test_record_foreign_files),
+		cmocka_unit_test(test_record_replay_open_names_the_line),
+		cmocka_unit_test(test_record_replay_step),
+	};
+
+	return (cmocka_run_group_tests_name("record", tests, NULL, NULL));
+}
