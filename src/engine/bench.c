@@ -1177,8 +1177,9 @@ bench_target(char *buf, size_t len, double v, double target, int at_least,
 		verdict = ": met";
 	else
 		verdict = ": missed";
-	snprintf(buf, len, "target %s %.*f %s%s", at_least ? ">=" : "<=",
-	    target == (double)(long)target ? 0 : 2, target, unit, verdict);
+	snprintf(buf, len, "target %s %.*f%s%s%s", at_least ? ">=" : "<=",
+	    target == (double)(long)target ? 0 : 2, target,
+	    strcmp(unit, "x") == 0 ? "" : " ", unit, verdict);
 }
 
 /* Print a timed row: median, the lowest and highest trial, the target. */
