@@ -8,7 +8,7 @@
 
 #include "engine/ctx.h"
 
-#define SWITCHES	2000000
+#define SWITCHES	1000000
 #define STACK_SIZE	(64 * 1024)
 
 static struct ctx	main_ctx, ping_ctx, pong_ctx;
@@ -43,23 +43,69 @@ test_fpucw_set(uint16_t cw)
 {
 	__asm__ volatile("fldcw %0" : : "m"(cw));
 }
+
+/* Set MXCSR. */
+static void
+test_mxcsr_set(uint32_t m)
+{
+	__asm__ volatile("ldmxcsr %0" : : "m"(m));
+}
 #endif
 
 /*
+ * The floating-point control state one side runs with: a rounding mode
+ * for fesetround and, on x86_64, the exact MXCSR and x87 control word
+ * (the rounding fields agreeing with round).  ctx_jump reloads the x87
+ * word only when it differs, so the cases below make the two sides equal
+ * in one word and different in the other, both, and neither.
+ */
+struct test_fp {
+	int		 round;
+	uint32_t	 mxcsr;
+	uint16_t	 cw;
+};
+
+struct test_fp_case {
+	const char	*name;
+	struct test_fp	 side[2];
+};
+
+/* MXCSR: exceptions masked, RC in bits 13-14, FTZ 0x8000, DAZ 0x0040.
+   x87: exceptions masked, PC in bits 8-9, RC in bits 10-11. */
+static const struct test_fp_case test_fp_cases[] = {
+	{ "both differ", {
+	    { FE_DOWNWARD, 0x3f80, 0x077f }, { FE_UPWARD, 0x5f80, 0x0a7f } } },
+	{ "x87 word equal, MXCSR differs", {
+	    { FE_TONEAREST, 0x9fc0, 0x037f }, { FE_TONEAREST, 0x1f80, 0x037f } } },
+	{ "MXCSR equal, x87 word differs", {
+	    { FE_TONEAREST, 0x1f80, 0x027f }, { FE_TONEAREST, 0x1f80, 0x037f } } },
+	{ "both equal", {
+	    { FE_TOWARDZERO, 0x7f80, 0x0f7f }, { FE_TOWARDZERO, 0x7f80, 0x0f7f } } },
+};
+
+static const struct test_fp	*test_fp_side[2];
+
+/*
  * Switch to the other side many times with distinct values pinned in the
- * callee-saved registers and a distinct rounding mode; count mismatches.
+ * callee-saved registers and this side's FP control state; count
+ * mismatches.
  */
 static void
-test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed, int round)
+test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed,
+    const struct test_fp *fp)
 {
 	long	i;
+	int	round = fp->round;
 
 	fesetround(round);
 #if defined(__x86_64__)
-	test_fpucw_set((uint16_t)(0x007f | (seed & 1 ? 0x0200 : 0x0300) |
-	    (round == FE_DOWNWARD ? 0x0400 : 0x0800)));
+	test_mxcsr_set(fp->mxcsr);
+	test_fpucw_set(fp->cw);
 	uint16_t cw = test_fpucw_get();
 	uint32_t mxcsr = test_mxcsr_get();
+
+	if (cw != fp->cw || mxcsr != fp->mxcsr || fegetround() != round)
+		errors++;
 #endif
 	for (i = 0; i < SWITCHES; i++) {
 #if defined(__x86_64__)
@@ -108,7 +154,7 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed, int round)
 static void
 test_ctx_ping(void *arg)
 {
-	test_ctx_side(&ping_ctx, &pong_ctx, 0x1000, FE_DOWNWARD);
+	test_ctx_side(&ping_ctx, &pong_ctx, 0x1000, test_fp_side[0]);
 	ctx_switch(&ping_ctx, &main_ctx);
 	abort();
 }
@@ -117,20 +163,26 @@ test_ctx_ping(void *arg)
 static void
 test_ctx_pong(void *arg)
 {
-	test_ctx_side(&pong_ctx, &ping_ctx, 0x2001, FE_UPWARD);
+	test_ctx_side(&pong_ctx, &ping_ctx, 0x2001, test_fp_side[1]);
 	ctx_switch(&pong_ctx, &main_ctx);
 	abort();
 }
 
 /* Ping-pong SWITCHES times each way and check nothing was lost. */
 static void
-test_ctx_run_pingpong(int jump)
+test_ctx_run_pingpong(int jump, const struct test_fp_case *fc)
 {
 	void	*s1 = malloc(STACK_SIZE), *s2 = malloc(STACK_SIZE);
+#if defined(__x86_64__)
+	uint32_t mxcsr = test_mxcsr_get();
+	uint16_t cw = test_fpucw_get();
+#endif
 
 	use_jump = jump;
 	errors = 0;
 	rounds = 0;
+	test_fp_side[0] = &fc->side[0];
+	test_fp_side[1] = &fc->side[1];
 
 	assert_non_null(s1);
 	assert_non_null(s2);
@@ -138,23 +190,39 @@ test_ctx_run_pingpong(int jump)
 	ctx_init(&ping_ctx, s1, STACK_SIZE, test_ctx_ping, NULL);
 	ctx_init(&pong_ctx, s2, STACK_SIZE, test_ctx_pong, NULL);
 	ctx_switch(&main_ctx, &ping_ctx);
+	if (errors != 0)
+		print_error("%s: %ld mismatches\n", fc->name, errors);
 	assert_int_equal(errors, 0);
 	assert_int_equal(rounds, 2 * SWITCHES - 1);
 	assert_int_equal(fegetround(), FE_TONEAREST);
+#if defined(__x86_64__)
+	assert_int_equal(test_mxcsr_get() & ~0x3fU, mxcsr & ~0x3fU);
+	assert_int_equal(test_fpucw_get(), cw);
+#endif
 	free(s1);
 	free(s2);
+}
+
+/* Every case of test_fp_cases through ctx_switch (jump 0) or CTX_JUMP. */
+static void
+test_ctx_run_cases(int jump)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof test_fp_cases / sizeof test_fp_cases[0]; i++)
+		test_ctx_run_pingpong(jump, &test_fp_cases[i]);
 }
 
 static void
 test_fiber_switch_keeps_registers_and_fp_control(void **state)
 {
-	test_ctx_run_pingpong(0);
+	test_ctx_run_cases(0);
 }
 
 static void
 test_fiber_jump_keeps_registers_and_fp_control(void **state)
 {
-	test_ctx_run_pingpong(1);
+	test_ctx_run_cases(1);
 }
 
 /* Record the argument and return to main. */
