@@ -315,6 +315,24 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 	return (state == NULL ? -1 : 0);
 }
 
+/*
+ * Put every registered workload thread back under SCHED_OTHER before a
+ * stop: a SCHED_IDLE thread on a loaded machine can wait seconds for a CPU
+ * to see its stop flag and exit.  Linux refuses this to an unprivileged
+ * process unless RLIMIT_NICE allows it; the stop then takes its chances.
+ */
+static void
+engine_raise_for_stop(struct engine *e)
+{
+	struct sched_param	sp = { 0 };
+	size_t			i;
+
+	pthread_mutex_lock(&e->stacks_mu);
+	for (i = 0; i < e->nstacks; i++)
+		sched_setscheduler(e->stacks[i].tid, SCHED_OTHER, &sp);
+	pthread_mutex_unlock(&e->stacks_mu);
+}
+
 /* Stop the running tasks and the runtime under them. */
 static void
 engine_stop_mode(struct engine *e)
@@ -335,8 +353,10 @@ engine_stop_mode(struct engine *e)
 		/* Wake every parked fiber so that stop never waits long. */
 		fiber_rt_stop(rt, 2000000000u);
 	}
-	if (state != NULL)
+	if (state != NULL) {
+		engine_raise_for_stop(e);
 		e->cur.ops->stop(state);
+	}
 	if (rt != NULL) {
 		st = xmalloc(sizeof *st);
 		fiber_rt_stats(rt, st);
