@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "tour.h"
+#include "tui/tui.h"
 
 /*
  * The man page's WALKTHROUGH: its prose lines joined by spaces, and its
@@ -90,12 +92,42 @@ test_tour_captions_fit(void **state)
 	assert_null(tour_step(tour_len()));
 }
 
+/*
+ * The tour only names scenarios the table has, the table has the seven
+ * the keys 1-7 pick, and each has its own row of big figures.
+ */
+static void
+test_tour_scenarios_exist(void **state)
+{
+	static const char *keys[] = { "pingpong", "sleepers", "server",
+	    "cpu-flood", "blocking", "fanin", "leak" };
+	struct engine_scenario_info	 info;
+	const struct tour_step		*t;
+	const struct headline		*h;
+	size_t				 i;
+
+	for (i = 0; (t = tour_step(i)) != NULL; i++) {
+		if (!engine_scenario_exists(t->scenario))
+			fail_msg("tour step %zu names '%s'", i + 1,
+			    t->scenario);
+	}
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		assert_int_equal(engine_scenario(i, &info), 0);
+		assert_string_equal(info.name, keys[i]);
+		h = headline_for(info.name);
+		assert_non_null(h->scenario);
+		assert_string_equal(h->scenario, info.name);
+	}
+	assert_int_equal(engine_scenario(7, &info), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tour_matches_man_page),
 		cmocka_unit_test(test_tour_captions_fit),
+		cmocka_unit_test(test_tour_scenarios_exist),
 	};
 
 	return (cmocka_run_group_tests_name("tour", tests, NULL, NULL));

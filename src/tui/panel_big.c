@@ -22,6 +22,28 @@ static const struct headline big_headlines[] = {
 		    FIG_RATIO, "" },
 		{ "handoffs per second", MS_HANDOFF_RATE, FIG_RATE, "" },
 	} },
+	{ "sleepers", {
+		{ "stack reserved", MS_STACK_RESERVED, FIG_BYTES, NULL },
+		{ "stack committed", MS_STACK_COMMITTED, FIG_BYTES, NULL },
+		{ "OS threads of this process", MS_THREADS, FIG_COUNT, "" },
+	} },
+	{ "server", {
+		{ "requests per second", MS_WORK_RATE, FIG_RATE, "" },
+		{ "kernel switches per request", MS_KSW_PER_WORK, FIG_RATIO,
+		    "" },
+		{ "CPU time per request", MS_NS_PER_WORK, FIG_NS, NULL },
+	} },
+	{ "blocking", {
+		{ "fiber workers stuck in a system call", MS_BLOCKED_WORKERS,
+		    FIG_COUNT, "" },
+		{ "ticker latency", MS_LATENCY_MS, FIG_MS, NULL },
+		{ "OS threads of this process", MS_THREADS, FIG_COUNT, "" },
+	} },
+	{ "leak", {
+		{ "live tasks", MS_TASKS_ALIVE, FIG_COUNT, "" },
+		{ "resident memory (VmRSS)", MS_VM_RSS, FIG_BYTES, NULL },
+		{ "stack committed", MS_STACK_COMMITTED, FIG_BYTES, NULL },
+	} },
 	{ "cpu-flood", {
 		{ "threads of this process runnable", MS_THREADS_R,
 		    FIG_COUNT, "" },
