@@ -37,6 +37,19 @@ static const struct batch_column batch_columns[] = {
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
 };
 
+/* The sources of a sample, as named on standard error. */
+static const char *const batch_sources[SRC_COUNT] = {
+	[SRC_RUSAGE] = "getrusage",
+	[SRC_STAT] = "stat",
+	[SRC_LOADAVG] = "loadavg",
+	[SRC_STATUS] = "status",
+	[SRC_TASKS] = "task stat",
+	[SRC_STACKS] = "stacks",
+	[SRC_ENGINE] = "engine",
+	[SRC_MEMINFO] = "meminfo",
+	[SRC_PSI] = "pressure",
+};
+
 static volatile sig_atomic_t	batch_signal;
 
 /* Print a number, or null (JSON) / nothing (CSV) when it was not read. */
@@ -162,6 +175,34 @@ batch_summary(const struct model *m, enum batch_format fmt, FILE *out)
 	free(tmp);
 }
 
+/*
+ * Say on err which sources could not be read and why, and when one is back:
+ * only when that changes, so a file that stays unreadable is one line.
+ * Their columns are null (JSON) or empty (CSV) meanwhile.
+ */
+static void
+batch_note_sources(const struct sample *s, char last[SRC_COUNT][SAMPLE_WHYLEN],
+    FILE *err)
+{
+	int	i;
+
+	for (i = 0; i < SRC_COUNT; i++) {
+		if (s->ok[i]) {
+			if (last[i][0] != '\0')
+				fprintf(err, "cswviz: %s: readable again\n",
+				    batch_sources[i]);
+			last[i][0] = '\0';
+		} else if (strcmp(last[i], s->why[i]) != 0 ||
+		    last[i][0] == '\0') {
+			fprintf(err, "cswviz: %s unreadable: %s\n",
+			    batch_sources[i], s->why[i][0] != '\0' ?
+			    s->why[i] : "no reason given");
+			snprintf(last[i], SAMPLE_WHYLEN, "%s",
+			    s->why[i][0] != '\0' ? s->why[i] : "?");
+		}
+	}
+}
+
 /* Note a signal; the run ends with its summary. */
 static void
 batch_on_signal(int sig)
@@ -180,6 +221,7 @@ batch_run(struct sampler *sp, struct model *m, long duration,
 	struct sigaction	 sa;
 	struct pollfd		 pfd;
 	struct sample		 s;
+	char			 last[SRC_COUNT][SAMPLE_WHYLEN];
 	uint64_t		 end, now;
 	int			 ms;
 
@@ -191,6 +233,7 @@ batch_run(struct sampler *sp, struct model *m, long duration,
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	memset(last, 0, sizeof last);
 	batch_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
 	pfd.fd = sampler_fd(sp);
@@ -200,6 +243,7 @@ batch_run(struct sampler *sp, struct model *m, long duration,
 		if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
 			break;
 		if ((pfd.revents & POLLIN) && sampler_take(sp, &s)) {
+			batch_note_sources(&s, last, stderr);
 			model_push(m, &s);
 			batch_record(m, fmt, out);
 			if (ferror(out))
