@@ -41,7 +41,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct theme	 t, before;
 	char		 err[256];
-	char		*text = fuzz_text(data, size);
+	char		*text = fuzz_text(data, size), *end;
+	const char	*p;
+	unsigned long	 lineno, lines;
 	int		 i;
 
 	memset(&t, 0xa5, sizeof t);
@@ -51,6 +53,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memcmp(&t, &before, sizeof t) == 0);
 		FUZZ_CHECK(fuzz_message_ok(err, sizeof err));
 		FUZZ_CHECK(strncmp(err, "fuzz.theme:", 11) == 0);
+		/* The line named is one the text has (NULs end the text). */
+		lineno = strtoul(err + 11, &end, 10);
+		FUZZ_CHECK(end != err + 11 && *end == ':');
+		for (lines = 1, p = text; *p != '\0'; p++)
+			lines += *p == '\n' && p[1] != '\0';
+		FUZZ_CHECK(lineno >= 1 && lineno <= lines);
 	} else {
 		FUZZ_CHECK(memchr(t.name, '\0', sizeof t.name) != NULL);
 		FUZZ_CHECK(strcmp(t.name, "fuzz") == 0);
