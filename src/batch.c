@@ -48,6 +48,21 @@ static const struct batch_column batch_columns[] = {
 	{ "cpu_pressure_pct",		MS_PSI_SOME,		2 },
 };
 
+/* The sources of a sample, as named on standard error. */
+static const char *const batch_sources[SRC_COUNT] = {
+	[SRC_RUSAGE] = "getrusage",
+	[SRC_STAT] = "stat",
+	[SRC_LOADAVG] = "loadavg",
+	[SRC_STATUS] = "status",
+	[SRC_TASKS] = "task stat",
+	[SRC_STACKS] = "stacks",
+	[SRC_ENGINE] = "engine",
+	[SRC_MEMINFO] = "meminfo",
+	[SRC_PSI] = "pressure",
+	[SRC_SCHEDSTAT] = "schedstat",
+	[SRC_WAIT] = "task schedstat",
+};
+
 static volatile sig_atomic_t	batch_signal;
 
 /* The numeric columns, for the reader of recordings. */
@@ -193,6 +208,38 @@ batch_summary(const struct model *m, enum batch_format fmt, FILE *out)
 	free(tmp);
 }
 
+/*
+ * Say on err which sources could not be read and why, and when one is back:
+ * only when that changes, so a file that stays unreadable is one line.
+ * Their columns are null (JSON) or empty (CSV) meanwhile.
+ */
+static void
+batch_note_sources(const struct sample *s, char last[SRC_COUNT][SAMPLE_WHYLEN],
+    FILE *err)
+{
+	int	i;
+
+	for (i = 0; i < SRC_COUNT; i++) {
+		/* Per-thread waits need two readings of a thread: a wait
+		 * for data, not a source that failed. */
+		if (i == SRC_WAIT)
+			continue;
+		if (s->ok[i]) {
+			if (last[i][0] != '\0')
+				fprintf(err, "cswviz: %s: readable again\n",
+				    batch_sources[i]);
+			last[i][0] = '\0';
+		} else if (strcmp(last[i], s->why[i]) != 0 ||
+		    last[i][0] == '\0') {
+			fprintf(err, "cswviz: %s unreadable: %s\n",
+			    batch_sources[i], s->why[i][0] != '\0' ?
+			    s->why[i] : "no reason given");
+			snprintf(last[i], SAMPLE_WHYLEN, "%s",
+			    s->why[i][0] != '\0' ? s->why[i] : "?");
+		}
+	}
+}
+
 /* Note a signal; the run ends with its summary. */
 static void
 batch_on_signal(int sig)
@@ -212,6 +259,7 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 	struct pollfd		 pfd[2];
 	struct sample		 s;
 	char			 emsg[ENGINE_ERRLEN];
+	char			 last[SRC_COUNT][SAMPLE_WHYLEN];
 	uint64_t		 end, now, eseq = 0;
 	int			 ms;
 
@@ -223,6 +271,7 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	memset(last, 0, sizeof last);
 	batch_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
 	pfd[0].fd = sampler_fd(sp);
@@ -239,6 +288,7 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 		    emsg, sizeof emsg))
 			fprintf(stderr, "cswviz: %s\n", emsg);
 		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
+			batch_note_sources(&s, last, stderr);
 			model_push(m, &s);
 			batch_record(m, fmt, out);
 			if (ferror(out))

@@ -27,6 +27,9 @@ test_util_parse_long_rejects(void **state)
 	assert_int_equal(util_parse_long("", 0, 9, &v), UTIL_PARSE_MALFORMED);
 	assert_int_equal(util_parse_long("1x", 0, 9, &v), UTIL_PARSE_MALFORMED);
 	assert_int_equal(util_parse_long(" 1", 0, 9, &v), UTIL_PARSE_MALFORMED);
+	/* Found by fuzz_options: strtol skips tabs and newlines too. */
+	assert_int_equal(util_parse_long("\t1", 0, 9, &v), UTIL_PARSE_MALFORMED);
+	assert_int_equal(util_parse_long("\n1", 0, 9, &v), UTIL_PARSE_MALFORMED);
 	assert_int_equal(util_parse_long("10", 0, 9, &v), UTIL_PARSE_RANGE);
 	assert_int_equal(util_parse_long("99999999999999999999", 0, 9, &v),
 	    UTIL_PARSE_RANGE);

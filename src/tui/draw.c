@@ -164,7 +164,10 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 	if (w <= lw)
 		return (x + w);
 	if (bad) {
-		draw_text(y, x + lw, w - lw, THEME_BAD, value);
+		/* A space after the label, as for a number. */
+		if (w > lw + 1)
+			draw_text(y, x + lw + 1, w - lw - 1, THEME_BAD,
+			    value);
 		return (x + w);
 	}
 	snprintf(buf, sizeof buf, "%*s", vw, value);

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <limits.h>
@@ -124,7 +125,8 @@ util_parse_long(const char *s, long min, long max, long *out)
 	char	*end;
 	long	 v;
 
-	if (s == NULL || *s == '\0' || *s == ' ')
+	/* strtol skips any white space, not only ' ': a number has none. */
+	if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
 		return (UTIL_PARSE_MALFORMED);
 	errno = 0;
 	v = strtol(s, &end, 10);

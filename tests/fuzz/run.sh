@@ -1,0 +1,71 @@
+#!/bin/sh
+# Run every libFuzzer target for a bounded time (make fuzz runs this).
+#   FUZZ_SECONDS   seconds per target (20)
+#   FUZZ_JOBS      targets run side by side (1)
+#   FUZZ_TARGETS   names to run, e.g. "theme stat" (all built fuzz_* programs)
+#   FUZZ_BUILDDIR  the build directory configured with --enable-fuzzing (.)
+# New inputs go to BUILDDIR/tests/fuzz/corpus-new/NAME, crashes to
+# BUILDDIR/tests/fuzz/crashes/NAME-crash-*; copy a crash into
+# tests/fuzz/regress/NAME/ once the parser is fixed.  Exit 1 on any crash.
+set -u
+srcdir=$(cd "$(dirname "$0")" && pwd)
+build=${FUZZ_BUILDDIR:-.}
+bin="$build/tests/fuzz"
+seconds=${FUZZ_SECONDS:-20}
+jobs=${FUZZ_JOBS:-1}
+out="$bin/fuzz-out"
+mkdir -p "$out" "$bin/crashes"
+
+targets=${FUZZ_TARGETS:-}
+if [ -z "$targets" ]; then
+	for p in "$bin"/fuzz_*; do
+		[ -x "$p" ] && [ -f "$p" ] && targets="$targets ${p##*/fuzz_}"
+	done
+fi
+[ -n "$targets" ] || {
+	echo "run.sh: no fuzz programs in $bin (configure --enable-fuzzing CC=clang, then make)" >&2
+	exit 1
+}
+
+# run NAME: one target for $seconds; its status in $out/NAME.status.
+run() {
+	name=$1
+	mkdir -p "$bin/corpus-new/$name"
+	set -- "$bin/corpus-new/$name" "$srcdir/corpus/$name"
+	[ -d "$srcdir/regress/$name" ] && set -- "$@" "$srcdir/regress/$name"
+	dict=
+	[ -f "$srcdir/$name.dict" ] && dict="-dict=$srcdir/$name.dict"
+	"$bin/fuzz_$name" -max_total_time="$seconds" -timeout=10 $dict \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix="$bin/crashes/$name-" "$@" \
+	    > "$out/$name.log" 2>&1
+	echo $? > "$out/$name.status"
+}
+
+running=0
+for name in $targets; do
+	[ -x "$bin/fuzz_$name" ] || { echo "run.sh: no $bin/fuzz_$name" >&2; exit 1; }
+	echo "fuzz_$name: ${seconds}s"
+	run "$name" &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+
+status=0
+for name in $targets; do
+	st=$(cat "$out/$name.status" 2>/dev/null || echo 1)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log")
+	cov=$(grep -Eo 'cov: [0-9]+' "$out/$name.log" | tail -n 1)
+	if [ "$st" -eq 0 ]; then
+		echo "fuzz_$name: ok, ${execs:-?} runs, ${cov:-cov: ?}"
+	else
+		echo "fuzz_$name: FAILED ($st); log $out/$name.log:"
+		tail -n 40 "$out/$name.log"
+		status=1
+	fi
+done
+exit "$status"
