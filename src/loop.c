@@ -482,6 +482,7 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 	case ACTION_SCENARIO:
 		v->caption[0] = '\0';
 		loop_apply_scenario(e, v, key);
+		model_reset(m);		/* another lesson: fresh graphs */
 		sampler_kick(sp);
 		break;
 	case ACTION_WORKERS_UP:

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+#include "engine/engine.h"
 #include "tui/format.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -190,34 +191,55 @@ tui_draw_help(const struct view *v)
 {
 	const struct keymap_entry	*t;
 	struct rect			 r;
-	size_t				 n, i, rows = 0;
-	char				 keys[64];
-	int				 y;
+	struct engine_scenario_info	 info;
+	size_t				 n, i, rows = 0, len;
+	char				 keys[64], line[160];
+	int				 y, x, cols, per, cw, k;
 
 	t = keymap_table(&n);
 	for (i = 0; i < n; i++)
 		rows += t[i].help != NULL;
-	r.w = COLS - 8 < 72 ? COLS - 8 : 72;
-	r.h = (int)rows + 6;
+	/* One column if it fits the height, else two side by side. */
+	cols = (int)rows + 6 <= LINES - 2 ? 1 : 2;
+	per = ((int)rows + cols - 1) / cols;
+	r.w = cols == 1 ? (COLS - 8 < 72 ? COLS - 8 : 72) :
+	    (COLS - 4 < 120 ? COLS - 4 : 120);
+	r.h = per + 6;
 	if (r.h > LINES - 2)
 		r.h = LINES - 2;
 	r.y = (LINES - r.h) / 2;
 	r.x = (COLS - r.w) / 2;
+	cw = (r.w - 4) / cols;
 	attrset(theme_attr(THEME_HELP));
 	for (y = r.y; y < r.y + r.h; y++)
 		mvhline(y, r.x, ' ', r.w);
 	draw_box(&r, "Keys", "? or Escape closes");
 	y = r.y + 2;
-	for (i = 0; i < n && y < r.y + r.h - 2; i++) {
+	x = r.x + 2;
+	for (i = 0, k = 0; i < n; i++) {
 		if (t[i].help == NULL)
 			continue;
-		keymap_keys_for(v->keymap, t[i].action, keys, sizeof keys);
-		draw_text(y, r.x + 3, 14, THEME_HELP_KEY, keys);
-		draw_text(y, r.x + 18, r.w - 20, THEME_HELP, t[i].help);
+		if (k++ == per) {	/* the second column */
+			y = r.y + 2;
+			x += cw;
+		}
+		if (y >= r.y + r.h - 2)
+			continue;
+		if (t[i].action == ACTION_SCENARIO)
+			snprintf(keys, sizeof keys, "1 ... 7");
+		else
+			keymap_keys_for(v->keymap, t[i].action, keys,
+			    sizeof keys);
+		draw_text(y, x + 1, 9, THEME_HELP_KEY, keys);
+		draw_text(y, x + 11, cw - 12, THEME_HELP, t[i].help);
 		y++;
 	}
-	draw_text(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM,
-	    "Panels and sources: man cswviz");
+	/* The names the digits pick, from the scenario table. */
+	for (i = 0, len = 0; engine_scenario(i, &info) == 0; i++)
+		len += (size_t)snprintf(line + len, len < sizeof line ?
+		    sizeof line - len : 0, "%s%zu:%s", i ? " " : "",
+		    i + 1, info.name);
+	draw_text(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM, line);
 }
 
 /* Text word-wrapped over n lines from y, in role. */

@@ -15,6 +15,7 @@ screen | grep -q 'threads | pingpong | tasks 2/2' || fail "header lacks mode, sc
 tmx send-keys -t t '?'
 wait_for 'Keys' 3
 screen | grep -q 'double the tasks' || fail "help does not list +"
+screen | grep -Eq 'q F10 +quit' || fail "help does not reach its last key"
 tmx send-keys -t t Escape
 i=0; while screen | grep -q 'double the tasks'; do
 	i=$((i + 1)); [ "$i" -gt 30 ] && fail "Escape did not close the help"; sleep 0.1
