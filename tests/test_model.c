@@ -333,7 +333,7 @@ test_model_record_shows_recorded_figures(void **state)
 	assert_null(model_why(m, MS_HANDOFF_RATE));
 	assert_string_equal(model_why(m, MS_NS_PER_HANDOFF),
 	    "not read when recorded");
-	assert_string_equal(model_why(m, MS_VM_RSS), "not in the recording");
+	assert_string_equal(model_why(m, MS_VM_RSS), "not recorded");
 	assert_true(model_recorded(m));
 	s = model_last(m);
 	assert_string_equal(s->mode_name, "fibers");

@@ -632,7 +632,7 @@ model_why_record(const struct model *m, enum model_series which)
 	    !m->shown.fibers)
 		return ("no fibers in threads mode");
 	if (m->shown_absent[which])
-		return ("not in the recording");
+		return ("not recorded");
 	return ("not read when recorded");
 }
 

@@ -63,6 +63,8 @@ runq_draw_cpu_wait(int y, int x, int w, const struct model *m,
 
 	if (s == NULL)
 		snprintf(line, sizeof line, "n/a: no sample yet");
+	else if (model_recorded(m))
+		snprintf(line, sizeof line, "n/a: not recorded");
 	else if (!s->ok[SRC_SCHEDSTAT] && strstr(s->why[SRC_SCHEDSTAT],
 	    "No such file") != NULL) {
 		/* The longest wording that fits. */
@@ -199,7 +201,7 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		runq_draw_states(y++, x, w, m, s);
 	if (s != NULL && s->fibers && model_recorded(m) && y < bottom)
 		draw_field(y++, x, w, RQ_LW, RQ_VW, "fiber queues",
-		    "n/a: not in the recording", NULL);
+		    "n/a: not recorded", NULL);
 	else if (s != NULL && s->fibers && y < bottom)
 		runq_draw_workers(y++, x, w, s, v);
 

@@ -20,7 +20,7 @@ wait_for 'fiber switches +8\.64M/s' 2
 wait_for 'VmSize +9\.20 GiB' 2
 wait_for 'loadavg run/all +63/1234' 2
 wait_for 'R 64  S 449  D 2' 2
-screen | grep -Eq 'fiber queues +n/a: not in the recor' || fail "per-worker queues shown from nothing"
+screen | grep -Eq 'fiber queues +n/a: not recorded' || fail "per-worker queues shown from nothing"
 
 # Space pauses: the position holds.  Then . steps exactly one sample.
 tmx send-keys -t t Space
