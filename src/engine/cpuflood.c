@@ -73,8 +73,7 @@ struct cf_state {
 	long			 nslots;	/* slots ever used */
 
 	/* Threads mode: how many threads have registered their stacks. */
-	pthread_cond_t		 ready_cv;
-	long			 registered;
+	struct engine_ready	 ready;	/* threads on the registry */
 
 	/* The pool: a ring of task indices and its workers. */
 	pthread_mutex_t		 qmu;
@@ -163,42 +162,6 @@ cf_chunk(struct cf_task *t, uint64_t *ready)
 	    memory_order_relaxed) + 1, memory_order_relaxed);
 }
 
-/*
- * A stopping thread needs a CPU to see its flag, and a SCHED_IDLE thread on
- * a loaded machine may wait seconds for one: put it back under SCHED_OTHER.
- * Without CAP_SYS_NICE or RLIMIT_NICE this fails (EPERM), and the thread
- * then waits its turn.
- */
-static void
-cf_hurry(pthread_t t)
-{
-	struct sched_param	sp = { 0 };
-
-	pthread_setschedparam(t, SCHED_OTHER, &sp);
-}
-
-/* Tell the resizer that a thread's stack is on the registry. */
-static void
-cf_thread_ready(struct cf_state *st)
-{
-	engine_stack_register(st->engine);
-	pthread_mutex_lock(&st->mu);
-	st->registered++;
-	pthread_cond_broadcast(&st->ready_cv);
-	pthread_mutex_unlock(&st->mu);
-	engine_thread_lower_priority();
-}
-
-/* Wait until this many threads have registered. */
-static void
-cf_wait_registered(struct cf_state *st, long n)
-{
-	pthread_mutex_lock(&st->mu);
-	while (st->registered < n)
-		pthread_cond_wait(&st->ready_cv, &st->mu);
-	pthread_mutex_unlock(&st->mu);
-}
-
 /* Threads mode: compute chunk after chunk until told to stop. */
 static void *
 cf_task_thread(void *arg)
@@ -210,7 +173,7 @@ cf_task_thread(void *arg)
 
 	snprintf(name, sizeof name, "cpuflood-%d", t->index);
 	pthread_setname_np(pthread_self(), name);
-	cf_thread_ready(st);
+	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	ready = cf_clock(CLOCK_MONOTONIC);
 	while (!atomic_load_explicit(&t->stop, memory_order_relaxed))
 		cf_chunk(t, &ready);
@@ -291,7 +254,7 @@ cf_worker_thread(void *arg)
 
 	snprintf(name, sizeof name, "cpupool-%d", w->index);
 	pthread_setname_np(pthread_self(), name);
-	cf_thread_ready(st);
+	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	pthread_mutex_lock(&st->qmu);
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
 		if (cf_pool_step(st))
@@ -334,7 +297,7 @@ cf_workers_stop(struct cf_state *st, int from)
 		return;
 	if (st->mode == ENGINE_THREADS) {
 		for (i = from; i < st->nworkers; i++)
-			cf_hurry(st->workers[i].thread);
+			engine_thread_hurry(st->workers[i].thread);
 	}
 	pthread_mutex_lock(&st->qmu);
 	for (i = from; i < st->nworkers; i++)
@@ -349,7 +312,7 @@ cf_workers_stop(struct cf_state *st, int from)
 	}
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->mu);
-		st->registered -= st->nworkers - from;
+		st->ready.n -= st->nworkers - from;
 		pthread_mutex_unlock(&st->mu);
 	}
 	st->nworkers = from;
@@ -388,7 +351,7 @@ cf_workers_start(struct cf_state *st, int n, char *err, size_t errlen)
 		st->nworkers++;
 	}
 	if (st->mode == ENGINE_THREADS)
-		cf_wait_registered(st, st->nworkers);
+		engine_ready_wait(&st->mu, &st->ready, st->nworkers);
 	return (0);
 }
 
@@ -464,7 +427,7 @@ cf_tasks_stop(struct cf_state *st, long want)
 	for (i = want; i < st->ntasks; i++) {
 		atomic_store(&st->tasks[i].stop, true);
 		if (st->mode == ENGINE_THREADS)
-			cf_hurry(st->tasks[i].thread);
+			engine_thread_hurry(st->tasks[i].thread);
 	}
 	for (i = want; i < st->ntasks; i++) {
 		if (st->mode == ENGINE_FIBERS)
@@ -474,7 +437,7 @@ cf_tasks_stop(struct cf_state *st, long want)
 	}
 	pthread_mutex_lock(&st->mu);
 	if (st->mode == ENGINE_THREADS)
-		st->registered -= st->ntasks - want;
+		st->ready.n -= st->ntasks - want;
 	st->ntasks = want;
 	pthread_mutex_unlock(&st->mu);
 }
@@ -509,7 +472,7 @@ cf_resize(void *arg, long tasks, char *err, size_t errlen)
 	}
 	/* Count them alive once their stacks are on the registry. */
 	if (st->mode == ENGINE_THREADS)
-		cf_wait_registered(st, i);
+		engine_ready_wait(&st->mu, &st->ready, i);
 	pthread_mutex_lock(&st->mu);
 	st->ntasks = i;
 	if (i > st->nslots)
@@ -539,7 +502,7 @@ cf_free(struct cf_state *st)
 {
 	pthread_cond_destroy(&st->qcv);
 	pthread_mutex_destroy(&st->qmu);
-	pthread_cond_destroy(&st->ready_cv);
+	pthread_cond_destroy(&st->ready.cv);
 	pthread_mutex_destroy(&st->mu);
 	free(st->ring);
 	free(st->tasks);
@@ -570,7 +533,7 @@ cf_start(struct engine *e, const struct scenario_params *sp, char *err,
 	memset(st->tasks, 0, CF_MAX_TASKS * sizeof *st->tasks);
 	st->ring = xcalloc(CF_MAX_TASKS, sizeof *st->ring);
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->ready_cv, NULL);
+	pthread_cond_init(&st->ready.cv, NULL);
 	pthread_mutex_init(&st->qmu, NULL);
 	pthread_cond_init(&st->qcv, NULL);
 	if (st->pool) {

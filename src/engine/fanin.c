@@ -55,8 +55,7 @@ struct fi_state {
 
 	pthread_mutex_t		 mu;		/* guards nprods for stats */
 	long			 nprods;
-	pthread_cond_t		 ready_cv;
-	long			 registered;	/* threads on the registry */
+	struct engine_ready	 ready;	/* threads on the registry */
 
 	/* Threads mode: the shared queue. */
 	pthread_mutex_t		 qmu;
@@ -116,42 +115,6 @@ fi_count(struct fi_state *st, const struct fi_msg *m)
 	    &st->got.sum, memory_order_relaxed) + m->sum, memory_order_relaxed);
 }
 
-/*
- * A stopping thread needs a CPU to see its flag, and a SCHED_IDLE thread on
- * a loaded machine may wait seconds for one: put it back under SCHED_OTHER.
- * Without CAP_SYS_NICE or RLIMIT_NICE this fails (EPERM), and the thread
- * then waits its turn.
- */
-static void
-fi_hurry(pthread_t t)
-{
-	struct sched_param	sp = { 0 };
-
-	pthread_setschedparam(t, SCHED_OTHER, &sp);
-}
-
-/* Register a thread's stack and tell the resizer. */
-static void
-fi_thread_ready(struct fi_state *st)
-{
-	engine_stack_register(st->engine);
-	pthread_mutex_lock(&st->mu);
-	st->registered++;
-	pthread_cond_broadcast(&st->ready_cv);
-	pthread_mutex_unlock(&st->mu);
-	engine_thread_lower_priority();
-}
-
-/* Wait until this many threads have registered. */
-static void
-fi_wait_registered(struct fi_state *st, long n)
-{
-	pthread_mutex_lock(&st->mu);
-	while (st->registered < n)
-		pthread_cond_wait(&st->ready_cv, &st->mu);
-	pthread_mutex_unlock(&st->mu);
-}
-
 /* Threads mode: put messages on the shared queue until told to stop. */
 static void *
 fi_prod_thread(void *arg)
@@ -163,7 +126,7 @@ fi_prod_thread(void *arg)
 
 	snprintf(name, sizeof name, "producer-%d", p->index);
 	pthread_setname_np(pthread_self(), name);
-	fi_thread_ready(st);
+	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	for (;;) {
 		fi_make(p, &m);
 		pthread_mutex_lock(&st->qmu);
@@ -192,7 +155,7 @@ fi_consumer_thread(void *arg)
 	struct fi_msg	 m;
 
 	pthread_setname_np(pthread_self(), "consumer");
-	fi_thread_ready(st);
+	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	for (;;) {
 		pthread_mutex_lock(&st->qmu);
 		while (st->len == 0 && !st->closed)
@@ -287,7 +250,7 @@ fi_prods_stop(struct fi_state *st, long want)
 	for (i = want; i < st->nprods; i++) {
 		atomic_store(&st->prods[i].stop, true);
 		if (st->mode == ENGINE_THREADS)
-			fi_hurry(st->prods[i].thread);
+			engine_thread_hurry(st->prods[i].thread);
 	}
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->qmu);
@@ -302,7 +265,7 @@ fi_prods_stop(struct fi_state *st, long want)
 	}
 	pthread_mutex_lock(&st->mu);
 	if (st->mode == ENGINE_THREADS)
-		st->registered -= st->nprods - want;
+		st->ready.n -= st->nprods - want;
 	st->nprods = want;
 	pthread_mutex_unlock(&st->mu);
 }
@@ -327,7 +290,7 @@ fi_resize(void *arg, long tasks, char *err, size_t errlen)
 	}
 	/* The consumer is one of the registered threads. */
 	if (st->mode == ENGINE_THREADS)
-		fi_wait_registered(st, i + 1);
+		engine_ready_wait(&st->mu, &st->ready, i + 1);
 	pthread_mutex_lock(&st->mu);
 	st->nprods = i;
 	pthread_mutex_unlock(&st->mu);
@@ -339,7 +302,7 @@ static void
 fi_free(struct fi_state *st)
 {
 	if (st->mode == ENGINE_THREADS && st->consumer_started) {
-		fi_hurry(st->consumer);
+		engine_thread_hurry(st->consumer);
 		pthread_mutex_lock(&st->qmu);
 		st->closed = true;
 		pthread_cond_broadcast(&st->not_empty);
@@ -356,7 +319,7 @@ fi_free(struct fi_state *st)
 	pthread_cond_destroy(&st->not_full);
 	pthread_cond_destroy(&st->not_empty);
 	pthread_mutex_destroy(&st->qmu);
-	pthread_cond_destroy(&st->ready_cv);
+	pthread_cond_destroy(&st->ready.cv);
 	pthread_mutex_destroy(&st->mu);
 	free(st->prods);
 	free(st);
@@ -385,7 +348,7 @@ fi_start(struct engine *e, const struct scenario_params *sp, char *err,
 	}
 	memset(st->prods, 0, FI_MAX_TASKS * sizeof *st->prods);
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->ready_cv, NULL);
+	pthread_cond_init(&st->ready.cv, NULL);
 	pthread_mutex_init(&st->qmu, NULL);
 	pthread_cond_init(&st->not_empty, NULL);
 	pthread_cond_init(&st->not_full, NULL);
