@@ -62,7 +62,18 @@ grep -q '"scenario":"server","variant":false,"work_unit":"requests","tasks":64' 
 rps=$(median work_per_s); ksw=$(median kernel_switches_per_work)
 tvol=$(median vcsw); thr=$(median os_threads)
 echo "threads: $rps requests/s, $ksw kernel switches ($tvol voluntary) per request, $thr OS threads"
-check "$rps" 'v > 0' || fail "threads: $rps requests/s"
+# Threads-mode tasks run at SCHED_IDLE, below every other process: on a
+# machine saturated by other work they may get no CPU at all, and there is
+# then nothing to measure.  Say so rather than fail.
+if ! check "$rps" 'v > 0'; then
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	cpus=$(nproc)
+	if awk -v l="$load" -v c="$cpus" 'BEGIN { exit !(l > 4 * c) }'; then
+		echo "SKIP: threads got no CPU at load average $load on $cpus CPUs"
+		exit 77
+	fi
+	fail "threads: $rps requests/s"
+fi
 check "$ksw" 'v >= 0.8' || fail "threads: $ksw kernel switches per request, want >= 0.8"
 check "$thr" 'v >= 64' || fail "threads: $thr OS threads for 64 connections"
 

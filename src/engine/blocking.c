@@ -87,8 +87,7 @@ struct bl_state {
 	uint64_t		 retired;	/* calls of ended tasks */
 
 	pthread_mutex_t		 ready_mu;	/* threads registered */
-	pthread_cond_t		 ready_cv;
-	long			 ready;
+	struct engine_ready	 ready;
 
 	/* The semaphore, threads mode. */
 	pthread_mutex_t		 sem_mu;
@@ -174,12 +173,7 @@ bl_thread(void *arg)
 
 	snprintf(name, sizeof name, "blocking-%d", t->index);
 	pthread_setname_np(pthread_self(), name);
-	engine_stack_register(st->engine);
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready++;
-	pthread_cond_broadcast(&st->ready_cv);
-	pthread_mutex_unlock(&st->ready_mu);
-	engine_thread_lower_priority();
+	engine_ready_thread(st->engine, &st->ready_mu, &st->ready);
 
 	while (!atomic_load(&t->stop)) {
 		if (st->variant && !bl_sem_acquire(t))
@@ -199,7 +193,7 @@ bl_thread(void *arg)
 	}
 
 	pthread_mutex_lock(&st->ready_mu);
-	st->ready--;
+	st->ready.n--;
 	pthread_mutex_unlock(&st->ready_mu);
 	engine_stack_unregister(st->engine);
 	return (NULL);
@@ -504,10 +498,7 @@ bl_wait_ready(struct bl_state *st, long n)
 {
 	if (st->mode != ENGINE_THREADS)
 		return;
-	pthread_mutex_lock(&st->ready_mu);
-	while (st->ready < n)
-		pthread_cond_wait(&st->ready_cv, &st->ready_mu);
-	pthread_mutex_unlock(&st->ready_mu);
+	engine_ready_wait(&st->ready_mu, &st->ready, n);
 }
 
 /* Grow or shrink to the given number of tasks. */
@@ -557,7 +548,7 @@ bl_free(struct bl_state *st)
 {
 	pthread_cond_destroy(&st->sem_cv);
 	pthread_mutex_destroy(&st->sem_mu);
-	pthread_cond_destroy(&st->ready_cv);
+	pthread_cond_destroy(&st->ready.cv);
 	pthread_mutex_destroy(&st->ready_mu);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
@@ -583,7 +574,7 @@ bl_start(struct engine *e, const struct scenario_params *sp, char *err,
 		st->tickers[i].tfd = -1;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->ready_mu, NULL);
-	pthread_cond_init(&st->ready_cv, NULL);
+	pthread_cond_init(&st->ready.cv, NULL);
 	pthread_mutex_init(&st->sem_mu, NULL);
 	pthread_cond_init(&st->sem_cv, NULL);
 	if (bl_helpers_start(st, err, errlen) != 0 ||
@@ -625,7 +616,7 @@ bl_stats(void *arg, struct engine_snapshot *s)
 	pthread_mutex_unlock(&st->mu);
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->ready_mu);
-		s->tasks_alive = st->ready;
+		s->tasks_alive = st->ready.n;
 		pthread_mutex_unlock(&st->ready_mu);
 	}
 	s->work = sum;

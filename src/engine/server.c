@@ -92,8 +92,7 @@ struct sv_state {
 	uint32_t		 next_gen;
 
 	pthread_mutex_t		 ready_mu;	/* threads registered */
-	pthread_cond_t		 ready_cv;
-	long			 ready;
+	struct engine_ready	 ready;
 
 	int			 epfd;		/* the generator's */
 	int			 quitfd;	/* eventfd: the generator quits */
@@ -144,12 +143,7 @@ sv_thread(void *arg)
 
 	snprintf(name, sizeof name, "conn-%u", c->slot);
 	pthread_setname_np(pthread_self(), name);
-	engine_stack_register(st->engine);
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready++;
-	pthread_cond_broadcast(&st->ready_cv);
-	pthread_mutex_unlock(&st->ready_mu);
-	engine_thread_lower_priority();
+	engine_ready_thread(st->engine, &st->ready_mu, &st->ready);
 
 	for (;;) {
 		for (got = 0; got < sizeof req; got += (size_t)n) {
@@ -168,7 +162,7 @@ sv_thread(void *arg)
 	}
 out:
 	pthread_mutex_lock(&st->ready_mu);
-	st->ready--;
+	st->ready.n--;
 	pthread_mutex_unlock(&st->ready_mu);
 	engine_stack_unregister(st->engine);
 	return (NULL);
@@ -401,10 +395,7 @@ sv_wait_ready(struct sv_state *st, long n)
 {
 	if (st->mode != ENGINE_THREADS)
 		return;
-	pthread_mutex_lock(&st->ready_mu);
-	while (st->ready < n)
-		pthread_cond_wait(&st->ready_cv, &st->ready_mu);
-	pthread_mutex_unlock(&st->ready_mu);
+	engine_ready_wait(&st->ready_mu, &st->ready, n);
 }
 
 /*
@@ -503,7 +494,7 @@ sv_free(struct sv_state *st)
 		close(st->epfd);
 	if (st->quitfd >= 0)
 		close(st->quitfd);
-	pthread_cond_destroy(&st->ready_cv);
+	pthread_cond_destroy(&st->ready.cv);
 	pthread_mutex_destroy(&st->ready_mu);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
@@ -526,7 +517,7 @@ sv_start(struct engine *e, const struct scenario_params *sp, char *err,
 	    sp->stack;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->ready_mu, NULL);
-	pthread_cond_init(&st->ready_cv, NULL);
+	pthread_cond_init(&st->ready.cv, NULL);
 	st->quitfd = -1;
 	sv_raise_nofile();
 
@@ -569,7 +560,7 @@ sv_stats(void *arg, struct engine_snapshot *s)
 	   it is spawned. */
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->ready_mu);
-		s->tasks_alive = st->ready;
+		s->tasks_alive = st->ready.n;
 		pthread_mutex_unlock(&st->ready_mu);
 	} else {
 		pthread_mutex_lock(&st->mu);
