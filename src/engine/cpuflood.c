@@ -393,29 +393,14 @@ cf_pool_resize(struct cf_state *st, long want)
 static int
 cf_task_start(struct cf_state *st, long i, char *err, size_t errlen)
 {
-	struct fiber_attr	 fa = { .stack_size = st->stack };
 	struct cf_task		*t = &st->tasks[i];
-	int			 rc;
 
 	t->index = (int)i;
 	t->st = st;
 	atomic_store(&t->stop, false);
-	if (st->mode == ENGINE_FIBERS) {
-		if (fiber_spawn(st->rt, cf_task_fiber, t, &fa,
-		    &t->fiber) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %ld fibers)",
-			    strerror(errno), i);
-			return (-1);
-		}
-		return (0);
-	}
-	rc = engine_thread_create(st->engine, &t->thread, cf_task_thread, t);
-	if (rc != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
-		    strerror(rc), i);
-		return (-1);
-	}
-	return (0);
+	return (engine_task_spawn(st->engine, st->mode, cf_task_fiber,
+	    cf_task_thread, t, st->stack, i, &t->fiber, &t->thread, err,
+	    errlen));
 }
 
 /* Stop and join the unbounded tasks from slot want up. */

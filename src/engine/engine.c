@@ -633,6 +633,21 @@ engine_want_from(struct engine_want *w, const struct engine_config *cfg,
 	return (0);
 }
 
+/* Free an engine whose tasks and control thread are gone. */
+static void
+engine_free(struct engine *e)
+{
+	if (e->efd >= 0)
+		close(e->efd);
+	pthread_cond_destroy(&e->done_cv);
+	pthread_cond_destroy(&e->req_cv);
+	pthread_mutex_destroy(&e->req_mu);
+	pthread_mutex_destroy(&e->ctl_mu);
+	pthread_mutex_destroy(&e->stacks_mu);
+	free(e->stacks);
+	free(e);
+}
+
 /*
  * Start a scenario.  The first step of tasks is running when this returns;
  * the rest ramps up in the background.
@@ -673,15 +688,7 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "control thread: %s", strerror(rc));
 		engine_stop_mode(e);
 	}
-	if (e->efd >= 0)
-		close(e->efd);
-	pthread_cond_destroy(&e->done_cv);
-	pthread_cond_destroy(&e->req_cv);
-	pthread_mutex_destroy(&e->req_mu);
-	pthread_mutex_destroy(&e->ctl_mu);
-	pthread_mutex_destroy(&e->stacks_mu);
-	free(e->stacks);
-	free(e);
+	engine_free(e);
 	return (NULL);
 }
 
@@ -924,6 +931,31 @@ engine_thread_lower_priority(void)
 		    ENGINE_WORKER_NICE);
 }
 
+/* Start a task as a fiber or a thread, by mode. */
+int
+engine_task_spawn(struct engine *e, enum engine_mode mode,
+    void (*ffn)(void *), void *(*tfn)(void *), void *arg, size_t stack,
+    long n, struct fiber **f, pthread_t *t, char *err, size_t errlen)
+{
+	struct fiber_attr	fa = { .stack_size = stack };
+	int			rc;
+
+	if (mode == ENGINE_FIBERS) {
+		if (fiber_spawn(e->rt, ffn, arg, &fa, f) != 0) {
+			snprintf(err, errlen, "fiber_spawn: %s (at %ld "
+			    "fibers)", strerror(errno), n);
+			return (-1);
+		}
+		return (0);
+	}
+	if ((rc = engine_thread_create(e, t, tfn, arg)) != 0) {
+		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
+		    strerror(rc), n);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Register the calling thread, count it, then lower its priority. */
 void
 engine_ready_thread(struct engine *e, pthread_mutex_t *mu,
@@ -1014,12 +1046,5 @@ engine_destroy(struct engine *e)
 	pthread_cond_signal(&e->req_cv);
 	pthread_mutex_unlock(&e->req_mu);
 	pthread_join(e->ctl, NULL);
-	close(e->efd);
-	pthread_cond_destroy(&e->done_cv);
-	pthread_cond_destroy(&e->req_cv);
-	pthread_mutex_destroy(&e->req_mu);
-	pthread_mutex_destroy(&e->ctl_mu);
-	pthread_mutex_destroy(&e->stacks_mu);
-	free(e->stacks);
-	free(e);
+	engine_free(e);
 }

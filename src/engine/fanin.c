@@ -213,30 +213,15 @@ fi_consumer_fiber(void *arg)
 static int
 fi_prod_start(struct fi_state *st, long i, char *err, size_t errlen)
 {
-	struct fiber_attr	 fa = { .stack_size = st->stack };
 	struct fi_prod		*p = &st->prods[i];
-	int			 rc;
 
 	p->st = st;
 	p->index = (int)i;
 	p->rng = 0x9e3779b97f4a7c15u ^ ((uint64_t)i << 17) ^ (uint64_t)i;
 	atomic_store(&p->stop, false);
-	if (st->mode == ENGINE_FIBERS) {
-		if (fiber_spawn(st->rt, fi_prod_fiber, p, &fa,
-		    &p->fiber) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %ld fibers)",
-			    strerror(errno), i);
-			return (-1);
-		}
-		return (0);
-	}
-	rc = engine_thread_create(st->engine, &p->thread, fi_prod_thread, p);
-	if (rc != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
-		    strerror(rc), i);
-		return (-1);
-	}
-	return (0);
+	return (engine_task_spawn(st->engine, st->mode, fi_prod_fiber,
+	    fi_prod_thread, p, st->stack, i, &p->fiber, &p->thread, err,
+	    errlen));
 }
 
 /* Stop and join the producers from want up. */

@@ -13,6 +13,8 @@
 
 #include "engine/engine.h"
 
+struct fiber;
+
 /* What a scenario starts with. */
 struct scenario_params {
 	enum engine_mode	 mode;
@@ -73,6 +75,14 @@ struct fiber_rt	*engine_fiber_rt(struct engine *);
 /* Create a workload thread with the engine's thread stack size. */
 int	engine_thread_create(struct engine *, pthread_t *, void *(*)(void *),
 	    void *);
+/*
+ * Start task number n: a fiber running ffn on the engine's runtime (stack
+ * bytes; 0: the runtime's default) in fibers mode, a thread running tfn in
+ * threads mode.  0, or -1 with err naming the call, its error and n.
+ */
+int	engine_task_spawn(struct engine *, enum engine_mode, void (*)(void *),
+	    void *(*)(void *), void *, size_t, long, struct fiber **,
+	    pthread_t *, char *, size_t);
 /* Run the calling workload thread below the UI and the sampler. */
 void	engine_thread_lower_priority(void);
 /* Record the calling thread's stack in the engine's registry. */
