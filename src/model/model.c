@@ -205,7 +205,8 @@ model_threads_order(struct model *m)
 {
 	model_sort_key = m->tkey;
 	model_sort_rev = m->trev;
-	qsort(m->thr, m->nthr, sizeof *m->thr, model_cmp_thread);
+	if (m->nthr > 0)
+		qsort(m->thr, m->nthr, sizeof *m->thr, model_cmp_thread);
 }
 
 /* Rate a counter per second; NAN if it went back or is unknown. */

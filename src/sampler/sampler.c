@@ -472,7 +472,8 @@ sampler_list_share(struct sampler_pass *p, size_t want, bool whole)
 		}
 		p->tids[n++] = atoi(de->d_name);
 	}
-	qsort(p->tids, n, sizeof *p->tids, sampler_cmp_tid);
+	if (n > 0)
+		qsort(p->tids, n, sizeof *p->tids, sampler_cmp_tid);
 	for (i = 0, u = 0; i < n; i++) {
 		if (u == 0 || p->tids[u - 1] != p->tids[i])
 			p->tids[u++] = p->tids[i];
@@ -692,7 +693,8 @@ sampler_measure_stacks(struct sampler_pass *p, struct sample *s, size_t n)
 	uint64_t		 cpu0, goal, com;
 	double			 cost;
 
-	qsort(p->stacks, n, sizeof *p->stacks, sampler_cmp_stack);
+	if (n > 0)	/* qsort wants a real array even for none */
+		qsort(p->stacks, n, sizeof *p->stacks, sampler_cmp_stack);
 	nc = xcalloc(n > 0 ? n : 1, sizeof *nc);
 	for (i = 0; i < n; i++) {
 		nc[i].base = p->stacks[i].base;
