@@ -19,7 +19,7 @@
 
 #define MS	1000000ULL
 #ifdef CSW_SANITIZED
-#define MANY	10000	/* TSan creates a shadow thread per fiber */
+#define MANY	2000	/* TSan: a shadow thread per fiber, and CI is shared */
 #define PATIENCE 60000
 /* Sanitizer frames overflow a 2 KiB stack: the small class is 8 KiB. */
 #define SMALL_STACK 8192
