@@ -6,6 +6,7 @@
 # took: RSS within 10% of the baseline (plus a little slack, below), open
 # fds and threads exactly back.  At the end q quits within 10 s, status 0.
 #   SOAK_SECONDS  how long to keep going round (60); one pass at least
+#   SOAK_ONLY     a regex: only the scenarios whose names match (all)
 #   SOAK_SETTLE   seconds to wait for a figure to come back (30): the
 #                 machine may be shared and loaded, so never assume speed
 . "$(dirname "$0")/tty/lib.sh"
@@ -24,6 +25,8 @@ plan="1 pingpong 2
 5 blocking 8
 6 fanin 16
 7 leak 125"
+plan=$(echo "$plan" | grep -E " ${SOAK_ONLY:-.}")
+[ -n "$plan" ] || fail "SOAK_ONLY=$SOAK_ONLY matches no scenario"
 
 # Slack on top of 10%: growing to 4x the threads lets glibc malloc make
 # arenas (up to 8 per CPU), each of which keeps a heap's touched pages
@@ -111,7 +114,8 @@ while :; do
 		# fibers, not threads; then down to the starting size.
 		tmx send-keys -t t "$key"
 		wait_for "^ fibers (\\| )?$name " "$settle"
-		size=$(screen | head -1 | sed -n 's/^[^/]* \([0-9][0-9]*\)\/.*/\1/p')
+		# The header says tasks LIVE/TARGET: halve from the target.
+		size=$(screen | head -1 | sed -n 's/^[^/]* [0-9][0-9]*\/\([0-9][0-9]*\).*/\1/p')
 		while [ "$size" -gt "$n" ]; do
 			size=$((size / 2))
 			tmx send-keys -t t -
