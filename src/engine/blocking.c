@@ -610,9 +610,15 @@ bl_stats(void *arg, struct engine_snapshot *s)
 
 	pthread_mutex_lock(&st->mu);
 	sum = st->retired;
-	for (i = 0; i < st->ntasks; i++)
+	s->tasks_alive = 0;
+	for (i = 0; i < st->ntasks; i++) {
+		/* A shrink empties a slot (its calls now in retired) before
+		   it joins the task and lowers ntasks. */
+		if (st->tasks[i] == NULL)
+			continue;
 		sum += bl_count_get(&st->tasks[i]->calls);
-	s->tasks_alive = st->ntasks;
+		s->tasks_alive++;
+	}
 	pthread_mutex_unlock(&st->mu);
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->ready_mu);
