@@ -47,6 +47,8 @@ for mode in threads fibers; do
 	check "$mode: no items counted" "$w > 0 && $wb > 0"
 	check "$mode: -b costs $nsb ns/item against $ns, want $gain x less" \
 	    "$nsb * $gain < $ns"
-	check "$mode: -b moves $wb items/s against $w, want more" "$wb > $w"
+	# Items per second are not compared: they follow how much CPU the
+	# SCHED_IDLE producers get on a shared machine (and a sanitizer's
+	# cost), while the CPU per item above is the lesson itself.
 done
 echo "PASS: scenario fanin"

@@ -34,7 +34,7 @@ plan=$(echo "$plan" | grep -E " ${SOAK_ONLY:-.}")
 # threshold stay resident.  That is bounded and does not grow from one
 # pass to the next, unlike a leak, which the later passes' comparison with
 # the first pass's baseline catches.
-slack_kb=4096
+slack_kb=${SOAK_RSS_SLACK_KB:-4096}
 
 pid=
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status"; }
