@@ -342,12 +342,20 @@ engine_stop_mode(struct engine *e)
 	struct fiber_rt		*rt;
 	void			*state;
 
+	/*
+	 * Take the state off the engine first, counters and all, so that no
+	 * snapshot (the sampler's) reads it while it is stopped and freed;
+	 * the runtime stays readable until its counters are carried over.
+	 */
 	pthread_mutex_lock(&e->ctl_mu);
 	state = e->state;
 	rt = e->rt;
 	memset(&snap, 0, sizeof snap);
 	if (state != NULL)
 		e->cur.ops->stats(state, &snap);
+	e->state = NULL;
+	e->base_handoffs += snap.handoffs;
+	e->base_work += snap.work;
 	pthread_mutex_unlock(&e->ctl_mu);
 	if (state != NULL && rt != NULL) {
 		/* Wake every parked fiber so that stop never waits long. */
@@ -359,19 +367,14 @@ engine_stop_mode(struct engine *e)
 	}
 	if (rt != NULL) {
 		st = xmalloc(sizeof *st);
+		pthread_mutex_lock(&e->ctl_mu);
 		fiber_rt_stats(rt, st);
-		fiber_rt_destroy(rt);
-	}
-	pthread_mutex_lock(&e->ctl_mu);
-	e->state = NULL;
-	e->rt = NULL;
-	/* Counters go on from where this run leaves them. */
-	e->base_handoffs += snap.handoffs;
-	e->base_work += snap.work;
-	if (st != NULL)
 		e->base_switches += st->switches;
-	pthread_mutex_unlock(&e->ctl_mu);
-	free(st);
+		e->rt = NULL;
+		pthread_mutex_unlock(&e->ctl_mu);
+		fiber_rt_destroy(rt);
+		free(st);
+	}
 }
 
 /* The tasks now alive, as the scenario counts them. */
