@@ -9,6 +9,8 @@
 #   SOAK_ONLY     a regex: only the scenarios whose names match (all)
 #   SOAK_SETTLE   seconds to wait for a figure to come back (30): the
 #                 machine may be shared and loaded, so never assume speed
+#   SOAK_RSS_SLACK_KB  RSS allowed above baseline + 10% (4096); a sanitized
+#                 build, whose allocator keeps freed memory, needs far more
 . "$(dirname "$0")/tty/lib.sh"
 
 seconds=${SOAK_SECONDS:-60}
