@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine/limits.h"
+#include "util/util.h"
 
 #define LIMITS_MIB		(1024 * 1024)
 #define LIMITS_TEXT_SIZE	4096	/* every file read whole fits */
@@ -120,19 +121,6 @@ limits_known(struct limits_value *v, int64_t value)
 	v->why[0] = '\0';
 }
 
-/* Describe errnum in buf without the static buffer of strerror. */
-static const char *
-limits_strerror(int errnum, char *buf, size_t len)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return (strerror_r(errnum, buf, len));
-#else
-	if (strerror_r(errnum, buf, len) != 0)
-		snprintf(buf, len, "error %d", errnum);
-	return (buf);
-#endif
-}
-
 /* Join root and rel into buf: 0, or -1 if it does not fit. */
 static int
 limits_path(char *buf, size_t len, const char *root, const char *rel)
@@ -158,7 +146,7 @@ limits_slurp(const char *path, char *buf, size_t size, char *why,
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(why, whylen, "%s: %s", path,
-		    limits_strerror(errno, eb, sizeof eb));
+		    util_strerror(errno, eb, sizeof eb));
 		return (-1);
 	}
 	while (len < size - 1) {
@@ -167,7 +155,7 @@ limits_slurp(const char *path, char *buf, size_t size, char *why,
 			continue;
 		if (n == -1) {
 			snprintf(why, whylen, "%s: %s", path,
-		    limits_strerror(errno, eb, sizeof eb));
+		    util_strerror(errno, eb, sizeof eb));
 			close(fd);
 			return (-1);
 		}
@@ -346,7 +334,7 @@ limits_read_map_count(struct limits_value *v, const char *procroot)
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		limits_unknown(v, "%s: %s", path,
-		    limits_strerror(errno, eb, sizeof eb));
+		    util_strerror(errno, eb, sizeof eb));
 		return;
 	}
 	for (;;) {
@@ -355,7 +343,7 @@ limits_read_map_count(struct limits_value *v, const char *procroot)
 			continue;
 		if (n == -1) {
 			limits_unknown(v, "%s: %s", path,
-			    limits_strerror(errno, eb, sizeof eb));
+			    util_strerror(errno, eb, sizeof eb));
 			close(fd);
 			return;
 		}

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "sampler/procfs.h"
+#include "util/util.h"
 
 #define PROCFS_KB 1024ULL
 
@@ -75,19 +76,6 @@ procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-/* Describe errnum in buf without the static buffer of strerror. */
-static const char *
-procfs_strerror(int errnum, char *buf, size_t len)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	return (strerror_r(errnum, buf, len));
-#else
-	if (strerror_r(errnum, buf, len) != 0)
-		snprintf(buf, len, "error %d", errnum);
-	return (buf);
-#endif
 }
 
 /* Find the end of the line at p, or NULL if it is not terminated. */
@@ -308,7 +296,7 @@ procfs_read(const char *root, const char *rel, char *buf, size_t size,
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		procfs_set_error(err, errlen, "%s: %s", path,
-		    procfs_strerror(errno, tmp, sizeof tmp));
+		    util_strerror(errno, tmp, sizeof tmp));
 		return (-1);
 	}
 	n = procfs_pread(fd, path, buf, size, err, errlen);
@@ -338,7 +326,7 @@ procfs_pread(int fd, const char *what, char *buf, size_t size, char *err,
 			if (errno == EINTR)
 				continue;
 			procfs_set_error(err, errlen, "%s: %s", what,
-			    procfs_strerror(errno, tmp, sizeof tmp));
+			    util_strerror(errno, tmp, sizeof tmp));
 			buf[0] = '\0';
 			return (-1);
 		}

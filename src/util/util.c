@@ -93,6 +93,19 @@ util_thread_create_stack(pthread_t *t, size_t stack, void *(*fn)(void *),
 	return (rc);
 }
 
+/* Describe errnum in buf without the static buffer of strerror. */
+const char *
+util_strerror(int errnum, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return (strerror_r(errnum, buf, len));
+#else
+	if (strerror_r(errnum, buf, len) != 0)
+		snprintf(buf, len, "error %d", errnum);
+	return (buf);
+#endif
+}
+
 /* Read the monotonic clock in nanoseconds. */
 uint64_t
 util_now_ns(void)

@@ -21,6 +21,9 @@ int	 util_thread_create(pthread_t *, void *(*)(void *), void *);
 int	 util_thread_create_stack(pthread_t *, size_t, void *(*)(void *),
 	    void *);
 
+/* Describe an errno value in buf (thread-safe strerror); returns the text. */
+const char *util_strerror(int, char *, size_t);
+
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
 
