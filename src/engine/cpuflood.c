@@ -561,6 +561,20 @@ cf_stats(void *arg, struct engine_snapshot *s)
 	s->latency_count = chunks;
 }
 
+/* Raise every stop flag; the stop joins them. */
+static void
+cf_halt(void *arg)
+{
+	struct cf_state	*st = arg;
+	long		 i;
+	int		 k;
+
+	for (i = 0; i < st->ntasks; i++)
+		atomic_store(&st->tasks[i].stop, true);
+	for (k = 0; k < st->nworkers; k++)
+		atomic_store(&st->workers[k].stop, true);
+}
+
 /* Stop every task and worker. */
 static void
 cf_stop(void *arg)
@@ -605,6 +619,7 @@ const struct scenario_ops scenario_cpuflood = {
 	.resize = cf_resize,
 	.set_workers = cf_set_workers,
 	.stats = cf_stats,
+	.halt = cf_halt,
 	.stop = cf_stop,
 	.threads_use_workers = true,
 	.pooled = { false, true },

@@ -362,6 +362,8 @@ engine_stop_mode(struct engine *e)
 		fiber_rt_stop(rt, 2000000000u);
 	}
 	if (state != NULL) {
+		if (e->cur.ops->halt != NULL)
+			e->cur.ops->halt(state);
 		engine_raise_for_stop(e);
 		e->cur.ops->stop(state);
 	}

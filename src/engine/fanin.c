@@ -383,6 +383,17 @@ fi_stats(void *arg, struct engine_snapshot *s)
 	s->work = atomic_load_explicit(&st->got.items, memory_order_relaxed);
 }
 
+/* Raise every producer's stop flag; the stop joins them. */
+static void
+fi_halt(void *arg)
+{
+	struct fi_state	*st = arg;
+	long		 i;
+
+	for (i = 0; i < st->nprods; i++)
+		atomic_store(&st->prods[i].stop, true);
+}
+
 /* Stop the producers, then the consumer. */
 static void
 fi_stop(void *arg)
@@ -420,5 +431,6 @@ const struct scenario_ops scenario_fanin = {
 	.start = fi_start,
 	.resize = fi_resize,
 	.stats = fi_stats,
+	.halt = fi_halt,
 	.stop = fi_stop,
 };

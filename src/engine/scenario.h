@@ -46,6 +46,11 @@ struct scenario_ops {
 	void		 (*set_workers)(void *, int);
 	/* Add this scenario's counters to a snapshot. */
 	void		 (*stats)(void *, struct engine_snapshot *);
+	/* Tell every task to stop, without waiting for any; or NULL.  The
+	   engine calls it before it lifts the tasks out of SCHED_IDLE for
+	   the stop, so that spinning tasks raised to the stopper's priority
+	   see their flags at once instead of competing with it for a CPU. */
+	void		 (*halt)(void *);
 	/* Stop every task and free the state. */
 	void		 (*stop)(void *);
 	/* Whether P changes what the scenario does in threads mode. */
@@ -75,6 +80,12 @@ struct fiber_rt	*engine_fiber_rt(struct engine *);
 /* Create a workload thread with the engine's thread stack size. */
 int	engine_thread_create(struct engine *, pthread_t *, void *(*)(void *),
 	    void *);
+/* Join a thread from engine_thread_create; its stack goes back to the
+   engine's pool. */
+void	engine_thread_join(struct engine *, pthread_t);
+/* A detached workload thread, on a stack of glibc's. */
+int	engine_thread_create_detached(struct engine *, pthread_t *,
+	    void *(*)(void *), void *);
 /*
  * Start task number n: a fiber running ffn on the engine's runtime (stack
  * bytes; 0: the runtime's default) in fibers mode, a thread running tfn in
