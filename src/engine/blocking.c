@@ -403,7 +403,7 @@ bl_helpers_stop(struct bl_state *st)
 			if (st->mode == ENGINE_FIBERS)
 				fiber_join(k->fiber);
 			else
-				pthread_join(k->thread, NULL);
+				engine_thread_join(st->engine, k->thread);
 		}
 		if (k->tfd >= 0)
 			close(k->tfd);
@@ -443,7 +443,7 @@ bl_task_join(struct bl_task *t, bool started)
 		if (t->st->mode == ENGINE_FIBERS)
 			fiber_join(t->fiber);
 		else
-			pthread_join(t->thread, NULL);
+			engine_thread_join(t->st->engine, t->thread);
 	}
 	if (t->quit != NULL)
 		fiber_chan_destroy(t->quit);

@@ -308,7 +308,8 @@ cf_workers_stop(struct cf_state *st, int from)
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(st->workers[i].fiber);
 		else
-			pthread_join(st->workers[i].thread, NULL);
+			engine_thread_join(st->engine,
+			    st->workers[i].thread);
 	}
 	if (st->mode == ENGINE_THREADS) {
 		pthread_mutex_lock(&st->mu);
@@ -418,7 +419,8 @@ cf_tasks_stop(struct cf_state *st, long want)
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(st->tasks[i].fiber);
 		else
-			pthread_join(st->tasks[i].thread, NULL);
+			engine_thread_join(st->engine,
+			    st->tasks[i].thread);
 	}
 	pthread_mutex_lock(&st->mu);
 	if (st->mode == ENGINE_THREADS)

@@ -16,6 +16,7 @@
 #include "engine/fiber.h"
 #include "engine/limits.h"
 #include "engine/scenario.h"
+#include "engine/tstack.h"
 #include "util/util.h"
 
 #define ENGINE_WORKER_NICE	10
@@ -78,6 +79,7 @@ struct engine {
 	uint64_t			 base_switches;
 	uint64_t			 base_work;
 
+	struct tstack_pool		*tstacks;	/* threads' stacks */
 	pthread_mutex_t			 stacks_mu;	/* the registry's */
 	struct engine_stack		*stacks;
 	size_t				 nstacks, stacks_cap;
@@ -583,6 +585,8 @@ engine_control(void *arg)
 		from = e->cur.tasks;
 		t0 = util_now_ns();
 		rc = engine_converge(e, &w, err, sizeof err);
+		/* Stacks of stopped threads: keep the slabs still in use. */
+		tstack_trim(e->tstacks);
 		if (rc != 0 && e->state != NULL)
 			engine_post(e, "stopped at %ld tasks: %s",
 			    e->cur.tasks, err);
@@ -649,6 +653,7 @@ engine_free(struct engine *e)
 	pthread_mutex_destroy(&e->req_mu);
 	pthread_mutex_destroy(&e->ctl_mu);
 	pthread_mutex_destroy(&e->stacks_mu);
+	tstack_pool_free(e->tstacks);
 	free(e->stacks);
 	free(e);
 }
@@ -678,23 +683,37 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 	pthread_mutex_init(&e->req_mu, NULL);
 	pthread_cond_init(&e->req_cv, NULL);
 	pthread_cond_init(&e->done_cv, NULL);
+	e->tstacks = tstack_pool_new();
 	e->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	first = w.tasks < ENGINE_STEP_THREADS ? w.tasks :
 	    ENGINE_STEP_THREADS - ENGINE_STEP_THREADS % w.ops->unit;
-	if (e->efd < 0)
+	/*
+	 * The control thread first, idle until the first request: started
+	 * after the tasks, it could find RLIMIT_NPROC spent on them.
+	 */
+	if (e->efd < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
-	else if (engine_start_mode(e, &w, first, err, errlen) == 0) {
-		e->want = w;
-		e->target = w.tasks;
-		e->want_gen = 1;	/* the rest of the ramp */
-		if ((rc = util_thread_create(&e->ctl, engine_control,
-		    e)) == 0)
-			return (e);
-		snprintf(err, errlen, "control thread: %s", strerror(rc));
-		engine_stop_mode(e);
+		engine_free(e);
+		return (NULL);
 	}
-	engine_free(e);
-	return (NULL);
+	if ((rc = util_thread_create(&e->ctl, engine_control, e)) != 0) {
+		snprintf(err, errlen, "control thread: %s", strerror(rc));
+		engine_free(e);
+		return (NULL);
+	}
+	if (engine_start_mode(e, &w, first, err, errlen) != 0) {
+		engine_destroy(e);
+		return (NULL);
+	}
+	pthread_mutex_lock(&e->req_mu);
+	e->want = w;
+	pthread_mutex_lock(&e->ctl_mu);
+	e->target = w.tasks;
+	pthread_mutex_unlock(&e->ctl_mu);
+	e->want_gen = 1;	/* the rest of the ramp */
+	pthread_cond_signal(&e->req_cv);
+	pthread_mutex_unlock(&e->req_mu);
+	return (e);
 }
 
 /* The configuration last asked for. */
@@ -911,14 +930,67 @@ engine_stacks(struct engine *e, struct engine_stack *out, size_t max)
 	return (n);
 }
 
-/* Create a workload thread with the stack size of the running config. */
+/*
+ * Create a workload thread with the stack size of the running config, on
+ * a stack from the engine's pool (see tstack.h): engine_thread_join gives
+ * it back.
+ */
 int
 engine_thread_create(struct engine *e, pthread_t *t, void *(*fn)(void *),
     void *arg)
 {
-	size_t	stack = e->cur.stack[ENGINE_THREADS];
+	pthread_attr_t	 attr;
+	size_t		 size = e->cur.stack[ENGINE_THREADS];
+	void		*stack;
+	int		 rc;
 
-	return (util_thread_create_stack(t, stack, fn, arg));
+	if (size == 0)
+		size = engine_thread_stack_default();
+	if ((rc = tstack_get(e->tstacks, size, &stack)) != 0)
+		return (rc);
+	if ((rc = pthread_attr_init(&attr)) == 0) {
+		if ((rc = pthread_attr_setstack(&attr, stack, size)) == 0)
+			rc = util_thread_create_attr(t, &attr, fn, arg);
+		pthread_attr_destroy(&attr);
+	}
+	if (rc != 0)
+		tstack_put(e->tstacks, stack, size);
+	return (rc);
+}
+
+/* Join a thread from engine_thread_create and take its stack back. */
+void
+engine_thread_join(struct engine *e, pthread_t t)
+{
+	pthread_attr_t	 attr;
+	void		*stack = NULL;
+	size_t		 size = 0;
+
+	if (pthread_getattr_np(t, &attr) == 0) {
+		if (pthread_attr_getstack(&attr, &stack, &size) != 0)
+			stack = NULL;
+		pthread_attr_destroy(&attr);
+	}
+	pthread_join(t, NULL);
+	if (stack != NULL)
+		tstack_put(e->tstacks, stack, size);
+}
+
+/*
+ * Create a detached workload thread on a stack of glibc's: nobody joins it
+ * to hand a stack back, and glibc frees its own as the thread exits.
+ */
+int
+engine_thread_create_detached(struct engine *e, pthread_t *t,
+    void *(*fn)(void *), void *arg)
+{
+	int	rc;
+
+	rc = util_thread_create_stack(t, e->cur.stack[ENGINE_THREADS], fn,
+	    arg);
+	if (rc == 0)
+		pthread_detach(*t);
+	return (rc);
 }
 
 /*

@@ -246,7 +246,8 @@ fi_prods_stop(struct fi_state *st, long want)
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(st->prods[i].fiber);
 		else
-			pthread_join(st->prods[i].thread, NULL);
+			engine_thread_join(st->engine,
+			    st->prods[i].thread);
 	}
 	pthread_mutex_lock(&st->mu);
 	if (st->mode == ENGINE_THREADS)
@@ -293,7 +294,7 @@ fi_free(struct fi_state *st)
 		pthread_cond_broadcast(&st->not_empty);
 		pthread_cond_broadcast(&st->not_full);
 		pthread_mutex_unlock(&st->qmu);
-		pthread_join(st->consumer, NULL);
+		engine_thread_join(st->engine, st->consumer);
 	}
 	if (st->chan != NULL) {
 		fiber_chan_close(st->chan);

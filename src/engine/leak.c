@@ -201,9 +201,9 @@ lk_spawn(struct lk_state *st)
 			fiber_chan_destroy(t->chan);
 		} else
 			e = 0;
-	} else if ((e = engine_thread_create(st->engine, &t->thread,
-	    lk_thread, t)) == 0)
-		pthread_detach(t->thread);
+	} else
+		e = engine_thread_create_detached(st->engine, &t->thread,
+		    lk_thread, t);
 	if (e != 0) {
 		atomic_fetch_sub(&st->alive, 1);
 		free(t);

@@ -157,7 +157,7 @@ pp_pair_join(struct pp_pair *p)
 		return;
 	}
 	for (i = 0; i < p->started; i++)
-		pthread_join(p->thread[i], NULL);
+		engine_thread_join(p->st->engine, p->thread[i]);
 	pthread_cond_destroy(&p->cv);
 	pthread_cond_destroy(&p->ready_cv);
 	pthread_mutex_destroy(&p->mu);

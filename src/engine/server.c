@@ -286,7 +286,7 @@ sv_generator_stop(struct sv_state *st)
 	atomic_store(&st->gen_quit, true);
 	if (write(st->quitfd, &one, sizeof one) < 0)
 		abort();
-	pthread_join(st->gen_thread, NULL);
+	engine_thread_join(st->engine, st->gen_thread);
 	st->gen_started = false;
 }
 
@@ -300,7 +300,7 @@ sv_conn_end(struct sv_state *st, struct sv_conn *c, bool started)
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(c->fiber);
 		else
-			pthread_join(c->thread, NULL);
+			engine_thread_join(st->engine, c->thread);
 	}
 	close(c->fd);
 	close(c->cfd);

@@ -19,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 
 #include "engine/fiber.h"
 #include "engine/futex.h"
@@ -38,7 +37,6 @@ struct sl_count {
 struct sl_task {
 	struct sl_state		*st;
 	long			 index;
-	_Atomic pid_t		 tid;
 	pthread_t		 thread;
 	struct fiber		*fiber;
 };
@@ -99,7 +97,6 @@ sl_thread(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	/* Register at the creator's priority, so the ramp does not wait. */
 	engine_stack_register(st->engine);
-	atomic_store(&t->tid, (pid_t)syscall(SYS_gettid));
 	atomic_fetch_add(&st->alive, 1);
 	pthread_mutex_lock(&st->ready_mu);
 	st->ready++;
@@ -203,28 +200,6 @@ sl_grow(struct sl_state *st, long want, char *err, size_t errlen)
 	return (rc);
 }
 
-/*
- * Wait until only want threads are left, and the rest have left the kernel
- * too.  Only then join: pthread_join unmaps each stack, and an unmap waits
- * for any thread inside the mmap lock (a fault, glibc's madvise on exit);
- * an exiting thread at SCHED_IDLE can hold it for a long time on a busy
- * machine, so joining while they exit turns a second into tens.
- */
-static void
-sl_wait_gone(struct sl_state *st, long want)
-{
-	struct timespec	 ts = { 0, 1000000 };
-	pid_t		 pid = getpid();
-	long		 i;
-
-	while (atomic_load(&st->alive) > want)
-		nanosleep(&ts, NULL);
-	for (i = want; i < st->ntasks; i++) {
-		while (syscall(SYS_tgkill, pid, st->tasks[i]->tid, 0) == 0)
-			nanosleep(&ts, NULL);
-	}
-}
-
 /* Stop the tasks from want up and wait for them. */
 static void
 sl_shrink(struct sl_state *st, long want)
@@ -235,14 +210,12 @@ sl_shrink(struct sl_state *st, long want)
 	atomic_store(&st->limit, want);
 	/* Threads wake at once; fibers at their next period at the latest. */
 	futex_bump_wake_all(&st->word);
-	if (st->mode == ENGINE_THREADS)
-		sl_wait_gone(st, want);
 	for (i = want; i < st->ntasks; i++) {
 		t = st->tasks[i];
 		if (st->mode == ENGINE_FIBERS)
 			fiber_join(t->fiber);
 		else
-			pthread_join(t->thread, NULL);
+			engine_thread_join(st->engine, t->thread);
 		free(t);
 		st->tasks[i] = NULL;
 	}

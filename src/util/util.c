@@ -70,16 +70,25 @@ util_thread_create_stack(pthread_t *t, size_t stack, void *(*fn)(void *),
     void *arg)
 {
 	pthread_attr_t	attr;
-	sigset_t	all, old;
 	int		rc;
 
 	if ((rc = pthread_attr_init(&attr)) != 0)
 		return (rc);
-	if (stack != 0 && (rc = pthread_attr_setstacksize(&attr,
-	    stack)) != 0) {
-		pthread_attr_destroy(&attr);
-		return (rc);
-	}
+	if (stack == 0 || (rc = pthread_attr_setstacksize(&attr,
+	    stack)) == 0)
+		rc = util_thread_create_attr(t, &attr, fn, arg);
+	pthread_attr_destroy(&attr);
+	return (rc);
+}
+
+/* Create a thread with these attributes, asynchronous signals blocked. */
+int
+util_thread_create_attr(pthread_t *t, const pthread_attr_t *attr,
+    void *(*fn)(void *), void *arg)
+{
+	sigset_t	all, old;
+	int		rc;
+
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);
@@ -87,9 +96,8 @@ util_thread_create_stack(pthread_t *t, size_t stack, void *(*fn)(void *),
 	sigdelset(&all, SIGILL);
 	sigdelset(&all, SIGTRAP);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	rc = pthread_create(t, &attr, fn, arg);
+	rc = pthread_create(t, attr, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
 	return (rc);
 }
 

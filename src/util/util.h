@@ -20,6 +20,9 @@ int	 util_thread_create(pthread_t *, void *(*)(void *), void *);
 /* The same with a stack of this many bytes; 0: the default. */
 int	 util_thread_create_stack(pthread_t *, size_t, void *(*)(void *),
 	    void *);
+/* The same with these attributes. */
+int	 util_thread_create_attr(pthread_t *, const pthread_attr_t *,
+	    void *(*)(void *), void *);
 
 /* Describe an errno value in buf (thread-safe strerror); returns the text. */
 const char *util_strerror(int, char *, size_t);
