@@ -2,8 +2,10 @@
 # Spawn limits and spawn failures, through --batch.
 #  1. A low RLIMIT_NPROC: the engine's rails read it and ask for fewer
 #     threads, saying "capped at N threads: RLIMIT_NPROC LIMIT"; exit 0.
-#     (Root is not held to RLIMIT_NPROC by the kernel, but the rails still
-#     read it, so this runs as anyone.)
+#     A limit with no room at all caps the very first step at 0 tasks: the
+#     program still starts (its own threads fit) and says so.  (Root is not
+#     held to RLIMIT_NPROC by the kernel, but the rails still read it, so
+#     this runs as anyone.)
 #  2. A spawn the kernel really refuses: as an unprivileged user (needs
 #     root and setpriv to become one), with RLIMIT_NPROC 600 of which 300
 #     are taken by sleeping processes of that user.  The rails see only
@@ -27,6 +29,14 @@ st=$?
 grep -Eq '^cswviz: capped at [0-9,]+ threads: RLIMIT_NPROC 400$' "$err" ||
 	fail "no 'capped at ... RLIMIT_NPROC 400'"
 grep -q '"summary":true' "$out" || fail "capped run: no summary"
+bash -c 'ulimit -u 140 && exec "$0" --batch -s sleepers -n 1000 --duration 1' \
+    "$CSWVIZ" < /dev/null > "$out" 2> "$err"
+st=$?
+[ "$st" -eq 0 ] || fail "run capped at the first step exited $st"
+grep -q '^cswviz: capped at 0 threads: RLIMIT_NPROC 140$' "$err" ||
+	fail "no 'capped at 0 threads: RLIMIT_NPROC 140'"
+tail -n 1 "$out" | grep -q '"summary":true.*' || fail "capped at 0: no summary"
+tail -n 1 "$out" | grep -q '"tasks":0,' || fail "capped at 0: tasks are not 0"
 
 # 2. A spawn that fails.
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null 2>&1; then

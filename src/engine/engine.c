@@ -669,6 +669,7 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 	struct engine		*e;
 	long			 first;
 	int			 rc;
+	char			 why[LIMITS_WHYLEN];
 
 	if (engine_want_from(&w, cfg, err, errlen) != 0)
 		return (NULL);
@@ -701,6 +702,8 @@ engine_create(const struct engine_config *cfg, char *err, size_t errlen)
 		engine_free(e);
 		return (NULL);
 	}
+	/* The rails hold for the first step too; the ramp says why. */
+	first = engine_cap(e, &w, first, why, sizeof why);
 	if (engine_start_mode(e, &w, first, err, errlen) != 0) {
 		engine_destroy(e);
 		return (NULL);
