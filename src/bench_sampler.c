@@ -83,11 +83,42 @@ struct bench_s_case_out {
 	bool		 ok;
 };
 
+/* The programs keys are timed in. */
+enum bench_k_case {
+	BK_IDLE,		/* two tasks, the bench's spinners on every CPU */
+	BK_FLOOD_10K,		/* 10,000 spinning threads of its own */
+	BK_NCASES
+};
+
+static char *const bench_k_idle_argv[] = { "cswviz", "-s", "pingpong",
+    "-n", "2", NULL };
+static char *const bench_k_flood_argv[] = { "cswviz", "-m", "threads",
+    "-s", "cpu-flood", "-n", "10000", "--stack", "64K", NULL };
+
+static const struct bench_k_def {
+	const char	*key;		/* JSON prefix */
+	const char	*label;
+	char *const	*argv;
+	bool		 spinners;	/* the bench keeps every CPU busy */
+	const char	*ready;		/* on the screen once the tasks run */
+	int		 ready_ms;	/* how long they may take to start */
+	int		 reap_ms;	/* and to stop */
+} bench_k_defs[BK_NCASES] = {
+	{ "key_to_redraw", "key to redraw, %d CPUs spinning", bench_k_idle_argv,
+	    true, "sampler", 30000, 5000 },
+	{ "key_to_redraw_10k_threads", "key to redraw, 10,000 threads",
+	    bench_k_flood_argv, false, "10000 tasks running", 180000, 30000 },
+};
+
+struct bench_k_out {
+	double		 ms, min, max;	/* median, fastest, slowest */
+	int		 keys;		/* keys timed */
+	int		 spinners;
+};
+
 struct bench_s_out {
 	struct bench_s_case_out	 c[BS_NCASES];
-	double			 key_ms, key_min, key_max;
-	int			 keys;		/* keys timed */
-	int			 spinners;
+	struct bench_k_out	 k[BK_NCASES];
 	char			 notes[512];
 };
 
@@ -405,11 +436,9 @@ bench_s_drain(int fd, int quiet_ms)
 
 /* Start this program on a new pseudo-terminal; -1 or the child's pid. */
 static pid_t
-bench_s_spawn(int *master)
+bench_s_spawn(char *const argv[], int *master)
 {
 	struct winsize	 ws = { 30, 100, 0, 0 };
-	char		*argv[] = { "cswviz", "-s", "pingpong", "-n", "2",
-			    NULL };
 	char		*slave;
 	pid_t		 pid;
 	int		 m, s;
@@ -445,12 +474,13 @@ bench_s_spawn(int *master)
 	return (pid);
 }
 
-/* Stop the child: SIGTERM, then SIGKILL if it lingers. */
-static void
-bench_s_reap(pid_t pid, int master)
+/* Stop the child: SIGTERM, then SIGKILL if it lingers; false if killed. */
+static bool
+bench_s_reap(pid_t pid, int master, int grace_ms)
 {
-	uint64_t	end = util_now_ns() + 5000000000ULL;
+	uint64_t	end = util_now_ns() + (uint64_t)grace_ms * 1000000u;
 	int		status;
+	bool		clean = true;
 
 	kill(pid, SIGTERM);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
@@ -458,41 +488,52 @@ bench_s_reap(pid_t pid, int master)
 		if (util_now_ns() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
+			clean = false;
 			break;
 		}
 	}
 	close(master);
+	return (clean);
 }
 
-/* Key to redraw, with every CPU kept busy by SCHED_IDLE spinners. */
+/*
+ * Key to redraw in one program: start it, keep every CPU busy with
+ * SCHED_IDLE spinners if the case asks, wait for its tasks to run, then
+ * time the keys.
+ */
 static void
-bench_s_keys(struct bench_s_out *o)
+bench_s_keys(struct bench_s_out *o, enum bench_k_case kc)
 {
-	double		 v[BENCH_S_KEYS];
-	pthread_t	*sp;
-	uint64_t	 t0;
-	pid_t		 pid;
-	long		 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	int		 master, i, n = 0;
+	const struct bench_k_def *d = &bench_k_defs[kc];
+	struct bench_k_out	*ko = &o->k[kc];
+	double			 v[BENCH_S_KEYS];
+	pthread_t		*sp = NULL;
+	uint64_t		 t0;
+	pid_t			 pid;
+	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int			 master, i, n = 0;
 
-	o->key_ms = o->key_min = o->key_max = -1;
-	if ((pid = bench_s_spawn(&master)) < 0) {
-		bench_s_note(o, "key latency: no pseudo-terminal: %s",
+	ko->ms = ko->min = ko->max = -1;
+	if ((pid = bench_s_spawn(d->argv, &master)) < 0) {
+		bench_s_note(o, "%s: no pseudo-terminal: %s", d->key,
 		    strerror(errno));
 		return;
 	}
 	if (ncpu < 1)
 		ncpu = 1;
-	sp = xcalloc((size_t)ncpu, sizeof *sp);
 	atomic_store(&bench_s_spin_stop, 0);
-	for (i = 0; i < ncpu; i++) {
-		if (util_thread_create(&sp[i], bench_s_spinner, NULL) != 0)
-			break;
-		o->spinners++;
+	if (d->spinners) {
+		sp = xcalloc((size_t)ncpu, sizeof *sp);
+		for (i = 0; i < ncpu; i++) {
+			if (util_thread_create(&sp[i], bench_s_spinner,
+			    NULL) != 0)
+				break;
+			ko->spinners++;
+		}
 	}
-	/* The first sample on screen: the header names the sampler. */
-	if (!bench_s_wait_for(master, "sampler", 30000))
-		bench_s_note(o, "key latency: the screen never came up");
+	if (!bench_s_wait_for(master, d->ready, d->ready_ms))
+		bench_s_note(o, "%s: \"%s\" not on the screen after %d s",
+		    d->key, d->ready, d->ready_ms / 1000);
 	else {
 		bench_s_drain(master, BENCH_S_QUIET_MS);
 		for (i = 0; i < BENCH_S_KEYS; i++) {
@@ -501,8 +542,8 @@ bench_s_keys(struct bench_s_out *o)
 				break;
 			if (!bench_s_wait_for(master, "FROZEN",
 			    BENCH_S_KEY_TIMEOUT_MS)) {
-				bench_s_note(o, "key latency: a key went "
-				    "unanswered for %d ms",
+				bench_s_note(o, "%s: a key went unanswered "
+				    "for %d ms", d->key,
 				    BENCH_S_KEY_TIMEOUT_MS);
 				break;
 			}
@@ -513,15 +554,17 @@ bench_s_keys(struct bench_s_out *o)
 		}
 	}
 	atomic_store(&bench_s_spin_stop, 1);
-	for (i = 0; i < o->spinners; i++)
+	for (i = 0; i < ko->spinners; i++)
 		pthread_join(sp[i], NULL);
 	free(sp);
-	bench_s_reap(pid, master);
-	o->keys = n;
+	if (!bench_s_reap(pid, master, d->reap_ms))
+		bench_s_note(o, "%s: the program took over %d s to quit and "
+		    "was killed", d->key, d->reap_ms / 1000);
+	ko->keys = n;
 	if (n > 0) {
-		o->key_ms = bench_s_median(v, n);
-		o->key_min = v[0];
-		o->key_max = v[n - 1];
+		ko->ms = bench_s_median(v, n);
+		ko->min = v[0];
+		ko->max = v[n - 1];
 	}
 }
 
@@ -538,7 +581,8 @@ bench_s_measure(void)
 		else
 			bench_s_threads_case(o, (enum bench_s_case)k);
 	}
-	bench_s_keys(o);
+	for (k = 0; k < BK_NCASES; k++)
+		bench_s_keys(o, (enum bench_k_case)k);
 	return (o);
 }
 
@@ -548,6 +592,7 @@ bench_s_table(FILE *out, void *arg)
 {
 	struct bench_s_out	*o = arg;
 	struct bench_s_case_out	*c;
+	struct bench_k_out	*ko;
 	char			 label[96], rot[48];
 	int			 k;
 
@@ -575,16 +620,23 @@ bench_s_table(FILE *out, void *arg)
 		    label, c->pass_ms, c->cpu_ms, c->share,
 		    bench_s_defs[k].target < 5 ? "<1" : "<5", rot);
 	}
-	if (o->key_ms < 0)
-		fprintf(out, "  %-31s %9s\n", "key to redraw", "n/a");
-	else
-		fprintf(out, "  key to redraw, %d CPUs spinning %6.1f ms  "
-		    "target <50 ms  (%d keys, %.1f-%.1f)\n", o->spinners,
-		    o->key_ms, o->keys, o->key_min, o->key_max);
+	for (k = 0; k < BK_NCASES; k++) {
+		ko = &o->k[k];
+		snprintf(label, sizeof label, bench_k_defs[k].label,
+		    ko->spinners);
+		if (ko->ms < 0)
+			fprintf(out, "  %-31s %9s\n", label, "n/a");
+		else
+			fprintf(out, "  %-31s %6.1f ms  target <50 ms  (%d "
+			    "keys, %.1f-%.1f)\n", label, ko->ms, ko->keys,
+			    ko->min, ko->max);
+	}
 	fprintf(out, "  (key to redraw: a space written to this program on a "
 	    "pseudo-terminal until\n   \"FROZEN\" comes back: read, "
-	    "action, redraw and the terminal both ways;\n   the spinners "
-	    "run at SCHED_IDLE like the engine's workers)\n");
+	    "action, redraw and the terminal both ways.\n   First with two "
+	    "tasks and the bench's spinners at SCHED_IDLE on every CPU,\n"
+	    "   then with `-s cpu-flood -n 10000`: its own 10,000 threads "
+	    "keep the CPUs\n   busy and every sampler pass lists them)\n");
 	if (o->notes[0] != '\0')
 		fprintf(out, "  sampler notes: %s\n", o->notes);
 }
@@ -605,6 +657,7 @@ bench_s_json(FILE *out, void *arg)
 {
 	struct bench_s_out	*o = arg;
 	struct bench_s_case_out	*c;
+	struct bench_k_out	*ko;
 	char			 key[96];
 	const char		*p;
 	int			 k;
@@ -624,12 +677,21 @@ bench_s_json(FILE *out, void *arg)
 		fprintf(out, "\"%s_count\":%ld,\"%s_threads_read\":%u,",
 		    bench_s_defs[k].key, c->n, bench_s_defs[k].key, c->read);
 	}
-	bench_s_num(out, "key_to_redraw_ms", o->key_ms);
-	bench_s_num(out, "key_to_redraw_ms_min", o->key_min);
-	bench_s_num(out, "key_to_redraw_ms_max", o->key_max);
-	bench_s_num(out, "key_to_redraw_target_ms", 50);
-	fprintf(out, "\"key_to_redraw_keys\":%d,\"key_to_redraw_spinners\":%d,"
-	    "\"sampler_notes\":\"", o->keys, o->spinners);
+	for (k = 0; k < BK_NCASES; k++) {
+		ko = &o->k[k];
+		p = bench_k_defs[k].key;
+		snprintf(key, sizeof key, "%s_ms", p);
+		bench_s_num(out, key, ko->ms);
+		snprintf(key, sizeof key, "%s_ms_min", p);
+		bench_s_num(out, key, ko->min);
+		snprintf(key, sizeof key, "%s_ms_max", p);
+		bench_s_num(out, key, ko->max);
+		snprintf(key, sizeof key, "%s_target_ms", p);
+		bench_s_num(out, key, 50);
+		fprintf(out, "\"%s_keys\":%d,\"%s_spinners\":%d,", p,
+		    ko->keys, p, ko->spinners);
+	}
+	fprintf(out, "\"sampler_notes\":\"");
 	for (p = o->notes; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
 			fputc('\\', out);
