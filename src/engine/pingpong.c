@@ -332,7 +332,18 @@ pp_stats(void *arg, struct engine_snapshot *s)
 	s->work = sum;
 }
 
-/* Stop every pair. */
+/* Raise every pair's stop flag; the stop joins them. */
+static void
+pp_halt(void *arg)
+{
+	struct pp_state	*st = arg;
+	long		 i;
+
+	for (i = 0; i < st->npairs; i++)
+		pp_pair_signal_stop(st->pairs[i]);
+}
+
+/* Stop every pair and free the state. */
 static void
 pp_stop(void *arg)
 {
@@ -363,5 +374,6 @@ const struct scenario_ops scenario_pingpong = {
 	.start = pp_start,
 	.resize = pp_resize,
 	.stats = pp_stats,
+	.halt = pp_halt,
 	.stop = pp_stop,
 };
