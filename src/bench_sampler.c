@@ -114,6 +114,7 @@ struct bench_k_out {
 	double		 ms, min, max;	/* median, fastest, slowest */
 	int		 keys;		/* keys timed */
 	int		 spinners;
+	int		 nice;		/* the program's screen thread's */
 };
 
 struct bench_s_out {
@@ -496,6 +497,32 @@ bench_s_reap(pid_t pid, int master, int grace_ms)
 	return (clean);
 }
 
+/* The nice value of a process's main thread (the screen); 99: unknown. */
+static int
+bench_s_nice(pid_t pid)
+{
+	char	 path[64], buf[1024], *p;
+	int	 fd, i, nice = 99;
+	ssize_t	 n;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return (nice);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return (nice);
+	buf[n] = '\0';
+	/* Field 19, counted after the command's closing parenthesis (2). */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return (nice);
+	for (i = 2; i < 19 && p != NULL; i++)
+		p = strchr(p + 1, ' ');
+	if (p != NULL)
+		nice = atoi(p + 1);
+	return (nice);
+}
+
 /*
  * Key to redraw in one program: start it, keep every CPU busy with
  * SCHED_IDLE spinners if the case asks, wait for its tasks to run, then
@@ -535,6 +562,7 @@ bench_s_keys(struct bench_s_out *o, enum bench_k_case kc)
 		bench_s_note(o, "%s: \"%s\" not on the screen after %d s",
 		    d->key, d->ready, d->ready_ms / 1000);
 	else {
+		ko->nice = bench_s_nice(pid);
 		bench_s_drain(master, BENCH_S_QUIET_MS);
 		for (i = 0; i < BENCH_S_KEYS; i++) {
 			t0 = util_now_ns();
@@ -628,8 +656,8 @@ bench_s_table(FILE *out, void *arg)
 			fprintf(out, "  %-31s %9s\n", label, "n/a");
 		else
 			fprintf(out, "  %-31s %6.1f ms  target <50 ms  (%d "
-			    "keys, %.1f-%.1f)\n", label, ko->ms, ko->keys,
-			    ko->min, ko->max);
+			    "keys, %.1f-%.1f, screen at nice %d)\n", label,
+			    ko->ms, ko->keys, ko->min, ko->max, ko->nice);
 	}
 	fprintf(out, "  (key to redraw: a space written to this program on a "
 	    "pseudo-terminal until\n   \"FROZEN\" comes back: read, "
@@ -688,8 +716,9 @@ bench_s_json(FILE *out, void *arg)
 		bench_s_num(out, key, ko->max);
 		snprintf(key, sizeof key, "%s_target_ms", p);
 		bench_s_num(out, key, 50);
-		fprintf(out, "\"%s_keys\":%d,\"%s_spinners\":%d,", p,
-		    ko->keys, p, ko->spinners);
+		fprintf(out, "\"%s_keys\":%d,\"%s_spinners\":%d,"
+		    "\"%s_screen_nice\":%d,", p, ko->keys, p, ko->spinners, p,
+		    ko->nice);
 	}
 	fprintf(out, "\"sampler_notes\":\"");
 	for (p = o->notes; *p != '\0'; p++) {

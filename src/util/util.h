@@ -24,6 +24,10 @@ int	 util_thread_create_stack(pthread_t *, size_t, void *(*)(void *),
 int	 util_thread_create_attr(pthread_t *, const pthread_attr_t *,
 	    void *(*)(void *), void *);
 
+/* Raise the calling thread to this nice value where allowed. */
+#define UTIL_OBSERVER_NICE	(-10)
+int	 util_observer_priority(void);
+
 /* Describe an errno value in buf (thread-safe strerror); returns the text. */
 const char *util_strerror(int, char *, size_t);
 
