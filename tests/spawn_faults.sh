@@ -21,21 +21,21 @@ out="$work/out"; err="$work/err"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; [ -f "$err" ] && { echo "--- stderr:"; cat "$err"; }; exit 1; }
 
+# capped LIMIT PATTERN: a run under RLIMIT_NPROC LIMIT exits 0 with a
+# summary and says PATTERN (an extended regular expression) on stderr.
+capped() {
+	bash -c 'ulimit -u "$1" && exec "$0" --batch -s sleepers -n 1000 \
+	    --duration 1' "$CSWVIZ" "$1" < /dev/null > "$out" 2> "$err"
+	st=$?
+	[ "$st" -eq 0 ] || fail "run under RLIMIT_NPROC $1 exited $st"
+	grep -Eq "$2" "$err" || fail "RLIMIT_NPROC $1: no '$2'"
+	tail -n 1 "$out" | grep -q '"summary":true' ||
+		fail "RLIMIT_NPROC $1: no summary"
+}
+
 # 1. The rails cap a request the limit cannot hold.
-bash -c 'ulimit -u 400 && exec "$0" --batch -s sleepers -n 1000 --duration 2' \
-    "$CSWVIZ" < /dev/null > "$out" 2> "$err"
-st=$?
-[ "$st" -eq 0 ] || fail "capped run exited $st"
-grep -Eq '^cswviz: capped at [0-9,]+ threads: RLIMIT_NPROC 400$' "$err" ||
-	fail "no 'capped at ... RLIMIT_NPROC 400'"
-grep -q '"summary":true' "$out" || fail "capped run: no summary"
-bash -c 'ulimit -u 140 && exec "$0" --batch -s sleepers -n 1000 --duration 1' \
-    "$CSWVIZ" < /dev/null > "$out" 2> "$err"
-st=$?
-[ "$st" -eq 0 ] || fail "run capped at the first step exited $st"
-grep -q '^cswviz: capped at 0 threads: RLIMIT_NPROC 140$' "$err" ||
-	fail "no 'capped at 0 threads: RLIMIT_NPROC 140'"
-tail -n 1 "$out" | grep -q '"summary":true.*' || fail "capped at 0: no summary"
+capped 400 '^cswviz: capped at [0-9,]+ threads: RLIMIT_NPROC 400$'
+capped 140 '^cswviz: capped at 0 threads: RLIMIT_NPROC 140$'
 tail -n 1 "$out" | grep -q '"tasks":0,' || fail "capped at 0: tasks are not 0"
 
 # 2. A spawn that fails.
