@@ -103,9 +103,11 @@ done
 wait_for 'Run queue' 5
 wait_for 'handoffs +[0-9.]+[kMG]?/s' 20
 tmx send-keys -t t q
+# Type the next line only at the prompt: keys sent while cswviz is still
+# quitting are its input, and would be lost with the line.
+wait_for '^P> ?$' 20
 tmx send-keys -t t "echo exit=\$? > $work/status; stty -a > $work/stty" Enter
 status=$(wait_exit 20)
 [ "$status" = "exit=0" ] || fail "q after fg gave $status"
-wait_for '^P> ?$' 20
 check_modes
 echo "PASS: unreadable files, shrink below the minimum, SIGWINCH storm, Ctrl-Z and fg"
