@@ -58,11 +58,18 @@ for mode in threads fibers; do
 		for (i = 1; i < n; i++) rate += r[i]
 		rate /= n - 1
 		if (rate < 5) { print m " -b: hardly any tasks started"; exit 1 }
+		# A task lives its 1 s timeout, plus however late starved
+		# workers fire it on a loaded machine: allow 3 s late.  Without
+		# the cancel path every task started is alive, and from the
+		# fifth second that is more than the last four seconds started.
 		h = int(n / 2)
-		for (i = h; i < n; i++)
-			if (v[i] > 2 * rate + 20) {
-				print m " -b: " v[i] " live at " rate "/s: no cancel"; exit 1
+		for (i = h; i < n; i++) {
+			w = 20
+			for (k = i; k > i - 4 && k >= 0; k--) w += r[k]
+			if (v[i] > w) {
+				print m " -b: " v[i] " live, " w - 20 " started in the last 4 s: no cancel"; exit 1
 			}
+		}
 	}' || fail "$mode -b: $a"
 	grep -q '"variant":true' "$out" || fail "$mode -b: variant not on"
 done
