@@ -81,6 +81,16 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 		    "without it)", term);
 		return (-1);
 	}
+	/*
+	 * Until a screen has once been suspended and resumed, ncurses 6.4
+	 * takes it for a bare terminfo user and flushes after every cursor
+	 * motion: a redraw went out as about 70 write(2)s, and each can hand
+	 * the CPU to the terminal, which is dear when the screen shares its
+	 * CPUs with 10,000 runnable threads.  One endwin()/refresh() cycle
+	 * now, before anything is drawn, makes every refresh() one write.
+	 */
+	endwin();
+	refresh();
 	tui_leave_cap(seq, sizeof seq, "sgr0");
 	tui_leave_cap(seq, sizeof seq, "cnorm");
 	tui_leave_cap(seq, sizeof seq, "rmkx");
