@@ -33,12 +33,22 @@ loop_signal(int sig)
 	errno = saved;
 }
 
-/* Route the signals the loop handles through the self-pipe. */
-static int
+/*
+ * Route the signals the loop handles through the self-pipe.  Called before
+ * curses starts: ncurses then leaves these signals to us.  SIGTSTP above
+ * all: with its own handler, ncurses 6.4 sets SIGTSTP to SIG_IGN and back
+ * around every refresh(), and setting SIG_IGN makes the kernel walk every
+ * thread of the process for pending signals, under a lock, with interrupts
+ * off: milliseconds a redraw at 10,000 threads.  A SIGTSTP that a shell
+ * without job control ignores stays ignored.
+ */
+static const int	 loop_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+			    SIGWINCH, SIGTSTP };
+static struct sigaction	 loop_sigs_old[CSW_ARRAY_LEN(loop_sigs)];
+
+int
 loop_signals_init(void)
 {
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGWINCH };
 	struct sigaction	 sa;
 	size_t			 i;
 
@@ -48,22 +58,24 @@ loop_signals_init(void)
 	sa.sa_handler = loop_signal;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < CSW_ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (i = 0; i < CSW_ARRAY_LEN(loop_sigs); i++) {
+		sigaction(loop_sigs[i], NULL, &loop_sigs_old[i]);
+		if (loop_sigs[i] != SIGTSTP ||
+		    loop_sigs_old[i].sa_handler != SIG_IGN)
+			sigaction(loop_sigs[i], &sa, NULL);
+	}
 	signal(SIGPIPE, SIG_IGN);
 	return (0);
 }
 
-/* Put the default dispositions back and close the self-pipe. */
-static void
+/* Put the dispositions back as they were and close the self-pipe. */
+void
 loop_signals_done(void)
 {
-	static const int	sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-				    SIGWINCH };
-	size_t			i;
+	size_t	i;
 
-	for (i = 0; i < CSW_ARRAY_LEN(sigs); i++)
-		signal(sigs[i], SIG_DFL);
+	for (i = 0; i < CSW_ARRAY_LEN(loop_sigs); i++)
+		sigaction(loop_sigs[i], &loop_sigs_old[i], NULL);
 	close(loop_sigpipe[0]);
 	close(loop_sigpipe[1]);
 	loop_sigpipe[0] = loop_sigpipe[1] = -1;
@@ -599,7 +611,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		tui_message(&v, "%s", lc->warn);
 		v.message_until += 6000000000u;	/* long enough to read */
 	}
-	if (keymap_init(&km, tk) != 0 || loop_signals_init() != 0) {
+	if (keymap_init(&km, tk) != 0) {
 		out->status = 1;
 		snprintf(out->why, sizeof out->why, "cannot set up input: %s",
 		    strerror(errno));
@@ -646,6 +658,9 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		while (read(loop_sigpipe[0], &sig, 1) == 1) {
 			if (sig == SIGWINCH) {
 				tui_resize();
+				dirty = true;
+			} else if (sig == SIGTSTP) {
+				tui_suspend();
 				dirty = true;
 			} else {
 				out->signal = sig;
@@ -694,5 +709,4 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 			running = false;
 		}
 	}
-	loop_signals_done();
 }

@@ -38,6 +38,8 @@ struct loop_config {
 	const char	*warn;		/* a first footer message, or NULL */
 };
 
+int	loop_signals_init(void);
+void	loop_signals_done(void);
 void	loop_run(struct engine *, struct sampler *, struct model *,
 	    struct loop_tape *, TermKey *, const struct loop_config *,
 	    struct loop_exit *);

@@ -1,6 +1,7 @@
 /*
  * cswviz: options, wiring, exit status.  The only place that exits.
  */
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -200,7 +201,15 @@ main(int argc, char **argv)
 	tcfg.no_color = theme_env_no_color();
 	tcfg.theme = opts.theme;
 	tcfg.theme_dir = opts.theme_dir;
-	if (tui_open(&tcfg, &tk, warn, sizeof warn, err, sizeof err) != 0) {
+	/* The loop's signal handlers go in before curses looks for them. */
+	if (loop_signals_init() != 0) {
+		snprintf(err, sizeof err, "cannot set up signals: %s",
+		    strerror(errno));
+		status = -1;
+	} else if ((status = tui_open(&tcfg, &tk, warn, sizeof warn, err,
+	    sizeof err)) != 0)
+		loop_signals_done();
+	if (status != 0) {
 		sampler_stop(sampler);
 		engine_destroy(engine);
 		model_free(model);
@@ -216,6 +225,7 @@ main(int argc, char **argv)
 	lc.warn = warn[0] != '\0' ? warn : note;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	tui_close(tk);
+	loop_signals_done();
 
 	sampler_stop(sampler);
 	engine_destroy(engine);

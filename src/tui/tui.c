@@ -3,6 +3,7 @@
  */
 #include <curses.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,10 +85,9 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 	/*
 	 * Until a screen has once been suspended and resumed, ncurses 6.4
 	 * takes it for a bare terminfo user and flushes after every cursor
-	 * motion: a redraw went out as about 70 write(2)s, and each can hand
-	 * the CPU to the terminal, which is dear when the screen shares its
-	 * CPUs with 10,000 runnable threads.  One endwin()/refresh() cycle
-	 * now, before anything is drawn, makes every refresh() one write.
+	 * motion: a redraw went out as dozens of write(2)s, and a terminal
+	 * could show half a frame.  One endwin()/refresh() cycle now, before
+	 * anything is drawn, makes every refresh() one write.
 	 */
 	endwin();
 	refresh();
@@ -181,6 +181,31 @@ tui_resize(void)
 	    ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
+}
+
+/*
+ * Ctrl-Z: give the terminal back, stop, and take it again on fg.  The loop
+ * owns SIGTSTP (see loop_signals_init), so this is ncurses's own suspend,
+ * run from the loop rather than from a handler.
+ */
+void
+tui_suspend(void)
+{
+	struct sigaction	sa, old;
+
+	endwin();
+	term_arm(0);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTSTP, &sa, &old) == 0) {
+		raise(SIGTSTP);		/* stops here until SIGCONT */
+		sigaction(SIGTSTP, &old, NULL);
+	}
+	/* Keep what the user changed in the shell's modes while stopped. */
+	def_shell_mode();
+	term_arm(1);
+	tui_resize();			/* the next refresh() resumes curses */
 }
 
 /* Set a footer message for a few seconds. */

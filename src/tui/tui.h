@@ -67,6 +67,7 @@ int	 tui_open(const struct tui_config *, TermKey **, char *, size_t,
 void	 tui_theme_next(struct view *);
 void	 tui_close(TermKey *);
 void	 tui_resize(void);
+void	 tui_suspend(void);
 bool	 tui_heavy_bars(void);
 void	 tui_draw(const struct model *, const struct view *);
 size_t	 tui_thread_rows(const struct model *, const struct view *);
