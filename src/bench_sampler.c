@@ -41,6 +41,7 @@
 #include "engine/bench.h"
 #include "engine/engine.h"
 #include "engine/fiber.h"
+#include "sampler/procfs.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
 
@@ -501,26 +502,14 @@ bench_s_reap(pid_t pid, int master, int grace_ms)
 static int
 bench_s_nice(pid_t pid)
 {
-	char	 path[64], buf[1024], *p;
-	int	 fd, i, nice = 99;
-	ssize_t	 n;
+	struct procfs_task_stat	 ts;
+	char			 rel[64], buf[1024], err[160];
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return (nice);
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return (nice);
-	buf[n] = '\0';
-	/* Field 19, counted after the command's closing parenthesis (2). */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return (nice);
-	for (i = 2; i < 19 && p != NULL; i++)
-		p = strchr(p + 1, ' ');
-	if (p != NULL)
-		nice = atoi(p + 1);
-	return (nice);
+	snprintf(rel, sizeof rel, "%d/stat", (int)pid);
+	if (procfs_read("/proc", rel, buf, sizeof buf, err, sizeof err) < 0 ||
+	    procfs_parse_task_stat(buf, &ts, err, sizeof err) != 0)
+		return (99);
+	return ((int)ts.nice);
 }
 
 /*
