@@ -168,9 +168,9 @@ util_parse_long(const char *s, long min, long max, long *out)
  * the threads that observe: the screen and the sampler.  The scheduler
  * weighs each SCHED_IDLE workload thread at 3 against 1,024 for nice 0,
  * and all the threads of the process share one autogroup: 10,000 of them
- * outweigh a nice-0 screen 30 to 1, and a key waits tens of milliseconds
- * for its redraw.  At nice -10 (weight 9,548) the wait is a few.  Returns
- * the thread's nice value now.
+ * outweigh a nice-0 sampler 30 to 1, and a pass that costs a few
+ * milliseconds of CPU takes 100-250 ms.  At nice -10 (weight 9,548) it
+ * takes about 25.  Returns the thread's nice value now.
  */
 int
 util_observer_priority(void)
