@@ -200,11 +200,13 @@ test_format_scale_rounds_up(void **state)
 
 	assert_true(format_scale_ceil(153000, false) == 200000);
 	assert_true(format_scale_ceil(200000, false) == 200000);
-	assert_true(format_scale_ceil(301, false) == 500);
-	assert_true(format_scale_ceil(0.3, false) == 0.5);
+	assert_true(format_scale_ceil(2.6e6, false) == 3e6);
+	assert_true(format_scale_ceil(301, false) == 400);
+	assert_true(fabs(format_scale_ceil(0.35, false) - 0.4) < 1e-12);
+	assert_true(format_scale_ceil(9000, false) == 10000);
 	assert_true(format_scale_ceil(0, false) == 0);
 	assert_true(format_scale_ceil(NAN, false) == 0);
-	assert_true(format_scale_ceil(37.0 * 1048576, true) == 50.0 * 1048576);
+	assert_true(format_scale_ceil(37.0 * 1048576, true) == 40.0 * 1048576);
 	assert_true(format_scale_ceil(1000.0 * 1048576, true) == 1073741824);
 	assert_string_equal(format_scale_label(200000, FORMAT_UNIT_RATE, b,
 	    sizeof b), "200k/s");
@@ -212,6 +214,8 @@ test_format_scale_rounds_up(void **state)
 	    sizeof b), "1M/s");
 	assert_string_equal(format_scale_label(0.5, FORMAT_UNIT_RATE, b,
 	    sizeof b), "0.5/s");
+	assert_string_equal(format_scale_label(1.5e6 / 2, FORMAT_UNIT_RATE, b,
+	    sizeof b), "750k/s");
 	assert_string_equal(format_scale_label(50.0 * 1048576,
 	    FORMAT_UNIT_BYTES, b, sizeof b), "50 MiB");
 	assert_string_equal(format_scale_label(1073741824, FORMAT_UNIT_BYTES,

@@ -198,15 +198,16 @@ format_stack_cell(double a, double b, double max, int rows, int row,
 }
 
 /*
- * The top of a graph's scale: the least 1, 2 or 5 times a power of ten
- * (of 1024 for bytes, then 1, 2 or 5 times a power of ten of that unit)
- * at or above v, so the axis reads as a round figure and does not creep
- * with every new peak.  0 for nothing to draw.
+ * The top of a graph's scale: the least round figure at or above v (1,
+ * 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten; for bytes, of a
+ * binary unit), so the axis reads as a round figure and does not creep
+ * with every new peak, and the peak still fills two thirds of the graph
+ * or more.  0 for nothing to draw.
  */
 double
 format_scale_ceil(double v, bool bytes)
 {
-	static const double	steps[] = { 1, 2, 5 };
+	static const double	steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 };
 	double			unit = 1, p;
 	size_t			i;
 
