@@ -494,6 +494,21 @@ test_model_marks_every_change(void **state)
 	assert_int_equal(model_change(m, 0), MODEL_CHG_MODE);
 	assert_int_equal(model_change(m, 1), MODEL_CHG_TASKS_DOWN |
 	    MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK);
+	/* The scenario key: the engine shows the new target a sample
+	 * before the new name; one key, one mark. */
+	fill_knobs(&s, t += 1000000000u, 45, "cpu-flood", "fibers");
+	s.variant = true;
+	s.workers_knob = 1;
+	s.tasks_target = 64;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_TASKS_UP);
+	fill_knobs(&s, t += 1000000000u, 48, "sleepers", "fibers");
+	s.workers_knob = 1;
+	s.tasks_target = 64;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 1), 0);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_SCENARIO |
+	    MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP);
 	/* A sample without the engine says nothing either way. */
 	fill_knobs(&s, t += 1000000000u, 50, "pingpong", "fibers");
 	s.ok[SRC_ENGINE] = false;
@@ -517,9 +532,12 @@ test_model_marks_every_change(void **state)
 	assert_int_equal(model_change(m, 0), MODEL_CHG_VARIANT |
 	    MODEL_CHG_TASKS_UP);
 	assert_int_equal(model_last(m)->tasks_target, 1024);
+	record_fill(&r, 1.5, 10);
+	model_push_record(m, &r);	/* an older recording: no knobs */
+	assert_int_equal(model_change(m, 0), 0);
 	record_fill(&r, 2, 10);
 	snprintf(r.scenario, sizeof r.scenario, "sleepers");
-	model_push_record(m, &r);	/* an older recording: no knobs */
+	model_push_record(m, &r);
 	assert_int_equal(model_change(m, 0), MODEL_CHG_SCENARIO);
 	assert_int_equal(model_segment(m), 1);
 	assert_true(isnan(model_scale(m, MS_HANDOFF_RATE, MS_COUNT, 60)));

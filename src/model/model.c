@@ -7,6 +7,12 @@
 #include "model/series.h"
 #include "util/util.h"
 
+/* The change bits, and those of knobs within a lesson. */
+#define MODEL_CHG_ALL		0xffu
+#define MODEL_CHG_KNOBS		(MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP | \
+	MODEL_CHG_TASKS_DOWN | MODEL_CHG_WORKERS_UP | \
+	MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK)
+
 /* A sample's configuration, for scales per configuration. */
 #define MODEL_CONF_SHIFT	8
 #define MODEL_CONF_FIBERS	0x1u
@@ -467,6 +473,7 @@ static unsigned
 model_note_knobs(struct model *m, const struct model_knobs *k)
 {
 	unsigned	bits = 0;
+	double		prev;
 
 	if (k == NULL)
 		return (0);
@@ -474,6 +481,19 @@ model_note_knobs(struct model *m, const struct model_knobs *k)
 		bits = model_knobs_diff(&m->knobs, k);
 	m->knobs = *k;
 	m->have_knobs = true;
+	/*
+	 * A new scenario's knobs can show a sample before its name does
+	 * (the engine takes the request first): one key, one mark, so a
+	 * knob mark just before a scenario mark joins it.
+	 */
+	prev = series_at(&m->chg, 0);
+	if ((bits & MODEL_CHG_SCENARIO) && !isnan(prev) &&
+	    ((unsigned)prev & MODEL_CHG_KNOBS) == ((unsigned)prev &
+	    MODEL_CHG_ALL) && ((unsigned)prev & MODEL_CHG_ALL) != 0) {
+		bits |= (unsigned)prev & MODEL_CHG_ALL;
+		series_set(&m->chg, 0, (double)((unsigned)prev &
+		    ~MODEL_CHG_ALL));
+	}
 	return (bits);
 }
 
