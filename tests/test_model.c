@@ -444,11 +444,13 @@ test_model_scale_new_scenario_forgets_old(void **state)
 	push_run(m, &t, &n, 5, 1000, 900000, "cpu-flood", "threads");
 	assert_int_equal(model_segment(m), 5);
 	assert_true(model_change(m, 4) & MODEL_CHG_SCENARIO);
-	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 1000) < 1);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 1000) <
+	    1);
 	/* A climb after the change is drawn as a climb: the peak is its
 	 * own newest value. */
 	push_run(m, &t, &n, 3, 4000, 0, "cpu-flood", "threads");
-	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 4000) < 1);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 4000) <
+	    1);
 	/* Without a reset (a recording, a tour step) the same holds. */
 	push_run(m, &t, &n, 5, 150000, 0, "pingpong", "threads");
 	assert_int_equal(model_segment(m), 5);

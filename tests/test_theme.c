@@ -855,7 +855,8 @@ cvd_distance(int c1, int c2)
 		  { 0.114503, 0.786281, 0.099216 },
 		  { -0.003882, -0.048116, 1.051998 } },
 	};
-	double			 in[2][3], out[3], a[2], b[2], d, best = -1;
+	double			 in[2][3], out[3], a[2], b[2], d;
+	double			 best = -1;
 	int			 k, c, i, j;
 
 	for (c = 0; c < 2; c++) {
@@ -942,7 +943,8 @@ main(void)
 		cmocka_unit_test(test_theme_parse_shipped_files),
 		cmocka_unit_test(test_theme_shipped_files_set_every_role),
 		cmocka_unit_test(test_theme_files_match_builtins),
-		cmocka_unit_test(test_theme_graphs_read_apart_and_on_a_projector),
+		cmocka_unit_test(
+		    test_theme_graphs_read_apart_and_on_a_projector),
 		cmocka_unit_test(test_theme_parse_reports_file_and_line),
 		cmocka_unit_test(test_theme_parse_rejects_malformed_lines),
 		cmocka_unit_test(test_theme_parse_rejects_long_line),

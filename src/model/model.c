@@ -9,7 +9,7 @@
 
 /* The change bits, and those of knobs within a lesson. */
 #define MODEL_CHG_ALL		0xffu
-#define MODEL_CHG_KNOBS		(MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP | \
+#define MODEL_CHG_KNOBS	(MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP | \
 	MODEL_CHG_TASKS_DOWN | MODEL_CHG_WORKERS_UP | \
 	MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK)
 
@@ -22,7 +22,7 @@
 /* What a sample says about the lesson and its knobs, to find changes. */
 struct model_knobs {
 	const char	*mode, *scenario;
-	bool		 has_knobs;	/* the rest beyond workers is known */
+	bool		 has_knobs;	/* known beyond workers */
 	bool		 variant;
 	long		 target;
 	int		 workers;
@@ -37,7 +37,7 @@ struct model {
 	 * double, so one ring and one set of ages serve.
 	 */
 	struct series	 chg;
-	struct model_knobs knobs;	/* of the newest sample that had them */
+	struct model_knobs knobs;	/* of the newest that had them */
 	bool		 have_knobs;
 	struct sample	 prev, last;	/* the two newest samples */
 	struct sample	 shown;		/* what the view sees (frozen copy) */

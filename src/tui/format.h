@@ -26,7 +26,8 @@ const char	*format_graph_cell(double, double, int, int, bool);
 const char	*format_stack_cell(double, double, double, int, int, bool,
 		    bool *);
 double		 format_scale_ceil(double, bool);
-char		*format_scale_label(double, enum format_unit, char *, size_t);
+char		*format_scale_label(double, enum format_unit, char *,
+		    size_t);
 const char	*format_mark_glyph(unsigned);
 const char	*format_bar_cell(double, bool, bool);
 

@@ -119,8 +119,10 @@ int		 theme_parse(const char *, const char *, struct theme *,
  */
 int		 theme_nearest_color(int, int, int, int);
 
-/* The 0xRRGGBB of a theme colour (xterm's palette for an index); -1 for
- * the default colour. */
+/*
+ * The 0xRRGGBB of a theme colour (xterm's palette for an index), or -1
+ * for the default colour.
+ */
 int		 theme_color_rgb(int);
 
 /*
