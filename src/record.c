@@ -23,6 +23,9 @@ enum record_lead {
 	RL_SCENARIO,
 	RL_TASKS,
 	RL_WORKERS,
+	RL_VARIANT,
+	RL_TARGET,
+	RL_STACK,
 	RL_SUMMARY,
 	RL_COUNT
 };
@@ -37,6 +40,9 @@ static const struct {
 	[RL_SCENARIO] = { "scenario", true },
 	[RL_TASKS] = { "tasks", true },
 	[RL_WORKERS] = { "workers", true },
+	[RL_VARIANT] = { "variant", false },
+	[RL_TARGET] = { "tasks_target", false },
+	[RL_STACK] = { "stack_bytes", false },
 	[RL_SUMMARY] = { "summary", false },
 };
 
@@ -351,6 +357,21 @@ record_lead(struct record_cursor *c, enum record_lead k,
 			return (-1);
 		r->fig.workers = (int)d;
 		return (0);
+	case RL_VARIANT:
+		if (v->kind != RV_TRUE && v->kind != RV_FALSE)
+			return (record_want(c, key, v, "true or false"));
+		r->fig.variant = v->kind == RV_TRUE;
+		return (0);
+	case RL_TARGET:
+		if (record_whole(c, key, v, 1e9, &d) != 0)
+			return (-1);
+		r->fig.tasks_target = (long)d;
+		return (0);
+	case RL_STACK:
+		if (record_whole(c, key, v, 1e15, &d) != 0)
+			return (-1);
+		r->fig.stack_bytes = d;
+		return (0);
 	case RL_SUMMARY:
 		if (v->kind != RV_TRUE && v->kind != RV_FALSE)
 			return (record_want(c, key, v, "true or false"));
@@ -495,6 +516,9 @@ record_parse(const char *line, size_t len, struct record *out, char *err,
 	}
 	if (t_null && !r.summary)
 		return (record_fail(&c, "\"t\" is null outside the summary"));
+	/* The knobs mark changes on replay; older recordings lack them. */
+	r.fig.has_knobs = (seen & (1u << RL_VARIANT)) &&
+	    (seen & (1u << RL_TARGET)) && (seen & (1u << RL_STACK));
 	*out = r;
 	return (0);
 }

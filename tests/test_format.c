@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "model/model.h"
 #include "tui/format.h"
 #include "tui/tui.h"
 
@@ -158,6 +159,83 @@ test_format_headlines(void **state)
 	}
 }
 
+static void
+test_format_stack_upper_uses_other_glyph(void **state)
+{
+	bool	up;
+
+	/* Half and half over two rows: a solid below, b shaded above. */
+	assert_string_equal(format_stack_cell(5, 5, 10, 2, 0, false, &up),
+	    "\xe2\x96\x88");
+	assert_false(up);
+	assert_string_equal(format_stack_cell(5, 5, 10, 2, 1, false, &up),
+	    "\xe2\x96\x92");
+	assert_true(up);
+	/* No colour, no Unicode: still two glyphs. */
+	assert_string_equal(format_stack_cell(5, 5, 10, 2, 0, true, &up),
+	    "#");
+	assert_string_equal(format_stack_cell(5, 5, 10, 2, 1, true, &up),
+	    ":");
+	assert_true(up);
+	/* A thin top of b in a light shade; nothing above the total. */
+	assert_string_equal(format_stack_cell(5, 1, 10, 2, 1, false, &up),
+	    "\xe2\x96\x91");
+	assert_string_equal(format_stack_cell(5, 0, 10, 2, 1, false, &up),
+	    " ");
+	/* b alone starts at the bottom; a missing a counts as none. */
+	assert_string_equal(format_stack_cell(NAN, 10, 10, 1, 0, false, &up),
+	    "\xe2\x96\x92");
+	assert_true(up);
+	/* Above the scale (another scenario's column) it is cut at the top. */
+	assert_string_equal(format_stack_cell(30, 30, 10, 2, 1, false, &up),
+	    "\xe2\x96\x88");
+	assert_string_equal(format_stack_cell(NAN, NAN, 10, 2, 0, false, &up),
+	    " ");
+}
+
+static void
+test_format_scale_rounds_up(void **state)
+{
+	char	b[FORMAT_LEN];
+
+	assert_true(format_scale_ceil(153000, false) == 200000);
+	assert_true(format_scale_ceil(200000, false) == 200000);
+	assert_true(format_scale_ceil(2.6e6, false) == 3e6);
+	assert_true(format_scale_ceil(301, false) == 400);
+	assert_true(fabs(format_scale_ceil(0.35, false) - 0.4) < 1e-12);
+	assert_true(format_scale_ceil(9000, false) == 10000);
+	assert_true(format_scale_ceil(0, false) == 0);
+	assert_true(format_scale_ceil(NAN, false) == 0);
+	assert_true(format_scale_ceil(37.0 * 1048576, true) == 40.0 * 1048576);
+	assert_true(format_scale_ceil(1000.0 * 1048576, true) == 1073741824);
+	assert_string_equal(format_scale_label(200000, FORMAT_UNIT_RATE, b,
+	    sizeof b), "200k/s");
+	assert_string_equal(format_scale_label(1e6, FORMAT_UNIT_RATE, b,
+	    sizeof b), "1M/s");
+	assert_string_equal(format_scale_label(0.5, FORMAT_UNIT_RATE, b,
+	    sizeof b), "0.5/s");
+	assert_string_equal(format_scale_label(1.5e6 / 2, FORMAT_UNIT_RATE, b,
+	    sizeof b), "750k/s");
+	assert_string_equal(format_scale_label(50.0 * 1048576,
+	    FORMAT_UNIT_BYTES, b, sizeof b), "50 MiB");
+	assert_string_equal(format_scale_label(1073741824, FORMAT_UNIT_BYTES,
+	    b, sizeof b), "1 GiB");
+	assert_string_equal(format_scale_label(20, FORMAT_UNIT_COUNT, b,
+	    sizeof b), "20");
+}
+
+static void
+test_format_mark_glyphs(void **state)
+{
+	assert_string_equal(format_mark_glyph(MODEL_CHG_MODE), "m");
+	assert_string_equal(format_mark_glyph(MODEL_CHG_MODE |
+	    MODEL_CHG_SCENARIO), "S");
+	assert_string_equal(format_mark_glyph(MODEL_CHG_TASKS_DOWN |
+	    MODEL_CHG_STACK), "-");
+	assert_string_equal(format_mark_glyph(MODEL_CHG_WORKERS_UP), "]");
+	assert_string_equal(format_mark_glyph(0), " ");
+}
+
 int
 main(void)
 {
@@ -167,6 +245,9 @@ main(void)
 		cmocka_unit_test(test_format_ns_picks_unit),
 		cmocka_unit_test(test_format_duration_clock),
 		cmocka_unit_test(test_format_graph_cell_heights),
+		cmocka_unit_test(test_format_stack_upper_uses_other_glyph),
+		cmocka_unit_test(test_format_scale_rounds_up),
+		cmocka_unit_test(test_format_mark_glyphs),
 		cmocka_unit_test(test_format_bar_cell_fill),
 		cmocka_unit_test(test_format_big_digits_ascii),
 		cmocka_unit_test(test_format_big_digits_utf8),

@@ -359,6 +359,193 @@ test_model_record_shows_recorded_figures(void **state)
 	model_free(m);
 }
 
+/* A sample of a scenario and mode, with a kernel switch count. */
+static void
+fill_knobs(struct sample *s, uint64_t t_ns, uint64_t vcsw,
+    const char *scenario, const char *mode)
+{
+	fill(s, t_ns, vcsw, vcsw);
+	s->scenario = scenario;
+	s->mode_name = mode;
+	s->fibers = strcmp(mode, "fibers") == 0;
+	s->tasks_target = 2;
+	s->workers_knob = 2;
+	s->task_stack = s->fibers ? 16384 : 8388608;
+}
+
+/*
+ * Push n samples a second apart at rate kernel switches/s from *t and
+ * *count on; the first of them straddles whatever changed before it, so
+ * it carries a burst of burst switches on top.
+ */
+static void
+push_run(struct model *m, uint64_t *t, uint64_t *count, int n,
+    uint64_t rate, uint64_t burst, const char *scenario, const char *mode)
+{
+	struct sample	s;
+	int		i;
+
+	for (i = 0; i < n; i++) {
+		*t += 1000000000u;
+		*count += rate + (i == 0 ? burst : 0);
+		fill_knobs(&s, *t, *count, scenario, mode);
+		model_push(m, &s);
+	}
+}
+
+static void
+test_model_scale_keeps_threads_peak_after_m(void **state)
+{
+	struct model	*m = model_create(256);
+	uint64_t	 t = 0, n = 0;
+	double		 peak;
+
+	/* Threads pingpong at 150k/s, then m: fibers at 300/s for longer
+	 * than any graph is wide, the first sample straddling the switch. */
+	push_run(m, &t, &n, 10, 150000, 0, "pingpong", "threads");
+	push_run(m, &t, &n, 120, 300, 5000000, "pingpong", "fibers");
+	assert_true(model_change(m, 119) & MODEL_CHG_MODE);
+	assert_false(model_change(m, 119) & MODEL_CHG_SCENARIO);
+	assert_int_equal(model_change(m, 0), 0);
+	/* Both modes share the scale: the threads peak, voluntary and
+	 * involuntary stacked; the straddling burst sets nothing. */
+	peak = model_scale(m, MS_VCSW_RATE, MS_IVCSW_RATE, 60);
+	assert_true(fabs(peak - 150000 * 1.1) < 1);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 150000) <
+	    1);
+	/* The fibers' own rate is a sliver of that scale. */
+	assert_true(model_value(m, MS_VCSW_RATE, 0) < peak / 100);
+	/* Back in threads, a burst at its start scrolls away with the
+	 * screen; the fibers' peak stays. */
+	push_run(m, &t, &n, 3, 900000, 0, "pingpong", "threads");
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) -
+	    900000) < 1);
+	push_run(m, &t, &n, 100, 20000, 0, "pingpong", "threads");
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) -
+	    20000) < 1);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 200) -
+	    900000) < 1);
+	model_free(m);
+}
+
+static void
+test_model_scale_new_scenario_forgets_old(void **state)
+{
+	struct model	*m = model_create(256);
+	uint64_t	 t = 0, n = 0;
+	struct sample	 s;
+
+	push_run(m, &t, &n, 10, 150000, 0, "pingpong", "threads");
+	/* What the scenario key does: reset, then samples of the old
+	 * scenario still in flight, then the new one with a burst across
+	 * the change. */
+	model_reset(m);
+	push_run(m, &t, &n, 2, 150000, 0, "pingpong", "threads");
+	push_run(m, &t, &n, 5, 1000, 900000, "cpu-flood", "threads");
+	assert_int_equal(model_segment(m), 5);
+	assert_true(model_change(m, 4) & MODEL_CHG_SCENARIO);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 1000) <
+	    1);
+	/* A climb after the change is drawn as a climb: the peak is its
+	 * own newest value. */
+	push_run(m, &t, &n, 3, 4000, 0, "cpu-flood", "threads");
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 4000) <
+	    1);
+	/* Without a reset (a recording, a tour step) the same holds. */
+	push_run(m, &t, &n, 5, 150000, 0, "pingpong", "threads");
+	assert_int_equal(model_segment(m), 5);
+	fill_knobs(&s, t + 1000000000u, n + 2000, "pingpong", "threads");
+	model_push(m, &s);
+	assert_true(fabs(model_scale(m, MS_VCSW_RATE, MS_COUNT, 60) - 150000) <
+	    1);
+	model_free(m);
+}
+
+static void
+test_model_marks_every_change(void **state)
+{
+	struct model		*m = model_create(64);
+	struct model_record	 r;
+	struct sample		 s;
+	uint64_t		 t = 1000000000u;
+
+	fill_knobs(&s, t, 0, "cpu-flood", "threads");
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), 0);	/* nothing before */
+	fill_knobs(&s, t += 1000000000u, 10, "cpu-flood", "threads");
+	s.variant = true;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_VARIANT);
+	fill_knobs(&s, t += 1000000000u, 20, "cpu-flood", "threads");
+	s.variant = true;
+	s.tasks_target = 4;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_TASKS_UP);
+	fill_knobs(&s, t += 1000000000u, 30, "cpu-flood", "threads");
+	s.variant = true;
+	s.workers_knob = 1;
+	s.task_stack = 65536;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_TASKS_DOWN |
+	    MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK);
+	/* A mode's own stack size is no stack change. */
+	fill_knobs(&s, t += 1000000000u, 40, "cpu-flood", "fibers");
+	s.variant = true;
+	s.workers_knob = 1;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_MODE);
+	assert_int_equal(model_change(m, 1), MODEL_CHG_TASKS_DOWN |
+	    MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK);
+	/* The scenario key: the engine shows the new target a sample
+	 * before the new name; one key, one mark. */
+	fill_knobs(&s, t += 1000000000u, 45, "cpu-flood", "fibers");
+	s.variant = true;
+	s.workers_knob = 1;
+	s.tasks_target = 64;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_TASKS_UP);
+	fill_knobs(&s, t += 1000000000u, 48, "sleepers", "fibers");
+	s.workers_knob = 1;
+	s.tasks_target = 64;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 1), 0);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_SCENARIO |
+	    MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP);
+	/* A sample without the engine says nothing either way. */
+	fill_knobs(&s, t += 1000000000u, 50, "pingpong", "fibers");
+	s.ok[SRC_ENGINE] = false;
+	model_push(m, &s);
+	assert_int_equal(model_change(m, 0), 0);
+	model_free(m);
+
+	/* A replayed recording marks the same changes. */
+	m = model_create(64);
+	record_fill(&r, 0, 10);
+	r.has_knobs = true;
+	r.tasks_target = 512;
+	r.stack_bytes = 16384;
+	model_push_record(m, &r);
+	record_fill(&r, 1, 10);
+	r.has_knobs = true;
+	r.tasks_target = 1024;
+	r.stack_bytes = 16384;
+	r.variant = true;
+	model_push_record(m, &r);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_VARIANT |
+	    MODEL_CHG_TASKS_UP);
+	assert_int_equal(model_last(m)->tasks_target, 1024);
+	record_fill(&r, 1.5, 10);
+	model_push_record(m, &r);	/* an older recording: no knobs */
+	assert_int_equal(model_change(m, 0), 0);
+	record_fill(&r, 2, 10);
+	snprintf(r.scenario, sizeof r.scenario, "sleepers");
+	model_push_record(m, &r);
+	assert_int_equal(model_change(m, 0), MODEL_CHG_SCENARIO);
+	assert_int_equal(model_segment(m), 1);
+	assert_true(isnan(model_scale(m, MS_HANDOFF_RATE, MS_COUNT, 60)));
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -373,6 +560,9 @@ main(void)
 		cmocka_unit_test(test_model_threads_rates_by_tid),
 		cmocka_unit_test(test_model_threads_sort_and_reverse),
 		cmocka_unit_test(test_model_record_shows_recorded_figures),
+		cmocka_unit_test(test_model_scale_keeps_threads_peak_after_m),
+		cmocka_unit_test(test_model_scale_new_scenario_forgets_old),
+		cmocka_unit_test(test_model_marks_every_change),
 	};
 
 	return (cmocka_run_group_tests_name("model", tests, NULL, NULL));

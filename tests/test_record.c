@@ -291,11 +291,38 @@ test_record_replay_step(void **state)
 	replay_close(rp);
 }
 
+static void
+test_record_knobs_for_marks(void **state)
+{
+	struct record	 r;
+	char		 err[160];
+
+	/* What batch writes beside the lead keys, kept for the marks. */
+	assert_int_equal(parse("{\"t\":1,\"mode\":\"threads\","
+	    "\"scenario\":\"cpu-flood\",\"variant\":true,\"tasks\":60,"
+	    "\"tasks_target\":64,\"stack_bytes\":8388608,\"workers\":2}",
+	    &r, err, sizeof err), 0);
+	assert_true(r.fig.has_knobs);
+	assert_true(r.fig.variant);
+	assert_int_equal(r.fig.tasks_target, 64);
+	assert_true(r.fig.stack_bytes == 8388608);
+	/* An older recording without them reads, with no knobs. */
+	assert_int_equal(parse("{\"t\":1,\"mode\":\"threads\","
+	    "\"scenario\":\"cpu-flood\",\"tasks\":60,\"workers\":2}",
+	    &r, err, sizeof err), 0);
+	assert_false(r.fig.has_knobs);
+	assert_int_equal(parse("{\"t\":1,\"mode\":\"threads\","
+	    "\"scenario\":\"cpu-flood\",\"variant\":1,\"tasks\":60,"
+	    "\"workers\":2}", &r, err, sizeof err), -1);
+	assert_non_null(strstr(err, "variant"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_good_line),
+		cmocka_unit_test(test_record_knobs_for_marks),
 		cmocka_unit_test(test_record_nulls_are_unavailable),
 		cmocka_unit_test(test_record_summary_line),
 		cmocka_unit_test(test_record_reads_every_batch_column),

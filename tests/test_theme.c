@@ -2,6 +2,7 @@
 
 #include <ftw.h>
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -699,8 +700,8 @@ test_theme_apply_degrades_with_the_terminal(void **state)
 	assert_pair(THEME_KEY, 0, 6);
 	assert_pair(THEME_TITLE, 14, -1);
 	/* Same colours share a pair. */
-	assert_int_equal(theme_pair(THEME_GOOD),
-	    theme_pair(THEME_GRAPH_VOL));
+	assert_int_equal(theme_pair(THEME_WARN),
+	    theme_pair(THEME_GRAPH_SYSTEM));
 	/* RGB maps into the cube; default means the normal role's. */
 	theme_apply(&light, false);
 	assert_pair(THEME_NORMAL, 234, 231);
@@ -786,6 +787,153 @@ test_theme_apply_keeps_colourless_theme_attributes(void **state)
 	close_screen(sp, out, in);
 }
 
+/* A channel of an sRGB colour, linear. */
+static double
+lin(int c)
+{
+	double	v = c / 255.0;
+
+	return (v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4));
+}
+
+/* WCAG relative luminance of 0xRRGGBB. */
+static double
+luminance(int rgb)
+{
+	return (0.2126 * lin((rgb >> 16) & 0xff) + 0.7152 *
+	    lin((rgb >> 8) & 0xff) + 0.0722 * lin(rgb & 0xff));
+}
+
+/* WCAG contrast ratio of two colours, 1 to 21. */
+static double
+contrast(int a, int b)
+{
+	double	la = luminance(a), lb = luminance(b), t;
+
+	if (la < lb) {
+		t = la;
+		la = lb;
+		lb = t;
+	}
+	return ((la + 0.05) / (lb + 0.05));
+}
+
+/* CIELAB a* and b* of linear RGB (D65). */
+static void
+lab_ab(const double *rgb, double *a, double *b)
+{
+	double	x, y, z, f[3], v[3];
+	int	i;
+
+	x = (0.4124 * rgb[0] + 0.3576 * rgb[1] + 0.1805 * rgb[2]) / 0.9505;
+	y = 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+	z = (0.0193 * rgb[0] + 0.1192 * rgb[1] + 0.9505 * rgb[2]) / 1.089;
+	v[0] = x;
+	v[1] = y;
+	v[2] = z;
+	for (i = 0; i < 3; i++)
+		f[i] = v[i] > 0.008856 ? cbrt(v[i]) : 7.787 * v[i] + 16.0 / 116;
+	*a = 500 * (f[0] - f[1]);
+	*b = 200 * (f[1] - f[2]);
+}
+
+/*
+ * How far apart two colours' hues look to a viewer without green cones
+ * (deuteranopia) or red ones (protanopia), Machado et al. 2009 at full
+ * severity: the smaller CIELAB chroma distance of the two.  Lightness is
+ * left out on purpose, since two series that differ only in lightness
+ * read as one on a washed-out projector.
+ */
+static double
+cvd_distance(int c1, int c2)
+{
+	static const double	m[2][3][3] = {
+		{ { 0.367322, 0.860646, -0.227968 },
+		  { 0.280085, 0.672501, 0.047413 },
+		  { -0.011820, 0.042940, 0.968881 } },
+		{ { 0.152286, 1.052583, -0.204868 },
+		  { 0.114503, 0.786281, 0.099216 },
+		  { -0.003882, -0.048116, 1.051998 } },
+	};
+	double			 in[2][3], out[3], a[2], b[2], d;
+	double			 best = -1;
+	int			 k, c, i, j;
+
+	for (c = 0; c < 2; c++) {
+		for (i = 0; i < 3; i++)
+			in[c][i] = lin(((c ? c2 : c1) >> (16 - 8 * i)) & 0xff);
+	}
+	for (k = 0; k < 2; k++) {
+		for (c = 0; c < 2; c++) {
+			for (i = 0; i < 3; i++) {
+				out[i] = 0;
+				for (j = 0; j < 3; j++)
+					out[i] += m[k][i][j] * in[c][j];
+				out[i] = out[i] < 0 ? 0 : (out[i] > 1 ? 1 :
+				    out[i]);
+			}
+			lab_ab(out, &a[c], &b[c]);
+		}
+		d = hypot(a[0] - a[1], b[0] - b[1]);
+		if (best < 0 || d < best)
+			best = d;
+	}
+	return (best);
+}
+
+/* The RGB a role is drawn in; fg false: its background. */
+static int
+role_rgb(const struct theme *t, enum theme_role role, bool fg, int dflt)
+{
+	int	c = fg ? t->styles[role].fg : t->styles[role].bg;
+
+	if (c == THEME_COLOR_DEFAULT && role != THEME_NORMAL)
+		return (role_rgb(t, THEME_NORMAL, fg, dflt));
+	return (c == THEME_COLOR_DEFAULT ? dflt : theme_color_rgb(c));
+}
+
+static void
+test_theme_graphs_read_apart_and_on_a_projector(void **state)
+{
+	static const enum theme_role	 graph[] = { THEME_GRAPH_VOL,
+					    THEME_GRAPH_INVOL,
+					    THEME_GRAPH_FIBER,
+					    THEME_GRAPH_SYSTEM };
+	struct theme			 t;
+	char				 path[PATH_MAX], err[512];
+	int				 bg, fg, vol, invol;
+	size_t				 i, j;
+
+	/* The old red and green fail the measure; blue and orange pass. */
+	assert_true(cvd_distance(0x00ff00, 0xff5f5f) < 40);
+	assert_true(cvd_distance(0x008700, 0xd70000) < 40);
+	assert_true(cvd_distance(0x0072b2, 0xe69f00) > 60);
+	for (i = 0; i < CSW_ARRAY_LEN(shipped); i++) {
+		if (strcmp(shipped[i], "mono") == 0)
+			continue;	/* no colour: the glyphs differ */
+		snprintf(path, sizeof path, THEMES_SRCDIR "/%s.theme",
+		    shipped[i]);
+		assert_int_equal(theme_load(path, NULL, &t, err, sizeof err),
+		    0);
+		/* A theme without its own background is for a dark one. */
+		bg = role_rgb(&t, THEME_NORMAL, false, 0x000000);
+		fg = role_rgb(&t, THEME_NORMAL, true, 0xd0d0d0);
+		vol = role_rgb(&t, THEME_GRAPH_VOL, true, fg);
+		invol = role_rgb(&t, THEME_GRAPH_INVOL, true, fg);
+		if (cvd_distance(vol, invol) <= 60)
+			fail_msg("%s: voluntary and involuntary look alike "
+			    "to colour-blind viewers", shipped[i]);
+		/* Axis labels are text: WCAG's 4.5; graphs 3. */
+		if (contrast(role_rgb(&t, THEME_LABEL, true, fg), bg) < 4.5)
+			fail_msg("%s: axis labels too faint", shipped[i]);
+		for (j = 0; j < CSW_ARRAY_LEN(graph); j++) {
+			if (contrast(role_rgb(&t, graph[j], true, fg), bg) < 3)
+				fail_msg("%s: %s too faint", shipped[i],
+				    theme_role_name(graph[j]));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -795,6 +943,8 @@ main(void)
 		cmocka_unit_test(test_theme_parse_shipped_files),
 		cmocka_unit_test(test_theme_shipped_files_set_every_role),
 		cmocka_unit_test(test_theme_files_match_builtins),
+		cmocka_unit_test(
+		    test_theme_graphs_read_apart_and_on_a_projector),
 		cmocka_unit_test(test_theme_parse_reports_file_and_line),
 		cmocka_unit_test(test_theme_parse_rejects_malformed_lines),
 		cmocka_unit_test(test_theme_parse_rejects_long_line),

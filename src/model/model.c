@@ -7,8 +7,38 @@
 #include "model/series.h"
 #include "util/util.h"
 
+/* The change bits, and those of knobs within a lesson. */
+#define MODEL_CHG_ALL		0xffu
+#define MODEL_CHG_KNOBS	(MODEL_CHG_VARIANT | MODEL_CHG_TASKS_UP | \
+	MODEL_CHG_TASKS_DOWN | MODEL_CHG_WORKERS_UP | \
+	MODEL_CHG_WORKERS_DOWN | MODEL_CHG_STACK)
+
+/* A sample's configuration, for scales per configuration. */
+#define MODEL_CONF_SHIFT	8
+#define MODEL_CONF_FIBERS	0x1u
+#define MODEL_CONF_VARIANT	0x2u
+#define MODEL_CONFS		4
+
+/* What a sample says about the lesson and its knobs, to find changes. */
+struct model_knobs {
+	const char	*mode, *scenario;
+	bool		 has_knobs;	/* known beyond workers */
+	bool		 variant;
+	long		 target;
+	int		 workers;
+	uint64_t	 stack;
+};
+
 struct model {
 	struct series	 s[MS_COUNT];
+	/*
+	 * Beside the series, each sample's MODEL_CHG_* bits and, above
+	 * them, its configuration (MODEL_CONF_*): small integers, exact in a
+	 * double, so one ring and one set of ages serve.
+	 */
+	struct series	 chg;
+	struct model_knobs knobs;	/* of the newest that had them */
+	bool		 have_knobs;
 	struct sample	 prev, last;	/* the two newest samples */
 	struct sample	 shown;		/* what the view sees (frozen copy) */
 	bool		 have_prev, have_last;
@@ -89,6 +119,7 @@ model_create(size_t cap)
 
 	for (i = 0; i < MS_COUNT; i++)
 		series_init(&m->s[i], cap);
+	series_init(&m->chg, cap);
 	m->tkey = MT_VCSW;
 	return (m);
 }
@@ -104,6 +135,7 @@ model_free(struct model *m)
 		return;
 	for (i = 0; i < MS_COUNT; i++)
 		series_free(&m->s[i]);
+	series_free(&m->chg);
 	thread_rows_free(m->rows);
 	free(m->thr);
 	while ((n = m->names) != NULL) {
@@ -391,14 +423,89 @@ model_threads_capped(const struct model *m, size_t *listed)
 	return (m->thr_capped);
 }
 
+/* Whether two names differ; a missing name differs from none. */
+static bool
+model_name_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != b);
+	return (strcmp(a, b) != 0);
+}
+
+/*
+ * The MODEL_CHG_* bits between the knobs of the sample before and this
+ * one's.  A stack size is per mode, so it is not compared across a mode
+ * change; knobs a recording does not carry are not compared.
+ */
+static unsigned
+model_knobs_diff(const struct model_knobs *a, const struct model_knobs *b)
+{
+	unsigned	bits = 0;
+
+	if (model_name_differs(a->scenario, b->scenario))
+		bits |= MODEL_CHG_SCENARIO;
+	if (model_name_differs(a->mode, b->mode))
+		bits |= MODEL_CHG_MODE;
+	if (b->workers > a->workers)
+		bits |= MODEL_CHG_WORKERS_UP;
+	else if (b->workers < a->workers)
+		bits |= MODEL_CHG_WORKERS_DOWN;
+	if (!a->has_knobs || !b->has_knobs)
+		return (bits);
+	if (a->variant != b->variant)
+		bits |= MODEL_CHG_VARIANT;
+	if (b->target > a->target)
+		bits |= MODEL_CHG_TASKS_UP;
+	else if (b->target < a->target)
+		bits |= MODEL_CHG_TASKS_DOWN;
+	if (a->stack != b->stack && !(bits & MODEL_CHG_MODE))
+		bits |= MODEL_CHG_STACK;
+	return (bits);
+}
+
+/*
+ * Note the knobs of a new sample (k NULL: it says nothing of them) and
+ * return what changed since the last sample that did.  The first sample
+ * of the model marks nothing; a reset keeps the knobs, so the first
+ * sample after one still marks a change.
+ */
+static unsigned
+model_note_knobs(struct model *m, const struct model_knobs *k)
+{
+	unsigned	bits = 0;
+	double		prev;
+
+	if (k == NULL)
+		return (0);
+	if (m->have_knobs)
+		bits = model_knobs_diff(&m->knobs, k);
+	m->knobs = *k;
+	m->have_knobs = true;
+	/*
+	 * A new scenario's knobs can show a sample before its name does
+	 * (the engine takes the request first): one key, one mark, so a
+	 * knob mark just before a scenario mark joins it.
+	 */
+	prev = series_at(&m->chg, 0);
+	if ((bits & MODEL_CHG_SCENARIO) && !isnan(prev) &&
+	    ((unsigned)prev & MODEL_CHG_KNOBS) == ((unsigned)prev &
+	    MODEL_CHG_ALL) && ((unsigned)prev & MODEL_CHG_ALL) != 0) {
+		bits |= (unsigned)prev & MODEL_CHG_ALL;
+		series_set(&m->chg, 0, (double)((unsigned)prev &
+		    ~MODEL_CHG_ALL));
+	}
+	return (bits);
+}
+
 /* Push one value to every series and show the newest sample if not frozen. */
 static void
-model_push_values(struct model *m, const double *v)
+model_push_values(struct model *m, const double *v, unsigned chg)
 {
 	int	i;
 
 	for (i = 0; i < MS_COUNT; i++)
 		series_push(&m->s[i], v[i]);
+	series_push(&m->chg, (double)chg);
 	if (m->frozen)
 		m->frozen_behind++;
 	else
@@ -413,7 +520,9 @@ void
 model_push(struct model *m, const struct sample *s)
 {
 	const struct sample	*a = &m->prev, *b = s;
+	struct model_knobs	 k;
 	double			 v[MS_COUNT], ksw;
+	unsigned		 chg;
 	int			 i;
 
 	if (!m->have_last)
@@ -502,8 +611,20 @@ model_push(struct model *m, const struct sample *s)
 		v[MS_RUN_WAIT] = 1000.0 * (double)b->wait_delta_ns /
 		    (double)b->wait_span_ns;
 
+	k.mode = b->mode_name;
+	k.scenario = b->scenario;
+	k.has_knobs = true;
+	k.variant = b->variant;
+	k.target = b->tasks_target;
+	k.workers = b->workers_knob;
+	k.stack = b->task_stack;
+	chg = model_note_knobs(m, b->ok[SRC_ENGINE] && b->scenario != NULL ?
+	    &k : NULL);
+	chg |= (b->fibers ? MODEL_CONF_FIBERS : 0u) << MODEL_CONF_SHIFT;
+	chg |= (b->variant ? MODEL_CONF_VARIANT : 0u) << MODEL_CONF_SHIFT;
+
 	m->dt_ns = m->have_prev ? b->t_ns - a->t_ns : 0;
-	model_push_values(m, v);
+	model_push_values(m, v, chg);
 	if (!m->frozen)
 		model_push_cpu_waits(m, a, b);
 	model_push_threads(m, s->rows, s->t_ns);
@@ -535,9 +656,12 @@ model_name(struct model *m, const char *name)
 void
 model_push_record(struct model *m, const struct model_record *r)
 {
-	struct sample	*b;
-	uint64_t	 t_ns = r->t > 0 ? (uint64_t)(r->t * 1e9 + 0.5) : 0;
-	int		 i;
+	struct sample		*b;
+	struct model_knobs	 k;
+	uint64_t		 t_ns = r->t > 0 ? (uint64_t)(r->t * 1e9 +
+				    0.5) : 0;
+	unsigned		 chg;
+	int			 i;
 
 	if (!m->have_last)
 		m->t0_ns = t_ns;
@@ -560,16 +684,36 @@ model_push_record(struct model *m, const struct model_record *r)
 	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
 	b->workers = b->workers_knob = r->workers;
 	/* The header's stack per task, from what the recording has. */
-	if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
+	if (r->has_knobs && r->stack_bytes > 0)
+		b->task_stack = (uint64_t)r->stack_bytes;
+	else if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
 		b->task_stack = (uint64_t)(r->v[MS_STACK_RESERVED] /
 		    (double)r->tasks);
+	if (r->has_knobs) {
+		b->tasks_target = r->tasks_target;
+		b->variant = r->variant;
+	}
 	b->caption = r->caption;
 	m->have_last = true;
 	m->last_rec = true;
 	memcpy(m->last_absent, r->absent, sizeof m->last_absent);
 
+	memset(&k, 0, sizeof k);
+	k.mode = b->mode_name;
+	k.scenario = b->scenario;
+	k.workers = r->workers;
+	k.has_knobs = r->has_knobs;
+	if (r->has_knobs) {
+		k.variant = r->variant;
+		k.target = r->tasks_target;
+		k.stack = b->task_stack;
+	}
+	chg = model_note_knobs(m, &k);
+	chg |= (b->fibers ? MODEL_CONF_FIBERS : 0u) << MODEL_CONF_SHIFT;
+	chg |= (b->variant ? MODEL_CONF_VARIANT : 0u) << MODEL_CONF_SHIFT;
+
 	m->dt_ns = b->interval_ns;
-	model_push_values(m, r->v);
+	model_push_values(m, r->v, chg);
 	model_push_threads(m, NULL, t_ns);
 }
 
@@ -585,6 +729,8 @@ model_reset(struct model *m)
 		series_free(&m->s[i]);
 		series_init(&m->s[i], cap);
 	}
+	series_free(&m->chg);
+	series_init(&m->chg, cap);
 	m->have_prev = false;
 	m->dt_ns = m->shown_dt_ns = 0;
 }
@@ -621,6 +767,74 @@ double
 model_value(const struct model *m, enum model_series which, size_t age)
 {
 	return (series_at(&m->s[which], age + m->frozen_behind));
+}
+
+/* Two stacked values: a missing one counts as none, unless both are. */
+static double
+model_stacked(double a, double b)
+{
+	if (isnan(a))
+		return (b);
+	return (isnan(b) ? a : a + b);
+}
+
+/* The change and configuration bits of a sample the view sees. */
+static unsigned
+model_chg_bits(const struct model *m, size_t age)
+{
+	double	v = series_at(&m->chg, age + m->frozen_behind);
+
+	return (isnan(v) ? 0 : (unsigned)v);
+}
+
+/* The MODEL_CHG_* bits of the sample age steps before the newest shown. */
+unsigned
+model_change(const struct model *m, size_t age)
+{
+	return (model_chg_bits(m, age) & ((1u << MODEL_CONF_SHIFT) - 1));
+}
+
+/* How many of the newest samples the view sees belong to this scenario. */
+size_t
+model_segment(const struct model *m)
+{
+	size_t	n = model_len(m), age;
+
+	for (age = 0; age < n; age++) {
+		if (model_change(m, age) & MODEL_CHG_SCENARIO)
+			return (age + 1);
+	}
+	return (n);
+}
+
+/*
+ * The scale of a graph window samples wide: over the scenario's segment,
+ * the peak of each configuration's newest window samples (its screenful),
+ * the largest of them; marks left out.
+ */
+double
+model_scale(const struct model *m, enum model_series a, enum model_series b,
+    size_t window)
+{
+	size_t		seen[MODEL_CONFS] = { 0 };
+	double		max = NAN, v;
+	size_t		n = model_segment(m), age;
+	unsigned	bits, conf;
+
+	for (age = 0; age < n; age++) {
+		bits = model_chg_bits(m, age);
+		conf = (bits >> MODEL_CONF_SHIFT) % MODEL_CONFS;
+		if ((bits & ((1u << MODEL_CONF_SHIFT) - 1)) != 0 ||
+		    seen[conf] >= window)
+			continue;
+		seen[conf]++;
+		v = model_value(m, a, age);
+		if (b != MS_COUNT)
+			v = model_stacked(v, model_value(m, b, age));
+		if (!isnan(v) && (isnan(max) || v > max))
+			max = v;
+	}
+	return (max);
 }
 
 /* Why a figure of a recording is missing, or NULL if it is there. */

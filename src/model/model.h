@@ -94,7 +94,29 @@ struct model_record {
 	double		 v[MS_COUNT];
 	bool		 absent[MS_COUNT];
 	const char	*caption;	/* static, or NULL: none */
+	/* The knobs, where the recording has them (older ones do not). */
+	bool		 has_knobs;
+	bool		 variant;
+	long		 tasks_target;
+	double		 stack_bytes;	/* per task; 0: not recorded */
 };
+
+/*
+ * What changed at a sample against the one before it, from the samples
+ * themselves (so a replayed recording shows them too): a mark on the
+ * graphs.  A scenario change starts a new segment: the graphs' scale
+ * forgets what came before.  The other changes are comparisons within a
+ * lesson and keep the scale.  The marked sample's rates straddle the
+ * change: it is left out of every scale and drawn as the mark.
+ */
+#define MODEL_CHG_SCENARIO	0x01u
+#define MODEL_CHG_MODE		0x02u
+#define MODEL_CHG_VARIANT	0x04u
+#define MODEL_CHG_TASKS_UP	0x08u
+#define MODEL_CHG_TASKS_DOWN	0x10u
+#define MODEL_CHG_WORKERS_UP	0x20u
+#define MODEL_CHG_WORKERS_DOWN	0x40u
+#define MODEL_CHG_STACK		0x80u
 
 struct model;
 
@@ -114,6 +136,22 @@ const struct sample *model_last(const struct model *);
 bool		 model_recorded(const struct model *);
 double		 model_interval_s(const struct model *);
 double		 model_elapsed_s(const struct model *);
+
+/*
+ * Marks and scales, at ages as model_value counts them.  model_segment is
+ * how many of the newest samples belong to the current scenario, its
+ * marked first sample included.  model_scale is the scale of a graph
+ * window samples wide of a (plus b when b is not MS_COUNT, the stacked
+ * total): within that segment, the peak of the newest window samples of
+ * each configuration (mode and variant) seen, on screen or scrolled off,
+ * so threads and fibers (and the b variant and not) share one scale while
+ * a burst at a start scrolls away; marked samples left out.  NAN when the
+ * segment has no value.
+ */
+unsigned	 model_change(const struct model *, size_t);
+size_t		 model_segment(const struct model *);
+double		 model_scale(const struct model *, enum model_series,
+		    enum model_series, size_t);
 
 /*
  * The thread table, built on each model_push from the rows the sample

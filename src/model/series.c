@@ -48,6 +48,14 @@ series_at(const struct series *s, size_t age)
 	return (s->v[(s->head + s->cap - 1 - age) % s->cap]);
 }
 
+/* Replace the value age steps back from the newest, if there is one. */
+void
+series_set(struct series *s, size_t age, double v)
+{
+	if (age < s->len)
+		s->v[(s->head + s->cap - 1 - age) % s->cap] = v;
+}
+
 /* Largest value among ages [from, from + n); NAN if none is a number. */
 double
 series_max(const struct series *s, size_t from, size_t n)

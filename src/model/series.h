@@ -18,6 +18,7 @@ void	 series_free(struct series *);
 void	 series_push(struct series *, double);
 size_t	 series_len(const struct series *);
 double	 series_at(const struct series *, size_t);
+void	 series_set(struct series *, size_t, double);
 double	 series_max(const struct series *, size_t, size_t);
 
 double	 rate_per_s(uint64_t, uint64_t, uint64_t);

@@ -186,53 +186,151 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 	return (x + w);
 }
 
+/* The unit a graph's axis names, from the series it draws. */
+static enum format_unit
+draw_graph_unit(enum model_series which)
+{
+	switch (which) {
+	case MS_VM_SIZE:
+	case MS_VM_RSS:
+	case MS_STACK_RESERVED:
+	case MS_STACK_COMMITTED:
+	case MS_KERNEL_STACK:
+		return (FORMAT_UNIT_BYTES);
+	case MS_VCSW_RATE:
+	case MS_IVCSW_RATE:
+	case MS_CTXT_RATE:
+	case MS_FIBER_RATE:
+	case MS_HANDOFF_RATE:
+	case MS_WORK_RATE:
+		return (FORMAT_UNIT_RATE);
+	default:
+		return (FORMAT_UNIT_COUNT);
+	}
+}
+
+/* The axis: the scale's top, its half where a row ends there, and 0. */
+static void
+draw_graph_axis(const struct rect *r, int axis, double max,
+    enum format_unit unit)
+{
+	char	label[FORMAT_LEN];
+
+	if (r->h > 1 && max > 0) {
+		format_scale_label(max, unit, label, sizeof label);
+		draw_text(r->y, r->x + axis - 1 - draw_width(label), axis - 1,
+		    THEME_LABEL, label);
+	}
+	if (r->h >= 4 && r->h % 2 == 0 && max > 0) {
+		format_scale_label(max / 2, unit, label, sizeof label);
+		draw_text(r->y + r->h / 2, r->x + axis - 1 -
+		    draw_width(label), axis - 1, THEME_LABEL, label);
+	}
+	draw_text(r->y + r->h - 1, r->x + axis - 2, 1, THEME_LABEL, "0");
+}
+
+/* A change's mark: its glyph on top, a rule down the column. */
+static void
+draw_graph_mark(const struct rect *r, int x, unsigned chg, bool ascii)
+{
+	int	row;
+
+	draw_text(r->y, x, 1, THEME_VALUE, format_mark_glyph(chg));
+	for (row = 1; row < r->h; row++)
+		draw_text(r->y + row, x, 1, THEME_LABEL, ascii ? "|" :
+		    "\xe2\x94\x82");
+}
+
 /*
- * A column graph of a series, or of two stacked (a below in role_a, b above
- * in role_b), over the panel, newest on the right, its scale on the left.
+ * A column graph of a series, or of two stacked (a below in role_a in solid
+ * blocks, b above in role_b in a shade), over the panel, newest on the
+ * right, its scale on the left.  The scale (model_scale) is the peak of
+ * each mode's and variant's newest screenful in the current scenario,
+ * rounded up to a round figure: after m the other mode's peak holds, and
+ * a new scenario starts its own.  Changes are marked;
+ * columns of an earlier scenario are dim.
  */
 void
 draw_graph(const struct rect *r, const struct model *m,
     enum model_series a, enum model_series b, int role_a, int role_b,
     bool ascii)
 {
-	const int	 axis = 9;
-	char		 label[FORMAT_LEN];
-	double		 max = 0, v, va;
-	int		 cols, col, row;
-	size_t		 age;
+	const int		 axis = 9;
+	enum format_unit	 unit = draw_graph_unit(a);
+	const char		*glyph;
+	double			 max, va, vb;
+	size_t			 age, seg = model_segment(m);
+	unsigned		 chg;
+	int			 cols, col, row, role;
+	bool			 upper;
 
 	if (r->h < 1 || r->w <= axis + 1)
 		return;
 	cols = r->w - axis;
-	for (age = 0; age < (size_t)cols && age < model_len(m); age++) {
-		v = model_value(m, a, age);
-		if (b != MS_COUNT)
-			v += model_value(m, b, age);
-		if (!isnan(v) && v > max)
-			max = v;
-	}
-	/* The scale in the series' own unit. */
-	if (a == MS_VM_RSS || a == MS_STACK_COMMITTED || a == MS_VM_SIZE)
-		format_bytes(max, label, sizeof label);
-	else
-		format_count(max, label, sizeof label);
-	draw_text(r->y, r->x, axis, THEME_DIM, label);
-	if (r->h > 1)
-		draw_text(r->y + r->h - 1, r->x, axis, THEME_DIM, "0");
+	max = format_scale_ceil(model_scale(m, a, b, (size_t)cols),
+	    unit == FORMAT_UNIT_BYTES);
+	draw_graph_axis(r, axis, max, unit);
 	for (col = 0; col < cols; col++) {
 		age = (size_t)(cols - 1 - col);
-		v = va = model_value(m, a, age);
-		if (b != MS_COUNT)
-			v += model_value(m, b, age);
+		if (age >= model_len(m))
+			continue;
+		if ((chg = model_change(m, age)) != 0) {
+			draw_graph_mark(r, r->x + axis + col, chg, ascii);
+			continue;
+		}
+		va = model_value(m, a, age);
+		vb = b != MS_COUNT ? model_value(m, b, age) : NAN;
 		for (row = 0; row < r->h; row++) {
-			/* A cell starting below a's top belongs to a. */
-			attrset(theme_attr(b == MS_COUNT || (!isnan(va) &&
-			    max > 0 && row < va / max * r->h) ?
-			    role_a : role_b));
+			upper = false;
+			if (b == MS_COUNT)
+				glyph = format_graph_cell(va, max, r->h, row,
+				    ascii);
+			else
+				glyph = format_stack_cell(va, vb, max, r->h,
+				    row, ascii, &upper);
+			role = upper ? role_b : role_a;
+			if (age >= seg)
+				role = THEME_DIM;	/* another scenario */
+			attrset(theme_attr(role));
 			mvaddstr(r->y + r->h - 1 - row, r->x + axis + col,
-			    format_graph_cell(v, max, r->h, row, ascii));
+			    glyph);
 		}
 	}
+}
+
+/*
+ * The key to a stacked graph on the bottom edge of its box, right-aligned:
+ * each series' glyph in its colour, then the mark of a change.  Left out
+ * where it does not fit.
+ */
+void
+draw_graph_legend(const struct rect *r, int role_a, const char *label_a,
+    int role_b, const char *label_b, bool ascii)
+{
+	const char	*bar = ascii ? "|" : "\xe2\x94\x82";
+	char		 tail[64];
+	int		 x, y = r->y + r->h - 1, w;
+
+	snprintf(tail, sizeof tail, "  %s change ", bar);
+	/* " # a  : b  | change " */
+	w = 3 + draw_width(label_a) + 4 + draw_width(label_b) +
+	    draw_width(tail);
+	if (r->h < 2 || w > r->w - 4)
+		return;
+	x = r->x + r->w - 2 - w;
+	draw_text(y, x, 1, THEME_LABEL, " ");
+	draw_text(y, x + 1, 1, role_a, ascii ? "#" : "\xe2\x96\x88");
+	x += 2;
+	draw_text(y, x, 1, THEME_LABEL, " ");
+	draw_text(y, x + 1, w, THEME_LABEL, label_a);
+	x += 1 + draw_width(label_a);
+	draw_text(y, x, 2, THEME_LABEL, "  ");
+	draw_text(y, x + 2, 1, role_b, ascii ? ":" : "\xe2\x96\x92");
+	draw_text(y, x + 3, 1, THEME_LABEL, " ");
+	x += 4;
+	draw_text(y, x, w, THEME_LABEL, label_b);
+	x += draw_width(label_b);
+	draw_text(y, x, w, THEME_LABEL, tail);
 }
 
 /* A horizontal bar w cells wide, filled to ratio (0..1). */

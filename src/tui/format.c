@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/model.h"
 #include "tui/format.h"
 
 /* A count with an SI suffix and three significant digits: 1.23k, 45.6M. */
@@ -142,6 +143,153 @@ format_graph_cell(double v, double max, int rows, int row, bool ascii)
 	if (ascii)
 		return (e >= 4 ? "#" : (row == 0 ? "_" : " "));
 	return (eighth[e]);
+}
+
+/*
+ * A stacked column's height in eighths of a row, at least one for a value
+ * above zero (a non-zero value always shows), at most the graph's.
+ */
+static int
+format_eighths(double v, double max, int rows)
+{
+	double	h;
+
+	if (isnan(v) || v <= 0)
+		return (0);
+	h = v / max * rows * 8;
+	if (h > rows * 8)
+		h = rows * 8;
+	return (h < 1 ? 1 : (int)lround(h));
+}
+
+/*
+ * The glyph for one cell of a graph of two stacked values: a below in
+ * solid blocks, b above in a shade (ASCII: '#' below, ':' above), so the
+ * two read apart without colour.  *upper says whose cell it is, for its
+ * colour.  A cell a and b share goes to whichever fills more of it.
+ */
+const char *
+format_stack_cell(double a, double b, double max, int rows, int row,
+    bool ascii, bool *upper)
+{
+	int	ea, et, lo = row * 8, in;
+
+	*upper = false;
+	if (isnan(max) || max <= 0 || rows <= 0 || (isnan(a) && isnan(b)))
+		return (" ");
+	ea = format_eighths(a, max, rows);
+	et = ea + format_eighths(b, max, rows);
+	if (et > rows * 8)
+		et = rows * 8;
+	if (ea > et)
+		ea = et;
+	if (et <= lo)
+		return (" ");
+	if (ea >= lo + 8 || (ea > lo && (ea == et || ea - lo >= 4))) {
+		/* a's cell: the same glyphs as a graph of a alone. */
+		return (format_graph_cell(ea, rows * 8, rows, row, ascii));
+	}
+	*upper = true;
+	in = (et < lo + 8 ? et : lo + 8) - lo;
+	if (ascii)
+		return (in >= 4 ? ":" : ".");
+	/* Medium shade from half a cell, light shade below. */
+	return (in >= 4 ? "\xe2\x96\x92" : "\xe2\x96\x91");
+}
+
+/*
+ * The top of a graph's scale: the least round figure at or above v (1,
+ * 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten; for bytes, of a
+ * binary unit), so the axis reads as a round figure and does not creep
+ * with every new peak, and the peak still fills two thirds of the graph
+ * or more.  0 for nothing to draw.
+ */
+double
+format_scale_ceil(double v, bool bytes)
+{
+	static const double	steps[] = { 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 };
+	double			unit = 1, p;
+	size_t			i;
+
+	if (isnan(v) || v <= 0)
+		return (0);
+	if (bytes) {
+		while (v / unit >= 1000 && unit < 1125899906842624.0)
+			unit *= 1024;
+		if (v / unit < 1 && unit == 1)
+			return (1);
+	}
+	p = pow(10, floor(log10(v / unit)));
+	for (;;) {
+		for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+			if (steps[i] * p >= v / unit * (1 - 1e-9))
+				return (steps[i] * p * unit);
+		}
+		p *= 10;
+	}
+}
+
+/*
+ * An axis label for a scale value: "200k/s", "5/s", "50 MiB", "12".  The
+ * unit is always there for rates and bytes, so the back row reads it.
+ */
+char *
+format_scale_label(double v, enum format_unit unit, char *buf, size_t len)
+{
+	static const char	*si[] = { "", "k", "M", "G", "T", "P" };
+	static const char	*bin[] = { "B", "KiB", "MiB", "GiB", "TiB",
+				    "PiB" };
+	int			 i = 0;
+
+	if (isnan(v) || v < 0) {
+		snprintf(buf, len, "n/a");
+		return (buf);
+	}
+	if (unit == FORMAT_UNIT_BYTES) {
+		while (v >= 1000 && i < 5) {
+			v /= 1024;
+			i++;
+		}
+		snprintf(buf, len, "%.3g %s", v, bin[i]);
+		return (buf);
+	}
+	while (v >= 1000 && i < 5) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.3g%s%s", v, si[i],
+	    unit == FORMAT_UNIT_RATE ? "/s" : "");
+	return (buf);
+}
+
+/*
+ * The glyph at the top of a change's mark on a graph: the key that makes
+ * that change (m mode, b variant, + - tasks, ] [ workers, s stack), or S
+ * for a new scenario; the most telling when several changed at once.
+ */
+const char *
+format_mark_glyph(unsigned chg)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*glyph;
+	} marks[] = {
+		{ MODEL_CHG_SCENARIO, "S" },
+		{ MODEL_CHG_MODE, "m" },
+		{ MODEL_CHG_VARIANT, "b" },
+		{ MODEL_CHG_TASKS_UP, "+" },
+		{ MODEL_CHG_TASKS_DOWN, "-" },
+		{ MODEL_CHG_WORKERS_UP, "]" },
+		{ MODEL_CHG_WORKERS_DOWN, "[" },
+		{ MODEL_CHG_STACK, "s" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+		if (chg & marks[i].bit)
+			return (marks[i].glyph);
+	}
+	return (chg != 0 ? "*" : " ");
 }
 
 /*

@@ -15,7 +15,20 @@ char		*format_count(double, char *, size_t);
 char		*format_bytes(double, char *, size_t);
 char		*format_ns(double, bool, char *, size_t);
 char		*format_duration(double, char *, size_t);
+/* The unit an axis label names. */
+enum format_unit {
+	FORMAT_UNIT_COUNT,	/* 12 */
+	FORMAT_UNIT_RATE,	/* 200k/s */
+	FORMAT_UNIT_BYTES,	/* 50 MiB */
+};
+
 const char	*format_graph_cell(double, double, int, int, bool);
+const char	*format_stack_cell(double, double, double, int, int, bool,
+		    bool *);
+double		 format_scale_ceil(double, bool);
+char		*format_scale_label(double, enum format_unit, char *,
+		    size_t);
+const char	*format_mark_glyph(unsigned);
 const char	*format_bar_cell(double, bool, bool);
 
 #define FORMAT_BIG_ROWS	5	/* rows of a big glyph, before scaling */

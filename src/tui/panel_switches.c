@@ -81,7 +81,7 @@ switches_draw(const struct rect *r, const struct model *m,
 {
 	const struct sample	*s = model_last(m);
 	char			 buf[SAMPLE_WHYLEN + 8];
-	char			 note[96], lab[3][24];
+	char			 lab[3][24];
 	struct figure		 right[4];
 	size_t			 nright;
 	struct rect		 g;
@@ -90,9 +90,9 @@ switches_draw(const struct rect *r, const struct model *m,
 				    (r->w - 4) / 2, x2 = x + cw + 1;
 	int			 y2;
 
-	snprintf(note, sizeof note, "kernel switches: voluntary below "
-	    "involuntary; one column a sample");
-	draw_box(r, "Switches", note);
+	draw_box(r, "Switches", NULL);
+	draw_graph_legend(r, THEME_GRAPH_VOL, "kernel voluntary",
+	    THEME_GRAPH_INVOL, "involuntary on top", v->ascii);
 
 	y2 = y;
 	draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,

@@ -120,6 +120,12 @@ int		 theme_parse(const char *, const char *, struct theme *,
 int		 theme_nearest_color(int, int, int, int);
 
 /*
+ * The 0xRRGGBB of a theme colour (xterm's palette for an index), or -1
+ * for the default colour.
+ */
+int		 theme_color_rgb(int);
+
+/*
  * Map a theme colour to what a terminal with ncolors colours can show:
  * -1 (default), an index below ncolors, or on a direct-colour terminal
  * (ncolors >= 0x1000000) a packed 0xRRGGBB as ncurses expects.

@@ -104,8 +104,8 @@ static const struct theme theme_default = {
 		[THEME_GOOD] = { 10, D, 0 },
 		[THEME_WARN] = { 11, D, 0 },
 		[THEME_BAD] = { 9, D, B },
-		[THEME_GRAPH_VOL] = { 10, D, 0 },
-		[THEME_GRAPH_INVOL] = { 9, D, 0 },
+		[THEME_GRAPH_VOL] = { 39, D, 0 },	/* azure */
+		[THEME_GRAPH_INVOL] = { 208, D, 0 },	/* orange */
 		[THEME_GRAPH_FIBER] = { 13, D, 0 },
 		[THEME_GRAPH_SYSTEM] = { 11, D, 0 },
 		[THEME_BAR_RESERVED] = { 8, D, 0 },
@@ -212,6 +212,17 @@ theme_palette_rgb(int index)
 	}
 	v = 8 + (index - 232) * 10;
 	return ((v << 16) | (v << 8) | v);
+}
+
+/* Give the RGB of a theme colour as written; -1 for the default. */
+int
+theme_color_rgb(int color)
+{
+	if (color == THEME_COLOR_DEFAULT || color < 0)
+		return (-1);
+	if (THEME_COLOR_IS_RGB(color))
+		return (color & 0xffffff);
+	return (theme_palette_rgb(color > 255 ? 255 : color));
 }
 
 /* Find the nearest palette index to an RGB colour. */
