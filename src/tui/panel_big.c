@@ -33,9 +33,9 @@ static const struct headline big_headlines[] = {
 		{ "CPU time per request", MS_NS_PER_WORK, FIG_NS },
 	} },
 	{ "blocking", {
-		{ "fiber workers stuck in a system call", MS_BLOCKED_WORKERS,
-		    FIG_COUNT },
-		{ "ticker latency", MS_LATENCY_MS, FIG_MS },
+		{ "system calls in flight, each holding an OS thread",
+		    MS_BLOCKED_TASKS, FIG_COUNT },
+		{ "how late the 10 ms tickers wake", MS_LATENCY_MS, FIG_MS },
 		{ "OS threads of this process", MS_THREADS, FIG_COUNT },
 	} },
 	{ "leak", {
@@ -48,7 +48,8 @@ static const struct headline big_headlines[] = {
 		    FIG_COUNT },
 		{ "involuntary switches per second", MS_IVCSW_RATE,
 		    FIG_RATE },
-		{ "mean latency", MS_LATENCY_MS, FIG_MS },
+		{ "how long a chunk waits for a CPU", MS_LATENCY_MS,
+		    FIG_MS },
 	} },
 	{ "fanin", {
 		{ "CPU time per item", MS_NS_PER_WORK, FIG_NS },
