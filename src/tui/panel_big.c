@@ -182,17 +182,17 @@ static void
 big_scale(const char *layout, const struct big_item *it, int w, int h,
     int *sx, int *sy)
 {
-	const char	*band;
-	int		 bands = 0, labels = 0, xmax = 1 << 20, ymax, n, lines;
-	size_t		 len;
+	const struct big_item	*t;
+	const char		*band;
+	int			 bands = 0, labels = 0, xmax = 1 << 20, ymax;
+	int			 lines;
+	size_t			 len, k;
 
 	for (band = layout; *band != '\0'; band += len + (band[len] == '|')) {
 		len = strcspn(band, "|");
-		n = (int)len;
 		lines = 0;
-		for (; len > 0 && n > 0; n--) {
-			const struct big_item *t = &it[band[n - 1] - '0'];
-
+		for (k = 0; k < len; k++) {
+			t = &it[band[k] - '0'];
 			if (t->f != NULL)
 				lines = BIG_LABEL_LINES;
 			if (w / (int)len / t->need < xmax)

@@ -28,4 +28,18 @@ screen | grep -q 'in syscall' && fail "leak's fibers said to be in a syscall"
 tmx send-keys -t t q
 status=$(wait_exit 15)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
-echo "PASS: blocking and leak labels say what they count"
+tmx kill-session -t t
+
+# At 80x24 the big figures hold the mode in big type and all three labels.
+start 80 24 --ascii -s pingpong
+wait_for 'handoffs +[0-9.]+[kMG]?/s' 10
+tmx send-keys -t t f
+wait_for 'handoffs per second' 5
+screen | grep -q 'CPU time per handoff' || fail "big figures lack a label"
+screen | grep -q 'kernel switches per handoff' || fail "big figures lack a label"
+screen | grep -qF '######  ##  ##  ####    ######    ##    ####      ####' ||
+    fail "the mode is not in big type"
+tmx send-keys -t t q
+status=$(wait_exit 15)
+[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+echo "PASS: blocking and leak labels say what they count; big mode at 80x24"
