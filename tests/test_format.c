@@ -194,6 +194,13 @@ test_format_big_figure_units(void **state)
 	assert_true(format_big_width(b, 1) <= 18);
 	assert_true(format_big_width(c, 1) <= 18);
 
+	/* 283 ms two digits wide: in seconds, as narrow as 6.2 µs. */
+	format_big_figure(283e6, FORMAT_BIG_NS, 18, false, b, sizeof b);
+	assert_string_equal(b, "0.28s");
+	assert_true(format_big_width(b, 1) <= 18);
+	format_big_figure(283e6, FORMAT_BIG_NS, 0, false, b, sizeof b);
+	assert_string_equal(b, "283ms");
+
 	assert_string_equal(format_big_figure(NAN, FORMAT_BIG_NS, 0, false, b,
 	    sizeof b), "--");
 	assert_true(format_big_known("THREADS"));

@@ -339,6 +339,11 @@ format_big_text(double v, enum format_big_kind kind, int sig, bool ascii,
 
 	switch (kind) {
 	case FORMAT_BIG_NS:
+		if (sig < 3 && v >= 99.5e6 && v < 999.5e6) {
+			/* "0.28s": narrower than "283ms", whose m is wide. */
+			snprintf(buf, len, "%.2fs", v / 1e9);
+			return (buf);
+		}
 		if (v >= 999.5e6) {
 			v /= 1e9;
 			unit = "s";

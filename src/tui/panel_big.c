@@ -33,7 +33,7 @@ static const struct headline big_headlines[] = {
 		{ "CPU time per request", MS_NS_PER_WORK, FIG_NS },
 	} },
 	{ "blocking", {
-		{ "system calls in flight, each holding an OS thread",
+		{ "calls in flight, each holding an OS thread",
 		    MS_BLOCKED_TASKS, FIG_COUNT },
 		{ "how late the 10 ms tickers wake", MS_LATENCY_MS, FIG_MS },
 		{ "OS threads of this process", MS_THREADS, FIG_COUNT },
@@ -258,7 +258,7 @@ big_draw_item(int y, int x, int w, int sx, int sy, struct big_item *it,
 	}
 	if (it->f == NULL)
 		return;
-	n = big_wrap(it->under, w, lines, BIG_LABEL_LINES);
+	n = big_wrap(it->under, w - 2, lines, BIG_LABEL_LINES);
 	for (i = 0; i < n; i++)
 		draw_text(y + FORMAT_BIG_ROWS * sy + i, x + (w >
 		    draw_width(lines[i]) ? (w - draw_width(lines[i])) / 2 : 0),

@@ -12,7 +12,7 @@ screen | grep -q 'CPU per call' && fail "blocking shows CPU per call"
 screen | grep -q 'kernel sw/call' && fail "blocking shows kernel sw/call"
 tmx send-keys -t t f
 wait_for 'how late the 10 ms tickers wake' 5
-wait_for 'system calls in flight' 2
+wait_for 'calls in flight, each' 2
 tmx send-keys -t t f
 tmx send-keys -t t m
 wait_for 'threads \| blocking' 10
