@@ -655,7 +655,7 @@ const struct scenario_ops scenario_blocking = {
 		    "tickers: late by well under a call while a CPU is free.",
 		[ENGINE_FIBERS] = "Each call pins its worker in the kernel: "
 		    "with all P workers blocked the tickers wait behind the "
-		    "calls, a call (100-200 ms) late or more with more tasks.",
+		    "calls, 100-200 ms late or more: more tasks, later.",
 	}, {
 		[ENGINE_THREADS] = "At most P-1 calls in flight: fewer threads "
 		    "blocked and fewer calls/s; the tickers were on time "
