@@ -45,11 +45,11 @@ static const struct tour_step tour_steps[] = {
 	  false,
 	  "Fibers that make blocking system calls hold their worker thread in "
 	  "the kernel. With every worker stuck, the other fibers stall: watch "
-	  "the workers in syscall and the latency." },
+	  "the workers in syscall and how late the tickers are." },
 	{ "a limit on blocking calls", "blocking", ENGINE_FIBERS, 0, true,
-	  "The same calls behind a semaphore, fewer at a time than there are "
-	  "workers. A worker stays free to run the other fibers, and the "
-	  "latency falls back." },
+	  "The same calls behind a semaphore, fewer than P at a time. With P of "
+	  "2 or more a worker stays free for the other fibers, and the tickers "
+	  "are on time." },
 	{ "many senders, one channel", "fanin", ENGINE_FIBERS, 0, false,
 	  "Many fibers send to one channel and one fiber sums what arrives. "
 	  "Every item pays for the handoff: watch the CPU per item." },

@@ -135,6 +135,79 @@ test_format_big_digits_utf8(void **state)
 	assert_true(strlen(b) < 10);
 }
 
+/*
+ * A big figure carries its unit in big type, so that a figure that shrinks
+ * reads smaller: 6.24 µs against 37.9 ns, 202 ms against 216 µs, GiB
+ * against MiB.  Two digits when three do not fit the width.
+ */
+static void
+test_format_big_figure_units(void **state)
+{
+	static const struct {
+		double			 v;
+		enum format_big_kind	 kind;
+		const char		*want;
+	} t[] = {
+		{ 6240, FORMAT_BIG_NS, "6.24\xc2\xb5s" },
+		{ 37.9, FORMAT_BIG_NS, "37.9ns" },
+		{ 202e6, FORMAT_BIG_NS, "202ms" },
+		{ 216e3, FORMAT_BIG_NS, "216\xc2\xb5s" },
+		{ 2.5e9, FORMAT_BIG_NS, "2.50s" },
+		{ 7.81 * 1024 * 1024 * 1024, FORMAT_BIG_BYTES, "7.81GiB" },
+		{ 7.81 * 1024 * 1024, FORMAT_BIG_BYTES, "7.81MiB" },
+		{ 8192, FORMAT_BIG_BYTES, "8.00KiB" },
+		{ 512, FORMAT_BIG_BYTES, "512B" },
+		{ 14100, FORMAT_BIG_RATE, "14.1k/s" },
+		{ 2.61e6, FORMAT_BIG_RATE, "2.61M/s" },
+		{ 850, FORMAT_BIG_RATE, "850/s" },
+		{ 1.0153, FORMAT_BIG_RATIO, "1.02" },
+		{ 1397, FORMAT_BIG_COUNT, "1397" },
+		{ 250000, FORMAT_BIG_COUNT, "250k" },
+		{ 12.5, FORMAT_BIG_PERCENT, "12.5%" },
+	};
+	char	b[FORMAT_LEN], c[FORMAT_LEN];
+	size_t	i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		format_big_figure(t[i].v, t[i].kind, 0, false, b, sizeof b);
+		assert_string_equal(b, t[i].want);
+		assert_true(format_big_known(b));
+		format_big_figure(t[i].v, t[i].kind, 0, true, b, sizeof b);
+		assert_true(format_big_known(b));
+	}
+	format_big_figure(6240, FORMAT_BIG_NS, 0, true, b, sizeof b);
+	assert_string_equal(b, "6.24us");
+
+	/* Both sides of pingpong fit the same width, µs wider than ns. */
+	format_big_figure(6240, FORMAT_BIG_NS, 21, false, b, sizeof b);
+	format_big_figure(37.9, FORMAT_BIG_NS, 21, false, c, sizeof c);
+	assert_string_equal(b, "6.24\xc2\xb5s");
+	assert_string_equal(c, "37.9ns");
+	assert_true(format_big_width(b, 1) <= 21);
+	assert_true(format_big_width(c, 1) <= 21);
+	assert_true(format_big_width(b, 1) > format_big_width("6.24", 1));
+
+	/* Narrower: two digits, still with the unit. */
+	format_big_figure(6240, FORMAT_BIG_NS, 18, false, b, sizeof b);
+	format_big_figure(37.9, FORMAT_BIG_NS, 18, false, c, sizeof c);
+	assert_string_equal(b, "6.2\xc2\xb5s");
+	assert_string_equal(c, "38ns");
+	assert_true(format_big_width(b, 1) <= 18);
+	assert_true(format_big_width(c, 1) <= 18);
+
+	/* 283 ms two digits wide: in seconds, as narrow as 6.2 µs. */
+	format_big_figure(283e6, FORMAT_BIG_NS, 18, false, b, sizeof b);
+	assert_string_equal(b, "0.28s");
+	assert_true(format_big_width(b, 1) <= 18);
+	format_big_figure(283e6, FORMAT_BIG_NS, 0, false, b, sizeof b);
+	assert_string_equal(b, "283ms");
+
+	assert_string_equal(format_big_figure(NAN, FORMAT_BIG_NS, 0, false, b,
+	    sizeof b), "--");
+	assert_true(format_big_known("THREADS"));
+	assert_true(format_big_known("FIBERS"));
+}
+
 /* Every scenario row names three figures; pingpong's are its lesson. */
 static void
 test_format_headlines(void **state)
@@ -251,6 +324,7 @@ main(void)
 		cmocka_unit_test(test_format_bar_cell_fill),
 		cmocka_unit_test(test_format_big_digits_ascii),
 		cmocka_unit_test(test_format_big_digits_utf8),
+		cmocka_unit_test(test_format_big_figure_units),
 		cmocka_unit_test(test_format_headlines),
 	};
 

@@ -9,7 +9,7 @@
  * mode: each task is a fiber that calls fiber_block_sleep, which does not
  * park the fiber: its worker thread is stuck in the kernel with it, and the
  * fibers queued on that worker stall.  With P calls in flight no worker is
- * left, and the tickers are late by about a call's length.
+ * left, and the tickers wait behind the calls: a call's length or more.
  *
  * The tickers measure that: each arms a one-shot timerfd for 10 ms, waits
  * for it (a blocking read in threads mode, fiber_read on the poller in
@@ -651,18 +651,18 @@ const struct scenario_ops scenario_blocking = {
 	.variant = "limit calls in flight to P-1",
 	.caption = { {
 		[ENGINE_THREADS] = "Each call in flight ties up an OS thread "
-		    "(blocked tasks), but the kernel still runs the 10 ms "
-		    "tickers on time: latency stays low.",
+		    "(tasks in syscall), but the kernel still runs the 10 ms "
+		    "tickers: late by well under a call while a CPU is free.",
 		[ENGINE_FIBERS] = "Each call pins its worker in the kernel: "
-		    "with all P workers blocked the 10 ms tickers wait, late "
-		    "by about a call (100-200 ms).",
+		    "with all P workers blocked the tickers wait behind the "
+		    "calls, 100-200 ms late or more: more tasks, later.",
 	}, {
 		[ENGINE_THREADS] = "At most P-1 calls in flight: fewer threads "
 		    "blocked and fewer calls/s; the tickers were on time "
 		    "anyway.",
 		[ENGINE_FIBERS] = "A semaphore keeps calls in flight to P-1: "
-		    "one worker stays free for the tickers, so latency falls, "
-		    "at the price of calls/s.",
+		    "with P of 2 or more a worker stays free for the tickers, "
+		    "so they are on time again, at the price of calls/s.",
 	} },
 	.work_unit = "calls",
 	.default_tasks = 8,

@@ -411,8 +411,8 @@ const struct scenario_ops scenario_fanin = {
 	.variant = "per-producer partial sums",
 	.caption = { {
 		[ENGINE_THREADS] = "Every item takes a shared lock and may "
-		    "wake a sleeper: watch CPU ns and kernel switches per "
-		    "item climb with producers.",
+		    "wake a sleeper: watch the CPU and kernel switches per "
+		    "item, then press b.",
 		[ENGINE_FIBERS] = "Items go over one fiber channel: no kernel "
 		    "switches, but every item still costs a channel "
 		    "operation and often a fiber switch.",

@@ -5,6 +5,8 @@
 #include "model/model.h"
 #include "tui/format.h"
 
+#define FORMAT_NELEM(a)	((int)(sizeof (a) / sizeof (a)[0]))
+
 /* A count with an SI suffix and three significant digits: 1.23k, 45.6M. */
 char *
 format_count(double v, char *buf, size_t len)
@@ -317,45 +319,68 @@ format_bar_cell(double fill, bool heavy, bool ascii)
 }
 
 /*
- * Big glyphs for the back row: digits, the point, the minus and the SI
- * suffixes, five rows of up to three columns ('#' is ink).
+ * Big glyphs for the back row: digits, the point, the minus, the SI
+ * suffixes, the letters of the units (ns, µs, ms, s, KiB, MiB, GiB, /s) and
+ * of the modes in capitals, five rows of up to five columns ('#' is ink).
+ * 'u' stands for µ where UTF-8 is not drawn.
  */
 static const struct {
-	char		 c;
+	const char	*c;		/* the character, in UTF-8 */
 	const char	*rows[FORMAT_BIG_ROWS];
 } format_big_font[] = {
-	{ '0', { "###", "# #", "# #", "# #", "###" } },
-	{ '1', { " # ", "## ", " # ", " # ", "###" } },
-	{ '2', { "###", "  #", "###", "#  ", "###" } },
-	{ '3', { "###", "  #", " ##", "  #", "###" } },
-	{ '4', { "# #", "# #", "###", "  #", "  #" } },
-	{ '5', { "###", "#  ", "###", "  #", "###" } },
-	{ '6', { "###", "#  ", "###", "# #", "###" } },
-	{ '7', { "###", "  #", "  #", " # ", " # " } },
-	{ '8', { "###", "# #", "###", "# #", "###" } },
-	{ '9', { "###", "# #", "###", "  #", "###" } },
-	{ '.', { " ", " ", " ", " ", "#" } },
-	{ '-', { "   ", "   ", "###", "   ", "   " } },
-	{ ' ', { " ", " ", " ", " ", " " } },
-	{ 'k', { "#  ", "# #", "## ", "# #", "# #" } },
-	{ 'M', { "# #", "###", "# #", "# #", "# #" } },
-	{ 'G', { "###", "#  ", "# #", "# #", "###" } },
-	{ 'T', { "###", " # ", " # ", " # ", " # " } },
-	{ 'P', { "###", "# #", "###", "#  ", "#  " } },
-	{ '%', { "# #", "  #", " # ", "#  ", "# #" } },
+	{ "0", { "###", "# #", "# #", "# #", "###" } },
+	{ "1", { " # ", "## ", " # ", " # ", "###" } },
+	{ "2", { "###", "  #", "###", "#  ", "###" } },
+	{ "3", { "###", "  #", " ##", "  #", "###" } },
+	{ "4", { "# #", "# #", "###", "  #", "  #" } },
+	{ "5", { "###", "#  ", "###", "  #", "###" } },
+	{ "6", { "###", "#  ", "###", "# #", "###" } },
+	{ "7", { "###", "  #", "  #", " # ", " # " } },
+	{ "8", { "###", "# #", "###", "# #", "###" } },
+	{ "9", { "###", "# #", "###", "  #", "###" } },
+	{ ".", { " ", " ", " ", " ", "#" } },
+	{ "-", { "   ", "   ", "###", "   ", "   " } },
+	{ " ", { " ", " ", " ", " ", " " } },
+	{ "k", { "#  ", "# #", "## ", "# #", "# #" } },
+	{ "M", { "# #", "###", "# #", "# #", "# #" } },
+	{ "G", { "###", "#  ", "# #", "# #", "###" } },
+	{ "T", { "###", " # ", " # ", " # ", " # " } },
+	{ "P", { "###", "# #", "###", "#  ", "#  " } },
+	{ "%", { "# #", "  #", " # ", "#  ", "# #" } },
+	{ "/", { "  #", "  #", " # ", "#  ", "#  " } },
+	{ "n", { "   ", "## ", "# #", "# #", "# #" } },
+	{ "m", { "     ", "#### ", "# # #", "# # #", "# # #" } },
+	{ "s", { "   ", " ##", "#  ", "  #", "## " } },
+	{ "\xc2\xb5", { "   ", "# #", "# #", "###", "#  " } },
+	{ "u", { "   ", "# #", "# #", "# #", "###" } },
+	{ "i", { "#", " ", "#", "#", "#" } },
+	{ "K", { "# #", "# #", "## ", "# #", "# #" } },
+	{ "B", { "## ", "# #", "## ", "# #", "## " } },
+	{ "A", { " # ", "# #", "###", "# #", "# #" } },
+	{ "D", { "## ", "# #", "# #", "# #", "## " } },
+	{ "E", { "###", "#  ", "## ", "#  ", "###" } },
+	{ "F", { "###", "#  ", "## ", "#  ", "#  " } },
+	{ "H", { "# #", "# #", "###", "# #", "# #" } },
+	{ "I", { "###", " # ", " # ", " # ", "###" } },
+	{ "R", { "## ", "# #", "## ", "# #", "# #" } },
+	{ "S", { " ##", "#  ", " # ", "  #", "## " } },
 };
 
-/* The glyph of a character, or NULL. */
+/* The glyph of the character at *p, which moves past it; or NULL. */
 static const char *const *
-format_big_glyph(char c)
+format_big_glyph(const char **p)
 {
-	size_t	i;
+	size_t	i, n;
 
 	for (i = 0; i < sizeof format_big_font / sizeof format_big_font[0];
 	    i++) {
-		if (format_big_font[i].c == c)
+		n = strlen(format_big_font[i].c);
+		if (strncmp(*p, format_big_font[i].c, n) == 0) {
+			*p += n;
 			return (format_big_font[i].rows);
+		}
 	}
+	(*p)++;
 	return (NULL);
 }
 
@@ -363,8 +388,8 @@ format_big_glyph(char c)
 bool
 format_big_known(const char *text)
 {
-	for (; *text != '\0'; text++) {
-		if (format_big_glyph(*text) == NULL)
+	while (*text != '\0') {
+		if (format_big_glyph(&text) == NULL)
 			return (false);
 	}
 	return (true);
@@ -377,8 +402,8 @@ format_big_width(const char *text, int sx)
 	const char *const	*g;
 	int			 w = 0;
 
-	for (; *text != '\0'; text++) {
-		if ((g = format_big_glyph(*text)) == NULL)
+	while (*text != '\0') {
+		if ((g = format_big_glyph(&text)) == NULL)
 			continue;
 		w += ((int)strlen(g[0]) + (w > 0)) * sx;
 	}
@@ -404,8 +429,8 @@ format_big_row(const char *text, int row, int sx, bool ascii, char *buf,
 	buf[0] = '\0';
 	if (row < 0 || row >= FORMAT_BIG_ROWS)
 		return (buf);
-	for (; *text != '\0'; text++) {
-		if ((g = format_big_glyph(*text)) == NULL)
+	while (*text != '\0') {
+		if ((g = format_big_glyph(&text)) == NULL)
 			continue;
 		for (i = first ? 0 : -1; g[row][i < 0 ? 0 : i] != '\0'; i++) {
 			cell = i >= 0 && g[row][i] == '#' ? ink : " ";
@@ -420,5 +445,115 @@ format_big_row(const char *text, int row, int sx, bool ascii, char *buf,
 		}
 		first = 0;
 	}
+	return (buf);
+}
+
+/* v with sig significant digits (2 or 3), as far as a value below 1000 has. */
+static void
+format_big_digits(double v, int sig, char *buf, size_t len)
+{
+	if (sig >= 3 && fabs(v) < 9.995)
+		snprintf(buf, len, "%.2f", v);
+	else if (fabs(v) < (sig >= 3 ? 99.95 : 9.95))
+		snprintf(buf, len, "%.1f", v);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+/* v scaled by step into the unit it reads best in: the index of the unit. */
+static int
+format_big_scale(double *v, double step, int units)
+{
+	int	i = 0;
+
+	while (fabs(*v) >= step - 0.5 && i < units - 1) {
+		*v /= step;
+		i++;
+	}
+	return (i);
+}
+
+/* A figure in big type, number and unit, with sig significant digits. */
+static char *
+format_big_text(double v, enum format_big_kind kind, int sig, bool ascii,
+    char *buf, size_t len)
+{
+	static const char	*si[] = { "", "k", "M", "G", "T", "P" };
+	static const char	*bin[] = { "B", "KiB", "MiB", "GiB", "TiB",
+				    "PiB" };
+	char			 num[FORMAT_LEN];
+	const char		*unit = "";
+	int			 i;
+
+	switch (kind) {
+	case FORMAT_BIG_NS:
+		if (sig < 3 && v >= 99.5e6 && v < 999.5e6) {
+			/* "0.28s": narrower than "283ms", whose m is wide. */
+			snprintf(buf, len, "%.2fs", v / 1e9);
+			return (buf);
+		}
+		if (v >= 999.5e6) {
+			v /= 1e9;
+			unit = "s";
+		} else if (v >= 999.5e3) {
+			v /= 1e6;
+			unit = "ms";
+		} else if (v >= 999.5) {
+			v /= 1e3;
+			unit = ascii ? "us" : "\xc2\xb5s";
+		} else
+			unit = "ns";
+		break;
+	case FORMAT_BIG_BYTES:
+		i = format_big_scale(&v, 1024, FORMAT_NELEM(bin));
+		if (i == 0) {
+			snprintf(buf, len, "%.0fB", v);	/* whole bytes */
+			return (buf);
+		}
+		unit = bin[i];
+		break;
+	case FORMAT_BIG_RATE:
+		i = format_big_scale(&v, 1000, FORMAT_NELEM(si));
+		snprintf(num, sizeof num, "%s/s", si[i]);
+		format_big_digits(v, sig, buf, len);
+		if (strlen(buf) + strlen(num) < len)
+			strcat(buf, num);
+		return (buf);
+	case FORMAT_BIG_COUNT:
+		if (fabs(v) < 99999.5) {
+			snprintf(buf, len, "%.0f", v);
+			return (buf);
+		}
+		unit = si[format_big_scale(&v, 1000, FORMAT_NELEM(si))];
+		break;
+	case FORMAT_BIG_RATIO:
+		unit = si[format_big_scale(&v, 1000, FORMAT_NELEM(si))];
+		break;
+	case FORMAT_BIG_PERCENT:
+		unit = "%";
+		break;
+	}
+	format_big_digits(v, sig, num, sizeof num);
+	snprintf(buf, len, "%s%s", num, unit);
+	return (buf);
+}
+
+/*
+ * A figure for the big view: the number and its unit with no space, all in
+ * glyphs the big font has ("6.24µs", "37.9ns", "14.1k/s", "7.81GiB").  Three
+ * significant digits when they fit in width columns of big type at scale 1,
+ * else two; width 0 or less: three.  "--" for a value that is not a number.
+ */
+char *
+format_big_figure(double v, enum format_big_kind kind, int width, bool ascii,
+    char *buf, size_t len)
+{
+	if (isnan(v) || isinf(v) || (v < 0 && kind != FORMAT_BIG_RATIO)) {
+		snprintf(buf, len, "--");
+		return (buf);
+	}
+	format_big_text(v, kind, 3, ascii, buf, len);
+	if (width > 0 && format_big_width(buf, 1) > width)
+		format_big_text(v, kind, 2, ascii, buf, len);
 	return (buf);
 }

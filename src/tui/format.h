@@ -32,8 +32,21 @@ const char	*format_mark_glyph(unsigned);
 const char	*format_bar_cell(double, bool, bool);
 
 #define FORMAT_BIG_ROWS	5	/* rows of a big glyph, before scaling */
+
+/* What a big figure counts, which says its unit. */
+enum format_big_kind {
+	FORMAT_BIG_COUNT,	/* 1397, 123k */
+	FORMAT_BIG_RATIO,	/* 1.01, no unit */
+	FORMAT_BIG_NS,		/* 37.9ns, 6.24µs, 202ms */
+	FORMAT_BIG_BYTES,	/* 7.81MiB */
+	FORMAT_BIG_RATE,	/* 14.1k/s */
+	FORMAT_BIG_PERCENT,	/* 12.5% */
+};
+
 bool		 format_big_known(const char *);
 int		 format_big_width(const char *, int);
 char		*format_big_row(const char *, int, int, bool, char *, size_t);
+char		*format_big_figure(double, enum format_big_kind, int, bool,
+		    char *, size_t);
 
 #endif

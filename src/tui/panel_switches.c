@@ -30,16 +30,57 @@ static const struct figure switches_right[] = {
 };
 
 /*
+ * What the workload's column says in a scenario whose labels the unit of
+ * work alone cannot give: one unit in the per-unit labels, whether CPU and
+ * kernel switches per unit measure the work (blocking's mostly measure its
+ * tickers, and rise when the b variant makes fewer calls), what the
+ * latency is, whether fiber workers stuck in a system call are the lesson,
+ * and what the tasks the engine counts as blocked are doing, per mode
+ * (NULL: not shown).  These rows show even at 0.
+ */
+static const struct {
+	const char	*scenario;
+	const char	*one;
+	bool		 per_unit;
+	const char	*latency;
+	bool		 workers;
+	const char	*blocked[2];	/* threads, fibers */
+} switches_lessons[] = {
+	{ "blocking", "call", false, "tickers late by", true,
+	    { "tasks in syscall", NULL } },
+	{ "cpu-flood", "chunk", true, "wait per chunk", false,
+	    { NULL, NULL } },
+	{ "leak", "start", true, NULL, false,
+	    { "waiting in futex", "parked on channel" } },
+};
+
+/*
  * The workload's column: pingpong's handoffs, or the scenario's unit of
- * work ("requests": requests/s, CPU per request, kernel sw/request), and
- * one figure of the scenario's lesson under it.
+ * work ("requests": requests/s, CPU per request, kernel sw/request) where
+ * those figures measure the work, and the figures of the scenario's lesson
+ * under it: the latency, the workers stuck in a system call, and the
+ * blocked tasks, named for what they wait in.
  */
 static size_t
 switches_work(const struct sample *s, struct figure *f, char lab[][24])
 {
-	char	one[16];
-	size_t	len, n;
+	char		 one[16];
+	const char	*latency = "latency", *blocked = "tasks in syscall";
+	size_t		 len, n, i;
+	bool		 per_unit = true, known = false, workers = false;
 
+	for (i = 0; s != NULL && s->scenario != NULL &&
+	    i < CSW_ARRAY_LEN(switches_lessons); i++) {
+		if (strcmp(s->scenario, switches_lessons[i].scenario) != 0)
+			continue;
+		known = true;
+		per_unit = switches_lessons[i].per_unit;
+		workers = switches_lessons[i].workers;
+		if (switches_lessons[i].latency != NULL)
+			latency = switches_lessons[i].latency;
+		blocked = switches_lessons[i].blocked[s->fibers ? 1 : 0];
+		break;
+	}
 	if (s == NULL || s->work_unit == NULL || (s->scenario != NULL &&
 	    strcmp(s->scenario, "pingpong") == 0)) {
 		memcpy(f, switches_right, sizeof switches_right);
@@ -49,28 +90,33 @@ switches_work(const struct sample *s, struct figure *f, char lab[][24])
 		len = strlen(one);
 		if (len > 1 && one[len - 1] == 's')
 			one[len - 1] = '\0';
+		if (known)
+			snprintf(one, sizeof one, "%s",
+			    switches_lessons[i].one);
 		snprintf(lab[0], sizeof lab[0], "%s", s->work_unit);
 		snprintf(lab[1], sizeof lab[1], "CPU per %s", one);
 		snprintf(lab[2], sizeof lab[2], "kernel sw/%s", one);
 		f[0] = (struct figure){ lab[0], MS_WORK_RATE, FIG_RATE,
 		    "engine" };
-		f[1] = (struct figure){ lab[1], MS_NS_PER_WORK, FIG_NS,
-		    "rusage" };
-		f[2] = (struct figure){ lab[2], MS_KSW_PER_WORK, FIG_RATIO,
-		    "ratio" };
-		n = 3;
+		n = 1;
+		if (per_unit) {
+			f[n++] = (struct figure){ lab[1], MS_NS_PER_WORK,
+			    FIG_NS, "rusage" };
+			f[n++] = (struct figure){ lab[2], MS_KSW_PER_WORK,
+			    FIG_RATIO, "ratio" };
+		}
 	}
 	if (s == NULL)
 		return (n);
 	if (s->latency_count > 0)
-		f[n++] = (struct figure){ "latency", MS_LATENCY_MS, FIG_MS,
+		f[n++] = (struct figure){ latency, MS_LATENCY_MS, FIG_MS,
 		    "engine" };
-	else if (s->fibers && s->blocked_workers > 0)
+	if (s->fibers && (workers || s->blocked_workers > 0) && n < 4)
 		f[n++] = (struct figure){ "workers in syscall",
 		    MS_BLOCKED_WORKERS, FIG_COUNT, "runtime" };
-	else if (s->blocked > 0)
-		f[n++] = (struct figure){ "tasks in syscall",
-		    MS_BLOCKED_TASKS, FIG_COUNT, "engine" };
+	if (blocked != NULL && (known || s->blocked > 0) && n < 4)
+		f[n++] = (struct figure){ blocked, MS_BLOCKED_TASKS,
+		    FIG_COUNT, "engine" };
 	return (n);
 }
 

@@ -96,13 +96,12 @@ struct figure {
 /*
  * The three headline figures of a scenario, for the big figures (f): one
  * row per scenario, found by name; the row without a name serves the rest.
- * unit NULL: the unit the figure is formatted in (ns or us, MiB, ...).
+ * The kind gives the unit, drawn in big type with the number.
  */
 struct headline_figure {
 	const char		*label;
 	enum model_series	 series;
 	enum figure_kind	 kind;
-	const char		*unit;
 };
 
 struct headline {
