@@ -175,7 +175,21 @@ loop_apply_workers(struct engine *e, struct view *v, bool up)
 	}
 	cfg.workers = up ? p + 1 : p - 1;
 	engine_request(e, &cfg);
-	tui_message(v, "P = %d workers", cfg.workers);
+	/* Say what P does here, or that it does nothing. */
+	if (cfg.mode == ENGINE_FIBERS)
+		tui_message(v, "P=%d: %d worker thread%s run%s the fibers",
+		    cfg.workers, cfg.workers, cfg.workers == 1 ? "" : "s",
+		    cfg.workers == 1 ? "s" : "");
+	else if (engine_workers_used(&cfg))
+		tui_message(v, "P=%d sizes the b variant: %s", cfg.workers,
+		    snap.variant_name != NULL ? snap.variant_name : "b");
+	else {
+		cfg.variant = true;	/* would b use it? */
+		tui_message(v, "P=%d changes nothing in threads %s: each task "
+		    "is its own thread; fibers mode%s", cfg.workers,
+		    cfg.scenario, engine_workers_used(&cfg) ? " and b use P" :
+		    " uses P");
+	}
 }
 
 /* Step the stack size of the current mode. */

@@ -125,6 +125,29 @@ scenario_find(const char *name)
 	return (NULL);
 }
 
+/*
+ * Whether P, the workers knob, changes what a configuration runs: always
+ * in fibers mode (the runtime's workers), in threads mode only where the
+ * scenario's b variant sizes something by it (a pool, a limit).
+ */
+static bool
+engine_ops_use_workers(const struct scenario_ops *ops, enum engine_mode mode,
+    bool variant)
+{
+	return (mode == ENGINE_FIBERS || (ops->threads_use_workers &&
+	    variant && ops->variant != NULL));
+}
+
+/* Whether P changes what a configuration runs (see above). */
+bool
+engine_workers_used(const struct engine_config *cfg)
+{
+	const struct scenario_ops	*ops = scenario_find(cfg->scenario);
+
+	return (ops != NULL && engine_ops_use_workers(ops, cfg->mode,
+	    cfg->variant));
+}
+
 /* The n-th row of the scenario table: 0, or -1 past the end. */
 int
 engine_scenario(size_t n, struct engine_scenario_info *info)
@@ -894,6 +917,8 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->stack_size = e->cur.mode == ENGINE_FIBERS ?
 		    FIBER_STACK_DEFAULT : engine_thread_stack_default();
 	s->workers_knob = engine_workers_resolved(e->cur.workers);
+	s->workers_used = engine_ops_use_workers(ops, e->cur.mode,
+	    e->cur.variant);
 	s->caption = ops->caption[e->cur.variant][e->cur.mode];
 	s->work_unit = ops->work_unit;
 	if (e->state != NULL)

@@ -55,6 +55,7 @@ struct engine_snapshot {
 	const char		*variant_name;	/* NULL: none in this scenario */
 	size_t			 stack_size;	/* bytes per task's stack */
 	int			 workers_knob;	/* P as set (threads mode too) */
+	bool			 workers_used;	/* P changes what runs */
 	const char		*caption;	/* what to watch */
 	const char		*work_unit;	/* "requests", ...; NULL: none */
 	uint64_t		 work;		/* units of work done */
@@ -104,6 +105,8 @@ int		 engine_mode_parse(const char *, enum engine_mode *);
 bool		 engine_scenario_exists(const char *);
 /* The n-th scenario of the table (0-based): 0, or -1 past the end. */
 int		 engine_scenario(size_t, struct engine_scenario_info *);
+/* Whether P changes what a configuration runs. */
+bool		 engine_workers_used(const struct engine_config *);
 /* The next stack size the s key steps to in a mode. */
 size_t		 engine_stack_next(enum engine_mode, size_t);
 /* The stack a thread gets by default: RLIMIT_STACK, as glibc does. */

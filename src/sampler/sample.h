@@ -142,6 +142,7 @@ struct sample {
 	int		 workers, parked_workers;	/* fibers mode: P */
 	int		 blocked_workers;	/* fibers in a syscall */
 	int		 workers_knob;		/* P as set, any mode */
+	bool		 workers_used;		/* P changes what runs */
 	bool		 ramping;		/* alive moving to target */
 	bool		 variant;		/* the b variant runs */
 	const char	*variant_name;		/* NULL: none */

@@ -905,6 +905,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->parked_workers = snap.parked_workers;
 	s->blocked_workers = snap.blocked_workers;
 	s->workers_knob = snap.workers_knob;
+	s->workers_used = snap.workers_used;
 	s->ramping = snap.ramping;
 	s->variant = snap.variant;
 	s->variant_name = snap.variant_name;

@@ -1,10 +1,17 @@
 /*
  * Drawing helpers the panels share: boxes, clipped text, label/value
  * fields, column graphs and bars.  All glyph choice is in tui/format.c.
+ *
+ * Text has a width budget and never runs past it: a field, a line of parts
+ * (the header, the footer's key hints) or a note that does not fit takes a
+ * shorter form, drops a clause or a word from its end, or leaves a part
+ * out, so a word on the screen is never cut and two fields never touch.
  */
+#include <ctype.h>
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -31,6 +38,71 @@ draw_width(const char *s)
 	return (w < 0 ? (int)n : w);
 }
 
+/*
+ * The words hook, for the layout test: with CSWVIZ_WORDS set, every string
+ * the panels draw goes to that file, this frame's and the last one's, so a
+ * test can tell a word on the screen that was drawn whole from one cut or
+ * run into a neighbour.
+ */
+static char	 draw_words_path[1024];
+static char	*draw_words_buf[2];	/* this frame's, the last frame's */
+static size_t	 draw_words_len[2], draw_words_size[2];
+
+/* Start recording the strings drawn to path (NULL: stop). */
+void
+draw_words_open(const char *path)
+{
+	snprintf(draw_words_path, sizeof draw_words_path, "%s",
+	    path != NULL ? path : "");
+}
+
+/* Keep a drawn string for the words file. */
+static void
+draw_words_add(const char *s)
+{
+	size_t	len = strlen(s);
+
+	if (draw_words_path[0] == '\0')
+		return;
+	if (draw_words_len[0] + len + 2 > draw_words_size[0]) {
+		draw_words_size[0] = (draw_words_len[0] + len + 2) * 2;
+		draw_words_buf[0] = xrealloc(draw_words_buf[0],
+		    draw_words_size[0]);
+	}
+	memcpy(draw_words_buf[0] + draw_words_len[0], s, len);
+	draw_words_len[0] += len;
+	draw_words_buf[0][draw_words_len[0]++] = '\n';
+}
+
+/* Write this frame's strings and the last one's; begin the next frame. */
+void
+draw_words_frame(void)
+{
+	char	 tmp[4096];
+	char	*b;
+	size_t	 sz;
+	FILE	*f;
+
+	if (draw_words_path[0] == '\0')
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", draw_words_path);
+	/* Before the frame reaches the terminal, so a capture has its words. */
+	if ((f = fopen(tmp, "w")) != NULL) {
+		fwrite(draw_words_buf[1], 1, draw_words_len[1], f);
+		fwrite(draw_words_buf[0], 1, draw_words_len[0], f);
+		if (fclose(f) == 0)
+			rename(tmp, draw_words_path);
+	}
+	b = draw_words_buf[1];
+	sz = draw_words_size[1];
+	draw_words_buf[1] = draw_words_buf[0];
+	draw_words_size[1] = draw_words_size[0];
+	draw_words_len[1] = draw_words_len[0];
+	draw_words_buf[0] = b;
+	draw_words_size[0] = sz;
+	draw_words_len[0] = 0;
+}
+
 /* Put a UTF-8 string at y,x in role, cut to at most w columns. */
 void
 draw_text(int y, int x, int w, int role, const char *s)
@@ -44,6 +116,7 @@ draw_text(int y, int x, int w, int role, const char *s)
 
 	if (w <= 0 || y < 0 || y >= LINES || x >= COLS)
 		return;
+	draw_words_add(s);
 	memset(&ps, 0, sizeof ps);
 	n = mbsrtowcs(wbuf, &p, CSW_ARRAY_LEN(wbuf) - 1, &ps);
 	if (n == (size_t)-1) {		/* not valid in this locale */
@@ -63,17 +136,139 @@ draw_text(int y, int x, int w, int role, const char *s)
 	mvaddnwstr(y, x, wbuf, (int)i);
 }
 
-/* The newest value of a series as text with its unit, or "n/a: why". */
-void
-figure_format(const struct model *m, enum model_series which,
-    enum figure_kind kind, bool ascii, char *buf, size_t len)
+/* The columns the first len bytes of s take. */
+static int
+draw_width_n(const char *s, size_t len)
+{
+	char	buf[1024];
+
+	if (len >= sizeof buf)
+		len = sizeof buf - 1;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return (draw_width(buf));
+}
+
+/*
+ * How many bytes of s to draw in w columns without cutting a word: all of
+ * it if it fits, else the longest head that ends a clause (before ", ",
+ * "; " or ": "), else the longest that ends a word, never with a "(" left
+ * open or a dangling comma.  0 when not even the first word fits.
+ */
+size_t
+draw_fit(const char *s, int w)
+{
+	size_t	len = strlen(s), i, k, end, clause = 0, word = 0;
+	int	open;
+
+	if (draw_width(s) <= w)
+		return (len);
+	for (i = 1; i < len; i++) {
+		if (s[i] != ' ' || s[i - 1] == ' ')
+			continue;
+		end = i;
+		/* Not inside a parenthesis: "(arena" reads as cut. */
+		open = 0;
+		for (k = 0; k < end; k++)
+			open += s[k] == '(' ? 1 : s[k] == ')' ? -1 : 0;
+		if (open > 0)
+			continue;
+		while (end > 0 && strchr(",;:", s[end - 1]) != NULL)
+			end--;
+		if (end == 0 || draw_width_n(s, end) > w)
+			break;
+		if (strchr(",;:", s[i - 1]) != NULL)
+			clause = end;
+		word = end;
+	}
+	return (clause > 0 ? clause : word);
+}
+
+/* Put as much of s as fits whole words in w columns; its columns. */
+int
+draw_words(int y, int x, int w, int role, const char *s)
+{
+	char	buf[1024];
+	size_t	n;
+
+	if (w <= 0)
+		return (0);
+	n = draw_fit(s, w);
+	if (n == 0)
+		return (0);
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	draw_text(y, x, w, role, buf);
+	return (draw_width(buf));
+}
+
+/*
+ * A line of parts joined by sep in w columns: while it is too wide, the
+ * part with the lowest prio that has a shorter form takes it (an empty
+ * form leaves the part out).  Returns the columns drawn.
+ */
+int
+draw_parts(int y, int x, int w, int role, const struct draw_part *p,
+    size_t n, const char *sep)
+{
+	size_t	at[DRAW_PARTS_MAX], i, k;
+	char	line[1024];
+	int	best;
+	size_t	len;
+
+	if (n > DRAW_PARTS_MAX)
+		n = DRAW_PARTS_MAX;
+	for (i = 0; i < n; i++)
+		at[i] = 0;
+	for (;;) {
+		len = 0;
+		line[0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (p[i].form[at[i]] == NULL ||
+			    *p[i].form[at[i]] == '\0')
+				continue;
+			len += (size_t)snprintf(line + len, len < sizeof line ?
+			    sizeof line - len : 0, "%s%s", len > 0 ? sep : "",
+			    p[i].form[at[i]]);
+		}
+		if (len >= sizeof line)
+			len = sizeof line - 1;
+		if (draw_width(line) <= w)
+			break;
+		/* The least important part that can still give way. */
+		best = -1;
+		for (i = 0; i < n; i++) {
+			k = at[i] + 1;
+			if (k >= DRAW_FORMS || p[i].form[k] == NULL)
+				continue;
+			if (best < 0 || p[i].prio[at[i]] <
+			    p[best].prio[at[best]])
+				best = (int)i;
+		}
+		if (best < 0)
+			break;
+		at[best]++;
+	}
+	return (draw_words(y, x, w, role, line));
+}
+
+/*
+ * The newest value of a series as text with its unit, or "n/a: why"; the
+ * short form, for a narrow column, scales counts ("13.8k") and says only
+ * "n/a".
+ */
+static void
+figure_format_as(const struct model *m, enum model_series which,
+    enum figure_kind kind, bool ascii, bool shorter, char *buf, size_t len)
 {
 	const char	*why = model_why(m, which);
 	double		 v = model_value(m, which, 0);
 	char		 n[FORMAT_LEN];
 
 	if (why != NULL) {
-		snprintf(buf, len, "n/a: %s", why);
+		snprintf(buf, len, shorter ? "n/a" : "n/a: %s", why);
 		return;
 	}
 	switch (kind) {
@@ -84,7 +279,10 @@ figure_format(const struct model *m, enum model_series which,
 		format_bytes(v, buf, len);
 		break;
 	case FIG_COUNT:
-		snprintf(buf, len, "%.0f", v);
+		if (shorter && fabs(v) >= 10000)
+			format_count(v, buf, len);
+		else
+			snprintf(buf, len, "%.0f", v);
 		break;
 	case FIG_NS:
 		format_ns(v, ascii, buf, len);
@@ -101,6 +299,22 @@ figure_format(const struct model *m, enum model_series which,
 	}
 }
 
+/* The newest value of a series as text with its unit, or "n/a: why". */
+void
+figure_format(const struct model *m, enum model_series which,
+    enum figure_kind kind, bool ascii, char *buf, size_t len)
+{
+	figure_format_as(m, which, kind, ascii, false, buf, len);
+}
+
+/* The same, as short as it gets: counts scaled, "n/a" without why. */
+void
+figure_format_short(const struct model *m, enum model_series which,
+    enum figure_kind kind, bool ascii, char *buf, size_t len)
+{
+	figure_format_as(m, which, kind, ascii, true, buf, len);
+}
+
 /* A column of labelled figures from *y down; *y ends below the last. */
 void
 draw_figures(int *y, int x, int w, int lw, int vw, const struct figure *f,
@@ -112,6 +326,9 @@ draw_figures(int *y, int x, int w, int lw, int vw, const struct figure *f,
 	for (i = 0; i < n; i++) {
 		figure_format(m, f[i].series, f[i].kind, ascii, buf,
 		    sizeof buf);
+		if (!draw_field_fits(w, lw, vw, f[i].label, buf))
+			figure_format_short(m, f[i].series, f[i].kind, ascii,
+			    buf, sizeof buf);
 		draw_field((*y)++, x, w, lw, vw, f[i].label, buf,
 		    f[i].source);
 	}
@@ -135,54 +352,106 @@ draw_box(const struct rect *r, const char *title, const char *note)
 	mvaddch(r->y, r->x + r->w - 1, ACS_URCORNER);
 	mvaddch(r->y + r->h - 1, r->x, ACS_LLCORNER);
 	mvaddch(r->y + r->h - 1, r->x + r->w - 1, ACS_LRCORNER);
-	if (title != NULL) {
-		snprintf(buf, sizeof buf, " %s ", title);
+	/* Whole words, a space either side, clear of the corners. */
+	if (title != NULL && (len = (int)draw_fit(title, r->w - 4)) > 0) {
+		snprintf(buf, sizeof buf, " %.*s ", len, title);
 		draw_text(r->y, r->x + 1, r->w - 2, THEME_TITLE, buf);
 	}
-	if (note != NULL && *note != '\0') {
-		snprintf(buf, sizeof buf, " %s ", note);
-		len = (int)strlen(buf);
-		if (len > r->w - 4)
-			len = r->w - 4;
+	if (note != NULL && (len = (int)draw_fit(note, r->w - 6 -
+	    (title != NULL ? draw_width(title) + 2 : 0))) > 0) {
+		snprintf(buf, sizeof buf, " %.*s ", len, note);
+		len = draw_width(buf);
 		draw_text(r->y + r->h - 1, r->x + r->w - 2 - len, len,
 		    THEME_DIM, buf);
 	}
 }
 
 /*
- * A field: label, then value right-aligned in a column of its own, then
- * the source in dim text.  Returns the column after the field.
+ * Where a field's value goes: right-aligned to the column lw + 1 + vw, or
+ * left-aligned after the label when vw is 0, and always a space clear of
+ * the label.  Returns its start, or -1 when label and value do not both
+ * fit whole in w.
+ */
+static int
+draw_field_place(int w, int lw, int vw, int lwid, int vwid)
+{
+	int	start = lw + 1 + vw - vwid;
+
+	if (start < (lwid > lw ? lwid : lw) + 1)
+		start = (lwid > lw ? lwid : lw) + 1;
+	return (start + vwid <= w ? start : -1);
+}
+
+/* Whether label and value fit whole in a field of w columns. */
+bool
+draw_field_fits(int w, int lw, int vw, const char *label, const char *value)
+{
+	return (draw_field_place(w, lw, vw, draw_width(label),
+	    draw_width(value)) >= 0);
+}
+
+/*
+ * A field: label, then the value (see draw_field_place), then the source
+ * in dim text.  A number is drawn in the value role and its unit ("/s",
+ * " MiB") in the unit role; "n/a: why" in the bad role without a source,
+ * and "n/a" alone when the why does not fit.  Nothing is cut and nothing touches: when
+ * label and value still do not fit, the label drops words from its end;
+ * the source shows whole clauses or not at all.  Returns x + w.
  */
 int
 draw_field(int y, int x, int w, int lw, int vw, const char *label,
     const char *value, const char *source)
 {
 	int		 bad = strncmp(value, "n/a", 3) == 0;
-	char		 buf[64], *unit;
+	int		 lwid, vwid, start, end;
+	size_t		 ln;
+	const char	*unit;
+	char		 lab[128], num[128];
 
-	draw_text(y, x, w, THEME_LABEL, label);
-	if (w <= lw)
+	if (w <= 0)
 		return (x + w);
-	if (bad) {
-		/* A space after the label, as for a number. */
-		if (w > lw + 1)
-			draw_text(y, x + lw + 1, w - lw - 1, THEME_BAD,
-			    value);
+	/* A reason may start right after the label, not at the column. */
+	if (bad && !draw_field_fits(w, lw, vw, label, value) &&
+	    !draw_field_fits(w, 0, 0, label, value))
+		value = "n/a";
+	else if (bad && !draw_field_fits(w, lw, vw, label, value))
+		lw = vw = 0;
+	vwid = draw_width(value);
+	snprintf(lab, sizeof lab, "%s", label);
+	lwid = draw_width(lab);
+	if ((start = draw_field_place(w, lw, vw, lwid, vwid)) < 0) {
+		/* The label gives way, a word at a time, to the value. */
+		ln = draw_fit(lab, w - vwid - 1);
+		lab[ln] = '\0';
+		lwid = draw_width(lab);
+		start = draw_field_place(w, lw, vw, lwid, vwid);
+		if (start < 0)
+			start = w - vwid > lwid ? w - vwid : lwid + 1;
+	}
+	draw_text(y, x, lwid, THEME_LABEL, lab);
+	if (start + vwid > w) {		/* not even the value fits */
+		draw_words(y, x + start, w - start, bad ? THEME_BAD :
+		    THEME_VALUE, value);
 		return (x + w);
 	}
-	snprintf(buf, sizeof buf, "%*s", vw, value);
-	lw++;		/* a space after the label */
-	/* The number in the value role, its unit ("/s", " MiB") in unit. */
-	unit = buf + strspn(buf, " ");
-	unit += strspn(unit, "0123456789.-kMGTP");
-	draw_text(y, x + lw, w - lw, THEME_VALUE, buf);
-	if (*unit != '\0' && unit - buf < w - lw) {
-		draw_text(y, x + lw + (int)(unit - buf), w - lw -
-		    (int)(unit - buf), THEME_UNIT, unit);
+	if (bad || !(isdigit((unsigned char)value[0]) || value[0] == '-'))
+		draw_text(y, x + start, vwid, bad ? THEME_BAD : THEME_VALUE,
+		    value);
+	else {
+		/* The number in the value role, its unit in unit. */
+		draw_words_add(value);		/* one token, in two roles */
+		unit = value + strspn(value, "0123456789.-kMGTP");
+		snprintf(num, sizeof num, "%.*s", (int)(unit - value), value);
+		draw_text(y, x + start, vwid, THEME_VALUE, num);
+		if (*unit != '\0')
+			draw_text(y, x + start + draw_width(num), vwid -
+			    draw_width(num), THEME_UNIT, unit);
 	}
-	if (source != NULL && w > lw + vw + 1)
-		draw_text(y, x + lw + vw + 1, w - lw - vw - 1, THEME_DIM,
-		    source);
+	end = start + vwid;
+	if (end < lw + 1 + vw)
+		end = lw + 1 + vw;
+	if (!bad && source != NULL && *source != '\0' && w > end + 1)
+		draw_words(y, x + end + 1, w - end - 1, THEME_DIM, source);
 	return (x + w);
 }
 

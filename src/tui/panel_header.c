@@ -11,22 +11,28 @@
 #include "tui/theme.h"
 #include "tui/tui.h"
 
-/* Draw the header across the top row. */
+/*
+ * Draw the header across the top row: its parts in words, each with
+ * shorter forms that a narrow screen takes, the least needed first.
+ */
 static void
 header_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
-	char			 line[512], el[FORMAT_LEN], ms[FORMAT_LEN];
-	char			 tasks[160], tshort[96], meas[48], pct[16];
-	char			 stk[FORMAT_LEN], scenb[48];
-	char			 rot[64], rshort[48];
+	char			 el[FORMAT_LEN], ms[FORMAT_LEN], stk[FORMAT_LEN];
+	char			 who[3][96], tasks[2][64], work[2][48];
+	char			 stack[48], up[48], every[2][96];
+	char			 samp[3][64], rot[2][64], pct[16], meas[24];
+	struct draw_part	 p[8];
+	size_t			 n = 0;
 	int			 bw = v->badge[0] != '\0' ?
 				    draw_width(v->badge) + 2 : 0;
 	int			 w = r->w - (model_frozen(m) ? 8 : 0) - bw;
-	const char		*mode, *scen;
+	const char		*mode, *scen, *var;
 	double			 iv = model_interval_s(m);
 	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
 	double			 cpu = model_value(m, MS_SAMPLER_CPU, 0);
+	int			 nw;
 
 	attrset(theme_attr(THEME_HEADER));
 	mvhline(r->y, r->x, ' ', r->w);
@@ -37,81 +43,84 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 		char	b[sizeof v->badge + 2];
 
 		snprintf(b, sizeof b, " %s ", v->badge);
-		draw_text(r->y, r->x + r->w - bw - (model_frozen(m) ? 8 : 0),
+		draw_words(r->y, r->x + r->w - bw - (model_frozen(m) ? 8 : 0),
 		    bw, THEME_PAUSED, b);
 	}
+	if (model_frozen(m) && r->w > 10)
+		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");
 	if (s == NULL) {
-		draw_text(r->y, r->x, w, THEME_HEADER,
-		    " cswviz  starting: waiting for the first sample");
+		draw_words(r->y, r->x + 1, w - 1, THEME_HEADER,
+		    "cswviz  starting: waiting for the first sample");
 		return;
+	}
+	mode = s->mode_name ? s->mode_name : "?";
+	scen = s->scenario ? s->scenario : "?";
+	var = s->variant ? " b" : "";
+	snprintf(who[0], sizeof who[0], "cswviz | %s | %s%s", mode, scen, var);
+	snprintf(who[1], sizeof who[1], "%s | %s%s", mode, scen, var);
+	snprintf(who[2], sizeof who[2], "%s %s%s", mode, scen, var);
+	p[n++] = (struct draw_part){ { who[0], who[1], who[2] }, { 2, 11 } };
+
+	/* Tasks alive of the target; "ramping" while they move. */
+	if (s->ok[SRC_ENGINE]) {
+		snprintf(tasks[0], sizeof tasks[0], "tasks %ld/%ld%s",
+		    s->tasks_alive, s->tasks_target, s->ramping ?
+		    " ramping" : "");
+		snprintf(tasks[1], sizeof tasks[1], "tasks %ld/%ld",
+		    s->tasks_alive, s->tasks_target);
+	} else
+		snprintf(tasks[0], sizeof tasks[0], "tasks n/a");
+	p[n++] = (struct draw_part){ { tasks[0], s->ok[SRC_ENGINE] ?
+	    tasks[1] : NULL }, { 20 } };
+
+	/* P only where it changes what runs: fibers, or a b pool. */
+	if (s->ok[SRC_ENGINE] && (s->fibers || s->workers_used)) {
+		nw = s->fibers ? s->workers : s->workers_knob;
+		snprintf(work[0], sizeof work[0], "P=%d worker%s", nw,
+		    nw == 1 ? "" : "s");
+		snprintf(work[1], sizeof work[1], "P=%d", nw);
+		p[n++] = (struct draw_part){ { work[0], work[1] }, { 4 } };
 	}
 	format_bytes((double)s->task_stack, stk, sizeof stk);
 	if (s->ok[SRC_ENGINE]) {
-		snprintf(tasks, sizeof tasks, "tasks %ld/%ld%s | P=%d | "
-		    "stack %s", s->tasks_alive, s->tasks_target, s->ramping ?
-		    " ramping" : "", s->fibers ? s->workers : s->workers_knob,
-		    stk);
-		snprintf(tshort, sizeof tshort, "%ld/%ld%s P=%d %s",
-		    s->tasks_alive, s->tasks_target, s->ramping ? "+" : "",
-		    s->fibers ? s->workers : s->workers_knob, stk);
-	} else {
-		snprintf(tasks, sizeof tasks, "tasks n/a");
-		snprintf(tshort, sizeof tshort, "tasks n/a");
+		snprintf(stack, sizeof stack, "stack %s", stk);
+		p[n++] = (struct draw_part){ { stack }, { 0 } };
 	}
+
+	format_duration(model_elapsed_s(m), el, sizeof el);
+	snprintf(up, sizeof up, "up %s", el);
+	p[n++] = (struct draw_part){ { up, "" }, { 22 } };
+
 	if (isnan(iv))
 		snprintf(meas, sizeof meas, "measuring");
 	else
-		snprintf(meas, sizeof meas, "%.3f", iv);
+		snprintf(meas, sizeof meas, "%.3f s", iv);
+	snprintf(every[0], sizeof every[0], "every %.1f s, measured %s",
+	    (double)s->interval_ns / 1e9, meas);
+	snprintf(every[1], sizeof every[1], "every %.1f s",
+	    (double)s->interval_ns / 1e9);
+	p[n++] = (struct draw_part){ { every[0], every[1], "" },
+	    { 1, 10 } };
+
 	format_ns(pass * 1e6, v->ascii, ms, sizeof ms);
 	if (isnan(cpu))
 		snprintf(pct, sizeof pct, "n/a");
 	else
 		snprintf(pct, sizeof pct, "%.1f%%", cpu);
-	/* Say when the pass reads only a share of the threads. */
-	rot[0] = rshort[0] = '\0';
-	if (s->rotating) {
-		snprintf(rot, sizeof rot, ", rotating %u/%u threads per pass",
-		    s->threads_read, s->threads_listed);
-		snprintf(rshort, sizeof rshort, " rot %u/%u", s->threads_read,
-		    s->threads_listed);
-	}
-	format_duration(model_elapsed_s(m), el, sizeof el);
-	mode = s->mode_name ? s->mode_name : "?";
-	snprintf(scenb, sizeof scenb, "%s%s", s->scenario ? s->scenario : "?",
-	    s->variant ? " b" : "");
-	scen = scenb;
+	snprintf(samp[0], sizeof samp[0], "sampler %s, %s CPU", ms, pct);
+	snprintf(samp[1], sizeof samp[1], "sampler %s", ms);
+	p[n++] = (struct draw_part){ { samp[0], samp[1], "" }, { 3, 24 } };
 
-	/* The most words that fit: a projector at 80 columns gets fewer. */
-	snprintf(line, sizeof line, " cswviz | %s | %s | %s | up %s | "
-	    "every %.1f s, measured %s s | sampler %s, %s CPU%s ", mode,
-	    scen, tasks, el, (double)s->interval_ns / 1e9, meas, ms, pct,
-	    rot);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s | %s | %s | up %s | %.1f s "
-		    "(%s s) | sampler %s, %s CPU%s", mode, scen, tasks, el,
-		    (double)s->interval_ns / 1e9, meas, ms, pct, rot);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s | %s | %s | up %s | sampler "
-		    "%s %s%s", mode, scen, tasks, el, ms, pct, rshort);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s %s | %s | up %s | %s s | "
-		    "sampler %s %s%s", mode, scen, tshort, el, meas, ms, pct,
-		    rshort);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s %s | %s | up %s | sampler "
-		    "%s %s%s", mode, scen, tshort, el, ms, pct, rshort);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s %s | %s | sampler %s %s%s",
-		    mode, scen, tshort, ms, pct, rshort);
-	/* Beside a REPLAY or REC badge, the sampler and then the time go. */
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s %s | %s | up %s", mode, scen,
-		    tshort, el);
-	if (draw_width(line) > w)
-		snprintf(line, sizeof line, " %s %s | %s", mode, scen, tshort);
-	draw_text(r->y, r->x, w, THEME_HEADER, line);
-	if (model_frozen(m) && r->w > 10)
-		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");
+	/* A pass that reads only a share of the threads says so in words. */
+	if (s->rotating) {
+		snprintf(rot[0], sizeof rot[0], "reading %u of %u threads a "
+		    "pass", s->threads_read, s->threads_listed);
+		snprintf(rot[1], sizeof rot[1], "%u of %u threads a pass",
+		    s->threads_read, s->threads_listed);
+		p[n++] = (struct draw_part){ { rot[0], rot[1], "" },
+		    { 12, 26 } };
+	}
+	draw_parts(r->y, r->x + 1, w - 1, THEME_HEADER, p, n, " | ");
 }
 
 const struct panel_ops panel_header = {

@@ -28,19 +28,12 @@ static const struct figure runq_pressure[] = {
 	{ "CPU pressure", MS_PSI_SOME, FIG_PERCENT, "PSI avg10" },
 };
 
-/* A line of text after a label; n/a in the bad role. */
+/* A line of text after a label, as a field with its value to the left. */
 static void
 runq_line(int y, int x, int w, const char *label, const char *text,
     const char *source)
 {
-	int	tw = draw_width(text);
-
-	draw_text(y, x, RQ_LW, THEME_LABEL, label);
-	draw_text(y, x + RQ_LW + 1, w - RQ_LW - 1, strncmp(text, "n/a", 3) ==
-	    0 ? THEME_BAD : THEME_VALUE, text);
-	if (source != NULL && w >= RQ_LW + 2 + tw + (int)strlen(source))
-		draw_text(y, x + RQ_LW + 2 + tw, w - RQ_LW - 2 - tw,
-		    THEME_DIM, source);
+	draw_field(y, x, w, RQ_LW, 0, label, text, source);
 }
 
 /*
@@ -57,7 +50,7 @@ runq_draw_cpu_wait(int y, int x, int w, const struct model *m,
 		"no /proc/schedstat: per-thread below",
 		"none on this kernel",
 	};
-	char	line[256];
+	char	line[256], cpu[32];
 	size_t	i, n = model_cpu_waits(m), used = 0;
 	double	v;
 
@@ -76,15 +69,26 @@ runq_draw_cpu_wait(int y, int x, int w, const struct model *m,
 	} else if (!s->ok[SRC_SCHEDSTAT])
 		snprintf(line, sizeof line, "n/a: %s", s->why[SRC_SCHEDSTAT]);
 	else {
+		/* As many CPUs as fit with the unit; the rest counted. */
 		line[0] = '\0';
 		for (i = 0; i < n && used + 24 < sizeof line; i++) {
 			v = model_cpu_wait(m, i);
-			used += (size_t)(isnan(v) ? snprintf(line + used,
-			    sizeof line - used, "%scpu%zu -", i ? "  " : "",
-			    i) : snprintf(line + used, sizeof line - used,
-			    "%scpu%zu %.1f", i ? "  " : "", i, v));
+			if (isnan(v))
+				snprintf(cpu, sizeof cpu, "%scpu%zu -",
+				    i ? "  " : "", i);
+			else
+				snprintf(cpu, sizeof cpu, "%scpu%zu %.1f",
+				    i ? "  " : "", i, v);
+			if (i > 0 && (int)(used + strlen(cpu)) + 24 >
+			    w - RQ_LW - 1)
+				break;
+			used += (size_t)snprintf(line + used,
+			    sizeof line - used, "%s", cpu);
 		}
-		if (used + 5 < sizeof line)
+		if (i < n)
+			snprintf(line + used, sizeof line - used, " ms/s, "
+			    "first %zu of %zu CPUs", i, n);
+		else
 			snprintf(line + used, sizeof line - used, " ms/s");
 	}
 	runq_line(y, x, w, "per-CPU wait", line, NULL);
@@ -190,6 +194,15 @@ runq_draw(const struct rect *r, const struct model *m, const struct view *v)
 		snprintf(line, sizeof line, "%s", buf);
 	else
 		snprintf(line, sizeof line, "%s/%s", buf, b2);
+	/* Thousands of tasks: "13.8k/20.1k" where the exact ones crowd. */
+	if (!draw_field_fits(w, RQ_LW, RQ_VW, "loadavg run/all", line)) {
+		figure_format_short(m, MS_LOAD_RUNNABLE, FIG_COUNT, v->ascii,
+		    buf, sizeof buf);
+		figure_format_short(m, MS_LOAD_TOTAL, FIG_COUNT, v->ascii, b2,
+		    sizeof b2);
+		if (strncmp(buf, "n/a", 3) != 0)
+			snprintf(line, sizeof line, "%s/%s", buf, b2);
+	}
 	draw_field(y++, x, w, RQ_LW, RQ_VW, "loadavg run/all", line,
 	    "loadavg");
 	draw_figures(&y, x, w, RQ_LW, RQ_VW, runq_pressure, 1, m, v->ascii);

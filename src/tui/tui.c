@@ -61,6 +61,7 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 	if (theme_load(tui_theme_name, tui_theme_dir, &tui_theme, terr,
 	    sizeof terr) != 0)
 		snprintf(warn, warnlen, "%s; using the default theme", terr);
+	draw_words_open(getenv("CSWVIZ_WORDS"));
 	term = getenv("TERM");
 	if (term == NULL || *term == '\0') {
 		snprintf(err, errlen, "TERM is not set: cswviz needs to know "
@@ -239,7 +240,7 @@ tui_draw_help(const struct view *v)
 	per = ((int)rows + cols - 1) / cols;
 	r.w = cols == 1 ? (COLS - 8 < 72 ? COLS - 8 : 72) :
 	    (COLS - 4 < 120 ? COLS - 4 : 120);
-	r.h = per + 6;
+	r.h = per + 7;
 	if (r.h > LINES - 2)
 		r.h = LINES - 2;
 	r.y = (LINES - r.h) / 2;
@@ -274,7 +275,10 @@ tui_draw_help(const struct view *v)
 		len += (size_t)snprintf(line + len, len < sizeof line ?
 		    sizeof line - len : 0, "%s%zu:%s", i ? " " : "",
 		    i + 1, info.name);
-	draw_text(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM, line);
+	draw_words(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM, line);
+	/* The header's one letter. */
+	draw_words(r.y + r.h - 3, r.x + 3, r.w - 6, THEME_DIM, "P: worker "
+	    "threads that run the fibers, or a b pool's size");
 }
 
 /* Text word-wrapped over n lines from y, in role. */
@@ -294,11 +298,67 @@ tui_draw_wrapped(int y, int n, int role, const char *text)
 				len = (int)(cut - p);
 		}
 		snprintf(buf, sizeof buf, "%.*s", len, p);
-		draw_text(y++, 1, w, role, buf);
+		/* The last line drops whole words that do not fit. */
+		draw_words(y++, 1, w, role, buf);
 		p += len;
 		while (*p == ' ')
 			p++;
 	}
+}
+
+/*
+ * The footer's key hints: each shows whole or not at all; when the line is
+ * narrow, the lowest prio goes first (q quit and ? help stay).
+ */
+static const struct draw_part tui_hints_live[] = {
+	{ { "? help", "" }, { 9 } },
+	{ { "1-7 scenario", "" }, { 8 } },
+	{ { "m threads/fibers", "" }, { 8 } },
+	{ { "b variant", "" }, { 7 } },
+	{ { "+ - tasks", "" }, { 6 } },
+	{ { "] [ workers", "" }, { 3 } },
+	{ { "s stack", "" }, { 2 } },
+	{ { "f big figures", "" }, { 1 } },
+	{ { "H threads", "" }, { 4 } },
+	{ { "q quit", NULL }, { 10 } },
+};
+static const struct draw_part tui_hints_table[] = {
+	{ { "? help", "" }, { 9 } },
+	{ { "H hide table", "" }, { 8 } },
+	{ { "< > sort", "" }, { 6 } },
+	{ { "I invert", "" }, { 4 } },
+	{ { "arrows scroll", "" }, { 5 } },
+	{ { "q quit", NULL }, { 10 } },
+};
+static const struct draw_part tui_hints_replay[] = {
+	{ { "? help", "" }, { 9 } },
+	{ { "space pause", "" }, { 8 } },
+	{ { ". step", "" }, { 6 } },
+	{ { "{ } speed", "" }, { 5 } },
+	{ { "f big figures", "" }, { 4 } },
+	{ { "q quit", NULL }, { 10 } },
+};
+static const struct draw_part tui_hints_frozen[] = {
+	{ { "FROZEN: space resumes", NULL }, { 10 } },
+	{ { "? help", "" }, { 8 } },
+	{ { "q quit", NULL }, { 9 } },
+};
+
+/* A row of key hints, three spaces apart, or two when that keeps one. */
+static void
+tui_draw_hints(int y, const struct draw_part *h, size_t n)
+{
+	char	line[256];
+	size_t	i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(line + len, len < sizeof line ?
+		    sizeof line - len : 0, "%s%s", i ? "   " : "", h[i].form[0]);
+	/* A space of the key role either side, as a bar. */
+	len = (size_t)draw_parts(y, 2, COLS - 4, THEME_KEY, h, n,
+	    draw_width(line) <= COLS - 4 ? "   " : "  ");
+	draw_text(y, 1, 1, THEME_KEY, " ");
+	draw_text(y, 2 + (int)len, 1, THEME_KEY, " ");
 }
 
 /* The footer: a message (over the caption too if long), or the keys. */
@@ -318,29 +378,18 @@ tui_draw_footer(const struct model *m, const struct view *v)
 			draw_text(y, 1, COLS - 2, THEME_WARN, v->message);
 		return;
 	}
-	if (model_frozen(m)) {
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " FROZEN: space resumes   ? help   q quit ");
-		return;
-	}
-	if (v->replay) {
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   space pause   . step   { } speed   f big "
-		    "figures   q quit ");
-		return;
-	}
-	if (v->threads)
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   H hide table   < > sort   I invert   arrows "
-		    "scroll   q quit ");
-	else if (COLS >= 100)
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   1-7 scenario   m threads/fibers   b variant   "
-		    "+ - tasks   ] [ workers   s stack   H threads   q quit ");
+	if (model_frozen(m))
+		tui_draw_hints(y, tui_hints_frozen,
+		    CSW_ARRAY_LEN(tui_hints_frozen));
+	else if (v->replay)
+		tui_draw_hints(y, tui_hints_replay,
+		    CSW_ARRAY_LEN(tui_hints_replay));
+	else if (v->threads)
+		tui_draw_hints(y, tui_hints_table,
+		    CSW_ARRAY_LEN(tui_hints_table));
 	else
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help  1-7 scenario  m threads/fibers  b variant  + - "
-		    "tasks  q quit ");
+		tui_draw_hints(y, tui_hints_live,
+		    CSW_ARRAY_LEN(tui_hints_live));
 }
 
 /* The caption: the tour's step, or what the scenario says to watch. */
@@ -422,6 +471,7 @@ tui_draw(const struct model *m, const struct view *v)
 			snprintf(line, sizeof line, "need %dx%d, have %dx%d; q "
 			    "quits", TUI_MIN_COLS, TUI_MIN_LINES, COLS, LINES);
 		tui_draw_wrapped(0, LINES, THEME_WARN, line);
+		draw_words_frame();
 		refresh();
 		return;
 	}
@@ -439,6 +489,7 @@ tui_draw(const struct model *m, const struct view *v)
 		tui_draw_footer(m, v);
 		if (v->help)
 			tui_draw_help(v);
+		draw_words_frame();
 		refresh();
 		return;
 	}
@@ -465,5 +516,6 @@ tui_draw(const struct model *m, const struct view *v)
 	tui_draw_footer(m, v);
 	if (v->help)
 		tui_draw_help(v);
+	draw_words_frame();
 	refresh();
 }

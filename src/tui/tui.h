@@ -111,9 +111,31 @@ struct headline {
 
 const struct headline	*headline_for(const char *);
 
+/*
+ * A part of a line drawn by draw_parts: its forms, longest first; an
+ * empty form leaves the part out.  When the line is too wide, the step
+ * with the lowest prio is taken first: prio[k] is what taking form k + 1
+ * instead of form k costs.
+ */
+#define DRAW_FORMS	4
+#define DRAW_PARTS_MAX	16
+struct draw_part {
+	const char	*form[DRAW_FORMS];	/* NULL ends the list */
+	int		 prio[DRAW_FORMS - 1];
+};
+
 /* Drawing helpers shared by the panels (tui/draw.c). */
 void	 figure_format(const struct model *, enum model_series,
 	    enum figure_kind, bool, char *, size_t);
+void	 figure_format_short(const struct model *, enum model_series,
+	    enum figure_kind, bool, char *, size_t);
+size_t	 draw_fit(const char *, int);
+int	 draw_words(int, int, int, int, const char *);
+int	 draw_parts(int, int, int, int, const struct draw_part *, size_t,
+	    const char *);
+bool	 draw_field_fits(int, int, int, const char *, const char *);
+void	 draw_words_open(const char *);
+void	 draw_words_frame(void);
 void	 draw_figures(int *, int, int, int, int, const struct figure *,
 	    size_t, const struct model *, bool);
 int	 draw_width(const char *);

@@ -1,0 +1,124 @@
+#!/bin/sh
+# Layout: no word on the screen is cut and no two fields touch, in every
+# scenario, mode and variant, at 80x24 and at 100x30, with the thread table
+# (H) and the big figures (f) too.
+#
+# With CSWVIZ_WORDS set, cswviz writes every string it draws (this frame's
+# and the last one's) to that file.  Each token on the screen, split at
+# spaces, box lines and graph or bar cells, must be a whole token of one of
+# those strings: a cut word ("thre"), a cut reason ("in t") or two fields
+# run together ("13817/2010loadavg", "startn/a") is not.
+. "$(dirname "$0")/lib.sh"
+
+words="$work/words"
+screens=0
+bad=0
+
+# The tokens of the screen that no drawn string has; empty when all do.
+# Bytes, not characters: box drawing U+2500-257F, blocks U+2580-259F and
+# the middle dot U+00B7 separate tokens like spaces.
+strays() {
+	LC_ALL=C awk '
+	function split_line(s) {
+		gsub(/\342\224[\200-\277]|\342\225[\200-\277]|\342\226[\200-\237]|\302\267/, " ", s)
+		return s
+	}
+	FNR == 1 { file++ }
+	file < 3 {
+		n = split(split_line($0), t, /[ \t]+/)
+		for (i = 1; i <= n; i++)
+			if (t[i] != "")
+				known[t[i]] = 1
+		next
+	}
+	{
+		n = split(split_line($0), t, /[ \t]+/)
+		for (i = 1; i <= n; i++)
+			if (t[i] != "" && !(t[i] in known))
+				printf "line %d: \"%s\" in: %s\n", FNR, t[i], $0
+	}' "$1" "$2" "$3"
+}
+
+# check WHAT: the screen now, against the words drawn around the capture;
+# a bad screen is shown and counted, and the walk goes on.
+check() {
+	cp "$words" "$work/w1" 2>/dev/null || : > "$work/w1"
+	screen > "$work/screen"
+	cp "$words" "$work/w2" 2>/dev/null || : > "$work/w2"
+	[ -s "$work/w1" ] || [ -s "$work/w2" ] ||
+	    fail "$1: cswviz wrote no words to CSWVIZ_WORDS"
+	strays "$work/w1" "$work/w2" "$work/screen" > "$work/strays"
+	screens=$((screens + 1))
+	if [ -s "$work/strays" ]; then
+		echo "FAIL: $1: cut or touching text:"
+		cat "$work/strays"
+		echo "--- screen:"
+		cat "$work/screen"
+		bad=$((bad + 1))
+	fi
+}
+
+# The header's mode, scenario and variant, as each form of it reads.
+head_re() {
+	echo "^ (cswviz \| )?$1( \|)? $2$3( \||$)"
+}
+
+# walk W H NAME TASKS VARIANT: both modes, with and without b.
+walk() {
+	w=$1 h=$2 name=$3 n=$4 var=$5
+	ENVSET="CSWVIZ_WORDS=$words" start "$w" "$h" -s "$name" -n "$n" -d 5
+	wait_for "$(head_re threads "$name" '')" 10
+	sleep 1.1
+	check "$w x $h threads $name"
+	for mode in threads fibers; do
+		if [ "$mode" = fibers ]; then
+			tmx send-keys -t t m
+			wait_for "$(head_re fibers "$name" '')" 10
+			sleep 1.1
+			check "$w x $h fibers $name"
+		fi
+		[ "$var" = yes ] || continue
+		tmx send-keys -t t b
+		wait_for "$(head_re "$mode" "$name" ' b')" 10
+		sleep 1.1
+		check "$w x $h $mode $name b"
+		tmx send-keys -t t b
+		wait_for "$(head_re "$mode" "$name" '')" 10
+	done
+	stop
+}
+
+# stop: end this cswviz (its quit path is tested elsewhere).
+stop() {
+	tmx kill-session -t t
+	rm -f "$words" "$work/status"
+}
+
+for size in "80 24" "100 30"; do
+	set -- $size
+	walk "$1" "$2" pingpong 8 no
+	walk "$1" "$2" sleepers 200 no
+	walk "$1" "$2" server 8 no
+	walk "$1" "$2" cpu-flood 8 yes
+	walk "$1" "$2" blocking 8 yes
+	walk "$1" "$2" fanin 8 yes
+	walk "$1" "$2" leak 200 yes
+
+	# The thread table and the big figures, threads then fibers.
+	ENVSET="CSWVIZ_WORDS=$words" start "$1" "$2" -s sleepers -n 200 -d 5
+	wait_for "$(head_re threads sleepers '')" 10
+	tmx send-keys -t t H
+	wait_for 'Threads [0-9]+, by' 5
+	sleep 1.1
+	check "$1 x $2 thread table"
+	tmx send-keys -t t H f
+	sleep 1.1
+	check "$1 x $2 big figures, threads"
+	tmx send-keys -t t m
+	wait_for "$(head_re fibers sleepers '')" 10
+	sleep 1.1
+	check "$1 x $2 big figures, fibers"
+	stop
+done
+[ "$bad" -eq 0 ] || { echo "FAIL: $bad of $screens screens cut or run words together"; exit 1; }
+echo "PASS: $screens screens, no cut word and no fields touching"
