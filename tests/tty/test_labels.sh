@@ -15,14 +15,14 @@ wait_for 'how late the 10 ms tickers wake' 5
 wait_for 'calls in flight, each' 2
 tmx send-keys -t t f
 tmx send-keys -t t m
-wait_for 'threads \| blocking' 10
+wait_for 'threads( \|)? blocking' 10
 wait_for 'tasks in syscall +[0-9]+ engine' 10
 screen | grep -q 'workers in syscall' && fail "threads mode shows fiber workers"
 tmx send-keys -t t 7
-wait_for 'threads \| leak' 10
+wait_for 'threads( \|)? leak' 10
 wait_for 'waiting in futex +[0-9]+ engine' 10
 tmx send-keys -t t m
-wait_for 'fibers \| leak' 10
+wait_for 'fibers( \|)? leak' 10
 wait_for 'parked on channel +[0-9]+ engine' 10
 screen | grep -q 'in syscall' && fail "leak's fibers said to be in a syscall"
 tmx send-keys -t t q
