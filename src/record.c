@@ -23,6 +23,10 @@ enum record_lead {
 	RL_SCENARIO,
 	RL_TASKS,
 	RL_WORKERS,
+	RL_VARIANT,
+	RL_WORK_UNIT,
+	RL_TASKS_TARGET,
+	RL_STACK_BYTES,
 	RL_SUMMARY,
 	RL_COUNT
 };
@@ -37,6 +41,10 @@ static const struct {
 	[RL_SCENARIO] = { "scenario", true },
 	[RL_TASKS] = { "tasks", true },
 	[RL_WORKERS] = { "workers", true },
+	[RL_VARIANT] = { "variant", false },
+	[RL_WORK_UNIT] = { "work_unit", false },
+	[RL_TASKS_TARGET] = { "tasks_target", false },
+	[RL_STACK_BYTES] = { "stack_bytes", false },
 	[RL_SUMMARY] = { "summary", false },
 };
 
@@ -351,6 +359,26 @@ record_lead(struct record_cursor *c, enum record_lead k,
 			return (-1);
 		r->fig.workers = (int)d;
 		return (0);
+	case RL_VARIANT:
+		if (v->kind != RV_TRUE && v->kind != RV_FALSE)
+			return (record_want(c, key, v, "true or false"));
+		r->fig.variant = v->kind == RV_TRUE;
+		return (0);
+	case RL_WORK_UNIT:
+		if (v->kind == RV_NULL)
+			return (0);
+		return (record_name(c, key, v, r->fig.work_unit,
+		    sizeof r->fig.work_unit));
+	case RL_TASKS_TARGET:
+		if (record_whole(c, key, v, 1e9, &d) != 0)
+			return (-1);
+		r->tasks_target = (long)d;
+		return (0);
+	case RL_STACK_BYTES:
+		if (record_whole(c, key, v, 1e15, &d) != 0)
+			return (-1);
+		r->stack_bytes = (long long)d;
+		return (0);
 	case RL_SUMMARY:
 		if (v->kind != RV_TRUE && v->kind != RV_FALSE)
 			return (record_want(c, key, v, "true or false"));
@@ -464,6 +492,8 @@ record_parse(const char *line, size_t len, struct record *out, char *err,
 	if (errlen > 0)
 		err[0] = '\0';
 	memset(&r, 0, sizeof r);
+	r.tasks_target = -1;
+	r.stack_bytes = -1;
 	for (i = 0; i < MS_COUNT; i++) {
 		r.fig.v[i] = NAN;
 		r.fig.absent[i] = true;

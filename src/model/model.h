@@ -91,6 +91,8 @@ struct model_record {
 	char		 scenario[MODEL_NAMELEN];
 	long		 tasks;
 	int		 workers;
+	bool		 variant;	/* the b variant ran */
+	char		 work_unit[MODEL_NAMELEN];	/* "": none */
 	double		 v[MS_COUNT];
 	bool		 absent[MS_COUNT];
 	const char	*caption;	/* static, or NULL: none */

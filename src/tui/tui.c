@@ -324,9 +324,11 @@ tui_draw_footer(const struct model *m, const struct view *v)
 		return;
 	}
 	if (v->replay) {
-		draw_text(y, 1, COLS - 2, THEME_KEY,
-		    " ? help   space pause   . step   { } speed   f big "
-		    "figures   q quit ");
+		draw_text(y, 1, COLS - 2, THEME_KEY, COLS >= 100 ?
+		    " ? help   space pause   . step   { } speed   j l 10 s   "
+		    "J L change   0 start   o loop   q quit " :
+		    " ? help  space pause  j l 10 s  J L change  0 start  "
+		    "o loop  q quit ");
 		return;
 	}
 	if (v->threads)
