@@ -243,7 +243,7 @@ replay_rebase(struct replay *rp)
  * Open a recording and read it through: every line must be a sample (or
  * the summary) and time must not go back.  history is how many samples
  * the model keeps, the most a seek needs to read.  NULL with FILE:LINE:
- * what, or with what the path is when it is not a file.
+ * what, or FILE: a directory.
  */
 struct replay *
 replay_open(const char *path, size_t history, char *err, size_t errlen)
@@ -267,10 +267,10 @@ replay_open(const char *path, size_t history, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	if (fstat(fileno(rp->fp), &st) == 0 && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: %s, not a recording: --replay "
-		    "plays a file that --record or --batch wrote", path,
-		    S_ISDIR(st.st_mode) ? "a directory" : "not a file");
+	if (fstat(fileno(rp->fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: a directory, not a recording: "
+		    "--replay plays a file that --record or --batch wrote",
+		    path);
 		goto fail;
 	}
 	while ((got = replay_read(rp, prev.fig.t, rp->total > 0, &r, &off,

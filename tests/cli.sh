@@ -36,6 +36,9 @@ check 1 'no-such\.jsonl: No such file or directory' --replay "$rec/no-such.jsonl
 check 1 'cswviz:1: not a JSON object' --replay "$CSWVIZ"
 check 1 ': no samples in it' --replay /dev/null
 check 2 'option --replay needs a value' --replay
+check 1 '/record: a directory, not a recording' --replay "$rec"
+check 2 '--duration goes with --batch' --duration 5
+check 2 '--duration goes with --batch' -s sleepers --duration 5 --replay x
 check 2 '--record goes with the live screen, not --batch' --batch --record x
 check 2 '--record and --replay do not go together' --record x --replay y
 # A good recording gets as far as wanting a terminal.
