@@ -21,6 +21,16 @@ for key in t pid mode scenario tasks workers kernel_vcsw_per_s \
     sampler_cpu_percent; do
 	grep -q "\"$key\":" "$out" || fail "no key $key"
 done
+# Every key the writer emits, in a sample and in the summary, is in the
+# man page's --batch item.
+if [ -n "${MANPAGE:-}" ]; then
+	item=$(sed -n '/^\.It Fl Fl batch$/,/^\.It Fl Fl bench$/p' "$MANPAGE" |
+	    sed 's/\\(dq//g')
+	for key in $(sed -n '1p;$p' "$out" | grep -o '"[a-z_0-9]*":' | tr -d '":' | sort -u); do
+		printf '%s\n' "$item" | grep -Eq "(^|[ ])$key(\$|[ ,:])" ||
+			fail "--batch writes \"$key\"; the man page does not say what it is"
+	done
+fi
 ksw=$(field kernel_switches_per_handoff)
 echo "threads: kernel switches per handoff $ksw, ns per handoff $(field ns_per_handoff)"
 awk -v v="$ksw" 'BEGIN { exit !(v >= 0.8) }' || fail "threads: $ksw kernel switches per handoff, want >= 0.8"

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,6 +362,60 @@ test_record_replay_seeks(void **state)
 	model_free(m);
 }
 
+/*
+ * The words of the man page's --batch item: from ".It Fl Fl batch" to the
+ * next option.  Returns a string the caller frees.
+ */
+static char *
+man_batch_item(void)
+{
+	FILE	*f = fopen(MANPAGE, "r");
+	char	 line[512], *text = calloc(1, 1);
+	size_t	 len = 0, n;
+	int	 in = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, ".It Fl", 6) == 0)
+			in = strcmp(line, ".It Fl Fl batch\n") == 0;
+		if (!in)
+			continue;
+		n = strlen(line);
+		text = realloc(text, len + n + 1);
+		memcpy(text + len, line, n + 1);
+		len += n;
+	}
+	fclose(f);
+	return (text);
+}
+
+/* Every figure --batch writes is named in the man page's --batch item. */
+static void
+test_record_batch_keys_in_man_page(void **state)
+{
+	const struct batch_column	*col;
+	char				*text = man_batch_item(), *p;
+	size_t				 n, i, k;
+	bool				 found;
+
+	col = batch_columns_table(&n);
+	assert_true(strlen(text) > 0);
+	for (i = 0; i < n; i++) {
+		k = strlen(col[i].key);
+		found = false;
+		for (p = text; (p = strstr(p, col[i].key)) != NULL; p += k) {
+			/* A whole word: latency_ms, not latency_ms_max. */
+			if ((p == text || strchr(" \n", p[-1]) != NULL) &&
+			    strchr(" ,\n", p[k]) != NULL)
+				found = true;
+		}
+		if (!found)
+			fail_msg("--batch writes \"%s\"; the man page's "
+			    "--batch does not say what it is", col[i].key);
+	}
+	free(text);
+}
+
 int
 main(void)
 {
@@ -376,6 +431,7 @@ main(void)
 		cmocka_unit_test(test_record_replay_open_names_the_line),
 		cmocka_unit_test(test_record_replay_step),
 		cmocka_unit_test(test_record_replay_seeks),
+		cmocka_unit_test(test_record_batch_keys_in_man_page),
 	};
 
 	return (cmocka_run_group_tests_name("record", tests, NULL, NULL));
