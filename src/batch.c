@@ -224,6 +224,19 @@ batch_note_sources(const struct sample *s, char last[SRC_COUNT][SAMPLE_WHYLEN],
 		 * for data, not a source that failed. */
 		if (i == SRC_WAIT)
 			continue;
+		/* A kernel built without CONFIG_SCHEDSTATS has no
+		 * /proc/schedstat: normal, and no column needs it. */
+		if (i == SRC_SCHEDSTAT && !s->ok[i] && strstr(s->why[i],
+		    "No such file") != NULL) {
+			if (last[i][0] == '\0')
+				fprintf(err, "cswviz: note: this kernel has no "
+				    "/proc/schedstat (built without "
+				    "CONFIG_SCHEDSTATS), so the screen's "
+				    "per-CPU wait is not measured; no column "
+				    "here needs it\n");
+			snprintf(last[i], SAMPLE_WHYLEN, "%s", s->why[i]);
+			continue;
+		}
 		if (s->ok[i]) {
 			if (last[i][0] != '\0')
 				fprintf(err, "cswviz: %s: readable again\n",

@@ -378,9 +378,6 @@ loop_tell_visible(struct sampler *sp, const struct model *m,
 	sampler_set_visible(sp, tids, n);
 }
 
-static const char loop_replay_caption[] = "A recording played back: the "
-    "figures were measured then; nothing runs here.";
-
 /* Show the replay's place in the header. */
 static void
 loop_tape_badge(const struct loop_tape *tape, struct view *v)
@@ -389,22 +386,22 @@ loop_tape_badge(const struct loop_tape *tape, struct view *v)
 		replay_status(tape->replay, v->badge, sizeof v->badge);
 }
 
+/* Say that a bad line stopped the replay, for long enough to read. */
+static void
+loop_replay_stopped(struct view *v, const char *err)
+{
+	tui_message(v, "%s; the replay stops here", err);
+	v->message_until += 26000000000u;	/* half a minute */
+}
+
 /* Put the samples that are due from the replay on the screen. */
 static void
 loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
 {
-	struct model_record	r;
-	char			err[REPLAY_ERRLEN];
-	int			got;
+	char	err[REPLAY_ERRLEN];
 
-	while ((got = replay_take(tape->replay, &r, err, sizeof err)) == 1) {
-		r.caption = loop_replay_caption;
-		model_push_record(m, &r);
-	}
-	if (got < 0) {
-		tui_message(v, "%s; the replay stops here", err);
-		v->message_until += 26000000000u;	/* half a minute */
-	}
+	if (replay_feed(tape->replay, m, err, sizeof err) < 0)
+		loop_replay_stopped(v, err);
 	loop_tape_badge(tape, v);
 }
 
@@ -431,38 +428,84 @@ static bool
 loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
     struct view *v)
 {
-	struct model_record	r;
-	char			err[REPLAY_ERRLEN];
+	struct replay	*rp = tape->replay;
+	char		 msg[REPLAY_ERRLEN];
 
-	if (tape->replay == NULL) {
-		if (a != ACTION_STEP && a != ACTION_FASTER &&
-		    a != ACTION_SLOWER)
+	if (rp == NULL) {
+		switch (a) {
+		case ACTION_STEP:
+		case ACTION_FASTER:
+		case ACTION_SLOWER:
+		case ACTION_SEEK_BACK:
+		case ACTION_SEEK_ON:
+		case ACTION_CHANGE_PREV:
+		case ACTION_CHANGE_NEXT:
+		case ACTION_RESTART:
+		case ACTION_LOOP:
+			tui_message(v, "this key moves in a recording: "
+			    "--replay FILE");
+			return (true);
+		default:
 			return (false);
-		tui_message(v, ". { } step and pace a replay (--replay FILE)");
-		return (true);
+		}
 	}
 	switch (a) {
 	case ACTION_PAUSE:
-		replay_pause(tape->replay, !replay_paused(tape->replay));
+		/* At the end, space plays the recording again. */
+		if (!replay_ended(rp))
+			replay_pause(rp, !replay_paused(rp));
+		else if (replay_restart(rp, m, msg, sizeof msg) != 0)
+			loop_replay_stopped(v, msg);
+		else {
+			replay_pause(rp, false);
+			tui_message(v, "from the start again");
+		}
 		break;
 	case ACTION_STEP:
-		switch (replay_step(tape->replay, &r, err, sizeof err)) {
+		switch (replay_step(rp, m, msg, sizeof msg)) {
 		case 1:
-			r.caption = loop_replay_caption;
-			model_push_record(m, &r);
 			break;
 		case 0:
-			tui_message(v, "the end of the recording");
+			tui_message(v, "the end of the recording: space plays "
+			    "it again");
 			break;
 		default:
-			tui_message(v, "%s; the replay stops here", err);
+			loop_replay_stopped(v, msg);
 			break;
 		}
 		break;
 	case ACTION_FASTER:
 	case ACTION_SLOWER:
-		tui_message(v, "replay at %gx", replay_speed(tape->replay,
+		tui_message(v, "replay at %gx", replay_speed(rp,
 		    a == ACTION_FASTER ? 1 : -1));
+		break;
+	case ACTION_SEEK_BACK:
+	case ACTION_SEEK_ON:
+		if (replay_seek_time(rp, m, a == ACTION_SEEK_ON ? 10 : -10,
+		    msg, sizeof msg) < 0)
+			loop_replay_stopped(v, msg);
+		else
+			tui_message(v, "%s", msg);
+		break;
+	case ACTION_CHANGE_PREV:
+	case ACTION_CHANGE_NEXT:
+		if (replay_seek_change(rp, m, a == ACTION_CHANGE_NEXT ? 1 : -1,
+		    msg, sizeof msg) < 0)
+			loop_replay_stopped(v, msg);
+		else
+			tui_message(v, "%s", msg);
+		break;
+	case ACTION_RESTART:
+		if (replay_restart(rp, m, msg, sizeof msg) != 0)
+			loop_replay_stopped(v, msg);
+		else
+			tui_message(v, "from the start%s", replay_paused(rp) ?
+			    " (paused: space plays)" : "");
+		break;
+	case ACTION_LOOP:
+		tui_message(v, "%s", replay_loop(rp) ? "loop on: the end "
+		    "starts the recording again" : "loop off: the replay stops "
+		    "at the end");
 		break;
 	case ACTION_QUIT:
 	case ACTION_HELP:
@@ -571,6 +614,12 @@ loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
 	case ACTION_STEP:
 	case ACTION_FASTER:
 	case ACTION_SLOWER:
+	case ACTION_SEEK_BACK:
+	case ACTION_SEEK_ON:
+	case ACTION_CHANGE_PREV:
+	case ACTION_CHANGE_NEXT:
+	case ACTION_RESTART:
+	case ACTION_LOOP:
 	case ACTION_NONE:
 		break;
 	}
@@ -619,6 +668,11 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	if (tape->recorder != NULL)
 		snprintf(v.badge, sizeof v.badge, "REC %s",
 		    recorder_name(tape->recorder));
+	if (tape->replay != NULL) {
+		replay_summary(tape->replay, emsg, sizeof emsg);
+		tui_message(&v, "%s", emsg);
+		v.message_until += 4000000000u;	/* long enough to read */
+	}
 	if (lc->tour)
 		loop_tour_go(e, &v, 1);
 	if (lc->warn != NULL && *lc->warn != '\0') {

@@ -158,7 +158,7 @@ main(int argc, char **argv)
 	memset(&tape, 0, sizeof tape);
 	/* A bad recording is refused before anything starts. */
 	if (opts.replay != NULL && (tape.replay = replay_open(opts.replay,
-	    err, sizeof err)) == NULL) {
+	    HISTORY_SAMPLES, err, sizeof err)) == NULL) {
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}

@@ -178,6 +178,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
+	bool			duration_set = false;
 	int			ch;
 
 	memset(opts, 0, sizeof *opts);
@@ -245,6 +246,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			opts->scenario = optarg;
 			break;
 		case 'T':
+			duration_set = true;
 			if (options_number("--duration", optarg, 1,
 			    OPTIONS_DURATION_MAX, &opts->duration, err) != 0)
 				goto usage;
@@ -312,6 +314,11 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	if (opts->theme_dir != NULL && !options_is_dir(opts->theme_dir)) {
 		fprintf(err, "cswviz: --theme-dir %s: not a directory\n",
 		    opts->theme_dir);
+		goto usage;
+	}
+	if (duration_set && !opts->batch) {
+		fprintf(err, "cswviz: --duration goes with --batch; the live "
+		    "screen runs until q\n");
 		goto usage;
 	}
 	if (opts->batch && opts->bench) {

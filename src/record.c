@@ -24,8 +24,9 @@ enum record_lead {
 	RL_TASKS,
 	RL_WORKERS,
 	RL_VARIANT,
-	RL_TARGET,
-	RL_STACK,
+	RL_WORK_UNIT,
+	RL_TASKS_TARGET,
+	RL_STACK_BYTES,
 	RL_SUMMARY,
 	RL_COUNT
 };
@@ -41,8 +42,9 @@ static const struct {
 	[RL_TASKS] = { "tasks", true },
 	[RL_WORKERS] = { "workers", true },
 	[RL_VARIANT] = { "variant", false },
-	[RL_TARGET] = { "tasks_target", false },
-	[RL_STACK] = { "stack_bytes", false },
+	[RL_WORK_UNIT] = { "work_unit", false },
+	[RL_TASKS_TARGET] = { "tasks_target", false },
+	[RL_STACK_BYTES] = { "stack_bytes", false },
 	[RL_SUMMARY] = { "summary", false },
 };
 
@@ -362,14 +364,21 @@ record_lead(struct record_cursor *c, enum record_lead k,
 			return (record_want(c, key, v, "true or false"));
 		r->fig.variant = v->kind == RV_TRUE;
 		return (0);
-	case RL_TARGET:
+	case RL_WORK_UNIT:
+		if (v->kind == RV_NULL)
+			return (0);
+		return (record_name(c, key, v, r->fig.work_unit,
+		    sizeof r->fig.work_unit));
+	case RL_TASKS_TARGET:
 		if (record_whole(c, key, v, 1e9, &d) != 0)
 			return (-1);
+		r->tasks_target = (long)d;
 		r->fig.tasks_target = (long)d;
 		return (0);
-	case RL_STACK:
+	case RL_STACK_BYTES:
 		if (record_whole(c, key, v, 1e15, &d) != 0)
 			return (-1);
+		r->stack_bytes = (long long)d;
 		r->fig.stack_bytes = d;
 		return (0);
 	case RL_SUMMARY:
@@ -485,6 +494,8 @@ record_parse(const char *line, size_t len, struct record *out, char *err,
 	if (errlen > 0)
 		err[0] = '\0';
 	memset(&r, 0, sizeof r);
+	r.tasks_target = -1;
+	r.stack_bytes = -1;
 	for (i = 0; i < MS_COUNT; i++) {
 		r.fig.v[i] = NAN;
 		r.fig.absent[i] = true;
@@ -518,7 +529,8 @@ record_parse(const char *line, size_t len, struct record *out, char *err,
 		return (record_fail(&c, "\"t\" is null outside the summary"));
 	/* The knobs mark changes on replay; older recordings lack them. */
 	r.fig.has_knobs = (seen & (1u << RL_VARIANT)) &&
-	    (seen & (1u << RL_TARGET)) && (seen & (1u << RL_STACK));
+	    (seen & (1u << RL_TASKS_TARGET)) &&
+	    (seen & (1u << RL_STACK_BYTES));
 	*out = r;
 	return (0);
 }

@@ -20,6 +20,10 @@
 struct record {
 	bool			 summary;	/* the closing line of medians */
 	struct model_record	 fig;		/* the figures of a sample */
+	/* The knobs as set, for telling one segment of a session from the
+	   next; -1 where an older recording does not carry them. */
+	long			 tasks_target;	/* tasks asked for */
+	long long		 stack_bytes;	/* a task's stack */
 };
 
 int	record_parse(const char *, size_t, struct record *, char *, size_t);

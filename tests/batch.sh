@@ -4,13 +4,17 @@
 # fibers.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
-out=$(mktemp); trap 'rm -f "$out"' EXIT
+out=$(mktemp); errs=$(mktemp); trap 'rm -f "$out" "$errs"' EXIT
 
 # field KEY: the value of KEY in the summary line of $out.
 field() { sed -n 's/.*"summary":true.*"'"$1"'":\([^,}]*\).*/\1/p' "$out"; }
 
-"$CSWVIZ" --batch -m threads -s pingpong --duration 3 < /dev/null > "$out" ||
+"$CSWVIZ" --batch -m threads -s pingpong --duration 3 < /dev/null > "$out" 2> "$errs" ||
 	fail "threads batch exited $?"
+cat "$errs" >&2
+# A kernel without /proc/schedstat is normal: a note, once, not an error.
+[ "$(grep -c schedstat "$errs")" -le 1 ] || fail "schedstat said more than once: $(cat "$errs")"
+grep -q 'schedstat unreadable' "$errs" && fail "a missing /proc/schedstat told as an error: $(cat "$errs")"
 [ "$(grep -c '^{"t":[0-9]' "$out")" -ge 3 ] || fail "fewer than 3 samples: $(cat "$out")"
 for key in t pid mode scenario tasks workers kernel_vcsw_per_s \
     kernel_ivcsw_per_s system_ctxt_per_s fiber_switches_per_s handoffs_per_s \
@@ -21,6 +25,16 @@ for key in t pid mode scenario tasks workers kernel_vcsw_per_s \
     sampler_cpu_percent; do
 	grep -q "\"$key\":" "$out" || fail "no key $key"
 done
+# Every key the writer emits, in a sample and in the summary, is in the
+# man page's --batch item.
+if [ -n "${MANPAGE:-}" ]; then
+	item=$(sed -n '/^\.It Fl Fl batch$/,/^\.It Fl Fl bench$/p' "$MANPAGE" |
+	    sed 's/\\(dq//g')
+	for key in $(sed -n '1p;$p' "$out" | grep -o '"[a-z_0-9]*":' | tr -d '":' | sort -u); do
+		printf '%s\n' "$item" | grep -Eq "(^|[ ])$key(\$|[ ,:])" ||
+			fail "--batch writes \"$key\"; the man page does not say what it is"
+	done
+fi
 ksw=$(field kernel_switches_per_handoff)
 echo "threads: kernel switches per handoff $ksw, ns per handoff $(field ns_per_handoff)"
 awk -v v="$ksw" 'BEGIN { exit !(v >= 0.8) }' || fail "threads: $ksw kernel switches per handoff, want >= 0.8"

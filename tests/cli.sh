@@ -36,8 +36,17 @@ check 1 'no-such\.jsonl: No such file or directory' --replay "$rec/no-such.jsonl
 check 1 'cswviz:1: not a JSON object' --replay "$CSWVIZ"
 check 1 ': no samples in it' --replay /dev/null
 check 2 'option --replay needs a value' --replay
+check 1 '/record: a directory, not a recording' --replay "$rec"
+check 2 '--duration goes with --batch' --duration 5
+check 2 '--duration goes with --batch' -s sleepers --duration 5 --replay x
 check 2 '--record goes with the live screen, not --batch' --batch --record x
 check 2 '--record and --replay do not go together' --record x --replay y
+# --list-themes: a theme that does not parse says FILE:LINE: why; a good
+# one its file.
+themes="$(cd "$(dirname "$0")" && pwd)/fixtures/themes"
+check 0 '^bad-bar +does not parse: .*/bad-bar\.theme:2: bar is light or heavy' --list-themes --theme-dir "$themes"
+grep -Eq '^unknown-role +does not parse: .*/unknown-role\.theme:3: unknown role' "$out" || fail "--list-themes: $(cat "$out")"
+grep -Eq '^partial +/.*/partial\.theme$' "$out" || fail "--list-themes marks a good theme: $(cat "$out")"
 # A good recording gets as far as wanting a terminal.
 check 2 'needs a terminal' --replay "$rec/pingpong-64cpu.jsonl"
 echo "PASS: cli"

@@ -65,6 +65,12 @@ test_keymap_plain_keys(void **state)
 	assert_int_equal(press(f, ">"), ACTION_SORT_NEXT);
 	assert_int_equal(press(f, "<"), ACTION_SORT_PREV);
 	assert_int_equal(press(f, "I"), ACTION_SORT_REVERSE);
+	assert_int_equal(press(f, "j"), ACTION_SEEK_BACK);
+	assert_int_equal(press(f, "l"), ACTION_SEEK_ON);
+	assert_int_equal(press(f, "J"), ACTION_CHANGE_PREV);
+	assert_int_equal(press(f, "L"), ACTION_CHANGE_NEXT);
+	assert_int_equal(press(f, "0"), ACTION_RESTART);
+	assert_int_equal(press(f, "o"), ACTION_LOOP);
 	assert_int_equal(press(f, "h"), ACTION_NONE);
 	assert_int_equal(press(f, "x"), ACTION_NONE);
 	assert_int_equal(press(f, "Q"), ACTION_NONE);

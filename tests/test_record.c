@@ -4,11 +4,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
+#include "engine/engine.h"
 #include "model/model.h"
 #include "record.h"
 #include "replay.h"
@@ -248,18 +250,25 @@ test_record_replay_open_names_the_line(void **state)
 	struct replay	*rp;
 	char		 err[REPLAY_ERRLEN];
 
-	assert_null(replay_open(REC("truncated.jsonl"), err, sizeof err));
+	assert_null(replay_open(REC("truncated.jsonl"), 10, err, sizeof err));
 	assert_non_null(strstr(err, "truncated.jsonl:7: "));
-	assert_null(replay_open(REC("wrong-type.jsonl"), err, sizeof err));
+	assert_null(replay_open(REC("wrong-type.jsonl"), 10, err, sizeof err));
 	assert_non_null(strstr(err, "wrong-type.jsonl:3: \"tasks\""));
-	assert_null(replay_open(REC("time-back.jsonl"), err, sizeof err));
+	assert_null(replay_open(REC("time-back.jsonl"), 10, err, sizeof err));
 	assert_non_null(strstr(err, "time-back.jsonl:4: time goes back"));
-	assert_null(replay_open(REC("no-such-file"), err, sizeof err));
+	assert_null(replay_open(REC("no-such-file"), 10, err, sizeof err));
 	assert_non_null(strstr(err, "No such file"));
-	rp = replay_open(REC("pingpong-64cpu.jsonl"), err, sizeof err);
+	/* A directory is said to be one, not read as an empty file. */
+	assert_null(replay_open(FIXTURES "/record", 10, err, sizeof err));
+	assert_non_null(strstr(err, "/record: a directory, not a "
+	    "recording"));
+	rp = replay_open(REC("pingpong-64cpu.jsonl"), 10, err, sizeof err);
 	assert_non_null(rp);
 	replay_status(rp, err, sizeof err);
-	assert_string_equal(err, "REPLAY pingpong-64cpu.jsonl 0/24 1x");
+	assert_string_equal(err, "REPLAY 0/24 0.0 s 1x");
+	replay_summary(rp, err, sizeof err);
+	assert_string_equal(err, "pingpong-64cpu.jsonl: 24 samples over "
+	    "11.5 s, 0 changes of scenario, mode, variant or knob");
 	replay_close(rp);
 }
 
@@ -267,28 +276,144 @@ test_record_replay_open_names_the_line(void **state)
 static void
 test_record_replay_step(void **state)
 {
-	struct replay		*rp;
-	struct model_record	 r;
-	char			 err[REPLAY_ERRLEN];
-	int			 i;
+	struct replay	*rp;
+	struct model	*m = model_create(10);
+	char		 err[REPLAY_ERRLEN];
+	int		 i;
 
-	rp = replay_open(REC("pingpong-64cpu.jsonl"), err, sizeof err);
+	rp = replay_open(REC("pingpong-64cpu.jsonl"), 10, err, sizeof err);
 	assert_non_null(rp);
 	for (i = 0; i < 24; i++) {
-		assert_int_equal(replay_step(rp, &r, err, sizeof err), 1);
-		assert_true(fabs(r.t - i * 0.5) < 1e-9);
+		assert_int_equal(replay_step(rp, m, err, sizeof err), 1);
+		assert_true(fabs(model_elapsed_s(m) - i * 0.5) < 1e-9);
 	}
 	assert_true(replay_paused(rp));
-	assert_int_equal(replay_step(rp, &r, err, sizeof err), 0);
+	assert_true(replay_ended(rp));
+	assert_int_equal(replay_step(rp, m, err, sizeof err), 0);
 	assert_true(replay_speed(rp, 1) == 2);
 	assert_true(replay_speed(rp, -1) == 1);
 	for (i = 0; i < 10; i++)
 		replay_speed(rp, -1);
 	assert_true(replay_speed(rp, 0) == 0.25);
 	replay_status(rp, err, sizeof err);
-	assert_string_equal(err, "REPLAY pingpong-64cpu.jsonl 24/24 0.25x "
-	    "end");
+	assert_string_equal(err, "REPLAY 24/24 11.5 s 0.25x end");
 	replay_close(rp);
+	model_free(m);
+}
+
+/*
+ * Seeks: by change (found from the rows), by time, and to the start; each
+ * rebuilds the history the model keeps up to the sample shown, and the
+ * caption is the scenario's own for its mode and variant.
+ */
+static void
+test_record_replay_seeks(void **state)
+{
+	struct replay	*rp;
+	struct model	*m = model_create(4);
+	char		 msg[REPLAY_ERRLEN];
+
+	rp = replay_open(REC("session-changes.jsonl"), 4, msg, sizeof msg);
+	assert_non_null(rp);
+	replay_pause(rp, true);
+	assert_int_equal(replay_seek_change(rp, m, 1, msg, sizeof msg), 1);
+	assert_string_equal(msg, "change 1 of 6, at 3.5 s: mode fibers, "
+	    "stack 16 KiB");
+	replay_status(rp, msg, sizeof msg);
+	assert_string_equal(msg, "REPLAY 9/42 3.5 s 1x paused");
+	assert_int_equal(model_len(m), 4);	/* samples 6 to 9 */
+	assert_string_equal(model_last(m)->scenario, "pingpong");
+	assert_ptr_equal(model_last(m)->caption, engine_scenario_caption(
+	    "pingpong", ENGINE_FIBERS, false));
+	assert_int_equal(replay_seek_change(rp, m, -1, msg, sizeof msg), 0);
+	assert_string_equal(msg, "no change of scenario, mode, variant or "
+	    "knob before 3.5 s");
+	/* Tasks asked for change a sample before the scenario's name. */
+	replay_seek_change(rp, m, 1, msg, sizeof msg);
+	replay_seek_change(rp, m, 1, msg, sizeof msg);
+	assert_string_equal(msg, "change 3 of 6, at 9.5 s: tasks 8");
+	replay_seek_change(rp, m, 1, msg, sizeof msg);
+	assert_string_equal(msg, "change 4 of 6, at 10.0 s: scenario "
+	    "blocking");
+	replay_seek_change(rp, m, 1, msg, sizeof msg);
+	assert_string_equal(msg, "change 5 of 6, at 13.2 s: b on");
+	assert_true(model_last(m)->variant);
+	assert_string_equal(model_last(m)->work_unit, "calls");
+	assert_ptr_equal(model_last(m)->caption, engine_scenario_caption(
+	    "blocking", ENGINE_FIBERS, true));
+	replay_seek_change(rp, m, 1, msg, sizeof msg);
+	assert_string_equal(msg, "change 6 of 6, at 16.4 s: P=3");
+	assert_int_equal(replay_seek_change(rp, m, 1, msg, sizeof msg), 0);
+	/* 10 s back from 16.4 s: the last sample at or before 6.4 s. */
+	assert_int_equal(replay_seek_time(rp, m, -10, msg, sizeof msg), 1);
+	assert_string_equal(msg, "back 10 s: at 6.3 s of 18.9 s");
+	assert_string_equal(model_last(m)->scenario, "pingpong");
+	assert_int_equal(replay_seek_time(rp, m, 10, msg, sizeof msg), 1);
+	assert_string_equal(msg, "on 10 s: at 16.4 s of 18.9 s");
+	replay_seek_time(rp, m, 10, msg, sizeof msg);
+	assert_true(replay_ended(rp));
+	assert_int_equal(replay_seek_time(rp, m, 10, msg, sizeof msg), 0);
+	assert_int_equal(replay_restart(rp, m, msg, sizeof msg), 0);
+	assert_int_equal(model_len(m), 1);
+	replay_status(rp, msg, sizeof msg);
+	assert_string_equal(msg, "REPLAY 1/42 0.0 s 1x paused");
+	assert_int_equal(replay_seek_time(rp, m, -10, msg, sizeof msg), 0);
+	replay_close(rp);
+	model_free(m);
+}
+
+/*
+ * The words of the man page's --batch item: from ".It Fl Fl batch" to the
+ * next option.  Returns a string the caller frees.
+ */
+static char *
+man_batch_item(void)
+{
+	FILE	*f = fopen(MANPAGE, "r");
+	char	 line[512], *text = calloc(1, 1);
+	size_t	 len = 0, n;
+	int	 in = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, ".It Fl", 6) == 0)
+			in = strcmp(line, ".It Fl Fl batch\n") == 0;
+		if (!in)
+			continue;
+		n = strlen(line);
+		text = realloc(text, len + n + 1);
+		memcpy(text + len, line, n + 1);
+		len += n;
+	}
+	fclose(f);
+	return (text);
+}
+
+/* Every figure --batch writes is named in the man page's --batch item. */
+static void
+test_record_batch_keys_in_man_page(void **state)
+{
+	const struct batch_column	*col;
+	char				*text = man_batch_item(), *p;
+	size_t				 n, i, k;
+	bool				 found;
+
+	col = batch_columns_table(&n);
+	assert_true(strlen(text) > 0);
+	for (i = 0; i < n; i++) {
+		k = strlen(col[i].key);
+		found = false;
+		for (p = text; (p = strstr(p, col[i].key)) != NULL; p += k) {
+			/* A whole word: latency_ms, not latency_ms_max. */
+			if ((p == text || strchr(" \n", p[-1]) != NULL) &&
+			    strchr(" ,\n", p[k]) != NULL)
+				found = true;
+		}
+		if (!found)
+			fail_msg("--batch writes \"%s\"; the man page's "
+			    "--batch does not say what it is", col[i].key);
+	}
+	free(text);
 }
 
 static void
@@ -332,6 +457,8 @@ main(void)
 		cmocka_unit_test(test_record_foreign_files),
 		cmocka_unit_test(test_record_replay_open_names_the_line),
 		cmocka_unit_test(test_record_replay_step),
+		cmocka_unit_test(test_record_replay_seeks),
+		cmocka_unit_test(test_record_batch_keys_in_man_page),
 	};
 
 	return (cmocka_run_group_tests_name("record", tests, NULL, NULL));

@@ -112,6 +112,21 @@ engine_scenario_exists(const char *name)
 	return (scenario_find(name) != NULL);
 }
 
+/*
+ * The caption of a scenario in a mode and variant, as the live screen
+ * shows it; a replay finds it from the names a recording keeps.
+ */
+const char *
+engine_scenario_caption(const char *name, enum engine_mode mode,
+    bool variant)
+{
+	const struct scenario_ops	*ops = scenario_find(name);
+
+	if (ops == NULL)
+		return (NULL);
+	return (ops->caption[variant && ops->variant != NULL][mode]);
+}
+
 /* Find a scenario by name. */
 const struct scenario_ops *
 scenario_find(const char *name)

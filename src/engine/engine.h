@@ -103,6 +103,8 @@ struct engine;
 const char	*engine_mode_name(enum engine_mode);
 int		 engine_mode_parse(const char *, enum engine_mode *);
 bool		 engine_scenario_exists(const char *);
+/* What to watch in a scenario, mode and variant; NULL: no such scenario. */
+const char	*engine_scenario_caption(const char *, enum engine_mode, bool);
 /* The n-th scenario of the table (0-based): 0, or -1 past the end. */
 int		 engine_scenario(size_t, struct engine_scenario_info *);
 /* Whether P changes what a configuration runs. */

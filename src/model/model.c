@@ -689,10 +689,16 @@ model_push_record(struct model *m, const struct model_record *r)
 	else if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
 		b->task_stack = (uint64_t)(r->v[MS_STACK_RESERVED] /
 		    (double)r->tasks);
-	if (r->has_knobs) {
+	if (r->has_knobs)
 		b->tasks_target = r->tasks_target;
-		b->variant = r->variant;
-	}
+	b->variant = r->variant;
+	b->work_unit = r->work_unit[0] != '\0' ? model_name(m, r->work_unit) :
+	    NULL;
+	/* The rows the live screen showed for what was measured. */
+	if (!isnan(r->v[MS_LATENCY_MS]))
+		b->latency_count = 1;
+	if (r->v[MS_BLOCKED_WORKERS] > 0)
+		b->blocked_workers = (int)r->v[MS_BLOCKED_WORKERS];
 	b->caption = r->caption;
 	m->have_last = true;
 	m->last_rec = true;

@@ -91,12 +91,13 @@ struct model_record {
 	char		 scenario[MODEL_NAMELEN];
 	long		 tasks;
 	int		 workers;
+	bool		 variant;	/* the b variant ran */
+	char		 work_unit[MODEL_NAMELEN];	/* "": none */
 	double		 v[MS_COUNT];
 	bool		 absent[MS_COUNT];
 	const char	*caption;	/* static, or NULL: none */
 	/* The knobs, where the recording has them (older ones do not). */
 	bool		 has_knobs;
-	bool		 variant;
 	long		 tasks_target;
 	double		 stack_bytes;	/* per task; 0: not recorded */
 };

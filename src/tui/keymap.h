@@ -43,6 +43,12 @@ enum action {
 	ACTION_STEP,		/* replay: one sample forward */
 	ACTION_FASTER,		/* replay: play faster */
 	ACTION_SLOWER,		/* replay: play slower */
+	ACTION_SEEK_BACK,	/* replay: 10 s back */
+	ACTION_SEEK_ON,		/* replay: 10 s on */
+	ACTION_CHANGE_PREV,	/* replay: the change before this sample */
+	ACTION_CHANGE_NEXT,	/* replay: the change after it */
+	ACTION_RESTART,		/* replay: from the first sample */
+	ACTION_LOOP,		/* replay: start again at the end */
 };
 
 struct keymap_entry {

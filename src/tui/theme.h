@@ -166,7 +166,8 @@ void		 theme_list_free(char **, size_t);
 /* The name after current in a list, wrapping; the first if not found. */
 const char	*theme_list_next(char *const *, size_t, const char *);
 
-/* Print "NAME  WHERE" for each theme (--list-themes). */
+/* Print "NAME  WHERE", or "NAME  does not parse: FILE:LINE: why", for each
+   theme (--list-themes). */
 int		 theme_list_print(FILE *, const char *);
 
 /* --- curses: the terminal's thread, after initscr() --------------------- */

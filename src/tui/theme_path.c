@@ -327,15 +327,28 @@ theme_list_next(char *const *names, size_t n, const char *current)
 int
 theme_list_print(FILE *fp, const char *theme_dir)
 {
-	char	**names, path[PATH_MAX];
-	size_t	  n, i;
+	struct theme	  t;
+	char		**names, path[PATH_MAX], err[PATH_MAX + 160];
+	size_t		  n, i;
+	int		  w = 16;
 
 	if (theme_list(theme_dir, &names, &n) != 0)
 		return (-1);
 	for (i = 0; i < n; i++) {
-		if (theme_find(names[i], theme_dir, path, sizeof path) != 0)
-			snprintf(path, sizeof path, "built-in");
-		fprintf(fp, "%-16s %s\n", names[i], path);
+		if ((int)strlen(names[i]) + 1 > w)
+			w = (int)strlen(names[i]) + 1;
+	}
+	for (i = 0; i < n; i++) {
+		/* A theme that would not load says why, as -t would. */
+		if (theme_load(names[i], theme_dir, &t, err, sizeof err) != 0)
+			fprintf(fp, "%-*s does not parse: %s\n", w, names[i],
+			    err);
+		else {
+			if (theme_find(names[i], theme_dir, path,
+			    sizeof path) != 0)
+				snprintf(path, sizeof path, "built-in");
+			fprintf(fp, "%-*s %s\n", w, names[i], path);
+		}
 	}
 	theme_list_free(names, n);
 	return (ferror(fp) ? -1 : 0);

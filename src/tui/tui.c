@@ -43,7 +43,7 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 	TermKey		*tk;
 	SCREEN		*scr;
 	const char	*term;
-	char		*cup;
+	char		*cup, *smcup, *rmcup, smcup0 = 0, rmcup0 = 0;
 	char		 terr[256];
 
 	if (term_save(STDIN_FILENO) != 0) {
@@ -88,10 +88,32 @@ tui_open(const struct tui_config *cfg, TermKey **tkp, char *warn,
 	 * takes it for a bare terminfo user and flushes after every cursor
 	 * motion: a redraw went out as dozens of write(2)s, and a terminal
 	 * could show half a frame.  One endwin()/refresh() cycle now, before
-	 * anything is drawn, makes every refresh() one write.
+	 * anything is drawn, makes every refresh() one write.  The cycle
+	 * would leave the alternate screen newterm entered and come back,
+	 * flashing the shell between the two, so rmcup and smcup are empty
+	 * strings for it: ncurses reads them from the terminal's string
+	 * table, which tigetstr points into.
 	 */
+	smcup = tigetstr("smcup");
+	rmcup = tigetstr("rmcup");
+	if (smcup == (char *)-1)
+		smcup = NULL;
+	if (rmcup == (char *)-1)
+		rmcup = NULL;
+	if (smcup != NULL) {
+		smcup0 = smcup[0];
+		smcup[0] = '\0';
+	}
+	if (rmcup != NULL) {
+		rmcup0 = rmcup[0];
+		rmcup[0] = '\0';
+	}
 	endwin();
 	refresh();
+	if (smcup != NULL)
+		smcup[0] = smcup0;
+	if (rmcup != NULL)
+		rmcup[0] = rmcup0;
 	tui_leave_cap(seq, sizeof seq, "sgr0");
 	tui_leave_cap(seq, sizeof seq, "cnorm");
 	tui_leave_cap(seq, sizeof seq, "rmkx");
@@ -333,9 +355,12 @@ static const struct draw_part tui_hints_table[] = {
 static const struct draw_part tui_hints_replay[] = {
 	{ { "? help", "" }, { 9 } },
 	{ { "space pause", "" }, { 8 } },
-	{ { ". step", "" }, { 6 } },
-	{ { "{ } speed", "" }, { 5 } },
-	{ { "f big figures", "" }, { 4 } },
+	{ { "j l 10 s", "" }, { 7 } },
+	{ { "J L change", "" }, { 7 } },
+	{ { "0 start", "" }, { 6 } },
+	{ { "o loop", "" }, { 6 } },
+	{ { ". step", "" }, { 5 } },
+	{ { "{ } speed", "" }, { 4 } },
 	{ { "q quit", NULL }, { 10 } },
 };
 static const struct draw_part tui_hints_frozen[] = {
