@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/time.h>
 
 #include "engine/bench.h"
 #include "batch.h"
@@ -24,6 +25,11 @@
 #include "tui/tui.h"
 
 #define HISTORY_SAMPLES	3600	/* an hour at the default interval */
+#define STOP_GRACE_US	250000	/* a clean stop at exit gets this long */
+
+/* How the process ends if the clean stop runs out of time. */
+static volatile sig_atomic_t	main_exit_status;
+static volatile sig_atomic_t	main_exit_signal;
 
 /* Whether the locale can show Unicode glyphs. */
 static bool
@@ -33,6 +39,61 @@ main_locale_utf8(void)
 
 	return (cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
 	    strcmp(cs, "utf8") == 0));
+}
+
+/*
+ * The grace is over: leave the workload to the kernel.  exit_group kills
+ * every task at once, where a clean stop of 20,000 threads on a loaded
+ * machine waits for each to be scheduled, take a lock and be joined: that
+ * took minutes.  Nothing the tasks hold needs more than the kernel's
+ * cleanup; the terminal and the --record file are done with by now.
+ */
+static void
+main_exit_now(int sig)
+{
+	(void)sig;
+	if (main_exit_signal != 0) {
+		/* Die of the signal, as the clean path does. */
+		signal(main_exit_signal, SIG_DFL);
+		kill(getpid(), main_exit_signal);
+		_exit(128 + main_exit_signal);
+	}
+	_exit(main_exit_status);
+}
+
+/*
+ * Arm the end: once the terminal is back and every file is written, the
+ * workload and the sampler get a moment to stop cleanly (which frees all
+ * they hold, for the sanitizers' leak check), then the process exits with
+ * the same status or signal without them.
+ */
+static void
+main_exit_arm(int status, int sig)
+{
+	struct sigaction	sa;
+	struct itimerval	it;
+
+	main_exit_status = status;
+	main_exit_signal = sig;
+	fflush(stdout);
+	fflush(stderr);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_exit_now;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	memset(&it, 0, sizeof it);
+	it.it_value.tv_usec = STOP_GRACE_US;
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* The clean stop made it in time: no exit from under the leak check. */
+static void
+main_exit_disarm(void)
+{
+	struct itimerval	it;
+
+	memset(&it, 0, sizeof it);
+	setitimer(ITIMER_REAL, &it, NULL);
 }
 
 /* --list-scenarios: the table, one scenario a line. */
@@ -115,9 +176,13 @@ main_batch(const struct options *opts)
 	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
 	    stdout);
+	/* The summary is out: the end does not wait for the tasks. */
+	engine_hurry(engine);
+	main_exit_arm(status, 0);
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
+	main_exit_disarm();
 	return (status);
 }
 
@@ -224,13 +289,9 @@ main(int argc, char **argv)
 	lc.tour = opts.tour;
 	lc.warn = warn[0] != '\0' ? warn : note;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
+	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);
 	loop_signals_done();
-
-	sampler_stop(sampler);
-	engine_destroy(engine);
-	model_free(model);
-	replay_close(tape.replay);
 	if (ex.why[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", ex.why);
 	/* A recording cut short is an error, told after the screen is gone. */
@@ -240,6 +301,13 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
+	engine_hurry(engine);
+	main_exit_arm(status, ex.signal);
+	sampler_stop(sampler);
+	engine_destroy(engine);
+	model_free(model);
+	replay_close(tape.replay);
+	main_exit_disarm();
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);

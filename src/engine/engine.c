@@ -1171,6 +1171,14 @@ engine_stack_unregister(struct engine *e)
 	pthread_mutex_unlock(&e->stacks_mu);
 }
 
+/* Lift every workload thread out of SCHED_IDLE, so an exit kills them fast. */
+void
+engine_hurry(struct engine *e)
+{
+	if (e != NULL)
+		engine_raise_for_stop(e);
+}
+
 /* Stop every task, join every thread and free the engine. */
 void
 engine_destroy(struct engine *e)

@@ -133,6 +133,9 @@ int		 engine_fiber_memory(struct engine *,
 long		 engine_tasks_max(struct engine *);
 void		 engine_snapshot(struct engine *, struct engine_snapshot *);
 size_t		 engine_stacks(struct engine *, struct engine_stack *, size_t);
+/* Before an exit that leaves the tasks to the kernel: each must run to
+   die, and under SCHED_IDLE on a busy machine that takes seconds. */
+void		 engine_hurry(struct engine *);
 void		 engine_destroy(struct engine *);
 
 #endif

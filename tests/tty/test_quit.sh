@@ -1,0 +1,60 @@
+#!/bin/sh
+# Quitting a big run: with 10,000 sleeping threads, q gives the terminal
+# back (echo and canonical mode on) within two seconds and the
+# shell its prompt within three, however long the threads would take to
+# stop one by one: the workload is left to the kernel.  QUIT_TASKS sets
+# the size (10000; 64 KiB stacks keep it to about 640 MiB reserved).
+. "$(dirname "$0")/lib.sh"
+
+n=${QUIT_TASKS:-10000}
+modes_ms=2000
+gone_ms=3000
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null; }
+modes_ok() {
+	m=$(stty -a < "$tty" 2>/dev/null) || return 1
+	echo "$m" | grep -Eq '(^| )icanon( |$)' &&
+	    echo "$m" | grep -Eq '(^| )echo( |$)'
+}
+
+start 100 30 -m threads -s sleepers -n "$n" --stack 64K
+wait_for 'Switches' 10
+pid=$(cswviz_pid || true)
+[ -n "$pid" ] || fail "cannot find the cswviz process"
+tty=$(tmx display-message -p -t t '#{pane_tty}')
+i=0
+while [ "$(threads)" -lt "$n" ]; do
+	i=$((i + 1))
+	if [ "$i" -gt 1200 ]; then
+		echo "SKIP: $(threads) of $n threads started in 120 s"
+		exit 77
+	fi
+	sleep 0.1
+done
+modes_ok && fail "the terminal is not in raw mode while cswviz runs"
+sleep 2		# the sleepers' first periods, the first samples
+
+t0=$(now_ms)
+tmx send-keys -t t q
+t_modes=; t_gone=
+while :; do
+	t=$(( $(now_ms) - t0 ))
+	[ -z "$t_modes" ] && modes_ok && t_modes=$t
+	if [ -s "$work/status" ]; then
+		[ -z "$t_modes" ] && t_modes=$t
+		t_gone=$t
+		break
+	fi
+	[ "$t" -gt 60000 ] && break
+	sleep 0.05
+done
+[ -n "$t_gone" ] || fail "cswviz still running 60 s after q"
+status=$(cat "$work/status")
+[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+check_modes
+[ "$t_modes" -le "$modes_ms" ] ||
+    fail "terminal modes back $t_modes ms after q, more than $modes_ms"
+[ "$t_gone" -le "$gone_ms" ] ||
+    fail "the shell got cswviz's status $t_gone ms after q, more than $gone_ms"
+echo "PASS: q with $n sleeping threads: modes back in $t_modes ms, status in $t_gone ms"
