@@ -15,6 +15,7 @@
 #include "batch.h"
 #include "bench_sampler.h"
 #include "engine/engine.h"
+#include "engine/limits.h"
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
@@ -30,6 +31,8 @@
 /* How the process ends if the clean stop runs out of time. */
 static volatile sig_atomic_t	main_exit_status;
 static volatile sig_atomic_t	main_exit_signal;
+/* What the user is told while the kernel ends the tasks; "" says nothing. */
+static char			main_exit_words[160];
 
 /* Whether the locale can show Unicode glyphs. */
 static bool
@@ -51,7 +54,14 @@ main_locale_utf8(void)
 static void
 main_exit_now(int sig)
 {
+	ssize_t	n;
+
 	(void)sig;
+	if (main_exit_words[0] != '\0') {
+		n = write(STDERR_FILENO, main_exit_words,
+		    strlen(main_exit_words));
+		(void)n;
+	}
 	if (main_exit_signal != 0) {
 		/* Die of the signal, as the clean path does. */
 		signal(main_exit_signal, SIG_DFL);
@@ -68,13 +78,27 @@ main_exit_now(int sig)
  * the same status or signal without them.
  */
 static void
-main_exit_arm(int status, int sig)
+main_exit_arm(struct engine *e, int status, int sig)
 {
 	struct sigaction	sa;
 	struct itimerval	it;
+	struct engine_snapshot	snap;
+	char			count[32];
 
 	main_exit_status = status;
 	main_exit_signal = sig;
+	/* Should the kernel take a while, the user knows what it is doing:
+	   the process's exit, and so the prompt, waits for every thread. */
+	main_exit_words[0] = '\0';
+	if (e != NULL)
+		engine_snapshot(e, &snap);
+	if (e != NULL && snap.mode == ENGINE_THREADS &&
+	    snap.tasks_alive >= 1000) {
+		limits_format_count(snap.tasks_alive, count, sizeof count);
+		snprintf(main_exit_words, sizeof main_exit_words,
+		    "cswviz: the kernel is ending %s threads; the prompt "
+		    "comes back when they are gone\n", count);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	memset(&sa, 0, sizeof sa);
@@ -178,7 +202,7 @@ main_batch(const struct options *opts)
 	    stdout);
 	/* The summary is out: the end does not wait for the tasks. */
 	engine_hurry(engine);
-	main_exit_arm(status, 0);
+	main_exit_arm(engine, status, 0);
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
@@ -302,7 +326,7 @@ main(int argc, char **argv)
 			status = 1;
 	}
 	engine_hurry(engine);
-	main_exit_arm(status, ex.signal);
+	main_exit_arm(engine, status, ex.signal);
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
