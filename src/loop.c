@@ -10,8 +10,8 @@
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
-#include "recorder.h"
-#include "replay.h"
+#include "record/recorder.h"
+#include "record/replay.h"
 #include "sampler/sampler.h"
 #include "tui/keymap.h"
 #include "tour.h"
@@ -168,9 +168,9 @@ loop_apply_workers(struct engine *e, struct view *v, bool up)
 	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
 	p = cfg.workers > 0 ? cfg.workers : snap.workers_knob;
-	if ((up && p >= ENGINE_WORKERS_MAX) || (!up && p <= 1)) {
+	if ((up && p >= CSW_WORKERS_MAX) || (!up && p <= 1)) {
 		tui_message(v, "P runs from 1 to %d workers",
-		    ENGINE_WORKERS_MAX);
+		    CSW_WORKERS_MAX);
 		return;
 	}
 	cfg.workers = up ? p + 1 : p - 1;

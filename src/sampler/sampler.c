@@ -14,7 +14,7 @@
 #include <sys/resource.h>
 
 #include "engine/engine.h"
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
 

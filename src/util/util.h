@@ -10,6 +10,15 @@
 #include <stdint.h>
 
 #define CSW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define CSW_STR_(x)	#x
+#define CSW_STR(x)	CSW_STR_(x)
+
+/*
+ * The most fiber workers (P) the runtime runs, and so the size of every
+ * per-worker array: the runtime's, the engine's snapshot, the sample's and
+ * the scenarios'.  -P and ] stop here.
+ */
+#define CSW_WORKERS_MAX	256
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
-#include "replay.h"
+#include "record/record.h"
+#include "record/replay.h"
 #include "util/util.h"
 
 static const double	replay_speeds[] = { 0.25, 0.5, 1, 2, 4, 8 };
