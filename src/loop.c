@@ -574,6 +574,19 @@ loop_key(enum action a, const TermKeyKey *key, struct engine *e,
 	return (loop_apply(a, key, e, sp, m, v));
 }
 
+/* The names the digits pick, from the scenario table, for the help. */
+static void
+loop_scenario_names(struct view *v)
+{
+	struct engine_scenario_info	 info;
+	size_t				 i, len = 0;
+
+	for (i = 0; engine_scenario(i, &info) == 0; i++)
+		len += (size_t)snprintf(v->scenarios + len,
+		    len < sizeof v->scenarios ? sizeof v->scenarios - len : 0,
+		    "%s%zu:%s", i ? " " : "", i + 1, info.name);
+}
+
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct engine *e, struct sampler *sp, struct model *m,
@@ -600,6 +613,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
+	loop_scenario_names(&v);
 	v.replay = tape->replay != NULL;
 	loop_tape_badge(tape, &v);
 	if (tape->recorder != NULL)
