@@ -915,6 +915,8 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->latency_ns = snap.latency_ns;
 	s->latency_count = snap.latency_count;
 	s->fiber_runqueue = snap.runqueue;
+	_Static_assert(sizeof s->worker_runq == sizeof snap.worker_runq,
+	    "the sample keeps every worker queue the snapshot has");
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }
 
