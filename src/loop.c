@@ -1,3 +1,10 @@
+/*
+ * The event loop of the live screen: a tick brings a sample, the model
+ * takes it and the screen redraws; a key becomes an action, and the loop
+ * applies it to the engine, the sampler or the view.  Signals reach it
+ * through a self-pipe, so the terminal is always restored here or in the
+ * crash handler.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,3 +1,8 @@
+/*
+ * The command line: long and short options, numbers checked for range and
+ * form, and the usage text.  Pure apart from its output streams, so the
+ * tests and the fuzzer drive it; only main() exits.
+ */
 #include <sys/stat.h>
 
 #include <getopt.h>

