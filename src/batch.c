@@ -1,3 +1,8 @@
+/*
+ * --batch: the live screen's workload and sampler with no screen.  Each
+ * sample is printed as a JSON line or a CSV row under the batch keys, and
+ * the run ends with a line of medians.
+ */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>

@@ -1,3 +1,10 @@
+/*
+ * The event loop of the live screen: a tick brings a sample, the model
+ * takes it and the screen redraws; a key becomes an action, and the loop
+ * applies it to the engine, the sampler or the view.  Signals reach it
+ * through a self-pipe, so the terminal is always restored here or in the
+ * crash handler.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -10,8 +17,8 @@
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
-#include "recorder.h"
-#include "replay.h"
+#include "record/recorder.h"
+#include "record/replay.h"
 #include "sampler/sampler.h"
 #include "tui/keymap.h"
 #include "tour.h"
@@ -168,9 +175,9 @@ loop_apply_workers(struct engine *e, struct view *v, bool up)
 	engine_config_get(e, &cfg);
 	engine_snapshot(e, &snap);
 	p = cfg.workers > 0 ? cfg.workers : snap.workers_knob;
-	if ((up && p >= ENGINE_WORKERS_MAX) || (!up && p <= 1)) {
+	if ((up && p >= CSW_WORKERS_MAX) || (!up && p <= 1)) {
 		tui_message(v, "P runs from 1 to %d workers",
-		    ENGINE_WORKERS_MAX);
+		    CSW_WORKERS_MAX);
 		return;
 	}
 	cfg.workers = up ? p + 1 : p - 1;
@@ -637,6 +644,19 @@ loop_key(enum action a, const TermKeyKey *key, struct engine *e,
 	return (loop_apply(a, key, e, sp, m, v));
 }
 
+/* The names the digits pick, from the scenario table, for the help. */
+static void
+loop_scenario_names(struct view *v)
+{
+	struct engine_scenario_info	 info;
+	size_t				 i, len = 0;
+
+	for (i = 0; engine_scenario(i, &info) == 0; i++)
+		len += (size_t)snprintf(v->scenarios + len,
+		    len < sizeof v->scenarios ? sizeof v->scenarios - len : 0,
+		    "%s%zu:%s", i ? " " : "", i + 1, info.name);
+}
+
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct engine *e, struct sampler *sp, struct model *m,
@@ -663,6 +683,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
+	loop_scenario_names(&v);
 	v.replay = tape->replay != NULL;
 	loop_tape_badge(tape, &v);
 	if (tape->recorder != NULL)

@@ -11,16 +11,16 @@
 #include <unistd.h>
 #include <sys/time.h>
 
-#include "engine/bench.h"
+#include "bench/bench.h"
 #include "batch.h"
-#include "bench_sampler.h"
+#include "bench/bench_sampler.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
-#include "recorder.h"
-#include "replay.h"
+#include "record/recorder.h"
+#include "record/replay.h"
 #include "sampler/sampler.h"
 #include "tui/theme.h"
 #include "tui/tui.h"

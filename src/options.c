@@ -1,3 +1,8 @@
+/*
+ * The command line: long and short options, numbers checked for range and
+ * form, and the usage text.  Pure apart from its output streams, so the
+ * tests and the fuzzer drive it; only main() exits.
+ */
 #include <sys/stat.h>
 
 #include <getopt.h>
@@ -27,7 +32,7 @@ static const char options_help[] =
 "  -m, --mode MODE     start in threads (default) or fibers mode\n"
 "  -s, --scenario NAME the workload (default pingpong; --list-scenarios)\n"
 "  -b, --variant       run the scenario's b variant (bounded pool, ...)\n"
-"  -P, --workers N     fiber workers and pool size P (1-256; online CPUs)\n"
+"  -P, --workers N     fiber workers and pool size P (1-" CSW_STR(CSW_WORKERS_MAX) "; online CPUs)\n"
 "      --stack SIZE    stack per task in the starting mode, like 64K or\n"
 "                      1M: threads 16K-1G (RLIMIT_STACK), fibers 2K-8M\n"
 "                      (16K), rounded up to the runtime's class\n"
@@ -205,7 +210,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			break;
 		case 'P':
 			if (options_number("--workers", optarg, 1,
-			    OPTIONS_WORKERS_MAX, &opts->workers, err) != 0)
+			    CSW_WORKERS_MAX, &opts->workers, err) != 0)
 				goto usage;
 			break;
 		case 'K':

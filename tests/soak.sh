@@ -1,6 +1,6 @@
 #!/bin/sh
 # Soak: drive the live screen under tmux through every scenario in both
-# modes for SOAK_SECONDS (60 in make check; 600 by hand, see README), and
+# modes for SOAK_SECONDS (60 by `make soak`; 600 by hand, see README), and
 # in each double the tasks twice and halve them twice.  After every shrink
 # back to the starting size the process must give back what the growth
 # took: RSS within 10% of the baseline (plus a little slack, below), open

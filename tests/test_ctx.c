@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "engine/ctx.h"
+#include "runtime/ctx.h"
 
 #define SWITCHES	1000000
 #define STACK_SIZE	(64 * 1024)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "engine/fiber.h"
+#include "runtime/fiber.h"
 #include "util/util.h"
 
 #define MS	1000000ULL
@@ -841,7 +841,7 @@ test_fiber_set_workers_while_running(void **state)
 	assert_int_equal(st.workers, 3);
 	assert_int_equal(st.live, 0);
 	assert_int_equal(fiber_rt_set_workers(rt, 0), -1);
-	assert_int_equal(fiber_rt_set_workers(rt, FIBER_MAX_WORKERS + 1), -1);
+	assert_int_equal(fiber_rt_set_workers(rt, CSW_WORKERS_MAX + 1), -1);
 	test_rt_free(rt);
 }
 

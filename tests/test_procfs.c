@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 
 #define PROC		FIXTURES "/proc"
 #define ROOT		FIXTURES "/proc/root"

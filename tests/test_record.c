@@ -12,8 +12,8 @@
 #include "batch.h"
 #include "engine/engine.h"
 #include "model/model.h"
-#include "record.h"
-#include "replay.h"
+#include "record/record.h"
+#include "record/replay.h"
 
 #define REC(name)	FIXTURES "/record/" name
 

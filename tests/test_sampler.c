@@ -13,7 +13,7 @@
 
 #include "engine/engine.h"
 #include "model/model.h"
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 #include "sampler/sampler.h"
 
 static void

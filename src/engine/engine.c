@@ -1,3 +1,12 @@
+/*
+ * The engine: the control thread that owns the running workload.  It takes
+ * requests from the loop (mode, scenario, tasks, P, stack, variant), checks
+ * them against the rails (limits.c), and carries them out in steps: start,
+ * ramp by doubling, shrink, or stop and start again, so that a ramp stays
+ * interruptible.  It creates the workload threads on its own stack pool
+ * (tstack.c) below the screen's priority, and publishes what runs as
+ * counters that the sampler copies with engine_snapshot.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -13,9 +22,9 @@
 #include <sys/syscall.h>
 
 #include "engine/engine.h"
-#include "engine/fiber.h"
+#include "runtime/fiber.h"
 #include "engine/limits.h"
-#include "engine/scenario.h"
+#include "scenarios/scenario.h"
 #include "engine/tstack.h"
 #include "util/util.h"
 
@@ -235,7 +244,7 @@ engine_workers_resolved(int workers)
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
-	return (n > ENGINE_WORKERS_MAX ? ENGINE_WORKERS_MAX : (int)n);
+	return (n > CSW_WORKERS_MAX ? CSW_WORKERS_MAX : (int)n);
 }
 
 /* The fiber runtime the scenarios of fibers mode run on. */
@@ -672,7 +681,7 @@ engine_want_from(struct engine_want *w, const struct engine_config *cfg,
 	w->tasks = engine_clamp_tasks(ops, cfg->tasks > 0 ? cfg->tasks :
 	    ops->default_tasks);
 	w->workers = cfg->workers < 0 ? 0 : cfg->workers >
-	    ENGINE_WORKERS_MAX ? ENGINE_WORKERS_MAX : cfg->workers;
+	    CSW_WORKERS_MAX ? CSW_WORKERS_MAX : cfg->workers;
 	w->stack[ENGINE_THREADS] = cfg->stack[ENGINE_THREADS];
 	w->stack[ENGINE_FIBERS] = cfg->stack[ENGINE_FIBERS] == 0 ? 0 :
 	    fiber_stack_class_size(cfg->stack[ENGINE_FIBERS]);
@@ -949,9 +958,9 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		s->parked_workers = st->parked_workers;
 		s->blocked_workers = st->blocked_workers;
 		s->runqueue = st->global_runq;
-		for (i = 0; i < st->workers && i < FIBER_MAX_WORKERS; i++) {
+		for (i = 0; i < st->workers && i < CSW_WORKERS_MAX; i++) {
 			s->runqueue += st->w[i].runq;
-			if (i < ENGINE_WORKERS_SHOWN)
+			if (i < CSW_WORKERS_MAX)
 				s->worker_runq[i] = st->w[i].runq;
 		}
 		free(st);

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/util.h"
+
 enum engine_mode {
 	ENGINE_THREADS,
 	ENGINE_FIBERS,
@@ -39,8 +41,6 @@ struct engine_config {
 	bool			 variant;	/* the scenario's b variant */
 };
 
-#define ENGINE_WORKERS_SHOWN	256	/* per-worker queues copied out */
-#define ENGINE_WORKERS_MAX	256
 #define ENGINE_ERRLEN		160
 
 /* A point-in-time copy of the engine's counters; counters only grow. */
@@ -68,7 +68,7 @@ struct engine_snapshot {
 	int			 parked_workers;
 	int			 blocked_workers;/* fiber workers in a syscall */
 	uint64_t		 runqueue;	/* fibers queued, all workers */
-	uint32_t		 worker_runq[ENGINE_WORKERS_SHOWN];
+	uint32_t		 worker_runq[CSW_WORKERS_MAX];
 };
 
 /* Stacks of the fibers: the runtime's arena. */

@@ -1,3 +1,9 @@
+/*
+ * The model: samples become rates over the measured interval and a
+ * history of each figure, with the marks at changes and the scale each
+ * graph keeps.  The view reads it through accessors only; recordings enter
+ * through model_push_record, so a replay draws what the live screen drew.
+ */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

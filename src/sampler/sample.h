@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/util.h"
+
 enum sample_src {
 	SRC_RUSAGE,	/* getrusage(RUSAGE_SELF) */
 	SRC_STAT,	/* /proc/stat */
@@ -25,7 +27,6 @@ enum sample_src {
 };
 
 #define SAMPLE_WHYLEN	160
-#define SAMPLE_WORKERS	256	/* fiber workers whose queues are kept */
 #define SAMPLE_THREADS_MAX 32768	/* rows of the thread table (pid_max) */
 #define SAMPLE_CPUS	64	/* CPUs whose /proc/schedstat wait is kept */
 #define SAMPLE_NAMELEN	16	/* a thread's comm, NUL included */
@@ -152,7 +153,7 @@ struct sample {
 	uint64_t	 blocked;		/* tasks in a blocking call */
 	uint64_t	 latency_ns, latency_count;	/* sums */
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
-	uint32_t	 worker_runq[SAMPLE_WORKERS];	/* per worker */
+	uint32_t	 worker_runq[CSW_WORKERS_MAX];	/* per worker */
 	/* SRC_TASKS, only while the thread table is shown: owned, or NULL. */
 	struct thread_rows *rows;
 };

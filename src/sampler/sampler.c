@@ -1,3 +1,10 @@
+/*
+ * The sampler: one collection pass a tick on a thread of its own.  Cheap
+ * sources (getrusage, status, stat, meminfo, pressure, loadavg) are read
+ * every pass; the per-thread files and the stacks' mincore rotate through
+ * a share sized from the measured cost, so a pass stays near 0.3% of a CPU
+ * at 10,000 threads.  The pass hands the newest sample to the loop.
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +21,7 @@
 #include <sys/resource.h>
 
 #include "engine/engine.h"
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
 
@@ -916,6 +923,8 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->latency_ns = snap.latency_ns;
 	s->latency_count = snap.latency_count;
 	s->fiber_runqueue = snap.runqueue;
+	_Static_assert(sizeof s->worker_runq == sizeof snap.worker_runq,
+	    "the sample keeps every worker queue the snapshot has");
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }
 

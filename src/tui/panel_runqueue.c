@@ -148,7 +148,7 @@ runq_draw_workers(int y, int x, int w, const struct sample *s,
 	int		 i, n, cw, bw, cx, avail = w - RQ_LW - 1 - 10;
 	uint32_t	 max = 0;
 
-	n = s->workers < SAMPLE_WORKERS ? s->workers : SAMPLE_WORKERS;
+	n = s->workers < CSW_WORKERS_MAX ? s->workers : CSW_WORKERS_MAX;
 	draw_text(y, x, RQ_LW, THEME_LABEL, "fiber queues");
 	if (n <= 0 || avail <= 0)
 		return;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tui/term.h"
+#include "util/util.h"
 
 static struct termios	 term_saved;
 static int		 term_fd = -1;
@@ -61,7 +62,17 @@ term_restore(void)
 static void
 term_crash(int sig)
 {
-	term_restore();
+	const char	*last;
+	ssize_t		 n;
+
+	if (atomic_load(&term_armed)) {
+		term_restore();
+		last = util_last_words();
+		if (*last != '\0') {
+			n = write(STDERR_FILENO, last, strlen(last));
+			(void)n;
+		}
+	}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }

@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
-#include "engine/engine.h"
 #include "tui/format.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -249,9 +248,8 @@ tui_draw_help(const struct view *v)
 {
 	const struct keymap_entry	*t;
 	struct rect			 r;
-	struct engine_scenario_info	 info;
-	size_t				 n, i, rows = 0, len;
-	char				 keys[64], line[160];
+	size_t				 n, i, rows = 0;
+	char				 keys[64];
 	int				 y, x, cols, per, cw, k;
 
 	t = keymap_table(&n);
@@ -292,12 +290,8 @@ tui_draw_help(const struct view *v)
 		draw_text(y, x + 11, cw - 12, THEME_HELP, t[i].help);
 		y++;
 	}
-	/* The names the digits pick, from the scenario table. */
-	for (i = 0, len = 0; engine_scenario(i, &info) == 0; i++)
-		len += (size_t)snprintf(line + len, len < sizeof line ?
-		    sizeof line - len : 0, "%s%zu:%s", i ? " " : "",
-		    i + 1, info.name);
-	draw_words(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM, line);
+	/* The names the digits pick, as the loop put them in the view. */
+	draw_words(r.y + r.h - 2, r.x + 3, r.w - 6, THEME_DIM, v->scenarios);
 	/* The header's one letter. */
 	draw_words(r.y + r.h - 3, r.x + 3, r.w - 6, THEME_DIM, "P: worker "
 	    "threads that run the fibers, or a b pool's size");

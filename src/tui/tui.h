@@ -34,6 +34,8 @@ struct view {
 	bool		 big;		/* big figures instead of panels */
 	bool		 replay;	/* a recording plays: no workload */
 	char		 badge[96];	/* REPLAY or REC, right of the header */
+	char		 scenarios[160];/* "1:pingpong 2:sleepers ...", for
+					   the help: the loop fills it */
 };
 
 /* A region of the screen. */

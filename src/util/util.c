@@ -12,6 +12,56 @@
 
 #include "util/util.h"
 
+/* What util_throw said, for the crash handler to print once the terminal
+   is back; "" until then. */
+static char	util_fatal[512];
+
+/* Append text to util_fatal; no allocation, no stdio: safe on any stack. */
+static size_t
+util_fatal_add(size_t at, const char *text)
+{
+	while (*text != '\0' && at < sizeof util_fatal - 1)
+		util_fatal[at++] = *text++;
+	util_fatal[at] = '\0';
+	return (at);
+}
+
+/* Say which invariant broke, where, and abort (see CSW_CHECK). */
+void
+util_throw(const char *file, int line, const char *cond, const char *why)
+{
+	char	num[16];
+	size_t	at = 0, i = sizeof num - 1;
+	ssize_t	n;
+
+	num[i] = '\0';
+	do {
+		num[--i] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line > 0 && i > 0);
+	at = util_fatal_add(at, "cswviz: invariant broken at ");
+	at = util_fatal_add(at, file);
+	at = util_fatal_add(at, ":");
+	at = util_fatal_add(at, num + i);
+	at = util_fatal_add(at, ": ");
+	at = util_fatal_add(at, cond);
+	at = util_fatal_add(at, ": ");
+	at = util_fatal_add(at, why);
+	at = util_fatal_add(at, "\n");
+	/* Said now for --batch and the tests; again by the crash handler
+	   after it restores the terminal, where the screen would hide it. */
+	n = write(STDERR_FILENO, util_fatal, at);
+	(void)n;
+	abort();
+}
+
+/* What util_throw said, or "". */
+const char *
+util_last_words(void)
+{
+	return (util_fatal);
+}
+
 /* Report an allocation failure and abort: nothing sensible can continue. */
 static void
 util_oom(size_t size)

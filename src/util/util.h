@@ -10,6 +10,32 @@
 #include <stdint.h>
 
 #define CSW_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define CSW_STR_(x)	#x
+#define CSW_STR(x)	CSW_STR_(x)
+
+/*
+ * The most fiber workers (P) the runtime runs, and so the size of every
+ * per-worker array: the runtime's, the engine's snapshot, the sample's and
+ * the scenarios'.  -P and ] stop here.
+ */
+#define CSW_WORKERS_MAX	256
+
+/*
+ * An invariant of the runtime or the engine.  Built with --enable-debug
+ * (CSW_DEBUG), a broken one prints "cswviz: invariant broken at FILE:LINE:
+ * COND: why" and aborts, as the Go runtime's throw does (the crash handler
+ * restores the terminal first); otherwise it costs nothing.
+ */
+#ifdef CSW_DEBUG
+#define CSW_CHECK(cond, why)						\
+	((cond) ? (void)0 : util_throw(__FILE__, __LINE__, #cond, (why)))
+#else
+#define CSW_CHECK(cond, why)	((void)0)
+#endif
+void	 util_throw(const char *, int, const char *, const char *)
+	    __attribute__((noreturn));
+/* What util_throw said, or "": for the crash handler.  Signal-safe. */
+const char *util_last_words(void);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

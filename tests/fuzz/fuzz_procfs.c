@@ -4,7 +4,7 @@
  * text, a parser either succeeds with terminated strings and counts in
  * range, or fails with a message and leaves its output untouched.
  */
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 #include "fuzz.h"
 
 #define FUZZ_STAT		1

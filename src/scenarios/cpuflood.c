@@ -23,8 +23,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/fiber.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define CF_MAX_TASKS	10000
@@ -82,7 +82,7 @@ struct cf_state {
 	long			 head, len;
 	long			 qtasks;	/* tasks the pool serves */
 	int			 idle;		/* workers waiting on qcv */
-	struct cf_worker	 workers[ENGINE_WORKERS_MAX];
+	struct cf_worker	 workers[CSW_WORKERS_MAX];
 	int			 nworkers;
 };
 

@@ -1,6 +1,6 @@
 /*
  * Inside the engine: the table of scenarios and the services the engine
- * gives them.  Not for use outside src/engine/.
+ * gives them.  For src/engine/ and src/scenarios/ only.
  *
  * The engine's control thread calls start, resize, set_workers and stop,
  * one at a time; stats is called from any thread (the sampler's) while the

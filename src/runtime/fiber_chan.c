@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/fiber_impl.h"
+#include "runtime/fiber_impl.h"
 #include "util/util.h"
 
 #define CHAN_SELECT_MAX	16

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "record.h"
-#include "replay.h"
+#include "record/record.h"
+#include "record/replay.h"
 #include "util/util.h"
 
 static const double	replay_speeds[] = { 0.25, 0.5, 1, 2, 4, 8 };

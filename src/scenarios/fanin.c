@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/fiber.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define FI_MAX_TASKS	10000

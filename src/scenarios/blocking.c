@@ -32,8 +32,8 @@
 #include <unistd.h>
 #include <sys/timerfd.h>
 
-#include "engine/fiber.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define BL_MAX_TASKS	10000

@@ -37,8 +37,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "engine/fiber.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define SV_MAX_CONNS	10000

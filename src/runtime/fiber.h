@@ -49,7 +49,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define FIBER_MAX_WORKERS	256
+#include "util/util.h"
+
 #define FIBER_STACK_MIN		2048
 #define FIBER_STACK_MAX		(8 * 1024 * 1024)
 #define FIBER_STACK_DEFAULT	(16 * 1024)
@@ -102,12 +103,12 @@ struct fiber_stats {
 	uint64_t	 stacks_guarded;	/* stacks with a guard page */
 	uint64_t	 stacks_unguarded;	/* page-sized stacks without */
 	int		 guard_dropped;		/* map budget hit: no more guards */
-	struct fiber_worker_stats w[FIBER_MAX_WORKERS];
+	struct fiber_worker_stats w[CSW_WORKERS_MAX];
 };
 
 /* Create a runtime and start its workers; NULL with errno on failure. */
 struct fiber_rt	*fiber_rt_create(const struct fiber_rt_config *);
-/* Change the number of workers (1..FIBER_MAX_WORKERS) while running. */
+/* Change the number of workers (1..CSW_WORKERS_MAX) while running. */
 int		 fiber_rt_set_workers(struct fiber_rt *, int);
 /* Wake every parked fiber with FIBER_STOPPED, refuse spawns, wait up to
    timeout_ns for fibers to return, then stop workers: 0 or -1 (ETIMEDOUT). */

@@ -1,7 +1,7 @@
 /* Context setup for the assembly switches (ctx_x86_64.S, ctx_aarch64.S). */
 #include <string.h>
 
-#include "engine/ctx.h"
+#include "runtime/ctx.h"
 
 void	ctx_start(void);
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sampler/procfs.h"
+#include "proc/procfs.h"
 #include "util/util.h"
 
 #define PROCFS_KB 1024ULL

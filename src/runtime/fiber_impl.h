@@ -1,6 +1,6 @@
 /*
  * Internals shared by the fiber runtime's files (fiber.c, fiber_stack.c,
- * fiber_chan.c, fiber_io.c).  Not for use outside src/engine/fiber*.c.
+ * fiber_chan.c, fiber_io.c).  Not for use outside src/runtime/.
  *
  * Ownership: a worker's fields above "shared" are touched only by its own
  * thread; the run queue ring is single-producer (owner) multi-consumer
@@ -17,8 +17,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "engine/ctx.h"
-#include "engine/fiber.h"
+#include "runtime/ctx.h"
+#include "runtime/fiber.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define FIBER_ASAN 1
@@ -159,7 +159,7 @@ struct fiber_rt {
 	_Atomic int		 nspinning;	/* workers looking for work */
 	_Atomic int		 nworkers;
 	_Atomic int		 nslots;	/* worker slots allocated */
-	struct worker		*w[FIBER_MAX_WORKERS];
+	struct worker		*w[CSW_WORKERS_MAX];
 	_Atomic int		 stopping;
 	_Atomic int		 quit;
 	_Atomic uint64_t	 ext_spawns;

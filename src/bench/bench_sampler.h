@@ -7,7 +7,7 @@
 #ifndef CSW_BENCH_SAMPLER_H
 #define CSW_BENCH_SAMPLER_H
 
-#include "engine/bench.h"
+#include "bench/bench.h"
 
 extern const struct bench_section bench_sampler_section;
 

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/fiber_impl.h"
+#include "runtime/fiber_impl.h"
 #include "util/util.h"
 
 #ifdef FIBER_ASAN
@@ -1123,13 +1123,13 @@ rt_worker_start(struct fiber_rt *rt, int i)
 	return (0);
 }
 
-/* Change the number of workers (1..FIBER_MAX_WORKERS) while running. */
+/* Change the number of workers (1..CSW_WORKERS_MAX) while running. */
 int
 fiber_rt_set_workers(struct fiber_rt *rt, int n)
 {
 	int	i, old = atomic_load(&rt->nworkers);
 
-	if (n < 1 || n > FIBER_MAX_WORKERS) {
+	if (n < 1 || n > CSW_WORKERS_MAX) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -1169,8 +1169,8 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 
 	if (n <= 0 && (n = (int)sysconf(_SC_NPROCESSORS_ONLN)) <= 0)
 		n = 1;
-	if (n > FIBER_MAX_WORKERS)
-		n = FIBER_MAX_WORKERS;
+	if (n > CSW_WORKERS_MAX)
+		n = CSW_WORKERS_MAX;
 	if (stack == 0)
 		stack = FIBER_STACK_DEFAULT;
 	if (stack_class_index(stack) < 0) {
@@ -1291,7 +1291,7 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 	st->workers = atomic_load(&rt->nworkers);
 	st->live = rt_live(rt);
 	st->spawns = atomic_load(&rt->ext_spawns);
-	for (i = 0; i < n && i < FIBER_MAX_WORKERS; i++) {
+	for (i = 0; i < n && i < CSW_WORKERS_MAX; i++) {
 		w = rt->w[i];
 		if (w == NULL)
 			continue;

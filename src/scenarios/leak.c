@@ -25,9 +25,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine/fiber.h"
-#include "engine/futex.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "util/futex.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define LK_MAX_TASKS	100000

@@ -37,11 +37,11 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "bench_sampler.h"
-#include "engine/bench.h"
+#include "bench/bench_sampler.h"
+#include "bench/bench.h"
 #include "engine/engine.h"
-#include "engine/fiber.h"
-#include "sampler/procfs.h"
+#include "runtime/fiber.h"
+#include "proc/procfs.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
 

@@ -15,7 +15,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include "engine/fiber_impl.h"
+#include "runtime/fiber_impl.h"
 #include "util/util.h"
 
 #ifndef PR_SET_VMA

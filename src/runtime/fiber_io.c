@@ -13,7 +13,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "engine/fiber_impl.h"
+#include "runtime/fiber_impl.h"
 #include "util/util.h"
 
 struct poll_fd {

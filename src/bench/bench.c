@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/bench.h"
-#include "engine/ctx.h"
-#include "engine/fiber.h"
+#include "bench/bench.h"
+#include "runtime/ctx.h"
+#include "runtime/fiber.h"
 #include "util/util.h"
 
 #define BENCH_TRIALS		7

@@ -29,6 +29,17 @@ struct ctx {
 	uint32_t	 mxcsr;		/* 64 */
 	uint16_t	 fpucw;		/* 68: x87 control word */
 };
+/* ctx_x86_64.S and CTX_JUMP address the fields by these offsets. */
+_Static_assert(offsetof(struct ctx, sp) == 0, "ctx_x86_64.S: sp at 0");
+_Static_assert(offsetof(struct ctx, pc) == 8, "ctx_x86_64.S: pc at 8");
+_Static_assert(offsetof(struct ctx, rbx) == 16, "ctx_x86_64.S: rbx at 16");
+_Static_assert(offsetof(struct ctx, rbp) == 24, "ctx_x86_64.S: rbp at 24");
+_Static_assert(offsetof(struct ctx, r12) == 32, "ctx_x86_64.S: r12 at 32");
+_Static_assert(offsetof(struct ctx, r13) == 40, "ctx_x86_64.S: r13 at 40");
+_Static_assert(offsetof(struct ctx, r14) == 48, "ctx_x86_64.S: r14 at 48");
+_Static_assert(offsetof(struct ctx, r15) == 56, "ctx_x86_64.S: r15 at 56");
+_Static_assert(offsetof(struct ctx, mxcsr) == 64, "ctx_x86_64.S: mxcsr at 64");
+_Static_assert(offsetof(struct ctx, fpucw) == 68, "ctx_x86_64.S: fpucw at 68");
 #define CTX_NAME	"x86_64 assembly"
 #elif defined(CSW_CTX_AARCH64)
 struct ctx {
@@ -38,6 +49,12 @@ struct ctx {
 	uint64_t	 d[8];		/* 104: d8-d15 */
 	uint64_t	 fpcr;		/* 168 */
 };
+/* ctx_aarch64.S addresses the fields by these offsets. */
+_Static_assert(offsetof(struct ctx, sp) == 0, "ctx_aarch64.S: sp at 0");
+_Static_assert(offsetof(struct ctx, pc) == 8, "ctx_aarch64.S: pc at 8");
+_Static_assert(offsetof(struct ctx, x) == 16, "ctx_aarch64.S: x19 at 16");
+_Static_assert(offsetof(struct ctx, d) == 104, "ctx_aarch64.S: d8 at 104");
+_Static_assert(offsetof(struct ctx, fpcr) == 168, "ctx_aarch64.S: fpcr at 168");
 #define CTX_NAME	"aarch64 assembly"
 #else
 #include <ucontext.h>

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "engine/ctx.h"
+#include "runtime/ctx.h"
 
 /* Call the entry packed into two ints by ctx_init (makecontext takes ints). */
 static void

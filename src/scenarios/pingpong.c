@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/fiber.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define PP_MAX_PAIRS	1024

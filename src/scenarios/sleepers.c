@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/fiber.h"
-#include "engine/futex.h"
-#include "engine/scenario.h"
+#include "runtime/fiber.h"
+#include "util/futex.h"
+#include "scenarios/scenario.h"
 #include "util/util.h"
 
 #define SL_PERIOD_NS	100000000u	/* 100 ms between wakeups */

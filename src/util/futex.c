@@ -9,7 +9,7 @@
 #include <linux/futex.h>
 #include <sys/syscall.h>
 
-#include "engine/futex.h"
+#include "util/futex.h"
 
 /* Wait while *word == val, until an absolute monotonic deadline. */
 int

@@ -9,7 +9,7 @@
 
 #include "batch.h"
 #include "model/model.h"
-#include "recorder.h"
+#include "record/recorder.h"
 #include "util/util.h"
 
 struct recorder {

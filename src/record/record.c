@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "batch.h"
-#include "record.h"
+#include "record/record.h"
 #include "util/util.h"
 
 #define RECORD_STRLEN	64	/* keys and string values */
