@@ -20,6 +20,7 @@
 #include "recorder.h"
 #include "replay.h"
 #include "sampler/sampler.h"
+#include "tui/term.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 
@@ -146,6 +147,8 @@ main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	/* Every face runs fibers: a fault names itself (stack overflow). */
+	term_install_crash_handlers();
 	if (opts.bench) {
 		bench_add_section(&bench_sampler_section);
 		return (bench_run(stdout, opts.format ==

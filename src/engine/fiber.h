@@ -51,6 +51,7 @@
 
 #define FIBER_MAX_WORKERS	256
 #define FIBER_STACK_MIN		2048
+#define FIBER_STACK_MARGIN	512	/* left in the smallest class */
 #define FIBER_STACK_MAX		(8 * 1024 * 1024)
 #define FIBER_STACK_DEFAULT	(16 * 1024)
 #define FIBER_STACK_CLASSES	13	/* 2 KiB, 4 KiB, ... 8 MiB */
@@ -122,6 +123,14 @@ void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /* Round a stack size up to its class size; 0 if above FIBER_STACK_MAX. */
 size_t		 fiber_stack_class_size(size_t);
+
+/* Paint each new fiber's stack (on) so that fiber_stack_deepest can tell
+   the most stack any fiber used; costs a memset per spawn, for tests and
+   measurements.  Any thread; set it before the fibers to measure spawn. */
+void		 fiber_stack_paint(int);
+/* Bytes of stack the deepest fiber used since painting began (measured at
+   its return, from the top of its stack); 0 if none returned. */
+size_t		 fiber_stack_deepest(void);
 
 /* Start fn(arg) in a new fiber; with joinp the fiber must be joined.
    0, or -1 with errno (ENOMEM, EINVAL, ECANCELED when stopping). */

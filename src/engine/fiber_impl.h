@@ -97,6 +97,8 @@ struct worker {
 	uint32_t		 ncache[FIBER_STACK_CLASSES];
 	void			*thread_stack_lo;	/* for ASan */
 	size_t			 thread_stack_size;
+	void			*sigstack;	/* signal stack and its guard */
+	size_t			 sigstack_len;
 #ifdef FIBER_TSAN
 	void			*tsan_sched;
 #endif
@@ -202,6 +204,10 @@ struct fiber *stack_alloc(struct stack_arena *, struct worker *, int);
 void	 stack_release(struct stack_arena *, struct worker *, struct fiber *);
 void	 stack_cache_flush(struct stack_arena *, struct worker *);
 uint64_t stack_arena_committed(struct stack_arena *);
+void	 stack_prepare(struct fiber *);
+void	 stack_check(struct fiber *);
+void	 stack_measure(struct fiber *);
+const char *stack_fault_explain(int, const void *);
 
 /* fiber_chan.c */
 void	 chan_stop_all(struct fiber_rt *);

@@ -8,6 +8,7 @@
  * per-worker cache and a per-class free list under the arena lock.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,13 @@
 #define STACK_BATCH		32	/* slots moved to a worker cache at once */
 #define STACK_CACHE_MAX		256	/* a worker's cache per class */
 #define STACK_MAP_HEADROOM	4096	/* map entries left for the rest */
+#define STACK_CANARY		0x5a17c0de5a17c0deULL	/* bottom of unguarded */
+#define STACK_PAINT		0xa5
+
+static _Atomic int	 stack_painting;
+static _Atomic size_t	 stack_deepest;
+
+static void	 stack_messages_init(void);
 
 /* Size in bytes of class i (2 KiB << i). */
 size_t
@@ -108,6 +116,8 @@ stack_arena_init(struct stack_arena *a, long guard_limit)
 	}
 	a->guard_limit = guard_limit;
 	atomic_store(&a->populate_ok, 1);
+	stack_messages_init();
+	util_fault_explainer(stack_fault_explain);
 	return (0);
 }
 
@@ -352,4 +362,122 @@ stack_arena_committed(struct stack_arena *a)
 	}
 	free(vec);
 	return (total * STACK_PAGE);
+}
+
+/* Paint new stacks or not; painting on starts a new measure. */
+void
+fiber_stack_paint(int on)
+{
+	if (on)
+		atomic_store(&stack_deepest, 0);
+	atomic_store(&stack_painting, on);
+}
+
+/* The most stack a fiber used, in bytes, since painting began. */
+size_t
+fiber_stack_deepest(void)
+{
+	return (atomic_load(&stack_deepest));
+}
+
+/*
+ * Before a fiber first runs on f's stack: an unguarded stack gets a canary
+ * in its lowest word, which stack_check looks at every time the fiber
+ * switches out; with painting on, the rest is painted for stack_measure.
+ */
+void
+stack_prepare(struct fiber *f)
+{
+	if (!f->guarded)
+		memcpy(f->stack_lo, &(uint64_t){ STACK_CANARY },
+		    sizeof(uint64_t));
+	if (atomic_load_explicit(&stack_painting, memory_order_relaxed))
+		memset(f->stack_lo + sizeof(uint64_t), STACK_PAINT,
+		    (size_t)((char *)f - f->stack_lo) - sizeof(uint64_t));
+}
+
+/* Messages for the overflows, one per class: the fault handler cannot
+   format.  Filled once, before any fiber runs. */
+static char	stack_overflow_msg[FIBER_STACK_CLASSES][2][128];
+
+/* Write the overflow messages (idempotent). */
+static void
+stack_messages_init(void)
+{
+	char	size[16];
+	int	i;
+
+	for (i = 0; i < FIBER_STACK_CLASSES; i++) {
+		if (stack_class_bytes(i) >= 1024 * 1024)
+			snprintf(size, sizeof size, "%zu MiB",
+			    stack_class_bytes(i) >> 20);
+		else
+			snprintf(size, sizeof size, "%zu KiB",
+			    stack_class_bytes(i) >> 10);
+		snprintf(stack_overflow_msg[i][0], sizeof
+		    stack_overflow_msg[i][0], "fiber stack overflow: a fiber "
+		    "ran off its %s stack into the guard page (use a larger "
+		    "--stack)", size);
+		snprintf(stack_overflow_msg[i][1], sizeof
+		    stack_overflow_msg[i][1], "fiber stack overflow: a fiber "
+		    "wrote below its %s stack (unguarded; use a larger "
+		    "--stack)", size);
+	}
+}
+
+/* Abort with the words if f ran over the canary at its stack's bottom. */
+void
+stack_check(struct fiber *f)
+{
+	uint64_t	v;
+
+	if (f->guarded)
+		return;
+	memcpy(&v, f->stack_lo, sizeof v);
+	if (v != STACK_CANARY) {
+		util_fault_note(stack_overflow_msg[f->cls][1]);
+		abort();
+	}
+}
+
+/* With painting on, record how deep the returned fiber f went. */
+void
+stack_measure(struct fiber *f)
+{
+	const unsigned char	*p, *top = (const unsigned char *)f;
+	size_t			 used, old;
+
+	if (!atomic_load_explicit(&stack_painting, memory_order_relaxed))
+		return;
+	p = (const unsigned char *)f->stack_lo + sizeof(uint64_t);
+	while (p < top && *p == STACK_PAINT)
+		p++;
+	used = (size_t)(top - p);
+	old = atomic_load(&stack_deepest);
+	while (used > old && !atomic_compare_exchange_weak(&stack_deepest,
+	    &old, used))
+		;
+}
+
+/*
+ * Name a fault on a fiber worker: in the running fiber's guard page, or in
+ * the guard page below the worker's signal stack.  Async-signal-safe.
+ */
+const char *
+stack_fault_explain(int sig, const void *addr)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*f;
+	const char	*a = addr;
+
+	if (w == NULL || (sig != SIGSEGV && sig != SIGBUS))
+		return (NULL);
+	f = w->cur;
+	if (f != NULL && f->guarded && a < f->stack_lo &&
+	    a >= f->stack_lo - STACK_PAGE)
+		return (stack_overflow_msg[f->cls][0]);
+	if (w->sigstack != NULL && a >= (const char *)w->sigstack &&
+	    a < (const char *)w->sigstack + STACK_PAGE)
+		return ("signal stack overflow on a fiber worker");
+	return (NULL);
 }
