@@ -38,6 +38,7 @@
 #define STACK_MAP_HEADROOM	4096	/* map entries left for the rest */
 #define STACK_CANARY		0x5a17c0de5a17c0deULL	/* bottom of unguarded */
 #define STACK_PAINT		0xa5
+#define STACK_UNGUARDED_REACH	(64 * 1024)	/* a fault this far below */
 
 static _Atomic int	 stack_painting;
 static _Atomic size_t	 stack_deepest;
@@ -476,6 +477,10 @@ stack_fault_explain(int sig, const void *addr)
 	if (f != NULL && f->guarded && a < f->stack_lo &&
 	    a >= f->stack_lo - STACK_PAGE)
 		return (stack_overflow_msg[f->cls][0]);
+	/* Unguarded: ran through the stacks below to something unmapped. */
+	if (f != NULL && !f->guarded && a < f->stack_lo &&
+	    a >= f->stack_lo - STACK_UNGUARDED_REACH)
+		return (stack_overflow_msg[f->cls][1]);
 	if (w->sigstack != NULL && a >= (const char *)w->sigstack &&
 	    a < (const char *)w->sigstack + STACK_PAGE)
 		return ("signal stack overflow on a fiber worker");
