@@ -1333,6 +1333,13 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 }
 
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
+void
+fiber_rt_stack_memory(struct fiber_rt *rt, struct fiber_stack_memory *m)
+{
+	stack_arena_held(&rt->arena, m);
+}
+
+/* Stack bytes resident over the whole arena (mincore); any thread. */
 uint64_t
 fiber_rt_stack_committed(struct fiber_rt *rt)
 {

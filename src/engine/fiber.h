@@ -121,6 +121,22 @@ int		 fiber_rt_stopping(struct fiber_rt *);
 void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
+/*
+ * The stacks live fibers hold, counted so that committed <= reserved: a
+ * stack of a page or more counts its own pages; stacks of the sub-page
+ * class share pages (two 2 KiB stacks to a 4 KiB page), so that class
+ * counts every page holding at least one live stack, whole.  Free stacks
+ * kept for reuse are left out (fiber_rt_stack_committed counts them).
+ */
+struct fiber_stack_memory {
+	uint64_t	 reserved;	/* bytes of the live fibers' stacks */
+	uint64_t	 committed;	/* resident bytes among them */
+	uint64_t	 shared_pages;	/* pages holding sub-page stacks */
+	uint64_t	 shared_stacks;	/* live stacks on those pages */
+};
+/* Measure the live fibers' stacks (mincore; costly, any thread). */
+void		 fiber_rt_stack_memory(struct fiber_rt *,
+		    struct fiber_stack_memory *);
 /* Round a stack size up to its class size; 0 if above FIBER_STACK_MAX. */
 size_t		 fiber_stack_class_size(size_t);
 

@@ -166,6 +166,9 @@ stack_chunk_add(struct stack_arena *a, int i)
 	c = xmalloc(sizeof *c);
 	c->base = p;
 	c->len = len;
+	c->cls = i;
+	atomic_store_explicit(&c->carved, 0, memory_order_relaxed);
+	a->cls[i].chunk = c;
 	c->next = atomic_load(&a->chunks);
 	atomic_store_explicit(&a->chunks, c, memory_order_release);
 	atomic_fetch_add(&a->reserved, len);
@@ -193,6 +196,8 @@ stack_reserve(struct stack_arena *a, int i, int want, char **lo)
 		want = (int)left;
 	*lo = sc->carve;
 	sc->carve += (size_t)want * slot;
+	atomic_store_explicit(&sc->chunk->carved, (size_t)(sc->carve -
+	    sc->chunk->base), memory_order_release);
 	return (want);
 }
 
@@ -283,6 +288,7 @@ take:
 count:
 	atomic_fetch_add_explicit(&a->in_use, stack_class_bytes(i),
 	    memory_order_relaxed);
+	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
 	return (f);
 }
 
@@ -295,6 +301,7 @@ stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 
 	atomic_fetch_sub_explicit(&a->in_use, stack_class_bytes(i),
 	    memory_order_relaxed);
+	atomic_store_explicit(&f->live, 0, memory_order_relaxed);
 	if (w != NULL) {
 		f->next = w->cache[i];
 		w->cache[i] = f;
@@ -363,6 +370,67 @@ stack_arena_committed(struct stack_arena *a)
 	}
 	free(vec);
 	return (total * STACK_PAGE);
+}
+
+/*
+ * The live fibers' stacks, reserved and resident (see fiber.h).  A slot
+ * is live when its control block says so; the block is read only when its
+ * page is resident, so that the walk never faults a page in.
+ */
+void
+stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
+{
+	struct stack_chunk	*c;
+	unsigned char		*vec = NULL;
+	size_t			 cap = 0, pages, slot, size, k, n, p, q;
+	size_t			 last;
+	struct fiber		*f;
+	char			*lo;
+
+	memset(m, 0, sizeof *m);
+	c = atomic_load_explicit(&a->chunks, memory_order_acquire);
+	for (; c != NULL; c = c->next) {
+		n = atomic_load_explicit(&c->carved, memory_order_acquire);
+		pages = (n + STACK_PAGE - 1) / STACK_PAGE;
+		if (pages == 0)
+			continue;
+		if (pages > cap) {
+			vec = xrealloc(vec, pages);
+			cap = pages;
+		}
+		if (mincore(c->base, pages * STACK_PAGE, vec) != 0)
+			continue;
+		slot = stack_slot_bytes(c->cls);
+		size = stack_class_bytes(c->cls);
+		last = (size_t)-1;
+		for (k = 0; k + slot <= n; k += slot) {
+			lo = c->base + k + (slot - size);
+			f = (struct fiber *)(((uintptr_t)lo + size - sizeof *f) &
+			    ~(uintptr_t)(FIBER_CACHELINE - 1));
+			p = (size_t)((char *)f - c->base) / STACK_PAGE;
+			if (!(vec[p] & 1) || !atomic_load_explicit(&f->live,
+			    memory_order_relaxed))
+				continue;
+			if (size >= STACK_PAGE) {
+				m->reserved += size;
+				for (q = (size_t)(lo - c->base) / STACK_PAGE;
+				    q * STACK_PAGE < (size_t)(lo - c->base) +
+				    size; q++)
+					m->committed += (vec[q] & 1) *
+					    (uint64_t)STACK_PAGE;
+				continue;
+			}
+			/* Sub-page: a page counts once, whole. */
+			m->shared_stacks++;
+			if (p == last)
+				continue;
+			last = p;
+			m->shared_pages++;
+			m->reserved += STACK_PAGE;
+			m->committed += STACK_PAGE;	/* vec[p] is set */
+		}
+	}
+	free(vec);
 }
 
 /* Paint new stacks or not; painting on starts a new measure. */
