@@ -22,6 +22,7 @@
 #include "record/recorder.h"
 #include "record/replay.h"
 #include "sampler/sampler.h"
+#include "tui/term.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 
@@ -235,6 +236,8 @@ main(int argc, char **argv)
 	case OPTIONS_RUN:
 		break;
 	}
+	/* Every face runs fibers: a fault names itself (stack overflow). */
+	term_install_crash_handlers();
 	if (opts.bench) {
 		bench_add_section(&bench_sampler_section);
 		return (bench_run(stdout, opts.format ==

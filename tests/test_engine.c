@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "engine/engine.h"
+#include "runtime/fiber.h"
 #include "util/util.h"
 
 /* Wait up to 10 s for the handoff counter to pass a mark. */
@@ -205,6 +206,46 @@ test_engine_threads_block_async_signals(void **state)
 	engine_destroy(e);
 }
 
+/*
+ * How much stack each scenario's fibers really use, painted and scanned
+ * once they return, on a stack large enough not to limit the measure.
+ * The smallest class (FIBER_STACK_MIN) must hold the deepest with room
+ * to spare: what is left is the margin the man page promises.
+ */
+static void
+test_engine_fiber_stack_depth(void **state)
+{
+	struct engine_scenario_info	 info;
+	struct engine_config		 cfg;
+	struct engine			*e;
+	struct timespec			 ts = { 0, 400000000 };
+	char				 err[ENGINE_ERRLEN];
+	size_t				 i, deepest, most = 0;
+
+	for (i = 0; engine_scenario(i, &info) == 0; i++) {
+		memset(&cfg, 0, sizeof cfg);
+		cfg.mode = ENGINE_FIBERS;
+		cfg.scenario = info.name;
+		cfg.tasks = 64;
+		cfg.stack[ENGINE_FIBERS] = 64 * 1024;
+		fiber_stack_paint(1);
+		e = engine_create(&cfg, err, sizeof err);
+		assert_non_null(e);
+		nanosleep(&ts, NULL);
+		engine_destroy(e);
+		deepest = fiber_stack_deepest();
+		fiber_stack_paint(0);
+		print_message("%-10s deepest fiber stack %zu bytes\n",
+		    info.name, deepest);
+		assert_true(deepest > 0);
+		if (deepest > most)
+			most = deepest;
+	}
+#ifndef CSW_SANITIZED	/* sanitizer frames are larger; fiber.h says so */
+	assert_true(most + FIBER_STACK_MARGIN <= FIBER_STACK_MIN);
+#endif
+}
+
 static void
 test_engine_rejects_unknown_scenario(void **state)
 {
@@ -369,6 +410,7 @@ main(void)
 		cmocka_unit_test(test_engine_ramps_in_background),
 		cmocka_unit_test(test_engine_knobs_carry_over),
 		cmocka_unit_test(test_engine_scenario_table),
+		cmocka_unit_test(test_engine_fiber_stack_depth),
 		cmocka_unit_test(test_engine_rails_cap_threads),
 	};
 

@@ -605,6 +605,53 @@ test_stack_user(void *arg)
 	atomic_fetch_add(&counter, 1);
 }
 
+/*
+ * Reserved and committed describe the same stacks, so committed never
+ * exceeds reserved: in the 2 KiB class (pre-populated 4 MiB chunks, two
+ * stacks to a page) and after most fibers of a page-sized class returned
+ * and left their resident top pages to the free list.
+ */
+static void
+test_fiber_stack_committed_within_reserved(void **state)
+{
+	static const size_t	 sizes[] = { 2048, 16384 };
+	struct fiber_attr	 attr;
+	struct fiber_stack_memory m;
+	struct fiber_rt		*rt;
+	size_t			 i;
+	int			 k;
+
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+#if defined(CSW_SANITIZED) || defined(CSW_CTX_UCONTEXT)
+		if (sizes[i] < 4096)
+			continue;	/* their frames do not fit 2 KiB */
+#endif
+		rt = test_rt(2, -1);
+		attr.stack_size = sizes[i];
+		atomic_store(&counter, 0);
+		for (k = 0; k < 1000; k++)
+			assert_int_equal(fiber_spawn(rt, test_stack_user, NULL,
+			    &attr, NULL), 0);
+		usleep(50000);
+		fiber_rt_stack_memory(rt, &m);
+		assert_true(m.committed > 0);
+		assert_true(m.committed <= m.reserved);
+		assert_true(m.reserved >= 1000 * sizes[i]);
+		if (sizes[i] < 4096) {
+			assert_int_equal(m.shared_stacks, 1000);
+			assert_true(m.shared_pages * 4096 == m.reserved);
+		} else
+			assert_int_equal(m.reserved, 1000 * sizes[i]);
+		/* Most return; their stacks stay resident, for reuse. */
+		assert_int_equal(fiber_rt_stop(rt, PATIENCE * MS), 0);
+		fiber_rt_stack_memory(rt, &m);
+		assert_true(m.committed <= m.reserved);
+		assert_int_equal(m.reserved, 0);
+		assert_true(fiber_rt_stack_committed(rt) > 0);
+		test_rt_free(rt);
+	}
+}
+
 static void
 test_fiber_guard_budget_falls_back_unguarded(void **state)
 {
@@ -669,7 +716,8 @@ test_small_partner(void *arg)
 }
 
 /* On a 2 KiB stack: sleep, yield, send, select; then measure how deep the
-   stack went (the arena is fresh, so untouched bytes are zero). */
+   stack went (the arena is fresh, so untouched bytes are zero, apart from
+   the canary). */
 static void
 test_small_user(void *arg)
 {
@@ -689,7 +737,8 @@ test_small_user(void *arg)
 	fiber_yield();
 	fiber_chan_send(sm->c, &v);
 	sm->sel = fiber_select(cs, 2, 1000 * (int64_t)MS);
-	for (p = (const unsigned char *)lo; *p == 0; p++)
+	/* The lowest word is the runtime's canary. */
+	for (p = (const unsigned char *)lo + sizeof(uint64_t); *p == 0; p++)
 		;
 	sm->used = lo + 2048 - (uintptr_t)p;
 }
@@ -866,6 +915,7 @@ main(void)
 		cmocka_unit_test(test_fiber_small_stack_fits_runtime_calls),
 		cmocka_unit_test(test_fiber_stop_wakes_parked_fibers),
 		cmocka_unit_test(test_fiber_set_workers_while_running),
+		cmocka_unit_test(test_fiber_stack_committed_within_reserved),
 	};
 
 	return (cmocka_run_group_tests_name("fiber", tests, NULL, NULL));

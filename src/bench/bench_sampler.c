@@ -232,13 +232,16 @@ bench_s_fibers(void *arg, struct engine_fiber_memory *fm)
 {
 	struct fiber_rt		*rt = arg;
 	struct fiber_stats	 st;
+	struct fiber_stack_memory held;
 
 	memset(fm, 0, sizeof *fm);
 	fiber_rt_stats(rt, &st);
-	fm->reserved = st.stack_in_use;
 	fm->arena = st.stack_reserved;
 	fm->live = st.live;
-	fm->committed = fiber_rt_stack_committed(rt);
+	fiber_rt_stack_memory(rt, &held);
+	fm->reserved = held.reserved;
+	fm->committed = held.committed;
+	fm->shared_stacks = held.shared_stacks;
 	return (0);
 }
 

@@ -885,6 +885,7 @@ int
 engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
 {
 	struct fiber_stats	*st;
+	struct fiber_stack_memory held;
 	int			 rc = -1;
 
 	memset(fm, 0, sizeof *fm);
@@ -892,13 +893,15 @@ engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
 	if (e->rt != NULL) {
 		st = xmalloc(sizeof *st);
 		fiber_rt_stats(e->rt, st);
-		fm->reserved = st->stack_in_use;
 		fm->arena = st->stack_reserved;
 		fm->live = st->live;
 		fm->guard_dropped = st->guard_dropped != 0;
 		fm->stack_size = e->cur.stack[ENGINE_FIBERS] != 0 ?
 		    e->cur.stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT;
-		fm->committed = fiber_rt_stack_committed(e->rt);
+		fiber_rt_stack_memory(e->rt, &held);
+		fm->reserved = held.reserved;
+		fm->committed = held.committed;
+		fm->shared_stacks = held.shared_stacks;
 		free(st);
 		rc = 0;
 	}

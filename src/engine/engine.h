@@ -75,7 +75,8 @@ struct engine_snapshot {
 struct engine_fiber_memory {
 	uint64_t	reserved;	/* stack bytes the live fibers hold */
 	uint64_t	arena;		/* bytes mapped for fiber stacks */
-	uint64_t	committed;	/* resident bytes of the arena */
+	uint64_t	committed;	/* resident bytes of those stacks */
+	uint64_t	shared_stacks;	/* of them, sharing pages (2 KiB) */
 	uint64_t	live;		/* fibers alive */
 	size_t		stack_size;	/* class of a new fiber's stack */
 	bool		guard_dropped;	/* map budget hit: no guard pages */

@@ -557,6 +557,8 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 #ifdef FIBER_TSAN
 	__tsan_switch_to_fiber(to != NULL ? to->tsan : w->tsan_sched, 0);
 #endif
+	if (w->cur != NULL)
+		stack_check(w->cur);
 	worker_count(&w->switches);
 	w->cur = to;
 	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
@@ -666,6 +668,7 @@ post_exit(struct worker *w, void *arg)
 	__tsan_destroy_fiber(f->tsan);
 #endif
 	worker_count(&w->exits);
+	stack_measure(f);
 	if (!f->joinable) {
 		stack_release(&w->rt->arena, w, f);
 		return;
@@ -780,6 +783,7 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 	__asan_unpoison_memory_region(f->stack_lo,
 	    (size_t)((char *)f - f->stack_lo));
 #endif
+	stack_prepare(f);
 	ctx_init(&f->ctx, f->stack_lo, (size_t)((char *)f - f->stack_lo),
 	    fiber_entry, f);
 #ifdef FIBER_TSAN
@@ -1068,6 +1072,13 @@ worker_main(void *arg)
 #ifdef FIBER_TSAN
 	w->tsan_sched = __tsan_get_current_fiber();
 #endif
+	/*
+	 * Asynchronous signals are blocked here (util_thread_create); a
+	 * fault still arrives, and its handler must not run on a fiber's
+	 * stack, which may be 2 KiB or what overflowed.
+	 */
+	if (util_sigaltstack_init(&w->sigstack, &w->sigstack_len) != 0)
+		w->sigstack = NULL;
 	for (;;) {
 		w->leave = 0;
 		if (w->timers.n + 1 >= w->timers.cap)
@@ -1089,6 +1100,8 @@ worker_main(void *arg)
 	free(w->timers.v);
 	memset(&w->timers, 0, sizeof w->timers);
 	w->retiring = 0;
+	util_sigaltstack_free(w->sigstack, w->sigstack_len);
+	w->sigstack = NULL;
 	atomic_store(&w->tid, 0);
 	atomic_store(&w->exited, 1);
 	fiber_tls_worker = NULL;
@@ -1320,6 +1333,13 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 }
 
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
+void
+fiber_rt_stack_memory(struct fiber_rt *rt, struct fiber_stack_memory *m)
+{
+	stack_arena_held(&rt->arena, m);
+}
+
+/* Stack bytes resident over the whole arena (mincore); any thread. */
 uint64_t
 fiber_rt_stack_committed(struct fiber_rt *rt)
 {

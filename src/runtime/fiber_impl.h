@@ -51,6 +51,7 @@ struct fiber {
 	/* Set when the slot is carved; kept across reuse. */
 	uint8_t			 cls;
 	uint8_t			 guarded;
+	_Atomic uint8_t		 live;		/* held by a fiber, for the sampler */
 	/* Join. */
 	uint8_t			 joinable;
 	uint8_t			 done;
@@ -97,6 +98,8 @@ struct worker {
 	uint32_t		 ncache[FIBER_STACK_CLASSES];
 	void			*thread_stack_lo;	/* for ASan */
 	size_t			 thread_stack_size;
+	void			*sigstack;	/* signal stack and its guard */
+	size_t			 sigstack_len;
 #ifdef FIBER_TSAN
 	void			*tsan_sched;
 #endif
@@ -124,6 +127,8 @@ struct worker {
 struct stack_chunk {
 	char			*base;
 	size_t			 len;
+	int			 cls;
+	_Atomic size_t		 carved;	/* bytes handed out as slots */
 	struct stack_chunk	*next;
 };
 
@@ -132,6 +137,7 @@ struct stack_class {
 	size_t			 nfree;
 	char			*carve;		/* next slot in the last chunk */
 	char			*carve_end;
+	struct stack_chunk	*chunk;		/* the last chunk */
 };
 
 struct stack_arena {
@@ -202,6 +208,11 @@ struct fiber *stack_alloc(struct stack_arena *, struct worker *, int);
 void	 stack_release(struct stack_arena *, struct worker *, struct fiber *);
 void	 stack_cache_flush(struct stack_arena *, struct worker *);
 uint64_t stack_arena_committed(struct stack_arena *);
+void	 stack_arena_held(struct stack_arena *, struct fiber_stack_memory *);
+void	 stack_prepare(struct fiber *);
+void	 stack_check(struct fiber *);
+void	 stack_measure(struct fiber *);
+const char *stack_fault_explain(int, const void *);
 
 /* fiber_chan.c */
 void	 chan_stop_all(struct fiber_rt *);

@@ -8,6 +8,7 @@
  * per-worker cache and a per-class free list under the arena lock.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,14 @@
 #define STACK_BATCH		32	/* slots moved to a worker cache at once */
 #define STACK_CACHE_MAX		256	/* a worker's cache per class */
 #define STACK_MAP_HEADROOM	4096	/* map entries left for the rest */
+#define STACK_CANARY		0x5a17c0de5a17c0deULL	/* bottom of unguarded */
+#define STACK_PAINT		0xa5
+#define STACK_UNGUARDED_REACH	(64 * 1024)	/* a fault this far below */
+
+static _Atomic int	 stack_painting;
+static _Atomic size_t	 stack_deepest;
+
+static void	 stack_messages_init(void);
 
 /* Size in bytes of class i (2 KiB << i). */
 size_t
@@ -108,6 +117,8 @@ stack_arena_init(struct stack_arena *a, long guard_limit)
 	}
 	a->guard_limit = guard_limit;
 	atomic_store(&a->populate_ok, 1);
+	stack_messages_init();
+	util_fault_explainer(stack_fault_explain);
 	return (0);
 }
 
@@ -155,6 +166,9 @@ stack_chunk_add(struct stack_arena *a, int i)
 	c = xmalloc(sizeof *c);
 	c->base = p;
 	c->len = len;
+	c->cls = i;
+	atomic_store_explicit(&c->carved, 0, memory_order_relaxed);
+	a->cls[i].chunk = c;
 	c->next = atomic_load(&a->chunks);
 	atomic_store_explicit(&a->chunks, c, memory_order_release);
 	atomic_fetch_add(&a->reserved, len);
@@ -182,6 +196,8 @@ stack_reserve(struct stack_arena *a, int i, int want, char **lo)
 		want = (int)left;
 	*lo = sc->carve;
 	sc->carve += (size_t)want * slot;
+	atomic_store_explicit(&sc->chunk->carved, (size_t)(sc->carve -
+	    sc->chunk->base), memory_order_release);
 	return (want);
 }
 
@@ -272,6 +288,7 @@ take:
 count:
 	atomic_fetch_add_explicit(&a->in_use, stack_class_bytes(i),
 	    memory_order_relaxed);
+	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
 	return (f);
 }
 
@@ -284,6 +301,7 @@ stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 
 	atomic_fetch_sub_explicit(&a->in_use, stack_class_bytes(i),
 	    memory_order_relaxed);
+	atomic_store_explicit(&f->live, 0, memory_order_relaxed);
 	if (w != NULL) {
 		f->next = w->cache[i];
 		w->cache[i] = f;
@@ -352,4 +370,187 @@ stack_arena_committed(struct stack_arena *a)
 	}
 	free(vec);
 	return (total * STACK_PAGE);
+}
+
+/*
+ * The live fibers' stacks, reserved and resident (see fiber.h).  A slot
+ * is live when its control block says so; the block is read only when its
+ * page is resident, so that the walk never faults a page in.
+ */
+void
+stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
+{
+	struct stack_chunk	*c;
+	unsigned char		*vec = NULL;
+	size_t			 cap = 0, pages, slot, size, k, n, p, q;
+	size_t			 last;
+	struct fiber		*f;
+	char			*lo;
+
+	memset(m, 0, sizeof *m);
+	c = atomic_load_explicit(&a->chunks, memory_order_acquire);
+	for (; c != NULL; c = c->next) {
+		n = atomic_load_explicit(&c->carved, memory_order_acquire);
+		pages = (n + STACK_PAGE - 1) / STACK_PAGE;
+		if (pages == 0)
+			continue;
+		if (pages > cap) {
+			vec = xrealloc(vec, pages);
+			cap = pages;
+		}
+		if (mincore(c->base, pages * STACK_PAGE, vec) != 0)
+			continue;
+		slot = stack_slot_bytes(c->cls);
+		size = stack_class_bytes(c->cls);
+		last = (size_t)-1;
+		for (k = 0; k + slot <= n; k += slot) {
+			lo = c->base + k + (slot - size);
+			f = (struct fiber *)(((uintptr_t)lo + size - sizeof *f) &
+			    ~(uintptr_t)(FIBER_CACHELINE - 1));
+			p = (size_t)((char *)f - c->base) / STACK_PAGE;
+			if (!(vec[p] & 1) || !atomic_load_explicit(&f->live,
+			    memory_order_relaxed))
+				continue;
+			if (size >= STACK_PAGE) {
+				m->reserved += size;
+				for (q = (size_t)(lo - c->base) / STACK_PAGE;
+				    q * STACK_PAGE < (size_t)(lo - c->base) +
+				    size; q++)
+					m->committed += (vec[q] & 1) *
+					    (uint64_t)STACK_PAGE;
+				continue;
+			}
+			/* Sub-page: a page counts once, whole. */
+			m->shared_stacks++;
+			if (p == last)
+				continue;
+			last = p;
+			m->shared_pages++;
+			m->reserved += STACK_PAGE;
+			m->committed += STACK_PAGE;	/* vec[p] is set */
+		}
+	}
+	free(vec);
+}
+
+/* Paint new stacks or not; painting on starts a new measure. */
+void
+fiber_stack_paint(int on)
+{
+	if (on)
+		atomic_store(&stack_deepest, 0);
+	atomic_store(&stack_painting, on);
+}
+
+/* The most stack a fiber used, in bytes, since painting began. */
+size_t
+fiber_stack_deepest(void)
+{
+	return (atomic_load(&stack_deepest));
+}
+
+/*
+ * Before a fiber first runs on f's stack: an unguarded stack gets a canary
+ * in its lowest word, which stack_check looks at every time the fiber
+ * switches out; with painting on, the rest is painted for stack_measure.
+ */
+void
+stack_prepare(struct fiber *f)
+{
+	if (!f->guarded)
+		memcpy(f->stack_lo, &(uint64_t){ STACK_CANARY },
+		    sizeof(uint64_t));
+	if (atomic_load_explicit(&stack_painting, memory_order_relaxed))
+		memset(f->stack_lo + sizeof(uint64_t), STACK_PAINT,
+		    (size_t)((char *)f - f->stack_lo) - sizeof(uint64_t));
+}
+
+/* Messages for the overflows, one per class: the fault handler cannot
+   format.  Filled once, before any fiber runs. */
+static char	stack_overflow_msg[FIBER_STACK_CLASSES][2][128];
+
+/* Write the overflow messages (idempotent). */
+static void
+stack_messages_init(void)
+{
+	char	size[16];
+	int	i;
+
+	for (i = 0; i < FIBER_STACK_CLASSES; i++) {
+		if (stack_class_bytes(i) >= 1024 * 1024)
+			snprintf(size, sizeof size, "%zu MiB",
+			    stack_class_bytes(i) >> 20);
+		else
+			snprintf(size, sizeof size, "%zu KiB",
+			    stack_class_bytes(i) >> 10);
+		snprintf(stack_overflow_msg[i][0], sizeof
+		    stack_overflow_msg[i][0], "fiber stack overflow: a fiber "
+		    "ran off its %s stack into the guard page (use a larger "
+		    "--stack)", size);
+		snprintf(stack_overflow_msg[i][1], sizeof
+		    stack_overflow_msg[i][1], "fiber stack overflow: a fiber "
+		    "wrote below its %s stack (unguarded; use a larger "
+		    "--stack)", size);
+	}
+}
+
+/* Abort with the words if f ran over the canary at its stack's bottom. */
+void
+stack_check(struct fiber *f)
+{
+	uint64_t	v;
+
+	if (f->guarded)
+		return;
+	memcpy(&v, f->stack_lo, sizeof v);
+	if (v != STACK_CANARY) {
+		util_fault_note(stack_overflow_msg[f->cls][1]);
+		abort();
+	}
+}
+
+/* With painting on, record how deep the returned fiber f went. */
+void
+stack_measure(struct fiber *f)
+{
+	const unsigned char	*p, *top = (const unsigned char *)f;
+	size_t			 used, old;
+
+	if (!atomic_load_explicit(&stack_painting, memory_order_relaxed))
+		return;
+	p = (const unsigned char *)f->stack_lo + sizeof(uint64_t);
+	while (p < top && *p == STACK_PAINT)
+		p++;
+	used = (size_t)(top - p);
+	old = atomic_load(&stack_deepest);
+	while (used > old && !atomic_compare_exchange_weak(&stack_deepest,
+	    &old, used))
+		;
+}
+
+/*
+ * Name a fault on a fiber worker: in the running fiber's guard page, or in
+ * the guard page below the worker's signal stack.  Async-signal-safe.
+ */
+const char *
+stack_fault_explain(int sig, const void *addr)
+{
+	struct worker	*w = fiber_tls_worker;
+	struct fiber	*f;
+	const char	*a = addr;
+
+	if (w == NULL || (sig != SIGSEGV && sig != SIGBUS))
+		return (NULL);
+	f = w->cur;
+	if (f != NULL && f->guarded && a < f->stack_lo &&
+	    a >= f->stack_lo - STACK_PAGE)
+		return (stack_overflow_msg[f->cls][0]);
+	/* Unguarded: ran through the stacks below to something unmapped. */
+	if (f != NULL && !f->guarded && a < f->stack_lo &&
+	    a >= f->stack_lo - STACK_UNGUARDED_REACH)
+		return (stack_overflow_msg[f->cls][1]);
+	if (w->sigstack != NULL && a >= (const char *)w->sigstack &&
+	    a < (const char *)w->sigstack + STACK_PAGE)
+		return ("signal stack overflow on a fiber worker");
+	return (NULL);
 }

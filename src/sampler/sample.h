@@ -131,6 +131,7 @@ struct sample {
 	uint32_t	 stack_age;	/* passes since they were measured */
 	bool		 stack_fibers;	/* the figures are the fibers' */
 	uint64_t	 stack_arena;	/* fibers: bytes mapped for stacks */
+	uint32_t	 stack_shared;	/* fibers: stacks sharing pages */
 	bool		 guard_dropped;	/* fiber stacks without guard pages */
 	/* SRC_ENGINE */
 	int		 mode;		/* enum engine_mode */

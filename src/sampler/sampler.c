@@ -815,6 +815,7 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		s->stack_reserved = fm.reserved;
 		s->stack_committed = fm.committed;
 		s->stack_arena = fm.arena;
+		s->stack_shared = (uint32_t)fm.shared_stacks;
 		s->stack_count = (uint32_t)fm.live;
 		s->guard_dropped = fm.guard_dropped;
 		s->ok[SRC_STACKS] = true;

@@ -58,20 +58,28 @@ term_restore(void)
 	tcsetattr(term_fd, TCSANOW, &term_saved);
 }
 
-/* Restore the terminal, then let the signal do what it would have done. */
+/* Restore the terminal, say what the fault was if a module knows, then
+   let the signal do what it would have done. */
 static void
-term_crash(int sig)
+term_crash(int sig, siginfo_t *si, void *uc)
 {
-	const char	*last;
+	const char	*why, *last;
 	ssize_t		 n;
+	int		 armed = atomic_load(&term_armed);
 
-	if (atomic_load(&term_armed)) {
-		term_restore();
-		last = util_last_words();
-		if (*last != '\0') {
-			n = write(STDERR_FILENO, last, strlen(last));
-			(void)n;
-		}
+	term_restore();
+	/* util_throw wrote its words on the full screen too: again here. */
+	last = util_last_words();
+	if (armed && *last != '\0') {
+		n = write(STDERR_FILENO, last, strlen(last));
+		(void)n;
+	}
+	why = util_fault_explain(sig, si != NULL ? si->si_addr : NULL);
+	if (why != NULL) {
+		n = write(STDERR_FILENO, "cswviz: ", 8);
+		n = write(STDERR_FILENO, why, strlen(why));
+		n = write(STDERR_FILENO, "\n", 1);
+		(void)n;
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -93,8 +101,8 @@ term_install_crash_handlers(void)
 	sigaltstack(&ss, NULL);
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = term_crash;
-	sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+	sa.sa_sigaction = term_crash;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 
@@ -152,6 +154,87 @@ util_thread_create_attr(pthread_t *t, const pthread_attr_t *attr,
 	rc = pthread_create(t, attr, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return (rc);
+}
+
+static _Atomic(util_fault_fn)	 util_fault_fn_set;
+static const char *_Atomic	 util_fault_noted;
+
+/* Register the function that names faults it knows. */
+void
+util_fault_explainer(util_fault_fn fn)
+{
+	atomic_store(&util_fault_fn_set, fn);
+}
+
+/* Say what went wrong before an abort. */
+void
+util_fault_note(const char *why)
+{
+	atomic_store(&util_fault_noted, why);
+}
+
+/* The words for a fault of signal sig at addr, or NULL.  Signal-safe. */
+const char *
+util_fault_explain(int sig, const void *addr)
+{
+	const char	*why = atomic_load(&util_fault_noted);
+	util_fault_fn	 fn = atomic_load(&util_fault_fn_set);
+
+	if (why != NULL)
+		return (why);
+	return (fn != NULL ? fn(sig, addr) : NULL);
+}
+
+/*
+ * Give the calling thread a signal stack of its own, with a guard page
+ * below it, so that a fault on a small stack (a fiber's) can still run
+ * the crash handler.  Untouched until a signal arrives.
+ */
+int
+util_sigaltstack_init(void **mem, size_t *len)
+{
+	long	 page = sysconf(_SC_PAGESIZE), min = 0;
+	size_t	 size = 64 * 1024;
+	stack_t	 ss;
+	char	*p;
+
+#ifdef _SC_MINSIGSTKSZ
+	min = sysconf(_SC_MINSIGSTKSZ);
+#endif
+	if (page <= 0)
+		page = 4096;
+	if (min > 0 && (size_t)min * 4 > size)
+		size = ((size_t)min * 4 + (size_t)page - 1) &
+		    ~((size_t)page - 1);
+	p = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return (-1);
+	(void)mprotect(p, (size_t)page, PROT_NONE);
+	ss.ss_sp = p + page;
+	ss.ss_size = size;
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) != 0) {
+		munmap(p, size + (size_t)page);
+		return (-1);
+	}
+	*mem = p;
+	*len = size + (size_t)page;
+	return (0);
+}
+
+/* Disable the calling thread's signal stack and unmap it. */
+void
+util_sigaltstack_free(void *mem, size_t len)
+{
+	stack_t	ss;
+
+	if (mem == NULL)
+		return;
+	memset(&ss, 0, sizeof ss);
+	ss.ss_flags = SS_DISABLE;
+	sigaltstack(&ss, NULL);
+	munmap(mem, len);
 }
 
 /* Describe errnum in buf without the static buffer of strerror. */

@@ -50,6 +50,24 @@ int	 util_thread_create_stack(pthread_t *, size_t, void *(*)(void *),
 int	 util_thread_create_attr(pthread_t *, const pthread_attr_t *,
 	    void *(*)(void *), void *);
 
+/*
+ * Naming a fatal fault.  A module that can tell what a fault means (the
+ * fiber runtime knows its guard pages) registers an explainer once; the
+ * crash handler, after it restored the terminal, asks it about the faulting
+ * address and prints the answer.  A module that finds damage itself (a
+ * stack canary) notes the words and aborts.  Both calls the handler makes
+ * are async-signal-safe; explainer and note are static strings.
+ */
+typedef const char *(*util_fault_fn)(int, const void *);
+void	 util_fault_explainer(util_fault_fn);
+void	 util_fault_note(const char *);
+/* The words for a fault of signal sig at addr, or NULL. */
+const char *util_fault_explain(int, const void *);
+/* Give the calling thread a signal stack of its own: 0 or -1 with errno. */
+int	 util_sigaltstack_init(void **, size_t *);
+/* Take it down again (the calling thread's, from util_sigaltstack_init). */
+void	 util_sigaltstack_free(void *, size_t);
+
 /* Raise the calling thread to this nice value where allowed. */
 #define UTIL_OBSERVER_NICE	(-10)
 int	 util_observer_priority(void);
