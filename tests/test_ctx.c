@@ -14,7 +14,7 @@
 static struct ctx	main_ctx, ping_ctx, pong_ctx;
 static long		errors;
 static long		rounds;
-static int		use_jump;	/* CTX_JUMP instead of ctx_switch */
+static int		use_jump;	/* CTX_JUMP instead of fiber_ctx_switch */
 
 #if defined(__x86_64__)
 /* Read the x87 control word. */
@@ -55,7 +55,7 @@ test_mxcsr_set(uint32_t m)
 /*
  * The floating-point control state one side runs with: a rounding mode
  * for fesetround and, on x86_64, the exact MXCSR and x87 control word
- * (the rounding fields agreeing with round).  ctx_jump reloads the x87
+ * (the rounding fields agreeing with round).  fiber_ctx_jump reloads the x87
  * word only when it differs, so the cases below make the two sides equal
  * in one word and different in the other, both, and neither.
  */
@@ -119,7 +119,7 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed,
 		if (use_jump)
 			CTX_JUMP(self, peer);
 		else
-			ctx_switch(self, peer);
+			fiber_ctx_switch(self, peer);
 		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
 		    "+r"(r14), "+r"(r15));
 		if (rbx != seed + i || r12 != seed * 3 + i ||
@@ -135,14 +135,14 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed,
 		register double d8 __asm__("d8") = (double)(seed + i);
 		__asm__ volatile("" : "+r"(x19), "+r"(x22), "+r"(x27),
 		    "+w"(d8));
-		ctx_switch(self, peer);
+		fiber_ctx_switch(self, peer);
 		__asm__ volatile("" : "+r"(x19), "+r"(x22), "+r"(x27),
 		    "+w"(d8));
 		if (x19 != seed + i || x22 != seed * 3 + i ||
 		    x27 != seed * 5 + i || d8 != (double)(seed + i))
 			errors++;
 #else
-		ctx_switch(self, peer);
+		fiber_ctx_switch(self, peer);
 #endif
 		if (fegetround() != round)
 			errors++;
@@ -155,7 +155,7 @@ static void
 test_ctx_ping(void *arg)
 {
 	test_ctx_side(&ping_ctx, &pong_ctx, 0x1000, test_fp_side[0]);
-	ctx_switch(&ping_ctx, &main_ctx);
+	fiber_ctx_switch(&ping_ctx, &main_ctx);
 	abort();
 }
 
@@ -164,7 +164,7 @@ static void
 test_ctx_pong(void *arg)
 {
 	test_ctx_side(&pong_ctx, &ping_ctx, 0x2001, test_fp_side[1]);
-	ctx_switch(&pong_ctx, &main_ctx);
+	fiber_ctx_switch(&pong_ctx, &main_ctx);
 	abort();
 }
 
@@ -187,9 +187,9 @@ test_ctx_run_pingpong(int jump, const struct test_fp_case *fc)
 	assert_non_null(s1);
 	assert_non_null(s2);
 	fesetround(FE_TONEAREST);
-	ctx_init(&ping_ctx, s1, STACK_SIZE, test_ctx_ping, NULL);
-	ctx_init(&pong_ctx, s2, STACK_SIZE, test_ctx_pong, NULL);
-	ctx_switch(&main_ctx, &ping_ctx);
+	fiber_ctx_init(&ping_ctx, s1, STACK_SIZE, test_ctx_ping, NULL);
+	fiber_ctx_init(&pong_ctx, s2, STACK_SIZE, test_ctx_pong, NULL);
+	fiber_ctx_switch(&main_ctx, &ping_ctx);
 	if (errors != 0)
 		print_error("%s: %ld mismatches\n", fc->name, errors);
 	assert_int_equal(errors, 0);
@@ -203,7 +203,7 @@ test_ctx_run_pingpong(int jump, const struct test_fp_case *fc)
 	free(s2);
 }
 
-/* Every case of test_fp_cases through ctx_switch (jump 0) or CTX_JUMP. */
+/* Every case of test_fp_cases through fiber_ctx_switch (jump 0) or CTX_JUMP. */
 static void
 test_ctx_run_cases(int jump)
 {
@@ -230,7 +230,7 @@ static void
 test_ctx_arg_entry(void *arg)
 {
 	*(int *)arg = 42;
-	ctx_switch(&ping_ctx, &main_ctx);
+	fiber_ctx_switch(&ping_ctx, &main_ctx);
 	abort();
 }
 
@@ -240,8 +240,8 @@ test_fiber_switch_passes_entry_argument(void **state)
 	void	*s = malloc(STACK_SIZE);
 	int	 v = 0;
 
-	ctx_init(&ping_ctx, s, STACK_SIZE, test_ctx_arg_entry, &v);
-	ctx_switch(&main_ctx, &ping_ctx);
+	fiber_ctx_init(&ping_ctx, s, STACK_SIZE, test_ctx_arg_entry, &v);
+	fiber_ctx_switch(&main_ctx, &ping_ctx);
 	assert_int_equal(v, 42);
 	free(s);
 }

@@ -270,7 +270,7 @@ bench_ctx_a(void *arg)
 
 	for (i = 0; i < BENCH_CTX_SWITCHES / 2; i++)
 		CTX_JUMP(&bench_a_ctx, &bench_b_ctx);
-	ctx_switch(&bench_a_ctx, &bench_main_ctx);
+	fiber_ctx_switch(&bench_a_ctx, &bench_main_ctx);
 }
 
 /* Switch back to a forever. */
@@ -293,10 +293,10 @@ bench_ctx(void)
 	static char	sa[65536], sb[65536];
 	uint64_t	t0;
 
-	ctx_init(&bench_a_ctx, sa, sizeof sa, bench_ctx_a, NULL);
-	ctx_init(&bench_b_ctx, sb, sizeof sb, bench_ctx_b, NULL);
+	fiber_ctx_init(&bench_a_ctx, sa, sizeof sa, bench_ctx_a, NULL);
+	fiber_ctx_init(&bench_b_ctx, sb, sizeof sb, bench_ctx_b, NULL);
 	t0 = bench_cpu_ns();
-	ctx_switch(&bench_main_ctx, &bench_a_ctx);
+	fiber_ctx_switch(&bench_main_ctx, &bench_a_ctx);
 	return ((double)(bench_cpu_ns() - t0) / BENCH_CTX_SWITCHES);
 }
 

@@ -3,17 +3,17 @@
 
 #include "runtime/ctx.h"
 
-void	ctx_start(void);
+void	fiber_ctx_start(void);
 
 /* Prepare ctx to run fn(arg) on [lo, lo + size); fn must not return. */
 void
-ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
+fiber_ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
 {
 	uintptr_t	top = ((uintptr_t)lo + size) & ~(uintptr_t)15;
 
 	memset(c, 0, sizeof *c);
 	c->sp = (void *)top;
-	c->pc = (void *)ctx_start;
+	c->pc = (void *)fiber_ctx_start;
 #if defined(CSW_CTX_X86_64)
 	c->r12 = (uint64_t)(uintptr_t)fn;
 	c->r13 = (uint64_t)(uintptr_t)arg;

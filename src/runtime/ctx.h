@@ -3,7 +3,7 @@
  *
  * A struct ctx holds what a suspended fiber needs to resume: its stack
  * pointer, the address to resume at, the callee-saved registers and the
- * floating-point control state.  ctx_switch() saves the running context in
+ * floating-point control state.  fiber_ctx_switch() saves the running context in
  * "from" and resumes "to"; it returns when someone switches back to "from".
  * The implementation is chosen by configure: ctx_x86_64.S, ctx_aarch64.S or
  * ctx_ucontext.c.  Both functions run on whichever thread owns the contexts;
@@ -65,17 +65,17 @@ struct ctx {
 #endif
 
 /* Prepare ctx to run fn(arg) on [lo, lo + size); fn must not return. */
-void	ctx_init(struct ctx *, void *, size_t, void (*)(void *), void *);
+void	fiber_ctx_init(struct ctx *, void *, size_t, void (*)(void *), void *);
 /* Save the running context in from and resume to. */
-void	ctx_switch(struct ctx *, struct ctx *);
+void	fiber_ctx_switch(struct ctx *, struct ctx *);
 
 /*
  * The same switch for the scheduler's hot path.  On x86_64 it jumps into
- * ctx_jump instead of calling ctx_switch: a call whose return is never
+ * fiber_ctx_jump instead of calling fiber_ctx_switch: a call whose return is never
  * executed leaves a stale entry on the return stack buffer, and the next ret
  * after every switch would be mispredicted.  The resume address is the label
  * after the jmp; rbx, rbp, r12-r15 and the FP control words are saved by
- * ctx_jump, every other register is declared clobbered.
+ * fiber_ctx_jump, every other register is declared clobbered.
  */
 #if defined(CSW_CTX_X86_64)
 #define CTX_JUMP(from, to) do {						\
@@ -83,7 +83,7 @@ void	ctx_switch(struct ctx *, struct ctx *);
 	__asm__ volatile(						\
 	    "leaq 1f(%%rip), %%rax\n\t"					\
 	    "movq %%rax, 8(%%rdi)\n\t"					\
-	    "jmp ctx_jump\n\t"						\
+	    "jmp fiber_ctx_jump\n\t"						\
 	    "1:\n\t"							\
 	    : "+D"(ctx_from_), "+S"(ctx_to_)				\
 	    :								\
@@ -94,7 +94,7 @@ void	ctx_switch(struct ctx *, struct ctx *);
 	      "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");		\
 } while (0)
 #else
-#define CTX_JUMP(from, to)	ctx_switch((from), (to))
+#define CTX_JUMP(from, to)	fiber_ctx_switch((from), (to))
 #endif
 
 #endif

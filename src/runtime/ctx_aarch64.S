@@ -1,17 +1,17 @@
 /*
  * AArch64 (AAPCS64) context switch: see ctx.h for struct ctx.
  *
- * ctx_switch(from = x0, to = x1) saves sp, lr as the resume address,
+ * fiber_ctx_switch(from = x0, to = x1) saves sp, lr as the resume address,
  * x19-x29, d8-d15 and fpcr, loads "to" and ends in br (not ret) to its
  * resume address, so the return predictor stays out of it.  fpcr is only
  * written when it differs.
  */
 	.text
-	.globl	ctx_switch
-	.hidden	ctx_switch
-	.type	ctx_switch, %function
+	.globl	fiber_ctx_switch
+	.hidden	fiber_ctx_switch
+	.type	fiber_ctx_switch, %function
 	.p2align 4
-ctx_switch:
+fiber_ctx_switch:
 	mov	x9, sp
 	stp	x9, x30, [x0, #0]
 	stp	x19, x20, [x0, #16]
@@ -45,19 +45,19 @@ ctx_switch:
 	ldp	x9, x16, [x1, #0]
 	mov	sp, x9
 	br	x16
-	.size	ctx_switch, .-ctx_switch
+	.size	fiber_ctx_switch, .-fiber_ctx_switch
 
 /* First resume address of a new context: x19 entry function, x20 argument. */
-	.globl	ctx_start
-	.hidden	ctx_start
-	.type	ctx_start, %function
+	.globl	fiber_ctx_start
+	.hidden	fiber_ctx_start
+	.type	fiber_ctx_start, %function
 	.p2align 4
-ctx_start:
+fiber_ctx_start:
 	mov	x0, x20
 	mov	x29, xzr
 	mov	x30, xzr
 	blr	x19
 	brk	#0
-	.size	ctx_start, .-ctx_start
+	.size	fiber_ctx_start, .-fiber_ctx_start
 
 	.section .note.GNU-stack,"",%progbits

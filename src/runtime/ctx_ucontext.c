@@ -8,7 +8,7 @@
 
 #include "runtime/ctx.h"
 
-/* Call the entry packed into two ints by ctx_init (makecontext takes ints). */
+/* Call the entry packed into two ints by fiber_ctx_init (makecontext takes ints). */
 static void
 ctx_trampoline(unsigned int fhi, unsigned int flo, unsigned int ahi,
     unsigned int alo)
@@ -25,7 +25,7 @@ ctx_trampoline(unsigned int fhi, unsigned int flo, unsigned int ahi,
 
 /* Prepare ctx to run fn(arg) on [lo, lo + size); fn must not return. */
 void
-ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
+fiber_ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
 {
 	uintptr_t	f = (uintptr_t)fn, a = (uintptr_t)arg;
 
@@ -41,7 +41,7 @@ ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *arg)
 
 /* Save the running context in from and resume to. */
 void
-ctx_switch(struct ctx *from, struct ctx *to)
+fiber_ctx_switch(struct ctx *from, struct ctx *to)
 {
 	if (swapcontext(&from->uc, &to->uc) != 0)
 		abort();

@@ -1,12 +1,12 @@
 /*
  * x86-64 System V context switch: see ctx.h for struct ctx.
  *
- * ctx_switch(from = rdi, to = rsi) pops its own return address and keeps it
+ * fiber_ctx_switch(from = rdi, to = rsi) pops its own return address and keeps it
  * as the resume address, saves rsp, the callee-saved registers and the
  * MXCSR / x87 control words, then loads "to" and ends in an indirect jmp to
  * its resume address.  Ending in jmp instead of ret keeps the return stack
  * predictor out of it: a ret into another fiber is always mispredicted.
- * ctx_jump is the same switch entered by a jmp instead of a call (see
+ * fiber_ctx_jump is the same switch entered by a jmp instead of a call (see
  * CTX_JUMP in ctx.h): no return address is pushed, so the return stack
  * buffer stays balanced and the rets after the switch are predicted.
  * MXCSR is reloaded unconditionally; the x87 control word only when the
@@ -19,17 +19,17 @@
  * either store.
  */
 	.text
-	.globl	ctx_switch
-	.hidden	ctx_switch
-	.type	ctx_switch, @function
+	.globl	fiber_ctx_switch
+	.hidden	fiber_ctx_switch
+	.type	fiber_ctx_switch, @function
 	.p2align 4
-ctx_switch:
+fiber_ctx_switch:
 	popq	%rax
 	movq	%rax, 8(%rdi)
 	/* Entered by jmp from CTX_JUMP (ctx.h) with from->pc already set. */
-	.globl	ctx_jump
-	.hidden	ctx_jump
-ctx_jump:
+	.globl	fiber_ctx_jump
+	.hidden	fiber_ctx_jump
+fiber_ctx_jump:
 	fnstcw	68(%rdi)
 	stmxcsr	64(%rdi)
 	movq	%rsp, 0(%rdi)
@@ -53,20 +53,20 @@ ctx_jump:
 	jmpq	*8(%rsi)
 1:	fldcw	68(%rsi)
 	jmpq	*8(%rsi)
-	.size	ctx_switch, .-ctx_switch
+	.size	fiber_ctx_switch, .-fiber_ctx_switch
 
 /*
  * First resume address of a new context: rsp is 16-byte aligned, r12 holds
  * the entry function and r13 its argument.  The entry never returns.
  */
-	.globl	ctx_start
-	.hidden	ctx_start
-	.type	ctx_start, @function
+	.globl	fiber_ctx_start
+	.hidden	fiber_ctx_start
+	.type	fiber_ctx_start, @function
 	.p2align 4
-ctx_start:
+fiber_ctx_start:
 	movq	%r13, %rdi
 	callq	*%r12
 	ud2
-	.size	ctx_start, .-ctx_start
+	.size	fiber_ctx_start, .-fiber_ctx_start
 
 	.section .note.GNU-stack,"",%progbits

@@ -558,7 +558,7 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 	__tsan_switch_to_fiber(to != NULL ? to->tsan : w->tsan_sched, 0);
 #endif
 	if (w->cur != NULL)
-		stack_check(w->cur);
+		fiber_stack_check(w->cur);
 	worker_count(&w->switches);
 	w->cur = to;
 	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
@@ -668,9 +668,9 @@ post_exit(struct worker *w, void *arg)
 	__tsan_destroy_fiber(f->tsan);
 #endif
 	worker_count(&w->exits);
-	stack_measure(f);
+	fiber_stack_measure(f);
 	if (!f->joinable) {
-		stack_release(&w->rt->arena, w, f);
+		fiber_stack_release(&w->rt->arena, w, f);
 		return;
 	}
 	fiber_spin_lock(&f->jlock);
@@ -743,7 +743,7 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 
 	if (attr != NULL && attr->stack_size != 0)
 		size = attr->stack_size;
-	if ((cls = stack_class_index(size)) < 0) {
+	if ((cls = fiber_stack_class_index(size)) < 0) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -759,7 +759,7 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 		errno = ECANCELED;
 		goto undo;
 	}
-	if ((f = stack_alloc(&rt->arena, w, cls)) == NULL) {
+	if ((f = fiber_stack_alloc(&rt->arena, w, cls)) == NULL) {
 		errno = ENOMEM;
 		goto undo;
 	}
@@ -783,8 +783,8 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 	__asan_unpoison_memory_region(f->stack_lo,
 	    (size_t)((char *)f - f->stack_lo));
 #endif
-	stack_prepare(f);
-	ctx_init(&f->ctx, f->stack_lo, (size_t)((char *)f - f->stack_lo),
+	fiber_stack_prepare(f);
+	fiber_ctx_init(&f->ctx, f->stack_lo, (size_t)((char *)f - f->stack_lo),
 	    fiber_entry, f);
 #ifdef FIBER_TSAN
 	f->tsan = __tsan_create_fiber(0);
@@ -838,7 +838,7 @@ fiber_join(struct fiber *f)
 	w = fiber_tls_worker;
 	if (w != NULL && (w->rt != rt || w->cur == NULL))
 		w = NULL;
-	stack_release(&rt->arena, w, f);
+	fiber_stack_release(&rt->arena, w, f);
 }
 
 /* Park for ns nanoseconds: FIBER_OK or FIBER_STOPPED. */
@@ -1045,7 +1045,7 @@ worker_retire(struct worker *w)
 	while ((f = runq_pop(w)) != NULL)
 		fiber_ready(f, 0);
 	worker_fire_timers(w, 1, FIBER_WAKE_RETRY);
-	stack_cache_flush(&w->rt->arena, w);
+	fiber_stack_cache_flush(&w->rt->arena, w);
 	if (atomic_load(&w->rt->gq_len) != 0)
 		rt_wake_one(w->rt);
 }
@@ -1186,7 +1186,7 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 		n = CSW_WORKERS_MAX;
 	if (stack == 0)
 		stack = FIBER_STACK_DEFAULT;
-	if (stack_class_index(stack) < 0) {
+	if (fiber_stack_class_index(stack) < 0) {
 		errno = EINVAL;
 		return (NULL);
 	}
@@ -1194,9 +1194,9 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 	rt->default_stack = stack;
 	pthread_mutex_init(&rt->lock, NULL);
 	pthread_mutex_init(&rt->chan_lock, NULL);
-	if (stack_arena_init(&rt->arena, guard) != 0)
+	if (fiber_stack_arena_init(&rt->arena, guard) != 0)
 		goto fail;
-	if (poller_create(rt) != 0)
+	if (fiber_poller_create(rt) != 0)
 		goto fail_arena;
 	if (fiber_rt_set_workers(rt, n) != 0 || atomic_load(&rt->nworkers) == 0)
 		goto fail_workers;
@@ -1204,9 +1204,9 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 
 fail_workers:
 	fiber_rt_stop(rt, 0);
-	poller_destroy(rt);
+	fiber_poller_destroy(rt);
 fail_arena:
-	stack_arena_free(&rt->arena);
+	fiber_stack_arena_free(&rt->arena);
 fail:
 	pthread_mutex_destroy(&rt->chan_lock);
 	pthread_mutex_destroy(&rt->lock);
@@ -1248,8 +1248,8 @@ fiber_rt_stop(struct fiber_rt *rt, uint64_t timeout_ns)
 	int		i;
 
 	atomic_store(&rt->stopping, 1);
-	chan_stop_all(rt);
-	poller_stop(rt);
+	fiber_chan_stop_all(rt);
+	fiber_poller_stop(rt);
 	rt_wake_all(rt);
 	while (rt_live(rt) != 0) {
 		if (util_now_ns() >= deadline) {
@@ -1257,8 +1257,8 @@ fiber_rt_stop(struct fiber_rt *rt, uint64_t timeout_ns)
 			return (-1);
 		}
 		/* Sweep again: a fiber may have parked as we set the flag. */
-		chan_stop_all(rt);
-		poller_stop(rt);
+		fiber_chan_stop_all(rt);
+		fiber_poller_stop(rt);
 		rt_wake_all(rt);
 		usleep(1000);
 	}
@@ -1283,10 +1283,10 @@ fiber_rt_destroy(struct fiber_rt *rt)
 		return;
 	if (!atomic_load(&rt->quit) && fiber_rt_stop(rt, 2000000000ULL) != 0)
 		return;
-	poller_destroy(rt);
+	fiber_poller_destroy(rt);
 	for (i = 0; i < rt->nslots; i++)
 		free(rt->w[i]);
-	stack_arena_free(&rt->arena);
+	fiber_stack_arena_free(&rt->arena);
 	pthread_mutex_destroy(&rt->chan_lock);
 	pthread_mutex_destroy(&rt->lock);
 	free(rt);
@@ -1336,12 +1336,12 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 void
 fiber_rt_stack_memory(struct fiber_rt *rt, struct fiber_stack_memory *m)
 {
-	stack_arena_held(&rt->arena, m);
+	fiber_stack_arena_held(&rt->arena, m);
 }
 
 /* Stack bytes resident over the whole arena (mincore); any thread. */
 uint64_t
 fiber_rt_stack_committed(struct fiber_rt *rt)
 {
-	return (stack_arena_committed(&rt->arena));
+	return (fiber_stack_arena_committed(&rt->arena));
 }

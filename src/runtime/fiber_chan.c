@@ -320,7 +320,7 @@ fiber_chan_close(struct fiber_chan *c)
 
 /* Wake every fiber waiting on any channel of rt with FIBER_STOPPED. */
 void
-chan_stop_all(struct fiber_rt *rt)
+fiber_chan_stop_all(struct fiber_rt *rt)
 {
 	struct fiber_chan	*c;
 

@@ -200,26 +200,26 @@ void	 fiber_futex_wait(_Atomic uint32_t *, uint32_t, uint64_t);
 void	 fiber_futex_wake(_Atomic uint32_t *, int);
 
 /* fiber_stack.c */
-int	 stack_arena_init(struct stack_arena *, long);
-void	 stack_arena_free(struct stack_arena *);
-int	 stack_class_index(size_t);
-size_t	 stack_class_bytes(int);
-struct fiber *stack_alloc(struct stack_arena *, struct worker *, int);
-void	 stack_release(struct stack_arena *, struct worker *, struct fiber *);
-void	 stack_cache_flush(struct stack_arena *, struct worker *);
-uint64_t stack_arena_committed(struct stack_arena *);
-void	 stack_arena_held(struct stack_arena *, struct fiber_stack_memory *);
-void	 stack_prepare(struct fiber *);
-void	 stack_check(struct fiber *);
-void	 stack_measure(struct fiber *);
-const char *stack_fault_explain(int, const void *);
+int	 fiber_stack_arena_init(struct stack_arena *, long);
+void	 fiber_stack_arena_free(struct stack_arena *);
+int	 fiber_stack_class_index(size_t);
+size_t	 fiber_stack_class_bytes(int);
+struct fiber *fiber_stack_alloc(struct stack_arena *, struct worker *, int);
+void	 fiber_stack_release(struct stack_arena *, struct worker *, struct fiber *);
+void	 fiber_stack_cache_flush(struct stack_arena *, struct worker *);
+uint64_t fiber_stack_arena_committed(struct stack_arena *);
+void	 fiber_stack_arena_held(struct stack_arena *, struct fiber_stack_memory *);
+void	 fiber_stack_prepare(struct fiber *);
+void	 fiber_stack_check(struct fiber *);
+void	 fiber_stack_measure(struct fiber *);
+const char *fiber_stack_fault_explain(int, const void *);
 
 /* fiber_chan.c */
-void	 chan_stop_all(struct fiber_rt *);
+void	 fiber_chan_stop_all(struct fiber_rt *);
 
 /* fiber_io.c */
-int	 poller_create(struct fiber_rt *);
-void	 poller_stop(struct fiber_rt *);
-void	 poller_destroy(struct fiber_rt *);
+int	 fiber_poller_create(struct fiber_rt *);
+void	 fiber_poller_stop(struct fiber_rt *);
+void	 fiber_poller_destroy(struct fiber_rt *);
 
 #endif

@@ -105,7 +105,7 @@ poller_main(void *arg)
 
 /* Create rt's poller and start its thread. */
 int
-poller_create(struct fiber_rt *rt)
+fiber_poller_create(struct fiber_rt *rt)
 {
 	struct poller		*p;
 	struct epoll_event	 ev;
@@ -137,7 +137,7 @@ fail:
 
 /* Wake every fiber waiting on an fd with FIBER_STOPPED. */
 void
-poller_stop(struct fiber_rt *rt)
+fiber_poller_stop(struct fiber_rt *rt)
 {
 	struct poller	*p = rt->poller;
 	struct poll_fd	*pf;
@@ -159,7 +159,7 @@ poller_stop(struct fiber_rt *rt)
 
 /* Stop the poller thread and free it. */
 void
-poller_destroy(struct fiber_rt *rt)
+fiber_poller_destroy(struct fiber_rt *rt)
 {
 	struct poller	*p = rt->poller;
 	uint64_t	 one = 1;

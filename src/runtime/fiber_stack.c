@@ -47,19 +47,19 @@ static void	 stack_messages_init(void);
 
 /* Size in bytes of class i (2 KiB << i). */
 size_t
-stack_class_bytes(int i)
+fiber_stack_class_bytes(int i)
 {
 	return ((size_t)FIBER_STACK_MIN << i);
 }
 
 /* Class index for a stack size, or -1 if too large. */
 int
-stack_class_index(size_t size)
+fiber_stack_class_index(size_t size)
 {
 	int	i;
 
 	for (i = 0; i < FIBER_STACK_CLASSES; i++) {
-		if (size <= stack_class_bytes(i))
+		if (size <= fiber_stack_class_bytes(i))
 			return (i);
 	}
 	return (-1);
@@ -69,16 +69,16 @@ stack_class_index(size_t size)
 size_t
 fiber_stack_class_size(size_t size)
 {
-	int	i = stack_class_index(size);
+	int	i = fiber_stack_class_index(size);
 
-	return (i < 0 ? 0 : stack_class_bytes(i));
+	return (i < 0 ? 0 : fiber_stack_class_bytes(i));
 }
 
 /* Bytes one slot of class i takes: the stack plus a guard page if paged. */
 static size_t
 stack_slot_bytes(int i)
 {
-	size_t	s = stack_class_bytes(i);
+	size_t	s = fiber_stack_class_bytes(i);
 
 	return (s >= STACK_PAGE ? s + STACK_PAGE : s);
 }
@@ -103,7 +103,7 @@ stack_count_maps(void)
 
 /* Set up an empty arena; guard_limit -1 derives it from vm.max_map_count. */
 int
-stack_arena_init(struct stack_arena *a, long guard_limit)
+fiber_stack_arena_init(struct stack_arena *a, long guard_limit)
 {
 	long	max_maps, budget;
 
@@ -118,13 +118,13 @@ stack_arena_init(struct stack_arena *a, long guard_limit)
 	a->guard_limit = guard_limit;
 	atomic_store(&a->populate_ok, 1);
 	stack_messages_init();
-	util_fault_explainer(stack_fault_explain);
+	util_fault_explainer(fiber_stack_fault_explain);
 	return (0);
 }
 
 /* Unmap every chunk. */
 void
-stack_arena_free(struct stack_arena *a)
+fiber_stack_arena_free(struct stack_arena *a)
 {
 	struct stack_chunk	*c, *next;
 
@@ -213,7 +213,7 @@ stack_slot_init(struct stack_arena *a, int i, char *lo)
 	struct fiber	*f;
 	int		 guarded = 0;
 
-	if (slot != stack_class_bytes(i)) {
+	if (slot != fiber_stack_class_bytes(i)) {
 		if ((long)atomic_fetch_add(&a->guarded, 1) < a->guard_limit &&
 		    mprotect(lo, STACK_PAGE, PROT_NONE) == 0)
 			guarded = 1;
@@ -224,7 +224,7 @@ stack_slot_init(struct stack_arena *a, int i, char *lo)
 		}
 		lo += STACK_PAGE;
 	}
-	f = (struct fiber *)(((uintptr_t)lo + stack_class_bytes(i) -
+	f = (struct fiber *)(((uintptr_t)lo + fiber_stack_class_bytes(i) -
 	    sizeof *f) & ~(uintptr_t)(FIBER_CACHELINE - 1));
 	/*
 	 * Commit the top page, where the control block and the first frames
@@ -244,7 +244,7 @@ stack_slot_init(struct stack_arena *a, int i, char *lo)
 /* Take a stack of class i: its control block, not yet initialised.  With
    a worker, refill its cache in batches. */
 struct fiber *
-stack_alloc(struct stack_arena *a, struct worker *w, int i)
+fiber_stack_alloc(struct stack_arena *a, struct worker *w, int i)
 {
 	struct stack_class	*sc = &a->cls[i];
 	struct fiber		*f, *chain = NULL;
@@ -286,7 +286,7 @@ take:
 	w->cache[i] = f->next;
 	w->ncache[i]--;
 count:
-	atomic_fetch_add_explicit(&a->in_use, stack_class_bytes(i),
+	atomic_fetch_add_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
 	return (f);
@@ -294,12 +294,12 @@ count:
 
 /* Give a stack back, to w's cache (or the arena if w is NULL). */
 void
-stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
+fiber_stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 {
 	int		 i = f->cls, n;
 	struct fiber	*g;
 
-	atomic_fetch_sub_explicit(&a->in_use, stack_class_bytes(i),
+	atomic_fetch_sub_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 0, memory_order_relaxed);
 	if (w != NULL) {
@@ -329,7 +329,7 @@ stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 
 /* Return all of a worker's cached stacks to the arena. */
 void
-stack_cache_flush(struct stack_arena *a, struct worker *w)
+fiber_stack_cache_flush(struct stack_arena *a, struct worker *w)
 {
 	struct fiber	*f;
 	int		 i;
@@ -349,7 +349,7 @@ stack_cache_flush(struct stack_arena *a, struct worker *w)
 
 /* Bytes of the arena resident in memory now (mincore). */
 uint64_t
-stack_arena_committed(struct stack_arena *a)
+fiber_stack_arena_committed(struct stack_arena *a)
 {
 	struct stack_chunk	*c;
 	unsigned char		*vec = NULL;
@@ -378,7 +378,7 @@ stack_arena_committed(struct stack_arena *a)
  * page is resident, so that the walk never faults a page in.
  */
 void
-stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
+fiber_stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
 {
 	struct stack_chunk	*c;
 	unsigned char		*vec = NULL;
@@ -401,7 +401,7 @@ stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
 		if (mincore(c->base, pages * STACK_PAGE, vec) != 0)
 			continue;
 		slot = stack_slot_bytes(c->cls);
-		size = stack_class_bytes(c->cls);
+		size = fiber_stack_class_bytes(c->cls);
 		last = (size_t)-1;
 		for (k = 0; k + slot <= n; k += slot) {
 			lo = c->base + k + (slot - size);
@@ -451,11 +451,11 @@ fiber_stack_deepest(void)
 
 /*
  * Before a fiber first runs on f's stack: an unguarded stack gets a canary
- * in its lowest word, which stack_check looks at every time the fiber
- * switches out; with painting on, the rest is painted for stack_measure.
+ * in its lowest word, which fiber_stack_check looks at every time the fiber
+ * switches out; with painting on, the rest is painted for fiber_stack_measure.
  */
 void
-stack_prepare(struct fiber *f)
+fiber_stack_prepare(struct fiber *f)
 {
 	if (!f->guarded)
 		memcpy(f->stack_lo, &(uint64_t){ STACK_CANARY },
@@ -477,12 +477,12 @@ stack_messages_init(void)
 	int	i;
 
 	for (i = 0; i < FIBER_STACK_CLASSES; i++) {
-		if (stack_class_bytes(i) >= 1024 * 1024)
+		if (fiber_stack_class_bytes(i) >= 1024 * 1024)
 			snprintf(size, sizeof size, "%zu MiB",
-			    stack_class_bytes(i) >> 20);
+			    fiber_stack_class_bytes(i) >> 20);
 		else
 			snprintf(size, sizeof size, "%zu KiB",
-			    stack_class_bytes(i) >> 10);
+			    fiber_stack_class_bytes(i) >> 10);
 		snprintf(stack_overflow_msg[i][0], sizeof
 		    stack_overflow_msg[i][0], "fiber stack overflow: a fiber "
 		    "ran off its %s stack into the guard page (use a larger "
@@ -496,7 +496,7 @@ stack_messages_init(void)
 
 /* Abort with the words if f ran over the canary at its stack's bottom. */
 void
-stack_check(struct fiber *f)
+fiber_stack_check(struct fiber *f)
 {
 	uint64_t	v;
 
@@ -511,7 +511,7 @@ stack_check(struct fiber *f)
 
 /* With painting on, record how deep the returned fiber f went. */
 void
-stack_measure(struct fiber *f)
+fiber_stack_measure(struct fiber *f)
 {
 	const unsigned char	*p, *top = (const unsigned char *)f;
 	size_t			 used, old;
@@ -533,7 +533,7 @@ stack_measure(struct fiber *f)
  * the guard page below the worker's signal stack.  Async-signal-safe.
  */
 const char *
-stack_fault_explain(int sig, const void *addr)
+fiber_stack_fault_explain(int sig, const void *addr)
 {
 	struct worker	*w = fiber_tls_worker;
 	struct fiber	*f;
