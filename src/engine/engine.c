@@ -41,16 +41,6 @@
 #define ENGINE_FIBER_STACK_MIN	(4 * 1024)
 #endif
 
-static const struct scenario_ops *scenarios[] = {
-	&scenario_pingpong,	/* key 1 */
-	&scenario_sleepers,	/* key 2 */
-	&scenario_server,	/* key 3 */
-	&scenario_cpuflood,	/* key 4 */
-	&scenario_blocking,	/* key 5 */
-	&scenario_fanin,	/* key 6 */
-	&scenario_leak,		/* key 7 */
-};
-
 /* What runs, or should: the resolved form of an engine_config. */
 struct engine_want {
 	const struct scenario_ops	*ops;
@@ -136,19 +126,6 @@ engine_scenario_caption(const char *name, enum engine_mode mode,
 	return (ops->caption[variant && ops->variant != NULL][mode]);
 }
 
-/* Find a scenario by name. */
-const struct scenario_ops *
-scenario_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < CSW_ARRAY_LEN(scenarios); i++) {
-		if (strcmp(scenarios[i]->name, name) == 0)
-			return (scenarios[i]);
-	}
-	return (NULL);
-}
-
 /*
  * Whether P, the workers knob, changes what a configuration runs: always
  * in fibers mode (the runtime's workers), in threads mode only where the
@@ -178,9 +155,8 @@ engine_scenario(size_t n, struct engine_scenario_info *info)
 {
 	const struct scenario_ops	*ops;
 
-	if (n >= CSW_ARRAY_LEN(scenarios))
+	if ((ops = scenario_at(n)) == NULL)
 		return (-1);
-	ops = scenarios[n];
 	info->name = ops->name;
 	info->summary = ops->summary;
 	info->variant = ops->variant;

@@ -73,7 +73,9 @@ extern const struct scenario_ops	 scenario_sleepers;
 extern const struct scenario_ops	 scenario_leak;
 extern const struct scenario_ops	 scenario_server;
 
+/* The table (scenarios.c): by name, or the n-th row; NULL if none. */
 const struct scenario_ops	*scenario_find(const char *);
+const struct scenario_ops	*scenario_at(size_t);
 
 /* The engine's fiber runtime, or NULL in threads mode. */
 struct fiber_rt	*engine_fiber_rt(struct engine *);
