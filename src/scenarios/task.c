@@ -51,7 +51,11 @@ task_thread_main(void *arg)
 	struct task_group	*g = t->group;
 	char			 name[16];
 
-	snprintf(name, sizeof name, "%s-%ld", t->body->name, t->index);
+	if (g->cap == 1)
+		snprintf(name, sizeof name, "%s", t->body->name);
+	else
+		snprintf(name, sizeof name, "%s-%ld", t->body->name,
+		    t->index);
 	pthread_setname_np(pthread_self(), name);
 	engine_stack_register(g->engine);
 	pthread_mutex_lock(&g->mu);
@@ -90,7 +94,10 @@ task_start(struct task_group *g, long i, const struct task_body *b,
 	}
 	if (rc == 0)
 		return (0);
-	if (b->what != NULL)
+	if (b->what != NULL && g->cap == 1)
+		snprintf(err, errlen, "%s: %s (%s)", call, strerror(rc),
+		    b->what);
+	else if (b->what != NULL)
 		snprintf(err, errlen, "%s: %s (%s %ld)", call, strerror(rc),
 		    b->what, i);
 	else

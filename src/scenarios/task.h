@@ -28,9 +28,9 @@ struct task_group;
 
 /* What a task runs: one body for each mode, and how to tell it to stop. */
 struct task_body {
-	const char	*name;		/* thread names: "name-i" */
+	const char	*name;		/* threads: "name-i"; one: "name" */
 	/* What a refused spawn names: NULL, "(at i threads)"; else the
-	   task, "(what i)". */
+	   task, "(what i)", or "(what)" in a group of one. */
 	const char	*what;
 	/* Threads mode: the work loop, until the stop; the group has
 	   registered the thread and lowered its priority already. */
