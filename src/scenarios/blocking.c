@@ -34,6 +34,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define BL_MAX_TASKS	10000
@@ -45,17 +46,12 @@
 #define BL_FIBER_STACK	4096		/* fiber_block_sleep, fiber_read */
 #define BL_GATE_POLL_NS	50000000	/* the gatekeeper rereads the limit */
 
-/* A counter written by one task only, on a cache line of its own. */
-struct bl_count {
-	_Atomic uint64_t	n;
-} __attribute__((aligned(64)));
-
 struct bl_task {
 	struct bl_state		*st;
 	int			 index;
 	uint32_t		 rng;
 	atomic_bool		 stop;
-	struct bl_count		 calls;
+	struct task_counter	 calls;
 	pthread_t		 thread;
 	struct fiber		*fiber;
 	struct fiber_chan	*quit;		/* closed: stop waiting */
@@ -65,8 +61,8 @@ struct bl_ticker {
 	struct bl_state		*st;
 	int			 index;
 	int			 tfd;
-	struct bl_count		 ticks;
-	struct bl_count		 late_ns;
+	struct task_counter	 ticks;
+	struct task_counter	 late_ns;
 	pthread_t		 thread;
 	struct fiber		*fiber;
 	bool			 started;
@@ -102,20 +98,6 @@ struct bl_state {
 	struct bl_ticker	 tickers[BL_TICKERS];
 	atomic_bool		 tickers_stop;
 };
-
-/* Publish a counter only its one writer changes. */
-static inline void
-bl_count_add(struct bl_count *c, uint64_t v)
-{
-	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
-	    memory_order_relaxed) + v, memory_order_relaxed);
-}
-
-static inline uint64_t
-bl_count_get(struct bl_count *c)
-{
-	return (atomic_load_explicit(&c->n, memory_order_relaxed));
-}
 
 /* How long the next call blocks: 100 to 200 ms, different per task. */
 static uint64_t
@@ -184,7 +166,7 @@ bl_thread(void *arg)
 		atomic_fetch_add(&st->blocked, 1);
 		nanosleep(&ts, NULL);
 		atomic_fetch_sub(&st->blocked, 1);
-		bl_count_add(&t->calls, 1);
+		task_counter_add(&t->calls, 1);
 		if (st->variant)
 			bl_sem_release(st);
 		ts.tv_sec = 0;
@@ -232,7 +214,7 @@ bl_fiber(void *arg)
 		atomic_fetch_sub(&st->blocked, 1);
 		if (r == FIBER_STOPPED)
 			return;
-		bl_count_add(&t->calls, 1);
+		task_counter_add(&t->calls, 1);
 		if (st->variant && fiber_chan_send(st->release, &one) !=
 		    FIBER_OK)
 			return;
@@ -282,8 +264,8 @@ bl_tick(struct bl_ticker *k, uint64_t armed)
 {
 	uint64_t	now = util_now_ns(), due = armed + BL_TICK_NS;
 
-	bl_count_add(&k->late_ns, now > due ? now - due : 0);
-	bl_count_add(&k->ticks, 1);
+	task_counter_add(&k->late_ns, now > due ? now - due : 0);
+	task_counter_add(&k->ticks, 1);
 }
 
 /* Arm a ticker's timerfd for one period. */
@@ -531,7 +513,7 @@ bl_resize(void *arg, long tasks, char *err, size_t errlen)
 	for (i = tasks; i < st->ntasks; i++) {
 		t = st->tasks[i];
 		pthread_mutex_lock(&st->mu);
-		st->retired += bl_count_get(&t->calls);
+		st->retired += task_counter_read(&t->calls);
 		st->tasks[i] = NULL;
 		pthread_mutex_unlock(&st->mu);
 		bl_task_join(t, true);
@@ -616,7 +598,7 @@ bl_stats(void *arg, struct engine_snapshot *s)
 		   it joins the task and lowers ntasks. */
 		if (st->tasks[i] == NULL)
 			continue;
-		sum += bl_count_get(&st->tasks[i]->calls);
+		sum += task_counter_read(&st->tasks[i]->calls);
 		s->tasks_alive++;
 	}
 	pthread_mutex_unlock(&st->mu);
@@ -628,8 +610,8 @@ bl_stats(void *arg, struct engine_snapshot *s)
 	s->work = sum;
 	s->blocked = atomic_load_explicit(&st->blocked, memory_order_relaxed);
 	for (k = 0; k < BL_TICKERS; k++) {
-		s->latency_ns += bl_count_get(&st->tickers[k].late_ns);
-		s->latency_count += bl_count_get(&st->tickers[k].ticks);
+		s->latency_ns += task_counter_read(&st->tickers[k].late_ns);
+		s->latency_count += task_counter_read(&st->tickers[k].ticks);
 	}
 }
 

@@ -148,8 +148,8 @@ cf_chunk(struct cf_task *t, uint64_t *ready)
 	wait = wall > c1 - c0 ? wall - (c1 - c0) : 0;
 	*ready = done;
 	/* One writer at a time (the pool hands a task over under qmu). */
-	task_counter_add(&t->wait_ns, wait);
-	task_counter_add(&t->chunks, 1);
+	task_count_add(&t->wait_ns, wait);
+	task_count_add(&t->chunks, 1);
 }
 
 /* Threads mode: compute chunk after chunk until told to stop. */
@@ -479,8 +479,8 @@ cf_stats(void *arg, struct engine_snapshot *s)
 	} else
 		task_group_counts(&st->group, &alive, &slots);
 	for (i = 0; i < slots; i++) {
-		chunks += task_counter_read(&st->tasks[i].chunks);
-		wait += task_counter_read(&st->tasks[i].wait_ns);
+		chunks += task_count_read(&st->tasks[i].chunks);
+		wait += task_count_read(&st->tasks[i].wait_ns);
 	}
 	s->tasks_alive = alive;
 	s->work = chunks;

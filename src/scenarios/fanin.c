@@ -98,8 +98,8 @@ fi_make(struct fi_prod *p, struct fi_msg *m)
 static inline void
 fi_count(struct fi_state *st, const struct fi_msg *m)
 {
-	task_counter_add(&st->got.items, m->count);
-	task_counter_add(&st->got.sum, m->sum);
+	task_count_add(&st->got.items, m->count);
+	task_count_add(&st->got.sum, m->sum);
 }
 
 /* Threads mode: put messages on the shared queue until told to stop. */
@@ -335,7 +335,7 @@ fi_stats(void *arg, struct engine_snapshot *s)
 	struct fi_state	*st = arg;
 
 	s->tasks_alive = task_group_alive(&st->group);
-	s->work = task_counter_read(&st->got.items);
+	s->work = task_count_read(&st->got.items);
 }
 
 /* Raise every producer's stop flag; the stop joins them. */

@@ -39,6 +39,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define SV_MAX_CONNS	10000
@@ -75,11 +76,6 @@ struct sv_conn {
 	struct fiber		*fiber;
 };
 
-/* A counter written by the generator only, on a cache line of its own. */
-struct sv_count {
-	_Atomic uint64_t	n;
-} __attribute__((aligned(64)));
-
 struct sv_state {
 	struct engine		*engine;
 	enum engine_mode	 mode;
@@ -100,17 +96,9 @@ struct sv_state {
 	atomic_bool		 gen_quit;
 	bool			 gen_started;
 
-	struct sv_count		 requests;	/* replies checked */
-	struct sv_count		 latency_ns;	/* sum of round trips */
+	struct task_counter	 requests;	/* replies checked */
+	struct task_counter	 latency_ns;	/* sum of round trips */
 };
-
-/* Publish a counter only its one writer changes. */
-static inline void
-sv_count_add(struct sv_count *c, uint64_t v)
-{
-	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
-	    memory_order_relaxed) + v, memory_order_relaxed);
-}
 
 /* The server's work on a request: a few passes of FNV-1a over it. */
 static uint64_t
@@ -269,8 +257,8 @@ sv_generator(void *arg)
 			sv_gen_reply(st, c, &count, &lat);
 		}
 		pthread_mutex_unlock(&st->mu);
-		sv_count_add(&st->requests, count);
-		sv_count_add(&st->latency_ns, lat);
+		task_counter_add(&st->requests, count);
+		task_counter_add(&st->latency_ns, lat);
 	}
 	return (NULL);
 }
@@ -567,10 +555,9 @@ sv_stats(void *arg, struct engine_snapshot *s)
 		s->tasks_alive = st->nconns;
 		pthread_mutex_unlock(&st->mu);
 	}
-	s->work = atomic_load_explicit(&st->requests.n, memory_order_relaxed);
+	s->work = task_counter_read(&st->requests);
 	s->latency_count = s->work;
-	s->latency_ns = atomic_load_explicit(&st->latency_ns.n,
-	    memory_order_relaxed);
+	s->latency_ns = task_counter_read(&st->latency_ns);
 }
 
 /* Stop the generator, then every connection. */

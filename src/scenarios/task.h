@@ -75,19 +75,34 @@ struct task_counter {
 	_Atomic uint64_t	n;
 } __attribute__((aligned(64)));
 
-/* Add to a counter (its single writer only). */
+/* Add to a single-writer count (its one writer only): a counter's, or
+   one of several that share a cache line their writer owns. */
 static inline void
-task_counter_add(_Atomic uint64_t *c, uint64_t n)
+task_count_add(_Atomic uint64_t *c, uint64_t n)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c,
 	    memory_order_relaxed) + n, memory_order_relaxed);
 }
 
-/* Read a counter from any thread. */
+/* Read a single-writer count from any thread. */
 static inline uint64_t
-task_counter_read(_Atomic uint64_t *c)
+task_count_read(_Atomic uint64_t *c)
 {
 	return (atomic_load_explicit(c, memory_order_relaxed));
+}
+
+/* Add to a counter (its one writer only). */
+static inline void
+task_counter_add(struct task_counter *c, uint64_t n)
+{
+	task_count_add(&c->n, n);
+}
+
+/* Read a counter from any thread. */
+static inline uint64_t
+task_counter_read(struct task_counter *c)
+{
+	return (task_count_read(&c->n));
 }
 
 /* Set up an empty group of at most cap tasks in the engine's mode. */
