@@ -1055,31 +1055,6 @@ engine_thread_lower_priority(void)
 		    ENGINE_WORKER_NICE);
 }
 
-/* Start a task as a fiber or a thread, by mode. */
-int
-engine_task_spawn(struct engine *e, enum engine_mode mode,
-    void (*ffn)(void *), void *(*tfn)(void *), void *arg, size_t stack,
-    long n, struct fiber **f, pthread_t *t, char *err, size_t errlen)
-{
-	struct fiber_attr	fa = { .stack_size = stack };
-	int			rc;
-
-	if (mode == ENGINE_FIBERS) {
-		if (fiber_spawn(e->rt, ffn, arg, &fa, f) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %ld "
-			    "fibers)", strerror(errno), n);
-			return (-1);
-		}
-		return (0);
-	}
-	if ((rc = engine_thread_create(e, t, tfn, arg)) != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
-		    strerror(rc), n);
-		return (-1);
-	}
-	return (0);
-}
-
 /* Register the calling thread, count it, then lower its priority. */
 void
 engine_ready_thread(struct engine *e, pthread_mutex_t *mu,

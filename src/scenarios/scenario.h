@@ -88,14 +88,6 @@ void	engine_thread_join(struct engine *, pthread_t);
 /* A detached workload thread, on a stack of glibc's. */
 int	engine_thread_create_detached(struct engine *, pthread_t *,
 	    void *(*)(void *), void *);
-/*
- * Start task number n: a fiber running ffn on the engine's runtime (stack
- * bytes; 0: the runtime's default) in fibers mode, a thread running tfn in
- * threads mode.  0, or -1 with err naming the call, its error and n.
- */
-int	engine_task_spawn(struct engine *, enum engine_mode, void (*)(void *),
-	    void *(*)(void *), void *, size_t, long, struct fiber **,
-	    pthread_t *, char *, size_t);
 /* Run the calling workload thread below the UI and the sampler. */
 void	engine_thread_lower_priority(void);
 /* Record the calling thread's stack in the engine's registry. */
