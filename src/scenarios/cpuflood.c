@@ -294,11 +294,13 @@ static const struct task_body cf_worker_body = {
 
 /* Ready task slot i to run. */
 static void *
-cf_task_at(void *arg, long i)
+cf_task_at(void *arg, long i, char *err, size_t errlen)
 {
 	struct cf_state	*st = arg;
 	struct cf_task	*t = &st->tasks[i];
 
+	(void)err;
+	(void)errlen;
 	t->index = (int)i;
 	t->st = st;
 	atomic_store(&t->stop, false);
@@ -307,11 +309,13 @@ cf_task_at(void *arg, long i)
 
 /* Ready worker slot i to run. */
 static void *
-cf_worker_at(void *arg, long i)
+cf_worker_at(void *arg, long i, char *err, size_t errlen)
 {
 	struct cf_state		*st = arg;
 	struct cf_worker	*w = &st->workers[i];
 
+	(void)err;
+	(void)errlen;
 	memset(w, 0, sizeof *w);
 	w->st = st;
 	w->index = (int)i;

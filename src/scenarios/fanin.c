@@ -227,11 +227,13 @@ static const struct task_body fi_consumer_body = {
 
 /* Ready producer slot i to run. */
 static void *
-fi_prod_at(void *arg, long i)
+fi_prod_at(void *arg, long i, char *err, size_t errlen)
 {
 	struct fi_state	*st = arg;
 	struct fi_prod	*p = &st->prods[i];
 
+	(void)err;
+	(void)errlen;
 	p->st = st;
 	p->index = (int)i;
 	p->rng = 0x9e3779b97f4a7c15u ^ ((uint64_t)i << 17) ^ (uint64_t)i;
@@ -241,8 +243,10 @@ fi_prod_at(void *arg, long i)
 
 /* The consumer's argument: the state. */
 static void *
-fi_consumer_at(void *arg, long i)
+fi_consumer_at(void *arg, long i, char *err, size_t errlen)
 {
+	(void)err;
+	(void)errlen;
 	(void)i;
 	return (arg);
 }

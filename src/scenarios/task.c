@@ -64,6 +64,9 @@ task_thread_main(void *arg)
 	pthread_mutex_unlock(&g->mu);
 	engine_thread_lower_priority();
 	t->body->thread(t->arg);
+	pthread_mutex_lock(&g->mu);
+	g->ready--;
+	pthread_mutex_unlock(&g->mu);
 	engine_stack_unregister(g->engine);
 	return (NULL);
 }
@@ -109,10 +112,12 @@ task_start(struct task_group *g, long i, const struct task_body *b,
 /* Grow or shrink to want tasks. */
 int
 task_group_resize(struct task_group *g, long want, const struct task_body *b,
-    void *(*arg_at)(void *, long), void *ctx, char *err, size_t errlen)
+    void *(*arg_at)(void *, long, char *, size_t), void *ctx, char *err,
+    size_t errlen)
 {
-	long	i;
-	int	rc = 0;
+	void	*arg;
+	long	 i;
+	int	 rc = 0;
 
 	if (want > g->cap)
 		want = g->cap;
@@ -121,9 +126,15 @@ task_group_resize(struct task_group *g, long want, const struct task_body *b,
 		return (0);
 	}
 	for (i = g->alive; i < want; i++) {
-		if ((rc = task_start(g, i, b, arg_at(ctx, i), err,
-		    errlen)) != 0)
+		if ((arg = arg_at(ctx, i, err, errlen)) == NULL) {
+			rc = -1;
 			break;
+		}
+		if ((rc = task_start(g, i, b, arg, err, errlen)) != 0) {
+			if (b->reap != NULL)
+				b->reap(arg);
+			break;
+		}
 	}
 	pthread_mutex_lock(&g->mu);
 	/* Count them alive once their stacks are on the registry. */
@@ -162,10 +173,10 @@ task_group_shrink(struct task_group *g, long want, void (*kick)(void *),
 			fiber_join(t->fiber);
 		else
 			engine_thread_join(g->engine, t->thread);
+		if (t->body->reap != NULL)
+			t->body->reap(t->arg);
 	}
 	pthread_mutex_lock(&g->mu);
-	if (g->mode == ENGINE_THREADS)
-		g->ready -= g->alive - want;
 	g->alive = want;
 	pthread_mutex_unlock(&g->mu);
 }
@@ -188,6 +199,18 @@ task_group_alive(struct task_group *g)
 
 	pthread_mutex_lock(&g->mu);
 	n = g->alive;
+	pthread_mutex_unlock(&g->mu);
+	return (n);
+}
+
+/* Tasks running now: threads that have not ended, or fibers alive. */
+long
+task_group_running(struct task_group *g)
+{
+	long	n;
+
+	pthread_mutex_lock(&g->mu);
+	n = g->mode == ENGINE_THREADS ? g->ready : g->alive;
 	pthread_mutex_unlock(&g->mu);
 	return (n);
 }

@@ -39,6 +39,8 @@ struct task_body {
 	void		 (*fiber)(void *);
 	/* Raise the task's stop flag; it must not wait for the task. */
 	void		 (*stop)(void *);
+	/* After the join, free what the task held; or NULL. */
+	void		 (*reap)(void *);
 };
 
 /* One task of a group. */
@@ -55,14 +57,15 @@ struct task_group {
 	struct engine		*engine;
 	enum engine_mode	 mode;
 	struct fiber_rt		*rt;		/* fibers mode */
-	size_t			 stack;		/* fibers: 0, the default */
+	size_t			 stack;		/* fibers: 0, the default; a
+						   scenario may raise it */
 	struct task		*tasks;		/* cap slots */
 	long			 cap;
 
 	pthread_mutex_t		 mu;		/* guards what follows */
 	pthread_cond_t		 cv;		/* ready went up */
 	long			 alive;		/* spawned and not joined */
-	long			 ready;		/* threads on the registry */
+	long			 ready;		/* threads registered, not ended */
 	long			 slots;		/* slots ever used */
 };
 
@@ -112,12 +115,13 @@ void	task_group_init(struct task_group *, struct engine *,
 void	task_group_free(struct task_group *);
 /*
  * Grow or shrink to want tasks.  A new task i runs body on the argument
- * that arg_at(ctx, i) returns, once arg_at has made slot i ready to run.
- * Returns 0, or -1 with err set when a spawn is refused (the tasks spawned
- * until then run and count).
+ * that arg_at(ctx, i, err, errlen) returns, once arg_at has made slot i
+ * ready to run (or NULL with err set: it cannot).  Returns 0, or -1 with
+ * err set when a spawn is refused (the tasks spawned until then run and
+ * count).
  */
 int	task_group_resize(struct task_group *, long, const struct task_body *,
-	    void *(*)(void *, long), void *, char *, size_t);
+	    void *(*)(void *, long, char *, size_t), void *, char *, size_t);
 /*
  * Shrink to want tasks: stop those above it, call kick(ctx) if not NULL
  * (to wake tasks waiting on a condition of the scenario's), and join them.
@@ -128,6 +132,9 @@ void	task_group_shrink(struct task_group *, long, void (*)(void *),
 void	task_group_halt(struct task_group *);
 /* Tasks alive, and slots ever used (the counters that only grow). */
 long	task_group_alive(struct task_group *);
+/* Tasks running now: threads mode counts a thread until its body
+   returns, so that a shrink shows its tasks ending one by one. */
+long	task_group_running(struct task_group *);
 void	task_group_counts(struct task_group *, long *, long *);
 
 #endif
