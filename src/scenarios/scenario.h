@@ -1,6 +1,8 @@
 /*
- * Inside the engine: the table of scenarios and the services the engine
- * gives them.  For src/engine/ and src/scenarios/ only.
+ * Inside the engine: what a scenario is, the table that lists them
+ * (scenarios.c) and the services the engine gives them; a scenario starts
+ * its tasks through task.h rather than these where it can.  For
+ * src/engine/ and src/scenarios/ only.
  *
  * The engine's control thread calls start, resize, set_workers and stop,
  * one at a time; stats is called from any thread (the sampler's) while the
