@@ -128,6 +128,13 @@ int	task_group_resize(struct task_group *, long, const struct task_body *,
  */
 void	task_group_shrink(struct task_group *, long, void (*)(void *),
 	    void *);
+/* The argument task i runs on (i below the tasks alive). */
+static inline void *
+task_group_arg(struct task_group *g, long i)
+{
+	return (g->tasks[i].arg);
+}
+
 /* Raise the stop flag of every task, waiting for none. */
 void	task_group_halt(struct task_group *);
 /* Tasks alive, and slots ever used (the counters that only grow). */
