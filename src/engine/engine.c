@@ -1055,29 +1055,6 @@ engine_thread_lower_priority(void)
 		    ENGINE_WORKER_NICE);
 }
 
-/* Register the calling thread, count it, then lower its priority. */
-void
-engine_ready_thread(struct engine *e, pthread_mutex_t *mu,
-    struct engine_ready *r)
-{
-	engine_stack_register(e);
-	pthread_mutex_lock(mu);
-	r->n++;
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(mu);
-	engine_thread_lower_priority();
-}
-
-/* Wait until n threads have counted themselves. */
-void
-engine_ready_wait(pthread_mutex_t *mu, struct engine_ready *r, long n)
-{
-	pthread_mutex_lock(mu);
-	while (r->n < n)
-		pthread_cond_wait(&r->cv, mu);
-	pthread_mutex_unlock(mu);
-}
-
 /* Out of SCHED_IDLE, to stop promptly. */
 void
 engine_thread_hurry(pthread_t t)

@@ -97,21 +97,6 @@ void	engine_stack_register(struct engine *);
 /* Remove the calling thread's stack from the registry. */
 void	engine_stack_unregister(struct engine *);
 /*
- * Workload threads that have put their stacks on the registry, counted
- * under a mutex of the scenario's, so that a resize waits for its threads
- * to be alive before it says they are.
- */
-struct engine_ready {
-	pthread_cond_t	cv;
-	long		n;
-};
-/* In a new workload thread: register its stack, count it under mu, then
-   lower its priority (registering first, so the ramp does not wait). */
-void	engine_ready_thread(struct engine *, pthread_mutex_t *,
-	    struct engine_ready *);
-/* Wait, holding mu, until n threads have counted. */
-void	engine_ready_wait(pthread_mutex_t *, struct engine_ready *, long);
-/*
  * Put a thread back under SCHED_OTHER before telling it to stop: at
  * SCHED_IDLE on a loaded machine it may wait seconds for a CPU to see the
  * flag.  Without CAP_SYS_NICE or RLIMIT_NICE this fails (EPERM) and the
