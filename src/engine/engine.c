@@ -415,6 +415,10 @@ engine_stop_mode(struct engine *e)
 			e->cur.ops->halt(state);
 		engine_raise_for_stop(e);
 		e->cur.ops->stop(state);
+		pthread_mutex_lock(&e->stacks_mu);
+		CSW_CHECK(e->nstacks == 0, "a workload thread's stack stayed "
+		    "on the registry after its scenario stopped");
+		pthread_mutex_unlock(&e->stacks_mu);
 	}
 	if (rt != NULL) {
 		st = xmalloc(sizeof *st);

@@ -286,6 +286,8 @@ take:
 	w->cache[i] = f->next;
 	w->ncache[i]--;
 count:
+	CSW_CHECK(!atomic_load_explicit(&f->live, memory_order_relaxed),
+	    "a stack handed out while a fiber still holds it");
 	atomic_fetch_add_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
@@ -299,6 +301,8 @@ fiber_stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 	int		 i = f->cls, n;
 	struct fiber	*g;
 
+	CSW_CHECK(atomic_load_explicit(&f->live, memory_order_relaxed),
+	    "a stack given back twice");
 	atomic_fetch_sub_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 0, memory_order_relaxed);
