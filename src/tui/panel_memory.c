@@ -62,25 +62,23 @@ memory_draw(const struct rect *r, const struct model *m,
 		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    (unsigned)((double)s->stack_age * s->interval_ns / 1e9));
-	else if (s != NULL && s->stack_fibers)
+	else if (s != NULL && s->stack_fibers) {
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s%s):",
 		    nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    s->guard_dropped ? ", unguarded" : "",
 		    s->stack_shared > 0 ? ", 2 per page" : "");
-	if (s != NULL && s->stack_fibers && s->stack_shared > 0 &&
-	    draw_width(line) > w)
-		snprintf(line, sizeof line, "%u stacks, 2 per 4 KiB page:",
-		    nst);
-	else if (s != NULL && s->stacks_measured < nst) {
+		if (s->stack_shared > 0 && draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks, 2 per 4 KiB "
+			    "page:", nst);
+	} else if (s != NULL && s->stacks_measured < nst) {
 		snprintf(line, sizeof line, "%u thread stack%s (mincore on "
 		    "%u per pass):", nst, nst == 1 ? "" : "s",
 		    s->stacks_measured);
 		if (draw_width(line) > w)
 			snprintf(line, sizeof line, "%u stacks (mincore "
 			    "%u/pass):", nst, s->stacks_measured);
-	}
-	else
+	} else
 		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
 		    nst, nst == 1 ? "" : "s");
 	draw_text(y++, x, w, THEME_LABEL, line);
