@@ -12,7 +12,6 @@
 
 #include "bench/bench.h"
 #include "batch.h"
-#include "bench/bench_sampler.h"
 #include "engine/engine.h"
 #include "loop.h"
 #include "model/model.h"
@@ -147,7 +146,6 @@ main(int argc, char **argv)
 		break;
 	}
 	if (opts.bench) {
-		bench_add_section(&bench_sampler_section);
 		return (bench_run(stdout, opts.format ==
 		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
 	}
