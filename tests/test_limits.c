@@ -685,13 +685,15 @@ test_limits_guard_budget(void **state)
 
 	assert_int_equal(limits_read(&l, LIM "/v2/proc", LIM "/v2/sys", NULL,
 	    0), 0);
-	/* 65530 less 5% (3276) less the 6 mappings in use, halved. */
-	assert_int_equal(limits_guard_budget(&l), (65530 - 3276 - 6) / 2);
+	/* 65530 less the 4096 floor (over 5%) less the 6 maps in use. */
+	assert_int_equal(limits_guard_budget(&l), (65530 - 4096 - 6) / 2);
 	l.max_map_count.value = LIMITS_UNKNOWN;
 	assert_int_equal(limits_guard_budget(&l),
-	    (LIMITS_MAP_COUNT_DEFAULT - 3276 - 6) / 2);
-	l.max_map_count.value = 300;	/* the 256 floor leaves 44 */
-	assert_int_equal(limits_guard_budget(&l), (300 - 256 - 6) / 2);
+	    (LIMITS_MAP_COUNT_DEFAULT - 4096 - 6) / 2);
+	l.max_map_count.value = 1000000;	/* 5% is over the floor */
+	assert_int_equal(limits_guard_budget(&l), (1000000 - 50000 - 6) / 2);
+	l.max_map_count.value = 4200;	/* the floor leaves 104 */
+	assert_int_equal(limits_guard_budget(&l), (4200 - 4096 - 6) / 2);
 	l.map_count.value = 1000;
 	assert_int_equal(limits_guard_budget(&l), 0);
 	l.max_map_count.value = LIMITS_NONE;

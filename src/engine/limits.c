@@ -14,6 +14,9 @@
 /* Headroom: counts keep 1/20 (5%), memory 1/10, with a floor each. */
 #define LIMITS_COUNT_SHARE	20
 #define LIMITS_COUNT_FLOOR	256
+/* The runtime's own chunks need room too: a 100,000-fiber 8 MiB class
+   maps 14,000 of them, so guards keep at least 4096 entries free. */
+#define LIMITS_GUARD_FLOOR	4096
 #define LIMITS_MEMORY_SHARE	10
 #define LIMITS_MEMORY_FLOOR	((int64_t)256 * LIMITS_MIB)
 
@@ -152,7 +155,7 @@ limits_guard_budget(const struct limits *l)
 	if (max == LIMITS_NONE)
 		return (LONG_MAX);
 	return ((long)(limits_room(max, l->map_count.value,
-	    LIMITS_COUNT_SHARE, LIMITS_COUNT_FLOOR) / 2));
+	    LIMITS_COUNT_SHARE, LIMITS_GUARD_FLOOR) / 2));
 }
 
 /* Write a count with thousands separators. */

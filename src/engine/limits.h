@@ -32,7 +32,7 @@
  *  values (a memory.max of 2^63 - 1 included).
  * Fibers never cap on mappings: the runtime falls back to unguarded stacks
  * when guard pages would exceed the map budget, which limits_guard_budget
- * computes with the same headroom.  Only cgroup v2 is read.
+ * computes with the same 5% but a floor of 4096.  Only cgroup v2 is read.
  */
 #ifndef CSW_LIMITS_H
 #define CSW_LIMITS_H
@@ -79,7 +79,7 @@ long	limits_cap(const struct limits *, const struct limits_request *,
 /*
  * How many page-sized fiber stacks may take a guard page (two mappings
  * each) within vm.max_map_count less the mappings in use and the headroom
- * above.  An unknown vm.max_map_count counts as the kernel's default,
+ * above, with a floor of 4096 entries for the runtime's own chunks.  An unknown vm.max_map_count counts as the kernel's default,
  * LIMITS_MAP_COUNT_DEFAULT.
  */
 #define LIMITS_MAP_COUNT_DEFAULT	65530
