@@ -155,15 +155,6 @@ batch_record(const struct model *m, enum batch_format fmt, FILE *out)
 	fflush(out);
 }
 
-/* Order doubles. */
-static int
-batch_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return ((x > y) - (x < y));
-}
-
 /* The median of a series over the samples the model holds; NAN if none. */
 static double
 batch_median(const struct model *m, enum model_series which, double *tmp)
@@ -178,8 +169,7 @@ batch_median(const struct model *m, enum model_series which, double *tmp)
 	}
 	if (n == 0)
 		return (NAN);
-	qsort(tmp, n, sizeof *tmp, batch_cmp);
-	return (n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2);
+	return (util_median(tmp, n));
 }
 
 /*

@@ -61,12 +61,7 @@ static const double procfs_pow10[] = {
 };
 
 /* Format an error message, if the caller wants one. */
-static void
-procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Format an error message, if the caller wants one. */
-static void
+void
 procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list	ap;

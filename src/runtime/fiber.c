@@ -1183,7 +1183,7 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 	struct fiber_rt	*rt;
 	int		 n = cfg != NULL ? cfg->workers : 0;
 	size_t		 stack = cfg != NULL ? cfg->stack_size : 0;
-	long		 guard = cfg != NULL ? cfg->guard_limit : -1;
+	long		 guard = cfg != NULL ? cfg->guard_limit : 0;
 
 	if (n <= 0 && (n = (int)sysconf(_SC_NPROCESSORS_ONLN)) <= 0)
 		n = 1;
