@@ -1,3 +1,9 @@
+/*
+ * The /proc parsers the sampler and the bench use (stat, loadavg, status,
+ * task stat and schedstat, meminfo, pressure, per-CPU schedstat, maps and
+ * smaps lines) and the small readers that hand them a file's text.  Each
+ * parser is pure and fuzzed; the contract is in procfs.h.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

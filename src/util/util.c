@@ -1,3 +1,8 @@
+/*
+ * Helpers every layer may use: allocation that never returns NULL, thread
+ * creation with the asynchronous signals blocked, monotonic time, a
+ * thread-safe strerror, one median, and the invariant check's throw.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
