@@ -915,6 +915,9 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->blocked = snap.blocked;
 	s->latency_ns = snap.latency_ns;
 	s->latency_count = snap.latency_count;
+	s->wake_period_ns = snap.wake_period_ns;
+	s->wake_late_ns = snap.wake_late_ns;
+	s->wakes_missed = snap.wakes_missed;
 	s->fiber_runqueue = snap.runqueue;
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
 }
