@@ -51,6 +51,10 @@ static const struct batch_column batch_columns[] = {
 	{ "load_runnable",		MS_LOAD_RUNNABLE,	0 },
 	{ "load_total",			MS_LOAD_TOTAL,		0 },
 	{ "cpu_pressure_pct",		MS_PSI_SOME,		2 },
+	/* Periodic wakeups (sleepers): due, how late, how many missed. */
+	{ "wake_due_per_s",		MS_WAKE_DUE_RATE,	1 },
+	{ "wake_late_ms",		MS_WAKE_LATE_MS,	3 },
+	{ "wake_missed_pct",		MS_WAKE_MISSED_PCT,	2 },
 };
 
 /* The sources of a sample, as named on standard error. */

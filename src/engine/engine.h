@@ -62,6 +62,10 @@ struct engine_snapshot {
 	uint64_t		 blocked;	/* tasks in a blocking call now */
 	uint64_t		 latency_ns;	/* sum of latencies measured */
 	uint64_t		 latency_count;
+	/* Tasks that wake on a period: work counts the wakeups. */
+	uint64_t		 wake_period_ns;/* 0: none in this scenario */
+	uint64_t		 wake_late_ns;	/* sum of wakeup - deadline */
+	uint64_t		 wakes_missed;	/* periods passed unwoken */
 	uint64_t		 handoffs;	/* token handoffs */
 	uint64_t		 fiber_switches;/* user-space switches */
 	int			 workers;	/* fiber workers P, or 0 */
