@@ -51,6 +51,10 @@ static const struct batch_column batch_columns[] = {
 	{ "load_runnable",		MS_LOAD_RUNNABLE,	0 },
 	{ "load_total",			MS_LOAD_TOTAL,		0 },
 	{ "cpu_pressure_pct",		MS_PSI_SOME,		2 },
+	/* Periodic wakeups (sleepers): due, how late, how many missed. */
+	{ "wake_due_per_s",		MS_WAKE_DUE_RATE,	1 },
+	{ "wake_late_ms",		MS_WAKE_LATE_MS,	3 },
+	{ "wake_missed_pct",		MS_WAKE_MISSED_PCT,	2 },
 };
 
 /* The sources of a sample, as named on standard error. */
@@ -155,15 +159,6 @@ batch_record(const struct model *m, enum batch_format fmt, FILE *out)
 	fflush(out);
 }
 
-/* Order doubles. */
-static int
-batch_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return ((x > y) - (x < y));
-}
-
 /* The median of a series over the samples the model holds; NAN if none. */
 static double
 batch_median(const struct model *m, enum model_series which, double *tmp)
@@ -178,8 +173,7 @@ batch_median(const struct model *m, enum model_series which, double *tmp)
 	}
 	if (n == 0)
 		return (NAN);
-	qsort(tmp, n, sizeof *tmp, batch_cmp);
-	return (n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2);
+	return (util_median(tmp, n));
 }
 
 /*

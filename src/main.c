@@ -13,7 +13,6 @@
 
 #include "bench/bench.h"
 #include "batch.h"
-#include "bench/bench_sampler.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
 #include "loop.h"
@@ -239,7 +238,6 @@ main(int argc, char **argv)
 	/* Every face runs fibers: a fault names itself (stack overflow). */
 	term_install_crash_handlers();
 	if (opts.bench) {
-		bench_add_section(&bench_sampler_section);
 		return (bench_run(stdout, opts.format ==
 		    OPTIONS_FORMAT_JSON) == 0 ? 0 : 1);
 	}

@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_sampler.h"
+#include "engine/engine.h"
 #include "runtime/ctx.h"
 #include "runtime/fiber.h"
 #include "util/util.h"
@@ -82,7 +84,7 @@ struct bench_result {
 	long		 nthreads;	/* started */
 	long		 nthreads_want;	/* after the limits */
 	int		 thread_err;	/* pthread_create, or 0 */
-	const char	*limit_name;	/* short name of the limit, or NULL */
+	char		 limit_name[48];	/* the limit that capped, or "" */
 	size_t		 tstack;	/* reserved stack per thread, or 0 */
 	struct bench_sleep_out million[2];	/* fresh, warm arena */
 	int		 million_ok[2];
@@ -92,6 +94,7 @@ struct bench_result {
 	double		 populated_us;	/* first write after MAP_POPULATE */
 	char		 notes[1024];
 	char		 limits[512];
+	struct bench_s_out *sampler;	/* the sampler's section */
 };
 
 /* Classes the sleeper measurement covers. */
@@ -131,19 +134,6 @@ bench_note(struct bench_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Sections other modules added, and what their measure returned. */
-static const struct bench_section *bench_sections[BENCH_SECTIONS];
-static void	*bench_section_data[BENCH_SECTIONS];
-static int	 bench_nsections;
-
-/* Add a section to the bench; called before bench_run. */
-void
-bench_add_section(const struct bench_section *sec)
-{
-	if (bench_nsections < BENCH_SECTIONS)
-		bench_sections[bench_nsections++] = sec;
-}
-
 static int	bench_verbose;	/* CSW_BENCH_VERBOSE: progress, with times */
 static int	bench_progress;	/* progress on stderr */
 
@@ -175,15 +165,6 @@ bench_step(const char *fmt, ...)
 	fprintf(stderr, "...\n");
 }
 
-/* Compare doubles for qsort. */
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
 /* Median, lowest and highest of the n trials that succeeded (>= 0). */
 static void
 bench_stats(double *v, int n, struct bench_stat *st)
@@ -198,8 +179,7 @@ bench_stats(double *v, int n, struct bench_stat *st)
 		st->med = st->min = st->max = -1;
 		return;
 	}
-	qsort(v, (size_t)ok, sizeof *v, bench_cmp);
-	st->med = ok % 2 ? v[ok / 2] : (v[ok / 2 - 1] + v[ok / 2]) / 2;
+	st->med = util_median(v, (size_t)ok);
 	st->min = v[0];
 	st->max = v[ok - 1];
 }
@@ -413,10 +393,11 @@ bench_pair_parent(void *arg)
 static uint64_t
 bench_fiber_run(fiber_fn parent, struct bench_fib *bf)
 {
-	struct fiber_rt_config	 cfg = { 1, 0, -1 };
+	struct fiber_rt_config	 cfg = { 1, 0, 0 };
 	struct fiber_rt		*rt;
 	struct fiber		*p;
 
+	cfg.guard_limit = engine_fiber_guard_limit();
 	if ((rt = fiber_rt_create(&cfg)) == NULL)
 		return (0);
 	if (bf->a == NULL) {
@@ -525,13 +506,14 @@ bench_spawner(void *arg)
 static double
 bench_fiber_spawn(void)
 {
-	struct fiber_rt_config	 cfg = { 1, 0, -1 };
+	struct fiber_rt_config	 cfg = { 1, 0, 0 };
 	struct fiber_rt		*rt;
 	struct bench_fib	 bf;
 	uint64_t		 t1;
 
 	memset(&bf, 0, sizeof bf);
 	atomic_store(&bench_exited, 0);
+	cfg.guard_limit = engine_fiber_guard_limit();
 	if ((rt = fiber_rt_create(&cfg)) == NULL)
 		return (-1);
 	if (fiber_spawn(rt, bench_spawner, &bf, NULL, NULL) != 0) {
@@ -749,10 +731,11 @@ bench_sleepers_run(struct fiber_rt *rt, size_t size, long n, uint64_t wake_ms,
 static int
 bench_sleep_fibers(size_t size, long n, struct bench_sleep_out *o)
 {
-	struct fiber_rt_config	 cfg = { 0, size, -1 };
+	struct fiber_rt_config	 cfg = { 0, size, 0 };
 	struct fiber_rt		*rt;
 	int			 rc;
 
+	cfg.guard_limit = engine_fiber_guard_limit();
 	if ((rt = fiber_rt_create(&cfg)) == NULL)
 		return (-1);
 	rc = bench_sleepers_run(rt, size, n, 0, o);
@@ -837,81 +820,24 @@ bench_thread_sleeper(void *arg)
 	return (NULL);
 }
 
-/* How many threads we may start without hitting a limit; says which. */
+/*
+ * How many threads we may start, by the engine's rule (engine_task_cap);
+ * when capped, r->limits says by which limit and r->limit_name names it.
+ */
 static long
 bench_thread_cap(struct bench_result *r, long want)
 {
-	struct rlimit	rl;
-	long		cap = want, v, have = 64;	/* margin for the rest */
+	char		 why[sizeof r->limits];
+	const char	*p;
+	long		 cap;
 
-	v = util_read_long("/proc/sys/kernel/threads-max", -1);
-	if (v > 0 && v / 2 < cap) {
-		cap = v / 2;
-		r->limit_name = "threads-max";
-		snprintf(r->limits, sizeof r->limits, "threads-max %ld", v);
+	cap = engine_task_cap(ENGINE_THREADS, 0, want, 0, why, sizeof why);
+	if (cap < want && (p = strstr(why, ": ")) != NULL) {
+		snprintf(r->limits, sizeof r->limits, "%s", p + 2);
+		snprintf(r->limit_name, sizeof r->limit_name, "%.*s",
+		    (int)strcspn(p + 2, " "), p + 2);
 	}
-	v = util_read_long("/proc/sys/kernel/pid_max", -1);
-	if (v > 0 && v / 2 < cap) {
-		cap = v / 2;
-		r->limit_name = "pid_max";
-		snprintf(r->limits, sizeof r->limits, "pid_max %ld", v);
-	}
-	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    (long)rl.rlim_cur - have < cap) {
-		cap = (long)rl.rlim_cur - have;
-		r->limit_name = "RLIMIT_NPROC";
-		snprintf(r->limits, sizeof r->limits, "RLIMIT_NPROC %ld",
-		    (long)rl.rlim_cur);
-	}
-	v = util_read_long("/sys/fs/cgroup/pids.max", -1);
-	if (v > 0 && v - have < cap) {
-		cap = v - have;
-		r->limit_name = "pids.max";
-		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
-	}
-	{
-		FILE	*f = fopen("/proc/loadavg", "r");
-		long	 total = -1, tmax;
-		double	 l1, l5, l15;
-		long	 running;
-
-		/* Threads the whole machine runs now: leave it half the rest. */
-		if (f != NULL) {
-			if (fscanf(f, "%lf %lf %lf %ld/%ld", &l1, &l5, &l15,
-			    &running, &total) != 5)
-				total = -1;
-			fclose(f);
-		}
-		tmax = util_read_long("/proc/sys/kernel/threads-max", -1);
-		if (total > 0 && tmax > total && (tmax - total) / 2 < cap) {
-			cap = (tmax - total) / 2;
-			r->limit_name = "threads-max";
-			snprintf(r->limits, sizeof r->limits,
-			    "threads-max %ld with %ld threads running", tmax,
-			    total);
-		}
-	}
-	v = util_read_long("/sys/fs/cgroup/pids/pids.max", -1);	/* v1 */
-	if (v > 0 && v - have < cap) {
-		cap = v - have;
-		r->limit_name = "pids.max";
-		snprintf(r->limits, sizeof r->limits, "cgroup pids.max %ld", v);
-	}
-	v = util_read_long("/proc/sys/vm/max_map_count", -1);
-	if (v > 0 && v / 3 < cap) {		/* stack + guard per thread */
-		cap = v / 3;
-		r->limit_name = "max_map_count";
-		snprintf(r->limits, sizeof r->limits, "vm.max_map_count %ld",
-		    v);
-	}
-	if (util_read_long("/proc/sys/vm/overcommit_memory", 0) == 2) {
-		cap = cap > 100 ? 100 : cap;
-		r->limit_name = "overcommit";
-		snprintf(r->limits, sizeof r->limits,
-		    "vm.overcommit_memory=2 (strict): default 8 MiB stacks "
-		    "count fully");
-	}
-	return (cap < 0 ? 0 : cap);
+	return (cap);
 }
 
 /* Committed stack bytes and RSS growth per sleeping thread (default
@@ -1060,7 +986,8 @@ bench_measure(struct bench_result *r)
 	bench_step("measuring %ld sleepers waking together, fresh and reused "
 	    "arena", r->nmillion);
 	{
-		struct fiber_rt_config	 cfg = { 0, 2048, -1 };
+		struct fiber_rt_config	 cfg = { 0, 2048,
+					    engine_fiber_guard_limit() };
 		struct fiber_rt		*rt = fiber_rt_create(&cfg);
 
 		for (i = 0; i < 2 && rt != NULL; i++) {
@@ -1082,10 +1009,8 @@ bench_measure(struct bench_result *r)
 		r->tsleep = -1;
 		r->tsleep_rss = -1;
 	}
-	for (i = 0; i < bench_nsections; i++) {
-		bench_step("%s", bench_sections[i]->step);
-		bench_section_data[i] = bench_sections[i]->measure();
-	}
+	bench_step("%s", BENCH_SAMPLER_STEP);
+	r->sampler = bench_sampler_measure();
 	return (0);
 }
 
@@ -1135,7 +1060,7 @@ bench_thread_why(struct bench_result *r, char *buf, size_t len)
 	if (r->thread_err != 0)
 		snprintf(buf, len, "%s at %ld", bench_errname(r->thread_err),
 		    r->nthreads + 1);
-	else if (r->nthreads_want < BENCH_THREADS && r->limit_name != NULL)
+	else if (r->nthreads_want < BENCH_THREADS && r->limit_name[0] != '\0')
 		snprintf(buf, len, "%s limit", r->limit_name);
 	else
 		buf[0] = '\0';
@@ -1401,8 +1326,7 @@ bench_print_table(FILE *out, struct bench_result *r)
 		    "fiber %s", fib);
 		bench_put_ratio(out, label, r->tsleep / r->fsleep[def], 1);
 	}
-	for (c = 0; c < bench_nsections; c++)
-		bench_sections[c]->print_table(out, bench_section_data[c]);
+	bench_sampler_print_table(out, r->sampler);
 	if (r->notes[0] != '\0')
 		fprintf(out, "\nnotes: %s\n", r->notes);
 	fprintf(out, "\nlegend\n");
@@ -1498,8 +1422,7 @@ bench_print_json(FILE *out, struct bench_result *r)
 	    r->fsleep[def] > 0 && r->tsleep > 0 ? r->tsleep / r->fsleep[def] :
 	    -1, 0);
 	fprintf(out, "},");
-	for (c = 0; c < bench_nsections; c++)
-		bench_sections[c]->print_json(out, bench_section_data[c]);
+	bench_sampler_print_json(out, r->sampler);
 	fprintf(out, "\"targets\":{");
 	for (k = 0; k < BENCH_NTIMINGS; k++) {
 		if (bench_rows[k].target <= 0)
@@ -1524,7 +1447,6 @@ int
 bench_run(FILE *out, int json)
 {
 	struct bench_result	*r;
-	int			 i;
 
 	r = xcalloc(1, sizeof *r);
 	bench_verbose = getenv("CSW_BENCH_VERBOSE") != NULL;
@@ -1539,8 +1461,7 @@ bench_run(FILE *out, int json)
 	else
 		bench_print_table(out, r);
 	fflush(out);
-	for (i = 0; i < bench_nsections; i++)
-		bench_sections[i]->done(bench_section_data[i]);
+	free(r->sampler);
 	free(r);
 	return (ferror(out) ? 1 : 0);
 }

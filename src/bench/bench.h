@@ -35,22 +35,4 @@
  */
 int	bench_run(FILE *, int);
 
-/*
- * A section another part of the program adds to the bench (the sampler's
- * and the screen's, which the engine may not include).  measure runs after
- * the engine's own measurements and returns what the print functions take;
- * print_table prints its lines, print_json its members ("key":value,...,
- * each followed by a comma), and done frees it.  Register from the main
- * thread before bench_run; at most BENCH_SECTIONS.
- */
-struct bench_section {
-	const char	*step;		/* the progress line */
-	void		*(*measure)(void);
-	void		 (*print_table)(FILE *, void *);
-	void		 (*print_json)(FILE *, void *);
-	void		 (*done)(void *);
-};
-#define BENCH_SECTIONS	4
-void	bench_add_section(const struct bench_section *);
-
 #endif

@@ -40,6 +40,7 @@
 #include "bench/bench_sampler.h"
 #include "bench/bench.h"
 #include "engine/engine.h"
+#include "engine/limits.h"
 #include "runtime/fiber.h"
 #include "proc/procfs.h"
 #include "sampler/sampler.h"
@@ -158,23 +159,6 @@ bench_s_over(double v, double goal)
 	return (buf);
 }
 
-/* Compare doubles for qsort. */
-static int
-bench_s_cmp(const void *a, const void *b)
-{
-	double	x = *(const double *)a, y = *(const double *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
-/* Median of n values (sorts them). */
-static double
-bench_s_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, bench_s_cmp);
-	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-}
-
 /* The sleeping threads and their stacks, as the sampler wants them. */
 struct bench_s_threads {
 	pthread_mutex_t		 m;
@@ -264,24 +248,12 @@ bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
 		usleep(BENCH_S_GAP_MS * 1000);
 	}
 	/* The mean for CPU: a cost paid every few passes counts in full. */
-	c->pass_ms = bench_s_median(wall, n);
+	c->pass_ms = util_median(wall, n);
 	for (c->cpu_ms = 0, i = 0; i < n; i++)
 		c->cpu_ms += cpu[i] / n;
 	c->share = c->cpu_ms / 1000.0 * 100.0;
 	c->ok = true;
 	free(s);
-}
-
-/* Threads we may start here without nearing pid_max or RLIMIT_NPROC. */
-static long
-bench_s_thread_cap(long want)
-{
-	long	pid_max = util_read_long("/proc/sys/kernel/pid_max", -1);
-
-	/* A shared machine: leave well over half of the pids to others. */
-	if (pid_max > 0 && want > pid_max / 3)
-		want = pid_max / 3;
-	return (want);
 }
 
 /* The pass over want sleeping threads with small stacks. */
@@ -294,9 +266,12 @@ bench_s_threads_case(struct bench_s_out *o, enum bench_s_case k)
 	struct sampler_pass	 p;
 	pthread_attr_t		 attr;
 	pthread_t		*t;
-	long			 want = bench_s_thread_cap(bench_s_defs[k].n);
-	long			 i, n = 0;
+	char			 why[LIMITS_WHYLEN];
+	long			 want, i, n = 0;
 	int			 err = 0;
+
+	want = engine_task_cap(ENGINE_THREADS, 0, bench_s_defs[k].n, 0, why,
+	    sizeof why);
 
 	memset(&ts, 0, sizeof ts);
 	pthread_mutex_init(&ts.m, NULL);
@@ -319,7 +294,7 @@ bench_s_threads_case(struct bench_s_out *o, enum bench_s_case k)
 	if (n < bench_s_defs[k].n)
 		bench_s_note(o, "%s: %ld threads started (%s)",
 		    bench_s_defs[k].label, n, err ? strerror(err) :
-		    "a third of pid_max");
+		    why);
 	pthread_mutex_lock(&ts.m);
 	while (ts.started < n)
 		pthread_cond_wait(&ts.started_c, &ts.m);
@@ -360,13 +335,14 @@ bench_s_fiber_sleeper(void *arg)
 static void
 bench_s_fibers_case(struct bench_s_out *o, enum bench_s_case k)
 {
-	struct fiber_rt_config	 cfg = { 0, 0, -1 };
+	struct fiber_rt_config	 cfg = { 0, 0, 0 };
 	struct bench_s_case_out	*c = &o->c[k];
 	struct sampler_pass	 p;
 	struct fiber_rt		*rt;
 	uint64_t		 end;
 	long			 i, n = 0;
 
+	cfg.guard_limit = engine_fiber_guard_limit();
 	if ((rt = fiber_rt_create(&cfg)) == NULL) {
 		bench_s_note(o, "%s: no fiber runtime",
 		    bench_s_defs[k].label);
@@ -598,15 +574,15 @@ bench_s_keys(struct bench_s_out *o, enum bench_k_case kc)
 		    "was killed", d->name, d->reap_ms / 1000);
 	ko->keys = n;
 	if (n > 0) {
-		ko->ms = bench_s_median(v, n);
+		ko->ms = util_median(v, n);
 		ko->min = v[0];
 		ko->max = v[n - 1];
 	}
 }
 
 /* Measure every case. */
-static void *
-bench_s_measure(void)
+struct bench_s_out *
+bench_sampler_measure(void)
 {
 	struct bench_s_out	*o = xcalloc(1, sizeof *o);
 	int			 k;
@@ -623,12 +599,11 @@ bench_s_measure(void)
 }
 
 /* Print the section of the table. */
-static void
-bench_s_table(FILE *out, void *arg)
+void
+bench_sampler_print_table(FILE *out, const struct bench_s_out *o)
 {
-	struct bench_s_out	*o = arg;
-	struct bench_s_case_out	*c;
-	struct bench_k_out	*ko;
+	const struct bench_s_case_out	*c;
+	const struct bench_k_out	*ko;
 	char			 label[96], rot[48];
 	int			 k;
 
@@ -689,12 +664,11 @@ bench_s_num(FILE *out, const char *key, double v)
 }
 
 /* Print the section's JSON members. */
-static void
-bench_s_json(FILE *out, void *arg)
+void
+bench_sampler_print_json(FILE *out, const struct bench_s_out *o)
 {
-	struct bench_s_out	*o = arg;
-	struct bench_s_case_out	*c;
-	struct bench_k_out	*ko;
+	const struct bench_s_case_out	*c;
+	const struct bench_k_out	*ko;
 	char			 key[96];
 	const char		*p;
 	int			 k;
@@ -737,19 +711,3 @@ bench_s_json(FILE *out, void *arg)
 	}
 	fprintf(out, "\",");
 }
-
-/* Free what measure returned. */
-static void
-bench_s_done(void *arg)
-{
-	free(arg);
-}
-
-const struct bench_section bench_sampler_section = {
-	.step = "measuring the sampler at 1,000 and 10,000 threads and "
-	    "100,000 fibers, and key to redraw",
-	.measure = bench_s_measure,
-	.print_table = bench_s_table,
-	.print_json = bench_s_json,
-	.done = bench_s_done,
-};

@@ -312,7 +312,7 @@ engine_start_mode(struct engine *e, const struct engine_want *w, long first,
 		memset(&rc, 0, sizeof rc);
 		rc.workers = sp.workers;
 		rc.stack_size = sp.stack;
-		rc.guard_limit = -1;
+		rc.guard_limit = engine_fiber_guard_limit();
 		if ((rt = fiber_rt_create(&rc)) == NULL) {
 			snprintf(err, errlen, "fiber runtime: %s",
 			    strerror(errno));
@@ -391,6 +391,10 @@ engine_stop_mode(struct engine *e)
 			e->cur.ops->halt(state);
 		engine_raise_for_stop(e);
 		e->cur.ops->stop(state);
+		pthread_mutex_lock(&e->stacks_mu);
+		CSW_CHECK(e->nstacks == 0, "a workload thread's stack stayed "
+		    "on the registry after its scenario stopped");
+		pthread_mutex_unlock(&e->stacks_mu);
 	}
 	if (rt != NULL) {
 		st = xmalloc(sizeof *st);
@@ -438,6 +442,41 @@ engine_needs_restart(struct engine *e, const struct engine_want *w)
 	return (w->ops->threads_use_workers && w->ops->set_workers == NULL);
 }
 
+/* Read the limits and cap a request of a mode by them. */
+long
+engine_task_cap(enum engine_mode mode, long have, long want, size_t stack,
+    char *why, size_t whylen)
+{
+	struct limits		 lim;
+	struct limits_request	 req;
+
+	limits_read(&lim, NULL, NULL, NULL, 0);
+	memset(&req, 0, sizeof req);
+	req.tasks = want;
+	req.have = have;
+	if (mode == ENGINE_FIBERS) {
+		req.kind = LIMITS_FIBERS;
+		req.task_bytes = (int64_t)(stack != 0 ? stack :
+		    FIBER_STACK_DEFAULT);
+	} else {
+		req.kind = LIMITS_THREADS;
+		req.task_bytes = ENGINE_THREAD_COMMIT;
+		req.task_maps = 2;	/* the stack and its guard page */
+		req.task_threads = 1;
+	}
+	return (limits_cap(&lim, &req, why, whylen));
+}
+
+/* Read the limits and size the fiber runtime's guard budget by them. */
+long
+engine_fiber_guard_limit(void)
+{
+	struct limits	lim;
+
+	limits_read(&lim, NULL, NULL, NULL, 0);
+	return (limits_guard_budget(&lim));
+}
+
 /*
  * The rails: cap a growth to what the machine's limits allow, leaving
  * headroom; returns the target to ramp to, with why set when it is capped.
@@ -446,32 +485,17 @@ static long
 engine_cap(struct engine *e, const struct engine_want *w, long target,
     char *why, size_t whylen)
 {
-	struct limits		 lim;
-	struct limits_request	 req;
-	char			 err[LIMITS_WHYLEN], buf[LIMITS_WHYLEN], n[32];
-	char			*reason;
-	long			 have = e->cur.tasks, allowed;
+	char	 buf[LIMITS_WHYLEN], n[32];
+	char	*reason;
+	long	 have = e->cur.tasks, allowed;
 
 	why[0] = '\0';
 	if (target <= have || (w->mode == ENGINE_THREADS &&
 	    w->ops->pooled[w->variant]))
 		return (target);
-	limits_read(&lim, NULL, NULL, err, sizeof err);
-	memset(&req, 0, sizeof req);
-	req.tasks = target - have;
-	req.have = have;
-	if (w->mode == ENGINE_FIBERS) {
-		req.kind = LIMITS_FIBERS;
-		req.task_bytes = (int64_t)(w->stack[ENGINE_FIBERS] != 0 ?
-		    w->stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT);
-	} else {
-		req.kind = LIMITS_THREADS;
-		req.task_bytes = ENGINE_THREAD_COMMIT;
-		req.task_maps = 2;	/* the stack and its guard page */
-		req.task_threads = 1;
-	}
-	allowed = limits_cap(&lim, &req, why, whylen);
-	if (allowed >= req.tasks)
+	allowed = engine_task_cap(w->mode, have, target - have,
+	    w->stack[ENGINE_FIBERS], why, whylen);
+	if (allowed >= target - have)
 		return (target);
 	target = have + allowed;
 	target -= target % w->ops->unit;

@@ -62,6 +62,10 @@ struct engine_snapshot {
 	uint64_t		 blocked;	/* tasks in a blocking call now */
 	uint64_t		 latency_ns;	/* sum of latencies measured */
 	uint64_t		 latency_count;
+	/* Tasks that wake on a period: work counts the wakeups. */
+	uint64_t		 wake_period_ns;/* 0: none in this scenario */
+	uint64_t		 wake_late_ns;	/* sum of wakeup - deadline */
+	uint64_t		 wakes_missed;	/* periods passed unwoken */
 	uint64_t		 handoffs;	/* token handoffs */
 	uint64_t		 fiber_switches;/* user-space switches */
 	int			 workers;	/* fiber workers P, or 0 */
@@ -114,6 +118,18 @@ bool		 engine_workers_used(const struct engine_config *);
 size_t		 engine_stack_next(enum engine_mode, size_t);
 /* The stack a thread gets by default: RLIMIT_STACK, as glibc does. */
 size_t		 engine_thread_stack_default(void);
+/*
+ * How many of want new tasks of a mode may start now, have running: the
+ * machine's limits (limits_read) under the rails' policy (limits_cap).  The
+ * one rule for the screen, --batch and --bench.  stack is a fiber's stack
+ * (0: the default); threads count what the engine's threads commit.  why
+ * says "capped at N threads: LIMIT VALUE" when fewer than want may start,
+ * else "".  Any OS thread (32 KiB of stack: not a fiber).
+ */
+long		 engine_task_cap(enum engine_mode, long have, long want,
+		    size_t stack, char *why, size_t whylen);
+/* Guarded fiber stacks the map budget allows now: fiber_rt_config's. */
+long		 engine_fiber_guard_limit(void);
 
 struct engine	*engine_create(const struct engine_config *, char *, size_t);
 /* The configuration asked for last (not necessarily running yet). */

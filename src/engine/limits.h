@@ -1,26 +1,19 @@
 /*
  * The rails: how many more tasks the machine lets this process start.
  *
- * Two halves, kept apart so the arithmetic is tested with fake limits:
+ * The figures come from the limits reader (proc/limits_read.h: limits_read
+ * fills a struct limits from a proc root and a sys root); this half is the
+ * policy over them, pure, so that it is tested with fake limits:
  *
- *  - limits_read() reads the limits and the usage that matter for spawning
- *    from a proc root and a sys root ("/proc" and "/sys", or fixture trees)
- *    into a caller-owned struct limits.  It keeps no state and may be called
- *    from any OS thread (it needs about 32 KiB of stack: not from a fiber);
- *    it costs a dozen small reads plus one pass over /proc/self/maps (about
- *    75 bytes a mapping), so call it before a ramp, not on every tick.
+ *  - limits_cap() returns from a struct limits and a request how many of
+ *    the new tasks may start and, if fewer than asked, says which limit
+ *    capped them, e.g. "capped at 32,000 threads: kernel.pid_max 32768".
+ *    Any thread, any time.  engine_task_cap (engine/engine.h) reads the
+ *    limits and calls it: the screen, --batch and --bench all go through
+ *    there.
+ *  - limits_guard_budget() is how many fiber stacks may have a guard page.
  *
- *  - limits_cap() is pure: from a struct limits and a request it returns how
- *    many of the new tasks may start and, if fewer than asked, says which
- *    limit capped them, e.g. "capped at 32,000 threads: kernel.pid_max
- *    32768".  Any thread, any time.
- *
- * A value is a count, or bytes for the memory fields, and
- *	LIMITS_UNKNOWN (-1)	could not be read; its why says why, e.g.
- *				"/sys/fs/cgroup/pids.max: No such file or
- *				directory".  An unknown limit does not cap.
- *	LIMITS_NONE (INT64_MAX)	read, and there is no limit ("max",
- *				"unlimited", or a number past INT64_MAX).
+ * An unknown limit (LIMITS_UNKNOWN) does not cap.
  *
  * Headroom.  limits_cap never hands out a limit to the last unit:
  *  - pids and threads (kernel.threads-max, kernel.pid_max, cgroup pids.max,
@@ -38,9 +31,8 @@
  *  All of it in 64-bit arithmetic that cannot overflow, whatever the
  *  values (a memory.max of 2^63 - 1 included).
  * Fibers never cap on mappings: the runtime falls back to unguarded stacks
- * when guard pages would exceed the map budget.  The cgroup figures are
- * those of the process's cgroup v2 (the "0::" line of /proc/self/cgroup) or
- * of the ancestor with the least room left; cgroup v1 is not read.
+ * when guard pages would exceed the map budget, which limits_guard_budget
+ * computes with the same 5% but a floor of 4096.  Only cgroup v2 is read.
  */
 #ifndef CSW_LIMITS_H
 #define CSW_LIMITS_H
@@ -48,31 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LIMITS_UNKNOWN	((int64_t)-1)
-#define LIMITS_NONE	INT64_MAX
-#define LIMITS_WHYLEN	160
-
-/* One figure and, when it is unknown, why. */
-struct limits_value {
-	int64_t	value;
-	char	why[LIMITS_WHYLEN];
-};
-
-/* Counts, or bytes where it says so. */
-struct limits {
-	struct limits_value	threads_max;	/* kernel.threads-max */
-	struct limits_value	pid_max;	/* kernel.pid_max */
-	struct limits_value	nproc;		/* RLIMIT_NPROC soft */
-	struct limits_value	max_map_count;	/* vm.max_map_count */
-	struct limits_value	map_count;	/* this process's maps */
-	struct limits_value	pids_max;	/* cgroup pids.max */
-	struct limits_value	pids_current;	/* cgroup */
-	struct limits_value	memory_max;	/* cgroup, bytes */
-	struct limits_value	memory_current;	/* cgroup, bytes */
-	struct limits_value	mem_available;	/* meminfo, bytes */
-	struct limits_value	system_threads;	/* loadavg total */
-	struct limits_value	process_threads; /* status Threads */
-};
+#include "proc/limits_read.h"
 
 enum limits_kind {
 	LIMITS_THREADS,		/* each task is an OS thread */
@@ -100,19 +68,6 @@ struct limits_request {
 	long		 task_threads;
 };
 
-/* Set every field to LIMITS_UNKNOWN with why "not read". */
-void	limits_clear(struct limits *);
-
-/*
- * Read every field; procroot and sysroot NULL mean "/proc" and "/sys".
- * Returns the number of fields left unknown (0 if all were read), with err
- * holding the first one's reason, e.g. "cgroup pids.max:
- * /sys/fs/cgroup/pids.max: No such file or directory".  Never fails harder:
- * an unreadable figure is data, not an error.
- */
-int	limits_read(struct limits *, const char *procroot,
-	    const char *sysroot, char *err, size_t errlen);
-
 /*
  * The most of req->tasks that may start (0 .. req->tasks).  If that is fewer
  * than asked, why says which limit, the tightest, capped it:
@@ -120,6 +75,15 @@ int	limits_read(struct limits *, const char *procroot,
  */
 long	limits_cap(const struct limits *, const struct limits_request *,
 	    char *why, size_t whylen);
+
+/*
+ * How many page-sized fiber stacks may take a guard page (two mappings
+ * each) within vm.max_map_count less the mappings in use and the headroom
+ * above, with a floor of 4096 entries for the runtime's own chunks.  An unknown vm.max_map_count counts as the kernel's default,
+ * LIMITS_MAP_COUNT_DEFAULT.
+ */
+#define LIMITS_MAP_COUNT_DEFAULT	65530
+long	limits_guard_budget(const struct limits *);
 
 /*
  * Write n with a comma every three digits ("32,000", "-1,234") into buf and

@@ -114,6 +114,9 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_SAMPLER_CPU] = SRC_COUNT,
 	[MS_SAMPLER_CPU_MS] = SRC_COUNT,
 	[MS_RUN_WAIT] = SRC_WAIT,
+	[MS_WAKE_DUE_RATE] = SRC_ENGINE,
+	[MS_WAKE_LATE_MS] = SRC_ENGINE,
+	[MS_WAKE_MISSED_PCT] = SRC_ENGINE,
 };
 
 /* Make a model that keeps cap samples of history per series. */
@@ -374,6 +377,26 @@ model_push_cpu_waits(struct model *m, const struct sample *a,
 		    b->cpu_wait_ns[i], dt_s) / 1e6;
 }
 
+/* Whether periodic tasks keep their schedule; their figures in *w. */
+enum model_wake
+model_wake_state(const struct model *m, struct model_wakes *w)
+{
+	struct model_wakes	 z;
+
+	if (w == NULL)
+		w = &z;
+	w->rate = model_value(m, MS_WORK_RATE, 0);
+	w->due = model_value(m, MS_WAKE_DUE_RATE, 0);
+	w->late_ms = model_value(m, MS_WAKE_LATE_MS, 0);
+	w->missed_pct = model_value(m, MS_WAKE_MISSED_PCT, 0);
+	if (isnan(w->due) || isnan(w->rate) || isnan(w->late_ms))
+		return (MODEL_WAKE_NONE);
+	if (w->late_ms > MODEL_WAKE_LATE_MS || (!isnan(w->missed_pct) &&
+	    w->missed_pct > MODEL_WAKE_MISSED_PCT))
+		return (MODEL_WAKE_BEHIND);
+	return (MODEL_WAKE_ON_TIME);
+}
+
 /* How many CPUs /proc/schedstat gave wait times for (0: none read). */
 size_t
 model_cpu_waits(const struct model *m)
@@ -519,6 +542,35 @@ model_push_values(struct model *m, const double *v, unsigned chg)
 }
 
 /*
+ * Periodic wakeups between two samples: the rate the period asks of the
+ * tasks alive (their mean over the interval), how late the wakeups of the
+ * interval came on average, and the share of due periods that passed
+ * without one (a task that woke a period late or more skips them).
+ */
+static void
+model_push_wakes(const struct sample *a, const struct sample *b, double *v)
+{
+	uint64_t	wakes, missed;
+
+	if (!a->ok[SRC_ENGINE] || !b->ok[SRC_ENGINE] ||
+	    b->wake_period_ns == 0 || a->wake_period_ns != b->wake_period_ns)
+		return;
+	v[MS_WAKE_DUE_RATE] = ((double)a->tasks_alive +
+	    (double)b->tasks_alive) / 2 * 1e9 / (double)b->wake_period_ns;
+	if (b->work < a->work || b->wake_late_ns < a->wake_late_ns ||
+	    b->wakes_missed < a->wakes_missed)
+		return;
+	wakes = b->work - a->work;
+	missed = b->wakes_missed - a->wakes_missed;
+	if (wakes > 0)
+		v[MS_WAKE_LATE_MS] = (double)(b->wake_late_ns -
+		    a->wake_late_ns) / 1e6 / (double)wakes;
+	if (wakes + missed > 0)
+		v[MS_WAKE_MISSED_PCT] = 100.0 * (double)missed /
+		    (double)(wakes + missed);
+}
+
+/*
  * Fold a new sample into every series.  The sample's thread rows, if any,
  * become the model's: the caller must not free them.
  */
@@ -582,6 +634,7 @@ model_push(struct model *m, const struct sample *s)
 			v[MS_LATENCY_MS] = (double)(b->latency_ns -
 			    a->latency_ns) / 1e6 / (double)(b->latency_count -
 			    a->latency_count);
+		model_push_wakes(a, b, v);
 		if (b->t_ns > a->t_ns && b->cpu_ns >= a->cpu_ns)
 			v[MS_SAMPLER_CPU] = 100.0 * (double)(b->cpu_ns -
 			    a->cpu_ns) / (double)(b->t_ns - a->t_ns);

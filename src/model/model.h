@@ -48,6 +48,9 @@ enum model_series {
 	MS_SAMPLER_CPU,		/* sampler CPU share, percent of one CPU */
 	MS_SAMPLER_CPU_MS,	/* CPU time of the pass, ms */
 	MS_RUN_WAIT,		/* run-queue wait per thread, ms per s */
+	MS_WAKE_DUE_RATE,	/* wakeups/s the tasks' period asks for */
+	MS_WAKE_LATE_MS,	/* mean wakeup - deadline of the interval, ms */
+	MS_WAKE_MISSED_PCT,	/* periods that passed unwoken, % of due */
 	MS_COUNT
 };
 
@@ -164,6 +167,30 @@ enum model_tcol	 model_threads_key(const struct model *, bool *);
 size_t		 model_threads_len(const struct model *);
 const struct model_thread *model_thread_at(const struct model *, size_t);
 bool		 model_threads_capped(const struct model *, size_t *);
+
+/*
+ * Whether tasks that wake on a period (sleepers) keep their schedule in
+ * the newest sample: behind when their wakeups are more than
+ * MODEL_WAKE_LATE_MS late on average, or more than MODEL_WAKE_MISSED_PCT
+ * of the periods due passed without a wakeup.  Live or replayed alike.
+ */
+#define MODEL_WAKE_LATE_MS	10.0
+#define MODEL_WAKE_MISSED_PCT	10.0
+
+enum model_wake {
+	MODEL_WAKE_NONE,	/* no periodic tasks, or no figures yet */
+	MODEL_WAKE_ON_TIME,
+	MODEL_WAKE_BEHIND,
+};
+
+struct model_wakes {
+	double		 rate;		/* wakeups/s made */
+	double		 due;		/* wakeups/s the period asks for */
+	double		 late_ms;	/* mean lateness */
+	double		 missed_pct;	/* periods passed unwoken */
+};
+
+enum model_wake	 model_wake_state(const struct model *, struct model_wakes *);
 
 /* Per-CPU run-queue wait, ms per s, from /proc/schedstat; NAN if unknown. */
 size_t		 model_cpu_waits(const struct model *);

@@ -1,3 +1,7 @@
+/*
+ * The ring of one figure's history, and the rate of a counter between two
+ * samples.  The model keeps one ring per series.
+ */
 #include <math.h>
 #include <stdlib.h>
 

@@ -1,3 +1,9 @@
+/*
+ * The /proc parsers the sampler and the bench use (stat, loadavg, status,
+ * task stat and schedstat, meminfo, pressure, per-CPU schedstat, maps and
+ * smaps lines) and the small readers that hand them a file's text.  Each
+ * parser is pure and fuzzed; the contract is in procfs.h.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -61,12 +67,7 @@ static const double procfs_pow10[] = {
 };
 
 /* Format an error message, if the caller wants one. */
-static void
-procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* Format an error message, if the caller wants one. */
-static void
+void
 procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list	ap;

@@ -39,6 +39,10 @@ ssize_t	procfs_read(const char *root, const char *rel, char *buf, size_t size,
 ssize_t	procfs_pread(int fd, const char *what, char *buf, size_t size,
 	    char *err, size_t errlen);
 
+/* Format err (NULL or errlen 0: nothing), as every reader here does. */
+void	procfs_set_error(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* Clock ticks. */
 struct procfs_cpu_time {
 	uint64_t	user, nice, system, idle, iowait, irq, softirq, steal;

@@ -337,6 +337,8 @@ runq_pop(struct worker *w)
 	    (f = runq_pop_shared(w)) != NULL)
 		return (f);
 	if (w->pq_head != w->pq_tail) {
+		CSW_CHECK(w->pq_tail - w->pq_head <= FIBER_PRIVQ_SIZE,
+		    "the private run queue holds more than it has room for");
 		f = w->pq[w->pq_head++ % FIBER_PRIVQ_SIZE];
 		atomic_store_explicit(&w->pq_len, w->pq_tail - w->pq_head,
 		    memory_order_relaxed);
@@ -401,6 +403,9 @@ fiber_ready(struct fiber *f, int handoff)
 	struct worker	*w = fiber_tls_worker;
 	struct fiber	*old;
 
+	CSW_CHECK(atomic_load_explicit(&f->live, memory_order_relaxed),
+	    "a fiber made ready after its stack went back to the arena");
+	CSW_CHECK(!f->done, "a fiber made ready after it returned");
 	if (w == NULL || w->rt != f->rt || w->retiring) {
 		rt_global_push(f->rt, f, f, 1);
 		rt_wake_one(f->rt);
@@ -1178,7 +1183,7 @@ fiber_rt_create(const struct fiber_rt_config *cfg)
 	struct fiber_rt	*rt;
 	int		 n = cfg != NULL ? cfg->workers : 0;
 	size_t		 stack = cfg != NULL ? cfg->stack_size : 0;
-	long		 guard = cfg != NULL ? cfg->guard_limit : -1;
+	long		 guard = cfg != NULL ? cfg->guard_limit : 0;
 
 	if (n <= 0 && (n = (int)sysconf(_SC_NPROCESSORS_ONLN)) <= 0)
 		n = 1;

@@ -76,8 +76,9 @@ typedef void (*fiber_fn)(void *);
 struct fiber_rt_config {
 	int		 workers;	/* P; 0 = online CPUs */
 	size_t		 stack_size;	/* default class; 0 = 16 KiB */
-	long		 guard_limit;	/* guarded stacks at most; -1 = from
-					   vm.max_map_count, 0 = none */
+	long		 guard_limit;	/* guarded stacks at most, 0 = none:
+					   the caller's vm.max_map_count budget
+					   (engine_fiber_guard_limit) */
 };
 
 struct fiber_attr {

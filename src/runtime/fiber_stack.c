@@ -35,7 +35,6 @@
 #define STACK_CHUNK_PACKED	(4UL * 1024 * 1024)	/* 2 KiB class */
 #define STACK_BATCH		32	/* slots moved to a worker cache at once */
 #define STACK_CACHE_MAX		256	/* a worker's cache per class */
-#define STACK_MAP_HEADROOM	4096	/* map entries left for the rest */
 #define STACK_CANARY		0x5a17c0de5a17c0deULL	/* bottom of unguarded */
 #define STACK_PAINT		0xa5
 #define STACK_UNGUARDED_REACH	(64 * 1024)	/* a fault this far below */
@@ -83,39 +82,17 @@ stack_slot_bytes(int i)
 	return (s >= STACK_PAGE ? s + STACK_PAGE : s);
 }
 
-/* Count this process's mappings now. */
-static long
-stack_count_maps(void)
-{
-	FILE	*f;
-	long	 n = 0;
-	int	 c;
-
-	if ((f = fopen("/proc/self/maps", "r")) == NULL)
-		return (0);
-	while ((c = getc(f)) != EOF) {
-		if (c == '\n')
-			n++;
-	}
-	fclose(f);
-	return (n);
-}
-
-/* Set up an empty arena; guard_limit -1 derives it from vm.max_map_count. */
+/*
+ * Set up an empty arena that guards at most guard_limit stacks (the
+ * caller's share of vm.max_map_count; below 0 is none).
+ */
 int
 fiber_stack_arena_init(struct stack_arena *a, long guard_limit)
 {
-	long	max_maps, budget;
-
 	memset(a, 0, sizeof *a);
 	if (pthread_mutex_init(&a->lock, NULL) != 0)
 		return (-1);
-	if (guard_limit < 0) {
-		max_maps = util_read_long("/proc/sys/vm/max_map_count", 65530);
-		budget = max_maps - stack_count_maps() - STACK_MAP_HEADROOM;
-		guard_limit = budget > 0 ? budget / 2 : 0;
-	}
-	a->guard_limit = guard_limit;
+	a->guard_limit = guard_limit > 0 ? guard_limit : 0;
 	atomic_store(&a->populate_ok, 1);
 	stack_messages_init();
 	util_fault_explainer(fiber_stack_fault_explain);
@@ -286,6 +263,8 @@ take:
 	w->cache[i] = f->next;
 	w->ncache[i]--;
 count:
+	CSW_CHECK(!atomic_load_explicit(&f->live, memory_order_relaxed),
+	    "a stack handed out while a fiber still holds it");
 	atomic_fetch_add_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
@@ -299,6 +278,8 @@ fiber_stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 	int		 i = f->cls, n;
 	struct fiber	*g;
 
+	CSW_CHECK(atomic_load_explicit(&f->live, memory_order_relaxed),
+	    "a stack given back twice");
 	atomic_fetch_sub_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
 	atomic_store_explicit(&f->live, 0, memory_order_relaxed);

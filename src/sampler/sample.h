@@ -153,6 +153,8 @@ struct sample {
 	uint64_t	 work;			/* units of work done */
 	uint64_t	 blocked;		/* tasks in a blocking call */
 	uint64_t	 latency_ns, latency_count;	/* sums */
+	/* Periodic wakeups (engine_snapshot's); period 0: none. */
+	uint64_t	 wake_period_ns, wake_late_ns, wakes_missed;
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
 	uint32_t	 worker_runq[CSW_WORKERS_MAX];	/* per worker */
 	/* SRC_TASKS, only while the thread table is shown: owned, or NULL. */

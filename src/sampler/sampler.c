@@ -488,30 +488,46 @@ sampler_list_share(struct sampler_pass *p, size_t want, bool whole)
 	return (u);
 }
 
-/* Read the listed share, then the rows on screen; drop threads gone. */
+/*
+ * Read the listed share, the rows on screen and the last share's wait
+ * probes (marking this share's first ones as the next); drop threads
+ * gone.  *probes: how many probes were read.
+ */
 static size_t
 sampler_read_share(struct sampler_pass *p, size_t nshare, int *bad,
-    char err[PROCFS_ERRLEN])
+    size_t *probes, char err[PROCFS_ERRLEN])
 {
 	struct sampler_task	*t;
-	size_t			 i, j = 0, n = 0, got = 0;
+	size_t			 i, j = 0, n = 0, got = 0, marked = 0;
 	uint64_t		 now = util_now_ns();
 	int			 dfd = dirfd(p->taskdir);
-	bool			 share, keep;
+	bool			 share, keep, again;
 
+	*probes = 0;
 	for (i = 0; i < p->ntasks; i++) {
 		t = &p->tasks[i];
 		while (j < nshare && p->tids[j] < t->tid)
 			j++;
 		share = j < nshare && p->tids[j] == t->tid;
 		keep = p->detail && sampler_visible(p, t->tid);
-		if ((share || keep) && !sampler_read_task(p, dfd, t, keep, now,
-		    err)) {
+		again = t->again;
+		t->again = t->probed = false;
+		if ((share || keep || again) && !sampler_read_task(p, dfd, t,
+		    keep, now, err)) {
 			(*bad)++;	/* exited under us */
 			sampler_task_close(t);
 			continue;
 		}
-		got += t->row.fresh;
+		if (again && !share && !keep) {
+			t->probed = true;
+			(*probes)++;
+		}
+		else if (share && !keep && !again &&
+		    marked < SAMPLER_WAIT_PROBES) {
+			t->again = true;
+			marked++;
+		}
+		got += t->row.fresh && !t->probed;
 		p->tasks[n++] = *t;
 	}
 	p->ntasks = n;
@@ -562,7 +578,9 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 		r = &p->tasks[i].row;
 		if (!r->fresh)
 			continue;
-		sampler_count_state(s, r->state);
+		/* A probe counts for the wait, not twice for the states. */
+		if (!p->tasks[i].probed)
+			sampler_count_state(s, r->state);
 		if (r->has_wait && r->has_prev && r->prev_wait &&
 		    r->wait_ns >= r->prev_wait_ns && r->t_ns > r->prev_t_ns) {
 			s->wait_delta_ns += r->wait_ns - r->prev_wait_ns;
@@ -604,7 +622,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 {
 	struct procfs_status	 st;
 	char			 err[PROCFS_ERRLEN], dir[512];
-	size_t			 want, nshare, nread;
+	size_t			 want, nshare, nread, probes;
 	uint64_t		 cpu0;
 	int			 bad = 0;
 	bool			 whole;
@@ -639,8 +657,8 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		sampler_tasks_prune(p, p->prune_below);
 		p->prune_below = 0;
 	}
-	nread = sampler_read_share(p, nshare, &bad, err);
-	sampler_set_budget(p, nshare, sampler_thread_cpu_ns() - cpu0);
+	nread = sampler_read_share(p, nshare, &bad, &probes, err);
+	sampler_set_budget(p, nshare + probes, sampler_thread_cpu_ns() - cpu0);
 	sampler_fold_threads(p, s, nread);
 	if (nread == 0)
 		sampler_fail(s, SRC_TASKS, bad ? err : "no threads listed");
@@ -923,6 +941,9 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->blocked = snap.blocked;
 	s->latency_ns = snap.latency_ns;
 	s->latency_count = snap.latency_count;
+	s->wake_period_ns = snap.wake_period_ns;
+	s->wake_late_ns = snap.wake_late_ns;
+	s->wakes_missed = snap.wakes_missed;
 	s->fiber_runqueue = snap.runqueue;
 	_Static_assert(sizeof s->worker_runq == sizeof snap.worker_runq,
 	    "the sample keeps every worker queue the snapshot has");

@@ -38,6 +38,8 @@ struct sampler_task {
 	int		 tid;
 	int		 fd_stat, fd_status, fd_sched;	/* -1: read by path */
 	uint32_t	 seen;		/* the rotation it was last listed in */
+	bool		 again;		/* read again next pass: a wait probe */
+	bool		 probed;	/* read this pass as a probe only */
 	struct thread_row row;		/* the newest reading, and the one before */
 };
 
@@ -61,6 +63,13 @@ typedef int (*sampler_fibers_fn)(void *, struct engine_fiber_memory *);
  * exited and leaves the table.
  */
 #define SAMPLER_SHARE_PPM	3000	/* 0.3% of one CPU */
+/*
+ * A rotation over 10,000 threads takes minutes, and a thread's run-queue
+ * wait needs two readings: the first SAMPLER_WAIT_PROBES threads of each
+ * share are read again in the next pass, so the wait per thread has
+ * threads with two readings one interval apart from the second pass on.
+ */
+#define SAMPLER_WAIT_PROBES	32
 /* mincore over thread stacks rotates the same way, by pages. */
 #define SAMPLER_STACK_PPM	3000
 #define SAMPLER_PAGES_MIN	4096

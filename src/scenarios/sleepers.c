@@ -29,9 +29,15 @@
 #define SL_MAX_TASKS	100000
 #define SL_SHARDS	64		/* wakeup counters, spread out */
 
-/* A counter shared by a few tasks, on a cache line of its own. */
+/*
+ * Counters shared by a few tasks, on a cache line of their own: wakeups,
+ * how late they came after their deadlines in sum, and the periods that
+ * went by without a wakeup because the task woke later than a whole period.
+ */
 struct sl_count {
 	_Atomic uint64_t	n;
+	_Atomic uint64_t	late_ns;
+	_Atomic uint64_t	missed;
 } __attribute__((aligned(64)));
 
 struct sl_task {
@@ -65,22 +71,25 @@ struct sl_state {
 	struct sl_count		 wakeups[SL_SHARDS];
 };
 
-/* Count one wakeup of a task. */
-static inline void
-sl_count(struct sl_task *t)
-{
-	atomic_fetch_add_explicit(&t->st->wakeups[t->index % SL_SHARDS].n, 1,
-	    memory_order_relaxed);
-}
-
-/* The next deadline after one that has passed; late tasks skip periods. */
+/*
+ * Count one wakeup of a task at now, due at deadline, and return the next
+ * deadline: a task that woke more than a period late skips the periods it
+ * missed (counted), so it does not wake in a burst to catch up.
+ */
 static inline uint64_t
-sl_next(uint64_t deadline, uint64_t now)
+sl_count(struct sl_task *t, uint64_t deadline, uint64_t now)
 {
-	deadline += SL_PERIOD_NS;
-	if (deadline < now)
-		deadline = now + SL_PERIOD_NS;
-	return (deadline);
+	struct sl_count	*c = &t->st->wakeups[t->index % SL_SHARDS];
+	uint64_t	 late = now - deadline;
+
+	atomic_fetch_add_explicit(&c->n, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->late_ns, late, memory_order_relaxed);
+	if (late >= SL_PERIOD_NS) {
+		atomic_fetch_add_explicit(&c->missed, late / SL_PERIOD_NS,
+		    memory_order_relaxed);
+		return (now + SL_PERIOD_NS);
+	}
+	return (deadline + SL_PERIOD_NS);
 }
 
 /* Sleep until the next period, wake, count, until told to stop. */
@@ -111,10 +120,8 @@ sl_thread(void *arg)
 			break;
 		futex_wait_until(&st->word, w, deadline);
 		now = util_now_ns();
-		if (now >= deadline) {
-			sl_count(t);
-			deadline = sl_next(deadline, now);
-		}
+		if (now >= deadline)
+			deadline = sl_count(t, deadline, now);
 	}
 
 	engine_stack_unregister(st->engine);
@@ -139,10 +146,8 @@ sl_fiber(void *arg)
 		if (t->index >= atomic_load(&st->limit))
 			break;
 		now = util_now_ns();
-		if (now >= deadline) {
-			sl_count(t);
-			deadline = sl_next(deadline, now);
-		}
+		if (now >= deadline)
+			deadline = sl_count(t, deadline, now);
 	}
 	atomic_fetch_sub(&st->alive, 1);
 }
@@ -266,18 +271,26 @@ sl_start(struct engine *e, const struct scenario_params *sp, char *err,
 	return (st);
 }
 
-/* Wakeups so far and the tasks alive. */
+/* Wakeups so far, how late they were, and the tasks alive. */
 static void
 sl_stats(void *arg, struct engine_snapshot *s)
 {
 	struct sl_state	*st = arg;
-	uint64_t	 sum = 0;
+	uint64_t	 sum = 0, late = 0, missed = 0;
 	int		 i;
 
-	for (i = 0; i < SL_SHARDS; i++)
+	for (i = 0; i < SL_SHARDS; i++) {
 		sum += atomic_load_explicit(&st->wakeups[i].n,
 		    memory_order_relaxed);
+		late += atomic_load_explicit(&st->wakeups[i].late_ns,
+		    memory_order_relaxed);
+		missed += atomic_load_explicit(&st->wakeups[i].missed,
+		    memory_order_relaxed);
+	}
 	s->work = sum;
+	s->wake_period_ns = SL_PERIOD_NS;
+	s->wake_late_ns = late;
+	s->wakes_missed = missed;
 	s->tasks_alive = atomic_load(&st->alive);
 }
 

@@ -1,3 +1,8 @@
+/*
+ * Numbers with units (k/s, MiB, ns or µs, ms), durations, the big digits'
+ * font, bars and graph glyphs: pure text, no curses, so that each rule of
+ * how a figure reads is tested on its own (tests/test_format.c).
+ */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,8 @@
+/*
+ * The key table: each row a key, the action it asks for and its help line.
+ * Input, the help overlay and the man page test all read this one table;
+ * libtermkey turns bytes into keys.
+ */
 #include <stdio.h>
 #include <string.h>
 

@@ -43,9 +43,10 @@ memory_draw(const struct rect *r, const struct model *m,
 {
 	const struct sample	*s = model_last(m);
 	char			 buf[SAMPLE_WHYLEN + 8], per[FORMAT_LEN];
-	char			 line[96];
+	char			 line[256];
 	double			 res = model_value(m, MS_STACK_RESERVED, 0);
 	double			 com = model_value(m, MS_STACK_COMMITTED, 0);
+	double			 share;
 	int			 y = r->y + 1, x = r->x + 2, w = r->w - 4;
 	unsigned		 nst = s != NULL ? s->stack_count : 0, known;
 	struct rect		 g;
@@ -62,25 +63,30 @@ memory_draw(const struct rect *r, const struct model *m,
 		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    (unsigned)((double)s->stack_age * s->interval_ns / 1e9));
-	else if (s != NULL && s->stack_fibers)
+	else if (s != NULL && s->stack_fibers) {
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s%s):",
 		    nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
 		    s->guard_dropped ? ", unguarded" : "",
 		    s->stack_shared > 0 ? ", 2 per page" : "");
-	if (s != NULL && s->stack_fibers && s->stack_shared > 0 &&
-	    draw_width(line) > w)
-		snprintf(line, sizeof line, "%u stacks, 2 per 4 KiB page:",
-		    nst);
-	else if (s != NULL && s->stacks_measured < nst) {
+		if (s->stack_shared > 0 && draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks, 2 per 4 KiB "
+			    "page:", nst);
+	} else if (s != NULL && s->stacks_known < nst) {
+		/* The first rotation of mincore has not ended: settling. */
+		snprintf(line, sizeof line, "%u thread stacks, %u read so "
+		    "far:", nst, s->stacks_known);
+		if (draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks, %u read:", nst,
+			    s->stacks_known);
+	} else if (s != NULL && s->stacks_measured < nst) {
 		snprintf(line, sizeof line, "%u thread stack%s (mincore on "
 		    "%u per pass):", nst, nst == 1 ? "" : "s",
 		    s->stacks_measured);
 		if (draw_width(line) > w)
 			snprintf(line, sizeof line, "%u stacks (mincore "
 			    "%u/pass):", nst, s->stacks_measured);
-	}
-	else
+	} else
 		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
 		    nst, nst == 1 ? "" : "s");
 	draw_text(y++, x, w, THEME_LABEL, line);
@@ -92,20 +98,32 @@ memory_draw(const struct rect *r, const struct model *m,
 
 	figure_format(m, MS_STACK_COMMITTED, FIG_BYTES, v->ascii, buf,
 	    sizeof buf);
-	/* Until a rotation ends, some stacks have no measure yet. */
-	known = s != NULL && !s->stack_fibers && s->stacks_known < nst ?
-	    s->stacks_known : nst;
+	/*
+	 * Until the first rotation of mincore ends, some stacks have no
+	 * measure yet and their sum grows as they get one: a sum that looks
+	 * like a trend.  Say settling, with the sum so far and the mean per
+	 * stack read, which does not creep; the share is of those means.
+	 */
+	known = s != NULL && !s->stack_fibers && !model_recorded(m) &&
+	    s->stacks_known < nst ? s->stacks_known : nst;
 	memory_per_task(com, known, per, sizeof per);
+	share = res > 0 && !isnan(com) ? com / res : NAN;
 	if (known < nst && per[0] != '\0') {
-		snprintf(line, sizeof line, "%s, %u measured", per, known);
-		snprintf(per, sizeof per, "%.*s", (int)sizeof per - 1, line);
-	}
-	draw_field(y++, x, w, MEM_LW, MEM_VW, " committed", buf, per);
+		snprintf(line, sizeof line, "%s so far, %s", buf, per);
+		if (!draw_field_fits(w - draw_width(line) - 1, MEM_LW, MEM_VW,
+		    " committed", "settling"))
+			snprintf(line, sizeof line, "%s", per);
+		draw_field(y++, x, w, MEM_LW, MEM_VW, " committed",
+		    "settling", line);
+		share = known > 0 && res > 0 ? (com / known) / (res / nst) :
+		    NAN;
+	} else
+		draw_field(y++, x, w, MEM_LW, MEM_VW, " committed", buf, per);
 
-	if (y < r->y + r->h - 1 && res > 0 && !isnan(com)) {
-		snprintf(line, sizeof line, " %.1f%%", 100.0 * com / res);
+	if (y < r->y + r->h - 1 && !isnan(share)) {
+		snprintf(line, sizeof line, " %.1f%%", 100.0 * share);
 		draw_text(y, x, MEM_LW, THEME_LABEL, " share");
-		draw_ratio_bar(y, x + MEM_LW + 1, w - MEM_LW - 8, com / res,
+		draw_ratio_bar(y, x + MEM_LW + 1, w - MEM_LW - 8, share,
 		    THEME_BAR_COMMITTED, v);
 		draw_text(y, x + w - 7, 7, THEME_VALUE, line);
 		y++;

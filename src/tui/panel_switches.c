@@ -120,6 +120,53 @@ switches_work(const struct sample *s, struct figure *f, char lab[][24])
 	return (n);
 }
 
+/*
+ * Whether tasks that wake on a period keep it, in words: "on time" or
+ * "behind" with the wakeups made of those due and the mean lateness, the
+ * longest wording that fits in w.  Shown while such tasks run, or where a
+ * recording has their figures.
+ */
+static void
+switches_draw_wakes(int y, int x, int w, const struct model *m,
+    const struct sample *s, bool ascii)
+{
+	struct model_wakes	 k;
+	enum model_wake		 st = model_wake_state(m, &k);
+	char			 t[4][320], r[FORMAT_LEN], d[FORMAT_LEN];
+	char			 l[FORMAT_LEN];
+	const char		*verdict;
+	size_t			 i, n;
+
+	if ((s == NULL || s->wake_period_ns == 0) && st == MODEL_WAKE_NONE)
+		return;
+	draw_text(y, x, SW_LW, THEME_LABEL, "wake schedule");
+	x += SW_LW + 1;
+	w -= SW_LW + 1;
+	if (st == MODEL_WAKE_NONE) {
+		draw_words(y, x, w, THEME_DIM, "measured from the second "
+		    "sample on");
+		return;
+	}
+	verdict = st == MODEL_WAKE_BEHIND ? "behind" : "on time";
+	format_count(k.rate, r, sizeof r);
+	format_count(k.due, d, sizeof d);
+	format_ns(k.late_ms * 1e6, ascii, l, sizeof l);
+	n = 0;
+	if (!isnan(k.missed_pct) && k.missed_pct >= 0.05)
+		snprintf(t[n++], sizeof t[0], "%s: %s wakes/s of %s/s due, "
+		    "%s late on average, %.1f%% missed", verdict, r, d, l,
+		    k.missed_pct);
+	snprintf(t[n++], sizeof t[0], "%s: %s wakes/s of %s/s due, %s late "
+	    "on average", verdict, r, d, l);
+	snprintf(t[n++], sizeof t[0], "%s: %s of %s wakes/s, %s late",
+	    verdict, r, d, l);
+	snprintf(t[n++], sizeof t[0], "%s: %s late", verdict, l);
+	for (i = 0; i + 1 < n && draw_width(t[i]) > w; i++)
+		continue;
+	draw_words(y, x, w, st == MODEL_WAKE_BEHIND ? THEME_BAD : THEME_VALUE,
+	    t[i]);
+}
+
 /* Draw the panel. */
 static void
 switches_draw(const struct rect *r, const struct model *m,
@@ -148,6 +195,12 @@ switches_draw(const struct rect *r, const struct model *m,
 	draw_field(y++, x, nright > 3 ? cw : r->w - 4, SW_LW, SW_VW,
 	    "fiber switches", buf, "engine");
 	draw_figures(&y2, x2, cw, SW_LW, SW_VW, right, nright, m, v->ascii);
+	if (s != NULL && (s->wake_period_ns > 0 || !isnan(model_value(m,
+	    MS_WAKE_DUE_RATE, 0))) && r->y + r->h - 1 - y > 3) {
+		if (y < y2)
+			y = y2;
+		switches_draw_wakes(y++, x, r->w - 4, m, s, v->ascii);
+	}
 
 	g.y = y;
 	g.x = x;

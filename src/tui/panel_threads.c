@@ -121,7 +121,7 @@ threads_draw(const struct rect *r, const struct model *m,
     const struct view *v)
 {
 	const struct model_thread	*t;
-	bool				 shown[MT_COUNT], rev;
+	bool				 shown[MT_COUNT], rev, capped;
 	enum model_tcol			 key = model_threads_key(m, &rev);
 	size_t				 n = model_threads_len(m), listed;
 	size_t				 top = v->thread_top, rows, i;
@@ -135,10 +135,20 @@ threads_draw(const struct rect *r, const struct model *m,
 		top = 0;
 	else if (top > n - rows)
 		top = n - rows;
-	snprintf(title, sizeof title, "Threads %zu, by %s %s", n,
-	    threads_col_names[key], (key <= MT_CPU) != rev ? "rising" :
-	    "falling");
-	if (model_threads_capped(m, &listed))
+	/*
+	 * The kernel's count: the rows grow while the first rotation lists
+	 * the threads, a count that would creep while nothing changes.
+	 */
+	capped = model_threads_capped(m, &listed);
+	if (listed > n && !capped)
+		snprintf(title, sizeof title, "Threads %zu, %zu listed so far, "
+		    "by %s %s", listed, n, threads_col_names[key],
+		    (key <= MT_CPU) != rev ? "rising" : "falling");
+	else
+		snprintf(title, sizeof title, "Threads %zu, by %s %s",
+		    listed > n ? listed : n, threads_col_names[key],
+		    (key <= MT_CPU) != rev ? "rising" : "falling");
+	if (capped)
 		snprintf(note, sizeof note, "capped: first %zu of %zu threads",
 		    n, listed);
 	else if (n > rows)

@@ -1,3 +1,8 @@
+/*
+ * The terminal's modes saved before curses starts and put back on every
+ * way out: a normal exit, a signal, a crash.  The crash handlers run on a
+ * stack of their own and say what the fault was once the terminal is back.
+ */
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>

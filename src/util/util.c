@@ -1,3 +1,8 @@
+/*
+ * Helpers every layer may use: allocation that never returns NULL, thread
+ * creation with the asynchronous signals blocked, monotonic time, a
+ * thread-safe strerror, one median, and the invariant check's throw.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
@@ -273,6 +278,23 @@ util_read_long(const char *path, long def)
 		v = def;
 	fclose(f);
 	return (v);
+}
+
+/* Order doubles for qsort. */
+static int
+util_cmp_double(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return ((x > y) - (x < y));
+}
+
+/* Sort v and return its median. */
+double
+util_median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, util_cmp_double);
+	return (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
 }
 
 /* Parse a whole decimal integer within [min, max]. */

@@ -78,6 +78,12 @@ const char *util_strerror(int, char *, size_t);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
 
+/*
+ * The median of n doubles (n > 0), which it sorts in place: the middle one,
+ * or the mean of the two middle ones.
+ */
+double	 util_median(double *, size_t);
+
 /* The first number in a file such as /proc/sys/vm/max_map_count, or def. */
 long	 util_read_long(const char *, long);
 

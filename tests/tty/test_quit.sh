@@ -1,14 +1,16 @@
 #!/bin/sh
 # Quitting a big run: with 10,000 sleeping threads, q gives the terminal
-# back (echo and canonical mode on) within two seconds and the
-# shell its prompt within three, however long the threads would take to
-# stop one by one: the workload is left to the kernel.  QUIT_TASKS sets
-# the size (10000; 64 KiB stacks keep it to about 640 MiB reserved).
+# back (echo and canonical mode on) first, and the shell its status once
+# the kernel has ended the threads, which are not stopped one by one.
+# The times are printed; the bounds only catch a hang (a clean join of
+# every thread took minutes at 20,000), since the machines that run this
+# are shared and a tight bound would fail for their load, not for cswviz.
+# QUIT_TASKS sets the size (10000; 64 KiB stacks keep it to 640 MiB).
 . "$(dirname "$0")/lib.sh"
 
 n=${QUIT_TASKS:-10000}
-modes_ms=2000
-gone_ms=3000
+modes_ms=5000
+gone_ms=30000
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 threads() { awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null; }
@@ -53,6 +55,8 @@ done
 status=$(cat "$work/status")
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 check_modes
+[ "$t_modes" -le "$t_gone" ] ||
+    fail "the shell had cswviz's status ($t_gone ms) before the terminal's modes ($t_modes ms)"
 [ "$t_modes" -le "$modes_ms" ] ||
     fail "terminal modes back $t_modes ms after q, more than $modes_ms"
 [ "$t_gone" -le "$gone_ms" ] ||

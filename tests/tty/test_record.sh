@@ -39,15 +39,15 @@ count() {
 lines=$(grep -c . "$rec")
 rm -f "$work/status" "$work/stty"
 start 100 30 --replay "$rec"
-wait_for "REPLAY run\\.jsonl [1-9][0-9]*/$lines" 10
+wait_for "REPLAY [1-9][0-9]*/$lines" 10
 # Pause wherever it is, step once if it can, and compare with that line.
 tmx send-keys -t t Space
-wait_for "REPLAY run\\.jsonl [0-9]+/$lines 1x (paused|end)" 5
-pos=$(screen | sed -n "s/.*REPLAY run\\.jsonl \\([0-9]*\\)\\/$lines.*/\\1/p")
+wait_for "REPLAY [0-9]+/$lines [^|]*1x (paused|end)" 5
+pos=$(screen | sed -n "s/.*REPLAY \\([0-9]*\\)\\/$lines.*/\\1/p")
 if [ "$pos" -lt "$lines" ]; then
 	tmx send-keys -t t .
 	pos=$((pos + 1))
-	wait_for "REPLAY run\\.jsonl $pos/$lines 1x (paused|end)" 5
+	wait_for "REPLAY $pos/$lines [^|]*1x (paused|end)" 5
 fi
 # The first line has no rates yet; the others have.
 want=$(sed -n "${pos}s/.*\"handoffs_per_s\":\\([0-9.]*\\).*/\\1/p" "$rec")

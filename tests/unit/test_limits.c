@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include "engine/limits.h"
+#include "proc/procfs.h"
 #include "util/util.h"
 
 #define LIM		FIXTURES "/limits"
@@ -608,6 +609,97 @@ test_limits_read_agrees_with_kernel(void **state)
 	}
 }
 
+/* Read a fixture file whole into buf. */
+static void
+slurp(const char *root, const char *rel, char *buf, size_t len)
+{
+	char	e[PROCFS_ERRLEN];
+
+	assert_true(procfs_read(root, rel, buf, len, e, sizeof e) >= 0);
+}
+
+/* The parsers under limits_read, on the recorded files, one kind each. */
+static void
+test_limits_parse_fixtures(void **state)
+{
+	static const struct {
+		enum limits_file	 kind;
+		const char		*rel;
+		int64_t			 want;
+	} cases[] = {
+		{ LIMITS_FILE_NUMBER, "sys/vm/max_map_count", 65530 },
+		{ LIMITS_FILE_LIMITS, "self/limits", 4096 },
+		{ LIMITS_FILE_MEMINFO, "meminfo", (int64_t)2097152 * 1024 },
+		{ LIMITS_FILE_LOADAVG, "loadavg", 345 },
+		{ LIMITS_FILE_STATUS, "self/status", 3 },
+	};
+	char	text[4096], e[LIMITS_WHYLEN], cg[64];
+	int64_t	v;
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		slurp(LIM "/v2/proc", cases[i].rel, text, sizeof text);
+		v = -7;
+		assert_int_equal(limits_parse(cases[i].kind, text, &v, e,
+		    sizeof e), 0);
+		assert_int_equal(v, cases[i].want);
+		/* The same file as another kind fails and leaves v. */
+		e[0] = '\0';
+		assert_int_equal(limits_parse(cases[i].kind ==
+		    LIMITS_FILE_STATUS ? LIMITS_FILE_LOADAVG :
+		    LIMITS_FILE_STATUS, text, &v, e, sizeof e), -1);
+		assert_int_equal(v, cases[i].want);
+		assert_true(e[0] != '\0');
+	}
+	assert_int_equal(limits_parse(LIMITS_FILE_CGROUP, "max\n", &v, e,
+	    sizeof e), 0);
+	assert_int_equal(v, LIMITS_NONE);
+	assert_int_equal(limits_parse(LIMITS_FILE_NUMBER, "max\n", &v, e,
+	    sizeof e), -1);
+	assert_string_equal(e, "not a number");
+	slurp(LIM "/malformed/proc", "self/status", text, sizeof text);
+	assert_int_equal(limits_parse(LIMITS_FILE_STATUS, text, &v, e,
+	    sizeof e), -1);
+	assert_string_equal(e, "Threads not a number");
+
+	slurp(LIM "/v2/proc", "self/cgroup", text, sizeof text);
+	assert_int_equal(limits_parse_cgroup_path(text, cg, sizeof cg, e,
+	    sizeof e), 0);
+	assert_string_equal(cg, "/user.slice/cswviz.scope");
+	slurp(LIM "/absent/proc", "self/cgroup", text, sizeof text);
+	strcpy(cg, "untouched");
+	assert_int_equal(limits_parse_cgroup_path(text, cg, sizeof cg, e,
+	    sizeof e), -1);
+	assert_string_equal(cg, "untouched");
+	assert_string_equal(e, "no cgroup v2 (0::/) line");
+	assert_int_equal(limits_parse_cgroup_path("0::/a/long/path\n", cg, 8,
+	    e, sizeof e), -1);
+	assert_string_equal(e, "cgroup path too long");
+}
+
+/* Guarded fiber stacks: two maps each, within the maps' headroom. */
+static void
+test_limits_guard_budget(void **state)
+{
+	struct limits	l;
+
+	assert_int_equal(limits_read(&l, LIM "/v2/proc", LIM "/v2/sys", NULL,
+	    0), 0);
+	/* 65530 less the 4096 floor (over 5%) less the 6 maps in use. */
+	assert_int_equal(limits_guard_budget(&l), (65530 - 4096 - 6) / 2);
+	l.max_map_count.value = LIMITS_UNKNOWN;
+	assert_int_equal(limits_guard_budget(&l),
+	    (LIMITS_MAP_COUNT_DEFAULT - 4096 - 6) / 2);
+	l.max_map_count.value = 1000000;	/* 5% is over the floor */
+	assert_int_equal(limits_guard_budget(&l), (1000000 - 50000 - 6) / 2);
+	l.max_map_count.value = 4200;	/* the floor leaves 104 */
+	assert_int_equal(limits_guard_budget(&l), (4200 - 4096 - 6) / 2);
+	l.map_count.value = 1000;
+	assert_int_equal(limits_guard_budget(&l), 0);
+	l.max_map_count.value = LIMITS_NONE;
+	assert_int_equal(limits_guard_budget(&l), LONG_MAX);
+}
+
 int
 main(void)
 {
@@ -629,6 +721,8 @@ main(void)
 		cmocka_unit_test(test_limits_cap_why_is_optional_and_bounded),
 		cmocka_unit_test(test_limits_format_count),
 		cmocka_unit_test(test_limits_read_v2_tree),
+		cmocka_unit_test(test_limits_parse_fixtures),
+		cmocka_unit_test(test_limits_guard_budget),
 		cmocka_unit_test(test_limits_read_unlimited),
 		cmocka_unit_test(test_limits_read_root_cgroup_has_no_limits),
 		cmocka_unit_test(test_limits_read_absent_files),

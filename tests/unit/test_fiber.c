@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "engine/engine.h"
 #include "runtime/fiber.h"
 #include "util/util.h"
 
@@ -29,11 +30,12 @@
 #define SMALL_STACK 2048
 #endif
 
-/* A runtime with n workers and a small guard budget unless told. */
+/* A runtime with n workers; guard_limit -1: the engine's map budget. */
 static struct fiber_rt *
 test_rt(int workers, long guard_limit)
 {
-	struct fiber_rt_config	cfg = { workers, 0, guard_limit };
+	struct fiber_rt_config	cfg = { workers, 0, guard_limit < 0 ?
+				    engine_fiber_guard_limit() : guard_limit };
 	struct fiber_rt		*rt = fiber_rt_create(&cfg);
 
 	assert_non_null(rt);

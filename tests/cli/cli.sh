@@ -25,7 +25,7 @@ check 2 'needs a terminal'
 check 2 "unknown scenario 'nope'" -s nope
 check 2 '--mode takes threads or fibers' -m green
 # Bad recordings: FILE:LINE: what, and status 1, before any screen.
-rec="$(cd "$(dirname "$0")" && pwd)/fixtures/record"
+rec="$(cd "$(dirname "$0")/.." && pwd)/fixtures/record"
 check 1 'truncated\.jsonl:7: the line ends before its object does' --replay "$rec/truncated.jsonl"
 check 1 'foreign\.jsonl:1: no "t": not a cswviz recording' --replay "$rec/foreign.jsonl"
 check 1 'wrong-type\.jsonl:3: "tasks" should be a whole number, not a string' --replay "$rec/wrong-type.jsonl"
@@ -43,7 +43,7 @@ check 2 '--record goes with the live screen, not --batch' --batch --record x
 check 2 '--record and --replay do not go together' --record x --replay y
 # --list-themes: a theme that does not parse says FILE:LINE: why; a good
 # one its file.
-themes="$(cd "$(dirname "$0")" && pwd)/fixtures/themes"
+themes="$(cd "$(dirname "$0")/.." && pwd)/fixtures/themes"
 check 0 '^bad-bar +does not parse: .*/bad-bar\.theme:2: bar is light or heavy' --list-themes --theme-dir "$themes"
 grep -Eq '^unknown-role +does not parse: .*/unknown-role\.theme:3: unknown role' "$out" || fail "--list-themes: $(cat "$out")"
 grep -Eq '^partial +/.*/partial\.theme$' "$out" || fail "--list-themes marks a good theme: $(cat "$out")"

@@ -59,6 +59,18 @@ test_util_read_long_file(void **state)
 	assert_int_equal(util_read_long(path, -7), -7);
 }
 
+/* The one median of the bench, the sampler's bench and --batch. */
+static void
+test_util_median_odd_and_even(void **state)
+{
+	double	odd[] = { 9, 1, 5 }, even[] = { 4, 1, 3, 2 }, one[] = { 7 };
+
+	assert_true(util_median(odd, 3) == 5);
+	assert_true(odd[0] == 1 && odd[2] == 9);	/* sorted in place */
+	assert_true(util_median(even, 4) == 2.5);
+	assert_true(util_median(one, 1) == 7);
+}
+
 int
 main(void)
 {
@@ -67,6 +79,7 @@ main(void)
 		cmocka_unit_test(test_util_parse_long_rejects),
 		cmocka_unit_test(test_util_now_ns_is_monotonic),
 		cmocka_unit_test(test_util_read_long_file),
+		cmocka_unit_test(test_util_median_odd_and_even),
 	};
 
 	return (cmocka_run_group_tests_name("util", tests, NULL, NULL));

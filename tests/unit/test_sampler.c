@@ -169,7 +169,9 @@ test_sampler_rotates_through_threads(void **state)
 		assert_int_equal(s.threads_r + s.threads_s, 4);
 		assert_true(s.threads_r == 0 || s.threads_r == 4);
 		for (i = 0; i < s.rows->n; i++) {
-			if (!s.rows->rows[i].fresh)
+			/* The thread read again as a wait probe has a prev. */
+			if (!s.rows->rows[i].fresh ||
+			    s.rows->rows[i].has_prev)
 				continue;
 			tid = s.rows->rows[i].tid;
 			assert_true(tid >= 100 && tid <= 103);
@@ -187,6 +189,33 @@ test_sampler_rotates_through_threads(void **state)
 	}
 	assert_non_null(row_of(&s, 103));
 	thread_rows_free(s.rows);
+	sampler_pass_free(&p);
+}
+
+/*
+ * The wait per thread needs a thread read twice; with a rotation that
+ * reads one thread a pass (as 10,000 threads make it), the share's first
+ * thread is read again in the next pass, so the second pass has a wait
+ * already instead of the first pass of the second rotation.
+ */
+static void
+test_sampler_wait_from_second_pass(void **state)
+{
+	struct sampler_pass	 p;
+	struct sample		 s;
+
+	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	p.budget = 1;
+	p.fixed_budget = true;
+	sampler_collect(&p, &s);
+	assert_false(s.ok[SRC_WAIT]);
+	assert_int_equal(s.wait_threads, 0);
+	sampler_collect(&p, &s);
+	assert_true(s.ok[SRC_WAIT]);
+	assert_int_equal(s.wait_threads, 1);
+	/* The probe is not counted twice among the threads read. */
+	assert_int_equal(s.threads_read, 1);
+	assert_int_equal(s.threads_r + s.threads_s, 4);
 	sampler_pass_free(&p);
 }
 
@@ -600,6 +629,7 @@ main(void)
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
 		cmocka_unit_test(test_sampler_thread_table_reads_fixture_root),
 		cmocka_unit_test(test_sampler_rotates_through_threads),
+		cmocka_unit_test(test_sampler_wait_from_second_pass),
 		cmocka_unit_test(test_sampler_reads_cpu_schedstat),
 		cmocka_unit_test(test_sampler_thread_table_has_engine_stacks),
 		cmocka_unit_test(test_sampler_missing_root_is_data_not_fatal),

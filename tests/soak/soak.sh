@@ -11,7 +11,7 @@
 #                 machine may be shared and loaded, so never assume speed
 #   SOAK_RSS_SLACK_KB  RSS allowed above baseline + 10% (4096); a sanitized
 #                 build, whose allocator keeps freed memory, needs far more
-. "$(dirname "$0")/tty/lib.sh"
+. "$(dirname "$0")/../tty/lib.sh"
 
 seconds=${SOAK_SECONDS:-60}
 settle=${SOAK_SETTLE:-30}

@@ -102,6 +102,69 @@ test_model_push_computes_rates(void **state)
 	model_free(m);
 }
 
+/* A sleepers sample: tasks alive, wakeups, lateness and missed periods. */
+static void
+fill_wakes(struct sample *s, uint64_t t_ns, long alive, uint64_t wakes,
+    uint64_t late_ns, uint64_t missed)
+{
+	fill(s, t_ns, 0, 0);
+	s->scenario = "sleepers";
+	s->work_unit = "wakeups";
+	s->tasks_alive = alive;
+	s->work = wakes;
+	s->wake_period_ns = 100000000u;	/* 100 ms */
+	s->wake_late_ns = late_ns;
+	s->wakes_missed = missed;
+}
+
+/*
+ * Sleepers keep their schedule when their wakeups come on time: 1,000
+ * tasks every 100 ms are 10,000 wakeups/s due; 0.2 ms late on average is
+ * on time.  Behind when the mean lateness passes 10 ms, or when more than
+ * 10% of the periods due passed without a wakeup, even if the wakeups
+ * that came were early enough.  Without a period: no verdict.
+ */
+static void
+test_model_wakes_on_time_or_behind(void **state)
+{
+	struct model		*m = model_create(16);
+	struct model_wakes	 w;
+	struct sample		 s;
+
+	fill_wakes(&s, 1000000000u, 1000, 0, 0, 0);
+	model_push(m, &s);
+	assert_int_equal(model_wake_state(m, &w), MODEL_WAKE_NONE);
+	/* 10,000 wakeups in 1 s, 2 s of lateness in sum: 0.2 ms each. */
+	fill_wakes(&s, 2000000000u, 1000, 10000, 2000000000u, 0);
+	model_push(m, &s);
+	assert_int_equal(model_wake_state(m, &w), MODEL_WAKE_ON_TIME);
+	assert_true(fabs(w.due - 10000) < 1e-6);
+	assert_true(fabs(w.rate - 10000) < 1e-6);
+	assert_true(fabs(w.late_ms - 0.2) < 1e-9);
+	assert_true(w.missed_pct == 0);
+	/* 7,500 wakeups, 340 ms late each, 2,500 periods missed. */
+	fill_wakes(&s, 3000000000u, 1000, 17500, 2000000000u +
+	    7500ull * 340000000u, 2500);
+	model_push(m, &s);
+	assert_int_equal(model_wake_state(m, &w), MODEL_WAKE_BEHIND);
+	assert_true(fabs(w.rate - 7500) < 1e-6);
+	assert_true(fabs(w.late_ms - 340) < 1e-6);
+	assert_true(fabs(w.missed_pct - 25) < 1e-9);
+	/* Early enough, but a fifth of the periods missed: behind. */
+	fill_wakes(&s, 4000000000u, 1000, 25500, 2000000000u +
+	    7500ull * 340000000u + 8000ull * 1000000u, 4500);
+	model_push(m, &s);
+	assert_int_equal(model_wake_state(m, &w), MODEL_WAKE_BEHIND);
+	assert_true(fabs(w.late_ms - 1) < 1e-9);
+	assert_true(fabs(w.missed_pct - 20) < 1e-9);
+	/* A scenario without a period has no schedule to keep. */
+	fill(&s, 5000000000u, 0, 0);
+	model_push(m, &s);
+	assert_int_equal(model_wake_state(m, &w), MODEL_WAKE_NONE);
+	assert_true(isnan(model_value(m, MS_WAKE_DUE_RATE, 0)));
+	model_free(m);
+}
+
 static void
 test_model_unread_source_says_why(void **state)
 {
@@ -554,6 +617,7 @@ main(void)
 		cmocka_unit_test(test_model_series_max_skips_nan),
 		cmocka_unit_test(test_model_rate_uses_measured_interval),
 		cmocka_unit_test(test_model_push_computes_rates),
+		cmocka_unit_test(test_model_wakes_on_time_or_behind),
 		cmocka_unit_test(test_model_unread_source_says_why),
 		cmocka_unit_test(test_model_freeze_keeps_view),
 		cmocka_unit_test(test_model_counter_reset_is_not_a_rate),
