@@ -71,6 +71,18 @@ task_thread_main(void *arg)
 	return (NULL);
 }
 
+/* A task's fiber: counted running from its spawn until its body returns. */
+static void
+task_fiber_main(void *arg)
+{
+	struct task		*t = arg;
+	struct task_group	*g = t->group;
+
+	t->body->fiber(t->arg);
+	/* No lock: a sleeper's fiber may have 2 KiB of stack. */
+	atomic_fetch_sub(&g->ready, 1);
+}
+
 /* Start the task in slot i; 0, or -1 with err naming the call and i. */
 static int
 task_start(struct task_group *g, long i, const struct task_body *b,
@@ -88,8 +100,11 @@ task_start(struct task_group *g, long i, const struct task_body *b,
 	t->index = i;
 	if (g->mode == ENGINE_FIBERS) {
 		call = "fiber_spawn";
-		rc = fiber_spawn(g->rt, b->fiber, arg, &fa,
+		atomic_fetch_add(&g->ready, 1);
+		rc = fiber_spawn(g->rt, task_fiber_main, t, &fa,
 		    &t->fiber) == 0 ? 0 : errno;
+		if (rc != 0)
+			atomic_fetch_sub(&g->ready, 1);
 	} else {
 		call = "pthread_create";
 		rc = engine_thread_create(g->engine, &t->thread,
@@ -137,11 +152,10 @@ task_group_resize(struct task_group *g, long want, const struct task_body *b,
 		}
 	}
 	pthread_mutex_lock(&g->mu);
-	/* Count them alive once their stacks are on the registry. */
-	if (g->mode == ENGINE_THREADS) {
-		while (g->ready < i)
-			pthread_cond_wait(&g->cv, &g->mu);
-	}
+	/* Count threads alive once their stacks are on the registry (a
+	   fiber counts from its spawn, and may have ended already). */
+	while (g->mode == ENGINE_THREADS && g->ready < i)
+		pthread_cond_wait(&g->cv, &g->mu);
 	g->alive = i;
 	if (i > g->slots)
 		g->slots = i;
@@ -161,7 +175,8 @@ task_group_shrink(struct task_group *g, long want, void (*kick)(void *),
 		return;
 	for (i = want; i < g->alive; i++) {
 		t = &g->tasks[i];
-		t->body->stop(t->arg);
+		if (t->body->stop != NULL)
+			t->body->stop(t->arg);
 		if (g->mode == ENGINE_THREADS)
 			engine_thread_hurry(t->thread);
 	}
@@ -187,8 +202,10 @@ task_group_halt(struct task_group *g)
 {
 	long	i;
 
-	for (i = 0; i < g->alive; i++)
-		g->tasks[i].body->stop(g->tasks[i].arg);
+	for (i = 0; i < g->alive; i++) {
+		if (g->tasks[i].body->stop != NULL)
+			g->tasks[i].body->stop(g->tasks[i].arg);
+	}
 }
 
 /* Tasks alive now. */
@@ -203,16 +220,11 @@ task_group_alive(struct task_group *g)
 	return (n);
 }
 
-/* Tasks running now: threads that have not ended, or fibers alive. */
+/* Tasks running now: registered threads or spawned fibers, not ended. */
 long
 task_group_running(struct task_group *g)
 {
-	long	n;
-
-	pthread_mutex_lock(&g->mu);
-	n = g->mode == ENGINE_THREADS ? g->ready : g->alive;
-	pthread_mutex_unlock(&g->mu);
-	return (n);
+	return (atomic_load(&g->ready));
 }
 
 /* Tasks alive and slots ever used, read together. */

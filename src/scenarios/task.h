@@ -37,7 +37,8 @@ struct task_body {
 	void		 (*thread)(void *);
 	/* Fibers mode: the work loop, until the stop or a runtime error. */
 	void		 (*fiber)(void *);
-	/* Raise the task's stop flag; it must not wait for the task. */
+	/* Raise the task's stop flag; it must not wait for the task.  NULL:
+	   the scenario tells its tasks to stop another way (a limit). */
 	void		 (*stop)(void *);
 	/* After the join, free what the task held; or NULL. */
 	void		 (*reap)(void *);
@@ -65,7 +66,10 @@ struct task_group {
 	pthread_mutex_t		 mu;		/* guards what follows */
 	pthread_cond_t		 cv;		/* ready went up */
 	long			 alive;		/* spawned and not joined */
-	long			 ready;		/* threads registered, not ended */
+	/* Running: threads registered or fibers spawned, not ended.  A
+	   thread changes it under mu (a grow waits on cv); a fiber ends
+	   with an atomic decrement alone. */
+	_Atomic long		 ready;
 	long			 slots;		/* slots ever used */
 };
 
@@ -139,8 +143,8 @@ task_group_arg(struct task_group *g, long i)
 void	task_group_halt(struct task_group *);
 /* Tasks alive, and slots ever used (the counters that only grow). */
 long	task_group_alive(struct task_group *);
-/* Tasks running now: threads mode counts a thread until its body
-   returns, so that a shrink shows its tasks ending one by one. */
+/* Tasks running now: a task counts until its body returns, so that a
+   shrink shows its tasks ending one by one. */
 long	task_group_running(struct task_group *);
 void	task_group_counts(struct task_group *, long *, long *);
 
