@@ -427,221 +427,393 @@ loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
 	}
 }
 
-/*
- * The replay's keys; in a replay, the keys that change the workload only
- * say there is none.  Returns true when the action is dealt with.
- */
+/* What an action may change: the workload, the sampler, the model, the view. */
+struct loop_ctx {
+	struct engine		*e;	/* NULL in a replay */
+	struct sampler		*sp;	/* NULL in a replay */
+	struct model		*m;
+	struct loop_tape	*tape;
+	struct view		*v;
+};
+
+/* An action applied; returns false to quit. */
+typedef bool (*loop_apply_fn)(struct loop_ctx *, enum action,
+    const TermKeyKey *);
+
+/* Quit. */
 static bool
-loop_apply_tape(enum action a, struct loop_tape *tape, struct model *m,
-    struct view *v)
+loop_do_quit(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	struct replay	*rp = tape->replay;
+	return (false);
+}
+
+/* Do nothing: a key that is not bound. */
+static bool
+loop_do_none(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	return (true);
+}
+
+/* Show or hide the help. */
+static bool
+loop_do_help(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->help = !c->v->help;
+	return (true);
+}
+
+/* Close the help. */
+static bool
+loop_do_close(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->help = false;
+	return (true);
+}
+
+/* Freeze or thaw the display. */
+static bool
+loop_do_pause(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	model_freeze(c->m, !model_frozen(c->m));
+	return (true);
+}
+
+/* Double or halve the tasks. */
+static bool
+loop_do_tasks(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_tasks(c->e, c->v, a == ACTION_TASKS_UP);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Pick a scenario by its digit; another lesson gets fresh graphs. */
+static bool
+loop_do_scenario(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->caption[0] = '\0';
+	loop_apply_scenario(c->e, c->v, key);
+	model_reset(c->m);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* One worker more or fewer. */
+static bool
+loop_do_workers(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_workers(c->e, c->v, a == ACTION_WORKERS_UP);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Step the stack size. */
+static bool
+loop_do_stack(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_stack(c->e, c->v);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Turn the b variant on or off. */
+static bool
+loop_do_variant(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->caption[0] = '\0';
+	loop_apply_variant(c->e, c->v);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* The next or previous step of the tour. */
+static bool
+loop_do_tour(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_tour(c->e, c->v, a == ACTION_TOUR_NEXT);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Forget the history and the rates. */
+static bool
+loop_do_reset(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	model_reset(c->m);
+	tui_message(c->v, "history and rates reset");
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Redraw the whole screen. */
+static bool
+loop_do_redraw(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_resize();
+	return (true);
+}
+
+/* The next colour theme. */
+static bool
+loop_do_theme(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_theme_next(c->v);
+	return (true);
+}
+
+/* The next sample interval. */
+static bool
+loop_do_delay(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_delay(c->sp, c->v);
+	return (true);
+}
+
+/* Switch between threads and fibers. */
+static bool
+loop_do_mode(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->caption[0] = '\0';
+	loop_apply_mode(c->e, c->v);
+	sampler_kick(c->sp);
+	return (true);
+}
+
+/* Show or hide the thread table. */
+static bool
+loop_do_threads(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_threads(c->sp, c->v);
+	return (true);
+}
+
+/* Sort the thread table. */
+static bool
+loop_do_sort(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_sort(c->m, c->v, a);
+	return (true);
+}
+
+/* Scroll the thread table. */
+static bool
+loop_do_scroll(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	loop_apply_scroll(c->m, c->v, a);
+	return (true);
+}
+
+/* Show or hide the headline figures in big digits. */
+static bool
+loop_do_big(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->big = !c->v->big;
+	return (true);
+}
+
+/* A replay's key on the live screen: say where it works. */
+static bool
+loop_do_tape_only(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_message(c->v, "this key moves in a recording: --replay FILE");
+	return (true);
+}
+
+/* In a replay, a key that changes the workload: there is none. */
+static bool
+loop_no_workload(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_message(c->v, "a replay has no workload to change");
+	return (true);
+}
+
+/* In a replay, the thread table: recordings do not keep it. */
+static bool
+loop_replay_threads(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_message(c->v, "recordings do not keep the thread table");
+	return (true);
+}
+
+/* Pause or play the replay; at the end, play it again. */
+static bool
+loop_replay_pause(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	struct replay	*rp = c->tape->replay;
 	char		 msg[REPLAY_ERRLEN];
 
-	if (rp == NULL) {
-		switch (a) {
-		case ACTION_STEP:
-		case ACTION_FASTER:
-		case ACTION_SLOWER:
-		case ACTION_SEEK_BACK:
-		case ACTION_SEEK_ON:
-		case ACTION_CHANGE_PREV:
-		case ACTION_CHANGE_NEXT:
-		case ACTION_RESTART:
-		case ACTION_LOOP:
-			tui_message(v, "this key moves in a recording: "
-			    "--replay FILE");
-			return (true);
-		default:
-			return (false);
-		}
+	if (!replay_ended(rp))
+		replay_pause(rp, !replay_paused(rp));
+	else if (replay_restart(rp, c->m, msg, sizeof msg) != 0)
+		loop_replay_stopped(c->v, msg);
+	else {
+		replay_pause(rp, false);
+		tui_message(c->v, "from the start again");
 	}
-	switch (a) {
-	case ACTION_PAUSE:
-		/* At the end, space plays the recording again. */
-		if (!replay_ended(rp))
-			replay_pause(rp, !replay_paused(rp));
-		else if (replay_restart(rp, m, msg, sizeof msg) != 0)
-			loop_replay_stopped(v, msg);
-		else {
-			replay_pause(rp, false);
-			tui_message(v, "from the start again");
-		}
+	return (true);
+}
+
+/* One sample forward. */
+static bool
+loop_replay_step(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	msg[REPLAY_ERRLEN];
+
+	switch (replay_step(c->tape->replay, c->m, msg, sizeof msg)) {
+	case 1:
 		break;
-	case ACTION_STEP:
-		switch (replay_step(rp, m, msg, sizeof msg)) {
-		case 1:
-			break;
-		case 0:
-			tui_message(v, "the end of the recording: space plays "
-			    "it again");
-			break;
-		default:
-			loop_replay_stopped(v, msg);
-			break;
-		}
-		break;
-	case ACTION_FASTER:
-	case ACTION_SLOWER:
-		tui_message(v, "replay at %gx", replay_speed(rp,
-		    a == ACTION_FASTER ? 1 : -1));
-		break;
-	case ACTION_SEEK_BACK:
-	case ACTION_SEEK_ON:
-		if (replay_seek_time(rp, m, a == ACTION_SEEK_ON ? 10 : -10,
-		    msg, sizeof msg) < 0)
-			loop_replay_stopped(v, msg);
-		else
-			tui_message(v, "%s", msg);
-		break;
-	case ACTION_CHANGE_PREV:
-	case ACTION_CHANGE_NEXT:
-		if (replay_seek_change(rp, m, a == ACTION_CHANGE_NEXT ? 1 : -1,
-		    msg, sizeof msg) < 0)
-			loop_replay_stopped(v, msg);
-		else
-			tui_message(v, "%s", msg);
-		break;
-	case ACTION_RESTART:
-		if (replay_restart(rp, m, msg, sizeof msg) != 0)
-			loop_replay_stopped(v, msg);
-		else
-			tui_message(v, "from the start%s", replay_paused(rp) ?
-			    " (paused: space plays)" : "");
-		break;
-	case ACTION_LOOP:
-		tui_message(v, "%s", replay_loop(rp) ? "loop on: the end "
-		    "starts the recording again" : "loop off: the replay stops "
-		    "at the end");
-		break;
-	case ACTION_QUIT:
-	case ACTION_HELP:
-	case ACTION_CLOSE:
-	case ACTION_REDRAW:
-	case ACTION_THEME:
-	case ACTION_BIG:
-	case ACTION_NONE:
-		return (false);
-	case ACTION_THREADS:
-		tui_message(v, "recordings do not keep the thread table");
+	case 0:
+		tui_message(c->v, "the end of the recording: space plays it "
+		    "again");
 		break;
 	default:
-		tui_message(v, "a replay has no workload to change");
+		loop_replay_stopped(c->v, msg);
 		break;
 	}
-	loop_tape_badge(tape, v);
 	return (true);
 }
 
-/* Apply one action for a key. Returns false to quit. */
+/* Play faster or slower. */
 static bool
-loop_apply(enum action a, const TermKeyKey *key, struct engine *e,
-    struct sampler *sp, struct model *m, struct view *v)
+loop_replay_speed(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	switch (a) {
-	case ACTION_QUIT:
+	tui_message(c->v, "replay at %gx", replay_speed(c->tape->replay,
+	    a == ACTION_FASTER ? 1 : -1));
+	return (true);
+}
+
+/* Ten seconds back or on. */
+static bool
+loop_replay_seek(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	msg[REPLAY_ERRLEN];
+
+	if (replay_seek_time(c->tape->replay, c->m, a == ACTION_SEEK_ON ? 10 :
+	    -10, msg, sizeof msg) < 0)
+		loop_replay_stopped(c->v, msg);
+	else
+		tui_message(c->v, "%s", msg);
+	return (true);
+}
+
+/* To the change before or after this sample. */
+static bool
+loop_replay_change(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	msg[REPLAY_ERRLEN];
+
+	if (replay_seek_change(c->tape->replay, c->m, a == ACTION_CHANGE_NEXT ?
+	    1 : -1, msg, sizeof msg) < 0)
+		loop_replay_stopped(c->v, msg);
+	else
+		tui_message(c->v, "%s", msg);
+	return (true);
+}
+
+/* From the first sample. */
+static bool
+loop_replay_restart(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	struct replay	*rp = c->tape->replay;
+	char		 msg[REPLAY_ERRLEN];
+
+	if (replay_restart(rp, c->m, msg, sizeof msg) != 0)
+		loop_replay_stopped(c->v, msg);
+	else
+		tui_message(c->v, "from the start%s", replay_paused(rp) ?
+		    " (paused: space plays)" : "");
+	return (true);
+}
+
+/* Loop at the end, or stop there. */
+static bool
+loop_replay_loop(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	tui_message(c->v, "%s", replay_loop(c->tape->replay) ? "loop on: the "
+	    "end starts the recording again" : "loop off: the replay stops "
+	    "at the end");
+	return (true);
+}
+
+/*
+ * What each action does, on the live screen and in a replay.  A new key is
+ * a row in the keymap (tui/keymap.c) and a row here; test_keymap checks
+ * that every action has both.  A replay row that is not the live one is
+ * the replay's own, and the header then shows the replay's place.
+ */
+static const struct {
+	loop_apply_fn	live;
+	loop_apply_fn	replay;
+} loop_apply_table[] = {
+	[ACTION_NONE] =		{ loop_do_none, loop_do_none },
+	[ACTION_QUIT] =		{ loop_do_quit, loop_do_quit },
+	[ACTION_HELP] =		{ loop_do_help, loop_do_help },
+	[ACTION_CLOSE] =	{ loop_do_close, loop_do_close },
+	[ACTION_PAUSE] =	{ loop_do_pause, loop_replay_pause },
+	[ACTION_TASKS_UP] =	{ loop_do_tasks, loop_no_workload },
+	[ACTION_TASKS_DOWN] =	{ loop_do_tasks, loop_no_workload },
+	[ACTION_REDRAW] =	{ loop_do_redraw, loop_do_redraw },
+	[ACTION_THEME] =	{ loop_do_theme, loop_do_theme },
+	[ACTION_MODE] =		{ loop_do_mode, loop_no_workload },
+	[ACTION_DELAY] =	{ loop_do_delay, loop_no_workload },
+	[ACTION_THREADS] =	{ loop_do_threads, loop_replay_threads },
+	[ACTION_SORT_NEXT] =	{ loop_do_sort, loop_no_workload },
+	[ACTION_SORT_PREV] =	{ loop_do_sort, loop_no_workload },
+	[ACTION_SORT_REVERSE] =	{ loop_do_sort, loop_no_workload },
+	[ACTION_ROW_DOWN] =	{ loop_do_scroll, loop_no_workload },
+	[ACTION_ROW_UP] =	{ loop_do_scroll, loop_no_workload },
+	[ACTION_PAGE_DOWN] =	{ loop_do_scroll, loop_no_workload },
+	[ACTION_PAGE_UP] =	{ loop_do_scroll, loop_no_workload },
+	[ACTION_FIRST] =	{ loop_do_scroll, loop_no_workload },
+	[ACTION_LAST] =		{ loop_do_scroll, loop_no_workload },
+	[ACTION_SCENARIO] =	{ loop_do_scenario, loop_no_workload },
+	[ACTION_WORKERS_UP] =	{ loop_do_workers, loop_no_workload },
+	[ACTION_WORKERS_DOWN] =	{ loop_do_workers, loop_no_workload },
+	[ACTION_STACK] =	{ loop_do_stack, loop_no_workload },
+	[ACTION_VARIANT] =	{ loop_do_variant, loop_no_workload },
+	[ACTION_RESET] =	{ loop_do_reset, loop_no_workload },
+	[ACTION_TOUR_NEXT] =	{ loop_do_tour, loop_no_workload },
+	[ACTION_TOUR_PREV] =	{ loop_do_tour, loop_no_workload },
+	[ACTION_BIG] =		{ loop_do_big, loop_do_big },
+	[ACTION_STEP] =		{ loop_do_tape_only, loop_replay_step },
+	[ACTION_FASTER] =	{ loop_do_tape_only, loop_replay_speed },
+	[ACTION_SLOWER] =	{ loop_do_tape_only, loop_replay_speed },
+	[ACTION_SEEK_BACK] =	{ loop_do_tape_only, loop_replay_seek },
+	[ACTION_SEEK_ON] =	{ loop_do_tape_only, loop_replay_seek },
+	[ACTION_CHANGE_PREV] =	{ loop_do_tape_only, loop_replay_change },
+	[ACTION_CHANGE_NEXT] =	{ loop_do_tape_only, loop_replay_change },
+	[ACTION_RESTART] =	{ loop_do_tape_only, loop_replay_restart },
+	[ACTION_LOOP] =		{ loop_do_tape_only, loop_replay_loop },
+};
+_Static_assert(CSW_ARRAY_LEN(loop_apply_table) == ACTION_COUNT,
+    "loop_apply_table: a row for every action");
+
+/* Whether an action has both of its rows in the apply table. */
+bool
+loop_action_applies(enum action a)
+{
+	if ((size_t)a >= CSW_ARRAY_LEN(loop_apply_table))
 		return (false);
-	case ACTION_HELP:
-		v->help = !v->help;
-		break;
-	case ACTION_CLOSE:
-		v->help = false;
-		break;
-	case ACTION_PAUSE:
-		model_freeze(m, !model_frozen(m));
-		break;
-	case ACTION_TASKS_UP:
-	case ACTION_TASKS_DOWN:
-		loop_apply_tasks(e, v, a == ACTION_TASKS_UP);
-		sampler_kick(sp);
-		break;
-	case ACTION_SCENARIO:
-		v->caption[0] = '\0';
-		loop_apply_scenario(e, v, key);
-		model_reset(m);		/* another lesson: fresh graphs */
-		sampler_kick(sp);
-		break;
-	case ACTION_WORKERS_UP:
-	case ACTION_WORKERS_DOWN:
-		loop_apply_workers(e, v, a == ACTION_WORKERS_UP);
-		sampler_kick(sp);
-		break;
-	case ACTION_STACK:
-		loop_apply_stack(e, v);
-		sampler_kick(sp);
-		break;
-	case ACTION_VARIANT:
-		v->caption[0] = '\0';
-		loop_apply_variant(e, v);
-		sampler_kick(sp);
-		break;
-	case ACTION_TOUR_NEXT:
-	case ACTION_TOUR_PREV:
-		loop_apply_tour(e, v, a == ACTION_TOUR_NEXT);
-		sampler_kick(sp);
-		break;
-	case ACTION_RESET:
-		model_reset(m);
-		tui_message(v, "history and rates reset");
-		sampler_kick(sp);
-		break;
-	case ACTION_REDRAW:
-		tui_resize();
-		break;
-	case ACTION_THEME:
-		tui_theme_next(v);
-		break;
-	case ACTION_DELAY:
-		loop_apply_delay(sp, v);
-		break;
-	case ACTION_MODE:
-		v->caption[0] = '\0';
-		loop_apply_mode(e, v);
-		sampler_kick(sp);
-		break;
-	case ACTION_THREADS:
-		loop_apply_threads(sp, v);
-		break;
-	case ACTION_SORT_NEXT:
-	case ACTION_SORT_PREV:
-	case ACTION_SORT_REVERSE:
-		loop_apply_sort(m, v, a);
-		break;
-	case ACTION_ROW_DOWN:
-	case ACTION_ROW_UP:
-	case ACTION_PAGE_DOWN:
-	case ACTION_PAGE_UP:
-	case ACTION_FIRST:
-	case ACTION_LAST:
-		loop_apply_scroll(m, v, a);
-		break;
-	case ACTION_BIG:
-		v->big = !v->big;
-		break;
-	case ACTION_STEP:
-	case ACTION_FASTER:
-	case ACTION_SLOWER:
-	case ACTION_SEEK_BACK:
-	case ACTION_SEEK_ON:
-	case ACTION_CHANGE_PREV:
-	case ACTION_CHANGE_NEXT:
-	case ACTION_RESTART:
-	case ACTION_LOOP:
-	case ACTION_NONE:
-		break;
-	}
-	return (true);
+	return (loop_apply_table[a].live != NULL &&
+	    loop_apply_table[a].replay != NULL);
 }
 
-/* A key's action: the replay's, or the live screen's.  False quits. */
+/* A key's action: the replay's row, or the live screen's.  False quits. */
 static bool
-loop_key(enum action a, const TermKeyKey *key, struct engine *e,
-    struct sampler *sp, struct model *m, struct loop_tape *tape,
-    struct view *v)
+loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
 {
-	if (loop_apply_tape(a, tape, m, v))
+	loop_apply_fn	fn;
+	bool		ret;
+
+	if (!loop_action_applies(a))
 		return (true);
-	return (loop_apply(a, key, e, sp, m, v));
+	if (c->tape->replay == NULL)
+		return (loop_apply_table[a].live(c, a, key));
+	fn = loop_apply_table[a].replay;
+	ret = fn(c, a, key);
+	if (fn != loop_apply_table[a].live)
+		loop_tape_badge(c->tape, c->v);
+	return (ret);
 }
 
 /* The names the digits pick, from the scenario table, for the help. */
@@ -665,6 +837,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 {
 	struct keymap		 km;
 	struct view		 v;
+	struct loop_ctx		 ctx = { e, sp, m, tape, &v };
 	struct sample		 s;
 	struct pollfd		 pfd[4];
 	char			 emsg[ENGINE_ERRLEN];
@@ -778,14 +951,14 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		    termkey_getkey_force(tk, &key) == TERMKEY_RES_KEY) {
 			/* A lone Escape, after the wait for more bytes. */
 			running = running && loop_key(keymap_lookup(&km, &key),
-			    &key, e, sp, m, tape, &v);
+			    &key, &ctx);
 			dirty = true;
 		}
 		key_deadline = 0;
 		while (running && (res = termkey_getkey(tk, &key)) ==
 		    TERMKEY_RES_KEY) {
-			running = loop_key(keymap_lookup(&km, &key), &key, e,
-			    sp, m, tape, &v);
+			running = loop_key(keymap_lookup(&km, &key), &key,
+			    &ctx);
 			dirty = true;
 		}
 		if (running && res == TERMKEY_RES_AGAIN) {

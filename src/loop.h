@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <termkey.h>
 
+#include "tui/keymap.h"
+
 struct engine;
 struct sampler;
 struct model;
@@ -38,6 +40,7 @@ struct loop_config {
 	const char	*warn;		/* a first footer message, or NULL */
 };
 
+bool	loop_action_applies(enum action);
 int	loop_signals_init(void);
 void	loop_signals_done(void);
 void	loop_run(struct engine *, struct sampler *, struct model *,

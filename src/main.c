@@ -20,6 +20,7 @@
 #include "options.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/write.h"
 #include "sampler/sampler.h"
 #include "tui/term.h"
 #include "tui/theme.h"
@@ -198,7 +199,7 @@ main_batch(const struct options *opts)
 		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
 	status = batch_run(engine, sampler, model, opts->duration,
-	    opts->format == OPTIONS_FORMAT_CSV ? BATCH_CSV : BATCH_JSON,
+	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
 	/* The summary is out: the end does not wait for the tasks. */
 	engine_hurry(engine);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
 # The include order of src/: each folder may include only the folders
-# below it (README, "The layers").  Fails on the first include that goes
+# below it (README, "The layers"), and a folder's internal header (see
+# "internal" below) only itself.  Fails on the first include that goes
 # up or sideways, naming the file, the line and the rule.
 #
 # LAYERS_SRC names the tree to check (default: the src/ beside tests/), so
@@ -26,6 +27,9 @@ allowed() {
 	*)		echo "?" ;;
 	esac
 }
+
+# A folder's own headers: only files in that folder may include them.
+internal="tui/panel.h"
 
 # The layer of a path under src/: its folder, or "face".
 layer_of() {
@@ -61,6 +65,13 @@ while IFS= read -r f; do
 		config.h) continue ;;
 		esac
 		to=$(layer_of "$inc")
+		case " $internal " in
+		*" $inc "*)
+			[ "${f%%/*}" = "${inc%%/*}" ] && continue
+			echo "FAIL: src/$f:$line: includes \"$inc\": only src/${inc%%/*}/ may include its internal header"
+			bad=$((bad + 1))
+			continue ;;
+		esac
 		[ "$to" = "$from" ] && continue
 		case " $ok " in
 		*" $to "*) continue ;;
@@ -79,19 +90,23 @@ fi
 echo "ok: $checked files keep the include order"
 
 # The check itself must catch a bad include: the view reaching into the
-# engine, in a copy of the tree.
+# engine, and a face reaching into the panels, each in a copy of the tree.
 if [ -z "${LAYERS_SRC:-}" ]; then
-	copy=$(mktemp -d)
-	(cd "$src" && find . -name '*.[chS]' | tar cf - -T -) |
-	    (cd "$copy" && tar xf -)
-	echo '#include "engine/engine.h"' >> "$copy/tui/draw.c"
-	out=$(LAYERS_SRC=$copy sh "$0" 2>&1)
-	st=$?
-	rm -rf "$copy"
-	case $st:$out in
-	1:*'src/tui/draw.c:'*'includes "engine/engine.h"'*) ;;
-	*)	echo "FAIL: a bad include in a copy went unseen (exit $st): $out"
-		exit 1 ;;
-	esac
-	echo "ok: a bad include in a copy fails the check"
+	for bad_case in 'tui/draw.c engine/engine.h' 'loop.c tui/panel.h'; do
+		file=${bad_case% *}
+		inc=${bad_case#* }
+		copy=$(mktemp -d)
+		(cd "$src" && find . -name '*.[chS]' | tar cf - -T -) |
+		    (cd "$copy" && tar xf -)
+		echo "#include \"$inc\"" >> "$copy/$file"
+		out=$(LAYERS_SRC=$copy sh "$0" 2>&1)
+		st=$?
+		rm -rf "$copy"
+		case $st:$out in
+		1:*"src/$file:"*"includes \"$inc\""*) ;;
+		*)	echo "FAIL: a bad include of $inc in $file went unseen (exit $st): $out"
+			exit 1 ;;
+		esac
+		echo "ok: $file including $inc in a copy fails the check"
+	done
 fi

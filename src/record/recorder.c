@@ -1,15 +1,16 @@
 /*
  * The recorder: a model of its own, never frozen, so that the file gets
- * every sample even while the display is frozen, written by batch_record.
+ * every sample even while the display is frozen, written by the writer of
+ * recordings (record/write.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
 #include "model/model.h"
 #include "record/recorder.h"
+#include "record/write.h"
 #include "util/util.h"
 
 struct recorder {
@@ -64,7 +65,7 @@ recorder_write(struct recorder *rec, const struct sample *s, char *err,
 	copy.rows = NULL;
 	model_push(rec->model, &copy);
 	errno = 0;
-	batch_record(rec->model, BATCH_JSON, rec->fp);
+	record_write_sample(rec->model, RECORD_JSON, rec->fp);
 	if (!ferror(rec->fp)) {
 		rec->written++;
 		return (0);

@@ -1,6 +1,6 @@
 /*
  * --record: every sample of the live screen appended to a file as the JSON
- * Lines that --batch prints (batch_record writes them), for --replay.
+ * Lines that --batch prints (record/write.c writes both), for --replay.
  * Owned and called by the loop thread.
  */
 #ifndef CSW_RECORDER_H

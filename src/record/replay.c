@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "record/record.h"
+#include "record/read.h"
 #include "record/replay.h"
 #include "util/util.h"
 

@@ -431,14 +431,27 @@ fiber_stack_deepest(void)
 }
 
 /*
- * Before a fiber first runs on f's stack: an unguarded stack gets a canary
+ * Whether f's stack carries a canary: the packed class, which has no guard
+ * page and whose lowest word shares a page with a neighbour's stack in use,
+ * so writing it commits nothing.  A larger stack left unguarded past the
+ * map budget gets none: the word would commit its lowest page, 4 KiB a
+ * fiber that the memory panel would show as the fiber's own.
+ */
+static int
+stack_has_canary(const struct fiber *f)
+{
+	return (!f->guarded && fiber_stack_class_bytes(f->cls) < STACK_PAGE);
+}
+
+/*
+ * Before a fiber first runs on f's stack: a packed stack gets a canary
  * in its lowest word, which fiber_stack_check looks at every time the fiber
  * switches out; with painting on, the rest is painted for fiber_stack_measure.
  */
 void
 fiber_stack_prepare(struct fiber *f)
 {
-	if (!f->guarded)
+	if (stack_has_canary(f))
 		memcpy(f->stack_lo, &(uint64_t){ STACK_CANARY },
 		    sizeof(uint64_t));
 	if (atomic_load_explicit(&stack_painting, memory_order_relaxed))
@@ -481,7 +494,7 @@ fiber_stack_check(struct fiber *f)
 {
 	uint64_t	v;
 
-	if (f->guarded)
+	if (!stack_has_canary(f))
 		return;
 	memcpy(&v, f->stack_lo, sizeof v);
 	if (v != STACK_CANARY) {

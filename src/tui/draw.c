@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "tui/format.h"
+#include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 #include "util/util.h"

@@ -49,6 +49,7 @@ enum action {
 	ACTION_CHANGE_NEXT,	/* replay: the change after it */
 	ACTION_RESTART,		/* replay: from the first sample */
 	ACTION_LOOP,		/* replay: start again at the end */
+	ACTION_COUNT		/* not an action: how many there are */
 };
 
 struct keymap_entry {

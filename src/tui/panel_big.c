@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tui/format.h"
+#include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
 #include "util/util.h"

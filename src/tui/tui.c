@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 
 #include "tui/format.h"
+#include "tui/panel.h"
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "tui/tui.h"

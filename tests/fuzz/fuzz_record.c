@@ -8,7 +8,7 @@
  */
 #include <math.h>
 
-#include "record/record.h"
+#include "record/read.h"
 #include "fuzz.h"
 
 #define FUZZ_NAMECHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \

@@ -8,6 +8,7 @@
 
 #include "model/model.h"
 #include "tui/format.h"
+#include "tui/panel.h"
 #include "tui/tui.h"
 
 static void

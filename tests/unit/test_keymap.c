@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loop.h"
 #include "tui/keymap.h"
 
 struct fixture {
@@ -172,6 +173,22 @@ test_keymap_man_page_lists_every_key(void **state)
 	}
 }
 
+/* Every action the keymap can give has a live row and a replay row. */
+static void
+test_keymap_every_action_applies(void **state)
+{
+	const struct keymap_entry	*t;
+	size_t				 n, i;
+	int				 a;
+
+	for (a = 0; a < ACTION_COUNT; a++)
+		assert_true(loop_action_applies((enum action)a));
+	assert_false(loop_action_applies(ACTION_COUNT));
+	t = keymap_table(&n);
+	for (i = 0; i < n; i++)
+		assert_true(loop_action_applies(t[i].action));
+}
+
 int
 main(void)
 {
@@ -180,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_keymap_escape_sequences),
 		cmocka_unit_test(test_keymap_every_action_listed_in_help),
 		cmocka_unit_test(test_keymap_man_page_lists_every_key),
+		cmocka_unit_test(test_keymap_every_action_applies),
 	};
 
 	return (cmocka_run_group_tests_name("keymap", tests, setup,

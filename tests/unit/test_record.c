@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
 #include "engine/engine.h"
 #include "model/model.h"
-#include "record/record.h"
+#include "record/columns.h"
+#include "record/read.h"
 #include "record/replay.h"
+#include "record/write.h"
+#include "sampler/sample.h"
 
 #define REC(name)	FIXTURES "/record/" name
 
@@ -101,16 +103,16 @@ test_record_summary_line(void **state)
 	assert_non_null(strstr(err, "\"t\" is null"));
 }
 
-/* Every column batch writes is read back into its own series. */
+/* Every column the writer writes is read back into its own series. */
 static void
-test_record_reads_every_batch_column(void **state)
+test_record_reads_every_column(void **state)
 {
-	const struct batch_column	*col;
+	const struct record_column	*col;
 	struct record			 r;
 	char				 line[4096], err[160];
 	size_t				 i, n, used;
 
-	col = batch_columns_table(&n);
+	col = record_columns_table(&n);
 	used = (size_t)snprintf(line, sizeof line, "{\"t\":2.5,\"pid\":1,"
 	    "\"mode\":\"threads\",\"scenario\":\"x\",\"tasks\":2,"
 	    "\"workers\":0");
@@ -123,6 +125,65 @@ test_record_reads_every_batch_column(void **state)
 		assert_false(r.fig.absent[col[i].series]);
 		assert_true(r.fig.v[col[i].series] == (double)(i + 1) + 0.5);
 	}
+}
+
+/*
+ * Both directions: a sample the writer prints reads back, column by
+ * column, as the figure it printed (to the decimals it prints), and a
+ * figure that was not measured reads back as not measured.
+ */
+static void
+test_record_write_then_read(void **state)
+{
+	const struct record_column	*col;
+	struct model			*m = model_create(16);
+	struct sample			 s;
+	struct record			 r;
+	char				*line = NULL, err[160];
+	size_t				 len = 0, i, n;
+	double				 want, got;
+	FILE				*f;
+	int				 k;
+
+	for (k = 1; k <= 2; k++) {
+		memset(&s, 0, sizeof s);
+		for (i = 0; i < SRC_COUNT; i++)
+			s.ok[i] = true;
+		s.ok[SRC_PSI] = false;		/* one source not read */
+		s.t_ns = (uint64_t)k * 1000000000u;
+		s.mode_name = "threads";
+		s.scenario = "pingpong";
+		s.vcsw = (uint64_t)k * 1234567u;
+		s.ivcsw = (uint64_t)k * 1234u;
+		s.handoffs = (uint64_t)k * 1234000u;
+		s.cpu_time_ns = (uint64_t)k * 7777777777u;
+		s.tasks_alive = 2;
+		s.vm_rss = 4096u * 999u;
+		s.stack_reserved = 16u << 20;
+		model_push(m, &s);
+	}
+	assert_non_null(f = open_memstream(&line, &len));
+	record_write_sample(m, RECORD_JSON, f);
+	fclose(f);
+	assert_int_equal(parse(line, &r, err, sizeof err), 0);
+	assert_false(r.summary);
+	col = record_columns_table(&n);
+	for (i = 0; i < n; i++) {
+		want = model_value(m, col[i].series, 0);
+		got = r.fig.v[col[i].series];
+		if (isnan(want)) {
+			assert_true(isnan(got));
+			continue;
+		}
+		if (isnan(got) ||
+		    fabs(got - want) > 0.5 / pow(10, col[i].decimals) + 1e-9)
+			fail_msg("%s: wrote %g, read %g", col[i].key, want,
+			    got);
+	}
+	assert_true(isnan(model_value(m, MS_PSI_SOME, 0)));
+	assert_true(r.fig.v[MS_VCSW_RATE] > 0);
+	free(line);
+	model_free(m);
 }
 
 static void
@@ -393,12 +454,12 @@ man_batch_item(void)
 static void
 test_record_batch_keys_in_man_page(void **state)
 {
-	const struct batch_column	*col;
+	const struct record_column	*col;
 	char				*text = man_batch_item(), *p;
 	size_t				 n, i, k;
 	bool				 found;
 
-	col = batch_columns_table(&n);
+	col = record_columns_table(&n);
 	assert_true(strlen(text) > 0);
 	for (i = 0; i < n; i++) {
 		k = strlen(col[i].key);
@@ -450,7 +511,8 @@ main(void)
 		cmocka_unit_test(test_record_knobs_for_marks),
 		cmocka_unit_test(test_record_nulls_are_unavailable),
 		cmocka_unit_test(test_record_summary_line),
-		cmocka_unit_test(test_record_reads_every_batch_column),
+		cmocka_unit_test(test_record_reads_every_column),
+		cmocka_unit_test(test_record_write_then_read),
 		cmocka_unit_test(test_record_truncated_line),
 		cmocka_unit_test(test_record_wrong_types),
 		cmocka_unit_test(test_record_missing_keys),

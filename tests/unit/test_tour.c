@@ -10,6 +10,7 @@
 
 #include "engine/engine.h"
 #include "tour.h"
+#include "tui/panel.h"
 #include "tui/tui.h"
 
 /*

@@ -1,6 +1,7 @@
 /*
  * A strict reader for one line of a recording: a flat JSON object of
- * strings, numbers, null, true and false, as batch.c writes it.
+ * strings, numbers, null, true and false, as record/write.c writes it,
+ * under the keys of record/columns.c.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -8,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
-#include "record/record.h"
+#include "record/columns.h"
+#include "record/read.h"
 #include "util/util.h"
 
 #define RECORD_STRLEN	64	/* keys and string values */
@@ -397,7 +398,7 @@ record_member(struct record_cursor *c, const char *key,
     const struct record_value *v, struct record *r, unsigned *seen,
     bool *t_null)
 {
-	const struct batch_column	*col;
+	const struct record_column	*col;
 	size_t				 i, n;
 	int				 k;
 
@@ -409,7 +410,7 @@ record_member(struct record_cursor *c, const char *key,
 		*seen |= 1u << k;
 		return (record_lead(c, (enum record_lead)k, v, r, t_null));
 	}
-	col = batch_columns_table(&n);
+	col = record_columns_table(&n);
 	for (i = 0; i < n; i++) {
 		if (strcmp(key, col[i].key) != 0)
 			continue;

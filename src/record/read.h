@@ -4,11 +4,11 @@
  *
  * record_parse is pure: it reads only its arguments, writes only *out and
  * err, and leaves *out untouched when the line is refused.  Any thread may
- * call it.  It reads the flat objects batch.c writes (strings, numbers,
+ * call it.  It reads the flat objects record/write.c writes (strings, numbers,
  * null, true and false) and nothing more: no nesting, no \u escapes.
  */
-#ifndef CSW_RECORD_H
-#define CSW_RECORD_H
+#ifndef CSW_RECORD_READ_H
+#define CSW_RECORD_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>

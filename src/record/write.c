@@ -1,0 +1,146 @@
+/*
+ * The writer of recordings: a sample as one JSON line or CSV row under the
+ * keys of record/columns.c, the CSV header, and the closing line of
+ * medians.  --batch prints through it and --record writes through it;
+ * record/read.c reads what it writes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "model/model.h"
+#include "record/columns.h"
+#include "record/write.h"
+#include "util/util.h"
+
+/* Print a number, or null (JSON) / nothing (CSV) when it was not read. */
+static void
+record_number(double v, int decimals, enum record_format fmt, FILE *out)
+{
+	if (isnan(v) || isinf(v))
+		fputs(fmt == RECORD_JSON ? "null" : "", out);
+	else
+		fprintf(out, "%.*f", decimals, v);
+}
+
+/* The CSV header line; JSON needs none. */
+void
+record_write_header(enum record_format fmt, FILE *out)
+{
+	const struct record_column	*col;
+	size_t				 n, i;
+
+	if (fmt != RECORD_CSV)
+		return;
+	fputs("t,pid,mode,scenario,variant,work_unit,tasks,workers", out);
+	col = record_columns_table(&n);
+	for (i = 0; i < n; i++)
+		fprintf(out, ",%s", col[i].key);
+	fputc('\n', out);
+}
+
+/* The leading columns: time, process, mode, scenario, tasks, workers. */
+static void
+record_write_lead(const struct model *m, const char *t,
+    enum record_format fmt, FILE *out)
+{
+	const struct sample	*s = model_last(m);
+	const char		*mode = s->mode_name ? s->mode_name : "";
+	const char		*scen = s->scenario ? s->scenario : "";
+	const char		*unit = s->work_unit ? s->work_unit : "";
+	const char		*var = s->variant ? "true" : "false";
+	int			 workers = s->fibers ? s->workers :
+				    s->workers_knob;
+
+	if (fmt == RECORD_JSON) {
+		fprintf(out, "{\"t\":%s,\"pid\":%d,\"mode\":\"%s\","
+		    "\"scenario\":\"%s\",\"variant\":%s,", t, s->pid, mode,
+		    scen, var);
+		if (s->work_unit != NULL)
+			fprintf(out, "\"work_unit\":\"%s\",", unit);
+		else
+			fputs("\"work_unit\":null,", out);
+		fprintf(out, "\"tasks\":%ld,\"tasks_target\":%ld,"
+		    "\"stack_bytes\":%llu,\"workers\":%d", s->tasks_alive,
+		    s->tasks_target, (unsigned long long)s->task_stack,
+		    workers);
+	} else
+		fprintf(out, "%s,%d,%s,%s,%s,%s,%ld,%d", t, s->pid, mode, scen,
+		    var, unit, s->tasks_alive, workers);
+}
+
+/* One line for the newest sample. */
+void
+record_write_sample(const struct model *m, enum record_format fmt, FILE *out)
+{
+	const struct record_column	*col;
+	char				 t[32];
+	size_t				 n, i;
+
+	if (model_last(m) == NULL)
+		return;
+	col = record_columns_table(&n);
+	snprintf(t, sizeof t, "%.3f", model_elapsed_s(m));
+	record_write_lead(m, t, fmt, out);
+	for (i = 0; i < n; i++) {
+		if (fmt == RECORD_JSON)
+			fprintf(out, ",\"%s\":", col[i].key);
+		else
+			fputc(',', out);
+		record_number(model_value(m, col[i].series, 0),
+		    col[i].decimals, fmt, out);
+	}
+	fputs(fmt == RECORD_JSON ? "}\n" : "\n", out);
+	fflush(out);
+}
+
+/* The median of a series over the samples the model holds; NAN if none. */
+static double
+record_median(const struct model *m, enum model_series which, double *tmp)
+{
+	size_t	n = 0, age, len = model_len(m);
+	double	v;
+
+	for (age = 0; age < len; age++) {
+		v = model_value(m, which, age);
+		if (!isnan(v))
+			tmp[n++] = v;
+	}
+	if (n == 0)
+		return (NAN);
+	return (util_median(tmp, n));
+}
+
+/*
+ * The summary: the medians of every column over the run.  JSON: one object
+ * with "summary": true and "samples"; CSV: a last row whose t is "median".
+ */
+void
+record_write_summary(const struct model *m, enum record_format fmt,
+    FILE *out)
+{
+	const struct record_column	*col;
+	double				*tmp;
+	size_t				 n, i;
+
+	if (model_last(m) == NULL)
+		return;
+	col = record_columns_table(&n);
+	tmp = xcalloc(model_len(m) + 1, sizeof *tmp);
+	record_write_lead(m, fmt == RECORD_JSON ? "null" : "median", fmt, out);
+	if (fmt == RECORD_JSON)
+		fprintf(out, ",\"summary\":true,\"samples\":%zu,"
+		    "\"seconds\":%.3f,\"statistic\":\"median\"", model_len(m),
+		    model_elapsed_s(m));
+	for (i = 0; i < n; i++) {
+		if (fmt == RECORD_JSON)
+			fprintf(out, ",\"%s\":", col[i].key);
+		else
+			fputc(',', out);
+		record_number(record_median(m, col[i].series, tmp),
+		    col[i].decimals, fmt, out);
+	}
+	fputs(fmt == RECORD_JSON ? "}\n" : "\n", out);
+	fflush(out);
+	free(tmp);
+}

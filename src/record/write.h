@@ -1,0 +1,25 @@
+/*
+ * The writer of recordings: JSON Lines (what --record writes and --replay
+ * reads) or CSV, one line a sample, then a line of medians.  Pure
+ * formatting of a model onto a stream; called by the thread that owns the
+ * model (the main thread for --batch, the loop thread for --record).
+ */
+#ifndef CSW_RECORD_WRITE_H
+#define CSW_RECORD_WRITE_H
+
+#include <stdio.h>
+
+#include "model/model.h"
+
+enum record_format {
+	RECORD_JSON,
+	RECORD_CSV,
+};
+
+void	record_write_header(enum record_format, FILE *);
+void	record_write_sample(const struct model *, enum record_format,
+	    FILE *);
+void	record_write_summary(const struct model *, enum record_format,
+	    FILE *);
+
+#endif
