@@ -202,8 +202,10 @@ main_batch(const struct options *opts)
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
 	/* The summary is out: the end does not wait for the tasks. */
-	engine_hurry(engine);
+	/* Armed first: lifting 10,000 runnable threads to the screen's
+	   class can starve this thread before the lift is done. */
 	main_exit_arm(engine, status, 0);
+	engine_hurry(engine);
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
@@ -327,8 +329,8 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
-	engine_hurry(engine);
 	main_exit_arm(engine, status, ex.signal);
+	engine_hurry(engine);
 	sampler_stop(sampler);
 	engine_destroy(engine);
 	model_free(model);
