@@ -41,16 +41,6 @@
 #define ENGINE_FIBER_STACK_MIN	(4 * 1024)
 #endif
 
-static const struct scenario_ops *scenarios[] = {
-	&scenario_pingpong,	/* key 1 */
-	&scenario_sleepers,	/* key 2 */
-	&scenario_server,	/* key 3 */
-	&scenario_cpuflood,	/* key 4 */
-	&scenario_blocking,	/* key 5 */
-	&scenario_fanin,	/* key 6 */
-	&scenario_leak,		/* key 7 */
-};
-
 /* What runs, or should: the resolved form of an engine_config. */
 struct engine_want {
 	const struct scenario_ops	*ops;
@@ -136,19 +126,6 @@ engine_scenario_caption(const char *name, enum engine_mode mode,
 	return (ops->caption[variant && ops->variant != NULL][mode]);
 }
 
-/* Find a scenario by name. */
-const struct scenario_ops *
-scenario_find(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < CSW_ARRAY_LEN(scenarios); i++) {
-		if (strcmp(scenarios[i]->name, name) == 0)
-			return (scenarios[i]);
-	}
-	return (NULL);
-}
-
 /*
  * Whether P, the workers knob, changes what a configuration runs: always
  * in fibers mode (the runtime's workers), in threads mode only where the
@@ -178,9 +155,8 @@ engine_scenario(size_t n, struct engine_scenario_info *info)
 {
 	const struct scenario_ops	*ops;
 
-	if (n >= CSW_ARRAY_LEN(scenarios))
+	if ((ops = scenario_at(n)) == NULL)
 		return (-1);
-	ops = scenarios[n];
 	info->name = ops->name;
 	info->summary = ops->summary;
 	info->variant = ops->variant;
@@ -1101,54 +1077,6 @@ engine_thread_lower_priority(void)
 	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
 		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid),
 		    ENGINE_WORKER_NICE);
-}
-
-/* Start a task as a fiber or a thread, by mode. */
-int
-engine_task_spawn(struct engine *e, enum engine_mode mode,
-    void (*ffn)(void *), void *(*tfn)(void *), void *arg, size_t stack,
-    long n, struct fiber **f, pthread_t *t, char *err, size_t errlen)
-{
-	struct fiber_attr	fa = { .stack_size = stack };
-	int			rc;
-
-	if (mode == ENGINE_FIBERS) {
-		if (fiber_spawn(e->rt, ffn, arg, &fa, f) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %ld "
-			    "fibers)", strerror(errno), n);
-			return (-1);
-		}
-		return (0);
-	}
-	if ((rc = engine_thread_create(e, t, tfn, arg)) != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %ld threads)",
-		    strerror(rc), n);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Register the calling thread, count it, then lower its priority. */
-void
-engine_ready_thread(struct engine *e, pthread_mutex_t *mu,
-    struct engine_ready *r)
-{
-	engine_stack_register(e);
-	pthread_mutex_lock(mu);
-	r->n++;
-	pthread_cond_broadcast(&r->cv);
-	pthread_mutex_unlock(mu);
-	engine_thread_lower_priority();
-}
-
-/* Wait until n threads have counted themselves. */
-void
-engine_ready_wait(pthread_mutex_t *mu, struct engine_ready *r, long n)
-{
-	pthread_mutex_lock(mu);
-	while (r->n < n)
-		pthread_cond_wait(&r->cv, mu);
-	pthread_mutex_unlock(mu);
 }
 
 /* Out of SCHED_IDLE, to stop promptly. */

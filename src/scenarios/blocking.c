@@ -34,6 +34,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define BL_MAX_TASKS	10000
@@ -45,19 +46,12 @@
 #define BL_FIBER_STACK	4096		/* fiber_block_sleep, fiber_read */
 #define BL_GATE_POLL_NS	50000000	/* the gatekeeper rereads the limit */
 
-/* A counter written by one task only, on a cache line of its own. */
-struct bl_count {
-	_Atomic uint64_t	n;
-} __attribute__((aligned(64)));
-
 struct bl_task {
 	struct bl_state		*st;
 	int			 index;
 	uint32_t		 rng;
 	atomic_bool		 stop;
-	struct bl_count		 calls;
-	pthread_t		 thread;
-	struct fiber		*fiber;
+	struct task_counter	 calls;
 	struct fiber_chan	*quit;		/* closed: stop waiting */
 };
 
@@ -65,8 +59,8 @@ struct bl_ticker {
 	struct bl_state		*st;
 	int			 index;
 	int			 tfd;
-	struct bl_count		 ticks;
-	struct bl_count		 late_ns;
+	struct task_counter	 ticks;
+	struct task_counter	 late_ns;
 	pthread_t		 thread;
 	struct fiber		*fiber;
 	bool			 started;
@@ -81,13 +75,10 @@ struct bl_state {
 	atomic_int		 limit;		/* calls in flight, b variant */
 	_Atomic uint64_t	 blocked;	/* tasks inside the call now */
 
-	pthread_mutex_t		 mu;		/* tasks, ntasks, retired */
+	struct task_group	 group;		/* the tasks */
+	pthread_mutex_t		 mu;		/* tasks, retired */
 	struct bl_task		*tasks[BL_MAX_TASKS];
-	long			 ntasks;
 	uint64_t		 retired;	/* calls of ended tasks */
-
-	pthread_mutex_t		 ready_mu;	/* threads registered */
-	struct engine_ready	 ready;
 
 	/* The semaphore, threads mode. */
 	pthread_mutex_t		 sem_mu;
@@ -102,20 +93,6 @@ struct bl_state {
 	struct bl_ticker	 tickers[BL_TICKERS];
 	atomic_bool		 tickers_stop;
 };
-
-/* Publish a counter only its one writer changes. */
-static inline void
-bl_count_add(struct bl_count *c, uint64_t v)
-{
-	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
-	    memory_order_relaxed) + v, memory_order_relaxed);
-}
-
-static inline uint64_t
-bl_count_get(struct bl_count *c)
-{
-	return (atomic_load_explicit(&c->n, memory_order_relaxed));
-}
 
 /* How long the next call blocks: 100 to 200 ms, different per task. */
 static uint64_t
@@ -162,18 +139,13 @@ bl_sem_release(struct bl_state *st)
 }
 
 /* Make blocking calls, one after another, until told to stop. */
-static void *
+static void
 bl_thread(void *arg)
 {
 	struct bl_task	*t = arg;
 	struct bl_state	*st = t->st;
 	struct timespec	 ts;
 	uint64_t	 ns;
-	char		 name[16];
-
-	snprintf(name, sizeof name, "blocking-%d", t->index);
-	pthread_setname_np(pthread_self(), name);
-	engine_ready_thread(st->engine, &st->ready_mu, &st->ready);
 
 	while (!atomic_load(&t->stop)) {
 		if (st->variant && !bl_sem_acquire(t))
@@ -184,19 +156,13 @@ bl_thread(void *arg)
 		atomic_fetch_add(&st->blocked, 1);
 		nanosleep(&ts, NULL);
 		atomic_fetch_sub(&st->blocked, 1);
-		bl_count_add(&t->calls, 1);
+		task_counter_add(&t->calls, 1);
 		if (st->variant)
 			bl_sem_release(st);
 		ts.tv_sec = 0;
 		ts.tv_nsec = BL_PAUSE_NS;
 		nanosleep(&ts, NULL);
 	}
-
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready.n--;
-	pthread_mutex_unlock(&st->ready_mu);
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* Take a slot from the gatekeeper; false if told to stop. */
@@ -232,7 +198,7 @@ bl_fiber(void *arg)
 		atomic_fetch_sub(&st->blocked, 1);
 		if (r == FIBER_STOPPED)
 			return;
-		bl_count_add(&t->calls, 1);
+		task_counter_add(&t->calls, 1);
 		if (st->variant && fiber_chan_send(st->release, &one) !=
 		    FIBER_OK)
 			return;
@@ -282,8 +248,8 @@ bl_tick(struct bl_ticker *k, uint64_t armed)
 {
 	uint64_t	now = util_now_ns(), due = armed + BL_TICK_NS;
 
-	bl_count_add(&k->late_ns, now > due ? now - due : 0);
-	bl_count_add(&k->ticks, 1);
+	task_counter_add(&k->late_ns, now > due ? now - due : 0);
+	task_counter_add(&k->ticks, 1);
 }
 
 /* Arm a ticker's timerfd for one period. */
@@ -421,42 +387,51 @@ bl_helpers_stop(struct bl_state *st)
 
 /* Tell a task to stop and wake it if it waits for a slot. */
 static void
-bl_task_signal_stop(struct bl_task *t)
+bl_task_stop(void *arg)
 {
+	struct bl_task	*t = arg;
 	struct bl_state	*st = t->st;
 
 	atomic_store(&t->stop, true);
 	if (t->quit != NULL)
 		fiber_chan_close(t->quit);
-	if (st->mode == ENGINE_THREADS && st->variant) {
+	if (st->variant) {
 		pthread_mutex_lock(&st->sem_mu);
 		pthread_cond_broadcast(&st->sem_cv);
 		pthread_mutex_unlock(&st->sem_mu);
 	}
 }
 
-/* Wait for a stopped task (at most one call's length) and free it. */
+/* A task has ended: keep its calls in retired and free it. */
 static void
-bl_task_join(struct bl_task *t, bool started)
+bl_task_reap(void *arg)
 {
-	if (started) {
-		if (t->st->mode == ENGINE_FIBERS)
-			fiber_join(t->fiber);
-		else
-			engine_thread_join(t->st->engine, t->thread);
-	}
+	struct bl_task	*t = arg;
+	struct bl_state	*st = t->st;
+
+	pthread_mutex_lock(&st->mu);
+	st->retired += task_counter_read(&t->calls);
+	st->tasks[t->index] = NULL;
+	pthread_mutex_unlock(&st->mu);
 	if (t->quit != NULL)
 		fiber_chan_destroy(t->quit);
 	free(t);
 }
 
-/* Start one task. */
-static struct bl_task *
-bl_task_start(struct bl_state *st, int index, char *err, size_t errlen)
+static const struct task_body bl_task_body = {
+	.name = "blocking",
+	.thread = bl_thread,
+	.fiber = bl_fiber,
+	.stop = bl_task_stop,
+	.reap = bl_task_reap,
+};
+
+/* Make task i, with a channel to wake it in fibers mode. */
+static void *
+bl_task_at(void *arg, long i, char *err, size_t errlen)
 {
-	struct bl_task		*t;
-	struct fiber_attr	 attr;
-	int			 rc;
+	struct bl_state	*st = arg;
+	struct bl_task	*t;
 
 	if (posix_memalign((void **)&t, 64, sizeof *t) != 0) {
 		snprintf(err, errlen, "blocking: out of memory");
@@ -464,41 +439,18 @@ bl_task_start(struct bl_state *st, int index, char *err, size_t errlen)
 	}
 	memset(t, 0, sizeof *t);
 	t->st = st;
-	t->index = index;
-	t->rng = 2654435761u * (uint32_t)(index + 1);
-	if (st->mode == ENGINE_FIBERS) {
-		if ((t->quit = fiber_chan_create(st->rt, sizeof(int),
-		    0)) == NULL) {
-			snprintf(err, errlen, "fiber channel: %s",
-			    strerror(errno));
-			free(t);
-			return (NULL);
-		}
-		memset(&attr, 0, sizeof attr);
-		attr.stack_size = st->fiber_stack;
-		if (fiber_spawn(st->rt, bl_fiber, t, &attr, &t->fiber) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %d fibers)",
-			    strerror(errno), index);
-			bl_task_join(t, false);
-			return (NULL);
-		}
-	} else if ((rc = engine_thread_create(st->engine, &t->thread,
-	    bl_thread, t)) != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %d threads)",
-		    strerror(rc), index);
-		bl_task_join(t, false);
+	t->index = (int)i;
+	t->rng = 2654435761u * (uint32_t)(i + 1);
+	if (st->rt != NULL && (t->quit = fiber_chan_create(st->rt,
+	    sizeof(int), 0)) == NULL) {
+		snprintf(err, errlen, "fiber channel: %s", strerror(errno));
+		free(t);
 		return (NULL);
 	}
+	pthread_mutex_lock(&st->mu);
+	st->tasks[i] = t;
+	pthread_mutex_unlock(&st->mu);
 	return (t);
-}
-
-/* Wait until n threads have registered their stacks. */
-static void
-bl_wait_ready(struct bl_state *st, long n)
-{
-	if (st->mode != ENGINE_THREADS)
-		return;
-	engine_ready_wait(&st->ready_mu, &st->ready, n);
 }
 
 /* Grow or shrink to the given number of tasks. */
@@ -506,40 +458,10 @@ static int
 bl_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct bl_state	*st = arg;
-	struct bl_task	*t;
-	long		 i;
-	int		 rc = 0;
 
-	if (tasks > BL_MAX_TASKS)
-		tasks = BL_MAX_TASKS;
-	while (st->ntasks < tasks) {
-		if ((t = bl_task_start(st, (int)st->ntasks, err,
-		    errlen)) == NULL) {
-			rc = -1;
-			break;
-		}
-		pthread_mutex_lock(&st->mu);
-		st->tasks[st->ntasks++] = t;
-		pthread_mutex_unlock(&st->mu);
-	}
-	bl_wait_ready(st, st->ntasks);
-	if (st->ntasks <= tasks)
-		return (rc);
-	/* Stop them all first: each finishes its call, in parallel. */
-	for (i = tasks; i < st->ntasks; i++)
-		bl_task_signal_stop(st->tasks[i]);
-	for (i = tasks; i < st->ntasks; i++) {
-		t = st->tasks[i];
-		pthread_mutex_lock(&st->mu);
-		st->retired += bl_count_get(&t->calls);
-		st->tasks[i] = NULL;
-		pthread_mutex_unlock(&st->mu);
-		bl_task_join(t, true);
-	}
-	pthread_mutex_lock(&st->mu);
-	st->ntasks = tasks;
-	pthread_mutex_unlock(&st->mu);
-	return (0);
+	/* A shrink stops them all first: each ends its call, in parallel. */
+	return (task_group_resize(&st->group, tasks, &bl_task_body,
+	    bl_task_at, st, err, errlen));
 }
 
 /* Free the state. */
@@ -548,8 +470,7 @@ bl_free(struct bl_state *st)
 {
 	pthread_cond_destroy(&st->sem_cv);
 	pthread_mutex_destroy(&st->sem_mu);
-	pthread_cond_destroy(&st->ready.cv);
-	pthread_mutex_destroy(&st->ready_mu);
+	task_group_free(&st->group);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
 }
@@ -572,13 +493,14 @@ bl_start(struct engine *e, const struct scenario_params *sp, char *err,
 	atomic_store(&st->limit, bl_limit(sp->workers));
 	for (i = 0; i < BL_TICKERS; i++)
 		st->tickers[i].tfd = -1;
+	task_group_init(&st->group, e, sp, BL_MAX_TASKS);
+	st->group.stack = st->fiber_stack;
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_mutex_init(&st->ready_mu, NULL);
-	pthread_cond_init(&st->ready.cv, NULL);
 	pthread_mutex_init(&st->sem_mu, NULL);
 	pthread_cond_init(&st->sem_cv, NULL);
 	if (bl_helpers_start(st, err, errlen) != 0 ||
-	    (bl_resize(st, sp->tasks, err, errlen) != 0 && st->ntasks == 0)) {
+	    (bl_resize(st, sp->tasks, err, errlen) != 0 &&
+	    task_group_alive(&st->group) == 0)) {
 		bl_resize(st, 0, err, errlen);
 		bl_helpers_stop(st);
 		bl_free(st);
@@ -605,31 +527,24 @@ bl_stats(void *arg, struct engine_snapshot *s)
 {
 	struct bl_state	*st = arg;
 	uint64_t	 sum;
-	long		 i;
+	long		 i, alive, slots;
 	int		 k;
 
+	task_group_counts(&st->group, &alive, &slots);
 	pthread_mutex_lock(&st->mu);
 	sum = st->retired;
-	s->tasks_alive = 0;
-	for (i = 0; i < st->ntasks; i++) {
-		/* A shrink empties a slot (its calls now in retired) before
-		   it joins the task and lowers ntasks. */
-		if (st->tasks[i] == NULL)
-			continue;
-		sum += bl_count_get(&st->tasks[i]->calls);
-		s->tasks_alive++;
+	for (i = 0; i < slots; i++) {
+		/* An ended task's calls are in retired, its slot empty. */
+		if (st->tasks[i] != NULL)
+			sum += task_counter_read(&st->tasks[i]->calls);
 	}
 	pthread_mutex_unlock(&st->mu);
-	if (st->mode == ENGINE_THREADS) {
-		pthread_mutex_lock(&st->ready_mu);
-		s->tasks_alive = st->ready.n;
-		pthread_mutex_unlock(&st->ready_mu);
-	}
+	s->tasks_alive = task_group_running(&st->group);
 	s->work = sum;
 	s->blocked = atomic_load_explicit(&st->blocked, memory_order_relaxed);
 	for (k = 0; k < BL_TICKERS; k++) {
-		s->latency_ns += bl_count_get(&st->tickers[k].late_ns);
-		s->latency_count += bl_count_get(&st->tickers[k].ticks);
+		s->latency_ns += task_counter_read(&st->tickers[k].late_ns);
+		s->latency_count += task_counter_read(&st->tickers[k].ticks);
 	}
 }
 

@@ -25,6 +25,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define CF_MAX_TASKS	10000
@@ -44,8 +45,6 @@ struct cf_task {
 	atomic_bool		 stop;
 	int			 index;
 	struct cf_state		*st;
-	pthread_t		 thread;
-	struct fiber		*fiber;
 	/* Pool: guarded by the state's qmu. */
 	enum cf_where		 where;
 	uint64_t		 ready;		/* when it was queued */
@@ -56,24 +55,17 @@ struct cf_worker {
 	struct cf_state		*st;
 	int			 index;
 	atomic_bool		 stop;
-	pthread_t		 thread;
-	struct fiber		*fiber;
 };
 
 struct cf_state {
-	struct engine		*engine;
-	enum engine_mode	 mode;
 	bool			 pool;		/* variant b */
-	struct fiber_rt		*rt;
-	size_t			 stack;		/* fibers */
 	struct cf_task		*tasks;		/* CF_MAX_TASKS slots */
+	struct task_group	 group;		/* the tasks, unless pooled */
 
+	/* The pool: the tasks it serves, as stats reads them. */
 	pthread_mutex_t		 mu;		/* guards ntasks, nslots */
-	long			 ntasks;	/* alive */
+	long			 ntasks;
 	long			 nslots;	/* slots ever used */
-
-	/* Threads mode: how many threads have registered their stacks. */
-	struct engine_ready	 ready;	/* threads on the registry */
 
 	/* The pool: a ring of task indices and its workers. */
 	pthread_mutex_t		 qmu;
@@ -83,7 +75,7 @@ struct cf_state {
 	long			 qtasks;	/* tasks the pool serves */
 	int			 idle;		/* workers waiting on qcv */
 	struct cf_worker	 workers[CSW_WORKERS_MAX];
-	int			 nworkers;
+	struct task_group	 wgroup;	/* the pool's workers */
 };
 
 static long	cf_iters;		/* loop turns in one chunk */
@@ -156,29 +148,19 @@ cf_chunk(struct cf_task *t, uint64_t *ready)
 	wait = wall > c1 - c0 ? wall - (c1 - c0) : 0;
 	*ready = done;
 	/* One writer at a time (the pool hands a task over under qmu). */
-	atomic_store_explicit(&t->wait_ns, atomic_load_explicit(&t->wait_ns,
-	    memory_order_relaxed) + wait, memory_order_relaxed);
-	atomic_store_explicit(&t->chunks, atomic_load_explicit(&t->chunks,
-	    memory_order_relaxed) + 1, memory_order_relaxed);
+	task_count_add(&t->wait_ns, wait);
+	task_count_add(&t->chunks, 1);
 }
 
 /* Threads mode: compute chunk after chunk until told to stop. */
-static void *
+static void
 cf_task_thread(void *arg)
 {
 	struct cf_task	*t = arg;
-	struct cf_state	*st = t->st;
-	uint64_t	 ready;
-	char		 name[16];
+	uint64_t	 ready = cf_clock(CLOCK_MONOTONIC);
 
-	snprintf(name, sizeof name, "cpuflood-%d", t->index);
-	pthread_setname_np(pthread_self(), name);
-	engine_ready_thread(st->engine, &st->mu, &st->ready);
-	ready = cf_clock(CLOCK_MONOTONIC);
 	while (!atomic_load_explicit(&t->stop, memory_order_relaxed))
 		cf_chunk(t, &ready);
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* Fibers mode: compute a chunk, then let the other fibers have a turn. */
@@ -245,16 +227,12 @@ cf_pool_step(struct cf_state *st)
 }
 
 /* A pool thread: serve the queue until told to stop. */
-static void *
+static void
 cf_worker_thread(void *arg)
 {
 	struct cf_worker	*w = arg;
 	struct cf_state		*st = w->st;
-	char			 name[16];
 
-	snprintf(name, sizeof name, "cpupool-%d", w->index);
-	pthread_setname_np(pthread_self(), name);
-	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	pthread_mutex_lock(&st->qmu);
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
 		if (cf_pool_step(st))
@@ -264,8 +242,6 @@ cf_worker_thread(void *arg)
 		st->idle--;
 	}
 	pthread_mutex_unlock(&st->qmu);
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* A pool fiber: serve the queue, yielding between jobs. */
@@ -287,73 +263,86 @@ cf_worker_fiber(void *arg)
 	}
 }
 
-/* Stop and join the pool's workers from the given one up. */
+/* Raise a task's or a worker's stop flag. */
 static void
-cf_workers_stop(struct cf_state *st, int from)
+cf_task_stop(void *arg)
 {
-	int	i;
-
-	if (from >= st->nworkers)
-		return;
-	if (st->mode == ENGINE_THREADS) {
-		for (i = from; i < st->nworkers; i++)
-			engine_thread_hurry(st->workers[i].thread);
-	}
-	pthread_mutex_lock(&st->qmu);
-	for (i = from; i < st->nworkers; i++)
-		atomic_store(&st->workers[i].stop, true);
-	pthread_cond_broadcast(&st->qcv);
-	pthread_mutex_unlock(&st->qmu);
-	for (i = from; i < st->nworkers; i++) {
-		if (st->mode == ENGINE_FIBERS)
-			fiber_join(st->workers[i].fiber);
-		else
-			engine_thread_join(st->engine,
-			    st->workers[i].thread);
-	}
-	if (st->mode == ENGINE_THREADS) {
-		pthread_mutex_lock(&st->mu);
-		st->ready.n -= st->nworkers - from;
-		pthread_mutex_unlock(&st->mu);
-	}
-	st->nworkers = from;
+	atomic_store(&((struct cf_task *)arg)->stop, true);
 }
 
-/* Start pool workers up to n. */
-static int
-cf_workers_start(struct cf_state *st, int n, char *err, size_t errlen)
+/* Raise a worker's stop flag. */
+static void
+cf_worker_stop(void *arg)
 {
-	struct fiber_attr	 fa = { .stack_size = st->stack };
-	struct cf_worker	*w;
-	int			 rc;
+	atomic_store(&((struct cf_worker *)arg)->stop, true);
+}
 
-	while (st->nworkers < n) {
-		w = &st->workers[st->nworkers];
-		memset(w, 0, sizeof *w);
-		w->st = st;
-		w->index = st->nworkers;
-		if (st->mode == ENGINE_FIBERS) {
-			if (fiber_spawn(st->rt, cf_worker_fiber, w, &fa,
-			    &w->fiber) != 0) {
-				snprintf(err, errlen, "fiber_spawn: %s (pool "
-				    "worker %d)", strerror(errno), w->index);
-				return (-1);
-			}
-		} else {
-			rc = engine_thread_create(st->engine, &w->thread,
-			    cf_worker_thread, w);
-			if (rc != 0) {
-				snprintf(err, errlen, "pthread_create: %s "
-				    "(pool worker %d)", strerror(rc),
-				    w->index);
-				return (-1);
-			}
-		}
-		st->nworkers++;
+static const struct task_body cf_task_body = {
+	.name = "cpuflood",
+	.thread = cf_task_thread,
+	.fiber = cf_task_fiber,
+	.stop = cf_task_stop,
+};
+
+static const struct task_body cf_worker_body = {
+	.name = "cpupool",
+	.what = "pool worker",
+	.thread = cf_worker_thread,
+	.fiber = cf_worker_fiber,
+	.stop = cf_worker_stop,
+};
+
+/* Ready task slot i to run. */
+static void *
+cf_task_at(void *arg, long i, char *err, size_t errlen)
+{
+	struct cf_state	*st = arg;
+	struct cf_task	*t = &st->tasks[i];
+
+	(void)err;
+	(void)errlen;
+	t->index = (int)i;
+	t->st = st;
+	atomic_store(&t->stop, false);
+	return (t);
+}
+
+/* Ready worker slot i to run. */
+static void *
+cf_worker_at(void *arg, long i, char *err, size_t errlen)
+{
+	struct cf_state		*st = arg;
+	struct cf_worker	*w = &st->workers[i];
+
+	(void)err;
+	(void)errlen;
+	memset(w, 0, sizeof *w);
+	w->st = st;
+	w->index = (int)i;
+	return (w);
+}
+
+/* Wake the workers waiting for a job, to see their stop flags. */
+static void
+cf_workers_kick(void *arg)
+{
+	struct cf_state	*st = arg;
+
+	pthread_mutex_lock(&st->qmu);
+	pthread_cond_broadcast(&st->qcv);
+	pthread_mutex_unlock(&st->qmu);
+}
+
+/* The pool's workers: exactly n, started or stopped and joined. */
+static int
+cf_workers_resize(struct cf_state *st, int n, char *err, size_t errlen)
+{
+	if (n < task_group_alive(&st->wgroup)) {
+		task_group_shrink(&st->wgroup, n, cf_workers_kick, st);
+		return (0);
 	}
-	if (st->mode == ENGINE_THREADS)
-		engine_ready_wait(&st->mu, &st->ready, st->nworkers);
-	return (0);
+	return (task_group_resize(&st->wgroup, n, &cf_worker_body,
+	    cf_worker_at, st, err, errlen));
 }
 
 /* The pool: serve exactly this many tasks. */
@@ -390,52 +379,11 @@ cf_pool_resize(struct cf_state *st, long want)
 	pthread_mutex_unlock(&st->qmu);
 }
 
-/* Start one task of the unbounded kind in slot i. */
-static int
-cf_task_start(struct cf_state *st, long i, char *err, size_t errlen)
-{
-	struct cf_task		*t = &st->tasks[i];
-
-	t->index = (int)i;
-	t->st = st;
-	atomic_store(&t->stop, false);
-	return (engine_task_spawn(st->engine, st->mode, cf_task_fiber,
-	    cf_task_thread, t, st->stack, i, &t->fiber, &t->thread, err,
-	    errlen));
-}
-
-/* Stop and join the unbounded tasks from slot want up. */
-static void
-cf_tasks_stop(struct cf_state *st, long want)
-{
-	long	i;
-
-	for (i = want; i < st->ntasks; i++) {
-		atomic_store(&st->tasks[i].stop, true);
-		if (st->mode == ENGINE_THREADS)
-			engine_thread_hurry(st->tasks[i].thread);
-	}
-	for (i = want; i < st->ntasks; i++) {
-		if (st->mode == ENGINE_FIBERS)
-			fiber_join(st->tasks[i].fiber);
-		else
-			engine_thread_join(st->engine,
-			    st->tasks[i].thread);
-	}
-	pthread_mutex_lock(&st->mu);
-	if (st->mode == ENGINE_THREADS)
-		st->ready.n -= st->ntasks - want;
-	st->ntasks = want;
-	pthread_mutex_unlock(&st->mu);
-}
-
 /* Grow or shrink to exactly this many tasks. */
 static int
 cf_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct cf_state	*st = arg;
-	long		 have, i;
-	int		 rc = 0;
 
 	if (tasks > CF_MAX_TASKS)
 		tasks = CF_MAX_TASKS;
@@ -448,24 +396,8 @@ cf_resize(void *arg, long tasks, char *err, size_t errlen)
 		pthread_mutex_unlock(&st->mu);
 		return (0);
 	}
-	if (tasks < st->ntasks) {
-		cf_tasks_stop(st, tasks);
-		return (0);
-	}
-	have = st->ntasks;
-	for (i = have; i < tasks; i++) {
-		if ((rc = cf_task_start(st, i, err, errlen)) != 0)
-			break;
-	}
-	/* Count them alive once their stacks are on the registry. */
-	if (st->mode == ENGINE_THREADS)
-		engine_ready_wait(&st->mu, &st->ready, i);
-	pthread_mutex_lock(&st->mu);
-	st->ntasks = i;
-	if (i > st->nslots)
-		st->nslots = i;
-	pthread_mutex_unlock(&st->mu);
-	return (rc);
+	return (task_group_resize(&st->group, tasks, &cf_task_body,
+	    cf_task_at, st, err, errlen));
 }
 
 /* P changed: the pool follows it; unbounded tasks ignore it. */
@@ -475,21 +407,18 @@ cf_set_workers(void *arg, int workers)
 	struct cf_state	*st = arg;
 	char		 err[ENGINE_ERRLEN];
 
-	if (!st->pool)
-		return;
-	if (workers < st->nworkers)
-		cf_workers_stop(st, workers);
-	else
-		cf_workers_start(st, workers, err, sizeof err);
+	if (st->pool)
+		cf_workers_resize(st, workers, err, sizeof err);
 }
 
 /* Free the state. */
 static void
 cf_free(struct cf_state *st)
 {
+	task_group_free(&st->wgroup);
+	task_group_free(&st->group);
 	pthread_cond_destroy(&st->qcv);
 	pthread_mutex_destroy(&st->qmu);
-	pthread_cond_destroy(&st->ready.cv);
 	pthread_mutex_destroy(&st->mu);
 	free(st->ring);
 	free(st->tasks);
@@ -506,11 +435,7 @@ cf_start(struct engine *e, const struct scenario_params *sp, char *err,
 
 	pthread_once(&cf_once, cf_calibrate);
 	st = xcalloc(1, sizeof *st);
-	st->engine = e;
-	st->mode = sp->mode;
 	st->pool = sp->variant;
-	st->rt = engine_fiber_rt(e);
-	st->stack = sp->mode == ENGINE_FIBERS ? sp->stack : 0;
 	if (posix_memalign((void **)&st->tasks, 64, CF_MAX_TASKS *
 	    sizeof *st->tasks) != 0) {
 		free(st);
@@ -519,22 +444,23 @@ cf_start(struct engine *e, const struct scenario_params *sp, char *err,
 	}
 	memset(st->tasks, 0, CF_MAX_TASKS * sizeof *st->tasks);
 	st->ring = xcalloc(CF_MAX_TASKS, sizeof *st->ring);
+	task_group_init(&st->group, e, sp, CF_MAX_TASKS);
+	task_group_init(&st->wgroup, e, sp, CSW_WORKERS_MAX);
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->ready.cv, NULL);
 	pthread_mutex_init(&st->qmu, NULL);
 	pthread_cond_init(&st->qcv, NULL);
 	if (st->pool) {
 		/* Queue the jobs first, so no worker finds an empty queue. */
 		cf_resize(st, sp->tasks, err, errlen);
-		if (cf_workers_start(st, sp->workers, err, errlen) != 0 &&
-		    st->nworkers == 0) {
+		if (cf_workers_resize(st, sp->workers, err, errlen) != 0 &&
+		    task_group_alive(&st->wgroup) == 0) {
 			cf_free(st);
 			return (NULL);
 		}
 		return (st);
 	}
 	rc = cf_resize(st, sp->tasks, err, errlen);
-	if (rc != 0 && st->ntasks == 0) {
+	if (rc != 0 && task_group_alive(&st->group) == 0) {
 		cf_free(st);
 		return (NULL);
 	}
@@ -547,17 +473,20 @@ cf_stats(void *arg, struct engine_snapshot *s)
 {
 	struct cf_state	*st = arg;
 	uint64_t	 chunks = 0, wait = 0;
-	long		 i;
+	long		 i, alive, slots;
 
-	pthread_mutex_lock(&st->mu);
-	for (i = 0; i < st->nslots; i++) {
-		chunks += atomic_load_explicit(&st->tasks[i].chunks,
-		    memory_order_relaxed);
-		wait += atomic_load_explicit(&st->tasks[i].wait_ns,
-		    memory_order_relaxed);
+	if (st->pool) {
+		pthread_mutex_lock(&st->mu);
+		alive = st->ntasks;
+		slots = st->nslots;
+		pthread_mutex_unlock(&st->mu);
+	} else
+		task_group_counts(&st->group, &alive, &slots);
+	for (i = 0; i < slots; i++) {
+		chunks += task_count_read(&st->tasks[i].chunks);
+		wait += task_count_read(&st->tasks[i].wait_ns);
 	}
-	s->tasks_alive = st->ntasks;
-	pthread_mutex_unlock(&st->mu);
+	s->tasks_alive = alive;
 	s->work = chunks;
 	s->latency_ns = wait;
 	s->latency_count = chunks;
@@ -568,13 +497,9 @@ static void
 cf_halt(void *arg)
 {
 	struct cf_state	*st = arg;
-	long		 i;
-	int		 k;
 
-	for (i = 0; i < st->ntasks; i++)
-		atomic_store(&st->tasks[i].stop, true);
-	for (k = 0; k < st->nworkers; k++)
-		atomic_store(&st->workers[k].stop, true);
+	task_group_halt(&st->group);
+	task_group_halt(&st->wgroup);
 }
 
 /* Stop every task and worker. */
@@ -586,7 +511,7 @@ cf_stop(void *arg)
 
 	if (st->pool) {
 		/* Workers first: one may hold qmu, waiting for a CPU. */
-		cf_workers_stop(st, 0);
+		cf_workers_resize(st, 0, err, sizeof err);
 		cf_pool_resize(st, 0);
 	} else
 		cf_resize(st, 0, err, sizeof err);

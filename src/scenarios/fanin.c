@@ -23,6 +23,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define FI_MAX_TASKS	10000
@@ -41,21 +42,13 @@ struct fi_prod {
 	int			 index;
 	atomic_bool		 stop;
 	uint64_t		 rng;
-	pthread_t		 thread;
-	struct fiber		*fiber;
 } __attribute__((aligned(64)));
 
 struct fi_state {
-	struct engine		*engine;
-	enum engine_mode	 mode;
 	bool			 partial;	/* variant b */
-	struct fiber_rt		*rt;
-	size_t			 stack;		/* fibers */
 	struct fi_prod		*prods;		/* FI_MAX_TASKS */
-
-	pthread_mutex_t		 mu;		/* guards nprods for stats */
-	long			 nprods;
-	struct engine_ready	 ready;	/* threads on the registry */
+	struct task_group	 group;		/* the producers */
+	struct task_group	 cgroup;	/* the consumer */
 
 	/* Threads mode: the shared queue. */
 	pthread_mutex_t		 qmu;
@@ -63,12 +56,9 @@ struct fi_state {
 	struct fi_msg		 ring[FI_QUEUE_CAP];
 	int			 head, len;
 	bool			 closed;
-	pthread_t		 consumer;
-	bool			 consumer_started;
 
 	/* Fibers mode. */
 	struct fiber_chan	*chan;
-	struct fiber		*consumer_fiber;
 
 	/* The consumer's counters, one writer, a cache line of their own. */
 	struct {
@@ -108,25 +98,18 @@ fi_make(struct fi_prod *p, struct fi_msg *m)
 static inline void
 fi_count(struct fi_state *st, const struct fi_msg *m)
 {
-	atomic_store_explicit(&st->got.items, atomic_load_explicit(
-	    &st->got.items, memory_order_relaxed) + m->count,
-	    memory_order_relaxed);
-	atomic_store_explicit(&st->got.sum, atomic_load_explicit(
-	    &st->got.sum, memory_order_relaxed) + m->sum, memory_order_relaxed);
+	task_count_add(&st->got.items, m->count);
+	task_count_add(&st->got.sum, m->sum);
 }
 
 /* Threads mode: put messages on the shared queue until told to stop. */
-static void *
+static void
 fi_prod_thread(void *arg)
 {
 	struct fi_prod	*p = arg;
 	struct fi_state	*st = p->st;
 	struct fi_msg	 m;
-	char		 name[16];
 
-	snprintf(name, sizeof name, "producer-%d", p->index);
-	pthread_setname_np(pthread_self(), name);
-	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	for (;;) {
 		fi_make(p, &m);
 		pthread_mutex_lock(&st->qmu);
@@ -143,19 +126,15 @@ fi_prod_thread(void *arg)
 			pthread_cond_signal(&st->not_empty);
 		pthread_mutex_unlock(&st->qmu);
 	}
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* Threads mode: take messages one at a time and add them up. */
-static void *
+static void
 fi_consumer_thread(void *arg)
 {
 	struct fi_state	*st = arg;
 	struct fi_msg	 m;
 
-	pthread_setname_np(pthread_self(), "consumer");
-	engine_ready_thread(st->engine, &st->mu, &st->ready);
 	for (;;) {
 		pthread_mutex_lock(&st->qmu);
 		while (st->len == 0 && !st->closed)
@@ -171,8 +150,6 @@ fi_consumer_thread(void *arg)
 		pthread_mutex_unlock(&st->qmu);
 		fi_count(st, &m);
 	}
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* Fibers mode: send messages on the channel until told to stop. */
@@ -209,51 +186,80 @@ fi_consumer_fiber(void *arg)
 		fi_count(st, &m);
 }
 
-/* Start producer i. */
-static int
-fi_prod_start(struct fi_state *st, long i, char *err, size_t errlen)
+/* Raise a producer's stop flag. */
+static void
+fi_prod_stop(void *arg)
 {
-	struct fi_prod		*p = &st->prods[i];
+	atomic_store(&((struct fi_prod *)arg)->stop, true);
+}
 
+/* Close the queue or the channel: the consumer ends once it is empty. */
+static void
+fi_consumer_stop(void *arg)
+{
+	struct fi_state	*st = arg;
+
+	if (st->chan != NULL) {
+		fiber_chan_close(st->chan);
+		return;
+	}
+	pthread_mutex_lock(&st->qmu);
+	st->closed = true;
+	pthread_cond_broadcast(&st->not_empty);
+	pthread_cond_broadcast(&st->not_full);
+	pthread_mutex_unlock(&st->qmu);
+}
+
+static const struct task_body fi_prod_body = {
+	.name = "producer",
+	.thread = fi_prod_thread,
+	.fiber = fi_prod_fiber,
+	.stop = fi_prod_stop,
+};
+
+static const struct task_body fi_consumer_body = {
+	.name = "consumer",
+	.what = "consumer",
+	.thread = fi_consumer_thread,
+	.fiber = fi_consumer_fiber,
+	.stop = fi_consumer_stop,
+};
+
+/* Ready producer slot i to run. */
+static void *
+fi_prod_at(void *arg, long i, char *err, size_t errlen)
+{
+	struct fi_state	*st = arg;
+	struct fi_prod	*p = &st->prods[i];
+
+	(void)err;
+	(void)errlen;
 	p->st = st;
 	p->index = (int)i;
 	p->rng = 0x9e3779b97f4a7c15u ^ ((uint64_t)i << 17) ^ (uint64_t)i;
 	atomic_store(&p->stop, false);
-	return (engine_task_spawn(st->engine, st->mode, fi_prod_fiber,
-	    fi_prod_thread, p, st->stack, i, &p->fiber, &p->thread, err,
-	    errlen));
+	return (p);
 }
 
-/* Stop and join the producers from want up. */
-static void
-fi_prods_stop(struct fi_state *st, long want)
+/* The consumer's argument: the state. */
+static void *
+fi_consumer_at(void *arg, long i, char *err, size_t errlen)
 {
-	long	i;
+	(void)err;
+	(void)errlen;
+	(void)i;
+	return (arg);
+}
 
-	if (want >= st->nprods)
-		return;
-	for (i = want; i < st->nprods; i++) {
-		atomic_store(&st->prods[i].stop, true);
-		if (st->mode == ENGINE_THREADS)
-			engine_thread_hurry(st->prods[i].thread);
-	}
-	if (st->mode == ENGINE_THREADS) {
-		pthread_mutex_lock(&st->qmu);
-		pthread_cond_broadcast(&st->not_full);
-		pthread_mutex_unlock(&st->qmu);
-	}
-	for (i = want; i < st->nprods; i++) {
-		if (st->mode == ENGINE_FIBERS)
-			fiber_join(st->prods[i].fiber);
-		else
-			engine_thread_join(st->engine,
-			    st->prods[i].thread);
-	}
-	pthread_mutex_lock(&st->mu);
-	if (st->mode == ENGINE_THREADS)
-		st->ready.n -= st->nprods - want;
-	st->nprods = want;
-	pthread_mutex_unlock(&st->mu);
+/* Wake the producers waiting for room, to see their stop flags. */
+static void
+fi_prods_kick(void *arg)
+{
+	struct fi_state	*st = arg;
+
+	pthread_mutex_lock(&st->qmu);
+	pthread_cond_broadcast(&st->not_full);
+	pthread_mutex_unlock(&st->qmu);
 }
 
 /* Grow or shrink to exactly this many producers. */
@@ -261,52 +267,27 @@ static int
 fi_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct fi_state	*st = arg;
-	long		 i;
-	int		 rc = 0;
 
-	if (tasks > FI_MAX_TASKS)
-		tasks = FI_MAX_TASKS;
-	if (tasks <= st->nprods) {
-		fi_prods_stop(st, tasks);
+	if (tasks < task_group_alive(&st->group)) {
+		task_group_shrink(&st->group, tasks, fi_prods_kick, st);
 		return (0);
 	}
-	for (i = st->nprods; i < tasks; i++) {
-		if ((rc = fi_prod_start(st, i, err, errlen)) != 0)
-			break;
-	}
-	/* The consumer is one of the registered threads. */
-	if (st->mode == ENGINE_THREADS)
-		engine_ready_wait(&st->mu, &st->ready, i + 1);
-	pthread_mutex_lock(&st->mu);
-	st->nprods = i;
-	pthread_mutex_unlock(&st->mu);
-	return (rc);
+	return (task_group_resize(&st->group, tasks, &fi_prod_body,
+	    fi_prod_at, st, err, errlen));
 }
 
 /* Stop the consumer and free the state. */
 static void
 fi_free(struct fi_state *st)
 {
-	if (st->mode == ENGINE_THREADS && st->consumer_started) {
-		engine_thread_hurry(st->consumer);
-		pthread_mutex_lock(&st->qmu);
-		st->closed = true;
-		pthread_cond_broadcast(&st->not_empty);
-		pthread_cond_broadcast(&st->not_full);
-		pthread_mutex_unlock(&st->qmu);
-		engine_thread_join(st->engine, st->consumer);
-	}
-	if (st->chan != NULL) {
-		fiber_chan_close(st->chan);
-		if (st->consumer_fiber != NULL)
-			fiber_join(st->consumer_fiber);
+	task_group_shrink(&st->cgroup, 0, NULL, NULL);
+	if (st->chan != NULL)
 		fiber_chan_destroy(st->chan);
-	}
+	task_group_free(&st->cgroup);
+	task_group_free(&st->group);
 	pthread_cond_destroy(&st->not_full);
 	pthread_cond_destroy(&st->not_empty);
 	pthread_mutex_destroy(&st->qmu);
-	pthread_cond_destroy(&st->ready.cv);
-	pthread_mutex_destroy(&st->mu);
 	free(st->prods);
 	free(st);
 }
@@ -316,16 +297,10 @@ static void *
 fi_start(struct engine *e, const struct scenario_params *sp, char *err,
     size_t errlen)
 {
-	struct fiber_attr	 fa = { .stack_size = sp->stack };
 	struct fi_state		*st;
-	int			 rc;
 
 	st = xcalloc(1, sizeof *st);
-	st->engine = e;
-	st->mode = sp->mode;
 	st->partial = sp->variant;
-	st->rt = engine_fiber_rt(e);
-	st->stack = sp->mode == ENGINE_FIBERS ? sp->stack : 0;
 	if (posix_memalign((void **)&st->prods, 64, FI_MAX_TASKS *
 	    sizeof *st->prods) != 0) {
 		free(st);
@@ -333,37 +308,22 @@ fi_start(struct engine *e, const struct scenario_params *sp, char *err,
 		return (NULL);
 	}
 	memset(st->prods, 0, FI_MAX_TASKS * sizeof *st->prods);
-	pthread_mutex_init(&st->mu, NULL);
-	pthread_cond_init(&st->ready.cv, NULL);
+	task_group_init(&st->group, e, sp, FI_MAX_TASKS);
+	task_group_init(&st->cgroup, e, sp, 1);
 	pthread_mutex_init(&st->qmu, NULL);
 	pthread_cond_init(&st->not_empty, NULL);
 	pthread_cond_init(&st->not_full, NULL);
-	if (st->mode == ENGINE_FIBERS) {
-		st->chan = fiber_chan_create(st->rt, sizeof(struct fi_msg),
-		    FI_QUEUE_CAP);
-		if (st->chan == NULL) {
-			snprintf(err, errlen, "fiber channel: %s",
-			    strerror(errno));
-			goto fail;
-		}
-		if (fiber_spawn(st->rt, fi_consumer_fiber, st, &fa,
-		    &st->consumer_fiber) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (consumer)",
-			    strerror(errno));
-			st->consumer_fiber = NULL;
-			goto fail;
-		}
-	} else {
-		rc = engine_thread_create(e, &st->consumer, fi_consumer_thread,
-		    st);
-		if (rc != 0) {
-			snprintf(err, errlen, "pthread_create: %s (consumer)",
-			    strerror(rc));
-			goto fail;
-		}
-		st->consumer_started = true;
+	/* Fibers talk over a channel, threads over the queue above. */
+	if (sp->mode == ENGINE_FIBERS && (st->chan = fiber_chan_create(
+	    engine_fiber_rt(e), sizeof(struct fi_msg), FI_QUEUE_CAP)) == NULL) {
+		snprintf(err, errlen, "fiber channel: %s", strerror(errno));
+		goto fail;
 	}
-	if (fi_resize(st, sp->tasks, err, errlen) != 0 && st->nprods == 0)
+	if (task_group_resize(&st->cgroup, 1, &fi_consumer_body,
+	    fi_consumer_at, st, err, errlen) != 0)
+		goto fail;
+	if (fi_resize(st, sp->tasks, err, errlen) != 0 &&
+	    task_group_alive(&st->group) == 0)
 		goto fail;
 	return (st);
 
@@ -378,21 +338,15 @@ fi_stats(void *arg, struct engine_snapshot *s)
 {
 	struct fi_state	*st = arg;
 
-	pthread_mutex_lock(&st->mu);
-	s->tasks_alive = st->nprods;
-	pthread_mutex_unlock(&st->mu);
-	s->work = atomic_load_explicit(&st->got.items, memory_order_relaxed);
+	s->tasks_alive = task_group_alive(&st->group);
+	s->work = task_count_read(&st->got.items);
 }
 
 /* Raise every producer's stop flag; the stop joins them. */
 static void
 fi_halt(void *arg)
 {
-	struct fi_state	*st = arg;
-	long		 i;
-
-	for (i = 0; i < st->nprods; i++)
-		atomic_store(&st->prods[i].stop, true);
+	task_group_halt(&((struct fi_state *)arg)->group);
 }
 
 /* Stop the producers, then the consumer. */
@@ -401,7 +355,7 @@ fi_stop(void *arg)
 {
 	struct fi_state	*st = arg;
 
-	fi_prods_stop(st, 0);
+	task_group_shrink(&st->group, 0, fi_prods_kick, st);
 	fi_free(st);
 }
 

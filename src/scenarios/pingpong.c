@@ -16,19 +16,15 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define PP_MAX_PAIRS	1024
 
-/* A counter written by one task only, on a cache line of its own. */
-struct pp_count {
-	_Atomic uint64_t	n;
-} __attribute__((aligned(64)));
-
 struct pp_pair {
 	struct pp_state		*st;
 	int			 index;
-	struct pp_count		 recv[2];	/* handoffs each side took */
+	struct task_counter	 recv[2];	/* handoffs each side took */
 
 	/* Threads mode. */
 	pthread_mutex_t		 mu;
@@ -65,10 +61,7 @@ struct pp_state {
 static inline void
 pp_count(struct pp_pair *p, int me)
 {
-	struct pp_count	*c = &p->recv[me];
-
-	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
-	    memory_order_relaxed) + 1, memory_order_relaxed);
+	task_counter_add(&p->recv[me], 1);
 }
 
 /* Hand the token to the other thread until told to stop. */
@@ -255,8 +248,8 @@ pp_pair_start(struct pp_state *st, int index, char *err, size_t errlen)
 static uint64_t
 pp_pair_handoffs(struct pp_pair *p)
 {
-	return (atomic_load_explicit(&p->recv[0].n, memory_order_relaxed) +
-	    atomic_load_explicit(&p->recv[1].n, memory_order_relaxed));
+	return (task_counter_read(&p->recv[0]) +
+	    task_counter_read(&p->recv[1]));
 }
 
 /* Grow or shrink to the given number of tasks (two per pair). */

@@ -1,6 +1,8 @@
 /*
- * Inside the engine: the table of scenarios and the services the engine
- * gives them.  For src/engine/ and src/scenarios/ only.
+ * Inside the engine: what a scenario is, the table that lists them
+ * (scenarios.c) and the services the engine gives them; a scenario starts
+ * its tasks through task.h rather than these where it can.  For
+ * src/engine/ and src/scenarios/ only.
  *
  * The engine's control thread calls start, resize, set_workers and stop,
  * one at a time; stats is called from any thread (the sampler's) while the
@@ -73,7 +75,9 @@ extern const struct scenario_ops	 scenario_sleepers;
 extern const struct scenario_ops	 scenario_leak;
 extern const struct scenario_ops	 scenario_server;
 
+/* The table (scenarios.c): by name, or the n-th row; NULL if none. */
 const struct scenario_ops	*scenario_find(const char *);
+const struct scenario_ops	*scenario_at(size_t);
 
 /* The engine's fiber runtime, or NULL in threads mode. */
 struct fiber_rt	*engine_fiber_rt(struct engine *);
@@ -86,35 +90,12 @@ void	engine_thread_join(struct engine *, pthread_t);
 /* A detached workload thread, on a stack of glibc's. */
 int	engine_thread_create_detached(struct engine *, pthread_t *,
 	    void *(*)(void *), void *);
-/*
- * Start task number n: a fiber running ffn on the engine's runtime (stack
- * bytes; 0: the runtime's default) in fibers mode, a thread running tfn in
- * threads mode.  0, or -1 with err naming the call, its error and n.
- */
-int	engine_task_spawn(struct engine *, enum engine_mode, void (*)(void *),
-	    void *(*)(void *), void *, size_t, long, struct fiber **,
-	    pthread_t *, char *, size_t);
 /* Run the calling workload thread below the UI and the sampler. */
 void	engine_thread_lower_priority(void);
 /* Record the calling thread's stack in the engine's registry. */
 void	engine_stack_register(struct engine *);
 /* Remove the calling thread's stack from the registry. */
 void	engine_stack_unregister(struct engine *);
-/*
- * Workload threads that have put their stacks on the registry, counted
- * under a mutex of the scenario's, so that a resize waits for its threads
- * to be alive before it says they are.
- */
-struct engine_ready {
-	pthread_cond_t	cv;
-	long		n;
-};
-/* In a new workload thread: register its stack, count it under mu, then
-   lower its priority (registering first, so the ramp does not wait). */
-void	engine_ready_thread(struct engine *, pthread_mutex_t *,
-	    struct engine_ready *);
-/* Wait, holding mu, until n threads have counted. */
-void	engine_ready_wait(pthread_mutex_t *, struct engine_ready *, long);
 /*
  * Put a thread back under SCHED_OTHER before telling it to stop: at
  * SCHED_IDLE on a loaded machine it may wait seconds for a CPU to see the

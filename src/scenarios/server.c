@@ -39,6 +39,7 @@
 
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define SV_MAX_CONNS	10000
@@ -70,29 +71,19 @@ struct sv_conn {
 	size_t			 got;
 	struct sv_msg		 reply;
 	bool			 dead;
-
-	pthread_t		 thread;
-	struct fiber		*fiber;
 };
-
-/* A counter written by the generator only, on a cache line of its own. */
-struct sv_count {
-	_Atomic uint64_t	n;
-} __attribute__((aligned(64)));
 
 struct sv_state {
 	struct engine		*engine;
 	enum engine_mode	 mode;
 	struct fiber_rt		*rt;
 	size_t			 fiber_stack;
+	struct task_group	 group;		/* a task per connection */
 
 	pthread_mutex_t		 mu;		/* conns, nconns, generator */
 	struct sv_conn		*conns[SV_MAX_CONNS];
 	long			 nconns;
 	uint32_t		 next_gen;
-
-	pthread_mutex_t		 ready_mu;	/* threads registered */
-	struct engine_ready	 ready;
 
 	int			 epfd;		/* the generator's */
 	int			 quitfd;	/* eventfd: the generator quits */
@@ -100,17 +91,9 @@ struct sv_state {
 	atomic_bool		 gen_quit;
 	bool			 gen_started;
 
-	struct sv_count		 requests;	/* replies checked */
-	struct sv_count		 latency_ns;	/* sum of round trips */
+	struct task_counter	 requests;	/* replies checked */
+	struct task_counter	 latency_ns;	/* sum of round trips */
 };
-
-/* Publish a counter only its one writer changes. */
-static inline void
-sv_count_add(struct sv_count *c, uint64_t v)
-{
-	atomic_store_explicit(&c->n, atomic_load_explicit(&c->n,
-	    memory_order_relaxed) + v, memory_order_relaxed);
-}
 
 /* The server's work on a request: a few passes of FNV-1a over it. */
 static uint64_t
@@ -131,19 +114,13 @@ sv_work(const struct sv_msg *req)
 }
 
 /* Serve requests with blocking reads until end of file. */
-static void *
+static void
 sv_thread(void *arg)
 {
 	struct sv_conn	*c = arg;
-	struct sv_state	*st = c->st;
 	struct sv_msg	 req;
-	char		 name[16];
 	size_t		 got;
 	ssize_t		 n;
-
-	snprintf(name, sizeof name, "conn-%u", c->slot);
-	pthread_setname_np(pthread_self(), name);
-	engine_ready_thread(st->engine, &st->ready_mu, &st->ready);
 
 	for (;;) {
 		for (got = 0; got < sizeof req; got += (size_t)n) {
@@ -153,19 +130,13 @@ sv_thread(void *arg)
 				continue;
 			}
 			if (n <= 0)
-				goto out;
+				return;
 		}
 		req.hash = sv_work(&req);
 		if (send(c->fd, &req, sizeof req, MSG_NOSIGNAL) !=
 		    (ssize_t)sizeof req)
-			break;
+			return;
 	}
-out:
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready.n--;
-	pthread_mutex_unlock(&st->ready_mu);
-	engine_stack_unregister(st->engine);
-	return (NULL);
 }
 
 /* Serve requests, parking on the poller, until end of file or stop. */
@@ -269,8 +240,8 @@ sv_generator(void *arg)
 			sv_gen_reply(st, c, &count, &lat);
 		}
 		pthread_mutex_unlock(&st->mu);
-		sv_count_add(&st->requests, count);
-		sv_count_add(&st->latency_ns, lat);
+		task_counter_add(&st->requests, count);
+		task_counter_add(&st->latency_ns, lat);
 	}
 	return (NULL);
 }
@@ -290,18 +261,20 @@ sv_generator_stop(struct sv_state *st)
 	st->gen_started = false;
 }
 
-/* Wake a connection's task, wait for it and free the connection. */
+/* Wake a connection's task: a blocked read(2) returns 0 once its end is
+   shut down. */
 static void
-sv_conn_end(struct sv_state *st, struct sv_conn *c, bool started)
+sv_conn_stop(void *arg)
 {
-	/* A blocked read(2) returns 0 once its end is shut down. */
-	shutdown(c->fd, SHUT_RDWR);
-	if (started) {
-		if (st->mode == ENGINE_FIBERS)
-			fiber_join(c->fiber);
-		else
-			engine_thread_join(st->engine, c->thread);
-	}
+	shutdown(((struct sv_conn *)arg)->fd, SHUT_RDWR);
+}
+
+/* Its task has ended: free the connection. */
+static void
+sv_conn_reap(void *arg)
+{
+	struct sv_conn	*c = arg;
+
 	close(c->fd);
 	close(c->cfd);
 	free(c);
@@ -318,13 +291,14 @@ sv_nonblock(int fd)
 	return (fcntl(fd, F_SETFL, fl | O_NONBLOCK));
 }
 
-/* Open connection slot and start its task; NULL with err set. */
-static struct sv_conn *
-sv_conn_open(struct sv_state *st, uint32_t slot, char *err, size_t errlen)
+/* Open connection slot, for its task to serve; NULL with err set. */
+static void *
+sv_conn_at(void *arg, long i, char *err, size_t errlen)
 {
+	struct sv_state		*st = arg;
 	struct sv_conn		*c;
-	struct fiber_attr	 attr;
 	struct rlimit		 rl;
+	uint32_t		 slot = (uint32_t)i;
 	int			 sv[2], rc;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -343,30 +317,23 @@ sv_conn_open(struct sv_state *st, uint32_t slot, char *err, size_t errlen)
 	c->slot = slot;
 	c->fd = sv[0];
 	c->cfd = sv[1];
-	if (sv_nonblock(c->cfd) != 0 || (st->mode == ENGINE_FIBERS &&
+	/* A fiber's end parks on the poller instead of blocking. */
+	if (sv_nonblock(c->cfd) != 0 || (st->rt != NULL &&
 	    sv_nonblock(c->fd) != 0)) {
 		snprintf(err, errlen, "fcntl: %s", strerror(errno));
-		sv_conn_end(st, c, false);
-		return (NULL);
-	}
-	if (st->mode == ENGINE_FIBERS) {
-		memset(&attr, 0, sizeof attr);
-		attr.stack_size = st->fiber_stack;
-		if (fiber_spawn(st->rt, sv_fiber, c, &attr, &c->fiber) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %u fibers)",
-			    strerror(errno), slot);
-			sv_conn_end(st, c, false);
-			return (NULL);
-		}
-	} else if ((rc = engine_thread_create(st->engine, &c->thread,
-	    sv_thread, c)) != 0) {
-		snprintf(err, errlen, "pthread_create: %s (at %u threads)",
-		    strerror(rc), slot);
-		sv_conn_end(st, c, false);
+		sv_conn_reap(c);
 		return (NULL);
 	}
 	return (c);
 }
+
+static const struct task_body sv_conn_body = {
+	.name = "conn",
+	.thread = sv_thread,
+	.fiber = sv_fiber,
+	.stop = sv_conn_stop,
+	.reap = sv_conn_reap,
+};
 
 /* Hand a connection to the generator and send its first request; locked. */
 static int
@@ -389,15 +356,6 @@ sv_conn_attach(struct sv_state *st, struct sv_conn *c)
 	return (0);
 }
 
-/* Wait until every thread started so far has registered its stack. */
-static void
-sv_wait_ready(struct sv_state *st, long n)
-{
-	if (st->mode != ENGINE_THREADS)
-		return;
-	engine_ready_wait(&st->ready_mu, &st->ready, n);
-}
-
 /*
  * Open connections up to tasks, then hand them all to the generator under
  * one lock, so that a busy generator does not slow the ramp down.
@@ -405,37 +363,25 @@ sv_wait_ready(struct sv_state *st, long n)
 static int
 sv_grow(struct sv_state *st, long tasks, char *err, size_t errlen)
 {
-	struct sv_conn	**batch;
-	long		  i, n = 0, have = st->nconns, done;
-	int		  rc = 0, e;
+	long	 have = st->nconns, n, done;
+	int	 rc, e;
 
-	batch = xcalloc((size_t)(tasks - have), sizeof *batch);
-	for (i = have; i < tasks; i++) {
-		if ((batch[n] = sv_conn_open(st, (uint32_t)i, err,
-		    errlen)) == NULL) {
-			rc = -1;
-			break;
-		}
-		n++;
-	}
-	sv_wait_ready(st, have + n);
+	rc = task_group_resize(&st->group, tasks, &sv_conn_body, sv_conn_at,
+	    st, err, errlen);
+	n = task_group_alive(&st->group);
 	pthread_mutex_lock(&st->mu);
-	for (done = 0; done < n; done++) {
-		if (sv_conn_attach(st, batch[done]) != 0)
+	for (done = have; done < n; done++) {
+		if (sv_conn_attach(st, task_group_arg(&st->group, done)) != 0)
 			break;
 	}
 	e = errno;
 	pthread_mutex_unlock(&st->mu);
 	if (done < n) {
-		snprintf(err, errlen, "connection %ld: %s", have + done,
+		snprintf(err, errlen, "connection %ld: %s", done,
 		    strerror(e));
 		rc = -1;
-		for (i = done; i < n; i++)
-			shutdown(batch[i]->fd, SHUT_RDWR);
-		for (i = done; i < n; i++)
-			sv_conn_end(st, batch[i], true);
+		task_group_shrink(&st->group, done, NULL, NULL);
 	}
-	free(batch);
 	return (rc);
 }
 
@@ -444,8 +390,7 @@ static int
 sv_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct sv_state	*st = arg;
-	struct sv_conn	**gone;
-	long		 i, n, have = st->nconns;
+	long		 i, have = st->nconns;
 
 	if (tasks > SV_MAX_CONNS)
 		tasks = SV_MAX_CONNS;
@@ -455,10 +400,8 @@ sv_resize(void *arg, long tasks, char *err, size_t errlen)
 		return (0);
 
 	/* Take them from the generator first, then end them all. */
-	gone = xcalloc((size_t)(have - tasks), sizeof *gone);
 	pthread_mutex_lock(&st->mu);
-	for (n = 0, i = tasks; i < have; i++) {
-		gone[n++] = st->conns[i];
+	for (i = tasks; i < have; i++) {
 		if (!st->conns[i]->dead)
 			epoll_ctl(st->epfd, EPOLL_CTL_DEL, st->conns[i]->cfd,
 			    NULL);
@@ -466,11 +409,7 @@ sv_resize(void *arg, long tasks, char *err, size_t errlen)
 	}
 	st->nconns = tasks;
 	pthread_mutex_unlock(&st->mu);
-	for (i = 0; i < n; i++)
-		shutdown(gone[i]->fd, SHUT_RDWR);
-	for (i = 0; i < n; i++)
-		sv_conn_end(st, gone[i], true);
-	free(gone);
+	task_group_shrink(&st->group, tasks, NULL, NULL);
 	return (0);
 }
 
@@ -494,8 +433,7 @@ sv_free(struct sv_state *st)
 		close(st->epfd);
 	if (st->quitfd >= 0)
 		close(st->quitfd);
-	pthread_cond_destroy(&st->ready.cv);
-	pthread_mutex_destroy(&st->ready_mu);
+	task_group_free(&st->group);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
 }
@@ -515,9 +453,9 @@ sv_start(struct engine *e, const struct scenario_params *sp, char *err,
 	st->rt = engine_fiber_rt(e);
 	st->fiber_stack = sp->stack < SV_FIBER_STACK ? SV_FIBER_STACK :
 	    sp->stack;
+	task_group_init(&st->group, e, sp, SV_MAX_CONNS);
+	st->group.stack = st->fiber_stack;
 	pthread_mutex_init(&st->mu, NULL);
-	pthread_mutex_init(&st->ready_mu, NULL);
-	pthread_cond_init(&st->ready.cv, NULL);
 	st->quitfd = -1;
 	sv_raise_nofile();
 
@@ -556,21 +494,12 @@ sv_stats(void *arg, struct engine_snapshot *s)
 {
 	struct sv_state	*st = arg;
 
-	/* A thread is alive once its stack is registered, a fiber once
-	   it is spawned. */
-	if (st->mode == ENGINE_THREADS) {
-		pthread_mutex_lock(&st->ready_mu);
-		s->tasks_alive = st->ready.n;
-		pthread_mutex_unlock(&st->ready_mu);
-	} else {
-		pthread_mutex_lock(&st->mu);
-		s->tasks_alive = st->nconns;
-		pthread_mutex_unlock(&st->mu);
-	}
-	s->work = atomic_load_explicit(&st->requests.n, memory_order_relaxed);
+	/* A thread is alive once its stack is registered and until it
+	   ends, a fiber once it is spawned. */
+	s->tasks_alive = task_group_running(&st->group);
+	s->work = task_counter_read(&st->requests);
 	s->latency_count = s->work;
-	s->latency_ns = atomic_load_explicit(&st->latency_ns.n,
-	    memory_order_relaxed);
+	s->latency_ns = task_counter_read(&st->latency_ns);
 }
 
 /* Stop the generator, then every connection. */

@@ -23,6 +23,7 @@
 #include "runtime/fiber.h"
 #include "util/futex.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define SL_PERIOD_NS	100000000u	/* 100 ms between wakeups */
@@ -43,30 +44,15 @@ struct sl_count {
 struct sl_task {
 	struct sl_state		*st;
 	long			 index;
-	pthread_t		 thread;
-	struct fiber		*fiber;
 };
 
 struct sl_state {
-	struct engine		*engine;
-	enum engine_mode	 mode;
-	struct fiber_rt		*rt;		/* fibers mode */
-	size_t			 stack;		/* fibers: the class */
-
-	/* The control thread's own: tasks by index. */
-	struct sl_task		**tasks;
-	long			 ntasks;
+	struct task_group	 group;		/* the tasks */
 
 	/* Tasks with an index at or above this return. */
 	_Atomic long		 limit;
 	/* Threads sleep on it; a shrink or a stop bumps it. */
 	_Atomic uint32_t	 word;
-	_Atomic long		 alive;
-
-	/* Threads that have started, while a step waits for them. */
-	pthread_mutex_t		 ready_mu;
-	pthread_cond_t		 ready_cv;
-	long			 ready;
 
 	struct sl_count		 wakeups[SL_SHARDS];
 };
@@ -93,25 +79,13 @@ sl_count(struct sl_task *t, uint64_t deadline, uint64_t now)
 }
 
 /* Sleep until the next period, wake, count, until told to stop. */
-static void *
+static void
 sl_thread(void *arg)
 {
 	struct sl_task	*t = arg;
 	struct sl_state	*st = t->st;
 	uint64_t	 deadline, now;
 	uint32_t	 w;
-	char		 name[16];
-
-	snprintf(name, sizeof name, "sleeper-%ld", t->index);
-	pthread_setname_np(pthread_self(), name);
-	/* Register at the creator's priority, so the ramp does not wait. */
-	engine_stack_register(st->engine);
-	atomic_fetch_add(&st->alive, 1);
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready++;
-	pthread_cond_signal(&st->ready_cv);
-	pthread_mutex_unlock(&st->ready_mu);
-	engine_thread_lower_priority();
 
 	deadline = util_now_ns() + SL_PERIOD_NS;
 	for (;;) {
@@ -123,10 +97,6 @@ sl_thread(void *arg)
 		if (now >= deadline)
 			deadline = sl_count(t, deadline, now);
 	}
-
-	engine_stack_unregister(st->engine);
-	atomic_fetch_sub(&st->alive, 1);
-	return (NULL);
 }
 
 /* The same in a fiber: park on the runtime's timers. */
@@ -149,82 +119,43 @@ sl_fiber(void *arg)
 		if (now >= deadline)
 			deadline = sl_count(t, deadline, now);
 	}
-	atomic_fetch_sub(&st->alive, 1);
 }
 
-/* Start the tasks from ntasks up to want; -1 with err if one is refused. */
-static int
-sl_grow(struct sl_state *st, long want, char *err, size_t errlen)
+/* Make task i. */
+static void *
+sl_task_at(void *arg, long i, char *err, size_t errlen)
 {
-	struct fiber_attr	 fa;
-	struct sl_task		*t;
-	long			 started = 0;
-	int			 rc = 0, e;
+	struct sl_task	*t;
 
-	atomic_store(&st->limit, want);
-	memset(&fa, 0, sizeof fa);
-	fa.stack_size = st->stack;
-	pthread_mutex_lock(&st->ready_mu);
-	st->ready = 0;
-	pthread_mutex_unlock(&st->ready_mu);
-	while (st->ntasks < want) {
-		t = xcalloc(1, sizeof *t);
-		t->st = st;
-		t->index = st->ntasks;
-		if (st->mode == ENGINE_FIBERS) {
-			atomic_fetch_add(&st->alive, 1);
-			if (fiber_spawn(st->rt, sl_fiber, t, &fa,
-			    &t->fiber) != 0) {
-				e = errno;
-				atomic_fetch_sub(&st->alive, 1);
-				snprintf(err, errlen, "fiber_spawn: %s (at %ld "
-				    "fibers)", strerror(e), st->ntasks);
-				rc = -1;
-			}
-		} else if ((e = engine_thread_create(st->engine, &t->thread,
-		    sl_thread, t)) != 0) {
-			snprintf(err, errlen, "pthread_create: %s (at %ld "
-			    "threads)", strerror(e), st->ntasks);
-			rc = -1;
-		} else
-			started++;
-		if (rc != 0) {
-			free(t);
-			atomic_store(&st->limit, st->ntasks);
-			break;
-		}
-		st->tasks[st->ntasks++] = t;
-	}
-	if (st->mode == ENGINE_THREADS) {
-		/* A thread counts as alive once its stack is registered. */
-		pthread_mutex_lock(&st->ready_mu);
-		while (st->ready < started)
-			pthread_cond_wait(&st->ready_cv, &st->ready_mu);
-		pthread_mutex_unlock(&st->ready_mu);
-	}
-	return (rc);
+	(void)err;
+	(void)errlen;
+	t = xcalloc(1, sizeof *t);
+	t->st = arg;
+	t->index = i;
+	return (t);
 }
+
+/* Wake the sleeping threads to see the lower limit; fibers see it at
+   their next period at the latest. */
+static void
+sl_kick(void *arg)
+{
+	futex_bump_wake_all(&((struct sl_state *)arg)->word);
+}
+
+static const struct task_body sl_task_body = {
+	.name = "sleeper",
+	.thread = sl_thread,
+	.fiber = sl_fiber,
+	.reap = free,
+};
 
 /* Stop the tasks from want up and wait for them. */
 static void
 sl_shrink(struct sl_state *st, long want)
 {
-	struct sl_task	*t;
-	long		 i;
-
 	atomic_store(&st->limit, want);
-	/* Threads wake at once; fibers at their next period at the latest. */
-	futex_bump_wake_all(&st->word);
-	for (i = want; i < st->ntasks; i++) {
-		t = st->tasks[i];
-		if (st->mode == ENGINE_FIBERS)
-			fiber_join(t->fiber);
-		else
-			engine_thread_join(st->engine, t->thread);
-		free(t);
-		st->tasks[i] = NULL;
-	}
-	st->ntasks = want;
+	task_group_shrink(&st->group, want, sl_kick, st);
 }
 
 /* Grow or shrink to the given number of tasks. */
@@ -233,13 +164,21 @@ sl_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct sl_state	*st = arg;
 
+	int		 rc;
+
 	if (tasks > SL_MAX_TASKS)
 		tasks = SL_MAX_TASKS;
-	if (tasks > st->ntasks)
-		return (sl_grow(st, tasks, err, errlen));
-	if (tasks < st->ntasks)
+	if (tasks < task_group_alive(&st->group)) {
 		sl_shrink(st, tasks);
-	return (0);
+		return (0);
+	}
+	/* The limit first: a task above it returns at once. */
+	atomic_store(&st->limit, tasks);
+	rc = task_group_resize(&st->group, tasks, &sl_task_body, sl_task_at,
+	    st, err, errlen);
+	if (rc != 0)
+		atomic_store(&st->limit, task_group_alive(&st->group));
+	return (rc);
 }
 
 /* Start the scenario. */
@@ -254,17 +193,10 @@ sl_start(struct engine *e, const struct scenario_params *sp, char *err,
 		return (NULL);
 	}
 	memset(st, 0, sizeof *st);
-	st->engine = e;
-	st->mode = sp->mode;
-	st->rt = engine_fiber_rt(e);
-	st->stack = sp->stack;
-	st->tasks = xcalloc(SL_MAX_TASKS, sizeof *st->tasks);
-	pthread_mutex_init(&st->ready_mu, NULL);
-	pthread_cond_init(&st->ready_cv, NULL);
-	if (sl_resize(st, sp->tasks, err, errlen) != 0 && st->ntasks == 0) {
-		pthread_cond_destroy(&st->ready_cv);
-		pthread_mutex_destroy(&st->ready_mu);
-		free(st->tasks);
+	task_group_init(&st->group, e, sp, SL_MAX_TASKS);
+	if (sl_resize(st, sp->tasks, err, errlen) != 0 &&
+	    task_group_alive(&st->group) == 0) {
+		task_group_free(&st->group);
 		free(st);
 		return (NULL);
 	}
@@ -291,7 +223,7 @@ sl_stats(void *arg, struct engine_snapshot *s)
 	s->wake_period_ns = SL_PERIOD_NS;
 	s->wake_late_ns = late;
 	s->wakes_missed = missed;
-	s->tasks_alive = atomic_load(&st->alive);
+	s->tasks_alive = task_group_running(&st->group);
 }
 
 /* Stop every task. */
@@ -301,9 +233,7 @@ sl_stop(void *arg)
 	struct sl_state	*st = arg;
 
 	sl_shrink(st, 0);
-	pthread_cond_destroy(&st->ready_cv);
-	pthread_mutex_destroy(&st->ready_mu);
-	free(st->tasks);
+	task_group_free(&st->group);
 	free(st);
 }
 
