@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Set up a fresh checkout: install missing build packages (Debian, as root),
 # generate the build system, and run configure with any arguments given.
 #   ./autogen.sh [configure options]

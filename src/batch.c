@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * --batch: the live screen's workload and sampler with no screen.  Each
  * sample is printed by the writer of recordings (record/write.c) as a JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * --batch: the same workload and sampler as the live screen, with samples
  * printed as JSON Lines or CSV instead of drawn, then a summary of medians,

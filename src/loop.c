@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The event loop of the live screen: a tick brings a sample, the model
  * takes it and the screen redraws; a key becomes an action, and the loop

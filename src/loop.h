@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The event loop: sample -> model -> redraw; key -> action -> apply.
  * Runs on the main thread; the only code that changes the engine while

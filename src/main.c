@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * cswviz: options, wiring, exit status.  The only place that exits.
  */

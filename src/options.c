@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The command line: long and short options, numbers checked for range and
  * form, and the usage text.  Pure apart from its output streams, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Command-line options.  options_parse is pure apart from writing to the
  * streams it is given, so tests can drive it; only main() exits.

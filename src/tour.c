@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The steps of the tour.  Each caption says what to look at on the screen
  * as it is at that step; the man page's WALKTHROUGH repeats them word for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The guided tour: a fixed list of steps, each a scenario, a mode, knobs
  * and a caption.  The man page's WALKTHROUGH section tells the same story;

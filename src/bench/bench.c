@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * `cswviz --bench`: what a switch, a handoff, a spawn and a sleeping task
  * cost on this machine, threads against fibers.  Timings are medians of

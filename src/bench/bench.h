@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The machine benchmark behind `cswviz --bench`: threads vs fibers on this
  * machine, one run, medians over repeated trials.  Call from the main

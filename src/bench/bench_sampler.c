@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sampler's section of `cswviz --bench`: what one collection pass costs
  * with 1,000 and 10,000 sleeping OS threads and with 100,000 sleeping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sampler's and the screen's section of `cswviz --bench`, which
  * bench_run measures after its own and prints after its own: sampler pass

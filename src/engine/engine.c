@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The engine: the control thread that owns the running workload.  It takes
  * requests from the loop (mode, scenario, tasks, P, stack, variant), checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The workload engine: runs one scenario in one mode and publishes what it
  * does as counters.

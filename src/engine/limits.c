@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The rails' policy: the headroom each limit keeps and which limit caps a
  * request (engine/limits.h).  The figures come from proc/limits_read.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The rails: how many more tasks the machine lets this process start.
  *

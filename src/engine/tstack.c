@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Workload thread stacks in slabs.  A slab is one mapping, PROT_NONE, cut
  * into slots of a guard page and a stack; a slot becomes writable the first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Stacks for the engine's workload threads, mapped and reused by the
  * engine instead of glibc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The model: samples become rates over the measured interval and a
  * history of each figure, with the marks at changes and the scale each

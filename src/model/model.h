@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The model: the only state the view reads.  It turns raw samples into
  * rates over the measured interval and keeps a history of each quantity.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The ring of one figure's history, and the rate of a counter between two
  * samples.  The model keeps one ring per series.

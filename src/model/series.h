@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A fixed-size ring of samples of one quantity, and the rate math.
  * Pure, no locking: the loop thread owns every series.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The limits reader: the figures that bound how many tasks may start, read
  * from a proc root and a sys root ("/proc" and "/sys", or fixture trees).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The /proc parsers the sampler and the bench use (stat, loadavg, status,
  * task stat and schedstat, meminfo, pressure, per-CPU schedstat, maps and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Pure parsers for the /proc files cswviz samples, and two small readers.
  *

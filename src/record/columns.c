@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The columns of a recording: each figure's key (unit in the name), the
  * model series it carries and its decimals.  The writer (record/write.c)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The columns of a recording, the one table that both the writer and the
  * reader walk.  Pure data; any thread may read it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A strict reader for one line of a recording: a flat JSON object of
  * strings, numbers, null, true and false, as record/write.c writes it,

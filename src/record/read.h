@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Recordings: the JSON Lines that --batch prints and --record writes, read
  * back one line at a time for --replay.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The recorder: a model of its own, never frozen, so that the file gets
  * every sample even while the display is frozen, written by the writer of

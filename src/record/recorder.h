@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * --record: every sample of the live screen appended to a file as the JSON
  * Lines that --batch prints (record/write.c writes both), for --replay.

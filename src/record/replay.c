@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The replay player: lines of a recording, handed out when their time
  * comes, and seeks that rebuild the history up to the sample they show.

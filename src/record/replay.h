@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * --replay: a recording played back at its own pace (the t of each line,
  * times a speed from 0.25x to 8x), with pause, step, seeks and a loop.

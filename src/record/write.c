@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The writer of recordings: a sample as one JSON line or CSV row under the
  * keys of record/columns.c, the CSV header, and the closing line of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The writer of recordings: JSON Lines (what --record writes and --replay
  * reads) or CSV, one line a sample, then a line of medians.  Pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Context setup for the assembly switches (ctx_x86_64.S, ctx_aarch64.S). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Machine context switch for the fiber runtime (internal to src/engine).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * AArch64 (AAPCS64) context switch: see ctx.h for struct ctx.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Portable context switch on getcontext/makecontext/swapcontext, selected by
  * configure where there is no assembly switch.  Slow (swapcontext saves the

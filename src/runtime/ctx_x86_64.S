@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * x86-64 System V context switch: see ctx.h for struct ctx.
  *

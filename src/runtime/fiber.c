@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The fiber scheduler: P workers, each with a lock-free local run queue
  * (owner pushes and pops, idle workers steal half), a runnext slot for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The fiber runtime: M:N scheduling of fibers on P worker threads, like
  * goroutines.  One runtime (struct fiber_rt) owns its workers, its stack

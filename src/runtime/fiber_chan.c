@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Channels: unbuffered (rendezvous) and buffered, with close and select.
  * A channel's state is guarded by a spin lock held for a few instructions;

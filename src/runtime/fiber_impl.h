@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Internals shared by the fiber runtime's files (fiber.c, fiber_stack.c,
  * fiber_chan.c, fiber_io.c).  Not for use outside src/runtime/.

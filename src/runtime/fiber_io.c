@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The I/O poller: one thread ("fiber-poll") blocked in epoll_wait.  A fiber
  * that would block on a nonblocking fd records itself as the fd's reader or

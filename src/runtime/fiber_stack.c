@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fiber stacks: an mmap arena carved into power-of-two size classes, with
  * the fiber control block at the top of each stack.  Chunks are large so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * One pass of the sampler: raw counters and levels as read, with a flag and
  * a reason for every source.  Plain data, copied by value from the sampler

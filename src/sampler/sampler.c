@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sampler: one collection pass a tick on a thread of its own.  Cheap
  * sources (getrusage, status, stat, meminfo, pressure, loadavg) are read

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The sampler: a thread of its own that reads /proc, getrusage, mincore and
  * the engine's counters once per interval and hands the newest sample to

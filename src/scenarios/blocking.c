@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "blocking": tasks make system calls that block for 100 to 200 ms,
  * one after another, while two tickers try to run every 10 ms.

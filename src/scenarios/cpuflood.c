@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "cpu-flood": N tasks that only compute, all wanting a CPU.
  *

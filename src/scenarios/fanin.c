@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "fanin": many producers send items to one consumer that sums
  * them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "leak": a spawner starts tasks at a steady rate, and each task
  * waits for a reply that nobody will ever send.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "pingpong": pairs of tasks hand a token back and forth.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Inside the engine: what a scenario is, the table that lists them
  * (scenarios.c) and the services the engine gives them; a scenario starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The table of scenarios, in the order of their keys on the live screen.
  * A new scenario is a file of its own and a row here.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "server": N connections, each a socketpair, served one task per
  * connection, and driven by a built-in load generator.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Scenario "sleepers": N tasks wake up every 100 ms, count the wakeup and
  * go back to sleep.  Nearly nothing runs, so what the tasks cost is their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Task groups: spawn, count ready, shrink and join the tasks of a
  * scenario as threads or fibers, so that the mode is decided here once

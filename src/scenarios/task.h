@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Tasks for the scenarios: a group of N tasks, each a thread or a fiber by
  * the engine's mode, so that a scenario writes its work loop and not the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Drawing helpers the panels share: boxes, clipped text, label/value
  * fields, column graphs and bars.  All glyph choice is in tui/format.c.

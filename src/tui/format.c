@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Numbers with units (k/s, MiB, ns or µs, ms), durations, the big digits'
  * font, bars and graph glyphs: pure text, no curses, so that each rule of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Curses-free formatting: numbers with units, and the glyphs of graphs and
  * bars.  Pure functions, callable from any thread, tested on their own.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The key table: each row a key, the action it asks for and its help line.
  * Input, the help overlay and the man page test all read this one table;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The keymap: one table of (key, action, help) that drives input, the help
  * overlay and the test that keeps the man page's KEYS section in step.

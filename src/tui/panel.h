@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Inside the screen: the panels' vtable, the regions they draw in, the
  * tables of figures and headlines, and the drawing helpers they share

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Big figures for the back row: the mode and the three headline figures of
  * the running (or replayed) scenario in type several rows high, each figure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The header line: mode, scenario, tasks, elapsed time, the sample interval
  * (nominal and measured) and what the sampler itself costs.

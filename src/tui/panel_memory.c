@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Memory panel: the process's virtual size and resident set
  * (/proc/self/status), and the engine threads' stacks: reserved (each

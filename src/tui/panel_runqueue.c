@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Run queue panel: the system's runnable and blocked tasks
  * (/proc/stat), runnable/total from /proc/loadavg, CPU pressure, per-CPU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Switches panel: kernel switches of this process (voluntary and
  * involuntary, from getrusage), the system's switch rate (/proc/stat

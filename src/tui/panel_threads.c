@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The Threads table: one row per OS thread of the process, from
  * /proc/self/task/TID/{stat,status,schedstat}, with the engine threads'

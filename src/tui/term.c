@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The terminal's modes saved before curses starts and put back on every
  * way out: a normal exit, a signal, a crash.  The crash handlers run on a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Getting the terminal back, whatever happens.  term_save records the
  * terminal's modes before curses touches them; term_restore puts them back

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Applying a theme to the terminal: colour pairs and the role table.
  * Only the thread that owns the terminal calls these.

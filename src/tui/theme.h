@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Themes: the colours and attributes of every role the view draws.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Theme data without curses: role names, the built-in themes, the file
  * parser and the mapping of colours to what a terminal has.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Where themes live: the search path, loading by name, listing.
  * Curses-free; reads the environment (XDG_CONFIG_HOME, HOME, NO_COLOR).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Screen set-up and tear-down, layout, caption, footer and help overlay.
  */

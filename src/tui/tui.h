@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The screen, for the program's faces (main, loop): ncurses set-up and
  * tear-down, the view's state, and drawing it from the model.  The view

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Waiting on a shared word with an absolute deadline, the way
  * clock_nanosleep(TIMER_ABSTIME) sleeps, but wakeable by a broadcast.

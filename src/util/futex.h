@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A word many workload threads can wait on and be woken from at once: the
  * scenarios' way to make thousands of sleeping or blocked threads stoppable

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Helpers every layer may use: allocation that never returns NULL, thread
  * creation with the asynchronous signals blocked, monotonic time, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Small helpers shared by every module: allocation that never returns NULL,
  * monotonic time, and bounded string formatting.  Callable from any thread.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # --batch end to end: JSON Lines and CSV, and the pingpong lesson in both
 # modes: about one kernel switch per handoff with threads, about none with
 # fibers.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The command line without a terminal: --help, --version, bad options, and
 # the message when there is no terminal.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"

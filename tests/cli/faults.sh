@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Faults without a terminal: /proc files that cannot be read (a proc root
 # of our own, CSWVIZ_PROC_ROOT) are named on standard error with the
 # reason, their columns are null, and the run goes on to its summary; and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The blocking scenario through --batch, with P = 2 and 8 tasks making
 # 100-200 ms calls: in fibers mode the calls pin every worker and the 10 ms
 # tickers run late by about a call; with b (at most P-1 calls in flight)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The cpu-flood lesson through --batch: with a thread per task about N
 # threads are runnable; with the bounded pool (-b) or with fibers only about
 # P are.  Every run must also end promptly after its duration.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The fanin lesson through --batch: one consumer, many producers.  Sending
 # each item through the shared queue (threads) or channel (fibers) costs far
 # more CPU per item than sending partial sums (-b).  Every run must also end

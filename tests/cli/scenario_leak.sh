@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The leak lesson through --batch: without a cancel path the live tasks
 # climb for as long as the run lasts; with it (-b) they stay flat near the
 # spawn rate.  In both modes, and the run ends promptly with every leaked

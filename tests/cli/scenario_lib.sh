@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Shared by the scenario tests that read --batch's JSON Lines: sourced
 # after "out" names the file of the last run.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The server scenario through --batch: requests flow in both modes; a
 # thread per connection costs about one kernel switch (its blocking read)
 # per request or more, while fibers parked on the poller cost fewer

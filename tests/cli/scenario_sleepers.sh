@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The sleepers lesson through --batch: sleeping threads reserve a whole
 # default stack each but commit a few pages of it; fibers reserve exactly
 # their stack class; every task wakes ten times a second; and the run ends

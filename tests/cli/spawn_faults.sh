@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Spawn limits and spawn failures, through --batch.
 #  1. A low RLIMIT_NPROC: the engine's rails read it and ask for fewer
 #     threads, saying "capped at N threads: RLIMIT_NPROC LIMIT"; exit 0.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The smallest fiber stack class, started many times: every run of every
 # scenario at --stack 2K must end normally.  A lazy symbol binding, or a
 # signal frame, on a 2 KiB stack once killed one start in five.

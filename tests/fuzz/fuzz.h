@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Shared by the fuzz targets in tests/fuzz: each defines
  * LLVMFuzzerTestOneInput, which libFuzzer calls (--enable-fuzzing) or

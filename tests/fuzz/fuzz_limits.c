@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz the limits reader's parsers (proc/limits_read.h): the input is
  * parsed as every kind of file it reads and as self/cgroup.  Whatever the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz the command line: the input, split on NUL bytes, is argv after
  * "cswviz".  options_parse must return one of its three results, print

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz the /proc parsers, one program per parser: FUZZ_PARSER names which
  * (compiled in with -DFUZZ_PARSER=FUZZ_STAT and so on).  Whatever the

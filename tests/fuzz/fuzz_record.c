@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz the recording reader: any line either parses into a record whose
  * names, counts and figures are in range, or fails with a message and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * Fuzz the theme parser: any text either parses into a theme whose colours
  * and attributes are in range, or fails with "FILE:LINE: what" and leaves

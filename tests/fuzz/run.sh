@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Run every libFuzzer target for a bounded time (make fuzz runs this).
 #   FUZZ_SECONDS   seconds per target (20)
 #   FUZZ_JOBS      targets run side by side (1)

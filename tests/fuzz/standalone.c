@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * A main() for the fuzz targets without libFuzzer: runs the target once on
  * each file named, or each file in each directory named.  Without

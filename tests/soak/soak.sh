@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Soak: drive the live screen under tmux through every scenario in both
 # modes for SOAK_SECONDS (60 by `make soak`; 600 by hand, see README), and
 # in each double the tasks twice and halve them twice.  After every shrink

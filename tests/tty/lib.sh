@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Helpers for the real-terminal tests: run cswviz inside a detached tmux
 # session on a private server, type at it, and read the screen.
 # Sourced by tests/tty/*.sh; CSWVIZ names the binary under test.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The screen enters the terminal's alternate screen once at start, not
 # once, out and in again: the pane's output, logged from before cswviz
 # starts, holds one smcup (ESC [ ? 1049 h) and no rmcup before q.

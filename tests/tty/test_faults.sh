@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Faults in a real terminal: /proc files that cannot be read, a terminal
 # shrunk below the minimum while running, a storm of SIGWINCH, and Ctrl-Z
 # then fg.  Each time the screen says what is wrong or comes back whole,

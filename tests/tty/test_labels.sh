@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Labels that say what is counted: blocking shows the fiber workers stuck in
 # a system call and how late its tickers wake, not a CPU per call that
 # measures the tickers; leak's waiting tasks are named for what they wait

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Layout: no word on the screen is cut and no two fields touch, in every
 # scenario, mode and variant, at 80x24 and at 100x30, with the thread table
 # (H) and the big figures (f) too.

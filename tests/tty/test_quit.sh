@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Quitting a big run: with 10,000 sleeping threads, q gives the terminal
 # back (echo and canonical mode on) first, and the shell its status once
 # the kernel has ended the threads, which are not stopped one by one.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # --record then --replay: a short live run written to a file, read back with
 # the same figures on screen; and a recording that cannot be written.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # --replay of the fixture recording (a 64-CPU fibers pingpong): the
 # recorded figures on screen, REPLAY in the header, pause, step, pace, the
 # big figures, a bad line found mid-replay, and q.  Then a recorded session

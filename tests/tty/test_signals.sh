@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Leaving by signal, and a terminal too small: the terminal always comes
 # back, and a small terminal gets one line saying the minimum.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The live screen in fibers mode on 2 KiB stacks, through a storm of
 # SIGWINCH: no signal may land on a fiber's stack, the program lives, the
 # screen is whole and the terminal's modes come back.  Run several times,

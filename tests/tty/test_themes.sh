@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Themes in a real terminal: a bad theme file names its line and the
 # program runs on the default; t switches themes live and the colours
 # change; with NO_COLOR set the screen carries no colour at all.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The Threads table in a real terminal: H shows it with the sampler's and a
 # task's rows and their rates, > < I sort it, the arrows scroll it, and H
 # hides it again.

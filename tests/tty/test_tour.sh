@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The guided tour: --tour starts at step 1 with its caption; n and Right go
 # on, p and Left go back, and each step sets the scenario and the mode.
 . "$(dirname "$0")/lib.sh"

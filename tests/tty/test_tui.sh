@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The live screen in a real terminal: panels, a measured rate, the help
 # overlay, quitting with q, and the terminal's modes afterwards.
 . "$(dirname "$0")/lib.sh"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include <fenv.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The cpu-flood and fanin scenarios through the engine: each mode and
  * variant starts, does work, resizes, and engine_destroy returns while the

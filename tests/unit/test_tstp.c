@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /*
  * The screen and SIGTSTP.  ncurses 6.4, when it owns SIGTSTP, sets it to
  * SIG_IGN and back around every refresh(), and the kernel answers each
