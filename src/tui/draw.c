@@ -90,8 +90,11 @@ draw_words_frame(void)
 	snprintf(tmp, sizeof tmp, "%s.tmp", draw_words_path);
 	/* Before the frame reaches the terminal, so a capture has its words. */
 	if ((f = fopen(tmp, "w")) != NULL) {
-		fwrite(draw_words_buf[1], 1, draw_words_len[1], f);
-		fwrite(draw_words_buf[0], 1, draw_words_len[0], f);
+		/* The first frames have no buffer yet: fwrite takes no NULL. */
+		if (draw_words_len[1] > 0)
+			fwrite(draw_words_buf[1], 1, draw_words_len[1], f);
+		if (draw_words_len[0] > 0)
+			fwrite(draw_words_buf[0], 1, draw_words_len[0], f);
 		if (fclose(f) == 0)
 			rename(tmp, draw_words_path);
 	}
