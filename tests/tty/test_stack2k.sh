@@ -10,7 +10,12 @@ round=0
 while [ "$round" -lt 5 ]; do
 	start 100 30 -m fibers -s sleepers --stack 2K
 	wait_for 'fibers \| sleepers' 20
-	wait_for 'fiber stacks \(arena .*2 per page\)' 20
+	# A sanitized build raises every fiber stack to 16 KiB (its frames
+	# are bigger); the packed class shows only where 2 KiB is granted.
+	wait_for 'stack (2\.00|16\.0) KiB' 20
+	if screen | grep -q 'stack 2\.00 KiB'; then
+		wait_for 'fiber stacks \(arena .*2 per page\)' 20
+	fi
 	pid=$(cswviz_pid || true)
 	[ -n "$pid" ] || fail "round $round: cannot find the cswviz process"
 	n=0
