@@ -397,6 +397,15 @@ runq_steal(struct worker *w, struct worker *v)
 	return (f);
 }
 
+static _Atomic int	fiber_timing = 1;
+
+/* Time readies (on) or not: --bench measures what the timing costs. */
+void
+fiber_time_readies(int on)
+{
+	atomic_store_explicit(&fiber_timing, on, memory_order_relaxed);
+}
+
 /* Make f runnable; handoff puts it in runnext to run next on this worker. */
 void
 fiber_ready(struct fiber *f, int handoff)
@@ -413,7 +422,8 @@ fiber_ready(struct fiber *f, int handoff)
 		return;
 	}
 	/* One ready in LAT_SAMPLE_EVERY is timed until the fiber runs. */
-	if (lat_stamp_due(&w->lat_tick))
+	if (lat_stamp_due(&w->lat_tick) &&
+	    atomic_load_explicit(&fiber_timing, memory_order_relaxed))
 		f->ready_ns = util_now_ns();
 	if (handoff) {
 		old = w->runnext;

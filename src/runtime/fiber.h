@@ -131,6 +131,9 @@ void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
    ready in LAT_SAMPLE_EVERY timed) to the counts; takes their maxima.
    Any thread, one at a time (the sampler's). */
 void		 fiber_rt_ready_wait(struct fiber_rt *, struct lat_counts *);
+/* Time the ready-queue waits (1, the default) or not (0), every runtime;
+   any thread.  For --bench, which measures what timing costs. */
+void		 fiber_time_readies(int);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /*
