@@ -51,7 +51,7 @@ static int
 latency_draw_table(int y, int x, int h, const struct model *m,
     const struct view *v)
 {
-	char	buf[32];
+	char	buf[32], num[16];
 	int	i, q, col, used = LAT_LW;
 	double	us;
 
@@ -70,9 +70,10 @@ latency_draw_table(int y, int x, int h, const struct model *m,
 			if (isnan(us))
 				snprintf(buf, sizeof buf, "%*s", LAT_CW, "-");
 			else {
-				format_ns(us * 1e3, v->ascii, buf + 16, 16);
-				snprintf(buf, sizeof buf, "%*s", LAT_CW,
-				    buf + 16);
+				/* Right-aligned by width: µ is two bytes. */
+				format_ns(us * 1e3, v->ascii, num, sizeof num);
+				snprintf(buf, sizeof buf, "%*s%s", LAT_CW -
+				    draw_width(num), "", num);
 			}
 			draw_text(y + 1 + q, x + LAT_LW + col * LAT_CW,
 			    LAT_CW + 2, isnan(us) ? THEME_DIM : THEME_VALUE,
