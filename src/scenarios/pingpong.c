@@ -18,6 +18,7 @@
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
 #include "scenarios/task.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define PP_MAX_PAIRS	1024
@@ -26,6 +27,9 @@ struct pp_pair {
 	struct pp_state		*st;
 	int			 index;
 	struct task_counter	 recv[2];	/* handoffs each side took */
+	/* When the token was handed over, if that handoff is timed: set by
+	   the side giving it, read by the side taking it (lathist.h). */
+	uint64_t		 handed_ns;
 
 	/* Threads mode. */
 	pthread_mutex_t		 mu;
@@ -65,6 +69,24 @@ pp_count(struct pp_pair *p, int me)
 	task_counter_add(&p->recv[me], 1);
 }
 
+/* Time the handoff just taken, if it was stamped: wakeup latency. */
+static inline void
+pp_lat_take(struct pp_pair *p)
+{
+	if (p->handed_ns != 0) {
+		lat_wake_record(util_now_ns() - p->handed_ns);
+		p->handed_ns = 0;
+	}
+}
+
+/* Stamp one handoff in LAT_SAMPLE_EVERY, just before it is made. */
+static inline void
+pp_lat_give(struct pp_pair *p, uint32_t *tick)
+{
+	if (lat_stamp_due(tick))
+		p->handed_ns = util_now_ns();
+}
+
 /* Hand the token to the other thread until told to stop. */
 static void *
 pp_thread(void *arg)
@@ -72,6 +94,7 @@ pp_thread(void *arg)
 	struct pp_side	*side = arg;
 	struct pp_pair	*p = side->pair;
 	char		 name[16];
+	uint32_t	 tick = (uint32_t)side->me * (LAT_SAMPLE_EVERY / 2);
 
 	snprintf(name, sizeof name, "pingpong-%d%c", p->index,
 	    side->me ? 'b' : 'a');
@@ -90,8 +113,10 @@ pp_thread(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (atomic_load(&p->stop))
 			break;
+		pp_lat_take(p);
 		pp_count(p, side->me);
 		p->turn = !side->me;
+		pp_lat_give(p, &tick);
 		pthread_cond_signal(&p->cv);
 	}
 	/* The partner may be waiting for a token that will not come. */
@@ -112,13 +137,16 @@ pp_fiber(void *arg)
 	struct pp_side	*side = arg;
 	struct pp_pair	*p = side->pair;
 	int		 token = 0;
+	uint32_t	 tick = (uint32_t)side->me * (LAT_SAMPLE_EVERY / 2);
 
 	if (side->me == 0 && fiber_chan_send(p->chan, &token) != FIBER_OK)
 		return;
 	for (;;) {
 		if (fiber_chan_recv(p->chan, &token) != FIBER_OK)
 			return;
+		pp_lat_take(p);
 		pp_count(p, side->me);
+		pp_lat_give(p, &tick);
 		if (fiber_chan_send(p->chan, &token) != FIBER_OK)
 			return;
 	}
