@@ -241,13 +241,16 @@ procfs_explain_denied(const char *root, int pid, const char *rel, int errnum,
 		    "run cswviz with CAP_SYS_PTRACE, or as root" : "sysctl "
 		    "kernel.yama.ptrace_scope=0, or CAP_SYS_PTRACE, allows it");
 	else if (brief)
-		snprintf(buf, len, "%s: permission denied (ptrace %s; not "
-		    "dumpable): CAP_SYS_PTRACE or root allows it", file, mode);
+		snprintf(buf, len, "%s: permission denied (ptrace %s; same "
+		    "owner): not dumpable, or it holds capabilities you lack",
+		    file, mode);
 	else
 		snprintf(buf, len, "%s: permission denied: reading it takes "
-		    "ptrace %s access, which the kernel refuses for a process "
-		    "that is not dumpable (setuid, or set so with prctl); "
-		    "CAP_SYS_PTRACE or root allows it", file, mode);
+		    "ptrace %s access, which the kernel refuses although you "
+		    "own the process: it is not dumpable (setuid, or set so "
+		    "with prctl), holds capabilities you lack, or a security "
+		    "module forbids it; CAP_SYS_PTRACE usually allows it",
+		    file, mode);
 }
 
 /*

@@ -4,11 +4,14 @@
  *
  * There is no getrusage for another process, and its /proc/PID/status
  * counts the main thread's switches only (as pidstat -w shows them), so
- * the process's switches are the sum of its threads': each time a thread's
- * status is read, what it did since its last reading is added.  With every
- * thread read each pass that is exact but for a new thread's first
- * interval; with a rotating share (thousands of threads) each share adds
- * its threads' last rotation, which averages to the rate over a rotation.
+ * the process's switch rate is its threads': each thread's rate between
+ * its last two readings, summed.  With every thread read each pass that
+ * is the process's rate over the interval.  With a rotating share
+ * (thousands of threads) the threads with a rate so far stand for all:
+ * their mean times the threads listed, an estimate the header marks
+ * ("reading N of M threads a pass").  The sample carries the rate as a
+ * counter, advanced by rate times the time between passes, so that the
+ * model takes it as it takes getrusage's.
  *
  * A thread's stack is the mapping its stack pointer lies in: the pointer
  * from task/TID/syscall (read once per thread; "running" on a CPU gives
@@ -17,9 +20,10 @@
  * cost grows with the mappings (two per thread): it is read every pass
  * while it costs less than SAMPLER_SMAPS_PPM of the interval, else once
  * in as many passes as it overran, and the screen says how old it is.
- * A mapping that holds the stack pointers of several threads is not one
- * thread's stack (Go runs on stacks in its heap): those threads are
- * counted apart, not summed.
+ * A mapping that holds the stack pointers of several threads, or has no
+ * guard page right below it as every pthread stack has, is not one
+ * thread's stack (Go runs its threads on stacks in its heap): those
+ * threads are counted apart, not summed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,6 +43,7 @@ struct attach_map {
 	uintptr_t	 start, end;
 	uint64_t	 rss;
 	bool		 stack;		/* [stack]: the main thread's */
+	bool		 guard;		/* ---p: a guard page, if below one */
 };
 
 /* What a pass over another process keeps between passes. */
@@ -50,7 +55,8 @@ struct sampler_target {
 	char		 gone_why[SAMPLE_WHYLEN];
 	long		 owner;		/* real uid, -1: unknown */
 	uint64_t	 cpu_ns;	/* utime + stime */
-	uint64_t	 vcsw, ivcsw;	/* the threads' sums since attaching */
+	double		 vcsw, ivcsw;	/* the rates, summed over time */
+	uint64_t	 last_ns;	/* the pass they were advanced to */
 	bool		 sp_denied;	/* syscall refused: stop asking */
 	char		 sp_why[SAMPLE_WHYLEN];
 	char		*text;		/* smaps */
@@ -127,10 +133,9 @@ attach_begin(struct sampler_pass *p, struct sample *s)
 				attach_gone(t, "exited (%s: a zombie until its "
 				    "parent reaps it)", rel);
 			else {
-				if (!t->started)
-					snprintf(t->comm, sizeof t->comm,
-					    "%.*s", SAMPLE_NAMELEN - 1,
-					    ts.comm);
+				/* An exec renames it: follow. */
+				snprintf(t->comm, sizeof t->comm, "%.*s",
+				    SAMPLE_NAMELEN - 1, ts.comm);
 				t->started = true;
 				t->starttime = ts.starttime;
 				t->cpu_ns = (ts.utime + ts.stime) *
@@ -178,10 +183,15 @@ attach_task(struct sampler_pass *p, int dfd, struct sampler_task *tk,
 	ssize_t			 n;
 	int			 fd, e;
 
+	double			 dt;
+
 	if (r->has_ctxsw && old->has_ctxsw && old->t_ns != 0 &&
-	    r->vcsw >= old->vcsw && r->ivcsw >= old->ivcsw) {
-		t->vcsw += r->vcsw - old->vcsw;
-		t->ivcsw += r->ivcsw - old->ivcsw;
+	    r->t_ns > old->t_ns && r->vcsw >= old->vcsw &&
+	    r->ivcsw >= old->ivcsw) {
+		dt = (double)(r->t_ns - old->t_ns) / 1e9;
+		tk->vrate = (double)(r->vcsw - old->vcsw) / dt;
+		tk->ivrate = (double)(r->ivcsw - old->ivcsw) / dt;
+		tk->has_rate = true;
 	}
 	if (tk->sp_known || t->sp_denied || tk->tid == p->pid)
 		return;
@@ -216,15 +226,34 @@ void
 attach_end(struct sampler_pass *p, struct sample *s)
 {
 	struct sampler_target	*t = p->target;
+	double			 v = 0, iv = 0, scale, dt;
+	size_t			 i, n = 0;
 
-	if (s->ok[SRC_TASKS]) {
-		s->ok[SRC_RUSAGE] = true;
-		s->vcsw = t->vcsw;
-		s->ivcsw = t->ivcsw;
-		s->cpu_time_ns = t->cpu_ns;
-	} else
+	for (i = 0; i < p->ntasks; i++) {
+		if (!p->tasks[i].has_rate)
+			continue;
+		v += p->tasks[i].vrate;
+		iv += p->tasks[i].ivrate;
+		n++;
+	}
+	if (!s->ok[SRC_TASKS] || n == 0) {
 		snprintf(s->why[SRC_RUSAGE], sizeof s->why[SRC_RUSAGE],
-		    "%s", s->why[SRC_TASKS]);
+		    "%s", s->ok[SRC_TASKS] ? "needs a second reading of a "
+		    "thread" : s->why[SRC_TASKS]);
+		t->last_ns = 0;
+	} else {
+		scale = s->threads_listed > n ? (double)s->threads_listed /
+		    (double)n : 1.0;
+		dt = t->last_ns != 0 && s->t_ns > t->last_ns ?
+		    (double)(s->t_ns - t->last_ns) / 1e9 : 0;
+		t->vcsw += v * scale * dt;
+		t->ivcsw += iv * scale * dt;
+		t->last_ns = s->t_ns;
+		s->ok[SRC_RUSAGE] = true;
+		s->vcsw = (uint64_t)t->vcsw;
+		s->ivcsw = (uint64_t)t->ivcsw;
+		s->cpu_time_ns = t->cpu_ns;
+	}
 	s->mode_name = "process";	/* the lead column of --batch */
 	s->ok[SRC_ENGINE] = false;
 	snprintf(s->why[SRC_ENGINE], sizeof s->why[SRC_ENGINE],
@@ -245,6 +274,7 @@ attach_add_map(const struct procfs_map *m, void *arg)
 	t->maps[t->nmaps].end = m->end;
 	t->maps[t->nmaps].rss = m->rss;
 	t->maps[t->nmaps].stack = strcmp(m->path, "[stack]") == 0;
+	t->maps[t->nmaps].guard = strcmp(m->perms, "---p") == 0;
 	t->nmaps++;
 }
 
@@ -379,8 +409,10 @@ attach_stacks(struct sampler_pass *p, struct sample *s)
 			s->stack_pending++;
 			continue;
 		}
-		if (t->users[k] > 1) {
-			s->stack_in_shared++;
+		if (t->users[k] > 1 || (!t->maps[k].stack && (k == 0 ||
+		    !t->maps[k - 1].guard ||
+		    t->maps[k - 1].end != t->maps[k].start))) {
+			s->stack_elsewhere++;
 			continue;
 		}
 		s->stack_count++;

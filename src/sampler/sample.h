@@ -144,10 +144,12 @@ struct sample {
 	/*
 	 * -p: threads whose stack pointer is not known yet (on a CPU at
 	 * each reading, or not read yet), and threads whose stack pointer
-	 * lies in a mapping other threads' do too (a runtime's own stacks
-	 * in its heap, as Go's): neither is in stack_count.
+	 * lies in a mapping that is not a thread stack of its own: shared
+	 * with other threads, or with no guard page below as every pthread
+	 * stack has (a runtime's stacks in its heap, as Go's).  Neither is
+	 * in stack_count.
 	 */
-	uint32_t	 stack_pending, stack_in_shared;
+	uint32_t	 stack_pending, stack_elsewhere;
 	/* SRC_ENGINE */
 	int		 mode;		/* enum engine_mode */
 	bool		 fibers;	/* the engine runs fibers now */

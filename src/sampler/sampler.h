@@ -44,6 +44,8 @@ struct sampler_task {
 	bool		 probed;	/* read this pass as a probe only */
 	bool		 sp_known;	/* -p: sp read from its syscall file */
 	uintptr_t	 sp;		/* -p: its stack pointer */
+	bool		 has_rate;	/* -p: two readings with switches */
+	double		 vrate, ivrate;	/* -p: switches/s between them */
 	struct thread_row row;		/* the newest reading, and the one before */
 };
 
