@@ -50,8 +50,10 @@ batch_note_sources(const struct sample *s, char last[SRC_COUNT][SAMPLE_WHYLEN],
 		 * for data, not a source that failed. */
 		if (i == SRC_WAIT)
 			continue;
-		/* -p: no engine, said once at the start. */
-		if (i == SRC_ENGINE && s->attached)
+		/* -p: no engine, said once at the start; the switches,
+		 * like the waits, need two readings of a thread. */
+		if (s->attached && (i == SRC_ENGINE || (i == SRC_RUSAGE &&
+		    strstr(s->why[i], "second reading") != NULL)))
 			continue;
 		/* A kernel built without CONFIG_SCHEDSTATS has no
 		 * /proc/schedstat: normal, and no column needs it. */
