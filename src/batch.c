@@ -50,6 +50,11 @@ batch_note_sources(const struct sample *s, char last[SRC_COUNT][SAMPLE_WHYLEN],
 		 * for data, not a source that failed. */
 		if (i == SRC_WAIT)
 			continue;
+		/* -p: no engine, said once at the start; the switches,
+		 * like the waits, need two readings of a thread. */
+		if (s->attached && (i == SRC_ENGINE || (i == SRC_RUSAGE &&
+		    strstr(s->why[i], "second reading") != NULL)))
+			continue;
 		/* A kernel built without CONFIG_SCHEDSTATS has no
 		 * /proc/schedstat: normal, and no column needs it. */
 		if (i == SRC_SCHEDSTAT && !s->ok[i] && strstr(s->why[i],
@@ -127,6 +132,20 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 		    emsg, sizeof emsg))
 			fprintf(stderr, "cswviz: %s\n", emsg);
 		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
+			if (s.gone) {
+				/* -p: the process ended; so does the run. */
+				fprintf(stderr, "cswviz: process %d (%s) %s, "
+				    "after %.1f s\n", s.pid, s.comm,
+				    s.gone_why, model_elapsed_s(m));
+				thread_rows_free(s.rows);
+				break;
+			}
+			if (model_last(m) == NULL && s.attached)
+				fprintf(stderr, "cswviz: watching process %d "
+				    "(%s): the workload's columns (handoffs, "
+				    "fiber switches, work, tasks) are null, "
+				    "only a cswviz workload counts them\n",
+				    s.pid, s.comm);
 			batch_note_sources(&s, last, stderr);
 			model_push(m, &s);
 			record_write_sample(m, fmt, out);

@@ -811,6 +811,27 @@ loop_action_applies(enum action a)
 	    loop_apply_table[a].replay != NULL);
 }
 
+/* Whether an action changes the workload, which -p does not have. */
+static bool
+loop_action_workload(enum action a)
+{
+	switch (a) {
+	case ACTION_TASKS_UP:
+	case ACTION_TASKS_DOWN:
+	case ACTION_MODE:
+	case ACTION_SCENARIO:
+	case ACTION_WORKERS_UP:
+	case ACTION_WORKERS_DOWN:
+	case ACTION_STACK:
+	case ACTION_VARIANT:
+	case ACTION_TOUR_NEXT:
+	case ACTION_TOUR_PREV:
+		return (true);
+	default:
+		return (false);
+	}
+}
+
 /* A key's action: the replay's row, or the live screen's.  False quits. */
 static bool
 loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
@@ -820,6 +841,11 @@ loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
 
 	if (!loop_action_applies(a))
 		return (true);
+	if (c->v->attached && loop_action_workload(a)) {
+		tui_message(c->v, "-p watches a process cswviz did not start: "
+		    "this key changes a workload of cswviz's own");
+		return (true);
+	}
 	if (c->tape->replay == NULL)
 		return (loop_apply_table[a].live(c, a, key));
 	fn = loop_apply_table[a].replay;
@@ -827,6 +853,38 @@ loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
 	if (fn != loop_apply_table[a].live)
 		loop_tape_badge(c->tape, c->v);
 	return (ret);
+}
+
+/*
+ * -p: say what is watched, and once the process has exited, keep its
+ * history on screen as it was and say so.  True: the sample is not one
+ * to show (the process is gone), and has been freed.
+ */
+static bool
+loop_attached(struct view *v, struct model *m, struct sample *s)
+{
+	if (!s->attached)
+		return (false);
+	if (!s->gone) {
+		if (v->caption[0] == '\0')
+			snprintf(v->caption, sizeof v->caption, "Watching "
+			    "process %d (%s): its kernel switches are its "
+			    "threads' own; fiber switches, handoffs and wake "
+			    "schedules exist only in a cswviz workload.",
+			    s->pid, s->comm);
+		return (false);
+	}
+	thread_rows_free(s->rows);
+	if (strcmp(v->badge, "EXITED") != 0) {
+		snprintf(v->badge, sizeof v->badge, "EXITED");
+		snprintf(v->caption, sizeof v->caption, "Process %d (%s) %s "
+		    "after %.0f s watched. The graphs keep its history; "
+		    "q quits.", s->pid, s->comm, s->gone_why,
+		    model_elapsed_s(m));
+		tui_message(v, "process %d (%s) has exited", s->pid, s->comm);
+		v->message_until += 4000000000u;	/* long enough to read */
+	}
+	return (true);
 }
 
 /* The names the digits pick, from the scenario table, for the help. */
@@ -871,6 +929,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	v.keymap = &km;
 	loop_scenario_names(&v);
 	v.replay = tape->replay != NULL;
+	v.attached = e == NULL && tape->replay == NULL;
 	loop_tape_badge(tape, &v);
 	if (tape->recorder != NULL)
 		snprintf(v.badge, sizeof v.badge, "REC %s",
@@ -952,11 +1011,13 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 			loop_replay_feed(tape, m, &v);
 			dirty = true;
 		} else if (pfd[2].revents & POLLIN) {
-			if (sampler_take(sp, &s)) {
+			if (sampler_take(sp, &s) && !loop_attached(&v, m,
+			    &s)) {
 				loop_record(tape, &s, &v);
 				model_push(m, &s);
 				dirty = true;
-			}
+			} else
+				dirty = true;
 		}
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			termkey_advisereadable(tk);

@@ -19,6 +19,7 @@
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
+#include "proc/attach_read.h"
 #include "record/recorder.h"
 #include "record/replay.h"
 #include "record/write.h"
@@ -141,6 +142,31 @@ main_list_scenarios(FILE *out)
 	return (ferror(out) ? 1 : 0);
 }
 
+/*
+ * -p PID: no workload, the sampler over that process.  -1 with err if it
+ * cannot be watched; else err says what of it cannot be read, or "".
+ */
+static int
+main_attach(const struct options *opts, const char *root,
+    struct sampler **sp, char *err, size_t errlen)
+{
+	char	why[160];
+
+	/* The screen's footer has two lines for it; stderr has room. */
+	if (procfs_attach_check(root, opts->pid, !opts->batch, why,
+	    sizeof why, err, errlen) != 0) {
+		snprintf(err, errlen, "%s", why);
+		return (-1);
+	}
+	*sp = sampler_start_target(opts->pid, root, (uint64_t)
+	    opts->delay_tenths * 100000000u, why, sizeof why);
+	if (*sp == NULL) {
+		snprintf(err, errlen, "%s", why);
+		return (-1);
+	}
+	return (0);
+}
+
 /* Start the workload and the sampler the options ask for. */
 static int
 main_start(const struct options *opts, struct engine **ep,
@@ -150,6 +176,12 @@ main_start(const struct options *opts, struct engine **ep,
 	struct engine_snapshot	snap;
 	const char		*root;
 
+	/* Tests point the sampler at a proc root of their own. */
+	if ((root = getenv("CSWVIZ_PROC_ROOT")) == NULL || *root == '\0')
+		root = "/proc";
+	*ep = NULL;
+	if (opts->pid != 0)
+		return (main_attach(opts, root, sp, err, errlen));
 	memset(&cfg, 0, sizeof cfg);
 	engine_mode_parse(opts->mode, &cfg.mode);
 	cfg.scenario = opts->scenario;
@@ -169,9 +201,6 @@ main_start(const struct options *opts, struct engine **ep,
 		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
 	else if (opts->variant && snap.variant_name == NULL)
 		snprintf(err, errlen, "%s has no b variant", snap.scenario);
-	/* Tests point the sampler at a proc root of their own. */
-	if ((root = getenv("CSWVIZ_PROC_ROOT")) == NULL || *root == '\0')
-		root = "/proc";
 	*sp = sampler_start(*ep, root, (uint64_t)opts->delay_tenths *
 	    100000000u, err, errlen);
 	if (*sp == NULL) {
@@ -188,12 +217,12 @@ main_batch(const struct options *opts)
 	struct engine	*engine;
 	struct sampler	*sampler;
 	struct model	*model;
-	char		 err[256];
+	char		 err[REPLAY_ERRLEN];
 	int		 status;
 
 	if (main_start(opts, &engine, &sampler, err, sizeof err) != 0) {
-		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
-		    err);
+		fprintf(stderr, "cswviz: %s%s\n", opts->pid != 0 ? "" :
+		    "cannot start the workload: ", err);
 		return (1);
 	}
 	if (err[0] != '\0')
@@ -226,7 +255,7 @@ main(int argc, char **argv)
 	struct loop_exit	 ex;
 	struct loop_config	 lc;
 	TermKey			*tk;
-	char			 err[REPLAY_ERRLEN], warn[320], note[256];
+	char			 err[REPLAY_ERRLEN], warn[320], note[REPLAY_ERRLEN];
 	struct engine_scenario_info info;
 	size_t			 i;
 	int			 status;
@@ -256,7 +285,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
-	if (opts.replay == NULL && !engine_scenario_exists(opts.scenario)) {
+	if (opts.replay == NULL && opts.pid == 0 &&
+	    !engine_scenario_exists(opts.scenario)) {
 		fprintf(stderr, "cswviz: unknown scenario '%s' (there are:",
 		    opts.scenario);
 		for (i = 0; engine_scenario(i, &info) == 0; i++)
@@ -282,8 +312,8 @@ main(int argc, char **argv)
 	err[0] = '\0';
 	if (tape.replay == NULL && main_start(&opts, &engine, &sampler, err,
 	    sizeof err) != 0) {
-		fprintf(stderr, "cswviz: cannot start the workload: %s\n",
-		    err);
+		fprintf(stderr, "cswviz: %s%s\n", opts.pid != 0 ? "" :
+		    "cannot start the workload: ", err);
 		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}

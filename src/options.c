@@ -11,15 +11,19 @@
 #include <string.h>
 
 #include "options.h"
+#include "proc/attach_read.h"
 #include "util/util.h"
 
 static const char options_usage[] =
 "usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
 "              [--theme-dir dir] [--record file]\n"
+"       cswviz -p pid [--ascii] [-d tenths] [-t theme] [--theme-dir dir]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
 "              [-s scenario] [--stack size] [--duration seconds]\n"
+"              [--format json|csv]\n"
+"       cswviz --batch -p pid [-d tenths] [--duration seconds]\n"
 "              [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n"
 "       cswviz --list-scenarios | --list-themes\n";
@@ -37,6 +41,8 @@ static const char options_help[] =
 "      --stack SIZE    stack per task in the starting mode, like 64K or\n"
 "                      1M: threads 16K-1G (RLIMIT_STACK), fibers 2K-8M\n"
 "                      (16K), rounded up to the runtime's class\n"
+"  -p, --pid PID       watch process PID instead of a workload of its own:\n"
+"                      its switches, threads, stacks and run queue\n"
 "      --list-scenarios list the scenarios and their variants, and exit\n"
 "      --tour          a guided tour of the lessons: n next step, p back\n"
 "      --batch         no screen: print a sample a line for --duration\n"
@@ -179,12 +185,15 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "theme-dir",	required_argument,	NULL, 'D' },
 		{ "tour",	no_argument,		NULL, 'R' },
 		{ "version",	no_argument,		NULL, 'V' },
+		{ "pid",	required_argument,	NULL, 'p' },
 		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
 		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
 	bool			duration_set = false;
+	const char		*workload = NULL;	/* an option for one */
+	char			 why[160];
 	int			ch;
 
 	memset(opts, 0, sizeof *opts);
@@ -194,9 +203,21 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	opts->mode = "threads";
 	opterr = 0;
 	optind = 0;		/* full re-initialisation, for tests */
-	while ((ch = getopt_long(argc, argv, ":bd:hm:n:P:s:t:V", longopts,
+	while ((ch = getopt_long(argc, argv, ":bd:hm:n:p:P:s:t:V", longopts,
 	    NULL)) != -1) {
+		if (ch == 'K' || ch == 'R')
+			workload = ch == 'K' ? "--stack" : "--tour";
+		else if (ch != 0 && strchr("bmnPs", ch) != NULL)
+			workload = ch == 'b' ? "-b" : ch == 'm' ? "-m" :
+			    ch == 'n' ? "-n" : ch == 'P' ? "-P" : "-s";
 		switch (ch) {
+		case 'p':
+			if (procfs_parse_pid(optarg, &opts->pid, why,
+			    sizeof why) != 0) {
+				fprintf(err, "cswviz: -p: %s\n", why);
+				goto usage;
+			}
+			break;
 		case 'A':
 			opts->ascii = true;
 			break;
@@ -359,6 +380,14 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	    opts->stack < OPTIONS_THREAD_STACK_MIN) {
 		fprintf(err, "cswviz: --stack: thread stacks are at least "
 		    "16K\n");
+		goto usage;
+	}
+	if (opts->pid != 0 && (workload != NULL || opts->replay != NULL ||
+	    opts->record != NULL || opts->bench)) {
+		fprintf(err, "cswviz: -p watches a running process; %s is for "
+		    "a workload of cswviz's own\n", opts->bench ? "--bench" :
+		    opts->replay != NULL ? "--replay" : opts->record != NULL ?
+		    "--record" : workload);
 		goto usage;
 	}
 	if (optind < argc) {

@@ -36,6 +36,7 @@ struct options {
 	bool		 tour;		/* --tour */
 	const char	*record;	/* --record FILE: samples to FILE */
 	const char	*replay;	/* --replay FILE: play FILE back */
+	int		 pid;		/* -p: the process to watch; 0: none */
 };
 
 enum options_result {

@@ -977,6 +977,11 @@ model_why(const struct model *m, enum model_series which)
 	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
 	    !m->shown.fibers)
 		return ("no fibers in threads mode");
+	/* Per handoff or unit of work: the engine counts those. */
+	if (!m->shown.ok[SRC_ENGINE] && (which == MS_NS_PER_HANDOFF ||
+	    which == MS_KSW_PER_HANDOFF || which == MS_NS_PER_WORK ||
+	    which == MS_KSW_PER_WORK))
+		return (m->shown.why[SRC_ENGINE]);
 	if (isnan(model_value(m, which, 0)))
 		return (model_len(m) < 2 ? "needs two samples" : "no change");
 	return (NULL);

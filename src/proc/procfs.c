@@ -27,6 +27,7 @@ enum procfs_key {
 	PROCFS_K_THREADS,
 	PROCFS_K_VCSW,
 	PROCFS_K_IVCSW,
+	PROCFS_K_UID,
 	PROCFS_K_MEMTOTAL,
 	PROCFS_K_MEMAVAILABLE,
 	PROCFS_K_KERNELSTACK,
@@ -50,6 +51,7 @@ static const struct procfs_key_entry procfs_status_keys[] = {
 	PROCFS_KEY("Threads", PROCFS_K_THREADS),
 	PROCFS_KEY("voluntary_ctxt_switches", PROCFS_K_VCSW),
 	PROCFS_KEY("nonvoluntary_ctxt_switches", PROCFS_K_IVCSW),
+	PROCFS_KEY("Uid", PROCFS_K_UID),
 	{ NULL, 0, 0 }
 };
 
@@ -563,6 +565,14 @@ procfs_parse_status(const char *text, struct procfs_status *out, char *err,
 				goto bad;
 			has_iv = true;
 			break;
+		case PROCFS_K_UID:
+			/* "Uid:\treal\teffective\tsaved\tfs": the real one. */
+			p = procfs_skip_blank(p);
+			if ((p = procfs_scan_u32(p, &st.uid)) == NULL ||
+			    (*p != '\t' && *p != ' ' && *p != '\n'))
+				goto bad;
+			st.has_uid = true;
+			break;
 		default:
 			break;
 		}
@@ -648,6 +658,9 @@ procfs_parse_task_stat(const char *text, struct procfs_task_stat *out,
 			break;
 		case 19:
 			p = procfs_scan_i64(p, &ts.nice);
+			break;
+		case 22:
+			p = procfs_scan_u64(p, &ts.starttime);
 			break;
 		case 39:
 			p = procfs_scan_i64(p, &v);

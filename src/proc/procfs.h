@@ -77,7 +77,7 @@ int	procfs_parse_loadavg(const char *text, struct procfs_loadavg *out,
 
 /* /proc/PID/status or /proc/PID/task/TID/status.  Name and State required. */
 struct procfs_status {
-	bool		has_vm, has_threads, has_ctxsw;
+	bool		has_vm, has_threads, has_ctxsw, has_uid;
 	char		name[PROCFS_COMM_LEN];
 	char		state;
 	/* Bytes (VmSize, VmRSS; kB in the file). */
@@ -85,6 +85,7 @@ struct procfs_status {
 	uint32_t	threads;
 	/* voluntary_ctxt_switches, nonvoluntary_ctxt_switches */
 	uint64_t	vcsw, ivcsw;
+	uint32_t	uid;		/* Uid: the real one */
 };
 int	procfs_parse_status(const char *text, struct procfs_status *out,
 	    char *err, size_t errlen);
@@ -98,6 +99,7 @@ struct procfs_task_stat {
 	uint64_t	utime, stime;	/* clock ticks */
 	int32_t		processor;	/* field 39: last CPU */
 	int64_t		nice;
+	uint64_t	starttime;	/* field 22: ticks after boot */
 };
 int	procfs_parse_task_stat(const char *text, struct procfs_task_stat *out,
 	    char *err, size_t errlen);

@@ -61,11 +61,18 @@ record_write_lead(const struct model *m, const char *t,
 			fprintf(out, "\"work_unit\":\"%s\",", unit);
 		else
 			fputs("\"work_unit\":null,", out);
-		fprintf(out, "\"tasks\":%ld,\"tasks_target\":%ld,"
-		    "\"stack_bytes\":%llu,\"workers\":%d", s->tasks_alive,
-		    s->tasks_target, (unsigned long long)s->task_stack,
-		    workers);
-	} else
+		if (s->attached)	/* -p: no workload of ours */
+			fputs("\"tasks\":null,\"tasks_target\":null,"
+			    "\"stack_bytes\":null,\"workers\":null", out);
+		else
+			fprintf(out, "\"tasks\":%ld,\"tasks_target\":%ld,"
+			    "\"stack_bytes\":%llu,\"workers\":%d",
+			    s->tasks_alive, s->tasks_target,
+			    (unsigned long long)s->task_stack, workers);
+	} else if (s->attached)
+		fprintf(out, "%s,%d,%s,%s,%s,%s,,", t, s->pid, mode, scen,
+		    var, unit);
+	else
 		fprintf(out, "%s,%d,%s,%s,%s,%s,%ld,%d", t, s->pid, mode, scen,
 		    var, unit, s->tasks_alive, workers);
 }

@@ -88,6 +88,13 @@ struct sample {
 	uint64_t	 cpu_ns;	/* sampler thread CPU time, cumulative */
 	uint64_t	 interval_ns;	/* nominal interval */
 	int		 pid;
+	/*
+	 * -p: another process is watched (no engine: SRC_ENGINE says so),
+	 * its name, and once it has exited, how that was seen.
+	 */
+	bool		 attached, gone;
+	char		 comm[SAMPLE_NAMELEN];
+	char		 gone_why[SAMPLE_WHYLEN];
 	bool		 ok[SRC_COUNT];
 	char		 why[SRC_COUNT][SAMPLE_WHYLEN];
 
@@ -152,6 +159,15 @@ struct sample {
 	uint64_t	 stack_arena;	/* fibers: bytes mapped for stacks */
 	uint32_t	 stack_shared;	/* fibers: stacks sharing pages */
 	bool		 guard_dropped;	/* fiber stacks without guard pages */
+	/*
+	 * -p: threads whose stack pointer is not known yet (on a CPU at
+	 * each reading, or not read yet), and threads whose stack pointer
+	 * lies in a mapping that is not a thread stack of its own: shared
+	 * with other threads, or with no guard page below as every pthread
+	 * stack has (a runtime's stacks in its heap, as Go's).  Neither is
+	 * in stack_count.
+	 */
+	uint32_t	 stack_pending, stack_elsewhere;
 	/* SRC_ENGINE */
 	int		 mode;		/* enum engine_mode */
 	bool		 fibers;	/* the engine runs fibers now */

@@ -23,6 +23,7 @@
 
 #include "engine/engine.h"
 #include "proc/procfs.h"
+#include "sampler/attach.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
 
@@ -90,6 +91,8 @@ sampler_pass_init(struct sampler_pass *p, const char *root,
 	p->interval_ns = 1000000000u;
 	p->budget = SAMPLER_ROTATE_FIRST;
 	p->rotation = 1;
+	p->share_ppm = SAMPLER_SHARE_PPM;
+	snprintf(p->self, sizeof p->self, "self");
 }
 
 /* Engine threads' stacks, for a pass with an engine. */
@@ -161,6 +164,7 @@ sampler_pass_free(struct sampler_pass *p)
 	free(p->stacks);
 	free(p->vec);
 	free(p->buf);
+	attach_free(p);
 	memset(p, 0, sizeof *p);
 }
 
@@ -296,7 +300,8 @@ sampler_task_open(struct sampler_pass *p, int tid, const char *name)
 {
 	char	path[PATH_MAX];
 
-	snprintf(path, sizeof path, "%s/self/task/%d/%s", p->root, tid, name);
+	snprintf(path, sizeof path, "%s/%s/task/%d/%s", p->root, p->self, tid,
+	    name);
 	return (open(path, O_RDONLY | O_CLOEXEC));
 }
 
@@ -371,7 +376,9 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 	r.cpu = ts.processor;
 	r.fresh = true;
 	r.t_ns = now;
-	if (p->detail && sampler_task_read(p, dfd, t->fd_status, t->tid,
+	/* -p: the switches are the process's too, read every time. */
+	if ((p->detail || p->pid != 0) && sampler_task_read(p, dfd,
+	    t->fd_status, t->tid,
 	    "status", err) && procfs_parse_status(p->buf, &st, err,
 	    PROCFS_ERRLEN) == 0 && st.has_ctxsw) {
 		r.has_ctxsw = true;
@@ -395,6 +402,8 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 		r.prev_wait_ns = old->wait_ns;
 		r.prev_slices = old->slices;
 	}
+	if (p->pid != 0)
+		attach_task(p, dfd, t, &r);
 	t->row = r;
 	return (true);
 }
@@ -554,7 +563,7 @@ sampler_read_share(struct sampler_pass *p, size_t nshare, int *bad,
 static void
 sampler_set_budget(struct sampler_pass *p, size_t done, uint64_t cpu_ns)
 {
-	uint64_t	goal = p->interval_ns / 1000000u * SAMPLER_SHARE_PPM;
+	uint64_t	goal = p->interval_ns / 1000000u * p->share_ppm;
 	double		cost;
 
 	if (done == 0 || p->fixed_budget)
@@ -648,7 +657,8 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 	int			 bad = 0;
 	bool			 whole;
 
-	if (!sampler_load(p, "self/status", err) ||
+	snprintf(dir, sizeof dir, "%s/status", p->self);
+	if (!sampler_load(p, dir, err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
 		sampler_fail(s, SRC_STATUS, err);
 	else if (!st.has_vm)
@@ -660,7 +670,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		s->threads = st.threads;
 	}
 
-	snprintf(dir, sizeof dir, "%s/self/task", p->root);
+	snprintf(dir, sizeof dir, "%s/%s/task", p->root, p->self);
 	if (p->taskdir == NULL && (p->taskdir = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "%.100s: %.50s", dir,
 		    strerror(errno));
@@ -984,12 +994,24 @@ sampler_collect(struct sampler_pass *p, struct sample *s)
 
 	memset(s, 0, sizeof *s);
 	s->t_ns = util_now_ns();
-	s->pid = (int)getpid();
-	sampler_read_self(p, s);
+	s->pid = p->pid != 0 ? p->pid : (int)getpid();
+	if (p->pid != 0 && !attach_begin(p, s)) {
+		/* Gone: the system's figures go on, the process's stop. */
+		sampler_read_system(p, s);
+		goto done;
+	}
+	if (p->pid == 0)
+		sampler_read_self(p, s);
 	sampler_read_system(p, s);
 	sampler_read_process(p, s);
-	sampler_read_stacks(p, s);
-	sampler_attach_stacks(p, s);
+	if (p->pid != 0) {
+		attach_end(p, s);
+		attach_stacks(p, s);
+	} else {
+		sampler_read_stacks(p, s);
+		sampler_attach_stacks(p, s);
+	}
+done:
 	s->pass_ns = util_now_ns() - s->t_ns;
 	s->cpu_ns = sampler_thread_cpu_ns();
 	s->pass_cpu_ns = s->cpu_ns - cpu0;
@@ -1049,16 +1071,18 @@ sampler_main(void *arg)
 	return (NULL);
 }
 
-/* Start the sampler thread. */
-struct sampler *
-sampler_start(struct engine *engine, const char *root, uint64_t interval_ns,
-    char *err, size_t errlen)
+/* Start the sampler thread over this process (pid 0) or another. */
+static struct sampler *
+sampler_start_pid(struct engine *engine, int pid, const char *root,
+    uint64_t interval_ns, char *err, size_t errlen)
 {
 	struct sampler		*sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t	 ca;
 	int			 rc;
 
 	sampler_pass_init(&sp->pass, root, engine);
+	if (pid != 0)
+		sampler_pass_target(&sp->pass, pid);
 	sp->interval_ns = interval_ns;
 	if ((sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -1083,6 +1107,22 @@ fail_efd:
 	sampler_pass_free(&sp->pass);
 	free(sp);
 	return (NULL);
+}
+
+/* Start the sampler thread over this process and its engine. */
+struct sampler *
+sampler_start(struct engine *engine, const char *root, uint64_t interval_ns,
+    char *err, size_t errlen)
+{
+	return (sampler_start_pid(engine, 0, root, interval_ns, err, errlen));
+}
+
+/* Start the sampler thread over another process: -p PID. */
+struct sampler *
+sampler_start_target(int pid, const char *root, uint64_t interval_ns,
+    char *err, size_t errlen)
+{
+	return (sampler_start_pid(NULL, pid, root, interval_ns, err, errlen));
 }
 
 /* The descriptor that turns readable when a sample is waiting. */

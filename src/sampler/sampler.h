@@ -30,6 +30,7 @@ struct engine;
 struct engine_stack;
 struct engine_fiber_memory;
 struct sampler;
+struct sampler_target;
 
 /*
  * What the sampler knows of one thread between passes: its last two
@@ -41,6 +42,10 @@ struct sampler_task {
 	uint32_t	 seen;		/* the rotation it was last listed in */
 	bool		 again;		/* read again next pass: a wait probe */
 	bool		 probed;	/* read this pass as a probe only */
+	bool		 sp_known;	/* -p: sp read from its syscall file */
+	uintptr_t	 sp;		/* -p: its stack pointer */
+	bool		 has_rate;	/* -p: two readings with switches */
+	double		 vrate, ivrate;	/* -p: switches/s between them */
 	struct thread_row row;		/* the newest reading, and the one before */
 };
 
@@ -64,6 +69,16 @@ typedef int (*sampler_fibers_fn)(void *, struct engine_fiber_memory *);
  * exited and leaves the table.
  */
 #define SAMPLER_SHARE_PPM	3000	/* 0.3% of one CPU */
+/*
+ * With -p the threads' status (their switches) is read in every share,
+ * and the process's switch rate is the sum of what each share's threads
+ * did since their last reading: a bigger share keeps that sum close to
+ * the moment.  smaps (the stacks' committed bytes) is read every pass
+ * while it costs under SAMPLER_SMAPS_PPM, else once in as many passes as
+ * it overran.  See sampler/target.c.
+ */
+#define SAMPLER_ATTACH_PPM	20000	/* 2% of one CPU */
+#define SAMPLER_SMAPS_PPM	10000
 /*
  * A rotation over 10,000 threads takes minutes, and a thread's run-queue
  * wait needs two readings: the first SAMPLER_WAIT_PROBES threads of each
@@ -123,10 +138,17 @@ struct sampler_pass {
 	/* The engine's cumulative latency counts at the pass before:
 	   wakeups, ready-queue waits (engine_latency). */
 	struct lat_counts	 lat_prev[2];
+	uint32_t		 share_ppm;	/* the share's CPU goal */
+	/* -p PID: another process (sampler_pass_target); 0: this one. */
+	int			 pid;
+	char			 self[16];	/* "self" or the PID, in paths */
+	struct sampler_target	*target;	/* -p: what it keeps */
 };
 
 struct sampler	*sampler_start(struct engine *, const char *, uint64_t,
 		    char *, size_t);
+struct sampler	*sampler_start_target(int, const char *, uint64_t, char *,
+		    size_t);
 int		 sampler_fd(const struct sampler *);
 bool		 sampler_take(struct sampler *, struct sample *);
 void		 sampler_set_interval(struct sampler *, uint64_t);
@@ -142,5 +164,6 @@ void		 sampler_pass_free(struct sampler_pass *);
 void		 sampler_pass_visible(struct sampler_pass *, const int *,
 		    size_t);
 void		 sampler_collect(struct sampler_pass *, struct sample *);
+void		 sampler_pass_target(struct sampler_pass *, int);
 
 #endif

@@ -14,6 +14,60 @@
 #include "tui/tui.h"
 
 /*
+ * -p: the process watched, its threads, the time, the interval, the
+ * sampler's cost, and whether a pass reads only a share of the threads.
+ */
+static void
+header_draw_attached(const struct rect *r, const struct model *m,
+    const struct view *v, const struct sample *s, int w)
+{
+	char			 who[3][96], thr[2][48], up[48], el[FORMAT_LEN];
+	char			 every[64], samp[2][64], ms[FORMAT_LEN];
+	char			 pct[16], rot[2][64];
+	double			 cpu = model_value(m, MS_SAMPLER_CPU, 0);
+	struct draw_part	 p[6];
+	size_t			 n = 0;
+
+	snprintf(who[0], sizeof who[0], "cswviz | process %d (%s)", s->pid,
+	    s->comm);
+	snprintf(who[1], sizeof who[1], "pid %d (%s)", s->pid, s->comm);
+	snprintf(who[2], sizeof who[2], "pid %d", s->pid);
+	p[n++] = (struct draw_part){ { who[0], who[1], who[2] }, { 3, 12 } };
+	if (s->ok[SRC_STATUS]) {
+		snprintf(thr[0], sizeof thr[0], "%u thread%s", s->threads,
+		    s->threads == 1 ? "" : "s");
+		snprintf(thr[1], sizeof thr[1], "%u thr", s->threads);
+	} else
+		snprintf(thr[0], sizeof thr[0], "threads n/a");
+	p[n++] = (struct draw_part){ { thr[0], s->ok[SRC_STATUS] ? thr[1] :
+	    NULL }, { 20 } };
+	format_duration(model_elapsed_s(m), el, sizeof el);
+	snprintf(up, sizeof up, "watched %s", el);
+	p[n++] = (struct draw_part){ { up, "" }, { 22 } };
+	snprintf(every, sizeof every, "every %.1f s",
+	    (double)s->interval_ns / 1e9);
+	p[n++] = (struct draw_part){ { every, "" }, { 10 } };
+	format_ns(model_value(m, MS_SAMPLER_MS, 0) * 1e6, v->ascii, ms,
+	    sizeof ms);
+	if (isnan(cpu))
+		snprintf(pct, sizeof pct, "n/a");
+	else
+		snprintf(pct, sizeof pct, "%.1f%%", cpu);
+	snprintf(samp[0], sizeof samp[0], "sampler %s, %s CPU", ms, pct);
+	snprintf(samp[1], sizeof samp[1], "sampler %s CPU", pct);
+	p[n++] = (struct draw_part){ { samp[0], samp[1], "" }, { 3, 24 } };
+	if (s->rotating) {
+		snprintf(rot[0], sizeof rot[0], "reading %u of %u threads a "
+		    "pass", s->threads_read, s->threads_listed);
+		snprintf(rot[1], sizeof rot[1], "%u of %u threads a pass",
+		    s->threads_read, s->threads_listed);
+		p[n++] = (struct draw_part){ { rot[0], rot[1], "" },
+		    { 12, 26 } };
+	}
+	draw_parts(r->y, r->x + 1, w - 1, THEME_HEADER, p, n, " | ");
+}
+
+/*
  * Draw the header across the top row: its parts in words, each with
  * shorter forms that a narrow screen takes, the least needed first.
  */
@@ -53,6 +107,10 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	if (s == NULL) {
 		draw_words(r->y, r->x + 1, w - 1, THEME_HEADER,
 		    "cswviz  starting: waiting for the first sample");
+		return;
+	}
+	if (s->attached) {
+		header_draw_attached(r, m, v, s, w);
 		return;
 	}
 	mode = s->mode_name ? s->mode_name : "?";

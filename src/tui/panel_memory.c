@@ -38,6 +38,37 @@ memory_per_task(double bytes, unsigned tasks, char *buf, size_t len)
 		    sizeof b));
 }
 
+/*
+ * -p: the stacks found from the threads' stack pointers, how old smaps
+ * is, and the threads left out: pointer not read yet, or in a mapping
+ * several threads share (not a thread's own stack).
+ */
+static void
+memory_attached_line(const struct sample *s, int w, char *line, size_t len)
+{
+	char		 age[32];
+	unsigned	 nst = s->stack_count, all;
+
+	all = nst + s->stack_pending + s->stack_elsewhere;
+	age[0] = '\0';
+	if (s->stack_age > 0)
+		snprintf(age, sizeof age, ", %u s old", (unsigned)((double)
+		    s->stack_age * s->interval_ns / 1e9));
+	if (all == nst)
+		snprintf(line, len, "%u thread stack%s (smaps%s):", nst,
+		    nst == 1 ? "" : "s", age);
+	else if (s->stack_elsewhere > 0)
+		snprintf(line, len, "%u of %u thread stacks (smaps%s; %u run "
+		    "on other maps, %u unknown):", nst, all, age,
+		    s->stack_elsewhere, s->stack_pending);
+	else
+		snprintf(line, len, "%u of %u thread stacks (smaps%s; %u not "
+		    "read yet):", nst, all, age, s->stack_pending);
+	if (draw_width(line) > w)
+		snprintf(line, len, "%u of %u stacks (smaps%s):", nst, all,
+		    age);
+}
+
 /* Draw the panel. */
 static void
 memory_draw(const struct rect *r, const struct model *m,
@@ -57,7 +88,9 @@ memory_draw(const struct rect *r, const struct model *m,
 	draw_figures(&y, x, w, MEM_LW, MEM_VW, memory_figures,
 	    CSW_ARRAY_LEN(memory_figures), m, v->ascii);
 
-	if (s != NULL && model_recorded(m))
+	if (s != NULL && s->attached)
+		memory_attached_line(s, w, line, sizeof line);
+	else if (s != NULL && model_recorded(m))
 		snprintf(line, sizeof line, "%u %s stack%s (recorded):", nst,
 		    s->stack_fibers ? "fiber" : "thread", nst == 1 ? "" : "s");
 	else if (s != NULL && s->stack_fibers && s->stack_age > 0)

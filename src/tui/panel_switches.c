@@ -25,6 +25,12 @@ static const struct figure switches_left[] = {
 	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "getrusage" },
 	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
 };
+/* -p: another process's switches are its threads' status lines. */
+static const struct figure switches_left_attached[] = {
+	{ "kernel voluntary", MS_VCSW_RATE, FIG_RATE, "task status" },
+	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "task status" },
+	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
+};
 static const struct figure switches_right[] = {
 	{ "handoffs", MS_HANDOFF_RATE, FIG_RATE, "engine" },
 	{ "CPU per handoff", MS_NS_PER_HANDOFF, FIG_NS, "rusage" },
@@ -190,7 +196,8 @@ switches_draw(const struct rect *r, const struct model *m,
 	    THEME_GRAPH_INVOL, "involuntary on top", v->ascii);
 
 	y2 = y;
-	draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,
+	draw_figures(&y, x, cw, SW_LW, SW_VW, s != NULL && s->attached ?
+	    switches_left_attached : switches_left,
 	    CSW_ARRAY_LEN(switches_left), m, v->ascii);
 	nright = switches_work(s, right, lab);
 	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);

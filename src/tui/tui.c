@@ -359,6 +359,14 @@ static const struct draw_part tui_hints_replay[] = {
 	{ { "{ } speed", "" }, { 4 } },
 	{ { "q quit", NULL }, { 10 } },
 };
+static const struct draw_part tui_hints_attached[] = {
+	{ { "? help", "" }, { 9 } },
+	{ { "H threads", "" }, { 8 } },
+	{ { "f big figures", "" }, { 6 } },
+	{ { "d interval", "" }, { 5 } },
+	{ { "space freeze", "" }, { 4 } },
+	{ { "q quit", NULL }, { 10 } },
+};
 static const struct draw_part tui_hints_frozen[] = {
 	{ { "FROZEN: space resumes", NULL }, { 10 } },
 	{ { "? help", "" }, { 8 } },
@@ -408,6 +416,9 @@ tui_draw_footer(const struct model *m, const struct view *v)
 	else if (v->threads)
 		tui_draw_hints(y, tui_hints_table,
 		    CSW_ARRAY_LEN(tui_hints_table));
+	else if (v->attached)
+		tui_draw_hints(y, tui_hints_attached,
+		    CSW_ARRAY_LEN(tui_hints_attached));
 	else
 		tui_draw_hints(y, tui_hints_live,
 		    CSW_ARRAY_LEN(tui_hints_live));

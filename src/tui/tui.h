@@ -34,6 +34,7 @@ struct view {
 					   scenario's own */
 	bool		 big;		/* big figures instead of panels */
 	bool		 replay;	/* a recording plays: no workload */
+	bool		 attached;	/* -p: another process, no workload */
 	char		 badge[96];	/* REPLAY or REC, right of the header */
 	char		 scenarios[160];/* "1:pingpong 2:sleepers ...", for
 					   the help: the loop fills it */

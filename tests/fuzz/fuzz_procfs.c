@@ -5,6 +5,7 @@
  * text, a parser either succeeds with terminated strings and counts in
  * range, or fails with a message and leaves its output untouched.
  */
+#include "proc/attach_read.h"
 #include "proc/procfs.h"
 #include "fuzz.h"
 
@@ -18,6 +19,8 @@
 #define FUZZ_CPU_SCHEDSTAT	8
 #define FUZZ_MAPS_LINE		9
 #define FUZZ_SMAPS		10
+#define FUZZ_SYSCALL		11
+#define FUZZ_PID		12
 
 #ifndef FUZZ_PARSER
 #error "FUZZ_PARSER names the parser this program fuzzes"
@@ -196,6 +199,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(fuzz_message_ok(err, sizeof err));
 		}
 		(void)ok;
+	}
+#elif FUZZ_PARSER == FUZZ_SYSCALL
+	{
+		struct procfs_syscall	out;
+
+		FUZZ_PARSE(struct procfs_syscall,
+		    procfs_parse_syscall(text, &out, err, sizeof err));
+		if (ok) {
+			FUZZ_CHECK(!out.running || out.sp == 0);
+			FUZZ_CHECK(out.running ||
+			    out.in_syscall == (out.nr >= 0));
+			FUZZ_CHECK(out.nr >= -1);
+		}
+	}
+#elif FUZZ_PARSER == FUZZ_PID
+	{
+		int	out;
+
+		FUZZ_PARSE(int, procfs_parse_pid(text, &out, err,
+		    sizeof err));
+		if (ok)
+			FUZZ_CHECK(out > 0);
 	}
 #else
 #error "unknown FUZZ_PARSER"
