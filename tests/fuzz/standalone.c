@@ -85,6 +85,19 @@ standalone_path(const char *path, int optional, unsigned *count)
 	return (rc);
 }
 
+/* Say how a run of count inputs went; 1 if it failed or had none. */
+static int
+standalone_report(const char *name, int rc, unsigned count)
+{
+	if (rc == 0 && count == 0) {
+		fprintf(stderr, "%s: no inputs\n", name);
+		rc = 1;
+	}
+	if (rc == 0)
+		printf("%s: %u inputs, no crash\n", name, count);
+	return (rc);
+}
+
 /* Run a corpus and the regression inputs of the parser called name. */
 static int
 standalone_corpus(const char *name)
@@ -99,13 +112,7 @@ standalone_corpus(const char *name)
 	snprintf(dir, sizeof dir, "%s/regress/%s", FUZZ_DIR, name);
 	if (standalone_path(dir, 1, &count) != 0)
 		rc = 1;
-	if (rc == 0 && count == 0) {
-		fprintf(stderr, "%s: no inputs\n", name);
-		rc = 1;
-	}
-	if (rc == 0)
-		printf("%s: %u inputs, no crash\n", name, count);
-	return (rc);
+	return (standalone_report(name, rc, count));
 }
 
 int
@@ -124,13 +131,7 @@ main(int argc, char **argv)
 			if (standalone_path(argv[i], 0, &count) != 0)
 				rc = 1;
 		}
-		if (rc == 0 && count == 0) {
-			fprintf(stderr, "%s: no inputs\n", name);
-			rc = 1;
-		}
-		if (rc == 0)
-			printf("%s: %u inputs, no crash\n", name, count);
-		return (rc);
+		return (standalone_report(name, rc, count));
 	}
 	/* A program of several parsers runs each one's corpus. */
 	if (fuzz_parser_name == NULL)
