@@ -305,6 +305,7 @@ static void
 loop_apply_threads(struct sampler *sp, struct view *v)
 {
 	v->threads = !v->threads;
+	v->latency = false;
 	v->thread_top = 0;
 	sampler_set_detail(sp, v->threads);
 	sampler_kick(sp);
@@ -612,6 +613,16 @@ loop_do_big(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	return (true);
 }
 
+/* Show or hide the Latency panel, in the thread table's place. */
+static bool
+loop_do_latency(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	if (c->v->threads && c->sp != NULL)
+		loop_apply_threads(c->sp, c->v);
+	c->v->latency = !c->v->latency;
+	return (true);
+}
+
 /* A replay's key on the live screen: say where it works. */
 static bool
 loop_do_tape_only(struct loop_ctx *c, enum action a, const TermKeyKey *key)
@@ -776,6 +787,7 @@ static const struct {
 	[ACTION_TOUR_NEXT] =	{ loop_do_tour, loop_no_workload },
 	[ACTION_TOUR_PREV] =	{ loop_do_tour, loop_no_workload },
 	[ACTION_BIG] =		{ loop_do_big, loop_do_big },
+	[ACTION_LATENCY] =	{ loop_do_latency, loop_do_latency },
 	[ACTION_STEP] =		{ loop_do_tape_only, loop_replay_step },
 	[ACTION_FASTER] =	{ loop_do_tape_only, loop_replay_speed },
 	[ACTION_SLOWER] =	{ loop_do_tape_only, loop_replay_speed },

@@ -25,6 +25,7 @@
 #include "engine/engine.h"
 #include "runtime/ctx.h"
 #include "runtime/fiber.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define BENCH_TRIALS		7
@@ -63,7 +64,8 @@ enum bench_timing {
 	BENCH_THR_SAME,
 	BENCH_THR_CROSS,
 	BENCH_FSW,
-	BENCH_FHO,
+	BENCH_FHO,		/* latency not timed */
+	BENCH_FHO_TIMED,	/* timed as the pingpong scenario does */
 	BENCH_FSPAWN,
 	BENCH_TSPAWN,
 	BENCH_NTIMINGS
@@ -361,7 +363,27 @@ struct bench_fib {
 	long			 n;
 	uint64_t		 t0, t1;
 	_Atomic long		 done;
+	int			 timed;		/* time wakeups (lathist.h) */
+	uint64_t		 handed_ns;	/* the pingpong scenario's stamp */
 };
+
+/* Take a handoff as pingpong does when timed: record a stamped one. */
+static inline void
+bench_lat_take(struct bench_fib *bf)
+{
+	if (bf->timed && bf->handed_ns != 0) {
+		lat_wake_record(util_now_ns() - bf->handed_ns);
+		bf->handed_ns = 0;
+	}
+}
+
+/* Make a handoff as pingpong does when timed: stamp one in 64. */
+static inline void
+bench_lat_give(struct bench_fib *bf, uint32_t *tick)
+{
+	if (bf->timed && lat_stamp_due(tick))
+		bf->handed_ns = util_now_ns();
+}
 
 /* Yield n times. */
 static void
@@ -435,9 +457,12 @@ bench_ponger(void *arg)
 {
 	struct bench_fib	*bf = arg;
 	long			 i, v;
+	uint32_t		 tick = LAT_SAMPLE_EVERY / 2;
 
 	for (i = 0; i < bf->n; i++) {
 		fiber_chan_recv(bf->a, &v);
+		bench_lat_take(bf);
+		bench_lat_give(bf, &tick);
 		fiber_chan_send(bf->b, &v);
 	}
 }
@@ -449,28 +474,49 @@ bench_pinger(void *arg)
 	struct bench_fib	*bf = arg;
 	struct fiber		*p;
 	long			 i, v = 0;
+	uint32_t		 tick = 0;
 
 	fiber_spawn(fiber_rt_self(), bench_ponger, bf, NULL, &p);
 	bf->t0 = util_now_ns();
 	for (i = 0; i < bf->n; i++) {
+		bench_lat_give(bf, &tick);
 		fiber_chan_send(bf->a, &v);
 		fiber_chan_recv(bf->b, &v);
+		bench_lat_take(bf);
 	}
 	bf->t1 = util_now_ns();
 	fiber_join(p);
 }
 
-/* ns per unbuffered channel handoff between two fibers. */
+/* ns per unbuffered channel handoff between two fibers, latency timed by
+   the runtime and the tasks (timed) or by neither. */
 static double
-bench_fiber_handoff(void)
+bench_fiber_handoff_as(int timed)
 {
 	struct bench_fib	bf;
 	uint64_t		ns;
 
 	memset(&bf, 0, sizeof bf);
 	bf.n = BENCH_FIBER_HANDOFFS / 2;
+	bf.timed = timed;
+	fiber_time_readies(timed);
 	ns = bench_fiber_run(bench_pinger, &bf);
+	fiber_time_readies(1);
 	return (ns == 0 ? -1 : (double)ns / BENCH_FIBER_HANDOFFS);
+}
+
+/* ns per fiber channel handoff, nothing timed. */
+static double
+bench_fiber_handoff(void)
+{
+	return (bench_fiber_handoff_as(0));
+}
+
+/* ns per fiber channel handoff, timed as the pingpong scenario is. */
+static double
+bench_fiber_handoff_timed(void)
+{
+	return (bench_fiber_handoff_as(1));
 }
 
 static _Atomic long	bench_exited;
@@ -609,6 +655,9 @@ static const struct bench_row {
 	[BENCH_FHO] = { "fiber_handoff_ns",
 	    "fiber channel handoff (unbuffered, P=1)", "ns", 2,
 	    bench_fiber_handoff, "measuring fiber handoffs", .target = 40 },
+	[BENCH_FHO_TIMED] = { "fiber_handoff_timed_ns",
+	    "fiber channel handoff, latency timed", "ns", 2,
+	    bench_fiber_handoff_timed, "measuring timed fiber handoffs" },
 	[BENCH_FSPAWN] = { "fiber_spawn_per_s", "fibers spawned+exited (P=1)",
 	    "/s", 0, bench_fiber_spawn, "measuring fiber spawns",
 	    "spawn rate", .target = 4000000, .at_least = 1 },
@@ -1312,6 +1361,13 @@ bench_print_table(FILE *out, struct bench_result *r)
 		bench_put_ratio(out,
 		    "thread handoff (same CPU) / fiber handoff",
 		    t[BENCH_THR_SAME].med / t[BENCH_FHO].med, 0);
+	if (t[BENCH_FHO].med > 0 && t[BENCH_FHO_TIMED].med > 0) {
+		bench_target(tgt, sizeof tgt, t[BENCH_FHO_TIMED].med /
+		    t[BENCH_FHO].med, 1.15, 0, "x");
+		fprintf(out, "  %-*s %10.2fx  %s\n", BENCH_LABEL_W,
+		    "fiber handoff, latency timed / untimed",
+		    t[BENCH_FHO_TIMED].med / t[BENCH_FHO].med, tgt);
+	}
 	if (t[BENCH_FSPAWN].med > 0 && t[BENCH_TSPAWN].med > 0)
 		bench_put_ratio(out, "fiber spawn rate / thread",
 		    t[BENCH_FSPAWN].med / t[BENCH_TSPAWN].med, 0);
@@ -1414,6 +1470,9 @@ bench_print_json(FILE *out, struct bench_result *r)
 	bench_json_num(out, "thread_over_fiber_handoff",
 	    t[BENCH_FHO].med > 0 && t[BENCH_THR].med > 0 ?
 	    t[BENCH_THR].med / t[BENCH_FHO].med : -1, 1);
+	bench_json_num(out, "fiber_handoff_timed_over_untimed",
+	    t[BENCH_FHO].med > 0 && t[BENCH_FHO_TIMED].med > 0 ?
+	    t[BENCH_FHO_TIMED].med / t[BENCH_FHO].med : -1, 1);
 	bench_json_num(out, "fiber_over_thread_spawn",
 	    t[BENCH_FSPAWN].med > 0 && t[BENCH_TSPAWN].med > 0 ?
 	    t[BENCH_FSPAWN].med / t[BENCH_TSPAWN].med : -1, 1);

@@ -27,6 +27,7 @@
 #include "engine/limits.h"
 #include "scenarios/scenario.h"
 #include "engine/tstack.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define ENGINE_WORKER_NICE	10
@@ -77,6 +78,8 @@ struct engine {
 	long				 target;	/* tasks asked for */
 	uint64_t			 base_handoffs;	/* earlier runs' */
 	uint64_t			 base_switches;
+	/* Ready-queue waits of runtimes gone (engine_latency). */
+	struct lat_counts		 ready_base;
 	uint64_t			 base_work;
 
 	struct tstack_pool		*tstacks;	/* threads' stacks */
@@ -402,6 +405,7 @@ engine_stop_mode(struct engine *e)
 		pthread_mutex_lock(&e->ctl_mu);
 		fiber_rt_stats(rt, st);
 		e->base_switches += st->switches;
+		fiber_rt_ready_wait(rt, &e->ready_base);
 		e->rt = NULL;
 		pthread_mutex_unlock(&e->ctl_mu);
 		fiber_rt_destroy(rt);
@@ -969,6 +973,27 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 		}
 		free(st);
 	}
+	pthread_mutex_unlock(&e->ctl_mu);
+}
+
+/* Add the latency histograms: the workload's wakeups, the runtime's
+   ready-queue waits (those of runtimes gone included). */
+void
+engine_latency(struct engine *e, struct lat_counts *wake,
+    struct lat_counts *ready)
+{
+	unsigned	i;
+
+	lat_wake_collect(wake);
+	pthread_mutex_lock(&e->ctl_mu);
+	for (i = 0; i < LAT_BUCKETS; i++)
+		ready->n[i] += e->ready_base.n[i];
+	ready->total += e->ready_base.total;
+	if (e->ready_base.max > ready->max)
+		ready->max = e->ready_base.max;
+	e->ready_base.max = 0;		/* told once */
+	if (e->rt != NULL)
+		fiber_rt_ready_wait(e->rt, ready);
 	pthread_mutex_unlock(&e->ctl_mu);
 }
 

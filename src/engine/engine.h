@@ -25,6 +25,8 @@
 
 #include "util/util.h"
 
+struct lat_counts;
+
 enum engine_mode {
 	ENGINE_THREADS,
 	ENGINE_FIBERS,
@@ -150,6 +152,15 @@ int		 engine_fiber_memory(struct engine *,
 		    struct engine_fiber_memory *);
 long		 engine_tasks_max(struct engine *);
 void		 engine_snapshot(struct engine *, struct engine_snapshot *);
+/*
+ * Add the latency histograms (util/lathist.h) to wake and ready, as
+ * cumulative counts and the maxima since the last call: the wakeups the
+ * scenarios time (a waker's stamp to the woken task running, one handoff
+ * in LAT_SAMPLE_EVERY) and the fiber runtime's ready-queue waits.  One
+ * caller at a time (the sampler).
+ */
+void		 engine_latency(struct engine *, struct lat_counts *,
+		    struct lat_counts *);
 size_t		 engine_stacks(struct engine *, struct engine_stack *, size_t);
 /* Before an exit that leaves the tasks to the kernel: each must run to
    die, and under SCHED_IDLE on a busy machine that takes seconds. */

@@ -79,6 +79,7 @@ struct model_name {
 /* The sort order for qsort; the model lives on the loop thread alone. */
 static enum model_tcol	model_sort_key;
 static bool		model_sort_rev;
+static void		model_push_lat(const struct sample *, double *);
 
 /* Where each series comes from, for "n/a: why". */
 static const enum sample_src model_sources[MS_COUNT] = {
@@ -118,7 +119,12 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_WAKE_DUE_RATE] = SRC_ENGINE,
 	[MS_WAKE_LATE_MS] = SRC_ENGINE,
 	[MS_WAKE_MISSED_PCT] = SRC_ENGINE,
+	[MS_LAT_FIRST ... MS_LAT_FIRST + 2 * MODEL_LAT_QS - 1] = SRC_ENGINE,
+	[MS_LAT_FIRST + 2 * MODEL_LAT_QS ... MS_LAT_LAST] = SRC_WAIT,
 };
+
+const double	model_lat_quantiles[MODEL_LAT_QS] = { 0.5, 0.9, 0.99, 0.999,
+    1.0 };
 
 /* Make a model that keeps cap samples of history per series. */
 struct model *
@@ -675,6 +681,8 @@ model_push(struct model *m, const struct sample *s)
 		v[MS_RUN_WAIT] = 1000.0 * (double)b->wait_delta_ns /
 		    (double)b->wait_span_ns;
 
+	model_push_lat(b, v);
+
 	k.mode = b->mode_name;
 	k.scenario = b->scenario;
 	k.has_knobs = true;
@@ -692,6 +700,43 @@ model_push(struct model *m, const struct sample *s)
 	if (!m->frozen)
 		model_push_cpu_waits(m, a, b);
 	model_push_threads(m, s->rows, s->t_ns);
+}
+
+/* The series of percentile q of a latency distribution. */
+enum model_series
+model_lat_series(enum sample_lat which, int q)
+{
+	return ((enum model_series)(MS_LAT_FIRST + (int)which * MODEL_LAT_QS +
+	    q));
+}
+
+/* The percentiles of the interval's latency distributions, us. */
+static void
+model_push_lat(const struct sample *b, double *v)
+{
+	const struct lat_counts	*c;
+	int			 i, q;
+
+	for (i = 0; i < SAMPLE_LATS; i++) {
+		c = &b->lat[i];
+		if (c->total == 0 || (i == SAMPLE_LAT_READY && !b->fibers) ||
+		    !b->ok[i == SAMPLE_LAT_RUNQ ? SRC_WAIT : SRC_ENGINE])
+			continue;
+		for (q = 0; q < MODEL_LAT_QS; q++)
+			v[model_lat_series(i, q)] = (double)lat_counts_quantile(
+			    c, model_lat_quantiles[q]) / 1e3;
+	}
+}
+
+/* The newest shown interval's histogram of a distribution, or NULL. */
+const struct lat_counts *
+model_lat_hist(const struct model *m, enum sample_lat which)
+{
+	if (!m->have_last || m->shown_rec || m->shown.lat[which].total == 0)
+		return (NULL);
+	if (which == SAMPLE_LAT_READY && !m->shown.fibers)
+		return (NULL);
+	return (&m->shown.lat[which]);
 }
 
 /* A name kept for the model's lifetime, so samples can point at it. */

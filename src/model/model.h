@@ -52,6 +52,11 @@ enum model_series {
 	MS_WAKE_DUE_RATE,	/* wakeups/s the tasks' period asks for */
 	MS_WAKE_LATE_MS,	/* mean wakeup - deadline of the interval, ms */
 	MS_WAKE_MISSED_PCT,	/* periods that passed unwoken, % of due */
+	/* Latency percentiles of the interval, us (sample.lat): for each of
+	   SAMPLE_LAT_WAKE, _READY and _RUNQ, p50 p90 p99 p99.9 max in the
+	   order of model_lat_quantiles. */
+	MS_LAT_FIRST,
+	MS_LAT_LAST = MS_LAT_FIRST + SAMPLE_LATS * 5 - 1,
 	MS_COUNT
 };
 
@@ -197,6 +202,18 @@ struct model_wakes {
 };
 
 enum model_wake	 model_wake_state(const struct model *, struct model_wakes *);
+
+/*
+ * Latency distributions: the series of a percentile (q: an index into
+ * model_lat_quantiles, MODEL_LAT_QS of them, the last the maximum), and
+ * the newest interval's histogram, or NULL when there is none to draw (no
+ * value this interval, or figures from a recording, which keeps only the
+ * percentiles).
+ */
+#define MODEL_LAT_QS	5
+extern const double	 model_lat_quantiles[MODEL_LAT_QS];
+enum model_series	 model_lat_series(enum sample_lat, int);
+const struct lat_counts	*model_lat_hist(const struct model *, enum sample_lat);
 
 /* Per-CPU run-queue wait, ms per s, from /proc/schedstat; NAN if unknown. */
 size_t		 model_cpu_waits(const struct model *);

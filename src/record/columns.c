@@ -50,6 +50,22 @@ static const struct record_column record_columns[] = {
 	{ "wake_due_per_s",		MS_WAKE_DUE_RATE,	1 },
 	{ "wake_late_ms",		MS_WAKE_LATE_MS,	3 },
 	{ "wake_missed_pct",		MS_WAKE_MISSED_PCT,	2 },
+	/* Latency percentiles of the interval (model_lat_series), us. */
+	{ "wakeup_p50_us",		MS_LAT_FIRST + 0,	3 },
+	{ "wakeup_p90_us",		MS_LAT_FIRST + 1,	3 },
+	{ "wakeup_p99_us",		MS_LAT_FIRST + 2,	3 },
+	{ "wakeup_p999_us",		MS_LAT_FIRST + 3,	3 },
+	{ "wakeup_max_us",		MS_LAT_FIRST + 4,	3 },
+	{ "fiber_ready_p50_us",		MS_LAT_FIRST + 5,	3 },
+	{ "fiber_ready_p90_us",		MS_LAT_FIRST + 6,	3 },
+	{ "fiber_ready_p99_us",		MS_LAT_FIRST + 7,	3 },
+	{ "fiber_ready_p999_us",	MS_LAT_FIRST + 8,	3 },
+	{ "fiber_ready_max_us",		MS_LAT_FIRST + 9,	3 },
+	{ "runq_wait_p50_us",		MS_LAT_FIRST + 10,	3 },
+	{ "runq_wait_p90_us",		MS_LAT_FIRST + 11,	3 },
+	{ "runq_wait_p99_us",		MS_LAT_FIRST + 12,	3 },
+	{ "runq_wait_p999_us",		MS_LAT_FIRST + 13,	3 },
+	{ "runq_wait_max_us",		MS_LAT_FIRST + 14,	3 },
 };
 
 /* The columns, in the order they are written. */

@@ -397,6 +397,15 @@ runq_steal(struct worker *w, struct worker *v)
 	return (f);
 }
 
+static _Atomic int	fiber_timing = 1;
+
+/* Time readies (on) or not: --bench measures what the timing costs. */
+void
+fiber_time_readies(int on)
+{
+	atomic_store_explicit(&fiber_timing, on, memory_order_relaxed);
+}
+
 /* Make f runnable; handoff puts it in runnext to run next on this worker. */
 void
 fiber_ready(struct fiber *f, int handoff)
@@ -412,6 +421,10 @@ fiber_ready(struct fiber *f, int handoff)
 		rt_wake_one(f->rt);
 		return;
 	}
+	/* One ready in LAT_SAMPLE_EVERY is timed until the fiber runs. */
+	if (lat_stamp_due(&w->lat_tick) &&
+	    atomic_load_explicit(&fiber_timing, memory_order_relaxed))
+		f->ready_ns = util_now_ns();
 	if (handoff) {
 		old = w->runnext;
 		w->runnext = f;
@@ -565,6 +578,10 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 #endif
 	if (w->cur != NULL)
 		fiber_stack_check(w->cur);
+	if (to != NULL && to->ready_ns != 0) {
+		lat_hist_add_own(&w->ready_wait, util_now_ns() - to->ready_ns);
+		to->ready_ns = 0;
+	}
 	worker_count(&w->switches);
 	w->cur = to;
 	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
@@ -1296,6 +1313,17 @@ fiber_rt_destroy(struct fiber_rt *rt)
 	pthread_mutex_destroy(&rt->chan_lock);
 	pthread_mutex_destroy(&rt->lock);
 	free(rt);
+}
+
+/* Add every worker's ready-queue wait to c (one reader at a time). */
+void
+fiber_rt_ready_wait(struct fiber_rt *rt, struct lat_counts *c)
+{
+	int	i, n = atomic_load(&rt->nslots);
+
+	for (i = 0; i < n && i < CSW_WORKERS_MAX; i++)
+		if (rt->w[i] != NULL)
+			lat_hist_collect(&rt->w[i]->ready_wait, c);
 }
 
 /* Fill a snapshot of the counters (any thread, no locks). */

@@ -71,6 +71,7 @@
 struct fiber;
 struct fiber_rt;
 struct fiber_chan;
+struct lat_counts;
 
 typedef void (*fiber_fn)(void *);
 
@@ -126,6 +127,13 @@ void		 fiber_rt_destroy(struct fiber_rt *);
 int		 fiber_rt_stopping(struct fiber_rt *);
 /* Fill a snapshot of the counters (any thread, no locks). */
 void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
+/* Add the workers' ready-queue waits (a fiber made ready to running, one
+   ready in LAT_SAMPLE_EVERY timed) to the counts; takes their maxima.
+   Any thread, one at a time (the sampler's). */
+void		 fiber_rt_ready_wait(struct fiber_rt *, struct lat_counts *);
+/* Time the ready-queue waits (1, the default) or not (0), every runtime;
+   any thread.  For --bench, which measures what timing costs. */
+void		 fiber_time_readies(int);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /*

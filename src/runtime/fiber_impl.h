@@ -20,6 +20,7 @@
 
 #include "runtime/ctx.h"
 #include "runtime/fiber.h"
+#include "util/lathist.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define FIBER_ASAN 1
@@ -49,6 +50,7 @@ struct fiber {
 	void			*arg;
 	_Atomic uint64_t	 wait_word;	/* generation << 1 | armed */
 	int			 wait_result;
+	uint64_t		 ready_ns;	/* made ready at, if timed; else 0 */
 	/* Set when the slot is carved; kept across reuse. */
 	uint8_t			 cls;
 	uint8_t			 guarded;
@@ -90,6 +92,7 @@ struct worker {
 	void			(*post_fn)(struct worker *, void *);
 	void			*post_arg;
 	uint32_t		 tick;
+	uint32_t		 lat_tick;	/* readies made, for sampling */
 	int			 leave;		/* go back to the scheduler */
 	int			 retiring;
 	uint64_t		 rng;
@@ -123,6 +126,9 @@ struct worker {
 	_Atomic int		 exited;
 	_Atomic pid_t		 tid;
 	_Atomic uint32_t	 park_word;
+	/* Ready-queue wait of the fibers this worker ran (lat_stamp_due's
+	   share of them): written by this worker only. */
+	alignas(FIBER_CACHELINE) struct lat_hist ready_wait;
 };
 
 struct stack_chunk {

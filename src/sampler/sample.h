@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/lathist.h"
 #include "util/util.h"
 
 enum sample_src {
@@ -25,6 +26,14 @@ enum sample_src {
 	SRC_SCHEDSTAT,	/* /proc/schedstat: per-CPU run-queue wait */
 	SRC_WAIT,	/* /proc/self/task/TID/schedstat: per-thread wait */
 	SRC_COUNT
+};
+
+/* The latency distributions of a pass (sample.lat). */
+enum sample_lat {
+	SAMPLE_LAT_WAKE,	/* the workload: waker's stamp to running */
+	SAMPLE_LAT_READY,	/* fibers: made ready to running */
+	SAMPLE_LAT_RUNQ,	/* kernel: a thread's run_delay per timeslice */
+	SAMPLE_LATS
 };
 
 #define SAMPLE_WHYLEN	160
@@ -54,7 +63,8 @@ struct thread_row {
 	uint64_t	 t_ns, prev_t_ns;	/* CLOCK_MONOTONIC of the reads */
 	uint64_t	 vcsw, ivcsw;	/* status: *_ctxt_switches */
 	uint64_t	 wait_ns;	/* schedstat: runnable, not running */
-	uint64_t	 prev_vcsw, prev_ivcsw, prev_wait_ns;
+	uint64_t	 slices;	/* schedstat: timeslices run */
+	uint64_t	 prev_vcsw, prev_ivcsw, prev_wait_ns, prev_slices;
 	uint64_t	 stack_reserved, stack_committed;
 };
 
@@ -113,6 +123,14 @@ struct sample {
 	 */
 	uint64_t	 wait_delta_ns, wait_span_ns;
 	uint32_t	 wait_threads;
+	/*
+	 * Latency distributions of this pass's interval (lathist.h):
+	 * SAMPLE_LAT_WAKE and _READY from the engine (SRC_ENGINE), the
+	 * counts the interval added; SAMPLE_LAT_RUNQ (SRC_WAIT) one value
+	 * per thread read with a reading before: its run-queue wait over
+	 * the timeslices it ran in between, an interval mean per thread.
+	 */
+	struct lat_counts lat[SAMPLE_LATS];
 	/* SRC_SCHEDSTAT: per-CPU wait, cumulative, the first SAMPLE_CPUS. */
 	uint32_t	 sched_ncpu;
 	uint64_t	 cpu_wait_ns[SAMPLE_CPUS];

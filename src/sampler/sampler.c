@@ -47,6 +47,19 @@ struct sampler {
 
 static int	sampler_cmp_tid(const void *, const void *);
 
+/* The engine's latency counts of the interval since the pass before. */
+static void
+sampler_latency(struct sampler_pass *p, struct sample *s)
+{
+	struct lat_counts	*cur = xcalloc(2, sizeof *cur);
+
+	engine_latency(p->engine, &cur[0], &cur[1]);
+	lat_counts_delta(&p->lat_prev[0], &cur[0], &s->lat[SAMPLE_LAT_WAKE]);
+	lat_counts_delta(&p->lat_prev[1], &cur[1], &s->lat[SAMPLE_LAT_READY]);
+	memcpy(p->lat_prev, cur, sizeof p->lat_prev);
+	free(cur);
+}
+
 /* Mark a source as unreadable, with why. */
 static void
 sampler_fail(struct sample *s, enum sample_src src, const char *why)
@@ -370,6 +383,7 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 	    PROCFS_ERRLEN) == 0) {
 		r.has_wait = true;
 		r.wait_ns = ss.wait_ns;
+		r.slices = ss.timeslices;
 	}
 	if (old->t_ns != 0) {
 		r.has_prev = true;
@@ -379,6 +393,7 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 		r.prev_ivcsw = old->ivcsw;
 		r.prev_wait = old->has_wait;
 		r.prev_wait_ns = old->wait_ns;
+		r.prev_slices = old->slices;
 	}
 	t->row = r;
 	return (true);
@@ -587,6 +602,11 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 			s->wait_delta_ns += r->wait_ns - r->prev_wait_ns;
 			s->wait_span_ns += r->t_ns - r->prev_t_ns;
 			s->wait_threads++;
+			/* Its mean wait a timeslice over the interval. */
+			if (r->slices > r->prev_slices)
+				lat_counts_add(&s->lat[SAMPLE_LAT_RUNQ],
+				    (r->wait_ns - r->prev_wait_ns) /
+				    (r->slices - r->prev_slices));
 		}
 	}
 	s->threads_listed = (uint32_t)listed;
@@ -917,6 +937,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 		return;
 	}
 	engine_snapshot(p->engine, &snap);
+	sampler_latency(p, s);
 	s->ok[SRC_ENGINE] = true;
 	s->mode = snap.mode;
 	s->fibers = snap.mode == ENGINE_FIBERS;

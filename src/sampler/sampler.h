@@ -120,6 +120,9 @@ struct sampler_pass {
 	size_t			 budget;	/* threads per pass; 0: all */
 	bool			 fixed_budget;	/* tests: keep it as set */
 	double			 thread_cost_ns;	/* CPU per thread read */
+	/* The engine's cumulative latency counts at the pass before:
+	   wakeups, ready-queue waits (engine_latency). */
+	struct lat_counts	 lat_prev[2];
 };
 
 struct sampler	*sampler_start(struct engine *, const char *, uint64_t,

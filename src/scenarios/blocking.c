@@ -15,7 +15,7 @@
  * The tickers measure that: each arms a one-shot timerfd for 10 ms, waits
  * for it (a blocking read in threads mode, fiber_read on the poller in
  * fibers mode, so any free worker can run the ticker) and adds how late it
- * woke to latency_ns.
+ * woke to latency_ns and to the wakeup latency histogram (lathist.h).
  *
  * The b variant limits the calls in flight to P - 1 (at least 1) with a
  * semaphore: threads wait on a condition variable; fibers ask a gatekeeper
@@ -36,6 +36,7 @@
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
 #include "scenarios/task.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define BL_MAX_TASKS	10000
@@ -250,6 +251,8 @@ bl_tick(struct bl_ticker *k, uint64_t armed)
 	uint64_t	now = util_now_ns(), due = armed + BL_TICK_NS;
 
 	task_counter_add(&k->late_ns, now > due ? now - due : 0);
+	/* The timer made it ready at due: every tick is a wakeup timed. */
+	lat_wake_record(now > due ? now - due : 0);
 	task_counter_add(&k->ticks, 1);
 }
 

@@ -19,6 +19,7 @@
 #include "runtime/fiber.h"
 #include "scenarios/scenario.h"
 #include "scenarios/task.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define PP_MAX_PAIRS	1024
@@ -35,6 +36,9 @@ struct pp_pair {
 	struct pp_state		*st;
 	int			 index;
 	struct task_counter	 recv[2];	/* handoffs each side took */
+	/* When the token was handed over, if that handoff is timed: set by
+	   the side giving it, read by the side taking it (lathist.h). */
+	uint64_t		 handed_ns;
 	struct pp_side		 side[2];
 	int			 refs;		/* sides handed out, not reaped */
 
@@ -63,12 +67,31 @@ pp_count(struct pp_pair *p, int me)
 	task_counter_add(&p->recv[me], 1);
 }
 
+/* Time the handoff just taken, if it was stamped: wakeup latency. */
+static inline void
+pp_lat_take(struct pp_pair *p)
+{
+	if (p->handed_ns != 0) {
+		lat_wake_record(util_now_ns() - p->handed_ns);
+		p->handed_ns = 0;
+	}
+}
+
+/* Stamp one handoff in LAT_SAMPLE_EVERY, just before it is made. */
+static inline void
+pp_lat_give(struct pp_pair *p, uint32_t *tick)
+{
+	if (lat_stamp_due(tick))
+		p->handed_ns = util_now_ns();
+}
+
 /* Hand the token to the other thread until told to stop. */
 static void
 pp_thread(void *arg)
 {
 	struct pp_side	*side = arg;
 	struct pp_pair	*p = side->pair;
+	uint32_t	 tick = (uint32_t)side->me * (LAT_SAMPLE_EVERY / 2);
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -76,8 +99,10 @@ pp_thread(void *arg)
 			pthread_cond_wait(&p->cv, &p->mu);
 		if (atomic_load(&p->stop))
 			break;
+		pp_lat_take(p);
 		pp_count(p, side->me);
 		p->turn = !side->me;
+		pp_lat_give(p, &tick);
 		pthread_cond_signal(&p->cv);
 	}
 	/* The partner may be waiting for a token that will not come. */
@@ -95,13 +120,16 @@ pp_fiber(void *arg)
 	struct pp_side	*side = arg;
 	struct pp_pair	*p = side->pair;
 	int		 token = 0;
+	uint32_t	 tick = (uint32_t)side->me * (LAT_SAMPLE_EVERY / 2);
 
 	if (side->me == 0 && fiber_chan_send(p->chan, &token) != FIBER_OK)
 		return;
 	for (;;) {
 		if (fiber_chan_recv(p->chan, &token) != FIBER_OK)
 			return;
+		pp_lat_take(p);
 		pp_count(p, side->me);
+		pp_lat_give(p, &tick);
 		if (fiber_chan_send(p->chan, &token) != FIBER_OK)
 			return;
 	}

@@ -25,6 +25,7 @@
 #include "util/futex.h"
 #include "scenarios/scenario.h"
 #include "scenarios/task.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define SL_PERIOD_NS	100000000u	/* 100 ms between wakeups */
@@ -71,6 +72,7 @@ sl_count(struct sl_task *t, uint64_t deadline, uint64_t now)
 
 	atomic_fetch_add_explicit(&c->n, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->late_ns, late, memory_order_relaxed);
+	lat_wake_record(late);		/* timer due to running */
 	if (late >= SL_PERIOD_NS) {
 		atomic_fetch_add_explicit(&c->missed, late / SL_PERIOD_NS,
 		    memory_order_relaxed);

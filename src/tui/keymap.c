@@ -34,6 +34,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "d",		ACTION_DELAY,	  "sample every .5/1/2/5 s" },
 	{ "t",		ACTION_THEME,	  "next theme" },
 	{ "H",		ACTION_THREADS,	  "thread table on or off" },
+	{ "a",		ACTION_LATENCY,	  "latency panel on or off" },
 	{ ">",		ACTION_SORT_NEXT, "table: sort (< back)" },
 	{ "<",		ACTION_SORT_PREV, NULL },
 	{ "I",		ACTION_SORT_REVERSE, "table: invert order" },

@@ -23,6 +23,7 @@ enum action {
 	ACTION_MODE,
 	ACTION_DELAY,
 	ACTION_THREADS,		/* show or hide the thread table */
+	ACTION_LATENCY,		/* show or hide the Latency panel */
 	ACTION_SORT_NEXT,
 	ACTION_SORT_PREV,
 	ACTION_SORT_REVERSE,

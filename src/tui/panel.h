@@ -36,6 +36,7 @@ extern const struct panel_ops	panel_switches;
 extern const struct panel_ops	panel_memory;
 extern const struct panel_ops	panel_runqueue;
 extern const struct panel_ops	panel_threads;
+extern const struct panel_ops	panel_latency;
 extern const struct panel_ops	panel_big;
 
 /* How a figure reads. */

@@ -523,6 +523,8 @@ tui_draw(const struct model *m, const struct view *v)
 	r.h = body - top;
 	if (v->threads)
 		panel_threads.draw(&r, m, v);
+	else if (v->latency)
+		panel_latency.draw(&r, m, v);
 	else {
 		r.w = COLS / 2;
 		panel_memory.draw(&r, m, v);

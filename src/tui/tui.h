@@ -27,6 +27,7 @@ struct view {
 	uint64_t	 message_until;	/* CLOCK_MONOTONIC ns */
 	const struct keymap *keymap;
 	bool		 threads;	/* the thread table is up */
+	bool		 latency;	/* the Latency panel is up */
 	size_t		 thread_top;	/* its first row on screen */
 	size_t		 tour_step;	/* the tour's step, 1-based; 0: none */
 	char		 caption[400];	/* the tour's caption; "": the

@@ -17,6 +17,7 @@
 
 #include "engine/engine.h"
 #include "runtime/fiber.h"
+#include "util/lathist.h"
 #include "util/util.h"
 
 #define MS	1000000ULL
@@ -272,6 +273,52 @@ test_fiber_chan_unbuffered_pingpong(void **state)
 	fiber_chan_destroy(p.to);
 	fiber_chan_destroy(p.from);
 	test_rt_free(rt);
+}
+
+/*
+ * The runtime times one ready in LAT_SAMPLE_EVERY per worker: after 2 *
+ * MANY handoffs its histograms hold about 2 * MANY / 64 waits, and
+ * switching the timing off stops them.
+ */
+static void
+test_fiber_ready_wait_timed(void **state)
+{
+	struct fiber_rt		*rt = test_rt(1, -1);
+	struct pp		 p = { NULL, NULL, MANY, 0, 0 };
+	struct lat_counts	*c = calloc(1, sizeof *c);
+	struct fiber		*a, *b;
+	uint64_t		 first;
+
+	assert_non_null(c);
+	p.to = fiber_chan_create(rt, sizeof(int), 0);
+	p.from = fiber_chan_create(rt, sizeof(int), 0);
+	fiber_spawn(rt, test_ponger, &p, NULL, &b);
+	fiber_spawn(rt, test_pinger, &p, NULL, &a);
+	fiber_join(a);
+	fiber_join(b);
+	fiber_rt_ready_wait(rt, c);
+	assert_true(c->total >= (uint64_t)(2 * MANY / LAT_SAMPLE_EVERY) / 2);
+	assert_true(c->total <= (uint64_t)(2 * MANY / LAT_SAMPLE_EVERY) * 2 +
+	    8);
+	assert_true(c->max > 0);
+	/* A wait of the median is a switch on one worker: far below 1 ms. */
+	assert_true(lat_counts_quantile(c, 0.5) < 1000000);
+	first = c->total;
+	fiber_time_readies(0);
+	p.n = MANY;
+	p.sum = 0;
+	fiber_spawn(rt, test_ponger, &p, NULL, &b);
+	fiber_spawn(rt, test_pinger, &p, NULL, &a);
+	fiber_join(a);
+	fiber_join(b);
+	fiber_time_readies(1);
+	memset(c, 0, sizeof *c);
+	fiber_rt_ready_wait(rt, c);
+	assert_true(c->total <= first + 4);
+	fiber_chan_destroy(p.to);
+	fiber_chan_destroy(p.from);
+	test_rt_free(rt);
+	free(c);
 }
 
 struct prodcons {
@@ -902,6 +949,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fiber_spawn_join_100000),
+		cmocka_unit_test(test_fiber_ready_wait_timed),
 		cmocka_unit_test(test_fiber_spawn_from_fiber_detached),
 		cmocka_unit_test(test_fiber_yield_interleaves),
 		cmocka_unit_test(test_fiber_idle_worker_steals),
