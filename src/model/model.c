@@ -470,8 +470,9 @@ model_name_differs(const char *a, const char *b)
 
 /*
  * The MODEL_CHG_* bits between the knobs of the sample before and this
- * one's.  A stack size is per mode, so it is not compared across a mode
- * change; knobs a recording does not carry are not compared.
+ * one's: the scenario, the mode and P always, the rest only where both
+ * carry them (an older recording does not).  The one test of what changed,
+ * for the graphs' marks and for the replay's seek to a change.
  */
 static unsigned
 model_knobs_diff(const struct model_knobs *a, const struct model_knobs *b)
@@ -494,7 +495,7 @@ model_knobs_diff(const struct model_knobs *a, const struct model_knobs *b)
 		bits |= MODEL_CHG_TASKS_UP;
 	else if (b->target < a->target)
 		bits |= MODEL_CHG_TASKS_DOWN;
-	if (a->stack != b->stack && !(bits & MODEL_CHG_MODE))
+	if (a->stack != b->stack)
 		bits |= MODEL_CHG_STACK;
 	return (bits);
 }
@@ -513,8 +514,11 @@ model_note_knobs(struct model *m, const struct model_knobs *k)
 
 	if (k == NULL)
 		return (0);
+	/* A stack size is per mode: no mark of its own across a mode change. */
 	if (m->have_knobs)
 		bits = model_knobs_diff(&m->knobs, k);
+	if (bits & MODEL_CHG_MODE)
+		bits &= ~MODEL_CHG_STACK;
 	m->knobs = *k;
 	m->have_knobs = true;
 	/*
@@ -752,6 +756,45 @@ model_name(struct model *m, const char *name)
 	return (n->name);
 }
 
+/* The header's stack per task for a recorded sample, from what it has. */
+static uint64_t
+model_record_stack(const struct model_record *r)
+{
+	if (r->has_knobs && r->stack_bytes > 0)
+		return ((uint64_t)r->stack_bytes);
+	if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
+		return ((uint64_t)(r->v[MS_STACK_RESERVED] / (double)r->tasks));
+	return (0);
+}
+
+/* The knobs of a recorded sample; its names are the record's own. */
+static void
+model_record_knobs(const struct model_record *r, struct model_knobs *k)
+{
+	memset(k, 0, sizeof *k);
+	k->mode = r->mode;
+	k->scenario = r->scenario;
+	k->workers = r->workers;
+	k->has_knobs = r->has_knobs;
+	if (r->has_knobs) {
+		k->variant = r->variant;
+		k->target = r->tasks_target;
+		k->stack = model_record_stack(r);
+	}
+}
+
+/* What changed from one recorded sample to the next: MODEL_CHG_* bits. */
+unsigned
+model_record_changes(const struct model_record *a,
+    const struct model_record *b)
+{
+	struct model_knobs	ka, kb;
+
+	model_record_knobs(a, &ka);
+	model_record_knobs(b, &kb);
+	return (model_knobs_diff(&ka, &kb));
+}
+
 /*
  * Fold in a sample that is figures already: a line of a recording.  The
  * same series and accessors serve it, so the panels draw it as they draw a
@@ -788,12 +831,7 @@ model_push_record(struct model *m, const struct model_record *r)
 	b->tasks_target = b->tasks_alive = r->tasks;
 	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
 	b->workers = b->workers_knob = r->workers;
-	/* The header's stack per task, from what the recording has. */
-	if (r->has_knobs && r->stack_bytes > 0)
-		b->task_stack = (uint64_t)r->stack_bytes;
-	else if (r->tasks > 0 && !isnan(r->v[MS_STACK_RESERVED]))
-		b->task_stack = (uint64_t)(r->v[MS_STACK_RESERVED] /
-		    (double)r->tasks);
+	b->task_stack = model_record_stack(r);
 	if (r->has_knobs)
 		b->tasks_target = r->tasks_target;
 	b->variant = r->variant;
@@ -809,16 +847,9 @@ model_push_record(struct model *m, const struct model_record *r)
 	m->last_rec = true;
 	memcpy(m->last_absent, r->absent, sizeof m->last_absent);
 
-	memset(&k, 0, sizeof k);
+	model_record_knobs(r, &k);
 	k.mode = b->mode_name;
 	k.scenario = b->scenario;
-	k.workers = r->workers;
-	k.has_knobs = r->has_knobs;
-	if (r->has_knobs) {
-		k.variant = r->variant;
-		k.target = r->tasks_target;
-		k.stack = b->task_stack;
-	}
 	chg = model_note_knobs(m, &k);
 	chg |= (b->fibers ? MODEL_CONF_FIBERS : 0u) << MODEL_CONF_SHIFT;
 	chg |= (b->variant ? MODEL_CONF_VARIANT : 0u) << MODEL_CONF_SHIFT;

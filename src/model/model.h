@@ -134,6 +134,11 @@ struct model	*model_create(size_t);
 void		 model_free(struct model *);
 void		 model_push(struct model *, const struct sample *);
 void		 model_push_record(struct model *, const struct model_record *);
+/* What changed from one recorded sample to the next (MODEL_CHG_*), by the
+   test the graphs' marks use; a stack change shows across a mode change
+   too. */
+unsigned	 model_record_changes(const struct model_record *,
+		    const struct model_record *);
 void		 model_freeze(struct model *, bool);
 /* Forget the history: graphs and rates start again from the next sample. */
 void		 model_reset(struct model *);

@@ -21,14 +21,6 @@
 static const double	replay_speeds[] = { 0.25, 0.5, 1, 2, 4, 8 };
 #define REPLAY_SPEED_1X	2	/* index of 1x */
 
-/* What changed at a sample, from the row before it. */
-#define REPLAY_CH_SCENARIO	0x01
-#define REPLAY_CH_MODE		0x02
-#define REPLAY_CH_VARIANT	0x04
-#define REPLAY_CH_TASKS		0x08
-#define REPLAY_CH_WORKERS	0x10
-#define REPLAY_CH_STACK		0x20
-
 /* The caption of a scenario a recording names that this cswviz lacks. */
 static const char replay_caption_unknown[] = "A recording played back: the "
     "figures were measured then; nothing runs here.";
@@ -38,7 +30,7 @@ struct replay_mark {
 	off_t		 off;		/* of its line */
 	long		 lineno;	/* lines before it */
 	double		 t;
-	unsigned	 change;	/* REPLAY_CH_* */
+	unsigned	 change;	/* MODEL_CHG_* */
 };
 
 struct replay {
@@ -118,34 +110,6 @@ replay_read(struct replay *rp, double prev_t, bool have_prev,
 		*out = r;
 		return (1);
 	}
-}
-
-/*
- * What changed from one row to the next: the names, the variant, and the
- * knobs as set (tasks asked for, P, stack).  Tasks alive move during a
- * ramp and are not a change; a recording without tasks_target or
- * stack_bytes (an older cswviz) marks no change of those.
- */
-static unsigned
-replay_changes(const struct record *a, const struct record *b)
-{
-	unsigned	ch = 0;
-
-	if (strcmp(a->fig.scenario, b->fig.scenario) != 0)
-		ch |= REPLAY_CH_SCENARIO;
-	if (strcmp(a->fig.mode, b->fig.mode) != 0)
-		ch |= REPLAY_CH_MODE;
-	if (a->fig.variant != b->fig.variant)
-		ch |= REPLAY_CH_VARIANT;
-	if (a->tasks_target >= 0 && b->tasks_target >= 0 &&
-	    a->tasks_target != b->tasks_target)
-		ch |= REPLAY_CH_TASKS;
-	if (a->fig.workers != b->fig.workers)
-		ch |= REPLAY_CH_WORKERS;
-	if (a->stack_bytes >= 0 && b->stack_bytes >= 0 &&
-	    a->stack_bytes != b->stack_bytes)
-		ch |= REPLAY_CH_STACK;
-	return (ch);
 }
 
 /* The scenario's "what to watch" for a recorded row, as it was live. */
@@ -285,7 +249,7 @@ replay_open(const char *path, size_t history, char *err, size_t errlen)
 		rp->marks[rp->total].lineno = rp->lineno - 1;
 		rp->marks[rp->total].t = r.fig.t;
 		rp->marks[rp->total].change = rp->total > 0 ?
-		    replay_changes(&prev, &r) : 0;
+		    model_record_changes(&prev.fig, &r.fig) : 0;
 		prev = r;
 		rp->total++;
 	}
@@ -576,17 +540,17 @@ replay_describe(unsigned ch, const struct record *r, char *buf, size_t len)
 	used += (size_t)snprintf(buf + used, used < len ? len - used : 0, \
 	    "%s%s", used ? ", " : "", part);				\
 } while (0)
-	if (ch & REPLAY_CH_SCENARIO)
+	if (ch & MODEL_CHG_SCENARIO)
 		REPLAY_PART("scenario %s", r->fig.scenario);
-	if (ch & REPLAY_CH_MODE)
+	if (ch & MODEL_CHG_MODE)
 		REPLAY_PART("mode %s", r->fig.mode);
-	if (ch & REPLAY_CH_VARIANT)
+	if (ch & MODEL_CHG_VARIANT)
 		REPLAY_PART("b %s", r->fig.variant ? "on" : "off");
-	if (ch & REPLAY_CH_TASKS)
+	if (ch & (MODEL_CHG_TASKS_UP | MODEL_CHG_TASKS_DOWN))
 		REPLAY_PART("tasks %ld", r->tasks_target);
-	if (ch & REPLAY_CH_WORKERS)
+	if (ch & (MODEL_CHG_WORKERS_UP | MODEL_CHG_WORKERS_DOWN))
 		REPLAY_PART("P=%d", r->fig.workers);
-	if (ch & REPLAY_CH_STACK) {
+	if (ch & MODEL_CHG_STACK) {
 		replay_bytes(r->stack_bytes, stk, sizeof stk);
 		REPLAY_PART("stack %s", stk);
 	}

@@ -16,6 +16,8 @@
  * word and wakes them all at once.  Fibers mode: one fiber per task,
  * receiving on an unbuffered channel of its own (in a select with a timeout
  * in the variant); closing the channel or stopping the runtime wakes it.
+ * The tasks are loose tasks of a group, their threads detached: the group
+ * counts them running from the spawn to the end of their wait.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -29,6 +31,7 @@
 #include "runtime/fiber.h"
 #include "util/futex.h"
 #include "scenarios/scenario.h"
+#include "scenarios/task.h"
 #include "util/util.h"
 
 #define LK_MAX_TASKS	100000
@@ -39,21 +42,17 @@
 #define LK_TICK_NS	10000000u	/* the spawner's period */
 
 struct lk_task {
+	struct task		 task;
 	struct lk_state		*st;
 	uint64_t		 seq;
 	uint64_t		 deadline;	/* the variant gives up then */
 	atomic_bool		 cancel;	/* a shrink wants it gone */
-	atomic_bool		 done;		/* returned from lk_thread */
-	pthread_t		 thread;
-	struct fiber		*fiber;
-	struct fiber_chan	*chan;
+	struct fiber_chan	*chan;		/* fibers mode */
 };
 
 struct lk_state {
-	struct engine		*engine;
-	enum engine_mode	 mode;
-	struct fiber_rt		*rt;		/* fibers mode */
-	size_t			 stack;		/* fibers: the class */
+	struct task_group	 group;		/* loose tasks, counted */
+	long			 max;		/* the ceiling's limit */
 	bool			 variant;
 	pthread_t		 spawner;
 
@@ -68,7 +67,6 @@ struct lk_state {
 	_Atomic uint32_t	 word;		/* leaked threads wait on it */
 	_Atomic uint32_t	 tick;		/* the spawner waits on it */
 	atomic_bool		 stopping;
-	_Atomic long		 alive;
 	_Atomic uint64_t	 started;
 };
 
@@ -100,47 +98,40 @@ lk_q_push(struct lk_state *st, struct lk_task *t)
 	st->q[(st->head + st->n++) % st->cap] = t;
 }
 
-/*
- * Wait for a stopping task to return and free it.  Threads are detached:
- * pthread_join would unmap each 8 MiB stack in turn in the joiner, about a
- * millisecond apiece in a virtual machine, seconds for a few thousand.
- * Detached threads hand their stacks back in parallel as they exit (and
- * not at all when the program quits).  done is a thread's last touch of
- * its task.
- */
+/* Wait for a stopping task to return and free it. */
 static void
 lk_task_free(struct lk_task *t)
 {
-	struct timespec	 ts = { 0, 1000000 };
-
-	while (!atomic_load(&t->done))
-		nanosleep(&ts, NULL);
-	if (t->st->mode == ENGINE_FIBERS) {
-		fiber_join(t->fiber);
+	task_join(&t->task);
+	if (t->chan != NULL)
 		fiber_chan_destroy(t->chan);
-	}
 	free(t);
 }
 
+/* Name a leaked thread by its sequence number. */
+static void
+lk_name(void *arg, char *buf, size_t len)
+{
+	struct lk_task	*t = arg;
+
+	snprintf(buf, len, "leaked-%llu",
+	    (unsigned long long)(t->seq % 100000000u));
+}
+
 /*
- * Wait for a reply nobody sends.  Leaked threads stay at the normal
- * priority: they never run after they start but to exit, and exiting
- * threads at SCHED_IDLE stall one another on the kernel's mmap lock (glibc
- * unmaps cached stacks as threads exit) for tens of seconds on a busy
- * machine.
+ * Wait for a reply nobody sends.  Leaked threads are detached and stay at
+ * the normal priority: they never run after they start but to exit, and
+ * exiting threads at SCHED_IDLE stall one another on the kernel's mmap
+ * lock (glibc unmaps cached stacks as threads exit) for tens of seconds on
+ * a busy machine.
  */
-static void *
+static void
 lk_thread(void *arg)
 {
 	struct lk_task	*t = arg;
 	struct lk_state	*st = t->st;
 	uint32_t	 w;
-	char		 name[16];
 
-	snprintf(name, sizeof name, "leaked-%llu",
-	    (unsigned long long)(t->seq % 100000000u));
-	pthread_setname_np(pthread_self(), name);
-	engine_stack_register(st->engine);
 	for (;;) {
 		w = atomic_load(&st->word);
 		if (atomic_load(&st->stopping) || atomic_load(&t->cancel))
@@ -149,10 +140,6 @@ lk_thread(void *arg)
 			break;
 		futex_wait_until(&st->word, w, st->variant ? t->deadline : 0);
 	}
-	engine_stack_unregister(st->engine);
-	atomic_fetch_sub(&st->alive, 1);
-	atomic_store(&t->done, true);
-	return (NULL);
 }
 
 /* The same in a fiber: receive on a channel nobody sends to. */
@@ -160,11 +147,10 @@ static void
 lk_fiber(void *arg)
 {
 	struct lk_task		*t = arg;
-	struct lk_state		*st = t->st;
 	struct fiber_select_case cs;
 	int			 v;
 
-	if (!st->variant)
+	if (!t->st->variant)
 		fiber_chan_recv(t->chan, &v);
 	else {
 		cs.chan = t->chan;
@@ -173,49 +159,62 @@ lk_fiber(void *arg)
 		cs.result = 0;
 		fiber_select(&cs, 1, LK_WAIT_NS);
 	}
-	atomic_fetch_sub(&st->alive, 1);
-	atomic_store(&t->done, true);
 }
+
+/* Tell a task to stop waiting: a thread sees the flag at the next bump of
+   the word, a fiber wakes as its channel closes. */
+static void
+lk_task_stop(void *arg)
+{
+	struct lk_task	*t = arg;
+
+	atomic_store(&t->cancel, true);
+	if (t->chan != NULL)
+		fiber_chan_close(t->chan);
+}
+
+static const struct task_body lk_body = {
+	.name = "leaked",
+	.name_at = lk_name,
+	.thread = lk_thread,
+	.fiber = lk_fiber,
+	.stop = lk_task_stop,
+	.detached = true,
+};
 
 /* Start one leaked task: 0, or -1 with st->err set. */
 static int
 lk_spawn(struct lk_state *st)
 {
-	struct fiber_attr	 fa;
-	struct lk_task		*t;
-	int			 e;
+	struct lk_task	*t;
+	struct fiber_rt	*rt = st->group.rt;
+	char		 err[ENGINE_ERRLEN];
+	size_t		 n;
+	int		 rc;
 
 	t = xcalloc(1, sizeof *t);
 	t->st = st;
 	t->seq = atomic_load(&st->started);
 	t->deadline = util_now_ns() + LK_WAIT_NS;
-	atomic_fetch_add(&st->alive, 1);
-	if (st->mode == ENGINE_FIBERS) {
-		memset(&fa, 0, sizeof fa);
-		fa.stack_size = st->stack;
-		if ((t->chan = fiber_chan_create(st->rt, sizeof(int),
-		    0)) == NULL)
-			e = errno;
-		else if (fiber_spawn(st->rt, lk_fiber, t, &fa,
-		    &t->fiber) != 0) {
-			e = errno;
-			fiber_chan_destroy(t->chan);
-		} else
-			e = 0;
-	} else
-		e = engine_thread_create_detached(st->engine, &t->thread,
-		    lk_thread, t);
-	if (e != 0) {
-		atomic_fetch_sub(&st->alive, 1);
+	pthread_mutex_lock(&st->mu);
+	n = st->n;
+	pthread_mutex_unlock(&st->mu);
+	/* A fiber waits on a channel of its own. */
+	if (st->group.mode == ENGINE_FIBERS &&
+	    (t->chan = fiber_chan_create(rt, sizeof(int), 0)) == NULL) {
+		snprintf(err, sizeof err, "fiber_spawn: %s (at %zu fibers)",
+		    strerror(errno), n);
+		rc = -1;
+	} else if ((rc = task_spawn(&st->group, &t->task, (long)n, &lk_body,
+	    t, err, sizeof err)) != 0 && t->chan != NULL)
+		fiber_chan_destroy(t->chan);
+	if (rc != 0) {
 		free(t);
-		if (atomic_load(&st->stopping) || (st->rt != NULL &&
-		    fiber_rt_stopping(st->rt)))
+		if (atomic_load(&st->stopping) || (rt != NULL &&
+		    fiber_rt_stopping(rt)))
 			return (-1);
 		pthread_mutex_lock(&st->mu);
-		snprintf(st->err, sizeof st->err, "%s: %s (at %zu %s)",
-		    st->mode == ENGINE_FIBERS ? "fiber_spawn" :
-		    "pthread_create", strerror(e), st->n,
-		    st->mode == ENGINE_FIBERS ? "fibers" : "threads");
+		snprintf(st->err, sizeof st->err, "%s", err);
 		st->failed = true;
 		atomic_store(&st->ceiling, (long)st->n);
 		pthread_mutex_unlock(&st->mu);
@@ -237,7 +236,7 @@ lk_reap(struct lk_state *st)
 	for (;;) {
 		pthread_mutex_lock(&st->mu);
 		t = NULL;
-		if (st->n != 0 && atomic_load(&st->q[st->head]->done)) {
+		if (st->n != 0 && task_done(&st->q[st->head]->task)) {
 			t = st->q[st->head];
 			st->head = (st->head + 1) % st->cap;
 			st->n--;
@@ -297,8 +296,8 @@ lk_resize(void *arg, long tasks, char *err, size_t errlen)
 	struct lk_task	**victims;
 	size_t		  i, k = 0;
 
-	if (st->mode == ENGINE_THREADS && tasks > LK_MAX_THREADS)
-		tasks = LK_MAX_THREADS;
+	if (tasks > st->max)
+		tasks = st->max;
 	pthread_mutex_lock(&st->mu);
 	if (st->failed) {
 		/* The ceiling came down to what runs when the spawn failed. */
@@ -318,13 +317,9 @@ lk_resize(void *arg, long tasks, char *err, size_t errlen)
 	pthread_mutex_unlock(&st->mu);
 	if (k == 0)
 		return (0);
-	for (i = 0; i < k; i++) {
-		atomic_store(&victims[i]->cancel, true);
-		if (st->mode == ENGINE_FIBERS)
-			fiber_chan_close(victims[i]->chan);
-	}
-	if (st->mode == ENGINE_THREADS)
-		futex_bump_wake_all(&st->word);
+	for (i = 0; i < k; i++)
+		lk_task_stop(victims[i]);
+	futex_bump_wake_all(&st->word);
 	for (i = 0; i < k; i++)
 		lk_task_free(victims[i]);
 	free(victims);
@@ -340,16 +335,14 @@ lk_start(struct engine *e, const struct scenario_params *sp, char *err,
 	int		 rc;
 
 	st = xcalloc(1, sizeof *st);
-	st->engine = e;
-	st->mode = sp->mode;
-	st->rt = engine_fiber_rt(e);
-	st->stack = sp->stack;
+	task_group_init(&st->group, e, sp, 0);
+	st->max = sp->mode == ENGINE_THREADS ? LK_MAX_THREADS : LK_MAX_TASKS;
 	st->variant = sp->variant;
 	pthread_mutex_init(&st->mu, NULL);
-	atomic_store(&st->ceiling, sp->mode == ENGINE_THREADS &&
-	    sp->tasks > LK_MAX_THREADS ? LK_MAX_THREADS : sp->tasks);
+	atomic_store(&st->ceiling, sp->tasks > st->max ? st->max : sp->tasks);
 	if ((rc = util_thread_create(&st->spawner, lk_spawner, st)) != 0) {
 		snprintf(err, errlen, "leak spawner: %s", strerror(rc));
+		task_group_free(&st->group);
 		pthread_mutex_destroy(&st->mu);
 		free(st);
 		return (NULL);
@@ -364,7 +357,7 @@ lk_stats(void *arg, struct engine_snapshot *s)
 	struct lk_state	*st = arg;
 
 	s->work = atomic_load(&st->started);
-	s->tasks_alive = atomic_load(&st->alive);
+	s->tasks_alive = task_group_running(&st->group);
 	s->blocked = (uint64_t)s->tasks_alive;
 }
 
@@ -378,14 +371,12 @@ lk_stop(void *arg)
 	atomic_store(&st->stopping, true);
 	futex_bump_wake_all(&st->tick);
 	pthread_join(st->spawner, NULL);
-	if (st->mode == ENGINE_THREADS)
-		futex_bump_wake_all(&st->word);
-	for (i = 0; i < st->n; i++) {
-		if (st->mode == ENGINE_FIBERS)
-			fiber_chan_close(st->q[(st->head + i) % st->cap]->chan);
-	}
+	for (i = 0; i < st->n; i++)
+		lk_task_stop(st->q[(st->head + i) % st->cap]);
+	futex_bump_wake_all(&st->word);
 	for (i = 0; i < st->n; i++)
 		lk_task_free(st->q[(st->head + i) % st->cap]);
+	task_group_free(&st->group);
 	pthread_mutex_destroy(&st->mu);
 	free(st->q);
 	free(st);

@@ -6,6 +6,7 @@
  * every handoff puts one thread to sleep in the kernel and wakes the other.
  * Fibers mode: two fibers per pair on the engine's runtime, handing the
  * token over an unbuffered channel: each handoff is a user-space switch.
+ * The sides are the tasks of one group; a pair is freed with its last side.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,6 +24,14 @@
 
 #define PP_MAX_PAIRS	1024
 
+struct pp_pair;
+
+/* One side of a pair: task 2n is side 0 of pair n, task 2n+1 side 1. */
+struct pp_side {
+	struct pp_pair	*pair;
+	int		 me;
+};
+
 struct pp_pair {
 	struct pp_state		*st;
 	int			 index;
@@ -30,35 +39,24 @@ struct pp_pair {
 	/* When the token was handed over, if that handoff is timed: set by
 	   the side giving it, read by the side taking it (lathist.h). */
 	uint64_t		 handed_ns;
+	struct pp_side		 side[2];
+	int			 refs;		/* sides handed out, not reaped */
 
 	/* Threads mode. */
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	int			 turn;		/* which side holds the token */
 	atomic_bool		 stop;
-	int			 ready;		/* threads registered */
-	pthread_cond_t		 ready_cv;
-	pthread_t		 thread[2];
-	int			 started;	/* threads created */
 
 	/* Fibers mode. */
 	struct fiber_chan	*chan;
-	struct fiber		*fiber[2];
-};
-
-struct pp_side {
-	struct pp_pair	*pair;
-	int		 me;
 };
 
 struct pp_state {
-	struct engine		*engine;
-	enum engine_mode	 mode;
-	struct fiber_rt		*rt;		/* fibers mode */
+	struct task_group	 group;		/* the sides, pair by pair */
 	struct pp_pair		*pairs[PP_MAX_PAIRS];
-	struct pp_side		 sides[PP_MAX_PAIRS][2];
-	long			 npairs;
-	uint64_t		 retired;	/* handoffs of stopped pairs */
+	long			 npairs;	/* slots in use, for readers */
+	uint64_t		 retired;	/* handoffs of freed pairs */
 	pthread_mutex_t		 mu;		/* guards pairs for readers */
 };
 
@@ -88,24 +86,12 @@ pp_lat_give(struct pp_pair *p, uint32_t *tick)
 }
 
 /* Hand the token to the other thread until told to stop. */
-static void *
+static void
 pp_thread(void *arg)
 {
 	struct pp_side	*side = arg;
 	struct pp_pair	*p = side->pair;
-	char		 name[16];
 	uint32_t	 tick = (uint32_t)side->me * (LAT_SAMPLE_EVERY / 2);
-
-	snprintf(name, sizeof name, "pingpong-%d%c", p->index,
-	    side->me ? 'b' : 'a');
-	pthread_setname_np(pthread_self(), name);
-	/* Register at the creator's priority, so the ramp does not wait. */
-	engine_stack_register(p->st->engine);
-	pthread_mutex_lock(&p->mu);
-	p->ready++;
-	pthread_cond_signal(&p->ready_cv);
-	pthread_mutex_unlock(&p->mu);
-	engine_thread_lower_priority();
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
@@ -122,9 +108,6 @@ pp_thread(void *arg)
 	/* The partner may be waiting for a token that will not come. */
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-
-	engine_stack_unregister(p->st->engine);
-	return (NULL);
 }
 
 /*
@@ -152,125 +135,84 @@ pp_fiber(void *arg)
 	}
 }
 
+/* Name a side's thread: pingpong-3a, pingpong-3b. */
+static void
+pp_name(void *arg, char *buf, size_t len)
+{
+	struct pp_side	*side = arg;
+
+	snprintf(buf, len, "pingpong-%d%c", side->pair->index,
+	    side->me ? 'b' : 'a');
+}
+
 /*
- * Tell a pair to stop.  Threads: no lock; the side holding the token is
- * never waiting, sees the flag after at most one handoff, and wakes its
- * partner on the way out.  Fibers: closing the channel wakes both.
+ * Tell a side's pair to stop.  Threads: no lock; the side holding the
+ * token is never waiting, sees the flag after at most one handoff, and
+ * wakes its partner on the way out.  Fibers: closing the channel wakes
+ * both.
  */
 static void
-pp_pair_signal_stop(struct pp_pair *p)
+pp_side_stop(void *arg)
 {
+	struct pp_pair	*p = ((struct pp_side *)arg)->pair;
+
 	atomic_store(&p->stop, true);
 	if (p->chan != NULL)
 		fiber_chan_close(p->chan);
 }
 
-/* Wait for a stopped pair's tasks to end and free what it holds. */
+/* Wake a lone side, whose partner never started: no token will come. */
 static void
-pp_pair_join(struct pp_pair *p)
+pp_pair_wake(void *arg)
 {
-	int	i;
+	struct pp_pair	*p = arg;
 
-	if (p->st->mode == ENGINE_FIBERS) {
-		for (i = 0; i < p->started; i++)
-			fiber_join(p->fiber[i]);
-		if (p->chan != NULL)
-			fiber_chan_destroy(p->chan);
-		return;
-	}
-	for (i = 0; i < p->started; i++)
-		engine_thread_join(p->st->engine, p->thread[i]);
-	pthread_cond_destroy(&p->cv);
-	pthread_cond_destroy(&p->ready_cv);
-	pthread_mutex_destroy(&p->mu);
-}
-
-/* Start a pair's two threads. */
-static int
-pp_pair_start_threads(struct pp_state *st, struct pp_pair *p, char *err,
-    size_t errlen)
-{
-	int	i, rc;
-
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	pthread_cond_init(&p->ready_cv, NULL);
-	for (i = 0; i < 2; i++) {
-		rc = engine_thread_create(st->engine, &p->thread[i],
-		    pp_thread, &st->sides[p->index][i]);
-		if (rc != 0) {
-			snprintf(err, errlen, "pthread_create: %s (at %d "
-			    "threads)", strerror(rc), p->index * 2 + i);
-			/* A lone side may be waiting: wake it. */
-			pp_pair_signal_stop(p);
-			pthread_mutex_lock(&p->mu);
-			pthread_cond_broadcast(&p->cv);
-			pthread_mutex_unlock(&p->mu);
-			pp_pair_join(p);
-			return (-1);
-		}
-		p->started++;
-	}
-	/* A task counts as alive once its stack is on the registry. */
 	pthread_mutex_lock(&p->mu);
-	while (p->ready < 2)
-		pthread_cond_wait(&p->ready_cv, &p->mu);
+	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-	return (0);
 }
 
-/* Start a pair's channel and two fibers. */
-static int
-pp_pair_start_fibers(struct pp_state *st, struct pp_pair *p, char *err,
-    size_t errlen)
+/* Make the side for task i: a new pair for side 0. */
+static void *
+pp_side_at(void *arg, long i, char *err, size_t errlen)
 {
-	int	i;
-
-	if ((p->chan = fiber_chan_create(st->rt, sizeof(int), 0)) == NULL) {
-		snprintf(err, errlen, "fiber channel: %s", strerror(errno));
-		return (-1);
-	}
-	for (i = 0; i < 2; i++) {
-		if (fiber_spawn(st->rt, pp_fiber, &st->sides[p->index][i],
-		    NULL, &p->fiber[i]) != 0) {
-			snprintf(err, errlen, "fiber_spawn: %s (at %d "
-			    "fibers)", strerror(errno), p->index * 2 + i);
-			pp_pair_signal_stop(p);
-			pp_pair_join(p);
-			return (-1);
-		}
-		p->started++;
-	}
-	return (0);
-}
-
-/* Create one pair and its two tasks. */
-static struct pp_pair *
-pp_pair_start(struct pp_state *st, int index, char *err, size_t errlen)
-{
+	struct pp_state	*st = arg;
 	struct pp_pair	*p;
-	int		 i, rc;
+	int		 k;
 
+	if (i % 2 == 1) {
+		p = st->pairs[i / 2];
+		p->refs++;
+		return (&p->side[1]);
+	}
 	if (posix_memalign((void **)&p, 64, sizeof *p) != 0) {
 		snprintf(err, errlen, "pingpong: out of memory");
 		return (NULL);
 	}
 	memset(p, 0, sizeof *p);
 	p->st = st;
-	p->index = index;
-	for (i = 0; i < 2; i++) {
-		st->sides[index][i].pair = p;
-		st->sides[index][i].me = i;
+	p->index = (int)(i / 2);
+	p->refs = 1;
+	for (k = 0; k < 2; k++) {
+		p->side[k].pair = p;
+		p->side[k].me = k;
 	}
-	if (st->mode == ENGINE_FIBERS)
-		rc = pp_pair_start_fibers(st, p, err, errlen);
-	else
-		rc = pp_pair_start_threads(st, p, err, errlen);
-	if (rc != 0) {
+	/* Fibers hand the token over a channel, threads under a mutex. */
+	if (st->group.mode == ENGINE_FIBERS &&
+	    (p->chan = fiber_chan_create(st->group.rt, sizeof(int), 0)) ==
+	    NULL) {
+		snprintf(err, errlen, "fiber channel: %s", strerror(errno));
 		free(p);
 		return (NULL);
 	}
-	return (p);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	pthread_mutex_lock(&st->mu);
+	st->pairs[p->index] = p;
+	if (st->npairs <= p->index)
+		st->npairs = p->index + 1;
+	pthread_mutex_unlock(&st->mu);
+	return (&p->side[0]);
 }
 
 /* Handoffs a pair has made. */
@@ -281,39 +223,52 @@ pp_pair_handoffs(struct pp_pair *p)
 	    task_counter_read(&p->recv[1]));
 }
 
+/* After a side's join: free its pair once both sides are gone. */
+static void
+pp_side_reap(void *arg)
+{
+	struct pp_pair	*p = ((struct pp_side *)arg)->pair;
+	struct pp_state	*st = p->st;
+
+	if (--p->refs > 0)
+		return;
+	pthread_mutex_lock(&st->mu);
+	st->retired += pp_pair_handoffs(p);
+	st->pairs[p->index] = NULL;
+	while (st->npairs > 0 && st->pairs[st->npairs - 1] == NULL)
+		st->npairs--;
+	pthread_mutex_unlock(&st->mu);
+	if (p->chan != NULL)
+		fiber_chan_destroy(p->chan);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+static const struct task_body pp_body = {
+	.name = "pingpong",
+	.name_at = pp_name,
+	.thread = pp_thread,
+	.fiber = pp_fiber,
+	.stop = pp_side_stop,
+	.reap = pp_side_reap,
+};
+
 /* Grow or shrink to the given number of tasks (two per pair). */
 static int
 pp_resize(void *arg, long tasks, char *err, size_t errlen)
 {
 	struct pp_state	*st = arg;
-	struct pp_pair	*p;
-	long		 want = tasks / 2, i;
+	long		 alive;
+	int		 rc;
 
-	while (st->npairs < want) {
-		p = pp_pair_start(st, (int)st->npairs, err, errlen);
-		if (p == NULL)
-			return (-1);
-		pthread_mutex_lock(&st->mu);
-		st->pairs[st->npairs++] = p;
-		pthread_mutex_unlock(&st->mu);
-	}
-	if (st->npairs <= want)
-		return (0);
-	/* Stop them all first, then join: no pair waits behind another. */
-	for (i = want; i < st->npairs; i++)
-		pp_pair_signal_stop(st->pairs[i]);
-	for (i = want; i < st->npairs; i++)
-		pp_pair_join(st->pairs[i]);
-	pthread_mutex_lock(&st->mu);
-	for (i = want; i < st->npairs; i++) {
-		p = st->pairs[i];
-		st->retired += pp_pair_handoffs(p);
-		st->pairs[i] = NULL;
-		free(p);
-	}
-	st->npairs = want;
-	pthread_mutex_unlock(&st->mu);
-	return (0);
+	rc = task_group_resize(&st->group, tasks / 2 * 2, &pp_body,
+	    pp_side_at, st, err, errlen);
+	/* A refused side 1 leaves side 0 alone: stop it too. */
+	if (rc != 0 && (alive = task_group_alive(&st->group)) % 2 != 0)
+		task_group_shrink(&st->group, alive - 1, pp_pair_wake,
+		    st->pairs[alive / 2]);
+	return (rc);
 }
 
 /* Start the scenario. */
@@ -324,11 +279,11 @@ pp_start(struct engine *e, const struct scenario_params *sp, char *err,
 	struct pp_state	*st;
 
 	st = xcalloc(1, sizeof *st);
-	st->engine = e;
-	st->mode = sp->mode;
-	st->rt = engine_fiber_rt(e);
+	task_group_init(&st->group, e, sp, PP_MAX_PAIRS * 2);
 	pthread_mutex_init(&st->mu, NULL);
-	if (pp_resize(st, sp->tasks, err, errlen) != 0 && st->npairs == 0) {
+	if (pp_resize(st, sp->tasks, err, errlen) != 0 &&
+	    task_group_alive(&st->group) == 0) {
+		task_group_free(&st->group);
 		pthread_mutex_destroy(&st->mu);
 		free(st);
 		return (NULL);
@@ -344,11 +299,13 @@ pp_stats(void *arg, struct engine_snapshot *s)
 	uint64_t	 sum;
 	long		 i;
 
+	s->tasks_alive = task_group_alive(&st->group);
 	pthread_mutex_lock(&st->mu);
 	sum = st->retired;
-	for (i = 0; i < st->npairs; i++)
-		sum += pp_pair_handoffs(st->pairs[i]);
-	s->tasks_alive = st->npairs * 2;
+	for (i = 0; i < st->npairs; i++) {
+		if (st->pairs[i] != NULL)
+			sum += pp_pair_handoffs(st->pairs[i]);
+	}
 	pthread_mutex_unlock(&st->mu);
 	s->handoffs = sum;
 	s->work = sum;
@@ -358,11 +315,7 @@ pp_stats(void *arg, struct engine_snapshot *s)
 static void
 pp_halt(void *arg)
 {
-	struct pp_state	*st = arg;
-	long		 i;
-
-	for (i = 0; i < st->npairs; i++)
-		pp_pair_signal_stop(st->pairs[i]);
+	task_group_halt(&((struct pp_state *)arg)->group);
 }
 
 /* Stop every pair and free the state. */
@@ -370,9 +323,9 @@ static void
 pp_stop(void *arg)
 {
 	struct pp_state	*st = arg;
-	char		 err[ENGINE_ERRLEN];
 
-	pp_resize(st, 0, err, sizeof err);
+	task_group_shrink(&st->group, 0, NULL, NULL);
+	task_group_free(&st->group);
 	pthread_mutex_destroy(&st->mu);
 	free(st);
 }

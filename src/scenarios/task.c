@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "runtime/fiber.h"
 #include "scenarios/task.h"
@@ -44,31 +45,44 @@ task_group_free(struct task_group *g)
  * A task's thread: name it, put its stack on the registry and count it
  * ready, and only then drop to SCHED_IDLE, so that the grow waiting for it
  * does not wait for a CPU; run the body; take the stack off the registry.
+ * A detached thread was counted at its spawn and keeps its priority.
  */
 static void *
 task_thread_main(void *arg)
 {
 	struct task		*t = arg;
 	struct task_group	*g = t->group;
+	const struct task_body	*b = t->body;
+	struct engine		*e = g->engine;
 	char			 name[16];
 
-	if (g->cap == 1)
-		snprintf(name, sizeof name, "%s", t->body->name);
+	if (b->name_at != NULL)
+		b->name_at(t->arg, name, sizeof name);
+	else if (g->cap == 1)
+		snprintf(name, sizeof name, "%s", b->name);
 	else
-		snprintf(name, sizeof name, "%s-%ld", t->body->name,
-		    t->index);
+		snprintf(name, sizeof name, "%s-%ld", b->name, t->index);
 	pthread_setname_np(pthread_self(), name);
-	engine_stack_register(g->engine);
-	pthread_mutex_lock(&g->mu);
-	g->ready++;
-	pthread_cond_broadcast(&g->cv);
-	pthread_mutex_unlock(&g->mu);
-	engine_thread_lower_priority();
-	t->body->thread(t->arg);
-	pthread_mutex_lock(&g->mu);
-	g->ready--;
-	pthread_mutex_unlock(&g->mu);
-	engine_stack_unregister(g->engine);
+	engine_stack_register(e);
+	if (!b->detached) {
+		pthread_mutex_lock(&g->mu);
+		g->ready++;
+		pthread_cond_broadcast(&g->cv);
+		pthread_mutex_unlock(&g->mu);
+		engine_thread_lower_priority();
+	}
+	b->thread(t->arg);
+	if (b->detached) {
+		engine_stack_unregister(e);
+		atomic_fetch_sub(&g->ready, 1);
+	} else {
+		pthread_mutex_lock(&g->mu);
+		g->ready--;
+		pthread_mutex_unlock(&g->mu);
+		engine_stack_unregister(e);
+	}
+	/* The last touch: a loose task may be freed from here on. */
+	atomic_store(&t->done, true);
 	return (NULL);
 }
 
@@ -82,14 +96,14 @@ task_fiber_main(void *arg)
 	t->body->fiber(t->arg);
 	/* No lock: a sleeper's fiber may have 2 KiB of stack. */
 	atomic_fetch_sub(&g->ready, 1);
+	atomic_store(&t->done, true);
 }
 
-/* Start the task in slot i; 0, or -1 with err naming the call and i. */
-static int
-task_start(struct task_group *g, long i, const struct task_body *b,
-    void *arg, char *err, size_t errlen)
+/* Start a task in t; 0, or -1 with err naming the call and i. */
+int
+task_spawn(struct task_group *g, struct task *t, long i,
+    const struct task_body *b, void *arg, char *err, size_t errlen)
 {
-	struct task		*t = &g->tasks[i];
 	struct fiber_attr	 fa = { .stack_size = g->stack };
 	const char		*call;
 	int			 rc;
@@ -104,6 +118,13 @@ task_start(struct task_group *g, long i, const struct task_body *b,
 		atomic_fetch_add(&g->ready, 1);
 		rc = fiber_spawn(g->rt, task_fiber_main, t, &fa,
 		    &t->fiber) == 0 ? 0 : errno;
+		if (rc != 0)
+			atomic_fetch_sub(&g->ready, 1);
+	} else if (b->detached) {
+		call = "pthread_create";
+		atomic_fetch_add(&g->ready, 1);
+		rc = engine_thread_create_detached(g->engine, &t->thread,
+		    task_thread_main, t);
 		if (rc != 0)
 			atomic_fetch_sub(&g->ready, 1);
 	} else {
@@ -123,6 +144,26 @@ task_start(struct task_group *g, long i, const struct task_body *b,
 		snprintf(err, errlen, "%s: %s (at %ld %s)", call, strerror(rc),
 		    i, g->mode == ENGINE_FIBERS ? "fibers" : "threads");
 	return (-1);
+}
+
+/*
+ * Wait for a task to end.  A detached thread is polled for its last touch:
+ * pthread_join would unmap each 8 MiB stack in turn in the joiner, about a
+ * millisecond apiece in a virtual machine, seconds for a few thousand;
+ * detached threads hand their stacks back in parallel as they exit.
+ */
+void
+task_join(struct task *t)
+{
+	struct timespec	 ts = { 0, 1000000 };
+
+	if (t->group->mode == ENGINE_FIBERS)
+		fiber_join(t->fiber);
+	else if (t->body->detached) {
+		while (!task_done(t))
+			nanosleep(&ts, NULL);
+	} else
+		engine_thread_join(t->group->engine, t->thread);
 }
 
 /* Grow or shrink to want tasks. */
@@ -146,7 +187,8 @@ task_group_resize(struct task_group *g, long want, const struct task_body *b,
 			rc = -1;
 			break;
 		}
-		if ((rc = task_start(g, i, b, arg, err, errlen)) != 0) {
+		if ((rc = task_spawn(g, &g->tasks[i], i, b, arg, err,
+		    errlen)) != 0) {
 			if (b->reap != NULL)
 				b->reap(arg);
 			break;
@@ -185,10 +227,7 @@ task_group_shrink(struct task_group *g, long want, void (*kick)(void *),
 		kick(ctx);
 	for (i = want; i < g->alive; i++) {
 		t = &g->tasks[i];
-		if (g->mode == ENGINE_FIBERS)
-			fiber_join(t->fiber);
-		else
-			engine_thread_join(g->engine, t->thread);
+		task_join(t);
 		if (t->body->reap != NULL)
 			t->body->reap(t->arg);
 	}

@@ -12,13 +12,15 @@
  * of SCHED_IDLE so that they see the flag promptly, and joins them.
  *
  * The control thread alone grows, shrinks and destroys a group; any thread
- * may read its counts.
+ * may read its counts.  A loose task (task_spawn) lives outside the slots:
+ * one thread of the scenario's starts such tasks, and it frees them.
  */
 #ifndef CSW_TASK_H
 #define CSW_TASK_H
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "scenarios/scenario.h"
@@ -30,6 +32,9 @@ struct task_group;
 /* What a task runs: one body for each mode, and how to tell it to stop. */
 struct task_body {
 	const char	*name;		/* threads: "name-i"; one: "name" */
+	/* Threads: write the thread's name for the task's argument instead
+	   (at most 15 characters); or NULL. */
+	void		 (*name_at)(void *, char *, size_t);
 	/* What a refused spawn names: NULL, "(at i threads)"; else the
 	   task, "(what i)", or "(what)" in a group of one. */
 	const char	*what;
@@ -43,6 +48,9 @@ struct task_body {
 	void		 (*stop)(void *);
 	/* After the join, free what the task held; or NULL. */
 	void		 (*reap)(void *);
+	/* Threads: detached, on a stack of glibc's, and at the creator's
+	   priority; counted running from the spawn, like a fiber. */
+	bool		 detached;
 };
 
 /* One task of a group. */
@@ -53,6 +61,7 @@ struct task {
 	long			 index;
 	pthread_t		 thread;
 	struct fiber		*fiber;
+	atomic_bool		 done;		/* the task's last touch */
 };
 
 struct task_group {
@@ -139,6 +148,23 @@ task_group_arg(struct task_group *g, long i)
 {
 	return (g->tasks[i].arg);
 }
+
+/*
+ * Start a loose task with index i (what a refused spawn names) in t, which
+ * the caller keeps until task_join: 0, or -1 with err set.
+ */
+int	task_spawn(struct task_group *, struct task *, long,
+	    const struct task_body *, void *, char *, size_t);
+/* Whether a loose task has ended; task_join then does not wait. */
+static inline bool
+task_done(struct task *t)
+{
+	return (atomic_load(&t->done));
+}
+
+/* Wait for a loose task to end (a detached thread: poll) and free its
+   fiber. */
+void	task_join(struct task *);
 
 /* Raise the stop flag of every task, waiting for none. */
 void	task_group_halt(struct task_group *);

@@ -16,6 +16,31 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/*
+ * A program that fuzzes several parsers (fuzz_procfs.c) defines these:
+ * libFuzzer's hook, which picks the parser from argv; the name of its i-th
+ * parser, NULL past the last; and fuzz_pick, which makes the named parser
+ * the one LLVMFuzzerTestOneInput calls (0, or -1 if there is none).  The
+ * others leave them out, and standalone.c sees NULL.
+ */
+int		 LLVMFuzzerInitialize(int *, char ***) __attribute__((weak));
+const char	*fuzz_parser_name(size_t) __attribute__((weak));
+int		 fuzz_pick(const char *) __attribute__((weak));
+
+/* A program's name without its directory, libtool's lt- and fuzz_. */
+static inline const char *
+fuzz_program_name(const char *argv0)
+{
+	const char	*name;
+
+	name = (name = strrchr(argv0, '/')) != NULL ? name + 1 : argv0;
+	if (strncmp(name, "lt-", 3) == 0)
+		name += 3;
+	if (strncmp(name, "fuzz_", 5) == 0)
+		name += 5;
+	return (name);
+}
+
 /* Report a broken promise and abort, so both drivers see a crash. */
 #define FUZZ_CHECK(cond) do {						\
 	if (!(cond)) {							\

@@ -4,7 +4,8 @@
  * each file named, or each file in each directory named.  Without
  * arguments, as program fuzz_NAME, it runs the target's seed corpus and its
  * regression inputs, FUZZ_DIR/corpus/NAME and FUZZ_DIR/regress/NAME: that
- * is how make check keeps every input the fuzzers ever crashed on.
+ * is how make check keeps every input the fuzzers ever crashed on.  A
+ * program of several parsers (fuzz_procfs) runs each parser's, by name.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -84,38 +85,61 @@ standalone_path(const char *path, int optional, unsigned *count)
 	return (rc);
 }
 
-int
-main(int argc, char **argv)
+/* Say how a run of count inputs went; 1 if it failed or had none. */
+static int
+standalone_report(const char *name, int rc, unsigned count)
 {
-	char		 dir[4096];
-	const char	*name;
-	unsigned	 count = 0;
-	int		 i, rc = 0;
-
-	name = (name = strrchr(argv[0], '/')) != NULL ? name + 1 : argv[0];
-	if (strncmp(name, "lt-", 3) == 0)
-		name += 3;
-	if (strncmp(name, "fuzz_", 5) == 0)
-		name += 5;
-
-	if (argc > 1) {
-		for (i = 1; i < argc; i++) {
-			if (standalone_path(argv[i], 0, &count) != 0)
-				rc = 1;
-		}
-	} else {
-		snprintf(dir, sizeof dir, "%s/corpus/%s", FUZZ_DIR, name);
-		if (standalone_path(dir, 0, &count) != 0)
-			rc = 1;
-		snprintf(dir, sizeof dir, "%s/regress/%s", FUZZ_DIR, name);
-		if (standalone_path(dir, 1, &count) != 0)
-			rc = 1;
-	}
 	if (rc == 0 && count == 0) {
 		fprintf(stderr, "%s: no inputs\n", name);
 		rc = 1;
 	}
 	if (rc == 0)
 		printf("%s: %u inputs, no crash\n", name, count);
+	return (rc);
+}
+
+/* Run a corpus and the regression inputs of the parser called name. */
+static int
+standalone_corpus(const char *name)
+{
+	char		 dir[4096];
+	unsigned	 count = 0;
+	int		 rc = 0;
+
+	snprintf(dir, sizeof dir, "%s/corpus/%s", FUZZ_DIR, name);
+	if (standalone_path(dir, 0, &count) != 0)
+		rc = 1;
+	snprintf(dir, sizeof dir, "%s/regress/%s", FUZZ_DIR, name);
+	if (standalone_path(dir, 1, &count) != 0)
+		rc = 1;
+	return (standalone_report(name, rc, count));
+}
+
+int
+main(int argc, char **argv)
+{
+	const char	*name, *p;
+	unsigned	 count = 0;
+	size_t		 k;
+	int		 i, rc = 0;
+
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
+	name = fuzz_program_name(argv[0]);
+	if (argc > 1) {
+		for (i = 1; i < argc; i++) {
+			if (standalone_path(argv[i], 0, &count) != 0)
+				rc = 1;
+		}
+		return (standalone_report(name, rc, count));
+	}
+	/* A program of several parsers runs each one's corpus. */
+	if (fuzz_parser_name == NULL)
+		return (standalone_corpus(name));
+	for (k = 0; (p = fuzz_parser_name(k)) != NULL; k++) {
+		fuzz_pick(p);
+		if (standalone_corpus(p) != 0)
+			rc = 1;
+	}
 	return (rc);
 }
