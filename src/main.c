@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
+#include "export.h"
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
@@ -214,6 +215,31 @@ main_batch(const struct options *opts)
 	return (status);
 }
 
+/*
+ * --export: the whole recording into a model of its length, drawn in the
+ * theme asked for into the file; no terminal, no workload.
+ */
+static int
+main_export(const struct options *opts, struct replay *rp)
+{
+	struct model	*m = model_create(replay_samples(rp));
+	struct theme	 t;
+	char		 err[EXPORT_ERRLEN], source[160];
+	int		 status = 0;
+
+	snprintf(source, sizeof source, "the recording %s", replay_name(rp));
+	if (theme_load(opts->theme != NULL ? opts->theme : "default",
+	    opts->theme_dir, &t, err, sizeof err) != 0 ||
+	    replay_show_all(rp, m, err, sizeof err) != 0 ||
+	    export_figure(m, &t, opts->export, source, err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		status = 1;
+	}
+	model_free(m);
+	replay_close(rp);
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -256,6 +282,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
+	if (opts.export != NULL)
+		return (main_export(&opts, tape.replay));
 	if (opts.replay == NULL && !engine_scenario_exists(opts.scenario)) {
 		fprintf(stderr, "cswviz: unknown scenario '%s' (there are:",
 		    opts.scenario);
@@ -317,6 +345,7 @@ main(int argc, char **argv)
 	lc.ascii = tcfg.ascii;
 	lc.tour = opts.tour;
 	lc.warn = warn[0] != '\0' ? warn : note;
+	lc.figures = opts.figures;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);

@@ -16,8 +16,9 @@
 static const char options_usage[] =
 "usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
-"              [--theme-dir dir] [--record file]\n"
+"              [--theme-dir dir] [--record file] [--figures dir]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
+"              [--figures dir] [--export file.svg]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
 "              [-s scenario] [--stack size] [--duration seconds]\n"
 "              [--format json|csv]\n"
@@ -49,6 +50,10 @@ static const char options_help[] =
 "      --record FILE   write every sample to FILE as JSON Lines\n"
 "      --replay FILE   play a recording back, no workload: space pauses,\n"
 "                      . steps, { } slower and faster\n"
+"      --export FILE   with --replay: draw the recording's graphs into\n"
+"                      FILE as an SVG figure (- for standard output), no\n"
+"                      screen\n"
+"      --figures DIR   where the e key saves figures (default: .)\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
 "      --format FMT    --bench: text (default) or json;\n"
@@ -58,7 +63,7 @@ static const char options_help[] =
 "\n"
 "Keys: ? help, 1-7 scenario, m threads/fibers, + and - tasks, ] and [\n"
 "workers, s stack, b variant, space freezes the display, f big figures,\n"
-"q quits.\n"
+"e saves an SVG figure, q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 
@@ -152,6 +157,8 @@ bad:
 enum {
 	OPTIONS_OPT_RECORD = 256,
 	OPTIONS_OPT_REPLAY,
+	OPTIONS_OPT_EXPORT,
+	OPTIONS_OPT_FIGURES,
 };
 
 /* Parse argv into opts. */
@@ -181,6 +188,8 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
 		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
+		{ "export",	required_argument,	NULL, OPTIONS_OPT_EXPORT },
+		{ "figures",	required_argument,	NULL, OPTIONS_OPT_FIGURES },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
@@ -287,6 +296,12 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case OPTIONS_OPT_REPLAY:
 			opts->replay = optarg;
 			break;
+		case OPTIONS_OPT_EXPORT:
+			opts->export = optarg;
+			break;
+		case OPTIONS_OPT_FIGURES:
+			opts->figures = optarg;
+			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
 			return (OPTIONS_EXIT_OK);
@@ -359,6 +374,16 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	    opts->stack < OPTIONS_THREAD_STACK_MIN) {
 		fprintf(err, "cswviz: --stack: thread stacks are at least "
 		    "16K\n");
+		goto usage;
+	}
+	if (opts->export != NULL && opts->replay == NULL) {
+		fprintf(err, "cswviz: --export draws a recording: it goes "
+		    "with --replay FILE\n");
+		goto usage;
+	}
+	if (opts->figures != NULL && !options_is_dir(opts->figures)) {
+		fprintf(err, "cswviz: --figures %s: not a directory\n",
+		    opts->figures);
 		goto usage;
 	}
 	if (optind < argc) {

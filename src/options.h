@@ -36,6 +36,8 @@ struct options {
 	bool		 tour;		/* --tour */
 	const char	*record;	/* --record FILE: samples to FILE */
 	const char	*replay;	/* --replay FILE: play FILE back */
+	const char	*export;	/* --export FILE: the replay's figure */
+	const char	*figures;	/* --figures DIR: the e key's folder */
 };
 
 enum options_result {
