@@ -20,8 +20,10 @@
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
+#include "runtime/fiber.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/trace.h"
 #include "record/write.h"
 #include "sampler/sampler.h"
 #include "tui/term.h"
@@ -240,6 +242,57 @@ main_export(const struct options *opts, struct replay *rp)
 	return (status);
 }
 
+/* When --trace began, CLOCK_MONOTONIC ns. */
+static uint64_t	main_trace_t0;
+
+/* Start --trace before any runtime starts: its workers claim rings. */
+static int
+main_trace_start(const struct options *opts)
+{
+	FILE	*fp;
+
+	if (opts->trace == NULL)
+		return (0);
+	/* A name that cannot be written is said before the run, not after. */
+	if ((fp = fopen(opts->trace, "w")) == NULL) {
+		fprintf(stderr, "cswviz: cannot write the trace %s: %s\n",
+		    opts->trace, strerror(errno));
+		return (-1);
+	}
+	fclose(fp);
+	main_trace_t0 = util_now_ns();
+	if (fiber_trace_start(TRACE_EVENTS_PER_WORKER) != 0) {
+		fprintf(stderr, "cswviz: --trace: %s\n", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * End --trace once the runtimes are destroyed (every ring closed): write
+ * the file and say on stderr if it failed or a ring filled; the exit
+ * status becomes 1 if the file could not be written.
+ */
+static int
+main_trace_end(const struct options *opts, int status)
+{
+	char	err[320], note[256];
+	uint64_t t_end;
+
+	if (opts->trace == NULL)
+		return (status);
+	fiber_trace_stop();
+	t_end = util_now_ns();
+	if (trace_write(opts->trace, main_trace_t0, t_end, note, sizeof note,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		status = status == 0 ? 1 : status;
+	} else if (note[0] != '\0')
+		fprintf(stderr, "cswviz: %s\n", note);
+	fiber_trace_free();
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -292,8 +345,12 @@ main(int argc, char **argv)
 		fprintf(stderr, ")\n");
 		return (2);
 	}
+	if (main_trace_start(&opts) != 0) {
+		replay_close(tape.replay);
+		return (1);
+	}
 	if (opts.batch)
-		return (main_batch(&opts));
+		return (main_trace_end(&opts, main_batch(&opts)));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output (--batch prints samples "
@@ -366,6 +423,7 @@ main(int argc, char **argv)
 	model_free(model);
 	replay_close(tape.replay);
 	main_exit_disarm();
+	status = main_trace_end(&opts, status);
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);

@@ -17,11 +17,12 @@ static const char options_usage[] =
 "usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
 "              [--theme-dir dir] [--record file] [--figures dir]\n"
+"              [--trace file]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
 "              [--figures dir] [--export file.svg]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
 "              [-s scenario] [--stack size] [--duration seconds]\n"
-"              [--format json|csv]\n"
+"              [--format json|csv] [--trace file]\n"
 "       cswviz --bench [--format text|json]\n"
 "       cswviz --list-scenarios | --list-themes\n";
 
@@ -54,6 +55,8 @@ static const char options_help[] =
 "                      FILE as an SVG figure (- for standard output), no\n"
 "                      screen\n"
 "      --figures DIR   where the e key saves figures (default: .)\n"
+"      --trace FILE    write the fiber runtime's switches to FILE as a\n"
+"                      trace for Perfetto (Trace Event Format JSON)\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
 "      --format FMT    --bench: text (default) or json;\n"
@@ -159,6 +162,7 @@ enum {
 	OPTIONS_OPT_REPLAY,
 	OPTIONS_OPT_EXPORT,
 	OPTIONS_OPT_FIGURES,
+	OPTIONS_OPT_TRACE,
 };
 
 /* Parse argv into opts. */
@@ -190,6 +194,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
 		{ "export",	required_argument,	NULL, OPTIONS_OPT_EXPORT },
 		{ "figures",	required_argument,	NULL, OPTIONS_OPT_FIGURES },
+		{ "trace",	required_argument,	NULL, OPTIONS_OPT_TRACE },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
@@ -302,6 +307,9 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case OPTIONS_OPT_FIGURES:
 			opts->figures = optarg;
 			break;
+		case OPTIONS_OPT_TRACE:
+			opts->trace = optarg;
+			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
 			return (OPTIONS_EXIT_OK);
@@ -379,6 +387,11 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	if (opts->export != NULL && opts->replay == NULL) {
 		fprintf(err, "cswviz: --export draws a recording: it goes "
 		    "with --replay FILE\n");
+		goto usage;
+	}
+	if (opts->trace != NULL && (opts->replay != NULL || opts->bench)) {
+		fprintf(err, "cswviz: --trace records a workload that runs: "
+		    "not with --%s\n", opts->bench ? "bench" : "replay");
 		goto usage;
 	}
 	if (opts->figures != NULL && !options_is_dir(opts->figures)) {

@@ -38,6 +38,7 @@ struct options {
 	const char	*replay;	/* --replay FILE: play FILE back */
 	const char	*export;	/* --export FILE: the replay's figure */
 	const char	*figures;	/* --figures DIR: the e key's folder */
+	const char	*trace;		/* --trace FILE: the runtime's switches */
 };
 
 enum options_result {
