@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -116,7 +117,9 @@ fiber_trace_free(void)
 
 	atomic_store(&trace_on, 0);
 	for (i = 0; i < n; i++) {
-		free(trace_rings[i].ev);
+		if (trace_rings[i].ev != NULL)
+			munmap(trace_rings[i].ev, trace_rings[i].cap *
+			    sizeof *trace_rings[i].ev);
 		memset(&trace_rings[i], 0, sizeof trace_rings[i]);
 	}
 	atomic_store(&trace_nrings, 0);
@@ -139,9 +142,13 @@ fiber_trace_claim(struct worker *w)
 		return (NULL);
 	}
 	r = &trace_rings[i];
-	/* Touched now, not on the first switches that land on a page. */
-	if ((r->ev = calloc(trace_cap, sizeof *r->ev)) == NULL)
+	/* Populated now, not by the switches that land on a new page. */
+	r->ev = mmap(NULL, trace_cap * sizeof *r->ev, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (r->ev == MAP_FAILED) {
+		r->ev = NULL;
 		return (NULL);
+	}
 	r->cap = trace_cap;
 	r->tid = (pid_t)syscall(SYS_gettid);
 	r->worker = w->index;
