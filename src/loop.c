@@ -8,14 +8,17 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "export.h"
 #include "loop.h"
 #include "model/model.h"
 #include "record/recorder.h"
@@ -436,6 +439,7 @@ struct loop_ctx {
 	struct model		*m;
 	struct loop_tape	*tape;
 	struct view		*v;
+	const char		*figures;	/* the e key's folder */
 };
 
 /* An action applied; returns false to quit. */
@@ -552,6 +556,35 @@ static bool
 loop_do_redraw(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	tui_resize();
+	return (true);
+}
+
+/*
+ * Save the graphs as they are on the screen (frozen or not) as an SVG
+ * figure in the --figures folder; the footer says where it went or why
+ * it could not.
+ */
+static bool
+loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	source[160], path[PATH_MAX + EXPORT_ERRLEN], dir[PATH_MAX];
+
+	if (c->tape->replay != NULL)
+		snprintf(source, sizeof source, "the recording %s",
+		    replay_name(c->tape->replay));
+	else
+		snprintf(source, sizeof source, "a live session");
+	if (realpath(c->figures != NULL ? c->figures : ".", dir) == NULL)
+		snprintf(dir, sizeof dir, "%s", c->figures != NULL ?
+		    c->figures : ".");
+	if (export_figure_new(c->m, tui_theme_current(), dir, source, path,
+	    sizeof path) != 0) {
+		tui_message(c->v, "%s", path);
+		c->v->message_until += 6000000000u;	/* long enough */
+		return (true);
+	}
+	tui_message(c->v, "figure saved: %s", path);
+	c->v->message_until += 6000000000u;	/* long enough to note */
 	return (true);
 }
 
@@ -797,6 +830,7 @@ static const struct {
 	[ACTION_CHANGE_NEXT] =	{ loop_do_tape_only, loop_replay_change },
 	[ACTION_RESTART] =	{ loop_do_tape_only, loop_replay_restart },
 	[ACTION_LOOP] =		{ loop_do_tape_only, loop_replay_loop },
+	[ACTION_FIGURE] =	{ loop_do_figure, loop_do_figure },
 };
 _Static_assert(CSW_ARRAY_LEN(loop_apply_table) == ACTION_COUNT,
     "loop_apply_table: a row for every action");
@@ -908,7 +942,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 {
 	struct keymap		 km;
 	struct view		 v;
-	struct loop_ctx		 ctx = { e, sp, m, tape, &v };
+	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures };
 	struct sample		 s;
 	struct pollfd		 pfd[4];
 	char			 emsg[ENGINE_ERRLEN];

@@ -39,6 +39,7 @@ struct loop_config {
 	bool		 ascii;		/* no Unicode glyphs */
 	bool		 tour;		/* --tour: start at its first step */
 	const char	*warn;		/* a first footer message, or NULL */
+	const char	*figures;	/* where the e key saves; NULL: . */
 };
 
 bool	loop_action_applies(enum action);

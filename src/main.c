@@ -16,12 +16,15 @@
 #include "batch.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
+#include "export.h"
 #include "loop.h"
 #include "model/model.h"
 #include "options.h"
 #include "proc/attach_read.h"
+#include "runtime/fiber.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/trace.h"
 #include "record/write.h"
 #include "sampler/sampler.h"
 #include "tui/term.h"
@@ -243,6 +246,82 @@ main_batch(const struct options *opts)
 	return (status);
 }
 
+/*
+ * --export: the whole recording into a model of its length, drawn in the
+ * theme asked for into the file; no terminal, no workload.
+ */
+static int
+main_export(const struct options *opts, struct replay *rp)
+{
+	struct model	*m = model_create(replay_samples(rp));
+	struct theme	 t;
+	char		 err[EXPORT_ERRLEN], source[160];
+	int		 status = 0;
+
+	snprintf(source, sizeof source, "the recording %s", replay_name(rp));
+	if (theme_load(opts->theme != NULL ? opts->theme : "default",
+	    opts->theme_dir, &t, err, sizeof err) != 0 ||
+	    replay_show_all(rp, m, err, sizeof err) != 0 ||
+	    export_figure(m, &t, opts->export, source, err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		status = 1;
+	}
+	model_free(m);
+	replay_close(rp);
+	return (status);
+}
+
+/* When --trace began, CLOCK_MONOTONIC ns. */
+static uint64_t	main_trace_t0;
+
+/* Start --trace before any runtime starts: its workers claim rings. */
+static int
+main_trace_start(const struct options *opts)
+{
+	FILE	*fp;
+
+	if (opts->trace == NULL)
+		return (0);
+	/* A name that cannot be written is said before the run, not after. */
+	if ((fp = fopen(opts->trace, "w")) == NULL) {
+		fprintf(stderr, "cswviz: cannot write the trace %s: %s\n",
+		    opts->trace, strerror(errno));
+		return (-1);
+	}
+	fclose(fp);
+	main_trace_t0 = util_now_ns();
+	if (fiber_trace_start(TRACE_EVENTS_PER_WORKER) != 0) {
+		fprintf(stderr, "cswviz: --trace: %s\n", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * End --trace once the runtimes are destroyed (every ring closed): write
+ * the file and say on stderr if it failed or a ring filled; the exit
+ * status becomes 1 if the file could not be written.
+ */
+static int
+main_trace_end(const struct options *opts, int status)
+{
+	char	err[320], note[256];
+	uint64_t t_end;
+
+	if (opts->trace == NULL)
+		return (status);
+	fiber_trace_stop();
+	t_end = util_now_ns();
+	if (trace_write(opts->trace, main_trace_t0, t_end, note, sizeof note,
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "cswviz: %s\n", err);
+		status = status == 0 ? 1 : status;
+	} else if (note[0] != '\0')
+		fprintf(stderr, "cswviz: %s\n", note);
+	fiber_trace_free();
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -285,6 +364,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
+	if (opts.export != NULL)
+		return (main_export(&opts, tape.replay));
 	if (opts.replay == NULL && opts.pid == 0 &&
 	    !engine_scenario_exists(opts.scenario)) {
 		fprintf(stderr, "cswviz: unknown scenario '%s' (there are:",
@@ -294,8 +375,12 @@ main(int argc, char **argv)
 		fprintf(stderr, ")\n");
 		return (2);
 	}
+	if (main_trace_start(&opts) != 0) {
+		replay_close(tape.replay);
+		return (1);
+	}
 	if (opts.batch)
-		return (main_batch(&opts));
+		return (main_trace_end(&opts, main_batch(&opts)));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output (--batch prints samples "
@@ -347,6 +432,7 @@ main(int argc, char **argv)
 	lc.ascii = tcfg.ascii;
 	lc.tour = opts.tour;
 	lc.warn = warn[0] != '\0' ? warn : note;
+	lc.figures = opts.figures;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);
@@ -367,6 +453,7 @@ main(int argc, char **argv)
 	model_free(model);
 	replay_close(tape.replay);
 	main_exit_disarm();
+	status = main_trace_end(&opts, status);
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);

@@ -17,12 +17,15 @@
 static const char options_usage[] =
 "usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
 "              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
-"              [--theme-dir dir] [--record file]\n"
+"              [--theme-dir dir] [--record file] [--figures dir]\n"
+"              [--trace file]\n"
 "       cswviz -p pid [--ascii] [-d tenths] [-t theme] [--theme-dir dir]\n"
+"              [--figures dir]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
+"              [--figures dir] [--export file.svg]\n"
 "       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
 "              [-s scenario] [--stack size] [--duration seconds]\n"
-"              [--format json|csv]\n"
+"              [--format json|csv] [--trace file]\n"
 "       cswviz --batch -p pid [-d tenths] [--duration seconds]\n"
 "              [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n"
@@ -55,6 +58,12 @@ static const char options_help[] =
 "      --record FILE   write every sample to FILE as JSON Lines\n"
 "      --replay FILE   play a recording back, no workload: space pauses,\n"
 "                      . steps, { } slower and faster\n"
+"      --export FILE   with --replay: draw the recording's graphs into\n"
+"                      FILE as an SVG figure (- for standard output), no\n"
+"                      screen\n"
+"      --figures DIR   where the e key saves figures (default: .)\n"
+"      --trace FILE    write the fiber runtime's switches to FILE as a\n"
+"                      trace for Perfetto (Trace Event Format JSON)\n"
 "      --bench         measure threads against fibers on this machine: a\n"
 "                      table of medians and ratios (about a minute)\n"
 "      --format FMT    --bench: text (default) or json;\n"
@@ -64,7 +73,7 @@ static const char options_help[] =
 "\n"
 "Keys: ? help, 1-7 scenario, m threads/fibers, + and - tasks, ] and [\n"
 "workers, s stack, b variant, space freezes the display, f big figures,\n"
-"q quits.\n"
+"e saves an SVG figure, q quits.\n"
 "NO_COLOR set and not empty: no colour.\n"
 "See cswviz(1) for the panels and where every number comes from.\n";
 
@@ -158,6 +167,9 @@ bad:
 enum {
 	OPTIONS_OPT_RECORD = 256,
 	OPTIONS_OPT_REPLAY,
+	OPTIONS_OPT_EXPORT,
+	OPTIONS_OPT_FIGURES,
+	OPTIONS_OPT_TRACE,
 };
 
 /* Parse argv into opts. */
@@ -188,6 +200,9 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
 		{ "replay",	required_argument,	NULL, OPTIONS_OPT_REPLAY },
+		{ "export",	required_argument,	NULL, OPTIONS_OPT_EXPORT },
+		{ "figures",	required_argument,	NULL, OPTIONS_OPT_FIGURES },
+		{ "trace",	required_argument,	NULL, OPTIONS_OPT_TRACE },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
@@ -308,6 +323,15 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		case OPTIONS_OPT_REPLAY:
 			opts->replay = optarg;
 			break;
+		case OPTIONS_OPT_EXPORT:
+			opts->export = optarg;
+			break;
+		case OPTIONS_OPT_FIGURES:
+			opts->figures = optarg;
+			break;
+		case OPTIONS_OPT_TRACE:
+			opts->trace = optarg;
+			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);
 			return (OPTIONS_EXIT_OK);
@@ -383,11 +407,26 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		goto usage;
 	}
 	if (opts->pid != 0 && (workload != NULL || opts->replay != NULL ||
-	    opts->record != NULL || opts->bench)) {
+	    opts->record != NULL || opts->trace != NULL || opts->bench)) {
 		fprintf(err, "cswviz: -p watches a running process; %s is for "
 		    "a workload of cswviz's own\n", opts->bench ? "--bench" :
 		    opts->replay != NULL ? "--replay" : opts->record != NULL ?
-		    "--record" : workload);
+		    "--record" : opts->trace != NULL ? "--trace" : workload);
+		goto usage;
+	}
+	if (opts->export != NULL && opts->replay == NULL) {
+		fprintf(err, "cswviz: --export draws a recording: it goes "
+		    "with --replay FILE\n");
+		goto usage;
+	}
+	if (opts->trace != NULL && (opts->replay != NULL || opts->bench)) {
+		fprintf(err, "cswviz: --trace records a workload that runs: "
+		    "not with --%s\n", opts->bench ? "bench" : "replay");
+		goto usage;
+	}
+	if (opts->figures != NULL && !options_is_dir(opts->figures)) {
+		fprintf(err, "cswviz: --figures %s: not a directory\n",
+		    opts->figures);
 		goto usage;
 	}
 	if (optind < argc) {

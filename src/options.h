@@ -37,6 +37,9 @@ struct options {
 	const char	*record;	/* --record FILE: samples to FILE */
 	const char	*replay;	/* --replay FILE: play FILE back */
 	int		 pid;		/* -p: the process to watch; 0: none */
+	const char	*export;	/* --export FILE: the replay's figure */
+	const char	*figures;	/* --figures DIR: the e key's folder */
+	const char	*trace;		/* --trace FILE: the runtime's switches */
 };
 
 enum options_result {

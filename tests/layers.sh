@@ -23,7 +23,8 @@ allowed() {
 	sampler)	echo "util proc engine" ;;
 	model)		echo "util sampler" ;;
 	tui)		echo "util model" ;;
-	face)		echo "util proc runtime engine scenarios sampler model tui face" ;;
+	figure)		echo "util model" ;;
+	face)		echo "util proc runtime engine scenarios sampler model tui figure face" ;;
 	*)		echo "?" ;;
 	esac
 }

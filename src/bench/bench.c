@@ -64,8 +64,9 @@ enum bench_timing {
 	BENCH_THR_SAME,
 	BENCH_THR_CROSS,
 	BENCH_FSW,
-	BENCH_FHO,		/* latency not timed */
+	BENCH_FHO,		/* latency not timed, not traced */
 	BENCH_FHO_TIMED,	/* timed as the pingpong scenario does */
+	BENCH_FHO_TRACED,	/* --trace on */
 	BENCH_FSPAWN,
 	BENCH_TSPAWN,
 	BENCH_NTIMINGS
@@ -619,6 +620,24 @@ bench_thr_cross(void)
 		return (-1);
 	return (bench_thread_handoff(0, 1));
 }
+/*
+ * The same handoffs with --trace's rings on, big enough for every switch
+ * (a full ring would take the cheaper path of counting only): the price
+ * of tracing, at most twice the handoff.  The row above runs with tracing
+ * off, so it shows what the off branch costs.
+ */
+static double
+bench_fiber_handoff_traced(void)
+{
+	double	ns;
+
+	if (fiber_trace_start(2 * BENCH_FIBER_HANDOFFS + 1024) != 0)
+		return (-1);
+	ns = bench_fiber_handoff();
+	fiber_trace_stop();
+	fiber_trace_free();
+	return (ns);
+}
 
 /*
  * The timed rows: one function per trial, the JSON key (with _min and _max
@@ -658,6 +677,9 @@ static const struct bench_row {
 	[BENCH_FHO_TIMED] = { "fiber_handoff_timed_ns",
 	    "fiber channel handoff, latency timed", "ns", 2,
 	    bench_fiber_handoff_timed, "measuring timed fiber handoffs" },
+	[BENCH_FHO_TRACED] = { "fiber_handoff_traced_ns",
+	    "fiber channel handoff, --trace on", "ns", 2,
+	    bench_fiber_handoff_traced, "measuring traced fiber handoffs" },
 	[BENCH_FSPAWN] = { "fiber_spawn_per_s", "fibers spawned+exited (P=1)",
 	    "/s", 0, bench_fiber_spawn, "measuring fiber spawns",
 	    "spawn rate", .target = 4000000, .at_least = 1 },
@@ -1357,6 +1379,13 @@ bench_print_table(FILE *out, struct bench_result *r)
 		    "thread handoff (unpinned) / fiber handoff",
 		    t[BENCH_THR].med / t[BENCH_FHO].med, tgt);
 	}
+	if (t[BENCH_FHO].med > 0 && t[BENCH_FHO_TRACED].med > 0) {
+		bench_target(tgt, sizeof tgt, t[BENCH_FHO_TRACED].med /
+		    t[BENCH_FHO].med, 2, 0, "x");
+		fprintf(out, "  %-*s %10.2fx  %s\n", BENCH_LABEL_W,
+		    "fiber handoff, --trace on / off",
+		    t[BENCH_FHO_TRACED].med / t[BENCH_FHO].med, tgt);
+	}
 	if (t[BENCH_FHO].med > 0 && t[BENCH_THR_SAME].med > 0)
 		bench_put_ratio(out,
 		    "thread handoff (same CPU) / fiber handoff",
@@ -1473,6 +1502,9 @@ bench_print_json(FILE *out, struct bench_result *r)
 	bench_json_num(out, "fiber_handoff_timed_over_untimed",
 	    t[BENCH_FHO].med > 0 && t[BENCH_FHO_TIMED].med > 0 ?
 	    t[BENCH_FHO_TIMED].med / t[BENCH_FHO].med : -1, 1);
+	bench_json_num(out, "traced_over_fiber_handoff",
+	    t[BENCH_FHO].med > 0 && t[BENCH_FHO_TRACED].med > 0 ?
+	    t[BENCH_FHO_TRACED].med / t[BENCH_FHO].med : -1, 1);
 	bench_json_num(out, "fiber_over_thread_spawn",
 	    t[BENCH_FSPAWN].med > 0 && t[BENCH_TSPAWN].med > 0 ?
 	    t[BENCH_FSPAWN].med / t[BENCH_TSPAWN].med : -1, 1);

@@ -44,6 +44,7 @@ struct model {
 	 * double, so one ring and one set of ages serve.
 	 */
 	struct series	 chg;
+	struct series	 t;		/* seconds since the first sample */
 	struct model_knobs knobs;	/* of the newest that had them */
 	bool		 have_knobs;
 	struct sample	 prev, last;	/* the two newest samples */
@@ -136,6 +137,7 @@ model_create(size_t cap)
 	for (i = 0; i < MS_COUNT; i++)
 		series_init(&m->s[i], cap);
 	series_init(&m->chg, cap);
+	series_init(&m->t, cap);
 	m->tkey = MT_VCSW;
 	return (m);
 }
@@ -152,6 +154,7 @@ model_free(struct model *m)
 	for (i = 0; i < MS_COUNT; i++)
 		series_free(&m->s[i]);
 	series_free(&m->chg);
+	series_free(&m->t);
 	thread_rows_free(m->rows);
 	free(m->thr);
 	while ((n = m->names) != NULL) {
@@ -546,6 +549,7 @@ model_push_values(struct model *m, const double *v, unsigned chg)
 	for (i = 0; i < MS_COUNT; i++)
 		series_push(&m->s[i], v[i]);
 	series_push(&m->chg, (double)chg);
+	series_push(&m->t, (double)(m->last.t_ns - m->t0_ns) / 1e9);
 	if (m->frozen)
 		m->frozen_behind++;
 	else
@@ -873,6 +877,8 @@ model_reset(struct model *m)
 	}
 	series_free(&m->chg);
 	series_init(&m->chg, cap);
+	series_free(&m->t);
+	series_init(&m->t, cap);
 	m->have_prev = false;
 	m->dt_ns = m->shown_dt_ns = 0;
 }
@@ -902,6 +908,16 @@ model_len(const struct model *m)
 	size_t	n = series_len(&m->s[0]);
 
 	return (n > m->frozen_behind ? n - m->frozen_behind : 0);
+}
+
+/*
+ * When the sample age samples before the newest one the view sees was
+ * taken, seconds since the first sample; NAN if absent.
+ */
+double
+model_time_s(const struct model *m, size_t age)
+{
+	return (series_at(&m->t, age + m->frozen_behind));
 }
 
 /* A value age samples before the newest one the view sees; NAN if absent. */

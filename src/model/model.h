@@ -146,6 +146,7 @@ bool		 model_frozen(const struct model *);
 
 size_t		 model_len(const struct model *);
 double		 model_value(const struct model *, enum model_series, size_t);
+double		 model_time_s(const struct model *, size_t);
 const char	*model_why(const struct model *, enum model_series);
 const struct sample *model_last(const struct model *);
 bool		 model_recorded(const struct model *);

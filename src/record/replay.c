@@ -676,6 +676,31 @@ replay_summary(const struct replay *rp, char *buf, size_t len)
 	    changes, changes == 1 ? "" : "s");
 }
 
+/* How many samples the recording holds. */
+size_t
+replay_samples(const struct replay *rp)
+{
+	return (rp->total);
+}
+
+/* The recording's file name, without its directory. */
+const char *
+replay_name(const struct replay *rp)
+{
+	return (rp->name);
+}
+
+/*
+ * Put the whole recording into the model (made for replay_samples of
+ * them), as --export draws it: 0, or -1 with what went wrong.
+ */
+int
+replay_show_all(struct replay *rp, struct model *m, char *err, size_t len)
+{
+	rp->history = rp->total;
+	return (replay_show(rp, m, rp->total - 1, err, len));
+}
+
 /*
  * "REPLAY 12/300 6.5 s 2x loop paused": the place in the header; the file
  * name is in replay_summary, as it would crowd the header at 80 columns.

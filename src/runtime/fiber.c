@@ -47,7 +47,8 @@ __thread struct worker	*fiber_tls_worker;
 
 static void	 runq_push(struct worker *, struct fiber *);
 static void	 worker_post_run(void);
-static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int);
+static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int,
+		    int);
 static void	*worker_main(void *);
 
 /* Take a spin lock (held for a few instructions, maybe across a switch). */
@@ -507,7 +508,7 @@ fiber_timer_reserve(void)
 	while (w->timers.n == w->timers.cap) {
 		w->post_fn = post_runnext;
 		w->post_arg = self;
-		worker_switch(w, &self->ctx, NULL, 0);
+		worker_switch(w, &self->ctx, NULL, 0, FIBER_WHY_TIMER);
 		w = fiber_tls_worker;
 	}
 }
@@ -557,11 +558,14 @@ worker_fire_timers(struct worker *w, int all, int result)
 	return (h->n != 0 ? h->v[0].deadline : 0);
 }
 
-/* Switch contexts on w with the sanitizer annotations; runs the post action
-   once resumed. */
+/*
+ * Switch contexts on w with the sanitizer annotations; runs the post action
+ * once resumed.  why (enum fiber_why) is what the running fiber waits for,
+ * for a trace only: while not tracing it costs the one branch on w->trace.
+ */
 static void
 worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
-    int exiting)
+    int exiting, int why)
 {
 #ifdef FIBER_ASAN
 	void	*fake = NULL;
@@ -582,6 +586,8 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 		lat_hist_add_own(&w->ready_wait, util_now_ns() - to->ready_ns);
 		to->ready_ns = 0;
 	}
+	if (__builtin_expect(w->trace != NULL, 0))
+		fiber_trace_record(w, w->cur, to, why);
 	worker_count(&w->switches);
 	w->cur = to;
 	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
@@ -642,9 +648,10 @@ worker_next_local(struct worker *w)
 }
 
 /* Stop running the current fiber and run the next one; post(arg) runs once
-   the current context is saved.  Returns when the fiber is resumed. */
+   the current context is saved; why (enum fiber_why) is what it waits for.
+   Returns when the fiber is resumed. */
 void
-fiber_park(void (*post)(struct worker *, void *), void *arg)
+fiber_park(void (*post)(struct worker *, void *), void *arg, int why)
 {
 	struct worker	*w = fiber_tls_worker;
 	struct fiber	*self = w->cur, *next;
@@ -652,7 +659,7 @@ fiber_park(void (*post)(struct worker *, void *), void *arg)
 	next = w->leave ? NULL : worker_next_local(w);
 	w->post_fn = post;
 	w->post_arg = arg;
-	worker_switch(w, &self->ctx, next, 0);
+	worker_switch(w, &self->ctx, next, 0, why);
 }
 
 /* Post action: put the yielding fiber back on the run queue. */
@@ -673,7 +680,7 @@ fiber_yield(void)
 	if (next != NULL || w->leave) {
 		w->post_fn = post_requeue;
 		w->post_arg = self;
-		worker_switch(w, &self->ctx, next, 0);
+		worker_switch(w, &self->ctx, next, 0, FIBER_WHY_YIELD);
 	}
 	if (atomic_load_explicit(&self->rt->stopping, memory_order_relaxed))
 		return (FIBER_STOPPED);
@@ -718,7 +725,7 @@ fiber_exit(void)
 	next = w->leave ? NULL : worker_next_local(w);
 	w->post_fn = post_exit;
 	w->post_arg = self;
-	worker_switch(w, &self->ctx, next, 1);
+	worker_switch(w, &self->ctx, next, 1, FIBER_WHY_EXIT);
 	abort();
 }
 
@@ -794,6 +801,7 @@ fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
 	f->done = 0;
 	f->ext_join = 0;
 	f->joiner = NULL;
+	f->trace_id = 0;
 	atomic_store_explicit(&f->jlock, 0, memory_order_relaxed);
 	atomic_store_explicit(&f->jfutex, 0, memory_order_relaxed);
 	/* The generation survives reuse so stale timers cannot claim. */
@@ -847,7 +855,8 @@ fiber_join(struct fiber *f)
 		if (self != NULL) {
 			f->joiner = self;
 			f->joiner_gen = fiber_arm(self);
-			fiber_park(fiber_post_unlock, &f->jlock);
+			fiber_park(fiber_post_unlock, &f->jlock,
+			    FIBER_WHY_JOIN);
 		} else {
 			f->ext_join = 1;
 			fiber_spin_unlock(&f->jlock);
@@ -879,7 +888,7 @@ fiber_sleep(uint64_t ns)
 		fiber_timer_reserve();
 		w = fiber_tls_worker;
 		fiber_timer_add(w, deadline, self, fiber_arm(self));
-		fiber_park(NULL, NULL);
+		fiber_park(NULL, NULL, FIBER_WHY_TIMER);
 		switch (self->wait_result) {
 		case FIBER_TIMEOUT:
 			return (FIBER_OK);
@@ -911,6 +920,8 @@ fiber_block_sleep(uint64_t ns)
 		rt_wake_one(w->rt);
 	}
 	atomic_store(&w->blocked, 1);
+	if (w->trace != NULL)
+		fiber_trace_record(w, w->cur, w->cur, FIBER_WHY_BLOCK_BEGIN);
 	while ((now = util_now_ns()) < end) {
 		if (atomic_load(&w->rt->stopping)) {
 			r = FIBER_STOPPED;
@@ -923,6 +934,8 @@ fiber_block_sleep(uint64_t ns)
 		nanosleep(&ts, NULL);
 	}
 	atomic_store(&w->blocked, 0);
+	if (w->trace != NULL)
+		fiber_trace_record(w, w->cur, w->cur, FIBER_WHY_BLOCK_END);
 	if (atomic_load(&w->rt->stopping))
 		r = FIBER_STOPPED;
 	return (r);
@@ -1102,6 +1115,7 @@ worker_main(void *arg)
 	 */
 	if (util_sigaltstack_init(&w->sigstack, &w->sigstack_len) != 0)
 		w->sigstack = NULL;
+	w->trace = fiber_trace_claim(w);
 	for (;;) {
 		w->leave = 0;
 		if (w->timers.n + 1 >= w->timers.cap)
@@ -1115,11 +1129,12 @@ worker_main(void *arg)
 		}
 		if ((f = worker_find(w)) != NULL ||
 		    (f = worker_spin(w)) != NULL) {
-			worker_switch(w, &w->sched_ctx, f, 0);
+			worker_switch(w, &w->sched_ctx, f, 0, FIBER_WHY_RUN);
 			continue;
 		}
 		worker_sleep(w);
 	}
+	fiber_trace_close(w);
 	free(w->timers.v);
 	memset(&w->timers, 0, sizeof w->timers);
 	w->retiring = 0;

@@ -219,4 +219,55 @@ ssize_t		 fiber_read(int, void *, size_t);
 /* write(2) likewise; writes everything unless an error occurs. */
 ssize_t		 fiber_write(int, const void *, size_t);
 
+/*
+ * Tracing (--trace): each worker thread records its switches, with the
+ * time (CLOCK_MONOTONIC ns), the fiber that stopped, the one that runs
+ * next (0: the worker's scheduler) and why the first stopped, into a ring
+ * of its own allocated when the worker starts.  Off unless
+ * fiber_trace_start was called before the runtime's workers started: the
+ * switch then costs one predictable branch.  A full ring keeps counting
+ * the switches it could not hold (dropped).
+ *
+ * fiber_trace_start, fiber_trace_stop, fiber_trace_ring and
+ * fiber_trace_free: one controlling thread; read the rings after stop,
+ * free them after the runtimes are destroyed.
+ */
+enum fiber_why {
+	FIBER_WHY_RUN,		/* the scheduler picked it (from 0) */
+	FIBER_WHY_YIELD,	/* fiber_yield */
+	FIBER_WHY_CHANNEL,	/* a channel send, receive or select */
+	FIBER_WHY_TIMER,	/* fiber_sleep, a timer heap's growth */
+	FIBER_WHY_IO,		/* fiber_read, fiber_write, fiber_wait_fd */
+	FIBER_WHY_JOIN,		/* fiber_join */
+	FIBER_WHY_EXIT,		/* it returned */
+	FIBER_WHY_BLOCK_BEGIN,	/* not a switch: a blocking call begins */
+	FIBER_WHY_BLOCK_END,	/* and ends */
+	FIBER_WHY_COUNT
+};
+
+struct fiber_trace_event {
+	uint64_t	 ns;
+	uint32_t	 from, to;	/* fiber ids; 0: the scheduler */
+	uint32_t	 why;		/* enum fiber_why */
+};
+
+struct fiber_trace_ring {
+	const struct fiber_trace_event *ev;
+	size_t		 n;		/* events held */
+	uint64_t	 dropped;	/* switches after the ring was full */
+	uint64_t	 switches;	/* the worker's counter over the trace */
+	pid_t		 tid;
+	int		 worker;	/* its index in its runtime */
+	int		 closed;	/* the worker ended or saw the stop */
+};
+
+#define FIBER_TRACE_RINGS	1024	/* workers over a program's life */
+
+int		 fiber_trace_start(size_t);
+void		 fiber_trace_stop(void);
+size_t		 fiber_trace_rings(void);
+int		 fiber_trace_ring(size_t, struct fiber_trace_ring *);
+const char	*fiber_trace_why_name(enum fiber_why);
+void		 fiber_trace_free(void);
+
 #endif

@@ -265,7 +265,7 @@ chan_op(struct fiber_chan *c, void *elem, int send)
 	wt.select = 0;
 	wt.result = FIBER_OK;
 	chan_enqueue(send ? &c->sendq : &c->recvq, &wt);
-	fiber_park(fiber_post_unlock, &c->lock);
+	fiber_park(fiber_post_unlock, &c->lock, FIBER_WHY_CHANNEL);
 	if (self->wait_result == FIBER_STOPPED)
 		return (FIBER_STOPPED);
 	return (wt.result);
@@ -440,7 +440,7 @@ again:
 	}
 	if (deadline != 0)
 		fiber_timer_add(fiber_tls_worker, deadline, self, gen);
-	fiber_park(chan_post_unlock_set, &ls);
+	fiber_park(chan_post_unlock_set, &ls, FIBER_WHY_CHANNEL);
 
 	chan_lockset_lock(&ls);
 	for (i = 0; i < n; i++) {

@@ -55,6 +55,7 @@ struct fiber {
 	uint8_t			 cls;
 	uint8_t			 guarded;
 	_Atomic uint8_t		 live;		/* held by a fiber, for the sampler */
+	uint32_t		 trace_id;	/* 0: not named by a trace yet */
 	/* Join. */
 	uint8_t			 joinable;
 	uint8_t			 done;
@@ -91,6 +92,7 @@ struct worker {
 	uint32_t		 pq_tail;
 	void			(*post_fn)(struct worker *, void *);
 	void			*post_arg;
+	struct trace_ring	*trace;		/* NULL: not tracing */
 	uint32_t		 tick;
 	uint32_t		 lat_tick;	/* readies made, for sampling */
 	int			 leave;		/* go back to the scheduler */
@@ -185,6 +187,13 @@ struct fiber_rt {
 
 extern __thread struct worker	*fiber_tls_worker;
 
+/* fiber_trace.c: the rings behind fiber_trace_*; the worker's own calls. */
+struct trace_ring;
+struct trace_ring *fiber_trace_claim(struct worker *);
+void	 fiber_trace_record(struct worker *, struct fiber *, struct fiber *,
+	    int);
+void	 fiber_trace_close(struct worker *);
+
 /* The running fiber (inside fibers only). */
 static inline struct fiber *
 fiber_current(void)
@@ -198,7 +207,7 @@ void	 fiber_spin_unlock(_Atomic int *);
 uint64_t fiber_arm(struct fiber *);
 int	 fiber_claim(struct fiber *, uint64_t, int);
 void	 fiber_ready(struct fiber *, int);
-void	 fiber_park(void (*)(struct worker *, void *), void *);
+void	 fiber_park(void (*)(struct worker *, void *), void *, int);
 void	 fiber_post_unlock(struct worker *, void *);
 void	 fiber_errno_set(int);
 void	 fiber_timer_reserve(void);

@@ -223,7 +223,7 @@ fiber_wait_fd(int fd, uint32_t events)
 		fiber_spin_unlock(&p->lock);
 		return (FIBER_OK);
 	}
-	fiber_park(fiber_post_unlock, &p->lock);
+	fiber_park(fiber_post_unlock, &p->lock, FIBER_WHY_IO);
 	return (self->wait_result == FIBER_STOPPED ? FIBER_STOPPED : FIBER_OK);
 }
 

@@ -49,6 +49,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "p",		ACTION_TOUR_PREV, NULL },
 	{ "Left",	ACTION_TOUR_PREV, NULL },
 	{ "f",		ACTION_BIG,	  "big figures on or off" },
+	{ "e",		ACTION_FIGURE,	  "save the graphs as SVG" },
 	{ ".",		ACTION_STEP,	  "replay: one step" },
 	{ "}",		ACTION_FASTER,	  "faster replay ({ slower)" },
 	{ "{",		ACTION_SLOWER,	  NULL },

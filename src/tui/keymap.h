@@ -51,6 +51,7 @@ enum action {
 	ACTION_CHANGE_NEXT,	/* replay: the change after it */
 	ACTION_RESTART,		/* replay: from the first sample */
 	ACTION_LOOP,		/* replay: start again at the end */
+	ACTION_FIGURE,		/* save the graphs as an SVG figure */
 	ACTION_COUNT		/* not an action: how many there are */
 };
 

@@ -188,6 +188,13 @@ tui_theme_next(struct view *v)
 	    " (NO_COLOR: attributes only)" : "");
 }
 
+/* The theme on the screen, for a figure in the same colours. */
+const struct theme *
+tui_theme_current(void)
+{
+	return (&tui_theme);
+}
+
 /* Whether the theme wants heavy bars. */
 bool
 tui_heavy_bars(void)

@@ -54,6 +54,8 @@ void	 tui_close(TermKey *);
 void	 tui_resize(void);
 void	 tui_suspend(void);
 bool	 tui_heavy_bars(void);
+struct theme;
+const struct theme *tui_theme_current(void);
 void	 tui_draw(const struct model *, const struct view *);
 size_t	 tui_thread_rows(const struct model *, const struct view *);
 void	 tui_message(struct view *, const char *, ...)

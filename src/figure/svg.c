@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * The SVG figure of the model's history: a title, one graph per panel
+ * stacked on one time axis, a legend beside each, and a caption.  Written
+ * as plain SVG 1.1 text that librsvg, browsers and slide tools all read.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "figure/svg.h"
+#include "util/util.h"
+
+/* How a graph's values are written on its axis. */
+enum figure_unit {
+	FU_RATE,	/* per second, SI prefixes */
+	FU_BYTES,	/* binary prefixes */
+	FU_COUNT,	/* plain counts, SI prefixes */
+	FU_MS,		/* milliseconds */
+};
+
+/* The shapes that tell lines apart without colour. */
+enum figure_marker {
+	FM_CIRCLE,
+	FM_SQUARE,
+	FM_TRIANGLE,
+};
+
+struct figure_line {
+	const char		*label;
+	enum model_series	 ms;
+	const char		*key;	/* the recording's name for it */
+	enum figure_ink		 ink;
+	const char		*dash;	/* stroke-dasharray; NULL: solid */
+	enum figure_marker	 marker;
+};
+
+struct figure_graph {
+	const char		*id;
+	const char		*title;
+	enum figure_unit	 unit;
+	const char		*unit_name;	/* the axis's unit */
+	bool			 optional;	/* left out when never measured */
+	struct figure_line	 lines[3];
+	size_t			 nlines;
+};
+
+/* The panels of the screen, one graph each, in screen order. */
+static const struct figure_graph figure_graphs[] = {
+	{ "switches", "Context switches", FU_RATE, "switches/s", false, {
+	    { "kernel voluntary", MS_VCSW_RATE, "kernel_vcsw_per_s",
+		FIGURE_INK_VOLUNTARY, NULL, FM_CIRCLE },
+	    { "kernel involuntary", MS_IVCSW_RATE, "kernel_ivcsw_per_s",
+		FIGURE_INK_INVOLUNTARY, "14 6", FM_SQUARE },
+	    { "fiber (user space)", MS_FIBER_RATE, "fiber_switches_per_s",
+		FIGURE_INK_FIBER, "3 5", FM_TRIANGLE } }, 3 },
+	{ "memory", "Stack memory", FU_BYTES, "bytes", false, {
+	    { "reserved", MS_STACK_RESERVED, "stack_reserved_bytes",
+		FIGURE_INK_RESERVED, "14 6", FM_SQUARE },
+	    { "committed", MS_STACK_COMMITTED, "stack_committed_bytes",
+		FIGURE_INK_COMMITTED, NULL, FM_CIRCLE } }, 2 },
+	{ "runqueue", "Run queue", FU_COUNT, "tasks", false, {
+	    { "system runnable", MS_PROCS_RUNNING, "procs_running",
+		FIGURE_INK_SYSTEM, NULL, FM_CIRCLE },
+	    { "our threads running", MS_THREADS_R, "threads_running",
+		FIGURE_INK_VOLUNTARY, "14 6", FM_SQUARE },
+	    { "fibers queued", MS_FIBER_RUNQ, "fiber_runqueue",
+		FIGURE_INK_FIBER, "3 5", FM_TRIANGLE } }, 3 },
+	{ "latency", "Latency, mean of each interval", FU_MS, "ms", true, {
+	    { "mean latency", MS_LATENCY_MS, "latency_ms",
+		FIGURE_INK_VOLUNTARY, NULL, FM_CIRCLE } }, 1 },
+};
+_Static_assert(CSW_ARRAY_LEN(figure_graphs) <= FIGURE_GRAPHS,
+    "figure_graphs: FIGURE_GRAPHS is the most");
+
+/* Where things go on the page, in SVG user units (px). */
+#define FIG_TOP		78	/* below the title */
+#define FIG_BOTTOM	118	/* the caption's band */
+#define FIG_LEFT	150	/* tick labels */
+#define FIG_LEGEND	300	/* right of the plots */
+#define FIG_GAP		46	/* between graphs: their titles */
+#define FIG_FONT	"DejaVu Sans, Liberation Sans, Arial, sans-serif"
+
+/* A graph's box on the page. */
+struct figure_box {
+	double	x, y, w, h;
+};
+
+/* Write s with XML's special characters escaped. */
+static void
+figure_text(FILE *fp, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\t')
+				fputc(*s, fp);
+		}
+	}
+}
+
+/* The relative luminance of 0xRRGGBB (WCAG). */
+static double
+figure_luminance(int rgb)
+{
+	double	c[3];
+	int	i;
+
+	for (i = 0; i < 3; i++) {
+		c[i] = (double)((rgb >> (16 - 8 * i)) & 0xff) / 255.0;
+		c[i] = c[i] <= 0.03928 ? c[i] / 12.92 :
+		    pow((c[i] + 0.055) / 1.055, 2.4);
+	}
+	return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]);
+}
+
+/* The contrast ratio of two colours, 1 to 21. */
+static double
+figure_ratio(int a, int b)
+{
+	double	la = figure_luminance(a), lb = figure_luminance(b);
+
+	return (la > lb ? (la + 0.05) / (lb + 0.05) :
+	    (lb + 0.05) / (la + 0.05));
+}
+
+/*
+ * An ink that stands out on the paper: the theme's colour, moved toward
+ * the text colour until it has 3:1 contrast with the paper (bright yellow
+ * meant for a black terminal, on white paper, turns ochre).
+ */
+int
+figure_contrast_ink(int ink, int paper, int text)
+{
+	int	mix = ink, step, i, a, b;
+
+	for (step = 0; step <= 10 && figure_ratio(mix, paper) < 3.0; step++) {
+		mix = 0;
+		for (i = 0; i < 3; i++) {
+			a = (ink >> (16 - 8 * i)) & 0xff;
+			b = (text >> (16 - 8 * i)) & 0xff;
+			mix |= ((a * (10 - step) + b * step) / 10) <<
+			    (16 - 8 * i);
+		}
+	}
+	return (mix);
+}
+
+/*
+ * A nice axis for values up to max: a step of 1, 2, 2.5 or 5 times a power
+ * of ten giving about want ticks, and the top, the first tick at or above
+ * max.  A max of zero or less (or NAN) gets the axis 0 to 1.
+ */
+void
+figure_nice_axis(double max, int want, double *top, double *step)
+{
+	double	raw, mag, f;
+
+	if (!(max > 0) || !isfinite(max))
+		max = 1;
+	raw = max / (want > 0 ? want : 1);
+	mag = pow(10, floor(log10(raw)));
+	f = raw / mag;
+	*step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) *
+	    mag;
+	*top = ceil(max / *step - 1e-9) * *step;
+	if (*top < max)
+		*top += *step;
+}
+
+/* The divisor and prefix a unit's axis is written in, for its top. */
+static double
+figure_prefix(enum figure_unit u, double top, const char **prefix)
+{
+	static const char *si[] = { "", "k", "M", "G", "T" };
+	static const char *bin[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double	div = 1, base = u == FU_BYTES ? 1024 : 1000;
+	int	i = 0;
+
+	if (u == FU_MS) {
+		*prefix = "";
+		return (1);
+	}
+	while (i < 4 && top / div >= base) {
+		div *= base;
+		i++;
+	}
+	*prefix = u == FU_BYTES ? bin[i] : si[i];
+	return (div);
+}
+
+/* A tick's label: the value in the axis's prefix, as short as exact. */
+static void
+figure_tick(double v, double div, const char *prefix, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.4g%s%s", v / div, *prefix != '\0' &&
+	    v != 0 ? " " : "", v != 0 ? prefix : "");
+}
+
+/* Whether a graph has a value anywhere in the history. */
+static bool
+figure_measured(const struct model *m, const struct figure_graph *g)
+{
+	size_t	age, i, n = model_len(m);
+
+	for (i = 0; i < g->nlines; i++) {
+		for (age = 0; age < n; age++) {
+			if (!isnan(model_value(m, g->lines[i].ms, age)))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Whether the value of the sample age is drawn: a rate at a marked sample
+ * straddles the change and is left out, as on the screen.
+ */
+static bool
+figure_drawn(const struct model *m, const struct figure_graph *g,
+    size_t age, double v)
+{
+	if (isnan(v) || isnan(model_time_s(m, age)))
+		return (false);
+	if ((g->unit == FU_RATE || g->unit == FU_MS) &&
+	    model_change(m, age) != 0)
+		return (false);
+	return (true);
+}
+
+/* A marker centred on x, y. */
+static void
+figure_marker(FILE *fp, enum figure_marker mk, double x, double y, int ink,
+    int paper)
+{
+	switch (mk) {
+	case FM_CIRCLE:
+		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\"", x, y);
+		break;
+	case FM_SQUARE:
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"11\" "
+		    "height=\"11\"", x - 5.5, y - 5.5);
+		break;
+	case FM_TRIANGLE:
+		fprintf(fp, "<path d=\"M%.1f %.1fL%.1f %.1fL%.1f %.1fZ\"",
+		    x, y - 7, x + 7, y + 5, x - 7, y + 5);
+		break;
+	}
+	/* Open shapes for dashed lines: a second cue besides the shape. */
+	fprintf(fp, " fill=\"#%06x\" stroke=\"#%06x\" stroke-width=\"2.5\"/>\n",
+	    mk == FM_CIRCLE ? ink : paper, ink);
+}
+
+/* The change a mark stands for, in a word or two. */
+static const char *
+figure_change_name(unsigned chg)
+{
+	if (chg & MODEL_CHG_SCENARIO)
+		return ("scenario");
+	if (chg & MODEL_CHG_MODE)
+		return ("mode");
+	if (chg & MODEL_CHG_VARIANT)
+		return ("variant");
+	if (chg & MODEL_CHG_TASKS_UP)
+		return ("tasks up");
+	if (chg & MODEL_CHG_TASKS_DOWN)
+		return ("tasks down");
+	if (chg & MODEL_CHG_WORKERS_UP)
+		return ("workers up");
+	if (chg & MODEL_CHG_WORKERS_DOWN)
+		return ("workers down");
+	return ("stack");
+}
+
+/* The x of a time on the shared axis. */
+static double
+figure_x(const struct figure_box *b, double t0, double t1, double t)
+{
+	return (b->x + (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5) * b->w);
+}
+
+/* One graph: frame, grid and ticks, the lines with markers, the legend. */
+static void
+figure_graph(FILE *fp, const struct model *m, const struct figure_graph *g,
+    const struct figure_style *st, const struct figure_box *b, double t0,
+    double t1, double tstep, bool last)
+{
+	const struct figure_line *l;
+	const char	*prefix;
+	char		 lab[48];
+	double		 max = NAN, top, step, div, v, x, y, t, k;
+	size_t		 n = model_len(m), age, i, every, drawn;
+	bool		 pen;
+	unsigned	 chg;
+	int		 ink;
+
+	for (i = 0; i < g->nlines; i++) {
+		for (age = 0; age < n; age++) {
+			v = model_value(m, g->lines[i].ms, age);
+			if (figure_drawn(m, g, age, v) && (isnan(max) ||
+			    v > max))
+				max = v;
+		}
+	}
+	/* Ticks nice in the prefix the values are written in (KiB, M). */
+	div = figure_prefix(g->unit, isnan(max) ? 0 : max, &prefix);
+	figure_nice_axis(isnan(max) ? 0 : max / div, 5, &top, &step);
+	top *= div;
+	step *= div;
+	fprintf(fp, "<g id=\"%s\" data-unit=\"%s\" data-axis-max=\"%.10g\" "
+	    "data-max=\"%.10g\">\n", g->id, g->unit_name, top,
+	    isnan(max) ? 0.0 : max);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"22\" "
+	    "font-weight=\"bold\">%s <tspan font-weight=\"normal\">(%s%s%s)"
+	    "</tspan></text>\n", b->x, b->y - 12, g->title,
+	    g->unit == FU_BYTES ? "" : prefix, g->unit == FU_BYTES ? "bytes, "
+	    : *prefix != '\0' ? " " : "", g->unit == FU_BYTES ? prefix :
+	    g->unit_name);
+
+	/* The value grid and its ticks. */
+	for (k = 0; k * step <= top + step / 2; k++) {
+		v = k * step;
+		y = b->y + b->h - v / top * b->h;
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"1\"/>\n",
+		    b->x, y, b->x + b->w, y, st->dim);
+		figure_tick(v, div, prefix, lab, sizeof lab);
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"19\" "
+		    "text-anchor=\"end\">%s</text>\n", b->x - 10, y + 6, lab);
+	}
+	/* The time grid; its labels under the last graph only. */
+	for (k = ceil(t0 / tstep - 1e-9); k * tstep <= t1 + tstep / 1e6;
+	    k++) {
+		t = k * tstep + 0.0;	/* no "-0" */
+		x = figure_x(b, t0, t1, t);
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"1\"/>\n",
+		    x, b->y, x, b->y + b->h, st->dim);
+		if (last)
+			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\""
+			    "19\" text-anchor=\"middle\">%.4g</text>\n", x,
+			    b->y + b->h + 24, t);
+	}
+	fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\""
+	    "%.1f\" fill=\"none\" stroke=\"#%06x\" stroke-width=\"1.5\"/>\n",
+	    b->x, b->y, b->w, b->h, st->fg);
+
+	/* The changes: a dotted rule, named in the first graph. */
+	for (age = 0; age < n; age++) {
+		if ((chg = model_change(m, age)) == 0 ||
+		    isnan(t = model_time_s(m, age)))
+			continue;
+		x = figure_x(b, t0, t1, t);
+		fprintf(fp, "<line class=\"change\" x1=\"%.1f\" y1=\"%.1f\" "
+		    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"2 4\"/>\n", x, b->y, x, b->y + b->h,
+		    st->fg);
+		if (g == &figure_graphs[0])
+			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\""
+			    " font-style=\"italic\">%s</text>\n", x + 4,
+			    b->y + 18, figure_change_name(chg));
+	}
+
+	for (i = 0; i < g->nlines; i++) {
+		l = &g->lines[i];
+		ink = st->ink[l->ink];
+		/* The values, oldest first, as the recording has them. */
+		fprintf(fp, "<path class=\"line\" data-key=\"%s\" "
+		    "data-values=\"", l->key);
+		for (age = n; age-- > 0;) {
+			v = model_value(m, l->ms, age);
+			fprintf(fp, isnan(v) ? "%snan" : "%s%.10g",
+			    age + 1 == n ? "" : " ", v);
+		}
+		fprintf(fp, "\" fill=\"none\" stroke=\"#%06x\" stroke-width=\""
+		    "3.5\" stroke-linejoin=\"round\"%s%s%s d=\"", ink,
+		    l->dash != NULL ? " stroke-dasharray=\"" : "",
+		    l->dash != NULL ? l->dash : "", l->dash != NULL ? "\"" :
+		    "");
+		pen = false;
+		drawn = 0;
+		for (age = n; age-- > 0;) {
+			v = model_value(m, l->ms, age);
+			if (!figure_drawn(m, g, age, v)) {
+				pen = false;
+				continue;
+			}
+			x = figure_x(b, t0, t1, model_time_s(m, age));
+			y = b->y + b->h - v / top * b->h;
+			fprintf(fp, "%s%.1f %.1f", pen ? "L" : "M", x, y);
+			pen = true;
+			drawn++;
+		}
+		if (drawn == 0)
+			fprintf(fp, "M%.1f %.1f", b->x, b->y + b->h);
+		fprintf(fp, "\"/>\n");
+		/* Markers at about a dozen points, staggered per line. */
+		every = n / 12 + 1;
+		for (age = n; age-- > 0;) {
+			v = model_value(m, l->ms, age);
+			if ((n - 1 - age + i * every / 3) % every != 0 ||
+			    !figure_drawn(m, g, age, v))
+				continue;
+			figure_marker(fp, l->marker, figure_x(b, t0, t1,
+			    model_time_s(m, age)), b->y + b->h - v / top *
+			    b->h, ink, st->bg);
+		}
+		/* The legend: a sample of the line, its marker, its name. */
+		y = b->y + 22 + (double)i * 34;
+		x = b->x + b->w + 24;
+		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"3.5\"%s%s%s/>"
+		    "\n", x, y, x + 56, y, ink, l->dash != NULL ?
+		    " stroke-dasharray=\"" : "", l->dash != NULL ? l->dash : "",
+		    l->dash != NULL ? "\"" : "");
+		figure_marker(fp, l->marker, x + 28, y, ink, st->bg);
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"19\">",
+		    x + 66, y + 6);
+		figure_text(fp, l->label);
+		if (drawn == 0)
+			fputs(" (no value)", fp);
+		fputs("</text>\n", fp);
+	}
+	fputs("</g>\n", fp);
+}
+
+/* "16 KiB" for a stack size. */
+static void
+figure_bytes(double v, char *buf, size_t len)
+{
+	const char	*prefix;
+	double		 div = figure_prefix(FU_BYTES, v, &prefix);
+
+	snprintf(buf, len, "%.4g %s", v / div, prefix);
+}
+
+/* The caption: the lesson's knobs, the machine, where it came from. */
+static void
+figure_caption_text(FILE *fp, const struct model *m,
+    const struct figure_style *st, const struct figure_caption *cap,
+    size_t changes)
+{
+	const struct sample	*s = model_last(m);
+	char			 stack[32];
+	double			 y = FIGURE_HEIGHT - FIG_BOTTOM + 56;
+	double			 span = model_time_s(m, 0) -
+				    model_time_s(m, model_len(m) - 1);
+
+	fprintf(fp, "<g id=\"caption\" font-size=\"17\" fill=\"#%06x\">\n",
+	    st->fg);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Knobs (at the end): %ld tasks "
+	    "(%ld asked), ", y, s->tasks_alive, s->tasks_target);
+	if (s->fibers || s->workers_knob > 0)
+		fprintf(fp, "%d worker%s (P), ", s->workers_knob,
+		    s->workers_knob == 1 ? "" : "s");
+	if (s->task_stack > 0) {
+		figure_bytes((double)s->task_stack, stack, sizeof stack);
+		fprintf(fp, "%s stack per task, ", stack);
+	}
+	fprintf(fp, "b variant %s", s->variant ? "on" : "off");
+	if (s->variant && s->variant_name != NULL) {
+		fputs(" (", fp);
+		figure_text(fp, s->variant_name);
+		fputs(")", fp);
+	}
+	fprintf(fp, "; %zu samples over %.1f s", model_len(m), span);
+	if (changes > 0)
+		fprintf(fp, "; %zu change%s, dotted", changes,
+		    changes == 1 ? "" : "s");
+	fputs(".</text>\n", fp);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Machine: ", y + 24);
+	figure_text(fp, cap->machine);
+	fputs(".</text>\n", fp);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">From ", y + 48);
+	figure_text(fp, cap->source);
+	fputs("; drawn ", fp);
+	figure_text(fp, cap->when);
+	fputs(" by cswviz " PACKAGE_VERSION ", theme ", fp);
+	figure_text(fp, st->theme);
+	fputs(".</text>\n</g>\n", fp);
+}
+
+/*
+ * Write the figure of the model's history.  0, or -1 when the model has
+ * fewer than two samples (errno EAGAIN) or the stream failed (its errno).
+ */
+int
+figure_svg(FILE *fp, const struct model *m, const struct figure_style *st,
+    const struct figure_caption *cap)
+{
+	const struct figure_graph *g[FIGURE_GRAPHS];
+	const struct sample	*s = model_last(m);
+	struct figure_box	 b;
+	size_t			 n = model_len(m), ng = 0, i, age, changes = 0;
+	double			 t0, t1, top, tstep, h;
+
+	if (n < 2 || s == NULL) {
+		errno = EAGAIN;
+		return (-1);
+	}
+	for (i = 0; i < CSW_ARRAY_LEN(figure_graphs); i++) {
+		if (!figure_graphs[i].optional ||
+		    figure_measured(m, &figure_graphs[i]))
+			g[ng++] = &figure_graphs[i];
+	}
+	for (age = 0; age < n; age++)
+		changes += model_change(m, age) != 0;
+	t0 = model_time_s(m, n - 1);
+	t1 = model_time_s(m, 0);
+	figure_nice_axis(t1 - t0, 10, &top, &tstep);
+
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\""
+	    FIG_FONT "\" fill=\"#%06x\">\n", FIGURE_WIDTH, FIGURE_HEIGHT,
+	    FIGURE_WIDTH, FIGURE_HEIGHT, st->fg);
+	fputs("<title>cswviz: ", fp);
+	figure_text(fp, s->scenario);
+	fputs(", ", fp);
+	figure_text(fp, s->mode_name);
+	fputs(" mode</title>\n<desc>", fp);
+	fprintf(fp, "Graphs of the samples cswviz took; each line's "
+	    "data-values are its samples, oldest first, named by the "
+	    "recording's key (data-key), at the times in data-t of the svg "
+	    "element below.</desc>\n");
+	fprintf(fp, "<rect width=\"100%%\" height=\"100%%\" fill=\"#%06x\"/>\n",
+	    st->bg);
+	fputs("<g id=\"times\" data-t=\"", fp);
+	for (age = n; age-- > 0;)
+		fprintf(fp, "%s%.10g", age + 1 == n ? "" : " ",
+		    model_time_s(m, age));
+	fputs("\"/>\n", fp);
+
+	fputs("<text x=\"40\" y=\"48\" font-size=\"32\" font-weight=\"bold\">",
+	    fp);
+	figure_text(fp, s->scenario);
+	fputs(" <tspan font-weight=\"normal\">in ", fp);
+	figure_text(fp, s->mode_name);
+	fputs(" mode", fp);
+	if (changes > 0)
+		fprintf(fp, " at the end, after %zu change%s", changes,
+		    changes == 1 ? "" : "s");
+	fputs("</tspan></text>\n", fp);
+	fprintf(fp, "<text x=\"%d\" y=\"48\" font-size=\"20\" text-anchor=\""
+	    "end\">cswviz</text>\n", FIGURE_WIDTH - 40);
+
+	h = (double)(FIGURE_HEIGHT - FIG_TOP - FIG_BOTTOM) / (double)ng;
+	for (i = 0; i < ng; i++) {
+		b.x = FIG_LEFT;
+		b.w = FIGURE_WIDTH - FIG_LEFT - FIG_LEGEND;
+		b.y = FIG_TOP + (double)i * h + FIG_GAP - 12;
+		b.h = h - FIG_GAP;
+		figure_graph(fp, m, g[i], st, &b, t0, t1, tstep, i + 1 == ng);
+	}
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" font-size=\"19\">time (s)"
+	    "</text>\n", FIGURE_WIDTH - FIG_LEGEND + 24, FIGURE_HEIGHT -
+	    FIG_BOTTOM + 12);
+	figure_caption_text(fp, m, st, cap, changes);
+	fputs("</svg>\n", fp);
+	return (ferror(fp) ? -1 : 0);
+}

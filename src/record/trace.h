@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * --trace FILE: the runtime's switches written as a Trace Event Format
+ * file (JSON) that Perfetto's UI and chrome://tracing open.  Called from
+ * main, after the workload's runtimes are destroyed (their rings closed).
+ */
+#ifndef CSW_RECORD_TRACE_H
+#define CSW_RECORD_TRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_EVENTS_PER_WORKER	200000	/* 4.8 MB a worker */
+
+int	trace_write(const char *, uint64_t, uint64_t, char *, size_t,
+	    char *, size_t);
+
+#endif
