@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/time.h>
 
 #include "bench/bench.h"
 #include "batch.h"
+#include "child/child.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
 #include "loop.h"
@@ -28,13 +28,6 @@
 #include "tui/tui.h"
 
 #define HISTORY_SAMPLES	3600	/* an hour at the default interval */
-#define STOP_GRACE_US	250000	/* a clean stop at exit gets this long */
-
-/* How the process ends if the clean stop runs out of time. */
-static volatile sig_atomic_t	main_exit_status;
-static volatile sig_atomic_t	main_exit_signal;
-/* What the user is told while the kernel ends the tasks; "" says nothing. */
-static char			main_exit_words[160];
 
 /* Whether the locale can show Unicode glyphs. */
 static bool
@@ -47,79 +40,26 @@ main_locale_utf8(void)
 }
 
 /*
- * The grace is over: leave the workload to the kernel.  exit_group kills
- * every task at once, where a clean stop of 20,000 threads on a loaded
- * machine waits for each to be scheduled, take a lock and be joined: that
- * took minutes.  Nothing the tasks hold needs more than the kernel's
- * cleanup; the terminal and the --record file are done with by now.
+ * End the workload: SIGKILL to the child's session, then the sampler,
+ * then the reap.  The terminal is back and every file written by now; the
+ * kernel ends 10,000 threads without their help, and the prompt waits
+ * for it, so that nothing of cswviz runs once the shell has its status.
  */
 static void
-main_exit_now(int sig)
+main_end_workload(struct child *c, struct sampler *sp)
 {
-	ssize_t	n;
-
-	(void)sig;
-	if (main_exit_words[0] != '\0') {
-		n = write(STDERR_FILENO, main_exit_words,
-		    strlen(main_exit_words));
-		(void)n;
-	}
-	if (main_exit_signal != 0) {
-		/* Die of the signal, as the clean path does. */
-		signal(main_exit_signal, SIG_DFL);
-		kill(getpid(), main_exit_signal);
-		_exit(128 + main_exit_signal);
-	}
-	_exit(main_exit_status);
-}
-
-/*
- * Arm the end: once the terminal is back and every file is written, the
- * workload and the sampler get a moment to stop cleanly (which frees all
- * they hold, for the sanitizers' leak check), then the process exits with
- * the same status or signal without them.
- */
-static void
-main_exit_arm(struct engine *e, int status, int sig)
-{
-	struct sigaction	sa;
-	struct itimerval	it;
 	struct engine_snapshot	snap;
 	char			count[32];
 
-	main_exit_status = status;
-	main_exit_signal = sig;
-	/* Should the kernel take a while, the user knows what it is doing:
-	   the process's exit, and so the prompt, waits for every thread. */
-	main_exit_words[0] = '\0';
-	if (e != NULL)
-		engine_snapshot(e, &snap);
-	if (e != NULL && snap.mode == ENGINE_THREADS &&
-	    snap.tasks_alive >= 1000) {
+	if (c != NULL && child_pid(c) != 0 && child_snapshot(c, &snap) &&
+	    snap.mode == ENGINE_THREADS && snap.tasks_alive >= 1000) {
 		limits_format_count(snap.tasks_alive, count, sizeof count);
-		snprintf(main_exit_words, sizeof main_exit_words,
-		    "cswviz: the kernel is ending %s threads; the prompt "
-		    "comes back when they are gone\n", count);
+		fprintf(stderr, "cswviz: the kernel is ending %s threads; the "
+		    "prompt comes back when they are gone\n", count);
 	}
-	fflush(stdout);
-	fflush(stderr);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = main_exit_now;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	memset(&it, 0, sizeof it);
-	it.it_value.tv_usec = STOP_GRACE_US;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-/* The clean stop made it in time: no exit from under the leak check. */
-static void
-main_exit_disarm(void)
-{
-	struct itimerval	it;
-
-	memset(&it, 0, sizeof it);
-	setitimer(ITIMER_REAL, &it, NULL);
+	child_kill(c);
+	sampler_stop(sp);
+	child_free(c);
 }
 
 /* --list-scenarios: the table, one scenario a line. */
@@ -143,7 +83,7 @@ main_list_scenarios(FILE *out)
 
 /* Start the workload and the sampler the options ask for. */
 static int
-main_start(const struct options *opts, struct engine **ep,
+main_start(const struct options *opts, struct child **ep,
     struct sampler **sp, char *err, size_t errlen)
 {
 	struct engine_config	cfg;
@@ -157,15 +97,16 @@ main_start(const struct options *opts, struct engine **ep,
 	cfg.workers = (int)opts->workers;
 	cfg.stack[cfg.mode] = opts->stack;
 	cfg.variant = opts->variant;
-	if ((*ep = engine_create(&cfg, err, errlen)) == NULL)
+	if ((*ep = child_start(&cfg, err, errlen)) == NULL)
 		return (-1);
 	/* Say when the request was rounded to what the scenario runs. */
-	engine_snapshot(*ep, &snap);
+	if (!child_snapshot(*ep, &snap))
+		memset(&snap, 0, sizeof snap);
 	err[0] = '\0';
 	if (opts->tasks != 0 && snap.tasks_target != opts->tasks)
 		snprintf(err, errlen, "%s runs %ld to %ld tasks in steps of "
 		    "%ld: starting %ld, not %ld", snap.scenario,
-		    snap.tasks_per_unit, engine_tasks_max(*ep),
+		    snap.tasks_per_unit, child_tasks_max(*ep),
 		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
 	else if (opts->variant && snap.variant_name == NULL)
 		snprintf(err, errlen, "%s has no b variant", snap.scenario);
@@ -175,7 +116,7 @@ main_start(const struct options *opts, struct engine **ep,
 	*sp = sampler_start(*ep, root, (uint64_t)opts->delay_tenths *
 	    100000000u, err, errlen);
 	if (*sp == NULL) {
-		engine_destroy(*ep);
+		child_free(*ep);
 		return (-1);
 	}
 	return (0);
@@ -185,7 +126,7 @@ main_start(const struct options *opts, struct engine **ep,
 static int
 main_batch(const struct options *opts)
 {
-	struct engine	*engine;
+	struct child	*engine;
 	struct sampler	*sampler;
 	struct model	*model;
 	char		 err[256];
@@ -202,15 +143,9 @@ main_batch(const struct options *opts)
 	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
-	/* The summary is out: the end does not wait for the tasks. */
-	/* Armed first: lifting 10,000 runnable threads to the screen's
-	   class can starve this thread before the lift is done. */
-	main_exit_arm(engine, status, 0);
-	engine_hurry(engine);
-	sampler_stop(sampler);
-	engine_destroy(engine);
+	/* The summary is out: the workload is killed, not stopped. */
+	main_end_workload(engine, sampler);
 	model_free(model);
-	main_exit_disarm();
 	return (status);
 }
 
@@ -219,7 +154,7 @@ main(int argc, char **argv)
 {
 	struct options		 opts;
 	struct tui_config	 tcfg;
-	struct engine		*engine = NULL;
+	struct child		*engine = NULL;
 	struct sampler		*sampler = NULL;
 	struct model		*model;
 	struct loop_tape	 tape;
@@ -231,6 +166,11 @@ main(int argc, char **argv)
 	size_t			 i;
 	int			 status;
 
+	/* The workload child: this program again (see child/child.c). */
+	if (argc >= 2 && strcmp(argv[1], CHILD_ARGV) == 0) {
+		term_install_crash_handlers();
+		return (child_workload_main(argc, argv));
+	}
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
 		return (0);
@@ -304,8 +244,7 @@ main(int argc, char **argv)
 	    sizeof err)) != 0)
 		loop_signals_done();
 	if (status != 0) {
-		sampler_stop(sampler);
-		engine_destroy(engine);
+		main_end_workload(engine, sampler);
 		model_free(model);
 		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
@@ -330,13 +269,9 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
-	main_exit_arm(engine, status, ex.signal);
-	engine_hurry(engine);
-	sampler_stop(sampler);
-	engine_destroy(engine);
+	main_end_workload(engine, sampler);
 	model_free(model);
 	replay_close(tape.replay);
-	main_exit_disarm();
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);

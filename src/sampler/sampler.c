@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include "child/child.h"
 #include "engine/engine.h"
 #include "proc/procfs.h"
 #include "sampler/sampler.h"
@@ -46,6 +47,7 @@ struct sampler {
 };
 
 static int	sampler_cmp_tid(const void *, const void *);
+static void	sampler_tasks_close(struct sampler_pass *);
 
 /* Mark a source as unreadable, with why. */
 static void
@@ -77,6 +79,49 @@ sampler_pass_init(struct sampler_pass *p, const char *root,
 	p->interval_ns = 1000000000u;
 	p->budget = SAMPLER_ROTATE_FIRST;
 	p->rotation = 1;
+	p->pagemap_fd = -1;
+	snprintf(p->self, sizeof p->self, "self");
+}
+
+/*
+ * Observe a workload child instead of this process: its /proc/PID, its
+ * shared counters, its stacks through /proc/PID/pagemap.
+ */
+void
+sampler_pass_child(struct sampler_pass *p, struct child *c)
+{
+	p->child = c;
+}
+
+/* Follow the child to its current pid: a restart starts the lists anew. */
+static void
+sampler_follow_pid(struct sampler_pass *p)
+{
+	int	pid;
+
+	if (p->child == NULL)
+		return;
+	pid = (int)child_pid(p->child);
+	if (pid == p->pid)
+		return;
+	p->pid = pid;
+	snprintf(p->self, sizeof p->self, "%d", pid);
+	sampler_tasks_close(p);
+	if (p->taskdir != NULL)
+		closedir(p->taskdir);
+	p->taskdir = NULL;
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
+	p->pagemap_fd = -1;
+	p->nscache = 0;
+	p->fm_valid = false;
+}
+
+/* The child's thread stacks, from its shared memory. */
+static size_t
+sampler_child_stacks(void *arg, struct engine_stack *out, size_t max)
+{
+	return (child_stacks(arg, out, max));
 }
 
 /* Engine threads' stacks, for a pass with an engine. */
@@ -141,6 +186,8 @@ sampler_pass_free(struct sampler_pass *p)
 	sampler_tasks_close(p);
 	if (p->taskdir != NULL)
 		closedir(p->taskdir);
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
 	free(p->visible);
 	free(p->tids);
 	free(p->scache);
@@ -277,13 +324,14 @@ sampler_visible(const struct sampler_pass *p, int tid)
 	    sizeof *p->visible, sampler_cmp_tid) != NULL);
 }
 
-/* Open ROOT/self/task/TID/NAME to keep, or -1 (read by path then). */
+/* Open ROOT/PID/task/TID/NAME to keep, or -1 (read by path then). */
 static int
 sampler_task_open(struct sampler_pass *p, int tid, const char *name)
 {
 	char	path[PATH_MAX];
 
-	snprintf(path, sizeof path, "%s/self/task/%d/%s", p->root, tid, name);
+	snprintf(path, sizeof path, "%s/%s/task/%d/%s", p->root, p->self, tid,
+	    name);
 	return (open(path, O_RDONLY | O_CLOEXEC));
 }
 
@@ -615,20 +663,22 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 }
 
 /*
- * This process: /proc/self/status every pass, then a bounded share of the
- * threads in /proc/self/task (see sampler.h).
+ * The process observed (this one, or the workload child): its status
+ * every pass, then a bounded share of the threads in its task directory
+ * (see sampler.h).
  */
 static void
 sampler_read_process(struct sampler_pass *p, struct sample *s)
 {
 	struct procfs_status	 st;
-	char			 err[PROCFS_ERRLEN], dir[512];
+	char			 err[PROCFS_ERRLEN], dir[512], rel[64];
 	size_t			 want, nshare, nread, probes;
 	uint64_t		 cpu0;
 	int			 bad = 0;
 	bool			 whole;
 
-	if (!sampler_load(p, "self/status", err) ||
+	snprintf(rel, sizeof rel, "%s/status", p->self);
+	if (!sampler_load(p, rel, err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
 		sampler_fail(s, SRC_STATUS, err);
 	else if (!st.has_vm)
@@ -640,7 +690,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		s->threads = st.threads;
 	}
 
-	snprintf(dir, sizeof dir, "%s/self/task", p->root);
+	snprintf(dir, sizeof dir, "%s/%s/task", p->root, p->self);
 	if (p->taskdir == NULL && (p->taskdir = opendir(dir)) == NULL) {
 		snprintf(err, sizeof err, "%.100s: %.50s", dir,
 		    strerror(errno));
@@ -676,7 +726,39 @@ sampler_cmp_stack(const void *a, const void *b)
 	return (x->base < y->base ? -1 : x->base > y->base);
 }
 
-/* Committed bytes of one stack by mincore; false if it is unmapped. */
+/*
+ * Committed bytes of a stack in another process: the present bit (63) of
+ * each page's entry in its /proc/PID/pagemap, which its owner may read
+ * (the frame numbers read as 0 without CAP_SYS_ADMIN; the bit does not).
+ */
+static bool
+sampler_pagemap(struct sampler_pass *p, uintptr_t lo, size_t n,
+    size_t pagesz, uint64_t *committed)
+{
+	char		path[512];
+	uint64_t	*e = (uint64_t *)(void *)p->vec;
+	size_t		j;
+
+	if (p->pagemap_fd < 0) {
+		snprintf(path, sizeof path, "%s/%d/pagemap", p->root, p->pid);
+		if ((p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return (false);
+	}
+	if (pread(p->pagemap_fd, e, n * sizeof *e, (off_t)(lo / pagesz *
+	    sizeof *e)) != (ssize_t)(n * sizeof *e))
+		return (false);
+	*committed = 0;
+	for (j = 0; j < n; j++) {
+		if (e[j] >> 63)
+			*committed += pagesz;
+	}
+	return (true);
+}
+
+/*
+ * Committed bytes of one stack by mincore (pagemap in another process);
+ * false if it is unmapped.
+ */
 static bool
 sampler_mincore(struct sampler_pass *p, const struct engine_stack *st,
     size_t pagesz, uint64_t *committed, size_t *pages)
@@ -687,11 +769,13 @@ sampler_mincore(struct sampler_pass *p, const struct engine_stack *st,
 	lo = st->base & ~(uintptr_t)(pagesz - 1);
 	hi = (st->base + st->size + pagesz - 1) & ~(uintptr_t)(pagesz - 1);
 	n = (hi - lo) / pagesz;
-	if (n > p->vec_cap) {
-		p->vec_cap = n;
-		p->vec = xrealloc(p->vec, n);
+	if (n * sizeof(uint64_t) > p->vec_cap) {
+		p->vec_cap = n * sizeof(uint64_t);
+		p->vec = xrealloc(p->vec, p->vec_cap);
 	}
 	*pages = n;
+	if (p->pid != 0)
+		return (sampler_pagemap(p, lo, n, pagesz, committed));
 	/* A thread that exited since the copy: its range is gone. */
 	if (mincore((void *)lo, hi - lo, p->vec) != 0)
 		return (false);
@@ -785,7 +869,8 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 	uint64_t	cpu0, cost, goal;
 	int		rc;
 
-	if (p->engine != NULL && p->fibers_fn == NULL && !s->fibers)
+	if ((p->engine != NULL || p->child != NULL) && p->fibers_fn == NULL &&
+	    !s->fibers)
 		p->fm_valid = false;	/* threads mode: none to reuse */
 	if (p->fm_valid && p->fm_skip > 0) {
 		p->fm_skip--;
@@ -797,6 +882,8 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 	cpu0 = sampler_thread_cpu_ns();
 	if (p->fibers_fn != NULL)
 		rc = p->fibers_fn(p->stacks_arg, fm);
+	else if (p->child != NULL)
+		rc = child_fiber_memory(p->child, fm);
 	else if (p->engine != NULL)
 		rc = engine_fiber_memory(p->engine, fm);
 	else
@@ -824,7 +911,7 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 	struct engine_fiber_memory fm;
 	size_t		 n;
 
-	if (p->engine == NULL && p->stacks_fn == NULL &&
+	if (p->engine == NULL && p->child == NULL && p->stacks_fn == NULL &&
 	    p->fibers_fn == NULL) {
 		sampler_fail(s, SRC_STACKS, "no engine");
 		return;
@@ -840,11 +927,14 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		s->ok[SRC_STACKS] = true;
 		return;
 	}
-	if (p->stacks_fn == NULL && p->engine == NULL) {
+	if (p->stacks_fn == NULL && p->engine == NULL && p->child == NULL) {
 		sampler_fail(s, SRC_STACKS, "no thread stacks to measure");
 		return;
 	}
-	if (p->stacks_fn == NULL) {
+	if (p->stacks_fn == NULL && p->child != NULL) {
+		p->stacks_fn = sampler_child_stacks;
+		p->stacks_arg = p->child;
+	} else if (p->stacks_fn == NULL) {
 		p->stacks_fn = sampler_engine_stacks;
 		p->stacks_arg = p->engine;
 	}
@@ -894,14 +984,33 @@ sampler_attach_stacks(struct sampler_pass *p, struct sample *s)
 	}
 }
 
-/* Counters of the process as a whole and of the engine. */
+/*
+ * Counters of the process as a whole and of the engine: a workload
+ * child's from its shared memory, this process's own otherwise.
+ */
 static void
 sampler_read_self(struct sampler_pass *p, struct sample *s)
 {
 	struct rusage		ru;
+	struct child_rusage	cru;
 	struct engine_snapshot	snap;
 
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
+	if (p->child != NULL) {
+		if (!child_rusage(p->child, &cru))
+			sampler_fail(s, SRC_RUSAGE, "the workload has not "
+			    "published its getrusage");
+		else {
+			s->ok[SRC_RUSAGE] = true;
+			s->vcsw = cru.vcsw;
+			s->ivcsw = cru.ivcsw;
+			s->cpu_time_ns = cru.cpu_ns;
+		}
+		if (!child_snapshot(p->child, &snap)) {
+			sampler_fail(s, SRC_ENGINE, "the workload's counters "
+			    "could not be read");
+			return;
+		}
+	} else if (getrusage(RUSAGE_SELF, &ru) != 0)
 		sampler_fail(s, SRC_RUSAGE, strerror(errno));
 	else {
 		s->ok[SRC_RUSAGE] = true;
@@ -912,11 +1021,12 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 		    (uint64_t)ru.ru_stime.tv_usec) * 1000u;
 		s->ivcsw = (uint64_t)ru.ru_nivcsw;
 	}
-	if (p->engine == NULL) {
+	if (p->child == NULL && p->engine == NULL) {
 		sampler_fail(s, SRC_ENGINE, "no engine");
 		return;
 	}
-	engine_snapshot(p->engine, &snap);
+	if (p->child == NULL)
+		engine_snapshot(p->engine, &snap);
 	s->ok[SRC_ENGINE] = true;
 	s->mode = snap.mode;
 	s->fibers = snap.mode == ENGINE_FIBERS;
@@ -960,15 +1070,40 @@ void
 sampler_collect(struct sampler_pass *p, struct sample *s)
 {
 	uint64_t	cpu0 = sampler_thread_cpu_ns();
+	uint32_t	mark;
+	int		i;
 
 	memset(s, 0, sizeof *s);
 	s->t_ns = util_now_ns();
-	s->pid = (int)getpid();
-	sampler_read_self(p, s);
-	sampler_read_system(p, s);
-	sampler_read_process(p, s);
-	sampler_read_stacks(p, s);
-	sampler_attach_stacks(p, s);
+	sampler_follow_pid(p);
+	s->pid = p->child != NULL ? p->pid : (int)getpid();
+	if (p->child != NULL && p->pid == 0) {
+		/* The workload has ended: the system's figures only. */
+		sampler_read_system(p, s);
+		for (i = 0; i < SRC_COUNT; i++) {
+			if (i == SRC_STAT || i == SRC_LOADAVG ||
+			    i == SRC_MEMINFO || i == SRC_PSI ||
+			    i == SRC_SCHEDSTAT)
+				continue;
+			sampler_fail(s, (enum sample_src)i, "the workload "
+			    "has ended");
+		}
+	} else if (p->child != NULL) {
+		/* The child publishes while the system's files are read. */
+		mark = child_kick(p->child);
+		sampler_read_system(p, s);
+		sampler_read_process(p, s);
+		(void)child_wait_fresh(p->child, mark, SAMPLER_CHILD_WAIT_MS);
+		sampler_read_self(p, s);
+		sampler_read_stacks(p, s);
+		sampler_attach_stacks(p, s);
+	} else {
+		sampler_read_self(p, s);
+		sampler_read_system(p, s);
+		sampler_read_process(p, s);
+		sampler_read_stacks(p, s);
+		sampler_attach_stacks(p, s);
+	}
 	s->pass_ns = util_now_ns() - s->t_ns;
 	s->cpu_ns = sampler_thread_cpu_ns();
 	s->pass_cpu_ns = s->cpu_ns - cpu0;
@@ -1030,14 +1165,15 @@ sampler_main(void *arg)
 
 /* Start the sampler thread. */
 struct sampler *
-sampler_start(struct engine *engine, const char *root, uint64_t interval_ns,
+sampler_start(struct child *child, const char *root, uint64_t interval_ns,
     char *err, size_t errlen)
 {
 	struct sampler		*sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t	 ca;
 	int			 rc;
 
-	sampler_pass_init(&sp->pass, root, engine);
+	sampler_pass_init(&sp->pass, root, NULL);
+	sampler_pass_child(&sp->pass, child);
 	sp->interval_ns = interval_ns;
 	if ((sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));

@@ -2,7 +2,12 @@
 /*
  * The sampler: a thread of its own that reads /proc, getrusage, mincore and
  * the engine's counters once per interval and hands the newest sample to
- * the loop.  It never blocks the loop: the loop polls sampler_fd() and takes
+ * the loop.  sampler_start observes a workload child (child.h): its
+ * /proc/PID, its stacks through /proc/PID/pagemap, and the counters and
+ * getrusage it publishes in shared memory; a pass asks the child to
+ * publish as it begins.  A pass without a child observes this process
+ * (/proc/self, mincore, an in-process engine), as the tests and the
+ * bench run it.  It never blocks the loop: the loop polls sampler_fd() and takes
  * the sample with sampler_take(), which only copies under a short lock.
  *
  * sampler_start, sampler_set_interval, sampler_set_detail,
@@ -26,6 +31,7 @@
 
 #include "sampler/sample.h"
 
+struct child;
 struct engine;
 struct engine_stack;
 struct engine_fiber_memory;
@@ -83,12 +89,22 @@ struct sampler_stack {
 	bool		 known;
 };
 #define SAMPLER_ROTATE_MIN	64
+/*
+ * A workload child publishes its counters when a pass asks, while the
+ * pass reads the system's files; the pass waits at most this long for
+ * them, else takes the last ones.
+ */
+#define SAMPLER_CHILD_WAIT_MS	20
 #define SAMPLER_ROTATE_FIRST	256	/* before a cost was measured */
 
 /* State one collection pass keeps from one pass to the next. */
 struct sampler_pass {
 	const char		*root;		/* "/proc" or a fixture dir */
 	struct engine		*engine;	/* may be NULL */
+	struct child		*child;		/* observed instead: or NULL */
+	int			 pid;		/* the child's; 0: this process */
+	char			 self[16];	/* "self" or the child's pid */
+	int			 pagemap_fd;	/* the child's, kept open */
 	sampler_stacks_fn	 stacks_fn;	/* without an engine, or NULL */
 	sampler_fibers_fn	 fibers_fn;	/* without an engine, or NULL */
 	void			*stacks_arg;	/* for both */
@@ -122,7 +138,7 @@ struct sampler_pass {
 	double			 thread_cost_ns;	/* CPU per thread read */
 };
 
-struct sampler	*sampler_start(struct engine *, const char *, uint64_t,
+struct sampler	*sampler_start(struct child *, const char *, uint64_t,
 		    char *, size_t);
 int		 sampler_fd(const struct sampler *);
 bool		 sampler_take(struct sampler *, struct sample *);
@@ -135,6 +151,7 @@ void		 sampler_stop(struct sampler *);
 
 void		 sampler_pass_init(struct sampler_pass *, const char *,
 		    struct engine *);
+void		 sampler_pass_child(struct sampler_pass *, struct child *);
 void		 sampler_pass_free(struct sampler_pass *);
 void		 sampler_pass_visible(struct sampler_pass *, const int *,
 		    size_t);
