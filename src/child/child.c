@@ -40,7 +40,8 @@
 
 #define CHILD_START_MS	30000	/* the first step of tasks may take long */
 #define CHILD_REPLY_MS	200	/* a request's answer; else keep asking */
-#define CHILD_TORN_TRIES 8
+#define CHILD_TORN_TRIES 40	/* 40 x 250 us: 10 ms at most */
+#define CHILD_TORN_SLEEP_NS 250000
 #define CHILD_FD_HIGH	9	/* above 0..4, which the child's dup2s set */
 
 struct child {
@@ -464,10 +465,18 @@ child_tasks_max(struct child *c)
 	return (n);
 }
 
-/* Begin a read of the shared memory: the even sequence number. */
+/*
+ * Begin a read of the shared memory: the even sequence number.  Try i of
+ * a read: from the second on, a short sleep first, since a writer that
+ * was preempted halfway through (a loaded machine) needs a CPU to finish.
+ */
 static bool
-child_read_begin(struct child *c, uint64_t *seq)
+child_read_begin(struct child *c, uint64_t *seq, int i)
 {
+	struct timespec	ts = { 0, CHILD_TORN_SLEEP_NS };
+
+	if (i > 0)
+		nanosleep(&ts, NULL);
 	*seq = atomic_load_explicit(&c->shm->seq, memory_order_acquire);
 	return ((*seq & 1) == 0);
 }
@@ -492,7 +501,7 @@ child_snapshot(struct child *c, struct engine_snapshot *s)
 	int		i;
 
 	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq) || seq == 0)
+		if (!child_read_begin(c, &seq, i) || seq == 0)
 			continue;
 		*s = c->shm->snap;
 		memcpy(scen, c->shm->scenario, sizeof scen);
@@ -526,7 +535,7 @@ child_stacks(struct child *c, struct engine_stack *out, size_t max)
 	int		i;
 
 	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq))
+		if (!child_read_begin(c, &seq, i))
 			continue;
 		n = c->shm->nstacks;
 		if (n > CHILD_STACKS_MAX)
@@ -549,7 +558,7 @@ child_fiber_memory(struct child *c, struct engine_fiber_memory *fm)
 	int		i;
 
 	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq))
+		if (!child_read_begin(c, &seq, i))
 			continue;
 		ok = c->shm->fm_ok;
 		*fm = c->shm->fm;
@@ -568,7 +577,7 @@ child_rusage(struct child *c, struct child_rusage *ru)
 	int		i;
 
 	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq))
+		if (!child_read_begin(c, &seq, i))
 			continue;
 		ok = c->shm->ru_ok;
 		*ru = c->shm->ru;
