@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "child/child.h"
 #include "engine/engine.h"
 #include "model/model.h"
 #include "record/write.h"
@@ -96,7 +97,7 @@ batch_on_signal(int sig)
  * exit status: 0, or 128 + the signal that cut the run short.
  */
 int
-batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
+batch_run(struct child *e, struct sampler *sp, struct model *m, long duration,
     enum record_format fmt, FILE *out)
 {
 	struct sigaction	 sa;
@@ -104,7 +105,7 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 	struct sample		 s;
 	char			 emsg[ENGINE_ERRLEN];
 	char			 last[SRC_COUNT][SAMPLE_WHYLEN];
-	uint64_t		 end, now, eseq = 0;
+	uint64_t		 end, now;
 	int			 ms;
 
 	memset(&sa, 0, sizeof sa);
@@ -120,16 +121,15 @@ batch_run(struct engine *e, struct sampler *sp, struct model *m, long duration,
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
 	pfd[0].fd = sampler_fd(sp);
 	pfd[0].events = POLLIN;
-	pfd[1].fd = e != NULL ? engine_fd(e) : -1;
 	pfd[1].events = POLLIN;
 	while (batch_signal == 0 && (now = util_now_ns()) < end) {
+		pfd[1].fd = e != NULL ? child_fd(e) : -1;
 		ms = (int)((end - now) / 1000000u) + 1;
 		if (poll(pfd, 2, ms) < 0 && errno != EINTR)
 			break;
 		/* What the engine says (a cap, a refused spawn) goes to
 		 * stderr, so the samples stay clean. */
-		if ((pfd[1].revents & POLLIN) && engine_message(e, &eseq,
-		    emsg, sizeof emsg))
+		if (e != NULL && child_message(e, emsg, sizeof emsg))
 			fprintf(stderr, "cswviz: %s\n", emsg);
 		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
 			if (s.gone) {

@@ -12,11 +12,11 @@
 
 #include "record/write.h"
 
-struct engine;
+struct child;
 struct sampler;
 struct model;
 
-int	batch_run(struct engine *, struct sampler *, struct model *, long,
+int	batch_run(struct child *, struct sampler *, struct model *, long,
 	    enum record_format, FILE *);
 
 #endif

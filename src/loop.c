@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "child/child.h"
 #include "engine/engine.h"
 #include "export.h"
 #include "loop.h"
@@ -104,14 +105,14 @@ loop_size(size_t bytes, char *buf, size_t len)
 
 /* Double or halve the tasks; the control thread ramps in the background. */
 static void
-loop_apply_tasks(struct engine *e, struct view *v, bool up)
+loop_apply_tasks(struct child *e, struct view *v, bool up)
 {
 	struct engine_config	cfg;
 	struct engine_snapshot	snap;
-	long			want, max = engine_tasks_max(e);
+	long			want, max = child_tasks_max(e);
 
-	engine_config_get(e, &cfg);
-	engine_snapshot(e, &snap);
+	child_config_get(e, &cfg);
+	child_snapshot(e, &snap);
 	want = up ? cfg.tasks * 2 : cfg.tasks / 2;
 	if (want < snap.tasks_per_unit) {
 		tui_message(v, "%s runs at least %ld tasks", cfg.scenario,
@@ -127,28 +128,28 @@ loop_apply_tasks(struct engine *e, struct view *v, bool up)
 		want = max;
 	}
 	cfg.tasks = want;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	tui_message(v, "%s %ld tasks...", up ? "growing to" :
 	    "stopping down to", want);
 }
 
 /* Switch the scenario between threads and fibers, knobs kept. */
 static void
-loop_apply_mode(struct engine *e, struct view *v)
+loop_apply_mode(struct child *e, struct view *v)
 {
 	struct engine_config	cfg;
 
-	engine_config_get(e, &cfg);
+	child_config_get(e, &cfg);
 	cfg.mode = cfg.mode == ENGINE_THREADS ? ENGINE_FIBERS :
 	    ENGINE_THREADS;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	tui_message(v, "switching %ld tasks to %s...", cfg.tasks,
 	    engine_mode_name(cfg.mode));
 }
 
 /* Pick the scenario a digit key names, with its default tasks. */
 static void
-loop_apply_scenario(struct engine *e, struct view *v, const TermKeyKey *key)
+loop_apply_scenario(struct child *e, struct view *v, const TermKeyKey *key)
 {
 	struct engine_config		cfg;
 	struct engine_scenario_info	info;
@@ -160,24 +161,24 @@ loop_apply_scenario(struct engine *e, struct view *v, const TermKeyKey *key)
 		tui_message(v, "there is no scenario %ld", n + 1);
 		return;
 	}
-	engine_config_get(e, &cfg);
+	child_config_get(e, &cfg);
 	cfg.scenario = info.name;
 	cfg.tasks = info.default_tasks;
 	cfg.variant = false;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	tui_message(v, "%ld %s: %s", n + 1, info.name, info.summary);
 }
 
 /* One worker more or fewer, within 1..256. */
 static void
-loop_apply_workers(struct engine *e, struct view *v, bool up)
+loop_apply_workers(struct child *e, struct view *v, bool up)
 {
 	struct engine_config	cfg;
 	struct engine_snapshot	snap;
 	int			p;
 
-	engine_config_get(e, &cfg);
-	engine_snapshot(e, &snap);
+	child_config_get(e, &cfg);
+	child_snapshot(e, &snap);
 	p = cfg.workers > 0 ? cfg.workers : snap.workers_knob;
 	if ((up && p >= CSW_WORKERS_MAX) || (!up && p <= 1)) {
 		tui_message(v, "P runs from 1 to %d workers",
@@ -185,7 +186,7 @@ loop_apply_workers(struct engine *e, struct view *v, bool up)
 		return;
 	}
 	cfg.workers = up ? p + 1 : p - 1;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	/* Say what P does here, or that it does nothing. */
 	if (cfg.mode == ENGINE_FIBERS)
 		tui_message(v, "P=%d: %d worker thread%s run%s the fibers",
@@ -205,16 +206,16 @@ loop_apply_workers(struct engine *e, struct view *v, bool up)
 
 /* Step the stack size of the current mode. */
 static void
-loop_apply_stack(struct engine *e, struct view *v)
+loop_apply_stack(struct child *e, struct view *v)
 {
 	struct engine_config	cfg;
 	char			buf[32];
 	size_t			next;
 
-	engine_config_get(e, &cfg);
+	child_config_get(e, &cfg);
 	next = engine_stack_next(cfg.mode, cfg.stack[cfg.mode]);
 	cfg.stack[cfg.mode] = next;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	if (next == 0)
 		loop_size(engine_thread_stack_default(), buf, sizeof buf);
 	else
@@ -225,38 +226,38 @@ loop_apply_stack(struct engine *e, struct view *v)
 
 /* Turn the scenario's b variant on or off. */
 static void
-loop_apply_variant(struct engine *e, struct view *v)
+loop_apply_variant(struct child *e, struct view *v)
 {
 	struct engine_config	cfg;
 	struct engine_snapshot	snap;
 
-	engine_config_get(e, &cfg);
-	engine_snapshot(e, &snap);
+	child_config_get(e, &cfg);
+	child_snapshot(e, &snap);
 	if (snap.variant_name == NULL) {
 		tui_message(v, "%s has no b variant", cfg.scenario);
 		return;
 	}
 	cfg.variant = !cfg.variant;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	tui_message(v, "%s: %s %s", cfg.scenario, snap.variant_name,
 	    cfg.variant ? "on" : "off");
 }
 
 /* Go to a step of the tour (1-based) and show its caption. */
 static void
-loop_tour_go(struct engine *e, struct view *v, size_t n)
+loop_tour_go(struct child *e, struct view *v, size_t n)
 {
 	const struct tour_step	*t = tour_step(n - 1);
 	struct engine_config	 cfg;
 
 	if (t == NULL)
 		return;
-	engine_config_get(e, &cfg);
+	child_config_get(e, &cfg);
 	cfg.scenario = t->scenario;
 	cfg.mode = t->mode;
 	cfg.tasks = t->tasks;
 	cfg.variant = t->variant;
-	engine_request(e, &cfg);
+	child_request(e, &cfg);
 	v->tour_step = n;
 	snprintf(v->caption, sizeof v->caption, "Tour %zu/%zu, %s: %s", n,
 	    tour_len(), t->title, t->caption);
@@ -267,7 +268,7 @@ loop_tour_go(struct engine *e, struct view *v, size_t n)
 
 /* The next or previous step; the tour starts at 1 from anywhere. */
 static void
-loop_apply_tour(struct engine *e, struct view *v, bool next)
+loop_apply_tour(struct child *e, struct view *v, bool next)
 {
 	size_t	n = v->tour_step;
 
@@ -434,7 +435,7 @@ loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
 
 /* What an action may change: the workload, the sampler, the model, the view. */
 struct loop_ctx {
-	struct engine		*e;	/* NULL in a replay */
+	struct child		*e;	/* NULL in a replay */
 	struct sampler		*sp;	/* NULL in a replay */
 	struct model		*m;
 	struct loop_tape	*tape;
@@ -545,6 +546,18 @@ loop_do_tour(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_reset(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	char	err[256];
+
+	if (child_ended(c->e, NULL, 0)) {
+		/* A workload that ended: r starts it again. */
+		if (child_restart(c->e, err, sizeof err) != 0) {
+			tui_message(c->v, "%s", err);
+			c->v->message_until += 26000000000u;
+		} else
+			tui_message(c->v, "the workload starts again");
+		sampler_kick(c->sp);
+		return (true);
+	}
 	model_reset(c->m);
 	tui_message(c->v, "history and rates reset");
 	sampler_kick(c->sp);
@@ -936,7 +949,7 @@ loop_scenario_names(struct view *v)
 
 /* Run until a quit key, a signal, or the end of input. */
 void
-loop_run(struct engine *e, struct sampler *sp, struct model *m,
+loop_run(struct child *e, struct sampler *sp, struct model *m,
     struct loop_tape *tape, TermKey *tk, const struct loop_config *lc,
     struct loop_exit *out)
 {
@@ -945,8 +958,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures };
 	struct sample		 s;
 	struct pollfd		 pfd[4];
-	char			 emsg[ENGINE_ERRLEN];
-	uint64_t		 eseq = 0;
+	char			 emsg[320];
 	TermKeyKey		 key;
 	TermKeyResult		 res = TERMKEY_RES_NONE;
 	unsigned char		 sig;
@@ -1000,7 +1012,7 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 		pfd[2].fd = tape->replay != NULL ? replay_fd(tape->replay) :
 		    sampler_fd(sp);
 		pfd[2].events = POLLIN;
-		pfd[3].fd = e != NULL ? engine_fd(e) : -1;	/* -1: a replay */
+		pfd[3].fd = e != NULL ? child_fd(e) : -1;	/* -1: a replay */
 		pfd[3].events = POLLIN;
 		/* Wake for a half-read key sequence or an old message. */
 		now = util_now_ns();
@@ -1035,10 +1047,18 @@ loop_run(struct engine *e, struct sampler *sp, struct model *m,
 				running = false;
 			}
 		}
-		if ((pfd[3].revents & POLLIN) && engine_message(e, &eseq,
-		    emsg, sizeof emsg)) {
+		/* Unpolled too: a request's wait for its answer may have
+		   taken the news off the socket. */
+		if (e != NULL && child_message(e, emsg, sizeof emsg)) {
 			tui_message(&v, "%s", emsg);
 			v.message_until += 3000000000u;	/* news: longer */
+			dirty = true;
+		}
+		/* A workload that ended stays said until r restarts it. */
+		if (e != NULL && v.message[0] == '\0' &&
+		    child_ended(e, emsg, sizeof emsg)) {
+			tui_message(&v, "%s", emsg);
+			v.message_until += 3600000000000u;
 			dirty = true;
 		}
 		if ((pfd[2].revents & POLLIN) && tape->replay != NULL) {

@@ -12,7 +12,7 @@
 
 #include "tui/keymap.h"
 
-struct engine;
+struct child;
 struct sampler;
 struct model;
 struct replay;
@@ -45,7 +45,7 @@ struct loop_config {
 bool	loop_action_applies(enum action);
 int	loop_signals_init(void);
 void	loop_signals_done(void);
-void	loop_run(struct engine *, struct sampler *, struct model *,
+void	loop_run(struct child *, struct sampler *, struct model *,
 	    struct loop_tape *, TermKey *, const struct loop_config *,
 	    struct loop_exit *);
 

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/time.h>
 
 #include "bench/bench.h"
 #include "batch.h"
+#include "child/child.h"
 #include "engine/engine.h"
 #include "engine/limits.h"
 #include "export.h"
@@ -32,13 +32,6 @@
 #include "tui/tui.h"
 
 #define HISTORY_SAMPLES	3600	/* an hour at the default interval */
-#define STOP_GRACE_US	250000	/* a clean stop at exit gets this long */
-
-/* How the process ends if the clean stop runs out of time. */
-static volatile sig_atomic_t	main_exit_status;
-static volatile sig_atomic_t	main_exit_signal;
-/* What the user is told while the kernel ends the tasks; "" says nothing. */
-static char			main_exit_words[160];
 
 /* Whether the locale can show Unicode glyphs. */
 static bool
@@ -50,80 +43,41 @@ main_locale_utf8(void)
 	    strcmp(cs, "utf8") == 0));
 }
 
-/*
- * The grace is over: leave the workload to the kernel.  exit_group kills
- * every task at once, where a clean stop of 20,000 threads on a loaded
- * machine waits for each to be scheduled, take a lock and be joined: that
- * took minutes.  Nothing the tasks hold needs more than the kernel's
- * cleanup; the terminal and the --record file are done with by now.
- */
-static void
-main_exit_now(int sig)
-{
-	ssize_t	n;
-
-	(void)sig;
-	if (main_exit_words[0] != '\0') {
-		n = write(STDERR_FILENO, main_exit_words,
-		    strlen(main_exit_words));
-		(void)n;
-	}
-	if (main_exit_signal != 0) {
-		/* Die of the signal, as the clean path does. */
-		signal(main_exit_signal, SIG_DFL);
-		kill(getpid(), main_exit_signal);
-		_exit(128 + main_exit_signal);
-	}
-	_exit(main_exit_status);
-}
+/* --trace: the child writes the file; how long cswviz waits for it. */
+#define MAIN_TRACE_WAIT_MS	20000
+static bool	main_tracing;
 
 /*
- * Arm the end: once the terminal is back and every file is written, the
- * workload and the sampler get a moment to stop cleanly (which frees all
- * they hold, for the sanitizers' leak check), then the process exits with
- * the same status or signal without them.
+ * End the workload: SIGKILL to the child's session, then the sampler,
+ * then the reap.  The terminal is back and every file written by now; the
+ * kernel ends 10,000 threads without their help, and the prompt waits
+ * for it, so that nothing of cswviz runs once the shell has its status.
  */
 static void
-main_exit_arm(struct engine *e, int status, int sig)
+main_end_workload(struct child *c, struct sampler *sp)
 {
-	struct sigaction	sa;
-	struct itimerval	it;
 	struct engine_snapshot	snap;
-	char			count[32];
+	char			count[32], words[200];
 
-	main_exit_status = status;
-	main_exit_signal = sig;
-	/* Should the kernel take a while, the user knows what it is doing:
-	   the process's exit, and so the prompt, waits for every thread. */
-	main_exit_words[0] = '\0';
-	if (e != NULL)
-		engine_snapshot(e, &snap);
-	if (e != NULL && snap.mode == ENGINE_THREADS &&
-	    snap.tasks_alive >= 1000) {
-		limits_format_count(snap.tasks_alive, count, sizeof count);
-		snprintf(main_exit_words, sizeof main_exit_words,
-		    "cswviz: the kernel is ending %s threads; the prompt "
-		    "comes back when they are gone\n", count);
+	/* --trace: the child ends its workload and writes the file first. */
+	if (main_tracing && c != NULL && child_pid(c) != 0) {
+		if (child_finish(c, MAIN_TRACE_WAIT_MS, words, sizeof words)) {
+			if (words[0] != '\0')
+				fprintf(stderr, "cswviz: %s\n", words);
+		} else
+			fprintf(stderr, "cswviz: the workload did not end "
+			    "within %d s: the trace is incomplete\n",
+			    MAIN_TRACE_WAIT_MS / 1000);
 	}
-	fflush(stdout);
-	fflush(stderr);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = main_exit_now;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
-	memset(&it, 0, sizeof it);
-	it.it_value.tv_usec = STOP_GRACE_US;
-	setitimer(ITIMER_REAL, &it, NULL);
-}
-
-/* The clean stop made it in time: no exit from under the leak check. */
-static void
-main_exit_disarm(void)
-{
-	struct itimerval	it;
-
-	memset(&it, 0, sizeof it);
-	setitimer(ITIMER_REAL, &it, NULL);
+	if (c != NULL && child_pid(c) != 0 && child_snapshot(c, &snap) &&
+	    snap.mode == ENGINE_THREADS && snap.tasks_alive >= 1000) {
+		limits_format_count(snap.tasks_alive, count, sizeof count);
+		fprintf(stderr, "cswviz: the kernel is ending %s threads; the "
+		    "prompt comes back when they are gone\n", count);
+	}
+	child_kill(c);
+	sampler_stop(sp);
+	child_free(c);
 }
 
 /* --list-scenarios: the table, one scenario a line. */
@@ -172,7 +126,7 @@ main_attach(const struct options *opts, const char *root,
 
 /* Start the workload and the sampler the options ask for. */
 static int
-main_start(const struct options *opts, struct engine **ep,
+main_start(const struct options *opts, struct child **ep,
     struct sampler **sp, char *err, size_t errlen)
 {
 	struct engine_config	cfg;
@@ -192,22 +146,23 @@ main_start(const struct options *opts, struct engine **ep,
 	cfg.workers = (int)opts->workers;
 	cfg.stack[cfg.mode] = opts->stack;
 	cfg.variant = opts->variant;
-	if ((*ep = engine_create(&cfg, err, errlen)) == NULL)
+	if ((*ep = child_start(&cfg, err, errlen)) == NULL)
 		return (-1);
 	/* Say when the request was rounded to what the scenario runs. */
-	engine_snapshot(*ep, &snap);
+	if (!child_snapshot(*ep, &snap))
+		memset(&snap, 0, sizeof snap);
 	err[0] = '\0';
 	if (opts->tasks != 0 && snap.tasks_target != opts->tasks)
 		snprintf(err, errlen, "%s runs %ld to %ld tasks in steps of "
 		    "%ld: starting %ld, not %ld", snap.scenario,
-		    snap.tasks_per_unit, engine_tasks_max(*ep),
+		    snap.tasks_per_unit, child_tasks_max(*ep),
 		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
 	else if (opts->variant && snap.variant_name == NULL)
 		snprintf(err, errlen, "%s has no b variant", snap.scenario);
 	*sp = sampler_start(*ep, root, (uint64_t)opts->delay_tenths *
 	    100000000u, err, errlen);
 	if (*sp == NULL) {
-		engine_destroy(*ep);
+		child_free(*ep);
 		return (-1);
 	}
 	return (0);
@@ -217,7 +172,7 @@ main_start(const struct options *opts, struct engine **ep,
 static int
 main_batch(const struct options *opts)
 {
-	struct engine	*engine;
+	struct child	*engine;
 	struct sampler	*sampler;
 	struct model	*model;
 	char		 err[REPLAY_ERRLEN];
@@ -234,15 +189,9 @@ main_batch(const struct options *opts)
 	status = batch_run(engine, sampler, model, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
-	/* The summary is out: the end does not wait for the tasks. */
-	/* Armed first: lifting 10,000 runnable threads to the screen's
-	   class can starve this thread before the lift is done. */
-	main_exit_arm(engine, status, 0);
-	engine_hurry(engine);
-	sampler_stop(sampler);
-	engine_destroy(engine);
+	/* The summary is out: the workload is killed, not stopped. */
+	main_end_workload(engine, sampler);
 	model_free(model);
-	main_exit_disarm();
 	return (status);
 }
 
@@ -271,10 +220,13 @@ main_export(const struct options *opts, struct replay *rp)
 	return (status);
 }
 
-/* When --trace began, CLOCK_MONOTONIC ns. */
+/* When --trace began in the workload child, CLOCK_MONOTONIC ns. */
 static uint64_t	main_trace_t0;
 
-/* Start --trace before any runtime starts: its workers claim rings. */
+/*
+ * --trace, in cswviz: a name that cannot be written is said before the
+ * run, not after; the workload child writes the file (main_trace_begin).
+ */
 static int
 main_trace_start(const struct options *opts)
 {
@@ -282,13 +234,22 @@ main_trace_start(const struct options *opts)
 
 	if (opts->trace == NULL)
 		return (0);
-	/* A name that cannot be written is said before the run, not after. */
 	if ((fp = fopen(opts->trace, "w")) == NULL) {
 		fprintf(stderr, "cswviz: cannot write the trace %s: %s\n",
 		    opts->trace, strerror(errno));
 		return (-1);
 	}
 	fclose(fp);
+	child_trace_to(opts->trace);
+	main_tracing = true;
+	return (0);
+}
+
+/* --trace, in the workload child: before any runtime starts its workers. */
+static int
+main_trace_begin(const char *path)
+{
+	(void)path;
 	main_trace_t0 = util_now_ns();
 	if (fiber_trace_start(TRACE_EVENTS_PER_WORKER) != 0) {
 		fprintf(stderr, "cswviz: --trace: %s\n", strerror(errno));
@@ -298,28 +259,27 @@ main_trace_start(const struct options *opts)
 }
 
 /*
- * End --trace once the runtimes are destroyed (every ring closed): write
- * the file and say on stderr if it failed or a ring filled; the exit
- * status becomes 1 if the file could not be written.
+ * --trace, in the workload child once its runtimes are destroyed (every
+ * ring closed): write the file; a failure or a full ring is its last line
+ * on stderr, which cswviz repeats.
  */
 static int
-main_trace_end(const struct options *opts, int status)
+main_trace_finish(const char *path)
 {
 	char	err[320], note[256];
-	uint64_t t_end;
+	int	rc = 0;
 
-	if (opts->trace == NULL)
-		return (status);
 	fiber_trace_stop();
-	t_end = util_now_ns();
-	if (trace_write(opts->trace, main_trace_t0, t_end, note, sizeof note,
+	if (trace_write(path, main_trace_t0, util_now_ns(), note, sizeof note,
 	    err, sizeof err) != 0) {
 		fprintf(stderr, "cswviz: %s\n", err);
-		status = status == 0 ? 1 : status;
+		rc = 1;
 	} else if (note[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", note);
+	else
+		fprintf(stderr, "cswviz: trace written to %s\n", path);
 	fiber_trace_free();
-	return (status);
+	return (rc);
 }
 
 int
@@ -327,7 +287,7 @@ main(int argc, char **argv)
 {
 	struct options		 opts;
 	struct tui_config	 tcfg;
-	struct engine		*engine = NULL;
+	struct child		*engine = NULL;
 	struct sampler		*sampler = NULL;
 	struct model		*model;
 	struct loop_tape	 tape;
@@ -339,6 +299,12 @@ main(int argc, char **argv)
 	size_t			 i;
 	int			 status;
 
+	/* The workload child: this program again (see child/child.c). */
+	if (argc >= 2 && strcmp(argv[1], CHILD_ARGV) == 0) {
+		term_install_crash_handlers();
+		return (child_workload_main(argc, argv, main_trace_begin,
+		    main_trace_finish));
+	}
 	switch (options_parse(&opts, argc, argv, stdout, stderr)) {
 	case OPTIONS_EXIT_OK:
 		return (0);
@@ -380,7 +346,7 @@ main(int argc, char **argv)
 		return (1);
 	}
 	if (opts.batch)
-		return (main_trace_end(&opts, main_batch(&opts)));
+		return (main_batch(&opts));
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "cswviz: the live screen needs a terminal on "
 		    "standard input and output (--batch prints samples "
@@ -419,8 +385,7 @@ main(int argc, char **argv)
 	    sizeof err)) != 0)
 		loop_signals_done();
 	if (status != 0) {
-		sampler_stop(sampler);
-		engine_destroy(engine);
+		main_end_workload(engine, sampler);
 		model_free(model);
 		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
@@ -446,14 +411,9 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
-	main_exit_arm(engine, status, ex.signal);
-	engine_hurry(engine);
-	sampler_stop(sampler);
-	engine_destroy(engine);
+	main_end_workload(engine, sampler);
 	model_free(model);
 	replay_close(tape.replay);
-	main_exit_disarm();
-	status = main_trace_end(&opts, status);
 	if (ex.signal != 0) {
 		/* Die of the signal, so the shell sees what happened. */
 		signal(ex.signal, SIG_DFL);

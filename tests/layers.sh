@@ -20,17 +20,18 @@ allowed() {
 	runtime)	echo "util" ;;
 	engine)		echo "util proc runtime scenarios" ;;
 	scenarios)	echo "util runtime engine" ;;
-	sampler)	echo "util proc engine" ;;
+	child)		echo "util proc engine" ;;
+	sampler)	echo "util proc engine child" ;;
 	model)		echo "util sampler" ;;
 	tui)		echo "util model" ;;
 	figure)		echo "util model" ;;
-	face)		echo "util proc runtime engine scenarios sampler model tui figure face" ;;
+	face)		echo "util proc runtime engine scenarios child sampler model tui figure face" ;;
 	*)		echo "?" ;;
 	esac
 }
 
 # A folder's own headers: only files in that folder may include them.
-internal="tui/panel.h"
+internal="tui/panel.h child/wire.h"
 
 # The layer of a path under src/: its folder, or "face".
 layer_of() {

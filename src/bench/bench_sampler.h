@@ -3,7 +3,8 @@
  * The sampler's and the screen's section of `cswviz --bench`, which
  * bench_run measures after its own and prints after its own: sampler pass
  * time and CPU share at 1,000 and 10,000 threads and 100,000 fibers, and
- * key to redraw while every CPU is busy.  Main thread only.
+ * over a workload child's 10,000 runnable threads, and key to redraw while
+ * every CPU is busy.  Main thread only.
  */
 #ifndef CSW_BENCH_SAMPLER_H
 #define CSW_BENCH_SAMPLER_H
@@ -11,7 +12,8 @@
 #include <stdio.h>
 
 #define BENCH_SAMPLER_STEP "measuring the sampler at 1,000 and 10,000 " \
-	"threads and 100,000 fibers, and key to redraw"
+	"threads, 100,000 fibers and a child's 10,000 runnable threads, " \
+	"and key to redraw"
 
 struct bench_s_out;
 

@@ -21,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
+#include "child/child.h"
 #include "engine/engine.h"
 #include "proc/procfs.h"
 #include "sampler/attach.h"
@@ -47,6 +48,7 @@ struct sampler {
 };
 
 static int	sampler_cmp_tid(const void *, const void *);
+static void	sampler_tasks_close(struct sampler_pass *);
 
 /* The engine's latency counts of the interval since the pass before. */
 static void
@@ -54,7 +56,13 @@ sampler_latency(struct sampler_pass *p, struct sample *s)
 {
 	struct lat_counts	*cur = xcalloc(2, sizeof *cur);
 
-	engine_latency(p->engine, &cur[0], &cur[1]);
+	if (p->child != NULL) {
+		if (!child_latency(p->child, &cur[0], &cur[1])) {
+			free(cur);
+			return;
+		}
+	} else if (p->engine != NULL)
+		engine_latency(p->engine, &cur[0], &cur[1]);
 	lat_counts_delta(&p->lat_prev[0], &cur[0], &s->lat[SAMPLE_LAT_WAKE]);
 	lat_counts_delta(&p->lat_prev[1], &cur[1], &s->lat[SAMPLE_LAT_READY]);
 	memcpy(p->lat_prev, cur, sizeof p->lat_prev);
@@ -92,7 +100,50 @@ sampler_pass_init(struct sampler_pass *p, const char *root,
 	p->budget = SAMPLER_ROTATE_FIRST;
 	p->rotation = 1;
 	p->share_ppm = SAMPLER_SHARE_PPM;
+	p->pagemap_fd = -1;
 	snprintf(p->self, sizeof p->self, "self");
+}
+
+/*
+ * Observe a workload child instead of this process: its /proc/PID, its
+ * shared counters, its stacks through /proc/PID/pagemap.
+ */
+void
+sampler_pass_child(struct sampler_pass *p, struct child *c)
+{
+	p->child = c;
+}
+
+/* Follow the child to its current pid: a restart starts the lists anew. */
+static void
+sampler_follow_pid(struct sampler_pass *p)
+{
+	int	pid;
+
+	if (p->child == NULL)
+		return;
+	pid = (int)child_pid(p->child);
+	if (pid == p->pid)
+		return;
+	p->pid = pid;
+	snprintf(p->self, sizeof p->self, "%d", pid);
+	sampler_tasks_close(p);
+	if (p->taskdir != NULL)
+		closedir(p->taskdir);
+	p->taskdir = NULL;
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
+	p->pagemap_fd = -1;
+	p->nscache = 0;
+	p->fm_valid = false;
+	memset(p->lat_prev, 0, sizeof p->lat_prev);	/* a new child's */
+}
+
+/* The child's thread stacks, from its shared memory. */
+static size_t
+sampler_child_stacks(void *arg, struct engine_stack *out, size_t max)
+{
+	return (child_stacks(arg, out, max));
 }
 
 /* Engine threads' stacks, for a pass with an engine. */
@@ -157,6 +208,8 @@ sampler_pass_free(struct sampler_pass *p)
 	sampler_tasks_close(p);
 	if (p->taskdir != NULL)
 		closedir(p->taskdir);
+	if (p->pagemap_fd >= 0)
+		close(p->pagemap_fd);
 	free(p->visible);
 	free(p->tids);
 	free(p->scache);
@@ -294,7 +347,7 @@ sampler_visible(const struct sampler_pass *p, int tid)
 	    sizeof *p->visible, sampler_cmp_tid) != NULL);
 }
 
-/* Open ROOT/self/task/TID/NAME to keep, or -1 (read by path then). */
+/* Open ROOT/PID/task/TID/NAME to keep, or -1 (read by path then). */
 static int
 sampler_task_open(struct sampler_pass *p, int tid, const char *name)
 {
@@ -377,7 +430,7 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 	r.fresh = true;
 	r.t_ns = now;
 	/* -p: the switches are the process's too, read every time. */
-	if ((p->detail || p->pid != 0) && sampler_task_read(p, dfd,
+	if ((p->detail || p->target != NULL) && sampler_task_read(p, dfd,
 	    t->fd_status, t->tid,
 	    "status", err) && procfs_parse_status(p->buf, &st, err,
 	    PROCFS_ERRLEN) == 0 && st.has_ctxsw) {
@@ -402,7 +455,7 @@ sampler_read_task(struct sampler_pass *p, int dfd, struct sampler_task *t,
 		r.prev_wait_ns = old->wait_ns;
 		r.prev_slices = old->slices;
 	}
-	if (p->pid != 0)
+	if (p->target != NULL)
 		attach_task(p, dfd, t, &r);
 	t->row = r;
 	return (true);
@@ -644,21 +697,22 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 }
 
 /*
- * This process: /proc/self/status every pass, then a bounded share of the
- * threads in /proc/self/task (see sampler.h).
+ * The process observed (this one, or the workload child): its status
+ * every pass, then a bounded share of the threads in its task directory
+ * (see sampler.h).
  */
 static void
 sampler_read_process(struct sampler_pass *p, struct sample *s)
 {
 	struct procfs_status	 st;
-	char			 err[PROCFS_ERRLEN], dir[512];
+	char			 err[PROCFS_ERRLEN], dir[512], rel[64];
 	size_t			 want, nshare, nread, probes;
 	uint64_t		 cpu0;
 	int			 bad = 0;
 	bool			 whole;
 
-	snprintf(dir, sizeof dir, "%s/status", p->self);
-	if (!sampler_load(p, dir, err) ||
+	snprintf(rel, sizeof rel, "%s/status", p->self);
+	if (!sampler_load(p, rel, err) ||
 	    procfs_parse_status(p->buf, &st, err, sizeof err) != 0)
 		sampler_fail(s, SRC_STATUS, err);
 	else if (!st.has_vm)
@@ -706,7 +760,39 @@ sampler_cmp_stack(const void *a, const void *b)
 	return (x->base < y->base ? -1 : x->base > y->base);
 }
 
-/* Committed bytes of one stack by mincore; false if it is unmapped. */
+/*
+ * Committed bytes of a stack in another process: the present bit (63) of
+ * each page's entry in its /proc/PID/pagemap, which its owner may read
+ * (the frame numbers read as 0 without CAP_SYS_ADMIN; the bit does not).
+ */
+static bool
+sampler_pagemap(struct sampler_pass *p, uintptr_t lo, size_t n,
+    size_t pagesz, uint64_t *committed)
+{
+	char		path[512];
+	uint64_t	*e = (uint64_t *)(void *)p->vec;
+	size_t		j;
+
+	if (p->pagemap_fd < 0) {
+		snprintf(path, sizeof path, "%s/%d/pagemap", p->root, p->pid);
+		if ((p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return (false);
+	}
+	if (pread(p->pagemap_fd, e, n * sizeof *e, (off_t)(lo / pagesz *
+	    sizeof *e)) != (ssize_t)(n * sizeof *e))
+		return (false);
+	*committed = 0;
+	for (j = 0; j < n; j++) {
+		if (e[j] >> 63)
+			*committed += pagesz;
+	}
+	return (true);
+}
+
+/*
+ * Committed bytes of one stack by mincore (pagemap in another process);
+ * false if it is unmapped.
+ */
 static bool
 sampler_mincore(struct sampler_pass *p, const struct engine_stack *st,
     size_t pagesz, uint64_t *committed, size_t *pages)
@@ -717,11 +803,13 @@ sampler_mincore(struct sampler_pass *p, const struct engine_stack *st,
 	lo = st->base & ~(uintptr_t)(pagesz - 1);
 	hi = (st->base + st->size + pagesz - 1) & ~(uintptr_t)(pagesz - 1);
 	n = (hi - lo) / pagesz;
-	if (n > p->vec_cap) {
-		p->vec_cap = n;
-		p->vec = xrealloc(p->vec, n);
+	if (n * sizeof(uint64_t) > p->vec_cap) {
+		p->vec_cap = n * sizeof(uint64_t);
+		p->vec = xrealloc(p->vec, p->vec_cap);
 	}
 	*pages = n;
+	if (p->pid != 0)
+		return (sampler_pagemap(p, lo, n, pagesz, committed));
 	/* A thread that exited since the copy: its range is gone. */
 	if (mincore((void *)lo, hi - lo, p->vec) != 0)
 		return (false);
@@ -815,7 +903,8 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 	uint64_t	cpu0, cost, goal;
 	int		rc;
 
-	if (p->engine != NULL && p->fibers_fn == NULL && !s->fibers)
+	if ((p->engine != NULL || p->child != NULL) && p->fibers_fn == NULL &&
+	    !s->fibers)
 		p->fm_valid = false;	/* threads mode: none to reuse */
 	if (p->fm_valid && p->fm_skip > 0) {
 		p->fm_skip--;
@@ -827,6 +916,8 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 	cpu0 = sampler_thread_cpu_ns();
 	if (p->fibers_fn != NULL)
 		rc = p->fibers_fn(p->stacks_arg, fm);
+	else if (p->child != NULL)
+		rc = child_fiber_memory(p->child, fm);
 	else if (p->engine != NULL)
 		rc = engine_fiber_memory(p->engine, fm);
 	else
@@ -854,7 +945,7 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 	struct engine_fiber_memory fm;
 	size_t		 n;
 
-	if (p->engine == NULL && p->stacks_fn == NULL &&
+	if (p->engine == NULL && p->child == NULL && p->stacks_fn == NULL &&
 	    p->fibers_fn == NULL) {
 		sampler_fail(s, SRC_STACKS, "no engine");
 		return;
@@ -870,11 +961,14 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		s->ok[SRC_STACKS] = true;
 		return;
 	}
-	if (p->stacks_fn == NULL && p->engine == NULL) {
+	if (p->stacks_fn == NULL && p->engine == NULL && p->child == NULL) {
 		sampler_fail(s, SRC_STACKS, "no thread stacks to measure");
 		return;
 	}
-	if (p->stacks_fn == NULL) {
+	if (p->stacks_fn == NULL && p->child != NULL) {
+		p->stacks_fn = sampler_child_stacks;
+		p->stacks_arg = p->child;
+	} else if (p->stacks_fn == NULL) {
 		p->stacks_fn = sampler_engine_stacks;
 		p->stacks_arg = p->engine;
 	}
@@ -924,14 +1018,33 @@ sampler_attach_stacks(struct sampler_pass *p, struct sample *s)
 	}
 }
 
-/* Counters of the process as a whole and of the engine. */
+/*
+ * Counters of the process as a whole and of the engine: a workload
+ * child's from its shared memory, this process's own otherwise.
+ */
 static void
 sampler_read_self(struct sampler_pass *p, struct sample *s)
 {
 	struct rusage		ru;
+	struct child_rusage	cru;
 	struct engine_snapshot	snap;
 
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
+	if (p->child != NULL) {
+		if (!child_rusage(p->child, &cru))
+			sampler_fail(s, SRC_RUSAGE, "the workload has not "
+			    "published its getrusage");
+		else {
+			s->ok[SRC_RUSAGE] = true;
+			s->vcsw = cru.vcsw;
+			s->ivcsw = cru.ivcsw;
+			s->cpu_time_ns = cru.cpu_ns;
+		}
+		if (!child_snapshot(p->child, &snap)) {
+			sampler_fail(s, SRC_ENGINE, "the workload's counters "
+			    "could not be read");
+			return;
+		}
+	} else if (getrusage(RUSAGE_SELF, &ru) != 0)
 		sampler_fail(s, SRC_RUSAGE, strerror(errno));
 	else {
 		s->ok[SRC_RUSAGE] = true;
@@ -942,11 +1055,12 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 		    (uint64_t)ru.ru_stime.tv_usec) * 1000u;
 		s->ivcsw = (uint64_t)ru.ru_nivcsw;
 	}
-	if (p->engine == NULL) {
+	if (p->child == NULL && p->engine == NULL) {
 		sampler_fail(s, SRC_ENGINE, "no engine");
 		return;
 	}
-	engine_snapshot(p->engine, &snap);
+	if (p->child == NULL)
+		engine_snapshot(p->engine, &snap);
 	sampler_latency(p, s);
 	s->ok[SRC_ENGINE] = true;
 	s->mode = snap.mode;
@@ -991,23 +1105,51 @@ void
 sampler_collect(struct sampler_pass *p, struct sample *s)
 {
 	uint64_t	cpu0 = sampler_thread_cpu_ns();
+	uint32_t	mark;
+	int		i;
 
 	memset(s, 0, sizeof *s);
 	s->t_ns = util_now_ns();
-	s->pid = p->pid != 0 ? p->pid : (int)getpid();
-	if (p->pid != 0 && !attach_begin(p, s)) {
-		/* Gone: the system's figures go on, the process's stop. */
+	sampler_follow_pid(p);
+	if (p->target != NULL) {
+		/* -p: a process cswviz did not start. */
+		s->pid = p->pid;
+		if (!attach_begin(p, s)) {
+			/* Gone: the system's figures go on, the process's stop. */
+			sampler_read_system(p, s);
+			goto done;
+		}
 		sampler_read_system(p, s);
-		goto done;
-	}
-	if (p->pid == 0)
-		sampler_read_self(p, s);
-	sampler_read_system(p, s);
-	sampler_read_process(p, s);
-	if (p->pid != 0) {
+		sampler_read_process(p, s);
 		attach_end(p, s);
 		attach_stacks(p, s);
+		goto done;
+	}
+	s->pid = p->child != NULL ? p->pid : (int)getpid();
+	if (p->child != NULL && p->pid == 0) {
+		/* The workload has ended: the system's figures only. */
+		sampler_read_system(p, s);
+		for (i = 0; i < SRC_COUNT; i++) {
+			if (i == SRC_STAT || i == SRC_LOADAVG ||
+			    i == SRC_MEMINFO || i == SRC_PSI ||
+			    i == SRC_SCHEDSTAT)
+				continue;
+			sampler_fail(s, (enum sample_src)i, "the workload "
+			    "has ended");
+		}
+	} else if (p->child != NULL) {
+		/* The child publishes while the system's files are read. */
+		mark = child_kick(p->child);
+		sampler_read_system(p, s);
+		sampler_read_process(p, s);
+		(void)child_wait_fresh(p->child, mark, SAMPLER_CHILD_WAIT_MS);
+		sampler_read_self(p, s);
+		sampler_read_stacks(p, s);
+		sampler_attach_stacks(p, s);
 	} else {
+		sampler_read_self(p, s);
+		sampler_read_system(p, s);
+		sampler_read_process(p, s);
 		sampler_read_stacks(p, s);
 		sampler_attach_stacks(p, s);
 	}
@@ -1071,18 +1213,20 @@ sampler_main(void *arg)
 	return (NULL);
 }
 
-/* Start the sampler thread over this process (pid 0) or another. */
+/* Start the sampler thread over a workload child or another process. */
 static struct sampler *
-sampler_start_pid(struct engine *engine, int pid, const char *root,
+sampler_start_pid(struct child *child, int pid, const char *root,
     uint64_t interval_ns, char *err, size_t errlen)
 {
 	struct sampler		*sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t	 ca;
 	int			 rc;
 
-	sampler_pass_init(&sp->pass, root, engine);
+	sampler_pass_init(&sp->pass, root, NULL);
 	if (pid != 0)
 		sampler_pass_target(&sp->pass, pid);
+	else
+		sampler_pass_child(&sp->pass, child);
 	sp->interval_ns = interval_ns;
 	if ((sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -1109,12 +1253,12 @@ fail_efd:
 	return (NULL);
 }
 
-/* Start the sampler thread over this process and its engine. */
+/* Start the sampler thread over a workload child. */
 struct sampler *
-sampler_start(struct engine *engine, const char *root, uint64_t interval_ns,
+sampler_start(struct child *child, const char *root, uint64_t interval_ns,
     char *err, size_t errlen)
 {
-	return (sampler_start_pid(engine, 0, root, interval_ns, err, errlen));
+	return (sampler_start_pid(child, 0, root, interval_ns, err, errlen));
 }
 
 /* Start the sampler thread over another process: -p PID. */

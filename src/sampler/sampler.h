@@ -2,7 +2,12 @@
 /*
  * The sampler: a thread of its own that reads /proc, getrusage, mincore and
  * the engine's counters once per interval and hands the newest sample to
- * the loop.  It never blocks the loop: the loop polls sampler_fd() and takes
+ * the loop.  sampler_start observes a workload child (child.h): its
+ * /proc/PID, its stacks through /proc/PID/pagemap, and the counters and
+ * getrusage it publishes in shared memory; a pass asks the child to
+ * publish as it begins.  A pass without a child observes this process
+ * (/proc/self, mincore, an in-process engine), as the tests and the
+ * bench run it.  It never blocks the loop: the loop polls sampler_fd() and takes
  * the sample with sampler_take(), which only copies under a short lock.
  *
  * sampler_start, sampler_set_interval, sampler_set_detail,
@@ -26,6 +31,7 @@
 
 #include "sampler/sample.h"
 
+struct child;
 struct engine;
 struct engine_stack;
 struct engine_fiber_memory;
@@ -98,12 +104,23 @@ struct sampler_stack {
 	bool		 known;
 };
 #define SAMPLER_ROTATE_MIN	64
+/*
+ * A workload child publishes its counters when a pass asks, while the
+ * pass reads the system's files; the pass waits at most this long for
+ * them, else takes the last ones.
+ */
+#define SAMPLER_CHILD_WAIT_MS	20
 #define SAMPLER_ROTATE_FIRST	256	/* before a cost was measured */
 
 /* State one collection pass keeps from one pass to the next. */
 struct sampler_pass {
 	const char		*root;		/* "/proc" or a fixture dir */
 	struct engine		*engine;	/* may be NULL */
+	struct child		*child;		/* observed instead: or NULL */
+	/* The child's pid, or -p's (sampler_pass_target); 0: this one. */
+	int			 pid;
+	char			 self[16];	/* "self" or the pid, in paths */
+	int			 pagemap_fd;	/* the child's, kept open */
 	sampler_stacks_fn	 stacks_fn;	/* without an engine, or NULL */
 	sampler_fibers_fn	 fibers_fn;	/* without an engine, or NULL */
 	void			*stacks_arg;	/* for both */
@@ -139,13 +156,10 @@ struct sampler_pass {
 	   wakeups, ready-queue waits (engine_latency). */
 	struct lat_counts	 lat_prev[2];
 	uint32_t		 share_ppm;	/* the share's CPU goal */
-	/* -p PID: another process (sampler_pass_target); 0: this one. */
-	int			 pid;
-	char			 self[16];	/* "self" or the PID, in paths */
 	struct sampler_target	*target;	/* -p: what it keeps */
 };
 
-struct sampler	*sampler_start(struct engine *, const char *, uint64_t,
+struct sampler	*sampler_start(struct child *, const char *, uint64_t,
 		    char *, size_t);
 struct sampler	*sampler_start_target(int, const char *, uint64_t, char *,
 		    size_t);
@@ -160,6 +174,7 @@ void		 sampler_stop(struct sampler *);
 
 void		 sampler_pass_init(struct sampler_pass *, const char *,
 		    struct engine *);
+void		 sampler_pass_child(struct sampler_pass *, struct child *);
 void		 sampler_pass_free(struct sampler_pass *);
 void		 sampler_pass_visible(struct sampler_pass *, const int *,
 		    size_t);

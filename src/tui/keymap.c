@@ -30,7 +30,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "]",		ACTION_WORKERS_UP, "more workers ([ fewer)" },
 	{ "[",		ACTION_WORKERS_DOWN, NULL },
 	{ "s",		ACTION_STACK,	  "next stack size" },
-	{ "r",		ACTION_RESET,	  "reset graphs and rates" },
+	{ "r",		ACTION_RESET,	  "reset (restart ended workload)" },
 	{ "d",		ACTION_DELAY,	  "sample every .5/1/2/5 s" },
 	{ "t",		ACTION_THEME,	  "next theme" },
 	{ "H",		ACTION_THREADS,	  "thread table on or off" },

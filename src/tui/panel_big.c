@@ -27,7 +27,7 @@ static const struct headline big_headlines[] = {
 	{ "sleepers", {
 		{ "stack reserved", MS_STACK_RESERVED, FIG_BYTES },
 		{ "stack committed", MS_STACK_COMMITTED, FIG_BYTES },
-		{ "OS threads of this process", MS_THREADS, FIG_COUNT },
+		{ "OS threads of the workload", MS_THREADS, FIG_COUNT },
 	} },
 	{ "server", {
 		{ "requests per second", MS_WORK_RATE, FIG_RATE },
@@ -38,7 +38,7 @@ static const struct headline big_headlines[] = {
 		{ "calls in flight, each holding an OS thread",
 		    MS_BLOCKED_TASKS, FIG_COUNT },
 		{ "how late the 10 ms tickers wake", MS_LATENCY_MS, FIG_MS },
-		{ "OS threads of this process", MS_THREADS, FIG_COUNT },
+		{ "OS threads of the workload", MS_THREADS, FIG_COUNT },
 	} },
 	{ "leak", {
 		{ "live tasks", MS_TASKS_ALIVE, FIG_COUNT },
@@ -46,7 +46,7 @@ static const struct headline big_headlines[] = {
 		{ "stack committed", MS_STACK_COMMITTED, FIG_BYTES },
 	} },
 	{ "cpu-flood", {
-		{ "threads of this process runnable", MS_THREADS_R,
+		{ "threads of the workload runnable", MS_THREADS_R,
 		    FIG_COUNT },
 		{ "involuntary switches per second", MS_IVCSW_RATE,
 		    FIG_RATE },

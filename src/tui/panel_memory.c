@@ -115,14 +115,14 @@ memory_draw(const struct rect *r, const struct model *m,
 			snprintf(line, sizeof line, "%u stacks, %u read:", nst,
 			    s->stacks_known);
 	} else if (s != NULL && s->stacks_measured < nst) {
-		snprintf(line, sizeof line, "%u thread stack%s (mincore on "
+		snprintf(line, sizeof line, "%u thread stack%s (pagemap on "
 		    "%u per pass):", nst, nst == 1 ? "" : "s",
 		    s->stacks_measured);
 		if (draw_width(line) > w)
-			snprintf(line, sizeof line, "%u stacks (mincore "
+			snprintf(line, sizeof line, "%u stacks (pagemap "
 			    "%u/pass):", nst, s->stacks_measured);
 	} else
-		snprintf(line, sizeof line, "%u thread stack%s (mincore):",
+		snprintf(line, sizeof line, "%u thread stack%s (pagemap):",
 		    nst, nst == 1 ? "" : "s");
 	draw_text(y++, x, w, THEME_LABEL, line);
 

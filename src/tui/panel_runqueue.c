@@ -135,7 +135,7 @@ runq_draw_states(int y, int x, int w, const struct model *m,
 		    s->threads_read, s->threads_listed);
 	else
 		snprintf(src, sizeof src, "task/stat");
-	runq_line(y, x, w, "this process", line, src);
+	runq_line(y, x, w, "the workload", line, src);
 }
 
 /*

@@ -10,16 +10,24 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/cswviz-faults.XXXXXX")
 out="$work/out"; err="$work/err"
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 
-# A proc root: self and stat are the real ones (/proc/self, opened by
-# cswviz, is cswviz); loadavg is a directory, meminfo is missing,
-# pressure/cpu is garbage.
+# A proc root: stat and the workload child's PID are the real ones (the
+# child's link is made once it has started); loadavg is a directory,
+# meminfo is missing, pressure/cpu is garbage.
 root="$work/proc"
 mkdir -p "$root/loadavg" "$root/pressure"
-ln -s /proc/self "$root/self"
 ln -s /proc/stat "$root/stat"
 printf 'some avg10=1,5 avg60=0.00 avg300=0.00 total=0\n' > "$root/pressure/cpu"
 
-CSWVIZ_PROC_ROOT="$root" "$CSWVIZ" --batch --duration 3 < /dev/null > "$out" 2> "$err"
+CSWVIZ_PROC_ROOT="$root" "$CSWVIZ" --batch --duration 4 < /dev/null > "$out" 2> "$err" &
+bg=$!
+i=0
+while [ -z "${kid:-}" ] && [ "$i" -lt 50 ]; do
+	kid=$(pgrep -P "$bg" 2>/dev/null | head -n 1)
+	i=$((i + 1)); sleep 0.1
+done
+[ -n "${kid:-}" ] || fail "no workload child of cswviz $bg"
+ln -s "/proc/$kid" "$root/$kid"
+wait "$bg"
 st=$?
 [ "$st" -eq 0 ] || fail "batch with unreadable files exited $st"
 grep -q '"summary":true' "$out" || fail "no summary line: $(cat "$out")"
@@ -29,7 +37,7 @@ grep -q "cswviz: pressure unreadable: pressure:1: bad 'some' line" "$err" || fai
 [ "$(grep -c 'loadavg unreadable' "$err")" -eq 1 ] || fail "loadavg named more than once"
 grep -q '"kernel_stack_bytes":null' "$out" || fail "kernel_stack_bytes not null"
 grep -Eq '"system_ctxt_per_s":[0-9]' "$out" || fail "stat, which is readable, gave no rate"
-grep -Eq '"vm_rss_bytes":[0-9]' "$out" || fail "self/status, which is readable, gave nothing"
+grep -Eq '"vm_rss_bytes":[0-9]' "$out" || fail "PID/status, which is readable, gave nothing"
 
 # Without the right to read (not for root, who may read anything).
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# Quitting a big run: with 10,000 sleeping threads, q gives the terminal
-# back (echo and canonical mode on) first, and the shell its status once
-# the kernel has ended the threads, which are not stopped one by one.
+# Quitting a big run: with 10,000 sleeping threads in the workload child,
+# q gives the terminal back (echo and canonical mode on) first, and the
+# shell its status once the kernel has ended the child, which is killed,
+# not stopped thread by thread; then nothing of it is left: no process of
+# its session, no zombie.
 # The times are printed; the bounds only catch a hang (a clean join of
 # every thread took minutes at 20,000), since the machines that run this
 # are shared and a tight bound would fail for their load, not for cswviz.
@@ -16,7 +18,7 @@ modes_ms=5000
 gone_ms=30000
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-threads() { awk '/^Threads:/ { print $2 }' "/proc/$pid/status" 2>/dev/null; }
+threads() { awk '/^Threads:/ { print $2 }' "/proc/$kid/status" 2>/dev/null; }
 modes_ok() {
 	m=$(stty -a < "$tty" 2>/dev/null) || return 1
 	echo "$m" | grep -Eq '(^| )icanon( |$)' &&
@@ -27,6 +29,10 @@ start 100 30 -m threads -s sleepers -n "$n" --stack 64K
 wait_for 'Switches' 10
 pid=$(cswviz_pid || true)
 [ -n "$pid" ] || fail "cannot find the cswviz process"
+kid=$(pgrep -P "$pid" | head -n 1)
+[ -n "$kid" ] || fail "cswviz $pid has no workload child"
+[ "$(ps -o sid= -p "$kid" | tr -d ' ')" = "$kid" ] ||
+    fail "the workload child $kid is not in a session of its own"
 tty=$(tmx display-message -p -t t '#{pane_tty}')
 i=0
 while [ "$(threads)" -lt "$n" ]; do
@@ -64,4 +70,7 @@ check_modes
     fail "terminal modes back $t_modes ms after q, more than $modes_ms"
 [ "$t_gone" -le "$gone_ms" ] ||
     fail "the shell got cswviz's status $t_gone ms after q, more than $gone_ms"
+[ -e "/proc/$kid" ] && fail "the workload child $kid is still there: $(ps -o stat=,comm= -p "$kid")"
+left=$(pgrep -s "$kid" || true)
+[ -z "$left" ] || fail "processes of the workload's session remain: $left"
 echo "PASS: q with $n sleeping threads: modes back in $t_modes ms, status in $t_gone ms"
