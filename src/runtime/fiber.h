@@ -90,6 +90,8 @@ struct fiber_worker_stats {
 	pid_t		 tid;		/* 0 if not running */
 	int		 parked;	/* sleeping in the kernel, idle */
 	int		 blocked;	/* inside fiber_block_sleep */
+	uint64_t	 run_ns;	/* the running fiber's run so far, 0: none
+					   (coarse clock: fiber_coarse_res_ns) */
 	uint32_t	 runq;		/* local run queue depth */
 	uint64_t	 switches;
 	uint64_t	 steals;	/* fibers taken from other workers */
@@ -126,6 +128,8 @@ void		 fiber_rt_destroy(struct fiber_rt *);
 int		 fiber_rt_stopping(struct fiber_rt *);
 /* Fill a snapshot of the counters (any thread, no locks). */
 void		 fiber_rt_stats(struct fiber_rt *, struct fiber_stats *);
+/* Resolution of the clock behind fiber_worker_stats.run_ns, ns. */
+uint64_t	 fiber_coarse_res_ns(void);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /*
