@@ -36,6 +36,8 @@ struct options {
 	bool		 tour;		/* --tour */
 	const char	*record;	/* --record FILE: samples to FILE */
 	const char	*replay;	/* --replay FILE: play FILE back */
+	unsigned	 warn_off;	/* --allow: 1u << enum warn_id */
+	bool		 list_warnings;
 };
 
 enum options_result {
