@@ -25,7 +25,7 @@ warn_long_run(const struct model *m, int ncpu, char *text, size_t len)
 	if (ms < WARN_LONG_RUN_MS)
 		return (false);
 	snprintf(text, len, "a fiber has held worker %d for %.0f ms without "
-	    "yielding: the %u fibers queued on that worker wait as long",
+	    "yielding: %u fibers queued there wait as long",
 	    s->long_run_worker, ms, s->long_run_queued);
 	return (true);
 }
@@ -42,12 +42,10 @@ warn_blocking(const struct model *m, int ncpu, char *text, size_t len)
 	if (s == NULL || !s->fibers || isnan(b) || s->workers <= 0 ||
 	    b < s->workers)
 		return (false);
-	n = snprintf(text, len, "blocking system calls hold all %d fiber "
-	    "workers: each call took its worker's thread into the kernel, "
-	    "none is left for the other fibers", s->workers);
+	n = snprintf(text, len, "all %d workers in blocking calls: none "
+	    "left for other fibers", s->workers);
 	if (!isnan(lat) && n > 0 && (size_t)n < len)
-		snprintf(text + n, len - (size_t)n, " (they wait %.0f ms)",
-		    lat);
+		snprintf(text + n, len - (size_t)n, " (late %.0f ms)", lat);
 	return (true);
 }
 
@@ -74,8 +72,8 @@ warn_flood(const struct model *m, int ncpu, char *text, size_t len)
 	if (isnan(iv) || isnan(v) || iv <= v)
 		return (false);
 	snprintf(text, len, "%.0f threads runnable for %d CPUs: involuntary "
-	    "switches (%.0f/s) outnumber voluntary (%.0f/s), and each costs "
-	    "CPU time", least, ncpu, iv, v);
+	    "switches %.0f/s > voluntary %.0f/s, each costs CPU", least, ncpu,
+	    iv, v);
 	return (true);
 }
 
@@ -90,8 +88,8 @@ warn_stacks(const struct model *m, int ncpu, char *text, size_t len)
 	    res < WARN_STACK_RATIO * com)
 		return (false);
 	snprintf(text, len, "stacks reserve %.0f times what they commit: "
-	    "%.1f MiB of address space for %.1f MiB touched", res / com,
-	    res / 1048576.0, com / 1048576.0);
+	    "%.1f MiB for %.1f MiB touched", res / com, res / 1048576.0,
+	    com / 1048576.0);
 	return (true);
 }
 
@@ -120,9 +118,9 @@ warn_leak(const struct model *m, int ncpu, char *text, size_t len)
 	if (a < WARN_LEAK_RISE * b || isnan(w0) || isnan(w1) ||
 	    w0 > WARN_LEAK_WORK * w1)
 		return (false);
-	snprintf(text, len, "live tasks keep rising (%.0f to %.0f in %d "
-	    "samples) while the work done stays flat (%.0f/s): tasks that "
-	    "never end, a leak", b, a, WARN_LEAK_SAMPLES, w0);
+	snprintf(text, len, "live tasks %.0f to %.0f in %d samples, work "
+	    "flat at %.0f/s: tasks that never end, a leak", b, a,
+	    WARN_LEAK_SAMPLES, w0);
 	return (true);
 }
 
@@ -139,9 +137,8 @@ warn_sampler(const struct model *m, int ncpu, char *text, size_t len)
 	ival = (double)s->interval_ns / 1e6;
 	if (pass <= ival)
 		return (false);
-	snprintf(text, len, "the sampler is falling behind: its pass took "
-	    "%.0f ms for an interval of %.0f ms, so the figures come late "
-	    "(d samples less often)", pass, ival);
+	snprintf(text, len, "sampler pass %.0f ms > interval %.0f ms: the "
+	    "figures come late (d: sample less often)", pass, ival);
 	return (true);
 }
 

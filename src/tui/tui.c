@@ -408,7 +408,7 @@ tui_draw_warns(int y, const struct model *m, const struct warns *w)
 	char			 line[WARN_TEXTLEN + 96], b[32], e[32];
 	double			 now = model_elapsed_s(m), last = -1;
 	size_t			 n;
-	int			 i, id = -1, more = 0;
+	int			 i, id = -1, more = 0, x;
 
 	if (w == NULL)
 		return (false);
@@ -425,12 +425,13 @@ tui_draw_warns(int y, const struct model *m, const struct warns *w)
 	if (id >= 0) {
 		tui_clock(w->began[id], b, sizeof b);
 		if (more)
-			snprintf(line, sizeof line, "! %s since %s (+%d): %s",
-			    rules[id].name, b, more, w->text[id]);
+			snprintf(line, sizeof line, " ! %s %s +%d ",
+			    rules[id].name, b, more);
 		else
-			snprintf(line, sizeof line, "! %s since %s: %s",
-			    rules[id].name, b, w->text[id]);
-		draw_words(y, 1, COLS - 2, THEME_WARN, line);
+			snprintf(line, sizeof line, " ! %s %s ",
+			    rules[id].name, b);
+		x = 1 + draw_words(y, 1, COLS - 2, THEME_PAUSED, line);
+		draw_words(y, x + 1, COLS - 2 - x, THEME_WARN, w->text[id]);
 		return (true);
 	}
 	for (i = 0; i < WARN_COUNT; i++) {
@@ -443,8 +444,8 @@ tui_draw_warns(int y, const struct model *m, const struct warns *w)
 		return (false);
 	tui_clock(w->began[id], b, sizeof b);
 	tui_clock(w->ended[id], e, sizeof e);
-	snprintf(line, sizeof line, "%s %s-%s, over: %s", rules[id].name, b,
-	    e, w->text[id]);
+	snprintf(line, sizeof line, "%s was on %s-%s, ended: %s",
+	    rules[id].name, b, e, w->text[id]);
 	draw_words(y, 1, COLS - 2, THEME_NORMAL, line);
 	return (true);
 }

@@ -181,7 +181,7 @@ test_warn_blocking(void **state)
 	struct warns	w;
 
 	assert_int_equal(run(blocked_all, 2, &w), 1u << WARN_BLOCKING);
-	assert_non_null(strstr(w.text[WARN_BLOCKING], "all 2 fiber workers"));
+	assert_non_null(strstr(w.text[WARN_BLOCKING], "all 2 workers in blocking calls"));
 	assert_int_equal(run(blocked_one, 4, &w), 0);
 }
 
@@ -192,7 +192,7 @@ test_warn_long_run_names_the_worker(void **state)
 
 	assert_int_equal(run(hog, 1, &w), 1u << WARN_LONG_RUN);
 	assert_non_null(strstr(w.text[WARN_LONG_RUN], "worker 1 for 30 ms"));
-	assert_non_null(strstr(w.text[WARN_LONG_RUN], "the 7 fibers"));
+	assert_non_null(strstr(w.text[WARN_LONG_RUN], "7 fibers queued"));
 	assert_int_equal(run(short_runs, 4, &w), 0);
 }
 
@@ -213,8 +213,8 @@ test_warn_sampler(void **state)
 	struct warns	w;
 
 	assert_int_equal(run(slow_pass, 1, &w), 1u << WARN_SAMPLER);
-	assert_non_null(strstr(w.text[WARN_SAMPLER], "1500 ms for an "
-	    "interval of 1000 ms"));
+	assert_non_null(strstr(w.text[WARN_SAMPLER], "pass 1500 ms > "
+	    "interval 1000 ms"));
 }
 
 /* A warning begins and ends at the samples' times; --allow silences it. */
