@@ -74,6 +74,7 @@ record_write_lead(const struct model *m, const char *t,
  * The warnings of the newest sample, last on its line: those on now, and
  * the events, those that began and ended at this sample (names, space
  * separated; "" for none).  A summary has the names of all that fired.
+ * Without w (--record), none: the replay runs the rules on the figures.
  */
 static void
 record_write_warns(const struct warns *w, bool summary,
@@ -85,9 +86,11 @@ record_write_warns(const struct warns *w, bool summary,
 	char		names[160];
 	size_t		i;
 
-	if (w != NULL && summary)
+	if (w == NULL)	/* a recording: --replay works them out again */
+		return;
+	if (summary)
 		masks[0] = w->seen;
-	else if (w != NULL) {
+	else {
 		masks[0] = warn_active(w);
 		masks[1] = w->began_now;
 		masks[2] = w->ended_now;
