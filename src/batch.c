@@ -14,6 +14,7 @@
 #include "child/child.h"
 #include "engine/engine.h"
 #include "model/model.h"
+#include "model/warn.h"
 #include "record/write.h"
 #include "sampler/sampler.h"
 #include "util/util.h"
@@ -97,8 +98,8 @@ batch_on_signal(int sig)
  * exit status: 0, or 128 + the signal that cut the run short.
  */
 int
-batch_run(struct child *e, struct sampler *sp, struct model *m, long duration,
-    enum record_format fmt, FILE *out)
+batch_run(struct child *e, struct sampler *sp, struct model *m,
+    struct warns *w, long duration, enum record_format fmt, FILE *out)
 {
 	struct sigaction	 sa;
 	struct pollfd		 pfd[2];
@@ -148,12 +149,13 @@ batch_run(struct child *e, struct sampler *sp, struct model *m, long duration,
 				    s.pid, s.comm);
 			batch_note_sources(&s, last, stderr);
 			model_push(m, &s);
-			record_write_sample(m, fmt, out);
+			warn_eval(w, m);
+			record_write_warned(m, w, fmt, out);
 			if (ferror(out))
 				break;
 		}
 	}
-	record_write_summary(m, fmt, out);
+	record_write_summary_warned(m, w, fmt, out);
 	if (ferror(out))
 		return (1);
 	return (batch_signal != 0 ? 128 + batch_signal : 0);

@@ -16,7 +16,7 @@ struct child;
 struct sampler;
 struct model;
 
-int	batch_run(struct child *, struct sampler *, struct model *, long,
-	    enum record_format, FILE *);
+int	batch_run(struct child *, struct sampler *, struct model *,
+	    struct warns *, long, enum record_format, FILE *);
 
 #endif

@@ -22,6 +22,7 @@
 #include "export.h"
 #include "loop.h"
 #include "model/model.h"
+#include "model/warn.h"
 #include "record/recorder.h"
 #include "record/replay.h"
 #include "sampler/sampler.h"
@@ -415,6 +416,8 @@ loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
 
 	if (replay_feed(tape->replay, m, err, sizeof err) < 0)
 		loop_replay_stopped(v, err);
+	if (v->warns != NULL)
+		warn_eval(v->warns, m);
 	loop_tape_badge(tape, v);
 }
 
@@ -973,6 +976,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();
 	v.keymap = &km;
+	v.warns = lc->warns;
 	loop_scenario_names(&v);
 	v.replay = tape->replay != NULL;
 	v.attached = e == NULL && tape->replay == NULL;
@@ -1069,6 +1073,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			    &s)) {
 				loop_record(tape, &s, &v);
 				model_push(m, &s);
+				warn_eval(lc->warns, m);
 				dirty = true;
 			} else
 				dirty = true;

@@ -34,12 +34,15 @@ struct loop_exit {
 	char	why[160];	/* a message for stderr, or "" */
 };
 
+struct warns;
+
 /* How the loop starts. */
 struct loop_config {
 	bool		 ascii;		/* no Unicode glyphs */
 	bool		 tour;		/* --tour: start at its first step */
 	const char	*warn;		/* a first footer message, or NULL */
 	const char	*figures;	/* where the e key saves; NULL: . */
+	struct warns	*warns;		/* the rules, evaluated each sample */
 };
 
 bool	loop_action_applies(enum action);

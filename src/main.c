@@ -19,6 +19,7 @@
 #include "export.h"
 #include "loop.h"
 #include "model/model.h"
+#include "model/warn.h"
 #include "options.h"
 #include "proc/attach_read.h"
 #include "runtime/fiber.h"
@@ -124,6 +125,33 @@ main_attach(const struct options *opts, const char *root,
 	return (0);
 }
 
+/* --list-warnings: each rule, when it fires, and what it teaches. */
+static int
+main_list_warnings(FILE *out)
+{
+	const struct warn_rule	*r;
+	size_t			 n, i;
+
+	r = warn_table(&n);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%-9s %s\n          fires when %s\n", r[i].name,
+		    r[i].lesson, r[i].threshold);
+	return (ferror(out) ? 1 : 0);
+}
+
+/* The warnings, every rule on but those --allow turned off. */
+static void
+main_warns(const struct options *opts, struct warns *w)
+{
+	long	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int	i;
+
+	warn_init(w, ncpu > 0 ? (int)ncpu : 0);
+	for (i = 0; i < WARN_COUNT; i++)
+		if (opts->warn_off & (1u << i))
+			w->on[i] = false;
+}
+
 /* Start the workload and the sampler the options ask for. */
 static int
 main_start(const struct options *opts, struct child **ep,
@@ -175,6 +203,7 @@ main_batch(const struct options *opts)
 	struct child	*engine;
 	struct sampler	*sampler;
 	struct model	*model;
+	struct warns	 warns;
 	char		 err[REPLAY_ERRLEN];
 	int		 status;
 
@@ -186,7 +215,8 @@ main_batch(const struct options *opts)
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
 	model = model_create(HISTORY_SAMPLES);
-	status = batch_run(engine, sampler, model, opts->duration,
+	main_warns(opts, &warns);
+	status = batch_run(engine, sampler, model, &warns, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
 	/* The summary is out: the workload is killed, not stopped. */
@@ -293,6 +323,7 @@ main(int argc, char **argv)
 	struct loop_tape	 tape;
 	struct loop_exit	 ex;
 	struct loop_config	 lc;
+	struct warns		 warns;
 	TermKey			*tk;
 	char			 err[REPLAY_ERRLEN], warn[320], note[REPLAY_ERRLEN];
 	struct engine_scenario_info info;
@@ -323,6 +354,8 @@ main(int argc, char **argv)
 		return (theme_list_print(stdout, opts.theme_dir) == 0 ? 0 : 1);
 	if (opts.list_scenarios)
 		return (main_list_scenarios(stdout));
+	if (opts.list_warnings)
+		return (main_list_warnings(stdout));
 	memset(&tape, 0, sizeof tape);
 	/* A bad recording is refused before anything starts. */
 	if (opts.replay != NULL && (tape.replay = replay_open(opts.replay,
@@ -398,6 +431,8 @@ main(int argc, char **argv)
 	lc.tour = opts.tour;
 	lc.warn = warn[0] != '\0' ? warn : note;
 	lc.figures = opts.figures;
+	main_warns(&opts, &warns);
+	lc.warns = &warns;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/warn.h"
 #include "options.h"
 #include "proc/attach_read.h"
 #include "util/util.h"
@@ -29,7 +30,7 @@ static const char options_usage[] =
 "       cswviz --batch -p pid [-d tenths] [--duration seconds]\n"
 "              [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n"
-"       cswviz --list-scenarios | --list-themes\n";
+"       cswviz --list-scenarios | --list-themes | --list-warnings\n";
 
 static const char options_help[] =
 "cswviz runs a concurrency workload inside itself and shows, live, what it\n"
@@ -55,6 +56,9 @@ static const char options_help[] =
 "      --theme-dir DIR look for NAME.theme in DIR first\n"
 "      --list-themes   list the themes and where each comes from, and exit\n"
 "      --ascii         draw graphs with ASCII characters only\n"
+"      --warn NAME     turn warning NAME on (all are on by default)\n"
+"      --allow NAME    turn warning NAME off (--list-warnings)\n"
+"      --list-warnings list the warnings and their thresholds, and exit\n"
 "      --record FILE   write every sample to FILE as JSON Lines\n"
 "      --replay FILE   play a recording back, no workload: space pauses,\n"
 "                      . steps, { } slower and faster\n"
@@ -170,7 +174,29 @@ enum {
 	OPTIONS_OPT_EXPORT,
 	OPTIONS_OPT_FIGURES,
 	OPTIONS_OPT_TRACE,
+	OPTIONS_OPT_WARN,
+	OPTIONS_OPT_ALLOW,
+	OPTIONS_OPT_LIST_WARNINGS,
 };
+
+/* Turn the warning called name on or off; -1 with a message if unknown. */
+static int
+options_warning(struct options *opts, const char *opt, const char *name,
+    bool on, FILE *err)
+{
+	int	id = warn_lookup(name);
+
+	if (id < 0) {
+		fprintf(err, "cswviz: %s: no warning called '%s' "
+		    "(--list-warnings)\n", opt, name);
+		return (-1);
+	}
+	if (on)
+		opts->warn_off &= ~(1u << id);
+	else
+		opts->warn_off |= 1u << id;
+	return (0);
+}
 
 /* Parse argv into opts. */
 enum options_result
@@ -203,6 +229,10 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "export",	required_argument,	NULL, OPTIONS_OPT_EXPORT },
 		{ "figures",	required_argument,	NULL, OPTIONS_OPT_FIGURES },
 		{ "trace",	required_argument,	NULL, OPTIONS_OPT_TRACE },
+		{ "warn",	required_argument,	NULL, OPTIONS_OPT_WARN },
+		{ "allow",	required_argument,	NULL, OPTIONS_OPT_ALLOW },
+		{ "list-warnings", no_argument,	NULL,
+		    OPTIONS_OPT_LIST_WARNINGS },
 		{ NULL,		0,			NULL, 0 }
 	};
 	unsigned long long	size;
@@ -331,6 +361,16 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			break;
 		case OPTIONS_OPT_TRACE:
 			opts->trace = optarg;
+			break;
+		case OPTIONS_OPT_WARN:
+		case OPTIONS_OPT_ALLOW:
+			if (options_warning(opts, ch == OPTIONS_OPT_WARN ?
+			    "--warn" : "--allow", optarg,
+			    ch == OPTIONS_OPT_WARN, err) != 0)
+				goto usage;
+			break;
+		case OPTIONS_OPT_LIST_WARNINGS:
+			opts->list_warnings = true;
 			break;
 		case 'V':
 			fprintf(out, "cswviz %s\n", PACKAGE_VERSION);

@@ -40,6 +40,8 @@ struct options {
 	const char	*export;	/* --export FILE: the replay's figure */
 	const char	*figures;	/* --figures DIR: the e key's folder */
 	const char	*trace;		/* --trace FILE: the runtime's switches */
+	unsigned	 warn_off;	/* --allow: 1u << enum warn_id */
+	bool		 list_warnings;
 };
 
 enum options_result {

@@ -970,6 +970,12 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 			s->runqueue += st->w[i].runq;
 			if (i < CSW_WORKERS_MAX)
 				s->worker_runq[i] = st->w[i].runq;
+			if (!st->w[i].blocked &&
+			    st->w[i].run_ns > s->long_run_ns) {
+				s->long_run_ns = st->w[i].run_ns;
+				s->long_run_worker = i;
+				s->long_run_queued = st->w[i].runq;
+			}
 		}
 		free(st);
 	}

@@ -76,6 +76,11 @@ struct engine_snapshot {
 	int			 blocked_workers;/* fiber workers in a syscall */
 	uint64_t		 runqueue;	/* fibers queued, all workers */
 	uint32_t		 worker_runq[CSW_WORKERS_MAX];
+	/* The longest run without a yield in progress on a worker not in a
+	   blocking call: how long so far, which worker, fibers queued on it. */
+	uint64_t		 long_run_ns;	/* 0: none */
+	int			 long_run_worker;
+	uint32_t		 long_run_queued;
 };
 
 /* Stacks of the fibers: the runtime's arena. */

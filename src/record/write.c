@@ -37,7 +37,7 @@ record_write_header(enum record_format fmt, FILE *out)
 	col = record_columns_table(&n);
 	for (i = 0; i < n; i++)
 		fprintf(out, ",%s", col[i].key);
-	fputc('\n', out);
+	fputs(",warnings,warn_began,warn_ended\n", out);
 }
 
 /* The leading columns: time, process, mode, scenario, tasks, workers. */
@@ -77,9 +77,52 @@ record_write_lead(const struct model *m, const char *t,
 		    var, unit, s->tasks_alive, workers);
 }
 
+/*
+ * The warnings of the newest sample, last on its line: those on now, and
+ * the events, those that began and ended at this sample (names, space
+ * separated; "" for none).  A summary has the names of all that fired.
+ * Without w (--record), none: the replay runs the rules on the figures.
+ */
+static void
+record_write_warns(const struct warns *w, bool summary,
+    enum record_format fmt, FILE *out)
+{
+	static const char *const keys[] = { "warnings", "warn_began",
+	    "warn_ended" };
+	unsigned	masks[3] = { 0, 0, 0 };
+	char		names[160];
+	size_t		i;
+
+	if (w == NULL)	/* a recording: --replay works them out again */
+		return;
+	if (summary)
+		masks[0] = w->seen;
+	else {
+		masks[0] = warn_active(w);
+		masks[1] = w->began_now;
+		masks[2] = w->ended_now;
+	}
+	for (i = 0; i < CSW_ARRAY_LEN(keys); i++) {
+		warn_names(masks[i], names, sizeof names);
+		if (fmt == RECORD_JSON)
+			fprintf(out, ",\"%s%s\":\"%s\"", keys[i],
+			    summary && i == 0 ? "_seen" : "", names);
+		else
+			fprintf(out, ",%s", names);
+	}
+}
+
 /* One line for the newest sample. */
 void
 record_write_sample(const struct model *m, enum record_format fmt, FILE *out)
+{
+	record_write_warned(m, NULL, fmt, out);
+}
+
+/* One line for the newest sample, with the warnings w holds (or none). */
+void
+record_write_warned(const struct model *m, const struct warns *w,
+    enum record_format fmt, FILE *out)
 {
 	const struct record_column	*col;
 	char				 t[32];
@@ -98,6 +141,7 @@ record_write_sample(const struct model *m, enum record_format fmt, FILE *out)
 		record_number(model_value(m, col[i].series, 0),
 		    col[i].decimals, fmt, out);
 	}
+	record_write_warns(w, false, fmt, out);
 	fputs(fmt == RECORD_JSON ? "}\n" : "\n", out);
 	fflush(out);
 }
@@ -127,6 +171,14 @@ void
 record_write_summary(const struct model *m, enum record_format fmt,
     FILE *out)
 {
+	record_write_summary_warned(m, NULL, fmt, out);
+}
+
+/* The summary, with the names of every warning w saw fire. */
+void
+record_write_summary_warned(const struct model *m, const struct warns *w,
+    enum record_format fmt, FILE *out)
+{
 	const struct record_column	*col;
 	double				*tmp;
 	size_t				 n, i;
@@ -148,6 +200,7 @@ record_write_summary(const struct model *m, enum record_format fmt,
 		record_number(record_median(m, col[i].series, tmp),
 		    col[i].decimals, fmt, out);
 	}
+	record_write_warns(w, true, fmt, out);
 	fputs(fmt == RECORD_JSON ? "}\n" : "\n", out);
 	fflush(out);
 	free(tmp);

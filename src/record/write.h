@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "model/model.h"
+#include "model/warn.h"
 
 enum record_format {
 	RECORD_JSON,
@@ -20,6 +21,10 @@ enum record_format {
 void	record_write_header(enum record_format, FILE *);
 void	record_write_sample(const struct model *, enum record_format,
 	    FILE *);
+void	record_write_warned(const struct model *, const struct warns *,
+	    enum record_format, FILE *);
+void	record_write_summary_warned(const struct model *,
+	    const struct warns *, enum record_format, FILE *);
 void	record_write_summary(const struct model *, enum record_format,
 	    FILE *);
 

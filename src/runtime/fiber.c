@@ -49,6 +49,7 @@ static void	 runq_push(struct worker *, struct fiber *);
 static void	 worker_post_run(void);
 static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int,
 		    int);
+static uint64_t	 fiber_coarse_ns(void);
 static void	*worker_main(void *);
 
 /* Take a spin lock (held for a few instructions, maybe across a switch). */
@@ -590,6 +591,8 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 		fiber_trace_record(w, w->cur, to, why);
 	worker_count(&w->switches);
 	w->cur = to;
+	atomic_store_explicit(&w->run_start, to != NULL ? fiber_coarse_ns() :
+	    0, memory_order_relaxed);
 	CTX_JUMP(from, to != NULL ? &to->ctx : &w->sched_ctx);
 #ifdef FIBER_ASAN
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
@@ -681,7 +684,9 @@ fiber_yield(void)
 		w->post_fn = post_requeue;
 		w->post_arg = self;
 		worker_switch(w, &self->ctx, next, 0, FIBER_WHY_YIELD);
-	}
+	} else	/* nothing else to run: still a yield, a new run */
+		atomic_store_explicit(&w->run_start, fiber_coarse_ns(),
+		    memory_order_relaxed);
 	if (atomic_load_explicit(&self->rt->stopping, memory_order_relaxed))
 		return (FIBER_STOPPED);
 	return (FIBER_OK);
@@ -1341,6 +1346,31 @@ fiber_rt_ready_wait(struct fiber_rt *rt, struct lat_counts *c)
 			lat_hist_collect(&rt->w[i]->ready_wait, c);
 }
 
+/*
+ * The coarse monotonic clock: a vDSO read of a few ns, cheap enough for
+ * every switch; its resolution (a tick, 1 to 10 ms) is far below the runs
+ * it has to see.
+ */
+static uint64_t
+fiber_coarse_ns(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
+/* Resolution of the clock behind a worker's run_ns. */
+uint64_t
+fiber_coarse_res_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_getres(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+		return (0);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
 /* Fill a snapshot of the counters (any thread, no locks). */
 void
 fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
@@ -1348,6 +1378,7 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 	struct worker	*w;
 	int		 i, n = rt->nslots;
 	uint32_t	 h, t;
+	uint64_t	 now = fiber_coarse_ns(), start;
 
 	memset(st, 0, sizeof *st);
 	st->workers = atomic_load(&rt->nworkers);
@@ -1360,6 +1391,9 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 		st->w[i].tid = atomic_load(&w->tid);
 		st->w[i].parked = atomic_load(&w->parked);
 		st->w[i].blocked = atomic_load(&w->blocked);
+		start = atomic_load_explicit(&w->run_start,
+		    memory_order_relaxed);
+		st->w[i].run_ns = start != 0 && now > start ? now - start : 0;
 		h = atomic_load(&w->head);
 		t = atomic_load(&w->tail);
 		st->w[i].runq = (t - h <= FIBER_RUNQ_SIZE ? t - h : 0) +

@@ -91,6 +91,8 @@ struct fiber_worker_stats {
 	pid_t		 tid;		/* 0 if not running */
 	int		 parked;	/* sleeping in the kernel, idle */
 	int		 blocked;	/* inside fiber_block_sleep */
+	uint64_t	 run_ns;	/* the running fiber's run so far, 0: none
+					   (coarse clock: fiber_coarse_res_ns) */
 	uint32_t	 runq;		/* local run queue depth */
 	uint64_t	 switches;
 	uint64_t	 steals;	/* fibers taken from other workers */
@@ -134,6 +136,8 @@ void		 fiber_rt_ready_wait(struct fiber_rt *, struct lat_counts *);
 /* Time the ready-queue waits (1, the default) or not (0), every runtime;
    any thread.  For --bench, which measures what timing costs. */
 void		 fiber_time_readies(int);
+/* Resolution of the clock behind fiber_worker_stats.run_ns, ns. */
+uint64_t	 fiber_coarse_res_ns(void);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /*

@@ -126,6 +126,9 @@ struct worker {
 	_Atomic int		 parked;
 	_Atomic int		 blocked;
 	_Atomic int		 exited;
+	/* When the running fiber was switched in (fiber_coarse_ns), 0 in the
+	   scheduler: the sampler sees a long run without walking fibers. */
+	_Atomic uint64_t	 run_start;
 	_Atomic pid_t		 tid;
 	_Atomic uint32_t	 park_word;
 	/* Ready-queue wait of the fibers this worker ran (lat_stamp_due's

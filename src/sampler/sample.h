@@ -192,6 +192,10 @@ struct sample {
 	uint64_t	 wake_period_ns, wake_late_ns, wakes_missed;
 	uint64_t	 fiber_runqueue;	/* runnable fibers queued */
 	uint32_t	 worker_runq[CSW_WORKERS_MAX];	/* per worker */
+	/* A fiber running without a yield (not in a blocking call). */
+	uint64_t	 long_run_ns;		/* so far; 0: none */
+	int		 long_run_worker;	/* its worker */
+	uint32_t	 long_run_queued;	/* fibers queued on that worker */
 	/* SRC_TASKS, only while the thread table is shown: owned, or NULL. */
 	struct thread_rows *rows;
 };

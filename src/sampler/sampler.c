@@ -1094,6 +1094,9 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	_Static_assert(sizeof s->worker_runq == sizeof snap.worker_runq,
 	    "the sample keeps every worker queue the snapshot has");
 	memcpy(s->worker_runq, snap.worker_runq, sizeof s->worker_runq);
+	s->long_run_ns = snap.long_run_ns;
+	s->long_run_worker = snap.long_run_worker;
+	s->long_run_queued = snap.long_run_queued;
 }
 
 /*

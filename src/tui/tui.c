@@ -4,6 +4,7 @@
  */
 #include <curses.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -397,6 +398,73 @@ tui_draw_hints(int y, const struct draw_part *h, size_t n)
 	draw_text(y, 2 + (int)len, 1, THEME_KEY, " ");
 }
 
+/* How long an ended warning stays in the strip, seconds of samples. */
+#define TUI_WARN_LINGER_S	20.0
+
+/* A time since the session began as m:ss. */
+static void
+tui_clock(double s, char *buf, size_t len)
+{
+	long	t = isnan(s) || s < 0 ? 0 : (long)s;
+
+	snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/*
+ * The warnings strip, in the footer's line so that no panel moves: the
+ * newest warning on, with when it began and how many more are on; else
+ * the last one that ended, for a while, with when it began and ended.
+ * Returns false when there is nothing to show.
+ */
+static bool
+tui_draw_warns(int y, const struct model *m, const struct warns *w)
+{
+	const struct warn_rule	*rules;
+	char			 line[WARN_TEXTLEN + 96], b[32], e[32];
+	double			 now = model_elapsed_s(m), last = -1;
+	size_t			 n;
+	int			 i, id = -1, more = 0, x;
+
+	if (w == NULL)
+		return (false);
+	rules = warn_table(&n);
+	if (w->newest >= 0 && w->active[w->newest])
+		id = w->newest;
+	for (i = 0; i < WARN_COUNT; i++) {
+		if (!w->active[i])
+			continue;
+		if (id < 0)
+			id = i;
+		more += i != id;
+	}
+	if (id >= 0) {
+		tui_clock(w->began[id], b, sizeof b);
+		if (more)
+			snprintf(line, sizeof line, " ! %s %s +%d ",
+			    rules[id].name, b, more);
+		else
+			snprintf(line, sizeof line, " ! %s %s ",
+			    rules[id].name, b);
+		x = 1 + draw_words(y, 1, COLS - 2, THEME_PAUSED, line);
+		draw_words(y, x + 1, COLS - 2 - x, THEME_WARN, w->text[id]);
+		return (true);
+	}
+	for (i = 0; i < WARN_COUNT; i++) {
+		if (!isnan(w->ended[i]) && w->ended[i] > last) {
+			last = w->ended[i];
+			id = i;
+		}
+	}
+	if (id < 0 || now - last > TUI_WARN_LINGER_S || now < last)
+		return (false);
+	tui_clock(w->began[id], b, sizeof b);
+	tui_clock(w->ended[id], e, sizeof e);
+	snprintf(line, sizeof line, "%s was on %s-%s, ended: %s",
+	    rules[id].name, b, e, w->text[id]);
+	draw_words(y, 1, COLS - 2, THEME_NORMAL, line);
+	return (true);
+}
+
 /* The footer: a message (over the caption too if long), or the keys. */
 static void
 tui_draw_footer(const struct model *m, const struct view *v)
@@ -417,6 +485,8 @@ tui_draw_footer(const struct model *m, const struct view *v)
 	if (model_frozen(m))
 		tui_draw_hints(y, tui_hints_frozen,
 		    CSW_ARRAY_LEN(tui_hints_frozen));
+	else if (tui_draw_warns(y, m, v->warns))
+		return;
 	else if (v->replay)
 		tui_draw_hints(y, tui_hints_replay,
 		    CSW_ARRAY_LEN(tui_hints_replay));

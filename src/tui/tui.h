@@ -16,6 +16,7 @@
 #include <termkey.h>
 
 #include "model/model.h"
+#include "model/warn.h"
 #include "tui/keymap.h"
 
 /* What the view shows besides the model. */
@@ -38,6 +39,7 @@ struct view {
 	char		 badge[96];	/* REPLAY or REC, right of the header */
 	char		 scenarios[160];/* "1:pingpong 2:sleepers ...", for
 					   the help: the loop fills it */
+	struct warns	*warns;		/* the loop's, for the strip */
 };
 
 struct tui_config {

@@ -123,6 +123,66 @@ test_fiber_spawn_from_fiber_detached(void **state)
 	test_rt_free(rt);
 }
 
+static _Atomic int	hog_stop;
+
+/* Spin without yielding until told to stop (or yield each turn if arg). */
+static void
+test_hog(void *arg)
+{
+	while (!atomic_load(&hog_stop)) {
+		atomic_fetch_add(&counter, 1);
+		if (arg != NULL)
+			fiber_yield();
+	}
+}
+
+/* The longest run in progress on any worker, as the sampler sees it. */
+static uint64_t
+test_longest_run(struct fiber_rt *rt)
+{
+	struct fiber_stats	st;
+	uint64_t		max = 0;
+	int			i;
+
+	fiber_rt_stats(rt, &st);
+	for (i = 0; i < st.workers; i++)
+		if (st.w[i].run_ns > max)
+			max = st.w[i].run_ns;
+	return (max);
+}
+
+/* A fiber that never yields shows its run growing on its worker; one that
+   yields every turn never runs for a tick. */
+static void
+test_fiber_long_run_seen(void **state)
+{
+	struct fiber_rt	*rt = test_rt(1, -1);
+	struct fiber	*h;
+	uint64_t	 res = fiber_coarse_res_ns();
+
+	atomic_store(&counter, 0);
+	atomic_store(&hog_stop, 0);
+	assert_int_equal(fiber_spawn(rt, test_hog, &hog_stop, NULL, &h), 0);
+	while (atomic_load(&counter) < 1000)
+		usleep(1000);
+	usleep(30000 + res / 1000);
+	assert_true(test_longest_run(rt) < 10000000u + res);
+	atomic_store(&hog_stop, 1);
+	fiber_join(h);
+
+	atomic_store(&counter, 0);
+	atomic_store(&hog_stop, 0);
+	assert_int_equal(fiber_spawn(rt, test_hog, NULL, NULL, &h), 0);
+	while (atomic_load(&counter) < 1)
+		usleep(1000);
+	usleep(30000 + res / 1000);
+	assert_true(test_longest_run(rt) >= 20000000u);
+	atomic_store(&hog_stop, 1);
+	fiber_join(h);
+	assert_int_equal(test_longest_run(rt), 0);
+	test_rt_free(rt);
+}
+
 static char	trace[64];
 static _Atomic int trace_len;
 
@@ -965,6 +1025,7 @@ main(void)
 		cmocka_unit_test(test_fiber_guard_budget_default_from_map_count),
 		cmocka_unit_test(test_fiber_small_stack_fits_runtime_calls),
 		cmocka_unit_test(test_fiber_stop_wakes_parked_fibers),
+		cmocka_unit_test(test_fiber_long_run_seen),
 		cmocka_unit_test(test_fiber_set_workers_while_running),
 		cmocka_unit_test(test_fiber_stack_committed_within_reserved),
 	};
