@@ -19,6 +19,7 @@
 
 #include "child/child.h"
 #include "engine/engine.h"
+#include "engine/limits.h"
 #include "export.h"
 #include "loop.h"
 #include "model/model.h"
@@ -104,34 +105,46 @@ loop_size(size_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%zu KiB", bytes >> 10);
 }
 
-/* Double or halve the tasks; the control thread ramps in the background. */
+/*
+ * Multiply or divide the tasks by factor (2: + and -, 10: * and /); the
+ * control thread ramps in the background.  A division that would fall
+ * below the scenario's unit goes to the unit, once.
+ */
 static void
-loop_apply_tasks(struct child *e, struct view *v, bool up)
+loop_apply_tasks(struct child *e, struct view *v, bool up, long factor)
 {
 	struct engine_config	cfg;
 	struct engine_snapshot	snap;
 	long			want, max = child_tasks_max(e);
+	char			n[32];
 
 	child_config_get(e, &cfg);
 	child_snapshot(e, &snap);
-	want = up ? cfg.tasks * 2 : cfg.tasks / 2;
+	want = up ? (cfg.tasks > max / factor ? max + 1 : cfg.tasks * factor) :
+	    cfg.tasks / factor;
+	want -= want % (snap.tasks_per_unit > 0 ? snap.tasks_per_unit : 1);
+	if (!up && want < snap.tasks_per_unit && cfg.tasks >
+	    snap.tasks_per_unit)
+		want = snap.tasks_per_unit;
 	if (want < snap.tasks_per_unit) {
 		tui_message(v, "%s runs at least %ld tasks", cfg.scenario,
 		    snap.tasks_per_unit);
 		return;
 	}
 	if (want > max) {
+		limits_format_count(max, n, sizeof n);
 		if (cfg.tasks >= max) {
-			tui_message(v, "capped at %ld tasks: the most %s "
-			    "runs", max, cfg.scenario);
+			tui_message(v, "capped at %s tasks: the most %s "
+			    "runs", n, cfg.scenario);
 			return;
 		}
 		want = max;
 	}
 	cfg.tasks = want;
 	child_request(e, &cfg);
-	tui_message(v, "%s %ld tasks...", up ? "growing to" :
-	    "stopping down to", want);
+	limits_format_count(want, n, sizeof n);
+	tui_message(v, "%s %s tasks...", up ? "growing to" :
+	    "stopping down to", n);
 }
 
 /* Switch the scenario between threads and fibers, knobs kept. */
@@ -492,7 +505,9 @@ loop_do_pause(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_tasks(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	loop_apply_tasks(c->e, c->v, a == ACTION_TASKS_UP);
+	loop_apply_tasks(c->e, c->v, a == ACTION_TASKS_UP ||
+	    a == ACTION_TASKS_TEN_UP, a == ACTION_TASKS_TEN_UP ||
+	    a == ACTION_TASKS_TEN_DOWN ? 10 : 2);
 	sampler_kick(c->sp);
 	return (true);
 }
@@ -813,6 +828,8 @@ static const struct {
 	[ACTION_PAUSE] =	{ loop_do_pause, loop_replay_pause },
 	[ACTION_TASKS_UP] =	{ loop_do_tasks, loop_no_workload },
 	[ACTION_TASKS_DOWN] =	{ loop_do_tasks, loop_no_workload },
+	[ACTION_TASKS_TEN_UP] =	{ loop_do_tasks, loop_no_workload },
+	[ACTION_TASKS_TEN_DOWN] = { loop_do_tasks, loop_no_workload },
 	[ACTION_REDRAW] =	{ loop_do_redraw, loop_do_redraw },
 	[ACTION_THEME] =	{ loop_do_theme, loop_do_theme },
 	[ACTION_MODE] =		{ loop_do_mode, loop_no_workload },

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "bench/bench_go.h"
 #include "bench/bench_sampler.h"
 #include "engine/engine.h"
 #include "runtime/ctx.h"
@@ -42,6 +43,13 @@
 #define BENCH_FRESH_MAX_S	4.0	/* longest fresh-arena phase wanted */
 #define BENCH_THREADS		10000
 #define BENCH_SLEEP_NS		(3600ULL * 1000000000ULL)
+
+/* Goals against Go in the same run: ours over Go's at most (time, RSS),
+   Go's handoff over ours at least. */
+#define BENCH_GO_TIME_RATIO	1.0
+#define BENCH_GO_RSS_RATIO	0.8
+#define BENCH_GO_HANDOFF_RATIO	4.0
+#define BENCH_GO_HANDOFF_TRIALS	3
 
 /* Goals of the fiber runtime, printed beside the figures. */
 #define BENCH_MILLION_TARGET_S	3.0	/* a million 2 KiB sleepers asleep */
@@ -99,6 +107,11 @@ struct bench_result {
 	char		 notes[1024];
 	char		 limits[512];
 	struct bench_s_out *sampler;	/* the sampler's section */
+	/* Against Go, in the same run: a million 2 KiB sleepers on a fresh
+	   runtime, and the handoff above. */
+	struct bench_go	 go;
+	struct bench_sleep_out gomillion;
+	int		 gomillion_ok;
 };
 
 /* Classes the sleeper measurement covers. */
@@ -1083,6 +1096,15 @@ bench_measure(struct bench_result *r)
 	}
 	bench_step("%s", BENCH_SAMPLER_STEP);
 	r->sampler = bench_sampler_measure();
+	bench_step("building the Go program and measuring a million "
+	    "goroutines and fibers");
+	bench_go_run(&r->go, BENCH_MILLION, BENCH_FIBER_HANDOFFS,
+	    BENCH_GO_HANDOFF_TRIALS);
+	if (r->go.ok)
+		r->gomillion_ok = bench_sleep_fibers(2048, BENCH_MILLION,
+		    &r->gomillion) == 0;
+	else
+		bench_note(r, "no Go beside: %s", r->go.why);
 	return (0);
 }
 
@@ -1107,6 +1129,49 @@ static const char *const bench_legend[][2] = {
 	{ "reused arena", "the same runtime again: its stacks and pages are "
 	    "recycled" },
 };
+
+/* The section against Go: both figures and the ratio, with its goal. */
+static void
+bench_print_go(FILE *out, struct bench_result *r)
+{
+	const struct bench_sleep_out	*o = &r->gomillion;
+	const struct bench_go		*g = &r->go;
+	double				 ours, ratio;
+
+	fprintf(out, "\nagainst Go on this machine, in this run "
+	    "(fibers / goroutines)\n");
+	if (!g->ok) {
+		fprintf(out, "  %s: skipped\n", g->why);
+		return;
+	}
+	fprintf(out, "  %-*s %9s %9s %8s  %s\n", BENCH_LABEL_W - 2, "",
+	    "fibers", "Go", "ratio", "goal");
+	if (r->gomillion_ok && g->asleep_s > 0) {
+		ratio = o->asleep_s / g->asleep_s;
+		fprintf(out, "  %-*s %7.2f s %7.2f s %8.2f  %s %.2f%s\n",
+		    BENCH_LABEL_W - 2, "1,000,000 sleepers all asleep (2 KiB)",
+		    o->asleep_s, g->asleep_s, ratio, "at most",
+		    BENCH_GO_TIME_RATIO, ratio <= BENCH_GO_TIME_RATIO ? "" :
+		    ", over");
+		ours = o->rss * BENCH_MILLION;
+		ratio = g->rss_bytes > 0 ? ours / g->rss_bytes : -1;
+		fprintf(out, "  %-*s %5.0f MiB %5.0f MiB %8.2f  %s %.2f%s\n",
+		    BENCH_LABEL_W - 2, "RSS growth with them", ours / 1048576,
+		    g->rss_bytes / 1048576, ratio, "at most",
+		    BENCH_GO_RSS_RATIO, ratio <= BENCH_GO_RSS_RATIO ? "" :
+		    ", over");
+	} else
+		fprintf(out, "  a million fibers did not all fall asleep\n");
+	ours = r->t[BENCH_FHO].med;
+	if (ours > 0 && g->handoff_ns > 0) {
+		ratio = g->handoff_ns / ours;
+		fprintf(out, "  %-*s %6.1f ns %6.1f ns %7.2fx  %s %.1fx%s\n",
+		    BENCH_LABEL_W - 2, "channel handoff, P=1 / GOMAXPROCS=1",
+		    ours, g->handoff_ns, ratio, "at least",
+		    BENCH_GO_HANDOFF_RATIO, ratio >= BENCH_GO_HANDOFF_RATIO ?
+		    "" : ", under");
+	}
+}
 
 /* Short name of an error of pthread_create. */
 static const char *
@@ -1366,6 +1431,7 @@ bench_print_table(FILE *out, struct bench_result *r)
 		bench_put(out, "  last wake after the deadline", o->late_ms,
 		    "ms", 1);
 	}
+	bench_print_go(out, r);
 	bench_put(out, "first write to a fresh page (page fault)",
 	    r->touch_us, "us", 1);
 	bench_put(out, "MAP_POPULATE, per page", r->populate_us, "us", 1);
@@ -1495,6 +1561,17 @@ bench_print_json(FILE *out, struct bench_result *r)
 	bench_json_num(out, "page_first_touch_us", r->touch_us, 1);
 	bench_json_num(out, "page_populate_us", r->populate_us, 1);
 	bench_json_num(out, "page_populated_touch_us", r->populated_us, 0);
+	fprintf(out, ",\"go\":{");
+	bench_json_num(out, "fiber_million_asleep_s", r->gomillion_ok ?
+	    r->gomillion.asleep_s : -1, 1);
+	bench_json_num(out, "fiber_million_rss_bytes", r->gomillion_ok ?
+	    r->gomillion.rss * BENCH_MILLION : -1, 1);
+	bench_json_num(out, "go_million_asleep_s", r->go.asleep_s, 1);
+	bench_json_num(out, "go_million_rss_bytes", r->go.rss_bytes, 1);
+	bench_json_num(out, "go_handoff_ns", r->go.handoff_ns, 0);
+	fprintf(out, ",\"skipped\":");
+	bench_json_str(out, r->go.ok ? "" : r->go.why);
+	fprintf(out, "}");
 	fprintf(out, ",\"ratios\":{");
 	bench_json_num(out, "thread_over_fiber_handoff",
 	    t[BENCH_FHO].med > 0 && t[BENCH_THR].med > 0 ?

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -33,6 +34,7 @@
 #define ENGINE_WORKER_NICE	10
 #define ENGINE_STEP_THREADS	128	/* tasks per ramp step */
 #define ENGINE_STEP_FIBERS	8192
+#define ENGINE_PROGRESS_NS	250000000ULL	/* a long ramp's news */
 #define ENGINE_THREAD_STACK_MIN	(16 * 1024)
 /* What a sleeping thread commits: its kernel stack, the pages of its user
    stack it has touched, and its glibc descriptor (measured: about 28 KiB). */
@@ -514,12 +516,34 @@ engine_cap(struct engine *e, const struct engine_want *w, long target,
 	return (target);
 }
 
+/*
+ * Say how far a long grow has come, at most every ENGINE_PROGRESS_NS:
+ * "612,000 of 1,000,000 fibers started, 4.1 s".
+ */
+static void
+engine_ramp_progress(struct engine *e, long have, long target, uint64_t t0,
+    uint64_t *last)
+{
+	char		a[32], b[32];
+	uint64_t	now = util_now_ns();
+
+	if (now - *last < ENGINE_PROGRESS_NS)
+		return;
+	*last = now;
+	limits_format_count(have, a, sizeof a);
+	limits_format_count(target, b, sizeof b);
+	engine_post(e, "%s of %s %s started, %.1f s", a, b,
+	    e->cur.mode == ENGINE_FIBERS ? "fibers" : "threads",
+	    (double)(now - t0) / 1e9);
+}
+
 /* Grow or shrink the running scenario towards w->tasks, in steps. */
 static int
 engine_ramp(struct engine *e, long target, char *err, size_t errlen)
 {
 	const struct scenario_ops	*ops = e->cur.ops;
 	long				 step, next, have;
+	uint64_t			 t0 = util_now_ns(), last = t0;
 
 	step = e->cur.mode == ENGINE_FIBERS ? ENGINE_STEP_FIBERS :
 	    ENGINE_STEP_THREADS;
@@ -549,6 +573,8 @@ engine_ramp(struct engine *e, long target, char *err, size_t errlen)
 		pthread_mutex_unlock(&e->ctl_mu);
 		if (engine_interrupted(e))
 			break;
+		if (next > have && next < target)
+			engine_ramp_progress(e, next, target, t0, &last);
 	}
 	pthread_mutex_lock(&e->ctl_mu);
 	e->ramping = false;
@@ -608,6 +634,19 @@ engine_converge(struct engine *e, const struct engine_want *w, char *err,
 	return (engine_ramp(e, target, err, errlen));
 }
 
+/*
+ * After a shrink, give the memory of the tasks that ended back to the
+ * kernel: the free fiber stacks' pages and malloc's free pages, so that
+ * going from a million tasks back to two brings VmRSS back too.
+ */
+static void
+engine_give_back(struct engine *e)
+{
+	if (e->rt != NULL)
+		fiber_rt_trim(e->rt);
+	malloc_trim(0);
+}
+
 /* The control thread: carry out requests until told to quit. */
 static void *
 engine_control(void *arg)
@@ -615,7 +654,7 @@ engine_control(void *arg)
 	struct engine		*e = arg;
 	struct engine_want	 w;
 	uint64_t		 gen, t0;
-	char			 err[ENGINE_ERRLEN];
+	char			 err[ENGINE_ERRLEN], a[32], b[32];
 	int			 rc;
 	long			 from;
 
@@ -639,6 +678,8 @@ engine_control(void *arg)
 		rc = engine_converge(e, &w, err, sizeof err);
 		/* Stacks of stopped threads: keep the slabs still in use. */
 		tstack_trim(e->tstacks);
+		if (e->cur.tasks < from)
+			engine_give_back(e);
 		if (rc != 0 && e->state != NULL)
 			engine_post(e, "stopped at %ld tasks: %s",
 			    e->cur.tasks, err);
@@ -646,10 +687,12 @@ engine_control(void *arg)
 			engine_post(e, "%s", err);
 		else if (e->cur.tasks == w.tasks && w.tasks - from >
 		    ENGINE_STEP_THREADS && !engine_interrupted(e) &&
-		    engine_alive(e) == w.tasks)
-			engine_post(e, "%ld tasks running (%.1f s to start "
-			    "%ld)", w.tasks, (double)(util_now_ns() - t0) /
-			    1e9, w.tasks - from);
+		    engine_alive(e) == w.tasks) {
+			limits_format_count(w.tasks, a, sizeof a);
+			limits_format_count(w.tasks - from, b, sizeof b);
+			engine_post(e, "%s tasks running (%.1f s to start "
+			    "%s)", a, (double)(util_now_ns() - t0) / 1e9, b);
+		}
 
 		pthread_mutex_lock(&e->req_mu);
 		if (rc != 0 && e->want_gen == gen) {

@@ -39,6 +39,7 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 
 #define FIBER_TICK_MASK		63	/* slow checks every 64 switches */
 #define FIBER_TIMER_BATCH	64	/* timers fired per check */
+#define FIBER_TIMERS_KEEP	4096	/* timer entries a heap keeps */
 #define FIBER_BLOCK_SLICE_NS	50000000	/* fiber_block_sleep slice */
 #define FIBER_SPIN_LIMIT	128
 #define FIBER_SPIN_NS		50000	/* idle workers look this long */
@@ -483,6 +484,19 @@ worker_timers_grow(struct worker *w)
 	struct timer_heap	*h = &w->timers;
 
 	h->cap = h->cap == 0 ? 256 : h->cap * 2;
+	h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+}
+
+/*
+ * Halve w's timer heap, which is an eighth full or less: a million
+ * sleepers grew it to 24 MB, which a shrink to two should give back.
+ */
+static void
+worker_timers_shrink(struct worker *w)
+{
+	struct timer_heap	*h = &w->timers;
+
+	h->cap /= 2;
 	h->v = xrealloc(h->v, h->cap * sizeof *h->v);
 }
 
@@ -1125,6 +1139,9 @@ worker_main(void *arg)
 		w->leave = 0;
 		if (w->timers.n + 1 >= w->timers.cap)
 			worker_timers_grow(w);
+		else if (w->timers.cap > FIBER_TIMERS_KEEP &&
+		    w->timers.n < w->timers.cap / 8)
+			worker_timers_shrink(w);
 		if (atomic_load(&rt->stopping))
 			worker_fire_timers(w, 1, FIBER_STOPPED);
 		if (w->index >= atomic_load(&rt->nworkers) ||
@@ -1420,6 +1437,13 @@ void
 fiber_rt_stack_memory(struct fiber_rt *rt, struct fiber_stack_memory *m)
 {
 	fiber_stack_arena_held(&rt->arena, m);
+}
+
+/* Give the free stacks' pages back (fiber.h). */
+size_t
+fiber_rt_trim(struct fiber_rt *rt)
+{
+	return (fiber_stack_trim(&rt->arena));
 }
 
 /* Stack bytes resident over the whole arena (mincore); any thread. */

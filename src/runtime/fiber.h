@@ -141,21 +141,29 @@ uint64_t	 fiber_coarse_res_ns(void);
 /* Stack bytes resident (mincore over the arena); costly, any thread. */
 uint64_t	 fiber_rt_stack_committed(struct fiber_rt *);
 /*
- * The stacks live fibers hold, counted so that committed <= reserved: a
- * stack of a page or more counts its own pages; stacks of the sub-page
- * class share pages (two 2 KiB stacks to a 4 KiB page), so that class
- * counts every page holding at least one live stack, whole.  Free stacks
- * kept for reuse are left out (fiber_rt_stack_committed counts them).
+ * The stacks: reserved is what the live fibers' stacks take (their class
+ * sizes, from the runtime's counts), committed the resident pages of every
+ * stack the arena has handed out, live or kept for reuse (mincore over the
+ * pages, never a walk over the fibers); a trim (fiber_rt_trim) gives the
+ * kept ones' pages back, and fallow says how many bytes of stacks it did.
  */
 struct fiber_stack_memory {
 	uint64_t	 reserved;	/* bytes of the live fibers' stacks */
 	uint64_t	 committed;	/* resident bytes among them */
-	uint64_t	 shared_pages;	/* pages holding sub-page stacks */
-	uint64_t	 shared_stacks;	/* live stacks on those pages */
+	uint64_t	 shared_stacks;	/* live stacks of the sub-page class */
+	uint64_t	 fallow;	/* bytes of free stacks given back */
 };
-/* Measure the live fibers' stacks (mincore; costly, any thread). */
+/* Measure the live fibers' stacks (mincore; any thread). */
 void		 fiber_rt_stack_memory(struct fiber_rt *,
 		    struct fiber_stack_memory *);
+/*
+ * Give the pages of the free stacks kept for reuse back to the kernel, and
+ * shrink what the runtime keeps for its peak (its timer heaps shrink by
+ * themselves); returns the stack bytes given back.  Any thread, after a
+ * shrink: it takes the arena's lock for a time that grows with the free
+ * stacks (tens of ms for a million).
+ */
+size_t		 fiber_rt_trim(struct fiber_rt *);
 /* Round a stack size up to its class size; 0 if above FIBER_STACK_MAX. */
 size_t		 fiber_stack_class_size(size_t);
 

@@ -144,12 +144,27 @@ struct stack_chunk {
 	struct stack_chunk	*next;
 };
 
+/*
+ * A run of free slots whose pages went back to the kernel (MADV_DONTNEED)
+ * in a trim: their control blocks are gone, so they live here, off the
+ * stacks, until a spawn takes them again.
+ */
+struct stack_fallow {
+	char			*lo;		/* the first slot, guard included */
+	size_t			 n;		/* slots */
+	uint64_t		 wait_word;	/* a generation no stale timer has */
+	uint8_t			 guarded;	/* every slot of the run has one */
+};
+
 struct stack_class {
 	struct fiber		*free;
 	size_t			 nfree;
 	char			*carve;		/* next slot in the last chunk */
 	char			*carve_end;
 	struct stack_chunk	*chunk;		/* the last chunk */
+	struct stack_fallow	*fallow;	/* trimmed runs */
+	size_t			 nfallow;
+	size_t			 capfallow;
 };
 
 struct stack_arena {
@@ -160,6 +175,9 @@ struct stack_arena {
 	_Atomic int		 populate_ok;	/* MADV_POPULATE_WRITE works */
 	_Atomic uint64_t	 reserved;
 	_Atomic uint64_t	 in_use;
+	_Atomic uint64_t	 in_use_packed;	/* of it, the sub-page class */
+	_Atomic uint64_t	 fallow;	/* bytes of trimmed slots */
+	uint64_t		 epoch;		/* trims so far; locked */
 	_Atomic uint64_t	 guarded;
 	_Atomic uint64_t	 unguarded;
 	_Atomic int		 guard_dropped;
@@ -227,6 +245,7 @@ struct fiber *fiber_stack_alloc(struct stack_arena *, struct worker *, int);
 void	 fiber_stack_release(struct stack_arena *, struct worker *, struct fiber *);
 void	 fiber_stack_cache_flush(struct stack_arena *, struct worker *);
 uint64_t fiber_stack_arena_committed(struct stack_arena *);
+size_t	 fiber_stack_trim(struct stack_arena *);
 void	 fiber_stack_arena_held(struct stack_arena *, struct fiber_stack_memory *);
 void	 fiber_stack_prepare(struct fiber *);
 void	 fiber_stack_check(struct fiber *);

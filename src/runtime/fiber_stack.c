@@ -7,6 +7,13 @@
  * lasts (each guard splits the mapping: two map entries per stack), then
  * fall back to unguarded stacks and say so.  Slots are recycled through a
  * per-worker cache and a per-class free list under the arena lock.
+ *
+ * Trimming (fiber_stack_trim, after a shrink) gives the pages of the free
+ * list's slots back to the kernel with MADV_DONTNEED and keeps the slots as
+ * fallow runs off the stacks; a spawn sets a fallow slot up again as if it
+ * were fresh.  Chunks are never unmapped while the runtime runs, so a stale
+ * timer entry can still read a trimmed control block: it reads zero, or
+ * the generation the slot was set up again with, which is above any it saw.
  */
 #include <errno.h>
 #include <signal.h>
@@ -40,7 +47,11 @@
 #define STACK_PAINT		0xa5
 #define STACK_UNGUARDED_REACH	(64 * 1024)	/* a fault this far below */
 
+static uint64_t		 stack_resident(struct stack_arena *);
 static _Atomic int	 stack_painting;
+struct stack_arena;
+static struct fiber	*stack_slot_top(struct stack_arena *, int, char *,
+			    int);
 static _Atomic size_t	 stack_deepest;
 
 static void	 stack_messages_init(void);
@@ -105,6 +116,7 @@ void
 fiber_stack_arena_free(struct stack_arena *a)
 {
 	struct stack_chunk	*c, *next;
+	int			 i;
 
 	for (c = atomic_load(&a->chunks); c != NULL; c = next) {
 		next = c->next;
@@ -112,6 +124,8 @@ fiber_stack_arena_free(struct stack_arena *a)
 		free(c);
 	}
 	atomic_store(&a->chunks, NULL);
+	for (i = 0; i < FIBER_STACK_CLASSES; i++)
+		free(a->cls[i].fallow);
 	pthread_mutex_destroy(&a->lock);
 }
 
@@ -188,7 +202,6 @@ static struct fiber *
 stack_slot_init(struct stack_arena *a, int i, char *lo)
 {
 	size_t		 slot = stack_slot_bytes(i);
-	struct fiber	*f;
 	int		 guarded = 0;
 
 	if (slot != fiber_stack_class_bytes(i)) {
@@ -200,8 +213,23 @@ stack_slot_init(struct stack_arena *a, int i, char *lo)
 			atomic_store(&a->guard_dropped, 1);
 			atomic_fetch_add(&a->unguarded, 1);
 		}
-		lo += STACK_PAGE;
 	}
+	return (stack_slot_top(a, i, lo, guarded));
+}
+
+/*
+ * Set up the control block of the slot at lo (guard included), whose
+ * guard page, if any, is in place already: a fresh slot's or a fallow
+ * one's.  Unlocked.
+ */
+static struct fiber *
+stack_slot_top(struct stack_arena *a, int i, char *lo, int guarded)
+{
+	size_t		 slot = stack_slot_bytes(i);
+	struct fiber	*f;
+
+	if (slot != fiber_stack_class_bytes(i))
+		lo += STACK_PAGE;
 	f = (struct fiber *)(((uintptr_t)lo + fiber_stack_class_bytes(i) -
 	    sizeof *f) & ~(uintptr_t)(FIBER_CACHELINE - 1));
 	/*
@@ -219,12 +247,39 @@ stack_slot_init(struct stack_arena *a, int i, char *lo)
 	return (f);
 }
 
+/*
+ * Take up to want fallow slots of class i, from the end of the last run;
+ * locked.  Returns how many, with the first at *lo and its run in *fw.
+ */
+static int
+stack_take_fallow(struct stack_arena *a, int i, int want, char **lo,
+    struct stack_fallow *fw)
+{
+	struct stack_class	*sc = &a->cls[i];
+	struct stack_fallow	*r;
+	size_t			 k;
+
+	if (sc->nfallow == 0)
+		return (0);
+	r = &sc->fallow[sc->nfallow - 1];
+	k = r->n < (size_t)want ? r->n : (size_t)want;
+	r->n -= k;
+	*lo = r->lo + r->n * stack_slot_bytes(i);
+	*fw = *r;
+	if (r->n == 0)
+		sc->nfallow--;
+	atomic_fetch_sub_explicit(&a->fallow, k * fiber_stack_class_bytes(i),
+	    memory_order_relaxed);
+	return ((int)k);
+}
+
 /* Take a stack of class i: its control block, not yet initialised.  With
    a worker, refill its cache in batches. */
 struct fiber *
 fiber_stack_alloc(struct stack_arena *a, struct worker *w, int i)
 {
 	struct stack_class	*sc = &a->cls[i];
+	struct stack_fallow	 fw;
 	struct fiber		*f, *chain = NULL;
 	char			*lo = NULL;
 	int			 n = 0, want = w != NULL ? STACK_BATCH : 1, k;
@@ -239,8 +294,22 @@ fiber_stack_alloc(struct stack_arena *a, struct worker *w, int i)
 		chain = f;
 		n++;
 	}
-	k = n < want ? stack_reserve(a, i, want - n, &lo) : 0;
+	k = n < want ? stack_take_fallow(a, i, want - n, &lo, &fw) : 0;
 	pthread_mutex_unlock(&a->lock);
+	while (k-- > 0) {
+		f = stack_slot_top(a, i, lo, fw.guarded);
+		atomic_store_explicit(&f->wait_word, fw.wait_word,
+		    memory_order_relaxed);
+		lo += stack_slot_bytes(i);
+		f->next = chain;
+		chain = f;
+		n++;
+	}
+	if (n < want) {
+		pthread_mutex_lock(&a->lock);
+		k = stack_reserve(a, i, want - n, &lo);
+		pthread_mutex_unlock(&a->lock);
+	}
 	while (k-- > 0) {
 		f = stack_slot_init(a, i, lo);
 		lo += stack_slot_bytes(i);
@@ -268,6 +337,9 @@ count:
 	    "a stack handed out while a fiber still holds it");
 	atomic_fetch_add_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
+	if (stack_slot_bytes(i) < STACK_PAGE)
+		atomic_fetch_add_explicit(&a->in_use_packed,
+		    fiber_stack_class_bytes(i), memory_order_relaxed);
 	atomic_store_explicit(&f->live, 1, memory_order_relaxed);
 	return (f);
 }
@@ -283,6 +355,9 @@ fiber_stack_release(struct stack_arena *a, struct worker *w, struct fiber *f)
 	    "a stack given back twice");
 	atomic_fetch_sub_explicit(&a->in_use, fiber_stack_class_bytes(i),
 	    memory_order_relaxed);
+	if (stack_slot_bytes(i) < STACK_PAGE)
+		atomic_fetch_sub_explicit(&a->in_use_packed,
+		    fiber_stack_class_bytes(i), memory_order_relaxed);
 	atomic_store_explicit(&f->live, 0, memory_order_relaxed);
 	if (w != NULL) {
 		f->next = w->cache[i];
@@ -333,43 +408,18 @@ fiber_stack_cache_flush(struct stack_arena *a, struct worker *w)
 uint64_t
 fiber_stack_arena_committed(struct stack_arena *a)
 {
-	struct stack_chunk	*c;
-	unsigned char		*vec = NULL;
-	size_t			 cap = 0, pages, i;
-	uint64_t		 total = 0;
-
-	c = atomic_load_explicit(&a->chunks, memory_order_acquire);
-	for (; c != NULL; c = c->next) {
-		pages = c->len / STACK_PAGE;
-		if (pages > cap) {
-			vec = xrealloc(vec, pages);
-			cap = pages;
-		}
-		if (mincore(c->base, c->len, vec) != 0)
-			continue;
-		for (i = 0; i < pages; i++)
-			total += vec[i] & 1;
-	}
-	free(vec);
-	return (total * STACK_PAGE);
+	return (stack_resident(a));
 }
 
-/*
- * The live fibers' stacks, reserved and resident (see fiber.h).  A slot
- * is live when its control block says so; the block is read only when its
- * page is resident, so that the walk never faults a page in.
- */
-void
-fiber_stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
+/* Resident bytes of what was carved of the chunks (mincore). */
+static uint64_t
+stack_resident(struct stack_arena *a)
 {
 	struct stack_chunk	*c;
 	unsigned char		*vec = NULL;
-	size_t			 cap = 0, pages, slot, size, k, n, p, q;
-	size_t			 last;
-	struct fiber		*f;
-	char			*lo;
+	size_t			 cap = 0, pages, i, n;
+	uint64_t		 total = 0;
 
-	memset(m, 0, sizeof *m);
 	c = atomic_load_explicit(&a->chunks, memory_order_acquire);
 	for (; c != NULL; c = c->next) {
 		n = atomic_load_explicit(&c->carved, memory_order_acquire);
@@ -382,37 +432,135 @@ fiber_stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
 		}
 		if (mincore(c->base, pages * STACK_PAGE, vec) != 0)
 			continue;
-		slot = stack_slot_bytes(c->cls);
-		size = fiber_stack_class_bytes(c->cls);
-		last = (size_t)-1;
-		for (k = 0; k + slot <= n; k += slot) {
-			lo = c->base + k + (slot - size);
-			f = (struct fiber *)(((uintptr_t)lo + size - sizeof *f) &
-			    ~(uintptr_t)(FIBER_CACHELINE - 1));
-			p = (size_t)((char *)f - c->base) / STACK_PAGE;
-			if (!(vec[p] & 1) || !atomic_load_explicit(&f->live,
-			    memory_order_relaxed))
-				continue;
-			if (size >= STACK_PAGE) {
-				m->reserved += size;
-				for (q = (size_t)(lo - c->base) / STACK_PAGE;
-				    q * STACK_PAGE < (size_t)(lo - c->base) +
-				    size; q++)
-					m->committed += (vec[q] & 1) *
-					    (uint64_t)STACK_PAGE;
-				continue;
-			}
-			/* Sub-page: a page counts once, whole. */
-			m->shared_stacks++;
-			if (p == last)
-				continue;
-			last = p;
-			m->shared_pages++;
-			m->reserved += STACK_PAGE;
-			m->committed += STACK_PAGE;	/* vec[p] is set */
-		}
+		for (i = 0; i < pages; i++)
+			total += vec[i] & 1;
 	}
 	free(vec);
+	return (total * STACK_PAGE);
+}
+
+/*
+ * The live fibers' stacks (see fiber.h) from the arena's counts, and the
+ * arena's resident pages from mincore over what was carved of its chunks:
+ * a walk over pages, never over the fibers, so that a million of them
+ * cost the sampler what the pages do.
+ */
+void
+fiber_stack_arena_held(struct stack_arena *a, struct fiber_stack_memory *m)
+{
+	memset(m, 0, sizeof *m);
+	m->reserved = atomic_load_explicit(&a->in_use, memory_order_relaxed);
+	m->shared_stacks = atomic_load_explicit(&a->in_use_packed,
+	    memory_order_relaxed) / FIBER_STACK_MIN;
+	m->committed = stack_resident(a);
+	m->fallow = atomic_load_explicit(&a->fallow, memory_order_relaxed);
+}
+
+/* Order slots by address, for qsort. */
+static int
+stack_cmp(const void *x, const void *y)
+{
+	uintptr_t	a = (uintptr_t)*(struct fiber *const *)x;
+	uintptr_t	b = (uintptr_t)*(struct fiber *const *)y;
+
+	return (a < b ? -1 : a > b);
+}
+
+/* Append a fallow run to class sc, or lengthen the last; locked. */
+static void
+stack_fallow_add(struct stack_class *sc, char *lo, size_t slot, int guarded,
+    uint64_t wait_word)
+{
+	struct stack_fallow	*r;
+
+	r = sc->nfallow > 0 ? &sc->fallow[sc->nfallow - 1] : NULL;
+	if (r != NULL && r->lo + r->n * slot == lo && r->guarded == guarded &&
+	    r->wait_word == wait_word) {
+		r->n++;
+		return;
+	}
+	if (sc->nfallow == sc->capfallow) {
+		sc->capfallow = sc->capfallow == 0 ? 16 : sc->capfallow * 2;
+		sc->fallow = xrealloc(sc->fallow, sc->capfallow *
+		    sizeof *sc->fallow);
+	}
+	r = &sc->fallow[sc->nfallow++];
+	r->lo = lo;
+	r->n = 1;
+	r->guarded = (uint8_t)guarded;
+	r->wait_word = wait_word;
+}
+
+/*
+ * Give back the pages of class i's free list: every slot of a page-sized
+ * class, both slots of a page of the packed class (one whose partner is
+ * in use stays on the list).  Locked; returns the bytes given back.
+ */
+static size_t
+stack_trim_class(struct stack_arena *a, int i, uint64_t wait_word)
+{
+	struct stack_class	*sc = &a->cls[i];
+	size_t			 slot = stack_slot_bytes(i), n = sc->nfree, k;
+	size_t			 given = 0, kept = 0;
+	struct fiber		**v, *f;
+	char			*lo, *run = NULL, *run_end = NULL;
+	int			 packed = slot < STACK_PAGE;
+
+	if (n == 0)
+		return (0);
+	v = xmalloc(n * sizeof *v);
+	for (k = 0, f = sc->free; f != NULL && k < n; f = f->next)
+		v[k++] = f;
+	n = k;
+	qsort(v, n, sizeof *v, stack_cmp);
+	sc->free = NULL;
+	sc->nfree = 0;
+	for (k = 0; k < n; k++) {
+		lo = v[k]->stack_lo - (slot - fiber_stack_class_bytes(i));
+		if (packed && !(((uintptr_t)lo % STACK_PAGE) == 0 && k + 1 < n &&
+		    v[k + 1]->stack_lo == lo + slot)) {
+			/* Its partner on the page is in use: keep it. */
+			v[k]->next = sc->free;
+			sc->free = v[k];
+			sc->nfree++;
+			kept++;
+			continue;
+		}
+		stack_fallow_add(sc, lo, slot, v[k]->guarded, wait_word);
+		if (packed)
+			stack_fallow_add(sc, lo + slot, slot, 0, wait_word);
+		if (lo != run_end) {
+			if (run != NULL)
+				madvise(run, (size_t)(run_end - run),
+				    MADV_DONTNEED);
+			run = lo;
+		}
+		run_end = lo + (packed ? STACK_PAGE : slot);
+		given += packed ? STACK_PAGE : slot;
+		if (packed)
+			k++;
+	}
+	if (run != NULL)
+		madvise(run, (size_t)(run_end - run), MADV_DONTNEED);
+	atomic_fetch_add_explicit(&a->fallow, (n - kept) *
+	    fiber_stack_class_bytes(i), memory_order_relaxed);
+	free(v);
+	return (given);
+}
+
+/* Give the pages of the free stacks back to the kernel (see above). */
+size_t
+fiber_stack_trim(struct stack_arena *a)
+{
+	size_t	given = 0;
+	int	i;
+
+	pthread_mutex_lock(&a->lock);
+	a->epoch++;
+	for (i = 0; i < FIBER_STACK_CLASSES; i++)
+		given += stack_trim_class(a, i, a->epoch << 33);
+	pthread_mutex_unlock(&a->lock);
+	return (given);
 }
 
 /* Paint new stacks or not; painting on starts a new measure. */

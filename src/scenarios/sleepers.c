@@ -10,6 +10,12 @@
  * stop wakes every one at once instead of waiting out their periods.
  * Fibers mode: one fiber per task, parked in fiber_sleep on the runtime's
  * timers, with a stack of the class the s key picks.
+ *
+ * The period is 100 ms up to SL_RATE_TASKS tasks; above, it grows with the
+ * tasks so that they ask for SL_RATE_MAX wakeups a second at most: a
+ * million tasks wake once a second.  A million wakeups every 100 ms would
+ * be ten million a second, more than two CPUs can serve, and the picture
+ * would be of missed periods instead of memory.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -29,7 +35,9 @@
 #include "util/util.h"
 
 #define SL_PERIOD_NS	100000000u	/* 100 ms between wakeups */
-#define SL_MAX_TASKS	100000
+#define SL_MAX_TASKS	1000000
+#define SL_RATE_MAX	1000000u	/* wakeups a second asked at most */
+#define SL_RATE_TASKS	(SL_RATE_MAX / (1000000000u / SL_PERIOD_NS))
 #define SL_SHARDS	64		/* wakeup counters, spread out */
 
 /*
@@ -53,11 +61,22 @@ struct sl_state {
 
 	/* Tasks with an index at or above this return. */
 	_Atomic long		 limit;
+	/* The period for the tasks there are: see sl_period. */
+	_Atomic uint64_t	 period_ns;
 	/* Threads sleep on it; a shrink or a stop bumps it. */
 	_Atomic uint32_t	 word;
 
 	struct sl_count		 wakeups[SL_SHARDS];
 };
+
+/* The period for n tasks: 100 ms, longer above SL_RATE_TASKS. */
+static uint64_t
+sl_period(long n)
+{
+	if (n <= (long)SL_RATE_TASKS)
+		return (SL_PERIOD_NS);
+	return ((uint64_t)n * (1000000000u / SL_RATE_MAX));
+}
 
 /*
  * Count one wakeup of a task at now, due at deadline, and return the next
@@ -69,16 +88,18 @@ sl_count(struct sl_task *t, uint64_t deadline, uint64_t now)
 {
 	struct sl_count	*c = &t->st->wakeups[t->index % SL_SHARDS];
 	uint64_t	 late = now - deadline;
+	uint64_t	 period = atomic_load_explicit(&t->st->period_ns,
+			    memory_order_relaxed);
 
 	atomic_fetch_add_explicit(&c->n, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&c->late_ns, late, memory_order_relaxed);
 	lat_wake_record(late);		/* timer due to running */
-	if (late >= SL_PERIOD_NS) {
-		atomic_fetch_add_explicit(&c->missed, late / SL_PERIOD_NS,
+	if (late >= period) {
+		atomic_fetch_add_explicit(&c->missed, late / period,
 		    memory_order_relaxed);
-		return (now + SL_PERIOD_NS);
+		return (now + period);
 	}
-	return (deadline + SL_PERIOD_NS);
+	return (deadline + period);
 }
 
 /* Sleep until the next period, wake, count, until told to stop. */
@@ -90,7 +111,7 @@ sl_thread(void *arg)
 	uint64_t	 deadline, now;
 	uint32_t	 w;
 
-	deadline = util_now_ns() + SL_PERIOD_NS;
+	deadline = util_now_ns() + atomic_load(&st->period_ns);
 	for (;;) {
 		w = atomic_load(&st->word);
 		if (t->index >= atomic_load(&st->limit))
@@ -110,7 +131,7 @@ sl_fiber(void *arg)
 	struct sl_state	*st = t->st;
 	uint64_t	 deadline, now;
 
-	deadline = util_now_ns() + SL_PERIOD_NS;
+	deadline = util_now_ns() + atomic_load(&st->period_ns);
 	for (;;) {
 		now = util_now_ns();
 		if (fiber_sleep(deadline > now ? deadline - now : 0) !=
@@ -171,6 +192,7 @@ sl_resize(void *arg, long tasks, char *err, size_t errlen)
 
 	if (tasks > SL_MAX_TASKS)
 		tasks = SL_MAX_TASKS;
+	atomic_store(&st->period_ns, sl_period(tasks));
 	if (tasks < task_group_alive(&st->group)) {
 		sl_shrink(st, tasks);
 		return (0);
@@ -196,6 +218,7 @@ sl_start(struct engine *e, const struct scenario_params *sp, char *err,
 		return (NULL);
 	}
 	memset(st, 0, sizeof *st);
+	atomic_store(&st->period_ns, SL_PERIOD_NS);
 	task_group_init(&st->group, e, sp, SL_MAX_TASKS);
 	if (sl_resize(st, sp->tasks, err, errlen) != 0 &&
 	    task_group_alive(&st->group) == 0) {
@@ -223,7 +246,8 @@ sl_stats(void *arg, struct engine_snapshot *s)
 		    memory_order_relaxed);
 	}
 	s->work = sum;
-	s->wake_period_ns = SL_PERIOD_NS;
+	s->wake_period_ns = atomic_load_explicit(&st->period_ns,
+	    memory_order_relaxed);
 	s->wake_late_ns = late;
 	s->wakes_missed = missed;
 	s->tasks_alive = task_group_running(&st->group);

@@ -232,8 +232,12 @@ task_group_shrink(struct task_group *g, long want, void (*kick)(void *),
 			t->body->reap(t->arg);
 	}
 	pthread_mutex_lock(&g->mu);
+	i = g->alive;
 	g->alive = want;
 	pthread_mutex_unlock(&g->mu);
+	/* A million slots are 48 MB: give back what the stopped ones used. */
+	util_pages_release(&g->tasks[want], (size_t)(i - want) *
+	    sizeof *g->tasks);
 }
 
 /* Raise every task's stop flag. */

@@ -27,6 +27,8 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },
 	{ "-",		ACTION_TASKS_DOWN, "halve the tasks" },
+	{ "*",		ACTION_TASKS_TEN_UP, "ten times the tasks (/ a tenth)" },
+	{ "/",		ACTION_TASKS_TEN_DOWN, NULL },
 	{ "]",		ACTION_WORKERS_UP, "more workers ([ fewer)" },
 	{ "[",		ACTION_WORKERS_DOWN, NULL },
 	{ "s",		ACTION_STACK,	  "next stack size" },

@@ -18,6 +18,8 @@ enum action {
 	ACTION_PAUSE,
 	ACTION_TASKS_UP,
 	ACTION_TASKS_DOWN,
+	ACTION_TASKS_TEN_UP,	/* ten times the tasks */
+	ACTION_TASKS_TEN_DOWN,	/* a tenth of them */
 	ACTION_REDRAW,
 	ACTION_THEME,
 	ACTION_MODE,

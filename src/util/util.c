@@ -111,6 +111,18 @@ xrealloc(void *old, size_t size)
 	return (p);
 }
 
+/* Give back the whole pages inside a range of the caller's memory. */
+void
+util_pages_release(void *p, size_t len)
+{
+	uintptr_t	page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t	lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t	hi = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 /*
  * Start a thread that never runs a handler of an asynchronous signal:
  * SIGINT, SIGWINCH and the rest go to the main thread, which owns the

@@ -41,6 +41,9 @@ const char *util_last_words(void);
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
+/* Give the whole pages inside [p, p + len) back to the kernel: they read
+   as zero again, as calloc left them.  Only for memory the caller owns. */
+void	 util_pages_release(void *, size_t);
 
 /* pthread_create with every asynchronous signal blocked in the new thread. */
 int	 util_thread_create(pthread_t *, void *(*)(void *), void *);

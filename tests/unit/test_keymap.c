@@ -62,6 +62,8 @@ test_keymap_plain_keys(void **state)
 	assert_int_equal(press(f, "+"), ACTION_TASKS_UP);
 	assert_int_equal(press(f, "="), ACTION_TASKS_UP);
 	assert_int_equal(press(f, "-"), ACTION_TASKS_DOWN);
+	assert_int_equal(press(f, "*"), ACTION_TASKS_TEN_UP);
+	assert_int_equal(press(f, "/"), ACTION_TASKS_TEN_DOWN);
 	assert_int_equal(press(f, "\x0c"), ACTION_REDRAW);
 	assert_int_equal(press(f, "H"), ACTION_THREADS);
 	assert_int_equal(press(f, ">"), ACTION_SORT_NEXT);

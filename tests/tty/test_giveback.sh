@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Going from many fibers back to two gives the memory back: the live screen
+# grows sleepers from 2 to 80,000 fibers with * and + (the ramp saying how
+# far it has come), shrinks them to 2 with / and -, and VmRSS must come back
+# within 10% of what it was at 2, on 2 KiB stacks (the million's class).
+# (A million is measured by hand: it costs CI 2 GB.)
+. "$(dirname "$0")/lib.sh"
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# settle PID: until VmRSS stops moving (2 s apart), at most 60 s; prints it.
+settle() {
+	prev=0; i=0
+	while [ "$i" -lt 30 ]; do
+		cur=$(rss_kb "$1")
+		[ -n "$cur" ] || fail "cswviz is gone"
+		d=$((cur - prev)); [ "$d" -lt 0 ] && d=$((-d))
+		[ "$d" -le $((cur / 100)) ] && break
+		prev=$cur; sleep 2; i=$((i + 1))
+	done
+	echo "$cur"
+}
+
+for stack in 2K; do
+	start 100 30 -m fibers -s sleepers -n 2 --stack "$stack"
+	wait_for 'tasks 2/2 ' 20
+	pid=$(cswviz_pid || true)
+	[ -n "$pid" ] || fail "cannot find the cswviz process"
+	# The fibers live in the workload child: its memory is the lesson.
+	pid=$(pgrep -P "$pid" | head -n 1)
+	[ -n "$pid" ] || fail "cswviz has no workload child"
+	sleep 2
+	rss0=$(settle "$pid")
+	# 2 -> 20 -> 200 -> 2,000 -> 20,000 -> 40,000 -> 80,000
+	for k in '*' '*' '*' '*' '+' '+'; do
+		tmx send-keys -t t "$k"
+		sleep 0.3
+	done
+	wait_for 'tasks 80000/80000 ' 180
+	rss1=$(settle "$pid")
+	[ "$rss1" -gt $((rss0 + 100000)) ] ||
+	    fail "$stack: 80,000 fibers took only $((rss1 - rss0)) KiB"
+	# 80,000 -> 8,000 -> 800 -> 80 -> 8 -> 4 -> 2
+	for k in '/' '/' '/' '/' '-' '-'; do
+		tmx send-keys -t t "$k"
+		sleep 0.3
+	done
+	wait_for 'tasks 2/2 ' 60
+	sleep 2
+	rss2=$(settle "$pid")
+	[ "$rss2" -le $((rss0 + rss0 / 10)) ] ||
+	    fail "$stack: VmRSS $rss0 KiB at 2 fibers, $rss1 KiB at 80,000, $rss2 KiB back at 2: more than 10% over"
+	echo "$stack: VmRSS $rss0 KiB at 2 fibers, $rss1 KiB at 80,000, $rss2 KiB back at 2"
+	tmx send-keys -t t q
+	status=$(wait_exit 30)
+	[ "$status" = "exit=0" ] || fail "$stack: q gave $status"
+	tmx kill-session -t t
+	rm -f "$work/status" "$work/stty"
+done
+echo "PASS: memory given back after 80,000 fibers on 2 KiB stacks"
