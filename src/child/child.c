@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -552,42 +553,44 @@ child_stacks(struct child *c, struct engine_stack *out, size_t max)
 	return (0);
 }
 
-/* The fibers' stack memory as the child measured it; -1 in threads mode. */
-int
-child_fiber_memory(struct child *c, struct engine_fiber_memory *fm)
+/*
+ * Copy len bytes at offset off of the shared memory, and the flag at
+ * okoff (or true if okoff is 0), in one untorn read: false if none could
+ * be had or the flag was false.
+ */
+static bool
+child_copy(struct child *c, void *dst, size_t off, size_t len, size_t okoff)
 {
-	uint64_t	seq;
-	bool		ok;
-	int		i;
+	const char	*base = (const char *)c->shm;
+	uint64_t	 seq;
+	bool		 ok;
+	int		 i;
 
 	for (i = 0; i < CHILD_TORN_TRIES; i++) {
 		if (!child_read_begin(c, &seq, i))
 			continue;
-		ok = c->shm->fm_ok;
-		*fm = c->shm->fm;
+		ok = okoff == 0 || *(const volatile bool *)(base + okoff);
+		memcpy(dst, base + off, len);
 		if (child_read_end(c, seq))
-			return (ok ? 0 : -1);
+			return (ok);
 	}
-	return (-1);
+	return (false);
+}
+
+/* The fibers' stack memory as the child measured it; -1 in threads mode. */
+int
+child_fiber_memory(struct child *c, struct engine_fiber_memory *fm)
+{
+	return (child_copy(c, fm, offsetof(struct child_shm, fm), sizeof *fm,
+	    offsetof(struct child_shm, fm_ok)) ? 0 : -1);
 }
 
 /* The child's getrusage as it last read it. */
 bool
 child_rusage(struct child *c, struct child_rusage *ru)
 {
-	uint64_t	seq;
-	bool		ok;
-	int		i;
-
-	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq, i))
-			continue;
-		ok = c->shm->ru_ok;
-		*ru = c->shm->ru;
-		if (child_read_end(c, seq))
-			return (ok);
-	}
-	return (false);
+	return (child_copy(c, ru, offsetof(struct child_shm, ru), sizeof *ru,
+	    offsetof(struct child_shm, ru_ok)));
 }
 
 /* The child's cumulative latency counts: wakeups, ready-queue waits. */
@@ -595,18 +598,9 @@ bool
 child_latency(struct child *c, struct lat_counts *wake,
     struct lat_counts *ready)
 {
-	uint64_t	seq;
-	int		i;
-
-	for (i = 0; i < CHILD_TORN_TRIES; i++) {
-		if (!child_read_begin(c, &seq, i))
-			continue;
-		*wake = c->shm->lat[0];
-		*ready = c->shm->lat[1];
-		if (child_read_end(c, seq))
-			return (true);
-	}
-	return (false);
+	return (child_copy(c, wake, offsetof(struct child_shm, lat[0]),
+	    sizeof *wake, 0) && child_copy(c, ready,
+	    offsetof(struct child_shm, lat[1]), sizeof *ready, 0));
 }
 
 /* Ask for a fresh publication; never waits.  Returns a mark for

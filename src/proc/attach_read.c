@@ -15,32 +15,13 @@
 #include "proc/attach_read.h"
 #include "util/util.h"
 
-/* Scan "0x" and hex digits; NULL if there are none. */
+/* Scan "0x1f" or "1f" into *v: the end, or NULL. */
 static const char *
 attach_scan_hex(const char *p, uint64_t *v)
 {
-	uint64_t	n = 0;
-	int		d, digits = 0;
-
 	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	for (;; p++, digits++) {
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (*p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (*p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			break;
-		if (n > (UINT64_MAX >> 4))
-			return (NULL);
-		n = n << 4 | (uint64_t)d;
-	}
-	if (digits == 0)
-		return (NULL);
-	*v = n;
-	return (p);
+	return (procfs_scan_hex(p, v));
 }
 
 /* Parse ROOT/PID/task/TID/syscall. */

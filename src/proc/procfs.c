@@ -155,7 +155,7 @@ procfs_scan_u32(const char *p, uint32_t *v)
 }
 
 /* Scan hex digits into *v: the end, or NULL if none or overflow. */
-static const char *
+const char *
 procfs_scan_hex(const char *p, uint64_t *v)
 {
 	uint64_t	n = 0;

@@ -63,6 +63,9 @@ struct procfs_stat {
 	 */
 	struct procfs_cpu_time *cpu;
 };
+/* Scan hex digits into *v: the end, or NULL if none or overflow. */
+const char *procfs_scan_hex(const char *, uint64_t *);
+
 int	procfs_parse_stat(const char *text, struct procfs_stat *out, char *err,
 	    size_t errlen);
 
