@@ -631,7 +631,12 @@ engine_converge(struct engine *e, const struct engine_want *w, char *err,
 		e->target = target;
 		pthread_mutex_unlock(&e->ctl_mu);
 	}
-	return (engine_ramp(e, target, err, errlen));
+	if (engine_ramp(e, target, err, errlen) != 0)
+		return (-1);
+	/* The ramp's progress replaced it: the limit is the lasting news. */
+	if (why[0] != '\0')
+		engine_post(e, "%s", why);
+	return (0);
 }
 
 /*

@@ -503,14 +503,18 @@ draw_graph_axis(const struct rect *r, int axis, double max,
 	draw_text(r->y + r->h - 1, r->x + axis - 2, 1, THEME_LABEL, "0");
 }
 
-/* A change's mark: its glyph on top, a rule down the column. */
+/*
+ * A change's mark: its glyph on top (none if chg is 0: a later mark in
+ * the next column carries it), a rule down the column.
+ */
 static void
 draw_graph_mark(const struct rect *r, int x, unsigned chg, bool ascii)
 {
 	int	row;
 
-	draw_text(r->y, x, 1, THEME_VALUE, format_mark_glyph(chg));
-	for (row = 1; row < r->h; row++)
+	if (chg != 0)
+		draw_text(r->y, x, 1, THEME_VALUE, format_mark_glyph(chg));
+	for (row = chg != 0 ? 1 : 0; row < r->h; row++)
 		draw_text(r->y + row, x, 1, THEME_LABEL, ascii ? "|" :
 		    "\xe2\x94\x82");
 }
@@ -534,7 +538,7 @@ draw_graph(const struct rect *r, const struct model *m,
 	const char		*glyph;
 	double			 max, va, vb;
 	size_t			 age, seg = model_segment(m);
-	unsigned		 chg;
+	unsigned		 chg, held = 0;
 	int			 cols, col, row, role;
 	bool			 upper;
 
@@ -549,7 +553,16 @@ draw_graph(const struct rect *r, const struct model *m,
 		if (age >= model_len(m))
 			continue;
 		if ((chg = model_change(m, age)) != 0) {
-			draw_graph_mark(r, r->x + axis + col, chg, ascii);
+			/* Marks side by side would read as a word ("bm"):
+			   the rightmost of a run names them all. */
+			held |= chg;
+			if (age > 0 && model_change(m, age - 1) != 0)
+				draw_graph_mark(r, r->x + axis + col, 0, ascii);
+			else {
+				draw_graph_mark(r, r->x + axis + col, held,
+				    ascii);
+				held = 0;
+			}
 			continue;
 		}
 		va = model_value(m, a, age);
