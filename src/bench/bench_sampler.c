@@ -122,7 +122,7 @@ static const struct bench_k_def {
 	    true, "sampler", 30000, 5000 },
 	{ "key_to_redraw_10k_threads", "key to redraw, 10,000 threads",
 	    "key to redraw with 10,000 threads",
-	    bench_k_flood_argv, false, "10000 tasks running", 180000, 30000 },
+	    bench_k_flood_argv, false, "10,000 tasks running", 180000, 30000 },
 };
 
 struct bench_k_out {
