@@ -17,7 +17,8 @@ while [ "$round" -lt "$rounds" ]; do
 	# are bigger); the packed class shows only where 2 KiB is granted.
 	wait_for 'stack (2\.00|16\.0) KiB' 20
 	if screen | grep -q 'stack 2\.00 KiB'; then
-		wait_for 'fiber stacks \(arena .*2 per page\)' 20
+		# The long line, or its short form where the panel is narrow.
+		wait_for 'fiber stacks \(arena .*2 per page\)|stacks, 2 per 4 KiB page' 20
 	fi
 	pid=$(cswviz_pid || true)
 	[ -n "$pid" ] || fail "round $round: cannot find the cswviz process"
