@@ -25,6 +25,12 @@ settle() {
 for stack in 2K; do
 	start 100 30 -m fibers -s sleepers -n 2 --stack "$stack"
 	wait_for 'tasks 2/2 ' 20
+	# A sanitized build raises fiber stacks to 16 KiB and holds freed
+	# memory in its quarantine: there RSS cannot show the give-back.
+	if ! screen | grep -q 'stack 2\.00 KiB'; then
+		echo "SKIP: this build runs fibers on bigger stacks (a sanitized build?): RSS shows nothing here"
+		exit 77
+	fi
 	pid=$(cswviz_pid || true)
 	[ -n "$pid" ] || fail "cannot find the cswviz process"
 	# The fibers live in the workload child: its memory is the lesson.
