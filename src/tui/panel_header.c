@@ -14,6 +14,40 @@
 #include "tui/tui.h"
 
 /*
+ * The sampler's own cost, and while a pass reads only a share of the
+ * threads, that share in words: parts from p[n], kept in samp and rot.
+ * Its short form is the CPU share where cpu_short, else the pass time.
+ */
+static size_t
+header_sampler_parts(const struct view *v, const struct sample *s,
+    double pass_ms, double cpu, bool cpu_short, char samp[2][64],
+    char rot[2][64], struct draw_part *p, size_t n)
+{
+	char	ms[FORMAT_LEN], pct[16];
+
+	format_ns(pass_ms * 1e6, v->ascii, ms, sizeof ms);
+	if (isnan(cpu))
+		snprintf(pct, sizeof pct, "n/a");
+	else
+		snprintf(pct, sizeof pct, "%.1f%%", cpu);
+	snprintf(samp[0], 64, "sampler %s, %s CPU", ms, pct);
+	if (cpu_short)
+		snprintf(samp[1], 64, "sampler %s CPU", pct);
+	else
+		snprintf(samp[1], 64, "sampler %s", ms);
+	p[n++] = (struct draw_part){ { samp[0], samp[1], "" }, { 3, 24 } };
+	if (s->rotating) {
+		snprintf(rot[0], 64, "reading %u of %u threads a pass",
+		    s->threads_read, s->threads_listed);
+		snprintf(rot[1], 64, "%u of %u threads a pass",
+		    s->threads_read, s->threads_listed);
+		p[n++] = (struct draw_part){ { rot[0], rot[1], "" },
+		    { 12, 26 } };
+	}
+	return (n);
+}
+
+/*
  * -p: the process watched, its threads, the time, the interval, the
  * sampler's cost, and whether a pass reads only a share of the threads.
  */
@@ -22,8 +56,7 @@ header_draw_attached(const struct rect *r, const struct model *m,
     const struct view *v, const struct sample *s, int w)
 {
 	char			 who[3][96], thr[2][48], up[48], el[FORMAT_LEN];
-	char			 every[64], samp[2][64], ms[FORMAT_LEN];
-	char			 pct[16], rot[2][64];
+	char			 every[64], samp[2][64], rot[2][64];
 	double			 cpu = model_value(m, MS_SAMPLER_CPU, 0);
 	struct draw_part	 p[6];
 	size_t			 n = 0;
@@ -47,23 +80,8 @@ header_draw_attached(const struct rect *r, const struct model *m,
 	snprintf(every, sizeof every, "every %.1f s",
 	    (double)s->interval_ns / 1e9);
 	p[n++] = (struct draw_part){ { every, "" }, { 10 } };
-	format_ns(model_value(m, MS_SAMPLER_MS, 0) * 1e6, v->ascii, ms,
-	    sizeof ms);
-	if (isnan(cpu))
-		snprintf(pct, sizeof pct, "n/a");
-	else
-		snprintf(pct, sizeof pct, "%.1f%%", cpu);
-	snprintf(samp[0], sizeof samp[0], "sampler %s, %s CPU", ms, pct);
-	snprintf(samp[1], sizeof samp[1], "sampler %s CPU", pct);
-	p[n++] = (struct draw_part){ { samp[0], samp[1], "" }, { 3, 24 } };
-	if (s->rotating) {
-		snprintf(rot[0], sizeof rot[0], "reading %u of %u threads a "
-		    "pass", s->threads_read, s->threads_listed);
-		snprintf(rot[1], sizeof rot[1], "%u of %u threads a pass",
-		    s->threads_read, s->threads_listed);
-		p[n++] = (struct draw_part){ { rot[0], rot[1], "" },
-		    { 12, 26 } };
-	}
+	n = header_sampler_parts(v, s, model_value(m, MS_SAMPLER_MS, 0), cpu,
+	    true, samp, rot, p, n);
 	draw_parts(r->y, r->x + 1, w - 1, THEME_HEADER, p, n, " | ");
 }
 
@@ -75,10 +93,10 @@ static void
 header_draw(const struct rect *r, const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
-	char			 el[FORMAT_LEN], ms[FORMAT_LEN], stk[FORMAT_LEN];
+	char			 el[FORMAT_LEN], stk[FORMAT_LEN];
 	char			 who[3][96], tasks[2][64], work[2][48];
 	char			 stack[48], up[48], every[2][96];
-	char			 samp[3][64], rot[2][64], pct[16], meas[24];
+	char			 samp[2][64], rot[2][64], meas[24];
 	struct draw_part	 p[8];
 	size_t			 n = 0;
 	int			 bw = v->badge[0] != '\0' ?
@@ -162,24 +180,7 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	p[n++] = (struct draw_part){ { every[0], every[1], "" },
 	    { 1, 10 } };
 
-	format_ns(pass * 1e6, v->ascii, ms, sizeof ms);
-	if (isnan(cpu))
-		snprintf(pct, sizeof pct, "n/a");
-	else
-		snprintf(pct, sizeof pct, "%.1f%%", cpu);
-	snprintf(samp[0], sizeof samp[0], "sampler %s, %s CPU", ms, pct);
-	snprintf(samp[1], sizeof samp[1], "sampler %s", ms);
-	p[n++] = (struct draw_part){ { samp[0], samp[1], "" }, { 3, 24 } };
-
-	/* A pass that reads only a share of the threads says so in words. */
-	if (s->rotating) {
-		snprintf(rot[0], sizeof rot[0], "reading %u of %u threads a "
-		    "pass", s->threads_read, s->threads_listed);
-		snprintf(rot[1], sizeof rot[1], "%u of %u threads a pass",
-		    s->threads_read, s->threads_listed);
-		p[n++] = (struct draw_part){ { rot[0], rot[1], "" },
-		    { 12, 26 } };
-	}
+	n = header_sampler_parts(v, s, pass, cpu, false, samp, rot, p, n);
 	draw_parts(r->y, r->x + 1, w - 1, THEME_HEADER, p, n, " | ");
 }
 
