@@ -24,12 +24,12 @@ format_count(double v, char *buf, size_t len)
 		snprintf(buf, len, "n/a");
 		return (buf);
 	}
-	if (fabs(v) < 1000) {
+	if (fabs(v) < 999.5) {
 		if (v == floor(v))
 			snprintf(buf, len, "%.0f", v);
-		else if (fabs(v) < 10)
+		else if (fabs(v) < 9.995)
 			snprintf(buf, len, "%.2f", v);
-		else if (fabs(v) < 100)
+		else if (fabs(v) < 99.95)
 			snprintf(buf, len, "%.1f", v);
 		else
 			snprintf(buf, len, "%.0f", v);
