@@ -24,6 +24,10 @@ test_format_count_scales(void **state)
 	assert_string_equal(format_count(999999, b, sizeof b), "1.00M");
 	assert_string_equal(format_count(2.5, b, sizeof b), "2.50");
 	assert_string_equal(format_count(NAN, b, sizeof b), "n/a");
+	/* Rounding up keeps three significant digits: 10.0, not 10.00. */
+	assert_string_equal(format_count(9.997, b, sizeof b), "10.0");
+	assert_string_equal(format_count(99.97, b, sizeof b), "100");
+	assert_string_equal(format_count(999.7, b, sizeof b), "1.00k");
 }
 
 static void
