@@ -833,7 +833,8 @@ model_push_record(struct model *m, const struct model_record *r)
 	b->fibers = strcmp(r->mode, "fibers") == 0;
 	b->stack_fibers = b->fibers;
 	b->tasks_target = b->tasks_alive = r->tasks;
-	b->stack_count = r->tasks > 0 ? (uint32_t)r->tasks : 0;
+	b->stack_count = b->stacks_known = b->stacks_measured =
+	    r->tasks > 0 ? (uint32_t)r->tasks : 0;
 	b->workers = b->workers_knob = r->workers;
 	b->task_stack = model_record_stack(r);
 	if (r->has_knobs)

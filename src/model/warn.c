@@ -22,11 +22,19 @@ warn_long_run(const struct model *m, int ncpu, char *text, size_t len)
 	if (s == NULL || !s->fibers || !s->ok[SRC_ENGINE])
 		return (false);
 	ms = (double)s->long_run_ns / 1e6;
-	if (ms < WARN_LONG_RUN_MS)
+	/*
+	 * The run is wall time since the fiber was switched in: a worker
+	 * thread that the kernel preempted looks the same.  The lesson is
+	 * the fibers kept waiting behind it, so without one there is nothing
+	 * to teach (pingpong's partner is parked, not queued).
+	 */
+	if (ms < WARN_LONG_RUN_MS || s->long_run_queued == 0)
 		return (false);
 	snprintf(text, len, "a fiber has held worker %d for %.0f ms without "
-	    "yielding: %u fibers queued there wait as long",
-	    s->long_run_worker, ms, s->long_run_queued);
+	    "yielding: %u fiber%s queued there wait%s as long",
+	    s->long_run_worker, ms, s->long_run_queued,
+	    s->long_run_queued == 1 ? "" : "s",
+	    s->long_run_queued == 1 ? "s" : "");
 	return (true);
 }
 
@@ -77,19 +85,55 @@ warn_flood(const struct model *m, int ncpu, char *text, size_t len)
 	return (true);
 }
 
-/* Stacks reserve far more address space than they use. */
+/* Write bytes with a binary unit that keeps three figures. */
+static void
+warn_bytes(double b, char *buf, size_t len)
+{
+	static const char	*unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t			 u = 0;
+
+	while (b >= 1024.0 && u + 1 < sizeof unit / sizeof unit[0]) {
+		b /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f B", b);
+	else
+		snprintf(buf, len, "%.*f %s", b < 10.0 ? 2 : b < 100.0 ? 1 : 0,
+		    b, unit[u]);
+}
+
+/*
+ * Stacks reserve far more address space than they use.  While the first
+ * rotation of the stack reader has not ended, the committed sum covers
+ * only the stacks read so far: compare per stack then, as the memory
+ * panel does, or the ratio falls like a trend as the sum fills in.
+ */
 static bool
 warn_stacks(const struct model *m, int ncpu, char *text, size_t len)
 {
-	double	res = model_value(m, MS_STACK_RESERVED, 0);
-	double	com = model_value(m, MS_STACK_COMMITTED, 0);
+	const struct sample	*s = model_last(m);
+	double			 res = model_value(m, MS_STACK_RESERVED, 0);
+	double			 com = model_value(m, MS_STACK_COMMITTED, 0);
+	double			 per_res, per_com;
+	char			 rb[32], cb[32];
 
-	if (isnan(res) || isnan(com) || com <= 0 || res < WARN_STACK_MIN ||
-	    res < WARN_STACK_RATIO * com)
+	if (s == NULL || isnan(res) || isnan(com) || com <= 0 ||
+	    res < WARN_STACK_MIN || s->stack_count == 0)
 		return (false);
+	per_res = res / s->stack_count;
+	per_com = com / s->stack_count;
+	if (!s->stack_fibers && s->stacks_known < s->stack_count) {
+		if (s->stacks_known == 0)
+			return (false);
+		per_com = com / s->stacks_known;
+	}
+	if (per_res < WARN_STACK_RATIO * per_com)
+		return (false);
+	warn_bytes(per_res, rb, sizeof rb);
+	warn_bytes(per_com, cb, sizeof cb);
 	snprintf(text, len, "stacks reserve %.0f times what they commit: "
-	    "%.1f MiB for %.1f MiB touched", res / com, res / 1048576.0,
-	    com / 1048576.0);
+	    "%s each for %s touched", per_res / per_com, rb, cb);
 	return (true);
 }
 

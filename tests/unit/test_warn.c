@@ -61,6 +61,23 @@ stacks_big(struct sample *s, int i)
 {
 	s->stack_reserved = 100ULL << 23;	/* 100 threads of 8 MiB */
 	s->stack_committed = 100ULL << 13;	/* 8 KiB each */
+	s->stack_count = s->stacks_known = s->stacks_measured = 100;
+}
+
+static void
+stacks_settling(struct sample *s, int i)
+{
+	/* 10 of 100 stacks read, 8 KiB each: the sum is a tenth. */
+	stacks_big(s, i);
+	s->stack_committed = 10ULL << 13;
+	s->stacks_known = 10;
+}
+
+static void
+stacks_unread(struct sample *s, int i)
+{
+	stacks_big(s, i);
+	s->stacks_known = 0;
 }
 
 static void
@@ -106,6 +123,13 @@ short_runs(struct sample *s, int i)
 {
 	hog(s, i);
 	s->long_run_ns = 2000000;
+}
+
+static void
+nobody_queued(struct sample *s, int i)
+{
+	hog(s, i);
+	s->long_run_queued = 0;
 }
 
 static void
@@ -159,7 +183,13 @@ test_warn_stacks(void **state)
 
 	assert_int_equal(run(stacks_big, 2, &w), 1u << WARN_STACKS);
 	assert_non_null(strstr(w.text[WARN_STACKS], "1024 times"));
-	assert_non_null(strstr(w.text[WARN_STACKS], "800.0 MiB"));
+	assert_non_null(strstr(w.text[WARN_STACKS], "8.00 MiB each for "
+	    "8.00 KiB"));
+	/* While stacks are still being read, the ratio is per stack read,
+	   not of a partial sum that would say 10240 times. */
+	assert_int_equal(run(stacks_settling, 2, &w), 1u << WARN_STACKS);
+	assert_non_null(strstr(w.text[WARN_STACKS], "1024 times"));
+	assert_int_equal(run(stacks_unread, 2, &w), 0);
 }
 
 static void
@@ -194,6 +224,9 @@ test_warn_long_run_names_the_worker(void **state)
 	assert_non_null(strstr(w.text[WARN_LONG_RUN], "worker 1 for 30 ms"));
 	assert_non_null(strstr(w.text[WARN_LONG_RUN], "7 fibers queued"));
 	assert_int_equal(run(short_runs, 4, &w), 0);
+	/* A long slice with no fiber queued behind it is a preempted
+	   worker or a lone task: no fiber waited, nothing to teach. */
+	assert_int_equal(run(nobody_queued, 4, &w), 0);
 }
 
 static void
