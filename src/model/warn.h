@@ -18,7 +18,7 @@
 /* The thresholds, as the man page states them. */
 #define WARN_LONG_RUN_MS	10.0	/* a fiber's run without a yield */
 #define WARN_STACK_RATIO	16.0	/* reserved over committed */
-#define WARN_STACK_MIN		(1024.0 * 1024.0)	/* bytes reserved */
+#define WARN_STACK_MIN		(1024.0 * 1024.0 * 1024.0) /* bytes reserved */
 #define WARN_FLOOD_SAMPLES	3	/* samples in a row over the CPUs */
 #define WARN_LEAK_SAMPLES	5	/* rises in a row of live tasks */
 #define WARN_LEAK_RISE		1.2	/* live tasks grew by this factor */

@@ -59,18 +59,27 @@ feed(struct model *m, struct warns *w, uint64_t t0, int n,
 static void
 stacks_big(struct sample *s, int i)
 {
-	s->stack_reserved = 100ULL << 23;	/* 100 threads of 8 MiB */
-	s->stack_committed = 100ULL << 13;	/* 8 KiB each */
-	s->stack_count = s->stacks_known = s->stacks_measured = 100;
+	s->stack_reserved = 200ULL << 23;	/* 200 threads of 8 MiB */
+	s->stack_committed = 200ULL << 13;	/* 8 KiB each */
+	s->stack_count = s->stacks_known = s->stacks_measured = 200;
 }
 
 static void
 stacks_settling(struct sample *s, int i)
 {
-	/* 10 of 100 stacks read, 8 KiB each: the sum is a tenth. */
+	/* 20 of 200 stacks read, 8 KiB each: the sum is a tenth. */
 	stacks_big(s, i);
-	s->stack_committed = 10ULL << 13;
-	s->stacks_known = 10;
+	s->stack_committed = 20ULL << 13;
+	s->stacks_known = 20;
+}
+
+static void
+stacks_few(struct sample *s, int i)
+{
+	stacks_big(s, i);
+	s->stack_reserved = 64ULL << 23;	/* cpu-flood's 64 threads */
+	s->stack_committed = 64ULL << 13;
+	s->stack_count = s->stacks_known = s->stacks_measured = 64;
 }
 
 static void
@@ -190,6 +199,8 @@ test_warn_stacks(void **state)
 	assert_int_equal(run(stacks_settling, 2, &w), 1u << WARN_STACKS);
 	assert_non_null(strstr(w.text[WARN_STACKS], "1024 times"));
 	assert_int_equal(run(stacks_unread, 2, &w), 0);
+	/* A few threads reserving 8 MiB each are not worth a warning. */
+	assert_int_equal(run(stacks_few, 2, &w), 0);
 }
 
 static void
