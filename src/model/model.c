@@ -57,6 +57,7 @@ struct model {
 
 	/* Fed by model_push_record: the figures carry no sources. */
 	bool		 last_rec, shown_rec;
+	bool		 last_stale, shown_stale;	/* child published nothing new */
 	bool		 last_absent[MS_COUNT], shown_absent[MS_COUNT];
 	struct model_name *names;	/* mode and scenario names seen */
 
@@ -171,13 +172,21 @@ model_level(const struct sample *s, enum sample_src src, double v)
 	return (s->ok[src] ? v : NAN);
 }
 
-/* A rate between the two newest samples, or NAN. */
+/*
+ * A rate between the two newest samples, or NAN.  A workload child's
+ * counters are rated over the times it published them: when it has not
+ * published since the last pass the rate is unknown (NAN), not 0/s.
+ */
 static double
 model_rate(const struct sample *a, const struct sample *b,
     enum sample_src src, uint64_t pa, uint64_t pb)
 {
 	if (!a->ok[src] || !b->ok[src])
 		return (NAN);
+	if ((src == SRC_RUSAGE || src == SRC_ENGINE) && a->pub_ns != 0 &&
+	    b->pub_ns != 0)
+		return (b->pub_ns > a->pub_ns ? rate_per_s(pa, pb,
+		    b->pub_ns - a->pub_ns) : NAN);
 	return (rate_per_s(pa, pb, b->t_ns - a->t_ns));
 }
 
@@ -276,6 +285,7 @@ model_show_last(struct model *m)
 	m->shown = m->last;
 	m->shown_dt_ns = m->dt_ns;
 	m->shown_rec = m->last_rec;
+	m->shown_stale = m->last_stale;
 	memcpy(m->shown_absent, m->last_absent, sizeof m->shown_absent);
 }
 
@@ -607,6 +617,8 @@ model_push(struct model *m, const struct sample *s)
 	m->last.rows = NULL;
 	m->have_last = true;
 	m->last_rec = false;
+	m->last_stale = m->have_prev && a->pub_ns != 0 && b->pub_ns != 0 &&
+	    b->pub_ns <= a->pub_ns;
 
 	for (i = 0; i < MS_COUNT; i++)
 		v[i] = NAN;
@@ -1030,6 +1042,11 @@ model_why(const struct model *m, enum model_series which)
 	    which == MS_KSW_PER_HANDOFF || which == MS_NS_PER_WORK ||
 	    which == MS_KSW_PER_WORK))
 		return (m->shown.why[SRC_ENGINE]);
+	if (isnan(model_value(m, which, 0)) && m->shown_stale &&
+	    (src == SRC_RUSAGE || src == SRC_ENGINE ||
+	    which == MS_NS_PER_HANDOFF || which == MS_KSW_PER_HANDOFF ||
+	    which == MS_NS_PER_WORK || which == MS_KSW_PER_WORK))
+		return ("the workload did not answer in time");
 	if (isnan(model_value(m, which, 0)))
 		return (model_len(m) < 2 ? "needs two samples" : "no change");
 	return (NULL);

@@ -101,6 +101,13 @@ struct sample {
 	/* SRC_RUSAGE: all threads of the process, since it started. */
 	uint64_t	 vcsw, ivcsw;
 	uint64_t	 cpu_time_ns;	/* user + system time */
+	/*
+	 * When a workload child published SRC_RUSAGE and SRC_ENGINE (its
+	 * clock is ours); 0: read at t_ns.  A child that answers late
+	 * republishes nothing new, and its counters rated over t_ns would
+	 * read 0/s and then double.
+	 */
+	uint64_t	 pub_ns;
 	/* SRC_STAT */
 	uint64_t	 ctxt;
 	uint32_t	 procs_running, procs_blocked;

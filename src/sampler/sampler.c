@@ -1038,6 +1038,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 			s->vcsw = cru.vcsw;
 			s->ivcsw = cru.ivcsw;
 			s->cpu_time_ns = cru.cpu_ns;
+			s->pub_ns = cru.t_ns;
 		}
 		if (!child_snapshot(p->child, &snap)) {
 			sampler_fail(s, SRC_ENGINE, "the workload's counters "

@@ -103,6 +103,37 @@ test_model_push_computes_rates(void **state)
 	model_free(m);
 }
 
+/*
+ * A workload child's counters are rated over the times it published them:
+ * a pass where it has not published again gives no rate (not 0/s), and the
+ * next is rated over the child's own interval (not double).
+ */
+static void
+test_model_rates_child_publication(void **state)
+{
+	struct model	*m = model_create(16);
+	struct sample	 s;
+
+	fill(&s, 1000000000u, 100, 1000);
+	s.pub_ns = 990000000u;
+	model_push(m, &s);
+	fill(&s, 2000000000u, 100, 1000);	/* stale: same publication */
+	s.pub_ns = 990000000u;
+	model_push(m, &s);
+	assert_true(isnan(model_value(m, MS_VCSW_RATE, 0)));
+	assert_true(isnan(model_value(m, MS_HANDOFF_RATE, 0)));
+	assert_string_equal(model_why(m, MS_VCSW_RATE),
+	    "the workload did not answer in time");
+	/* The system's own figures are still rated over the pass. */
+	fill(&s, 3000000000u, 2100, 401000);
+	s.pub_ns = 2990000000u;		/* 2 s after its last publication */
+	model_push(m, &s);
+	assert_true(fabs(model_value(m, MS_VCSW_RATE, 0) - 1000) < 1e-6);
+	assert_true(fabs(model_value(m, MS_HANDOFF_RATE, 0) - 200000) < 1e-6);
+	assert_null(model_why(m, MS_VCSW_RATE));
+	model_free(m);
+}
+
 /* A sleepers sample: tasks alive, wakeups, lateness and missed periods. */
 static void
 fill_wakes(struct sample *s, uint64_t t_ns, long alive, uint64_t wakes,
@@ -618,6 +649,7 @@ main(void)
 		cmocka_unit_test(test_model_series_max_skips_nan),
 		cmocka_unit_test(test_model_rate_uses_measured_interval),
 		cmocka_unit_test(test_model_push_computes_rates),
+		cmocka_unit_test(test_model_rates_child_publication),
 		cmocka_unit_test(test_model_wakes_on_time_or_behind),
 		cmocka_unit_test(test_model_unread_source_says_why),
 		cmocka_unit_test(test_model_freeze_keeps_view),
