@@ -297,7 +297,8 @@ model_show_last(struct model *m)
 static void
 model_row_rates(struct model_thread *t, const struct thread_row *b)
 {
-	double	dt_s;
+	double		dt_s;
+	uint64_t	w, span;
 
 	if (b->t_ns <= b->prev_t_ns)
 		return;
@@ -306,8 +307,8 @@ model_row_rates(struct model_thread *t, const struct thread_row *b)
 	    b->prev_vcsw, b->vcsw, dt_s);
 	t->ivcsw = model_counter_rate(b->prev_ctxsw && b->has_ctxsw,
 	    b->prev_ivcsw, b->ivcsw, dt_s);
-	t->wait_ms = model_counter_rate(b->prev_wait && b->has_wait,
-	    b->prev_wait_ns, b->wait_ns, dt_s) / 1e6;
+	t->wait_ms = thread_row_wait(b, &w, &span) ? (double)w / 1e6 /
+	    ((double)span / 1e9) : NAN;
 }
 
 /*

@@ -209,4 +209,30 @@ struct sample {
 
 void	thread_rows_free(struct thread_rows *);
 
+/*
+ * A row's run-queue wait over its own interval, into *wait_ns of *span_ns;
+ * false when it is not known.  The kernel credits a wait (schedstat's
+ * run_delay) only when the thread gets the CPU: a runnable thread that
+ * has not run since its last reading is waiting still, by an amount not
+ * yet known, so it is left out rather than counted as 0; and a wait
+ * credited now may have begun before the interval, so it is capped at the
+ * interval rather than shown as more than 1000 ms/s.
+ */
+static inline bool
+thread_row_wait(const struct thread_row *r, uint64_t *wait_ns,
+    uint64_t *span_ns)
+{
+	uint64_t	w;
+
+	if (!r->has_wait || !r->has_prev || !r->prev_wait ||
+	    r->wait_ns < r->prev_wait_ns || r->t_ns <= r->prev_t_ns)
+		return (false);
+	if (r->slices == r->prev_slices && r->state == 'R')
+		return (false);
+	w = r->wait_ns - r->prev_wait_ns;
+	*span_ns = r->t_ns - r->prev_t_ns;
+	*wait_ns = w < *span_ns ? w : *span_ns;
+	return (true);
+}
+
 #endif

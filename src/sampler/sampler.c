@@ -649,6 +649,7 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 	const struct thread_row	*r;
 	struct thread_rows	*t;
 	size_t			 n = p->ntasks, keep, i, listed;
+	uint64_t		 w, span;
 
 	/* The kernel's count; the known threads lag it in a rotation. */
 	listed = s->ok[SRC_STATUS] && s->threads > 0 ? s->threads : n;
@@ -659,10 +660,9 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 		/* A probe counts for the wait, not twice for the states. */
 		if (!p->tasks[i].probed)
 			sampler_count_state(s, r->state);
-		if (r->has_wait && r->has_prev && r->prev_wait &&
-		    r->wait_ns >= r->prev_wait_ns && r->t_ns > r->prev_t_ns) {
-			s->wait_delta_ns += r->wait_ns - r->prev_wait_ns;
-			s->wait_span_ns += r->t_ns - r->prev_t_ns;
+		if (thread_row_wait(r, &w, &span)) {
+			s->wait_delta_ns += w;
+			s->wait_span_ns += span;
 			s->wait_threads++;
 			/* Its mean wait a timeslice over the interval. */
 			if (r->slices > r->prev_slices)
@@ -684,7 +684,7 @@ sampler_fold_threads(struct sampler_pass *p, struct sample *s, size_t nread)
 	if (s->wait_threads > 0)
 		s->ok[SRC_WAIT] = true;
 	else if (nread > 0)
-		sampler_fail(s, SRC_WAIT, "needs a second reading of a thread");
+		sampler_fail(s, SRC_WAIT, "no thread read twice has run since");
 	if (!p->detail)
 		return;
 	keep = n < SAMPLE_THREADS_MAX ? n : SAMPLE_THREADS_MAX;

@@ -116,9 +116,11 @@ test_sampler_thread_table_reads_fixture_root(void **state)
 	/* The counts by state come from the same reads. */
 	assert_int_equal(s.threads_r, 2);
 	assert_int_equal(s.threads_s, 2);
-	/* The wait is there, and did not move: 0 ms/s over 4 threads. */
+	/* The wait is there, and did not move: 0 ms/s over the 2 sleeping
+	   threads.  The 2 runnable ones have not run since (the same
+	   timeslices): their wait is not credited yet, so it is not 0. */
 	assert_true(s.ok[SRC_WAIT]);
-	assert_int_equal(s.wait_threads, 4);
+	assert_int_equal(s.wait_threads, 2);
 	assert_int_equal(s.wait_delta_ns, 0);
 	/* The rows on screen keep their files open, the others do not. */
 	assert_int_equal(p.ntasks, 4);
@@ -199,25 +201,95 @@ test_sampler_rotates_through_threads(void **state)
  * thread is read again in the next pass, so the second pass has a wait
  * already instead of the first pass of the second rotation.
  */
+/* Give every thread of a copied fixture root one more timeslice and
+   add_ns more run-queue wait, as if the threads had run since. */
+static void
+advance_schedstat(const char *root, uint64_t add_ns)
+{
+	char			 dir[512], path[1024];
+	DIR			*d;
+	struct dirent		*e;
+	FILE			*f;
+	unsigned long long	 run, wait, slices;
+
+	snprintf(dir, sizeof dir, "%s/self/task", root);
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s/schedstat", dir, e->d_name);
+		assert_non_null(f = fopen(path, "r"));
+		assert_int_equal(fscanf(f, "%llu %llu %llu", &run, &wait,
+		    &slices), 3);
+		fclose(f);
+		assert_non_null(f = fopen(path, "w"));
+		fprintf(f, "%llu %llu %llu\n", run + 1000, wait + add_ns,
+		    slices + 1);
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/*
+ * The kernel credits a wait when the thread gets the CPU: a runnable
+ * thread that has not run since is left out (not 0 ms/s), and a wait
+ * credited now is capped at the interval (not 2,000 ms/s).
+ */
+static void
+test_sampler_row_wait_credited_when_run(void **state)
+{
+	struct thread_row	r;
+	uint64_t		w, span;
+
+	memset(&r, 0, sizeof r);
+	r.has_wait = r.has_prev = r.prev_wait = true;
+	r.prev_t_ns = 1000000000;
+	r.t_ns = 2000000000;			/* 1 s later */
+	r.prev_wait_ns = r.wait_ns = 5000;
+	r.prev_slices = r.slices = 7;
+	r.state = 'R';				/* queued all along */
+	assert_false(thread_row_wait(&r, &w, &span));
+	r.state = 'S';				/* asleep: no wait */
+	assert_true(thread_row_wait(&r, &w, &span));
+	assert_int_equal(w, 0);
+	r.state = 'R';
+	r.slices = 8;
+	r.wait_ns = 5000 + 3000000000ULL;	/* 3 s credited at once */
+	assert_true(thread_row_wait(&r, &w, &span));
+	assert_int_equal(span, 1000000000);
+	assert_int_equal(w, 1000000000);
+}
+
 static void
 test_sampler_wait_from_second_pass(void **state)
 {
 	struct sampler_pass	 p;
 	struct sample		 s;
+	char			 root[] = "/tmp/csw-sampler-XXXXXX";
+	char			 cmd[1024];
 
-	sampler_pass_init(&p, FIXTURES "/proc/root", NULL);
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof cmd, "cp -R '%s/proc/root/.' '%s'", FIXTURES,
+	    root);
+	assert_int_equal(system(cmd), 0);
+	sampler_pass_init(&p, root, NULL);
 	p.budget = 1;
 	p.fixed_budget = true;
 	sampler_collect(&p, &s);
 	assert_false(s.ok[SRC_WAIT]);
 	assert_int_equal(s.wait_threads, 0);
+	/* Whichever thread was read first ran again, and waited 1 us. */
+	advance_schedstat(root, 1000);
 	sampler_collect(&p, &s);
 	assert_true(s.ok[SRC_WAIT]);
 	assert_int_equal(s.wait_threads, 1);
+	assert_int_equal(s.wait_delta_ns, 1000);
 	/* The probe is not counted twice among the threads read. */
 	assert_int_equal(s.threads_read, 1);
 	assert_int_equal(s.threads_r + s.threads_s, 4);
 	sampler_pass_free(&p);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
 }
 
 /*
@@ -630,6 +702,7 @@ main(void)
 		cmocka_unit_test(test_sampler_collect_reads_fixture_root),
 		cmocka_unit_test(test_sampler_thread_table_reads_fixture_root),
 		cmocka_unit_test(test_sampler_rotates_through_threads),
+		cmocka_unit_test(test_sampler_row_wait_credited_when_run),
 		cmocka_unit_test(test_sampler_wait_from_second_pass),
 		cmocka_unit_test(test_sampler_reads_cpu_schedstat),
 		cmocka_unit_test(test_sampler_thread_table_has_engine_stacks),
