@@ -59,24 +59,37 @@ code_has_mode(const struct code_lesson *l, const char *mode)
 	return (false);
 }
 
-/* The blocks for a scenario, mode and variant: both variants' first. */
+/*
+ * Where a block comes in the list: a task body of both variants, then the
+ * variant's own, then the helpers both modes share (a block of both).
+ */
+static int
+code_rank(const struct code_lesson *l)
+{
+	if (strchr(l->modes, ',') != NULL)
+		return (2);
+	return (l->variant == -1 ? 0 : 1);
+}
+
+/* The blocks for a scenario, mode and variant, bodies first. */
 size_t
 code_lessons_for(const char *scenario, const char *mode, bool variant,
     const char *lang, const struct code_lesson **out, size_t max)
 {
 	const struct code_lesson	*l;
 	size_t				 i, n = 0;
-	int				 pass;
+	int				 rank;
 
-	for (pass = 0; pass < 2; pass++) {
+	for (rank = 0; rank < 3; rank++) {
 		for (i = 0; i < CSW_ARRAY_LEN(code_lessons); i++) {
 			l = &code_lessons[i];
 			if (strcmp(l->scenario, scenario) != 0 ||
 			    strcmp(l->lang, lang) != 0 ||
-			    (mode != NULL && !code_has_mode(l, mode)))
+			    (mode != NULL && !code_has_mode(l, mode)) ||
+			    code_rank(l) != rank)
 				continue;
-			if (pass == 0 ? l->variant != -1 :
-			    l->variant != (variant ? 1 : 0))
+			if (l->variant != -1 && l->variant != (variant ? 1 :
+			    0))
 				continue;
 			if (n < max)
 				out[n] = l;

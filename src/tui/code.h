@@ -27,8 +27,9 @@ struct code_lesson {
 const struct code_lesson *code_lessons_all(size_t *);
 /*
  * The blocks in lang for a scenario in a mode ("threads" or "fibers", or
- * NULL: any mode) with or without the b variant, at most max in out: those
- * of both variants first.  Returns how many there are.
+ * NULL: any mode) with or without the b variant, at most max in out: the
+ * task bodies of both variants, the variant's own, then the helpers both
+ * modes share.  Returns how many there are.
  */
 size_t	code_lessons_for(const char *, const char *, bool, const char *,
 	    const struct code_lesson **, size_t);
