@@ -76,6 +76,12 @@ tmx send-keys -t t m
 wait_for 'workload continues: switching 2 tasks to fibers' 10
 wait_for 'fibers \| pingpong' 20
 screen | grep -q 'PAUSED' && fail "still said paused after m"
+# r while paused: the workload goes on, and the history starts again.
+tmx send-keys -t t z
+wait_for 'PAUSED' 10
+tmx send-keys -t t r
+wait_for 'workload continues: history and rates reset' 10
+screen | grep -q 'PAUSED' && fail "still said paused after r"
 # q ends a paused workload at once, leaving no child.
 tmx send-keys -t t z
 wait_for 'PAUSED' 10
