@@ -522,7 +522,7 @@ static void
 loop_code_scroll(struct loop_ctx *c, enum action a)
 {
 	size_t	last = code_scroll_max(c->m, c->v), top = c->v->code_top;
-	size_t	page = 10;
+	size_t	page = code_page();
 
 	if (top > last)
 		top = last;
@@ -761,14 +761,11 @@ loop_do_sort(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	return (true);
 }
 
-/* Scroll the code overlay if it is up, else the thread table. */
+/* Scroll the thread table. */
 static bool
 loop_do_scroll(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	if (c->v->code)
-		loop_code_scroll(c, a);
-	else
-		loop_apply_scroll(c->m, c->v, a);
+	loop_apply_scroll(c->m, c->v, a);
 	return (true);
 }
 

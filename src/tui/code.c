@@ -256,6 +256,15 @@ code_rows(void)
 	return (r.h > 4 ? (size_t)(r.h - 3) : 1);
 }
 
+/* A page: the lines on screen but one, kept for context. */
+size_t
+code_page(void)
+{
+	size_t	rows = code_rows();
+
+	return (rows > 1 ? rows - 1 : 1);
+}
+
 /* The most lines the overlay scrolls by now. */
 size_t
 code_scroll_max(const struct model *m, const struct view *v)

@@ -41,5 +41,7 @@ struct view;
 void	code_draw(const struct model *, const struct view *);
 /* How far the overlay scrolls now: its lines past the first screen. */
 size_t	code_scroll_max(const struct model *, const struct view *);
+/* Lines a page key scrolls by: a screen of the overlay but one. */
+size_t	code_page(void);
 
 #endif
