@@ -27,6 +27,7 @@
 #include "record/recorder.h"
 #include "record/replay.h"
 #include "sampler/sampler.h"
+#include "tui/code.h"
 #include "tui/keymap.h"
 #include "tour.h"
 #include "tui/tui.h"
@@ -449,6 +450,14 @@ loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
 	}
 }
 
+/*
+ * After z continues the workload, samples whose pass began before this
+ * long after it are dropped, and the first one after becomes a fresh start
+ * (model_gap): the tasks that were due during the pause all wake at once
+ * in that time, and their waits, as long as the pause, are no lesson.
+ */
+#define LOOP_RESUME_SETTLE_NS	300000000u
+
 /* What an action may change: the workload, the sampler, the model, the view. */
 struct loop_ctx {
 	struct child		*e;	/* NULL in a replay */
@@ -457,6 +466,8 @@ struct loop_ctx {
 	struct loop_tape	*tape;
 	struct view		*v;
 	const char		*figures;	/* the e key's folder */
+	uint64_t		 settle_until;	/* after z: see above */
+	bool			 gap;		/* the next sample starts anew */
 };
 
 /* An action applied; returns false to quit. */
@@ -485,11 +496,100 @@ loop_do_help(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	return (true);
 }
 
-/* Close the help. */
+/* Close the help, or the code under it. */
 static bool
 loop_do_close(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	if (c->v->help)
+		c->v->help = false;
+	else
+		c->v->code = false;
+	return (true);
+}
+
+/* Show or hide the code the tasks run. */
+static bool
+loop_do_code(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	c->v->code = !c->v->code;
+	c->v->code_top = 0;
 	c->v->help = false;
+	return (true);
+}
+
+/* Scroll the code overlay by a row, a page, or to an end. */
+static void
+loop_code_scroll(struct loop_ctx *c, enum action a)
+{
+	size_t	last = code_scroll_max(c->m, c->v), top = c->v->code_top;
+	size_t	page = code_page();
+
+	if (top > last)
+		top = last;
+	switch (a) {
+	case ACTION_ROW_DOWN:
+		top = top < last ? top + 1 : last;
+		break;
+	case ACTION_ROW_UP:
+		top = top > 0 ? top - 1 : 0;
+		break;
+	case ACTION_PAGE_DOWN:
+		top = top + page < last ? top + page : last;
+		break;
+	case ACTION_PAGE_UP:
+		top = top > page ? top - page : 0;
+		break;
+	case ACTION_FIRST:
+		top = 0;
+		break;
+	default:
+		top = last;
+		break;
+	}
+	c->v->code_top = top;
+}
+
+/* Continue a paused workload; the next figures start after a settle. */
+static void
+loop_resume(struct loop_ctx *c)
+{
+	if (c->v->paused_ns == 0)
+		return;
+	(void)child_pause(c->e, false);
+	c->v->paused_ns = 0;
+	c->settle_until = util_now_ns() + LOOP_RESUME_SETTLE_NS;
+	c->gap = true;
+}
+
+/*
+ * z: stop the workload itself (SIGSTOP to its session) or continue it.
+ * The display holds the last figures measured before the pause and says
+ * for how long the workload has been paused; no sample taken while it is
+ * stopped reaches the model.
+ */
+static bool
+loop_do_hold(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	double	s;
+
+	if (c->v->paused_ns != 0) {
+		s = (double)(util_now_ns() - c->v->paused_ns) / 1e9;
+		loop_resume(c);
+		tui_message(c->v, "workload continues after %.0f s paused; "
+		    "rates from the next samples on", s);
+		return (true);
+	}
+	if (child_ended(c->e, NULL, 0)) {
+		tui_message(c->v, "the workload has ended: r restarts it");
+		return (true);
+	}
+	if (child_pause(c->e, true) != 0) {
+		tui_message(c->v, "cannot pause the workload: %s",
+		    strerror(errno));
+		return (true);
+	}
+	c->v->paused_ns = util_now_ns();
+	tui_message(c->v, "workload paused: every thread stopped; z goes on");
 	return (true);
 }
 
@@ -864,6 +964,8 @@ static const struct {
 	[ACTION_RESTART] =	{ loop_do_tape_only, loop_replay_restart },
 	[ACTION_LOOP] =		{ loop_do_tape_only, loop_replay_loop },
 	[ACTION_FIGURE] =	{ loop_do_figure, loop_do_figure },
+	[ACTION_CODE] =		{ loop_do_code, loop_do_code },
+	[ACTION_HOLD] =		{ loop_do_hold, loop_no_workload },
 };
 _Static_assert(CSW_ARRAY_LEN(loop_apply_table) == ACTION_COUNT,
     "loop_apply_table: a row for every action");
@@ -893,10 +995,30 @@ loop_action_workload(enum action a)
 	case ACTION_VARIANT:
 	case ACTION_TOUR_NEXT:
 	case ACTION_TOUR_PREV:
+	case ACTION_HOLD:
 		return (true);
 	default:
 		return (false);
 	}
+}
+
+/*
+ * A key that changes a paused workload continues it first (a stopped
+ * child cannot take a request) and says so before what the key did.
+ */
+static bool
+loop_key_resumes(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	said[sizeof c->v->message];
+	bool	ret;
+
+	loop_resume(c);
+	c->v->message[0] = '\0';
+	ret = loop_apply_table[a].live(c, a, key);
+	snprintf(said, sizeof said, "%s", c->v->message);
+	tui_message(c->v, "workload continues%s%s", said[0] != '\0' ? ": " :
+	    "", said);
+	return (ret);
 }
 
 /* A key's action: the replay's row, or the live screen's.  False quits. */
@@ -913,6 +1035,14 @@ loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
 		    "this key changes a workload of cswviz's own");
 		return (true);
 	}
+	if (c->v->code && a >= ACTION_ROW_DOWN && a <= ACTION_LAST) {
+		loop_code_scroll(c, a);
+		return (true);
+	}
+	if (c->tape->replay == NULL && c->v->paused_ns != 0 &&
+	    a != ACTION_HOLD && (loop_action_workload(a) ||
+	    a == ACTION_RESET))
+		return (loop_key_resumes(c, a, key));
 	if (c->tape->replay == NULL)
 		return (loop_apply_table[a].live(c, a, key));
 	fn = loop_apply_table[a].replay;
@@ -954,6 +1084,29 @@ loop_attached(struct view *v, struct model *m, struct sample *s)
 	return (true);
 }
 
+/*
+ * Whether a sample is one the pause holds back: taken while the workload
+ * was stopped, or in the settle after it went on (freed here).  The first
+ * after those starts the rates afresh.
+ */
+static bool
+loop_held(struct loop_ctx *c, struct sample *s)
+{
+	if (c->v->paused_ns != 0 || (c->settle_until != 0 &&
+	    s->t_ns < c->settle_until)) {
+		thread_rows_free(s->rows);
+		return (true);
+	}
+	if (c->gap) {
+		model_gap(c->m);
+		if (c->tape->recorder != NULL)
+			recorder_gap(c->tape->recorder);
+		c->gap = false;
+		c->settle_until = 0;
+	}
+	return (false);
+}
+
 /* The names the digits pick, from the scenario table, for the help. */
 static void
 loop_scenario_names(struct view *v)
@@ -975,7 +1128,8 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 {
 	struct keymap		 km;
 	struct view		 v;
-	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures };
+	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures, 0,
+				    false };
 	struct sample		 s;
 	struct pollfd		 pfd[4];
 	char			 emsg[320];
@@ -1043,6 +1197,9 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 		    (int)((v.message_until - now) / 1000000u) + 1 : -1;
 		if (msg_ms >= 0 && (timeout < 0 || msg_ms < timeout))
 			timeout = msg_ms;
+		/* The pause's clock ticks on the screen. */
+		if (v.paused_ns != 0 && (timeout < 0 || timeout > 250))
+			timeout = 250;
 		if (poll(pfd, 4, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1055,6 +1212,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			v.message[0] = '\0';
 			dirty = true;
 		}
+		dirty = dirty || v.paused_ns != 0;
 
 		while (read(loop_sigpipe[0], &sig, 1) == 1) {
 			if (sig == SIGWINCH) {
@@ -1075,6 +1233,9 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			v.message_until += 3000000000u;	/* news: longer */
 			dirty = true;
 		}
+		/* A workload killed while paused is no longer paused. */
+		if (e != NULL && v.paused_ns != 0 && !child_paused(e))
+			v.paused_ns = 0;
 		/* A workload that ended stays said until r restarts it. */
 		if (e != NULL && v.message[0] == '\0' &&
 		    child_ended(e, emsg, sizeof emsg)) {
@@ -1087,7 +1248,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			dirty = true;
 		} else if (pfd[2].revents & POLLIN) {
 			if (sampler_take(sp, &s) && !loop_attached(&v, m,
-			    &s)) {
+			    &s) && !loop_held(&ctx, &s)) {
 				loop_record(tape, &s, &v);
 				model_push(m, &s);
 				warn_eval(lc->warns, m);

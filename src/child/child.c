@@ -59,6 +59,7 @@ struct child {
 	bool			 has_news;
 	bool			 ended;
 	bool			 told;		/* the end was a message */
+	bool			 paused;	/* stopped by child_pause */
 	char			 end[384];
 };
 
@@ -278,7 +279,7 @@ child_spawn(struct child *c, const struct engine_config *cfg, char *err,
 	int		 sv[2], devnull, rc;
 	pid_t		 pid;
 
-	c->ended = c->told = c->has_news = false;
+	c->ended = c->told = c->has_news = c->paused = false;
 	c->end[0] = '\0';
 	if (c->errfd >= 0)
 		close(c->errfd);
@@ -425,6 +426,7 @@ child_request(struct child *c, const struct engine_config *cfg)
 	pthread_mutex_unlock(&c->mu);
 	if (c->sock < 0)
 		return;
+	(void)child_pause(c, false);	/* a stopped child cannot answer */
 	memset(&m, 0, sizeof m);
 	m.type = CHILD_MSG_REQUEST;
 	child_config_to_wire(cfg, &m.cfg);
@@ -760,6 +762,7 @@ child_finish(struct child *c, int ms, char *buf, size_t len)
 
 	if (c == NULL || c->pid <= 0 || c->sock < 0)
 		return (false);
+	(void)child_pause(c, false);
 	memset(&m, 0, sizeof m);
 	m.type = CHILD_MSG_FINISH;
 	if (send(c->sock, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
@@ -773,6 +776,34 @@ child_finish(struct child *c, int ms, char *buf, size_t len)
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	}
 	return (false);
+}
+
+/*
+ * Stop or continue the workload: SIGSTOP to its whole session freezes
+ * every thread where it stands, so what the figures showed last is what
+ * the workload was doing; nothing runs or counts until SIGCONT.  SIGKILL
+ * still ends a stopped child at once, so a quit never waits for it.
+ */
+int
+child_pause(struct child *c, bool stop)
+{
+	if (c == NULL || c->pid <= 0 || c->ended) {
+		errno = ESRCH;
+		return (-1);
+	}
+	if (c->paused == stop)
+		return (0);
+	if (kill(-c->pid, stop ? SIGSTOP : SIGCONT) != 0)
+		return (-1);
+	c->paused = stop;
+	return (0);
+}
+
+/* Whether child_pause stopped the child (and it has not ended since). */
+bool
+child_paused(struct child *c)
+{
+	return (c != NULL && c->paused && !c->ended);
 }
 
 /* SIGKILL to the child's whole process group (its session). */

@@ -17,7 +17,8 @@
  * how, and child_restart starts a new one with the last configuration.
  *
  * Threads: child_start, child_request, child_config_get, child_message,
- * child_fd, child_ended, child_restart, child_stop and child_free are the
+ * child_fd, child_ended, child_restart, child_pause, child_paused,
+ * child_stop and child_free are the
  * loop thread's.  child_snapshot, child_stacks, child_fiber_memory,
  * child_rusage, child_kick, child_pid and child_tasks_max may be called
  * from any thread (the sampler's): they read the shared memory, or send
@@ -83,6 +84,10 @@ bool		 child_message(struct child *, char *, size_t);
 bool		 child_ended(struct child *, char *, size_t);
 /* Start a new child with the last configuration: 0, or -1 with why. */
 int		 child_restart(struct child *, char *, size_t);
+/* Stop (SIGSTOP) or continue (SIGCONT) the child's whole session: 0, or
+   -1 with errno.  A request, a finish or a restart continues it first. */
+int		 child_pause(struct child *, bool);
+bool		 child_paused(struct child *);
 /* Kill the child's whole session without waiting: quit comes first. */
 void		 child_kill(struct child *);
 /* Kill if need be, reap, and free. */

@@ -51,6 +51,7 @@ struct model {
 	struct sample	 shown;		/* what the view sees (frozen copy) */
 	bool		 have_prev, have_last;
 	bool		 frozen;
+	bool		 gap;		/* the next sample spans no interval */
 	uint64_t	 dt_ns, shown_dt_ns;	/* measured interval */
 	size_t		 frozen_behind;	/* samples pushed since the freeze */
 	uint64_t	 t0_ns;		/* first sample */
@@ -608,12 +609,14 @@ model_push(struct model *m, const struct sample *s)
 	double			 v[MS_COUNT], ksw;
 	unsigned		 chg;
 	int			 i;
+	bool			 gap = m->gap;
 
 	if (!m->have_last)
 		m->t0_ns = s->t_ns;
 	if (m->have_last)
 		m->prev = m->last;
-	m->have_prev = m->have_last;
+	m->have_prev = m->have_last && !gap;
+	m->gap = false;
 	m->last = *s;
 	m->last.rows = NULL;
 	m->have_last = true;
@@ -694,11 +697,12 @@ model_push(struct model *m, const struct sample *s)
 		    b->blocked_workers);
 	v[MS_SAMPLER_MS] = (double)b->pass_ns / 1e6;
 	v[MS_SAMPLER_CPU_MS] = (double)b->pass_cpu_ns / 1e6;
-	if (b->ok[SRC_WAIT] && b->wait_span_ns > 0)
+	/* The sampler's own intervals: after a gap, one spans the pause. */
+	if (!gap && b->ok[SRC_WAIT] && b->wait_span_ns > 0)
 		v[MS_RUN_WAIT] = 1000.0 * (double)b->wait_delta_ns /
 		    (double)b->wait_span_ns;
-
-	model_push_lat(b, v);
+	if (!gap)
+		model_push_lat(b, v);
 
 	k.mode = b->mode_name;
 	k.scenario = b->scenario;
@@ -716,6 +720,10 @@ model_push(struct model *m, const struct sample *s)
 	model_push_values(m, v, chg);
 	if (!m->frozen)
 		model_push_cpu_waits(m, a, b);
+	if (gap) {			/* no rates across the pause */
+		thread_rows_free(m->rows);
+		m->rows = NULL;
+	}
 	model_push_threads(m, s->rows, s->t_ns);
 }
 
@@ -895,6 +903,17 @@ model_reset(struct model *m)
 	series_init(&m->t, cap);
 	m->have_prev = false;
 	m->dt_ns = m->shown_dt_ns = 0;
+}
+
+/*
+ * A pause of the workload lies between the last sample and the next: that
+ * one is a new start, with no rate over the pause (which would read as a
+ * collapse) and none of the sampler's deltas that span it.
+ */
+void
+model_gap(struct model *m)
+{
+	m->gap = true;
 }
 
 /* Freeze or thaw what the view sees; samples keep arriving underneath. */

@@ -142,6 +142,9 @@ unsigned	 model_record_changes(const struct model_record *,
 void		 model_freeze(struct model *, bool);
 /* Forget the history: graphs and rates start again from the next sample. */
 void		 model_reset(struct model *);
+/* The workload was paused since the last sample: the next one starts
+   the rates and the interval's figures afresh instead of spanning it. */
+void		 model_gap(struct model *);
 bool		 model_frozen(const struct model *);
 
 size_t		 model_len(const struct model *);

@@ -55,6 +55,13 @@ recorder_name(const struct recorder *rec)
  * Append a line for a sample (its thread rows are not recorded).  On a
  * write error, -1 with why; the file is closed and nothing more is written.
  */
+/* The workload was paused: no rate of the next sample spans the pause. */
+void
+recorder_gap(struct recorder *rec)
+{
+	model_gap(rec->model);
+}
+
 int
 recorder_write(struct recorder *rec, const struct sample *s, char *err,
     size_t errlen)

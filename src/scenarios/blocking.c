@@ -113,6 +113,7 @@ bl_limit(int workers)
 	return (workers > 1 ? workers - 1 : 1);
 }
 
+/* lesson: blocking threads b */
 /* Take a slot of the threads' semaphore; false if told to stop. */
 static bool
 bl_sem_acquire(struct bl_task *t)
@@ -129,7 +130,9 @@ bl_sem_acquire(struct bl_task *t)
 	pthread_mutex_unlock(&st->sem_mu);
 	return (ok);
 }
+/* end lesson */
 
+/* lesson: blocking threads b */
 /* Give a slot back. */
 static void
 bl_sem_release(struct bl_state *st)
@@ -139,7 +142,9 @@ bl_sem_release(struct bl_state *st)
 	pthread_cond_signal(&st->sem_cv);
 	pthread_mutex_unlock(&st->sem_mu);
 }
+/* end lesson */
 
+/* lesson: blocking threads */
 /* Make blocking calls, one after another, until told to stop. */
 static void
 bl_thread(void *arg)
@@ -166,7 +171,9 @@ bl_thread(void *arg)
 		nanosleep(&ts, NULL);
 	}
 }
+/* end lesson */
 
+/* lesson: blocking fibers b */
 /* Take a slot from the gatekeeper; false if told to stop. */
 static bool
 bl_gate_acquire(struct bl_task *t)
@@ -183,7 +190,9 @@ bl_gate_acquire(struct bl_task *t)
 	cs[1].elem = &dummy;
 	return (fiber_select(cs, 2, -1) == 0 && cs[0].result == FIBER_OK);
 }
+/* end lesson */
 
+/* lesson: blocking fibers */
 /* Make blocking calls that pin the worker, yielding in between. */
 static void
 bl_fiber(void *arg)
@@ -209,7 +218,9 @@ bl_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
+/* lesson: blocking fibers b */
 /*
  * The semaphore of fibers mode: grant acquires while fewer than the limit
  * are out, take releases always.  The timeout rereads a raised limit.
@@ -243,6 +254,7 @@ bl_gate(void *arg)
 		out += r == 0 ? -1 : 1;
 	}
 }
+/* end lesson */
 
 /* Wait 10 ms on a timerfd, again and again, and record how late it woke. */
 static void

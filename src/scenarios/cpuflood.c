@@ -153,6 +153,7 @@ cf_chunk(struct cf_task *t, uint64_t *ready)
 	task_count_add(&t->chunks, 1);
 }
 
+/* lesson: cpu-flood threads a */
 /* Threads mode: compute chunk after chunk until told to stop. */
 static void
 cf_task_thread(void *arg)
@@ -163,7 +164,9 @@ cf_task_thread(void *arg)
 	while (!atomic_load_explicit(&t->stop, memory_order_relaxed))
 		cf_chunk(t, &ready);
 }
+/* end lesson */
 
+/* lesson: cpu-flood fibers a */
 /* Fibers mode: compute a chunk, then let the other fibers have a turn. */
 static void
 cf_task_fiber(void *arg)
@@ -177,6 +180,7 @@ cf_task_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
 /* Queue a task at the tail (qmu held). */
 static void
@@ -202,6 +206,7 @@ cf_pop(struct cf_state *st)
 	return (t);
 }
 
+/* lesson: cpu-flood threads,fibers b */
 /*
  * Run one job from the queue, if there is one, and queue its task again at
  * the tail unless the pool no longer serves it.  Returns whether it ran.
@@ -226,7 +231,9 @@ cf_pool_step(struct cf_state *st)
 		t->where = CF_OUT;
 	return (true);
 }
+/* end lesson */
 
+/* lesson: cpu-flood threads b */
 /* A pool thread: serve the queue until told to stop. */
 static void
 cf_worker_thread(void *arg)
@@ -244,7 +251,9 @@ cf_worker_thread(void *arg)
 	}
 	pthread_mutex_unlock(&st->qmu);
 }
+/* end lesson */
 
+/* lesson: cpu-flood fibers b */
 /* A pool fiber: serve the queue, yielding between jobs. */
 static void
 cf_worker_fiber(void *arg)
@@ -263,6 +272,7 @@ cf_worker_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
 /* Raise a task's or a worker's stop flag. */
 static void

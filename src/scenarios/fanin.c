@@ -78,6 +78,7 @@ fi_item(uint64_t *x)
 	return (*x);
 }
 
+/* lesson: fanin threads,fibers b */
 /* Make the next message: one item, or a partial sum of FI_BATCH. */
 static inline void
 fi_make(struct fi_prod *p, struct fi_msg *m)
@@ -94,6 +95,7 @@ fi_make(struct fi_prod *p, struct fi_msg *m)
 		m->sum += fi_item(&p->rng);
 	m->count = FI_BATCH;
 }
+/* end lesson */
 
 /* Count what the consumer took. */
 static inline void
@@ -103,6 +105,7 @@ fi_count(struct fi_state *st, const struct fi_msg *m)
 	task_count_add(&st->got.sum, m->sum);
 }
 
+/* lesson: fanin threads */
 /* Threads mode: put messages on the shared queue until told to stop. */
 static void
 fi_prod_thread(void *arg)
@@ -128,7 +131,9 @@ fi_prod_thread(void *arg)
 		pthread_mutex_unlock(&st->qmu);
 	}
 }
+/* end lesson */
 
+/* lesson: fanin threads */
 /* Threads mode: take messages one at a time and add them up. */
 static void
 fi_consumer_thread(void *arg)
@@ -152,7 +157,9 @@ fi_consumer_thread(void *arg)
 		fi_count(st, &m);
 	}
 }
+/* end lesson */
 
+/* lesson: fanin fibers */
 /* Fibers mode: send messages on the channel until told to stop. */
 static void
 fi_prod_fiber(void *arg)
@@ -175,7 +182,9 @@ fi_prod_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
+/* lesson: fanin fibers */
 /* Fibers mode: receive and add up until the channel closes. */
 static void
 fi_consumer_fiber(void *arg)
@@ -186,6 +195,7 @@ fi_consumer_fiber(void *arg)
 	while (fiber_chan_recv(st->chan, &m) == FIBER_OK)
 		fi_count(st, &m);
 }
+/* end lesson */
 
 /* Raise a producer's stop flag. */
 static void

@@ -118,6 +118,7 @@ lk_name(void *arg, char *buf, size_t len)
 	    (unsigned long long)(t->seq % 100000000u));
 }
 
+/* lesson: leak threads */
 /*
  * Wait for a reply nobody sends.  Leaked threads are detached and stay at
  * the normal priority: they never run after they start but to exit, and
@@ -141,7 +142,9 @@ lk_thread(void *arg)
 		futex_wait_until(&st->word, w, st->variant ? t->deadline : 0);
 	}
 }
+/* end lesson */
 
+/* lesson: leak fibers */
 /* The same in a fiber: receive on a channel nobody sends to. */
 static void
 lk_fiber(void *arg)
@@ -160,6 +163,7 @@ lk_fiber(void *arg)
 		fiber_select(&cs, 1, LK_WAIT_NS);
 	}
 }
+/* end lesson */
 
 /* Tell a task to stop waiting: a thread sees the flag at the next bump of
    the word, a fiber wakes as its channel closes. */

@@ -85,6 +85,7 @@ pp_lat_give(struct pp_pair *p, uint32_t *tick)
 		p->handed_ns = util_now_ns();
 }
 
+/* lesson: pingpong threads */
 /* Hand the token to the other thread until told to stop. */
 static void
 pp_thread(void *arg)
@@ -109,7 +110,9 @@ pp_thread(void *arg)
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
+/* end lesson */
 
+/* lesson: pingpong fibers */
 /*
  * Hand the token over the pair's channel until it closes or the runtime
  * stops.  Side 0 sends first.
@@ -134,6 +137,7 @@ pp_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
 /* Name a side's thread: pingpong-3a, pingpong-3b. */
 static void

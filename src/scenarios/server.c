@@ -114,6 +114,7 @@ sv_work(const struct sv_msg *req)
 	return (h);
 }
 
+/* lesson: server threads */
 /* Serve requests with blocking reads until end of file. */
 static void
 sv_thread(void *arg)
@@ -139,7 +140,9 @@ sv_thread(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
+/* lesson: server fibers */
 /* Serve requests, parking on the poller, until end of file or stop. */
 static void
 sv_fiber(void *arg)
@@ -161,6 +164,7 @@ sv_fiber(void *arg)
 			return;
 	}
 }
+/* end lesson */
 
 /* Send a connection's next request; locked, generator or control thread. */
 static int

@@ -102,6 +102,7 @@ sl_count(struct sl_task *t, uint64_t deadline, uint64_t now)
 	return (deadline + period);
 }
 
+/* lesson: sleepers threads */
 /* Sleep until the next period, wake, count, until told to stop. */
 static void
 sl_thread(void *arg)
@@ -122,7 +123,9 @@ sl_thread(void *arg)
 			deadline = sl_count(t, deadline, now);
 	}
 }
+/* end lesson */
 
+/* lesson: sleepers fibers */
 /* The same in a fiber: park on the runtime's timers. */
 static void
 sl_fiber(void *arg)
@@ -144,6 +147,7 @@ sl_fiber(void *arg)
 			deadline = sl_count(t, deadline, now);
 	}
 }
+/* end lesson */
 
 /* Make task i. */
 static void *

@@ -13,8 +13,10 @@
 static const struct keymap_entry keymap_entries[] = {
 	{ "?",		ACTION_HELP,	  "help on or off" },
 	{ "F1",		ACTION_HELP,	  NULL },
-	{ "Escape",	ACTION_CLOSE,	  "close the help" },
+	{ "Escape",	ACTION_CLOSE,	  "close help or code" },
 	{ "Space",	ACTION_PAUSE,	  "freeze the display" },
+	{ "z",		ACTION_HOLD,	  "pause the workload" },
+	{ "v",		ACTION_CODE,	  "view the tasks' code" },
 	{ "1",		ACTION_SCENARIO,  "scenario (names below)" },
 	{ "2",		ACTION_SCENARIO,  NULL },
 	{ "3",		ACTION_SCENARIO,  NULL },

@@ -54,6 +54,8 @@ enum action {
 	ACTION_RESTART,		/* replay: from the first sample */
 	ACTION_LOOP,		/* replay: start again at the end */
 	ACTION_FIGURE,		/* save the graphs as an SVG figure */
+	ACTION_CODE,		/* show the code the tasks run */
+	ACTION_HOLD,		/* stop or continue the workload itself */
 	ACTION_COUNT		/* not an action: how many there are */
 };
 

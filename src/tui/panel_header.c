@@ -12,6 +12,7 @@
 #include "tui/panel.h"
 #include "tui/theme.h"
 #include "tui/tui.h"
+#include "util/util.h"
 
 /*
  * The sampler's own cost, and while a pass reads only a share of the
@@ -85,6 +86,20 @@ header_draw_attached(const struct rect *r, const struct model *m,
 	draw_parts(r->y, r->x + 1, w - 1, THEME_HEADER, p, n, " | ");
 }
 
+/* The z badge, " PAUSED 1:05 ", in buf: its width, 0 while running. */
+static int
+header_paused(const struct view *v, char *buf, size_t len)
+{
+	uint64_t	s;
+
+	if (v->paused_ns == 0)
+		return (0);
+	s = (util_now_ns() - v->paused_ns) / 1000000000u;
+	snprintf(buf, len, " PAUSED %lu:%02lu ", (unsigned long)(s / 60),
+	    (unsigned long)(s % 60));
+	return (draw_width(buf));
+}
+
 /*
  * Draw the header across the top row: its parts in words, each with
  * shorter forms that a narrow screen takes, the least needed first.
@@ -101,7 +116,9 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	size_t			 n = 0;
 	int			 bw = v->badge[0] != '\0' ?
 				    draw_width(v->badge) + 2 : 0;
-	int			 w = r->w - (model_frozen(m) ? 8 : 0) - bw;
+	char			 held[32];
+	int			 hw = header_paused(v, held, sizeof held);
+	int			 w = r->w - (model_frozen(m) ? 8 : 0) - bw - hw;
 	const char		*mode, *scen, *var;
 	double			 iv = model_interval_s(m);
 	double			 pass = model_value(m, MS_SAMPLER_MS, 0);
@@ -122,6 +139,9 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	}
 	if (model_frozen(m) && r->w > 10)
 		draw_text(r->y, r->x + r->w - 8, 8, THEME_PAUSED, " FROZEN ");
+	if (hw > 0)
+		draw_text(r->y, r->x + r->w - bw - (model_frozen(m) ? 8 : 0) -
+		    hw, hw, THEME_PAUSED, held);
 	if (s == NULL) {
 		draw_words(r->y, r->x + 1, w - 1, THEME_HEADER,
 		    "cswviz  starting: waiting for the first sample");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 
+#include "tui/code.h"
 #include "tui/format.h"
 #include "tui/panel.h"
 #include "tui/term.h"
@@ -506,7 +507,18 @@ static const char *
 tui_caption(const struct model *m, const struct view *v)
 {
 	const struct sample	*s = model_last(m);
+	static char		 held[256];
+	uint64_t		 t;
 
+	if (v != NULL && v->paused_ns != 0) {
+		t = (util_now_ns() - v->paused_ns) / 1000000000u;
+		snprintf(held, sizeof held, "The workload is paused (%lu:%02lu, "
+		    "z goes on): all its threads are stopped, so nothing runs "
+		    "or counts. The figures are the last ones measured before "
+		    "the pause.", (unsigned long)(t / 60),
+		    (unsigned long)(t % 60));
+		return (held);
+	}
 	if (v != NULL && v->caption[0] != '\0')
 		return (v->caption);
 	return (s != NULL ? s->caption : NULL);
@@ -596,6 +608,8 @@ tui_draw(const struct model *m, const struct view *v)
 		r.h = LINES - 2;
 		panel_big.draw(&r, m, v);
 		tui_draw_footer(m, v);
+		if (v->code)
+			code_draw(m, v);
 		if (v->help)
 			tui_draw_help(v);
 		draw_words_frame();
@@ -625,6 +639,8 @@ tui_draw(const struct model *m, const struct view *v)
 		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,
 		    THEME_CAPTION, tui_caption(m, v));
 	tui_draw_footer(m, v);
+	if (v->code)
+		code_draw(m, v);
 	if (v->help)
 		tui_draw_help(v);
 	draw_words_frame();

@@ -29,6 +29,10 @@ struct view {
 	const struct keymap *keymap;
 	bool		 threads;	/* the thread table is up */
 	bool		 latency;	/* the Latency panel is up */
+	bool		 code;		/* the code overlay (v) is up */
+	size_t		 code_top;	/* its first line on screen */
+	uint64_t	 paused_ns;	/* z: the workload stopped since
+					   (CLOCK_MONOTONIC ns); 0: runs */
 	size_t		 thread_top;	/* its first row on screen */
 	size_t		 tour_step;	/* the tour's step, 1-based; 0: none */
 	char		 caption[400];	/* the tour's caption; "": the

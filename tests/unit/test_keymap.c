@@ -154,12 +154,12 @@ static void
 test_keymap_man_page_lists_every_key(void **state)
 {
 	const struct keymap_entry	*t;
-	char				 names[64][16];
+	char				 names[128][16];
 	size_t				 n, nman, i, j;
 	int				 found;
 
 	t = keymap_table(&n);
-	nman = man_keys(names, 64);
+	nman = man_keys(names, 128);
 	for (i = 0; i < n; i++) {
 		for (found = 0, j = 0; j < nman; j++)
 			found |= strcmp(names[j], t[i].key) == 0;
