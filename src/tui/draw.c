@@ -525,8 +525,10 @@ draw_graph_mark(const struct rect *r, int x, unsigned chg, bool ascii)
  * right, its scale on the left.  The scale (model_scale) is the peak of
  * each mode's and variant's newest screenful in the current scenario,
  * rounded up to a round figure: after m the other mode's peak holds, and
- * a new scenario starts its own.  Changes are marked;
- * columns of an earlier scenario are dim.
+ * a new scenario starts its own.  Changes are marked; columns of an
+ * earlier scenario are left blank: drawn on the new scale they would be
+ * clipped at the top, a spike that never happened, and dim is lost on a
+ * projector and without colour.
  */
 void
 draw_graph(const struct rect *r, const struct model *m,
@@ -565,6 +567,8 @@ draw_graph(const struct rect *r, const struct model *m,
 			}
 			continue;
 		}
+		if (age >= seg)
+			continue;	/* another scenario */
 		va = model_value(m, a, age);
 		vb = b != MS_COUNT ? model_value(m, b, age) : NAN;
 		for (row = 0; row < r->h; row++) {
@@ -576,8 +580,6 @@ draw_graph(const struct rect *r, const struct model *m,
 				glyph = format_stack_cell(va, vb, max, r->h,
 				    row, ascii, &upper);
 			role = upper ? role_b : role_a;
-			if (age >= seg)
-				role = THEME_DIM;	/* another scenario */
 			attrset(theme_attr(role));
 			mvaddstr(r->y + r->h - 1 - row, r->x + axis + col,
 			    glyph);
