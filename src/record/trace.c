@@ -51,8 +51,8 @@ trace_ring_write(FILE *fp, const struct fiber_trace_ring *r, pid_t pid,
     uint64_t t0, uint64_t t_end, uint64_t *switches, bool *first)
 {
 	const struct fiber_trace_event	*e;
-	uint64_t			 begin = 0, block = 0, end;
-	uint32_t			 cur = 0;
+	uint64_t			 begin = 0, block = 0, end, ns;
+	uint32_t			 cur = 0, blocked = 0;
 	bool				 open = false;
 	size_t				 i;
 
@@ -67,44 +67,46 @@ trace_ring_write(FILE *fp, const struct fiber_trace_ring *r, pid_t pid,
 	    r->worker);
 	for (i = 0; i < r->n; i++) {
 		e = &r->ev[i];
+		ns = fiber_trace_ns(e->stamp);
 		if (e->why == FIBER_WHY_BLOCK_BEGIN) {
-			block = e->ns;
+			block = ns;
+			blocked = e->to;
 			continue;
 		}
 		if (e->why == FIBER_WHY_BLOCK_END) {
-			if (block != 0 && e->ns > block) {
+			if (block != 0 && ns > block) {
 				fprintf(fp, ",\n{\"name\":\"blocking call\","
 				    "\"cat\":\"fiber\",\"ph\":\"X\",\"pid\":%d,"
 				    "\"tid\":%" PRId64 ",\"ts\":", (int)pid,
 				    TRACE_BLOCK_TID(r->tid));
 				trace_us(fp, block, t0);
 				fputs(",\"dur\":", fp);
-				trace_us(fp, e->ns, block);
+				trace_us(fp, ns, block);
 				fprintf(fp, ",\"args\":{\"fiber\":%" PRIu32 "}}",
-				    e->from);
+				    blocked);
 			}
 			block = 0;
 			continue;
 		}
 		/* A switch ends the slice that ran and begins the next. */
-		if (open && e->ns > begin) {
+		if (open && ns > begin) {
 			trace_slice_head(fp, cur, pid, r->tid);
 			trace_us(fp, begin, t0);
 			fputs(",\"dur\":", fp);
-			trace_us(fp, e->ns, begin);
+			trace_us(fp, ns, begin);
 			fprintf(fp, ",\"args\":{\"fiber\":%" PRIu32 ",\"out\":"
 			    "\"%s\"}}", cur, fiber_trace_why_name(e->why));
 		}
 		fprintf(fp, ",\n{\"name\":\"switch\",\"cat\":\"switch\","
 		    "\"ph\":\"i\",\"s\":\"t\",\"pid\":%d,\"tid\":%d,\"ts\":",
 		    (int)pid, (int)r->tid);
-		trace_us(fp, e->ns, t0);
+		trace_us(fp, ns, t0);
 		fprintf(fp, ",\"args\":{\"from\":%" PRIu32 ",\"to\":%" PRIu32
-		    ",\"why\":\"%s\"}}", e->from, e->to,
+		    ",\"why\":\"%s\"}}", cur, e->to,
 		    fiber_trace_why_name(e->why));
 		(*switches)++;
 		cur = e->to;
-		begin = e->ns;
+		begin = ns;
 		open = true;
 	}
 	/* The last run lasts until the trace ended. */
@@ -172,13 +174,13 @@ trace_write(const char *path, uint64_t t0, uint64_t t_end, char *note,
 	}
 	fprintf(fp, "\n],\n\"metadata\":{\"tool\":\"cswviz " PACKAGE_VERSION
 	    "\",\"clock\":\"CLOCK_MONOTONIC, from the trace's start\","
-	    "\"pid\":%d,\"fiber_workers\":%zu,\"events_per_worker\":%d,"
+	    "\"fiber_clock\":\"%s\",\"pid\":%d,\"fiber_workers\":%zu,\"events_per_worker\":%d,"
 	    "\"switches_traced\":%" PRIu64 ",\"runtime_switches\":%" PRIu64
 	    ",\"dropped\":%" PRIu64 ",\"user_side\":\"the fiber runtime's "
 	    "switches, by fiber id and reason\",\"kernel_side\":\"not "
 	    "carried: this version of cswviz does not read the scheduler's "
 	    "sched_switch and sched_wakeup tracepoints (perf_event_paranoid "
-	    "is %s here)\"}}\n", (int)pid, nrings, TRACE_EVENTS_PER_WORKER,
+	    "is %s here)\"}}\n", fiber_trace_clock(), (int)pid, nrings, TRACE_EVENTS_PER_WORKER,
 	    traced, runtime, dropped, paranoid);
 	if (fflush(fp) != 0 || ferror(fp)) {
 		snprintf(err, errlen, "cannot write the trace %s: %s", path,
