@@ -12,7 +12,9 @@
 
 #define TRACE_EVENTS_PER_WORKER	200000	/* 4.8 MB a worker */
 
-int	trace_write(const char *, uint64_t, uint64_t, char *, size_t,
-	    char *, size_t);
+struct ktrace_result;
+
+int	trace_write(const char *, uint64_t, uint64_t,
+	    const struct ktrace_result *, char *, size_t, char *, size_t);
 
 #endif
