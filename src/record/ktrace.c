@@ -147,8 +147,9 @@ ktrace_formats(void)
 			saved = errno;
 	}
 	if (dir == NULL && (saved == EACCES || saved == EPERM))
-		return (ktrace_refuse("run cswviz as root (or with "
-		    "CAP_PERFMON and tracefs readable to the user)",
+		return (ktrace_refuse("run cswviz as root, or make tracefs "
+		    "readable to this user and let it read tracepoints "
+		    "(CAP_PERFMON, or sysctl kernel.perf_event_paranoid=-1)",
 		    "the tracepoints' ids in tracefs (%s/events/sched) may "
 		    "not be read by this user", ktrace_tracefs[0]));
 	if (dir == NULL)
@@ -412,17 +413,18 @@ ktrace_cmp(const void *a, const void *b)
 
 /*
  * Decode one CPU's ring into out (NULL: count only), this process's
- * threads only; the time of its last event in *last.
+ * threads only; the time of its last event in *last, and (counting) the
+ * events the kernel said it lost or throttled added to *lost.
  */
 static size_t
 ktrace_decode(const struct ktrace_cpu *c, pid_t pid,
-    struct ktrace_event *out, uint64_t *last)
+    struct ktrace_event *out, uint64_t *last, uint64_t *lost)
 {
 	const struct perf_event_mmap_page	*pg = c->map;
 	const struct perf_event_header		*h;
 	const unsigned char			*data, *p, *raw;
 	struct ktrace_event			 e;
-	uint64_t				 head, pos;
+	uint64_t				 head, pos, rec;
 	uint32_t				 v[2], rawlen;
 	size_t					 n = 0;
 
@@ -437,6 +439,16 @@ ktrace_decode(const struct ktrace_cpu *c, pid_t pid,
 			break;
 		p = (const unsigned char *)(h + 1);
 		memset(&e, 0, sizeof e);
+		if (h->type == PERF_RECORD_LOST && h->size >= sizeof *h + 16 &&
+		    out == NULL) {
+			memcpy(&rec, p + 8, 8);
+			*lost += rec;
+			continue;
+		}
+		if (h->type == PERF_RECORD_THROTTLE && out == NULL) {
+			(*lost)++;
+			continue;
+		}
 		if (h->type == PERF_RECORD_SWITCH && h->size >= sizeof *h + 24) {
 			if (h->misc & PERF_RECORD_MISC_SWITCH_OUT)
 				continue;	/* sched_switch says more */
@@ -512,8 +524,10 @@ ktrace_events(struct ktrace_result *res)
 			continue;
 		res->cpus++;
 		last = 0;
-		n += ktrace_decode(&kt.cpu[i], pid, NULL, &last);
+		n += ktrace_decode(&kt.cpu[i], pid, NULL, &last, &res->lost);
 		pg = kt.cpu[i].map;
+		if (pg->data_head > res->ring_used)
+			res->ring_used = pg->data_head;
 		if (pg->data_head + KTRACE_SLACK > kt.ring && last < cut) {
 			cut = last;
 			res->filled = true;
@@ -523,7 +537,8 @@ ktrace_events(struct ktrace_result *res)
 	ev = xcalloc(n + 1, sizeof *ev);
 	for (i = 0, k = 0; i < kt.ncpu; i++)
 		if (kt.cpu[i].map != NULL)
-			k += ktrace_decode(&kt.cpu[i], pid, ev + k, &last);
+			k += ktrace_decode(&kt.cpu[i], pid, ev + k, &last,
+			    &res->lost);
 	/* Only what every ring still held: up to the cut. */
 	for (j = 0, m = 0; j < k; j++)
 		if (ev[j].ns >= kt.begin && ev[j].ns <= cut)

@@ -49,8 +49,10 @@ struct ktrace_result {
 	bool		 filled;	/* a ring filled: end is its last event */
 	int		 full_cpu;	/* the first CPU whose ring filled */
 	size_t		 ring_bytes;	/* a CPU's ring */
+	uint64_t	 ring_used;	/* bytes, in the fullest ring */
 	int		 cpus;
 	uint64_t	 process_switches; /* getrusage's count meanwhile */
+	uint64_t	 lost;		/* events the kernel said it lost */
 };
 
 int		 ktrace_start(void);

@@ -162,8 +162,11 @@ trace_worker_of(pid_t tid, struct fiber_trace_ring *out)
 	return (-1);
 }
 
-/* The fiber a worker ran at ns: its ring read from *i on, *cur kept. */
-static uint32_t
+/*
+ * The fiber a worker ran at ns: its ring read from *i on, *cur kept; -1
+ * past the end of a ring that filled (its later switches are unknown).
+ */
+static int64_t
 trace_fiber_at(const struct fiber_trace_ring *r, size_t *i, uint32_t *cur,
     uint64_t ns)
 {
@@ -177,6 +180,8 @@ trace_fiber_at(const struct fiber_trace_ring *r, size_t *i, uint32_t *cur,
 		    e->why != FIBER_WHY_BLOCK_END)
 			*cur = e->to;
 	}
+	if (*i == r->n && r->dropped != 0)
+		return (-1);
 	return (*cur);
 }
 
@@ -223,8 +228,8 @@ trace_kernel_thread(FILE *fp, pid_t pid, const struct ktrace_event *ev,
 	const char		*off = NULL, *comm = "";
 	uint64_t		 since = k->begin;
 	size_t			 i, ri = 0;
-	uint32_t		 cur = 0, fib = 0;
-	int64_t			 ktid;
+	uint32_t		 cur = 0;
+	int64_t			 ktid, fib = -1;
 	int			 worker, state = 0, cpu = -1; /* 0 ?, 1 on, 2 off, 3 gone */
 	pid_t			 tid = ev[0].tid, next = 0;
 	char			 name[64];
@@ -272,8 +277,8 @@ trace_kernel_thread(FILE *fp, pid_t pid, const struct ktrace_event *ev,
 				trace_kslice(fp, off, pid, ktid, since, e->ns,
 				    t0);
 				fprintf(fp, ",\"args\":{\"next\":%d", (int)next);
-				if (worker)
-					fprintf(fp, ",\"fiber\":%" PRIu32, fib);
+				if (worker && fib >= 0)
+					fprintf(fp, ",\"fiber\":%" PRId64, fib);
 				fputs("}}", fp);
 			}
 			state = 1;
@@ -351,9 +356,11 @@ trace_kernel_meta(FILE *fp, const struct ktrace_result *k, uint64_t t0,
 	trace_us(fp, k->end, t0);
 	fprintf(fp, ",\"threads\":%" PRIu64 ",\"switches_traced\":%" PRIu64
 	    ",\"wakeups_traced\":%" PRIu64 ",\"process_switches\":%" PRIu64
-	    ",\"cpus\":%d,\"ring_bytes_per_cpu\":%zu,\"filled\":%s",
-	    c->threads, c->switches, c->wakeups, k->process_switches, k->cpus,
-	    k->ring_bytes, k->filled ? "true" : "false");
+	    ",\"lost\":%" PRIu64 ",\"cpus\":%d,\"ring_bytes_per_cpu\":%zu,"
+	    "\"ring_bytes_used_max\":%" PRIu64 ",\"filled\":%s",
+	    c->threads, c->switches, c->wakeups, k->process_switches, k->lost,
+	    k->cpus, k->ring_bytes, k->ring_used, k->filled ? "true" :
+	    "false");
 	if (k->filled)
 		fprintf(fp, ",\"filled_cpu\":%d", k->full_cpu);
 	fputs("}", fp);
