@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * --trace FILE: the runtime's switches written as a Trace Event Format
- * file (JSON) that Perfetto's UI and chrome://tracing open.  Called from
- * main, after the workload's runtimes are destroyed (their rings closed).
+ * --trace FILE: the runtime's switches, and the kernel's (ktrace.h) where
+ * it allows, written as a Trace Event Format file (JSON) that Perfetto's
+ * UI and chrome://tracing open.  Called from the workload child's main,
+ * after its runtimes are destroyed (their rings closed) and the kernel
+ * side stopped.
  */
 #ifndef CSW_RECORD_TRACE_H
 #define CSW_RECORD_TRACE_H
