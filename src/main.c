@@ -25,6 +25,7 @@
 #include "runtime/fiber.h"
 #include "record/recorder.h"
 #include "record/replay.h"
+#include "record/ktrace.h"
 #include "record/trace.h"
 #include "record/write.h"
 #include "sampler/sampler.h"
@@ -285,6 +286,8 @@ main_trace_begin(const char *path)
 		fprintf(stderr, "cswviz: --trace: %s\n", strerror(errno));
 		return (-1);
 	}
+	/* Where it is not allowed, the trace's metadata says why. */
+	(void)ktrace_start();
 	return (0);
 }
 
@@ -296,18 +299,22 @@ main_trace_begin(const char *path)
 static int
 main_trace_finish(const char *path)
 {
-	char	err[320], note[256];
-	int	rc = 0;
+	struct ktrace_result	k;
+	char			err[320], note[512];
+	int			rc = 0;
 
 	fiber_trace_stop();
-	if (trace_write(path, main_trace_t0, util_now_ns(), note, sizeof note,
-	    err, sizeof err) != 0) {
+	ktrace_stop();
+	(void)ktrace_events(&k);
+	if (trace_write(path, main_trace_t0, util_now_ns(), &k, note,
+	    sizeof note, err, sizeof err) != 0) {
 		fprintf(stderr, "cswviz: %s\n", err);
 		rc = 1;
 	} else if (note[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", note);
 	else
 		fprintf(stderr, "cswviz: trace written to %s\n", path);
+	ktrace_free(&k);
 	fiber_trace_free();
 	return (rc);
 }

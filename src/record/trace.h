@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * --trace FILE: the runtime's switches written as a Trace Event Format
- * file (JSON) that Perfetto's UI and chrome://tracing open.  Called from
- * main, after the workload's runtimes are destroyed (their rings closed).
+ * --trace FILE: the runtime's switches, and the kernel's (ktrace.h) where
+ * it allows, written as a Trace Event Format file (JSON) that Perfetto's
+ * UI and chrome://tracing open.  Called from the workload child's main,
+ * after its runtimes are destroyed (their rings closed) and the kernel
+ * side stopped.
  */
 #ifndef CSW_RECORD_TRACE_H
 #define CSW_RECORD_TRACE_H
@@ -12,7 +14,9 @@
 
 #define TRACE_EVENTS_PER_WORKER	200000	/* 4.8 MB a worker */
 
-int	trace_write(const char *, uint64_t, uint64_t, char *, size_t,
-	    char *, size_t);
+struct ktrace_result;
+
+int	trace_write(const char *, uint64_t, uint64_t,
+	    const struct ktrace_result *, char *, size_t, char *, size_t);
 
 #endif

@@ -233,9 +233,12 @@ ssize_t		 fiber_write(int, const void *, size_t);
 
 /*
  * Tracing (--trace): each worker thread records its switches, with the
- * time (CLOCK_MONOTONIC ns), the fiber that stopped, the one that runs
- * next (0: the worker's scheduler) and why the first stopped, into a ring
- * of its own allocated when the worker starts.  Off unless
+ * time (a stamp: fiber_trace_ns makes it CLOCK_MONOTONIC ns), the fiber
+ * that runs next (0: the worker's scheduler) and why the one before it
+ * stopped, into a ring of its own allocated when the worker starts.  The
+ * stamp is the CPU's invariant time-stamp counter where there is one (a
+ * clock read costs more than the rest of the record), mapped onto
+ * CLOCK_MONOTONIC by readings of both at start and stop.  Off unless
  * fiber_trace_start was called before the runtime's workers started: the
  * switch then costs one predictable branch.  A full ring keeps counting
  * the switches it could not hold (dropped).
@@ -258,10 +261,10 @@ enum fiber_why {
 };
 
 struct fiber_trace_event {
-	uint64_t	 ns;
-	uint32_t	 from, to;	/* fiber ids; 0: the scheduler */
+	uint64_t	 stamp;		/* fiber_trace_ns gives the time */
+	uint32_t	 to;		/* fiber id; 0: the scheduler */
 	uint32_t	 why;		/* enum fiber_why */
-};
+};				/* the fiber that stopped: the last to */
 
 struct fiber_trace_ring {
 	const struct fiber_trace_event *ev;
@@ -280,6 +283,8 @@ void		 fiber_trace_stop(void);
 size_t		 fiber_trace_rings(void);
 int		 fiber_trace_ring(size_t, struct fiber_trace_ring *);
 const char	*fiber_trace_why_name(enum fiber_why);
+uint64_t	 fiber_trace_ns(uint64_t);
+const char	*fiber_trace_clock(void);
 void		 fiber_trace_free(void);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -16,6 +17,12 @@
 #include "runtime/fiber.h"
 #include "runtime/fiber_impl.h"
 #include "util/util.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#define TRACE_HAVE_TSC	1
+#endif
 
 struct trace_ring {
 	struct fiber_trace_event *ev;
@@ -35,6 +42,14 @@ static struct trace_ring	 trace_rings[FIBER_TRACE_RINGS];
 static _Atomic size_t		 trace_nrings;	/* claimed */
 static _Atomic uint32_t		 trace_ids;	/* the last fiber id given */
 
+/*
+ * The stamps' clock: the time-stamp counter if invariant, else
+ * CLOCK_MONOTONIC ns.  Set by fiber_trace_start before any worker that
+ * reads it starts; (tsc, ns) pairs at start and stop map one on the other.
+ */
+static bool			 trace_tsc;
+static uint64_t			 trace_tsc0, trace_ns0, trace_tsc1, trace_ns1;
+
 static const char *const trace_why_names[FIBER_WHY_COUNT] = {
 	[FIBER_WHY_RUN] = "run",
 	[FIBER_WHY_YIELD] = "yield",
@@ -46,6 +61,80 @@ static const char *const trace_why_names[FIBER_WHY_COUNT] = {
 	[FIBER_WHY_BLOCK_BEGIN] = "blocking call",
 	[FIBER_WHY_BLOCK_END] = "blocking call ends",
 };
+
+/* A stamp for an event: one counter read where it is cheap. */
+static inline uint64_t
+trace_stamp(void)
+{
+#ifdef TRACE_HAVE_TSC
+	if (trace_tsc)
+		return (__rdtsc());
+#endif
+	return (util_now_ns());
+}
+
+/* Whether the CPU's time-stamp counter ticks at one rate in every state. */
+static bool
+trace_tsc_invariant(void)
+{
+#ifdef TRACE_HAVE_TSC
+	unsigned int	a, b, c, d;
+
+	if (__get_cpuid(0x80000007, &a, &b, &c, &d) && (d & (1u << 8)))
+		return (true);
+#endif
+	return (false);
+}
+
+/* Read the counter and the clock together: the clock at the counter. */
+static void
+trace_calibrate(uint64_t *tsc, uint64_t *ns)
+{
+	uint64_t	a, b;
+
+	*tsc = *ns = 0;
+#ifdef TRACE_HAVE_TSC
+	a = util_now_ns();
+	*tsc = __rdtsc();
+	b = util_now_ns();
+	*ns = a + (b - a) / 2;
+#else
+	(void)a;
+	(void)b;
+#endif
+}
+
+/* CLOCK_MONOTONIC ns of an event's stamp. */
+uint64_t
+fiber_trace_ns(uint64_t stamp)
+{
+	double	rate;
+
+	if (!trace_tsc)
+		return (stamp);
+	if (trace_tsc1 <= trace_tsc0)
+		trace_calibrate(&trace_tsc1, &trace_ns1);
+	if (trace_tsc1 <= trace_tsc0)
+		return (trace_ns0);
+	rate = (double)(trace_ns1 - trace_ns0) / (double)(trace_tsc1 -
+	    trace_tsc0);
+	if (stamp >= trace_tsc0)
+		return (trace_ns0 + (uint64_t)((double)(stamp - trace_tsc0) *
+		    rate + 0.5));
+	return (trace_ns0 - (uint64_t)((double)(trace_tsc0 - stamp) * rate +
+	    0.5));
+}
+
+/* What the stamps are, as a trace's metadata says. */
+const char *
+fiber_trace_clock(void)
+{
+	if (trace_tsc)
+		return ("the CPU's invariant time-stamp counter, mapped onto "
+		    "CLOCK_MONOTONIC by readings of both at the trace's start "
+		    "and end");
+	return ("CLOCK_MONOTONIC, read at each switch");
+}
 
 /*
  * Trace the switches of every worker that starts from now on, up to
@@ -63,6 +152,9 @@ fiber_trace_start(size_t events)
 		return (-1);
 	}
 	trace_cap = events;
+	trace_tsc = trace_tsc_invariant();
+	trace_calibrate(&trace_tsc0, &trace_ns0);
+	trace_tsc1 = trace_ns1 = 0;
 	atomic_store(&trace_on, 1);
 	return (0);
 }
@@ -72,6 +164,8 @@ void
 fiber_trace_stop(void)
 {
 	atomic_store(&trace_on, 0);
+	if (trace_tsc)
+		trace_calibrate(&trace_tsc1, &trace_ns1);
 }
 
 /* How many rings workers have claimed. */
@@ -149,6 +243,11 @@ fiber_trace_claim(struct worker *w)
 		r->ev = NULL;
 		return (NULL);
 	}
+	/*
+	 * And written: where the hypervisor shadows page tables, a page's
+	 * first write still costs a fault that MAP_POPULATE did not take.
+	 */
+	memset(r->ev, 0, trace_cap * sizeof *r->ev);
 	r->cap = trace_cap;
 	r->tid = (pid_t)syscall(SYS_gettid);
 	r->worker = w->index;
@@ -186,7 +285,8 @@ fiber_trace_close(struct worker *w)
 /*
  * Record a switch on w from one fiber to another (NULL: the scheduler)
  * and why the first stopped; or a blocking call's start or end.  Called
- * by the worker itself, before worker_switch counts the switch.
+ * by the worker itself, before worker_switch counts the switch.  The ring
+ * keeps from as the event before's to: 16 bytes an event.
  */
 void
 fiber_trace_record(struct worker *w, struct fiber *from, struct fiber *to,
@@ -208,9 +308,9 @@ fiber_trace_record(struct worker *w, struct fiber *from, struct fiber *to,
 			    memory_order_relaxed);
 		return;
 	}
+	(void)from;
 	e = &r->ev[n];
-	e->ns = util_now_ns();
-	e->from = trace_id(from);
+	e->stamp = trace_stamp();
 	e->to = trace_id(to);
 	e->why = (uint32_t)why;
 	atomic_store_explicit(&r->n, n + 1, memory_order_release);
