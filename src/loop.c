@@ -1030,6 +1030,9 @@ loop_key(enum action a, const TermKeyKey *key, struct loop_ctx *c)
 
 	if (!loop_action_applies(a))
 		return (true);
+	/* The too-small notice says only q: nothing else acts unseen. */
+	if (tui_too_small() && a != ACTION_QUIT && a != ACTION_REDRAW)
+		return (true);
 	if (c->v->attached && loop_action_workload(a)) {
 		tui_message(c->v, "-p watches a process cswviz did not start: "
 		    "this key changes a workload of cswviz's own");

@@ -575,6 +575,13 @@ tui_thread_rows(const struct model *m, const struct view *v)
 	return (rows > 1 ? (size_t)rows : 1);
 }
 
+/* Whether the terminal is below the smallest screen cswviz draws. */
+bool
+tui_too_small(void)
+{
+	return (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES);
+}
+
 /* Draw everything from the model. */
 void
 tui_draw(const struct model *m, const struct view *v)
@@ -584,7 +591,7 @@ tui_draw(const struct model *m, const struct view *v)
 	int			 body, top, caption_extra;
 
 	erase();
-	if (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES) {
+	if (tui_too_small()) {
 		snprintf(line, sizeof line, "cswviz needs %dx%d or more; this "
 		    "terminal is %dx%d. q quits.", TUI_MIN_COLS, TUI_MIN_LINES,
 		    COLS, LINES);

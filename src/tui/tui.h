@@ -58,6 +58,7 @@ int	 tui_open(const struct tui_config *, TermKey **, char *, size_t,
 void	 tui_theme_next(struct view *);
 void	 tui_close(TermKey *);
 void	 tui_resize(void);
+bool	 tui_too_small(void);
 void	 tui_suspend(void);
 bool	 tui_heavy_bars(void);
 struct theme;

@@ -51,8 +51,16 @@ tmx resize-window -t t -x 60 -y 20
 wait_for 'needs 80x24 or more; this terminal is 60x20' 20
 tmx resize-window -t t -x 79 -y 30
 wait_for 'needs 80x24 or more; this terminal is 79x30' 20
+# Keys pressed on the too-small screen act on nothing the user can see:
+# they are ignored, so growing it back shows what was there.
+tmx send-keys -t t '?' f H 4
+sleep 1
+screen | grep -q 'needs 80x24 or more' || fail "a key left the too-small notice"
 tmx resize-window -t t -x 100 -y 30
 wait_width 'Switches' 100 20
+screen | grep -q 'Keys' && fail "? on the too-small screen opened the help"
+screen | grep -q 'threads | pingpong' ||
+	fail "a key on the too-small screen changed the scenario"
 
 # A storm of SIGWINCH: 500 in a tight loop.  The process lives, the
 # screen is whole, and a real resize afterwards still takes.
