@@ -152,6 +152,15 @@ main_warns(const struct options *opts, struct warns *w)
 			w->on[i] = false;
 }
 
+/* The proc root the samplers read: tests point it at their own. */
+static const char *
+main_proc_root(void)
+{
+	const char	*root = getenv("CSWVIZ_PROC_ROOT");
+
+	return (root == NULL || *root == '\0' ? "/proc" : root);
+}
+
 /* Start the workload and the sampler the options ask for. */
 static int
 main_start(const struct options *opts, struct child **ep,
@@ -161,9 +170,7 @@ main_start(const struct options *opts, struct child **ep,
 	struct engine_snapshot	snap;
 	const char		*root;
 
-	/* Tests point the sampler at a proc root of their own. */
-	if ((root = getenv("CSWVIZ_PROC_ROOT")) == NULL || *root == '\0')
-		root = "/proc";
+	root = main_proc_root();
 	*ep = NULL;
 	if (opts->pid != 0)
 		return (main_attach(opts, root, sp, err, errlen));
@@ -323,6 +330,7 @@ main(int argc, char **argv)
 	struct loop_tape	 tape;
 	struct loop_exit	 ex;
 	struct loop_config	 lc;
+	struct loop_peer	 peer;
 	struct warns		 warns;
 	TermKey			*tk;
 	char			 err[REPLAY_ERRLEN], warn[320], note[REPLAY_ERRLEN];
@@ -403,6 +411,20 @@ main(int argc, char **argv)
 	}
 	model = model_create(HISTORY_SAMPLES);
 	snprintf(note, sizeof note, "%s", err);
+	/* The split view's side: started by --compare or the c key. */
+	memset(&peer, 0, sizeof peer);
+	peer.m = model_create(HISTORY_SAMPLES);
+	peer.root = main_proc_root();
+	if (opts.compare && loop_peer_start(&peer, engine, sampler, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "cswviz: cannot start the fibers side: %s\n",
+		    err);
+		main_end_workload(engine, sampler);
+		model_free(model);
+		model_free(peer.m);
+		recorder_close(tape.recorder, err, sizeof err);
+		return (1);
+	}
 
 	memset(&tcfg, 0, sizeof tcfg);
 	tcfg.ascii = opts.ascii || !main_locale_utf8();
@@ -418,7 +440,9 @@ main(int argc, char **argv)
 	    sizeof err)) != 0)
 		loop_signals_done();
 	if (status != 0) {
+		main_end_workload(peer.e, peer.sp);
 		main_end_workload(engine, sampler);
+		model_free(peer.m);
 		model_free(model);
 		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
@@ -433,6 +457,7 @@ main(int argc, char **argv)
 	lc.figures = opts.figures;
 	main_warns(&opts, &warns);
 	lc.warns = &warns;
+	lc.peer = &peer;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);
@@ -446,7 +471,9 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
+	main_end_workload(peer.e, peer.sp);
 	main_end_workload(engine, sampler);
+	model_free(peer.m);
 	model_free(model);
 	replay_close(tape.replay);
 	if (ex.signal != 0) {

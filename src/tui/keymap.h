@@ -54,6 +54,7 @@ enum action {
 	ACTION_RESTART,		/* replay: from the first sample */
 	ACTION_LOOP,		/* replay: start again at the end */
 	ACTION_FIGURE,		/* save the graphs as an SVG figure */
+	ACTION_COMPARE,		/* threads and fibers side by side */
 	ACTION_COUNT		/* not an action: how many there are */
 };
 

@@ -18,6 +18,9 @@
 /* The smallest terminal the panels fit in. */
 #define TUI_MIN_COLS	80
 #define TUI_MIN_LINES	24
+/* The split view shows each side's panels from this size on. */
+#define TUI_SPLIT_COLS	160
+#define TUI_SPLIT_LINES	40
 
 /* A region of the screen. */
 struct rect {
@@ -38,6 +41,10 @@ extern const struct panel_ops	panel_runqueue;
 extern const struct panel_ops	panel_threads;
 extern const struct panel_ops	panel_latency;
 extern const struct panel_ops	panel_big;
+extern const struct panel_ops	panel_compare;
+
+/* The lines the wide split view gives Side by side: its headline rows. */
+int	 compare_headline_lines(void);
 
 /* How a figure reads. */
 enum figure_kind {
