@@ -207,28 +207,53 @@ main_start(const struct options *opts, struct child **ep,
 static int
 main_batch(const struct options *opts)
 {
-	struct child	*engine;
-	struct sampler	*sampler;
-	struct model	*model;
-	struct warns	 warns;
-	char		 err[REPLAY_ERRLEN];
-	int		 status;
+	struct batch_side	 side[2];
+	struct loop_peer	 peer;
+	struct warns		 warns[2];
+	char			 err[REPLAY_ERRLEN];
+	int			 status;
 
-	if (main_start(opts, &engine, &sampler, err, sizeof err) != 0) {
+	memset(side, 0, sizeof side);
+	memset(&peer, 0, sizeof peer);
+	if (main_start(opts, &side[0].e, &side[0].sp, err, sizeof err) != 0) {
 		fprintf(stderr, "cswviz: %s%s\n", opts->pid != 0 ? "" :
 		    "cannot start the workload: ", err);
 		return (1);
 	}
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
-	model = model_create(HISTORY_SAMPLES);
-	main_warns(opts, &warns);
-	status = batch_run(engine, sampler, model, &warns, opts->duration,
+	side[0].m = model_create(HISTORY_SAMPLES);
+	main_warns(opts, &warns[0]);
+	side[0].w = &warns[0];
+	/* --compare: fibers beside threads, each line naming its side. */
+	if (opts->compare) {
+		peer.m = model_create(HISTORY_SAMPLES);
+		peer.root = main_proc_root();
+		if (loop_peer_start(&peer, side[0].e, side[0].sp, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "cswviz: cannot start the fibers "
+			    "side: %s\n", err);
+			main_end_workload(side[0].e, side[0].sp);
+			model_free(side[0].m);
+			model_free(peer.m);
+			return (1);
+		}
+		side[0].name = "threads";
+		side[1].e = peer.e;
+		side[1].sp = peer.sp;
+		side[1].m = peer.m;
+		main_warns(opts, &warns[1]);
+		side[1].w = &warns[1];
+		side[1].name = "fibers";
+	}
+	status = batch_run(side, opts->compare ? 2 : 1, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
-	/* The summary is out: the workload is killed, not stopped. */
-	main_end_workload(engine, sampler);
-	model_free(model);
+	/* The summary is out: the workloads are killed, not stopped. */
+	main_end_workload(side[1].e, side[1].sp);
+	main_end_workload(side[0].e, side[0].sp);
+	model_free(side[1].m);
+	model_free(side[0].m);
 	return (status);
 }
 
