@@ -478,15 +478,20 @@ loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
 	loop_tape_badge(tape, v);
 }
 
-/* Write a live sample to the --record file; say so once if that fails. */
+/*
+ * Write a live sample to the --record file, naming its side while the
+ * split view is on (side NULL: one workload); say so once if that fails.
+ */
 static void
-loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
+loop_record(struct loop_tape *tape, const struct sample *s, const char *side,
+    struct view *v)
 {
 	char	err[256];
 
 	if (tape->recorder == NULL)
 		return;
-	if (recorder_write(tape->recorder, s, err, sizeof err) != 0) {
+	if (recorder_write_side(tape->recorder, s, side, err,
+	    sizeof err) != 0) {
 		tui_message(v, "%s", err);
 		v->message_until += 26000000000u;	/* half a minute */
 		snprintf(v->badge, sizeof v->badge, "REC FAILED");
@@ -1135,7 +1140,8 @@ loop_scenario_names(struct view *v)
  * due.  True if the screen changed.
  */
 static bool
-loop_peer_news(struct loop_peer *p, struct view *v, bool readable)
+loop_peer_news(struct loop_peer *p, struct loop_tape *tape, struct view *v,
+    bool readable)
 {
 	struct sample	s;
 	char		emsg[320];
@@ -1152,6 +1158,7 @@ loop_peer_news(struct loop_peer *p, struct view *v, bool readable)
 		dirty = true;
 	}
 	if (readable && sampler_take(p->sp, &s)) {
+		loop_record(tape, &s, "fibers", v);
 		model_push(p->m, &s);
 		dirty = true;
 	}
@@ -1215,6 +1222,10 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	}
 
 	while (running) {
+		/* A recording side by side: split where the sample has both. */
+		if (tape->replay != NULL && lc->peer != NULL)
+			v.peer = replay_shown_sides(tape->replay) ?
+			    lc->peer->m : NULL;
 		if (dirty) {
 			tui_draw(m, &v);
 			if (sp != NULL)		/* NULL: a replay */
@@ -1285,7 +1296,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			dirty = true;
 		}
 		if (peer != NULL && peer->e != NULL && loop_peer_news(peer,
-		    &v, pfd[4].revents & POLLIN))
+		    tape, &v, pfd[4].revents & POLLIN))
 			dirty = true;
 		if ((pfd[2].revents & POLLIN) && tape->replay != NULL) {
 			loop_replay_feed(tape, m, &v);
@@ -1293,7 +1304,8 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 		} else if (pfd[2].revents & POLLIN) {
 			if (sampler_take(sp, &s) && !loop_attached(&v, m,
 			    &s)) {
-				loop_record(tape, &s, &v);
+				loop_record(tape, &s, peer != NULL &&
+				    peer->e != NULL ? "threads" : NULL, &v);
 				model_push(m, &s);
 				warn_eval(lc->warns, m);
 				dirty = true;

@@ -474,6 +474,8 @@ main(int argc, char **argv)
 		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
+	if (tape.replay != NULL && replay_has_sides(tape.replay))
+		replay_set_peer(tape.replay, peer.m);
 	/* A theme that failed says so first; then a capped task count. */
 	memset(&lc, 0, sizeof lc);
 	lc.ascii = tcfg.ascii;

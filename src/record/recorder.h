@@ -16,6 +16,8 @@ struct recorder;
 struct recorder	*recorder_open(const char *, char *, size_t);
 int		 recorder_write(struct recorder *, const struct sample *,
 		    char *, size_t);
+int		 recorder_write_side(struct recorder *, const struct sample *,
+		    const char *, char *, size_t);
 const char	*recorder_name(const struct recorder *);
 int		 recorder_close(struct recorder *, char *, size_t);
 

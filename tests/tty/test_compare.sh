@@ -68,4 +68,32 @@ check_modes
 for k in $kids; do
 	kill -0 "$k" 2>/dev/null && fail "workload child $k outlived cswviz"
 done
-echo "PASS: side by side at 80x24 and 200x60"
+tmx kill-session -t t
+rm -f "$work/status" "$work/stty"
+
+# A recording side by side carries both sides and replays split.
+start 80 24 --compare -s pingpong -n 2 --record "$work/rec.jsonl"
+wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
+sleep 2
+tmx send-keys -t t q
+status=$(wait_exit 15)
+[ "$status" = "exit=0" ] || fail "--record --compare: q gave $status"
+tmx kill-session -t t
+rm -f "$work/status" "$work/stty"
+nt=$(grep -c '"side":"threads"' "$work/rec.jsonl")
+nf=$(grep -c '"side":"fibers"' "$work/rec.jsonl")
+[ "$nt" -ge 3 ] && [ "$nf" -ge 3 ] ||
+    fail "the recording has $nt threads and $nf fibers lines"
+start 80 24 --replay "$work/rec.jsonl"
+wait_for 'REPLAY [0-9]+/'"$nt"' ' 10
+wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
+screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
+    fail "replay: the two sides are not named"
+# A seek back keeps both sides.
+tmx send-keys -t t 0
+wait_for 'from the start' 5
+wait_for 'handoffs/s +[0-9.]+[kM]?/s +[0-9.]+[kM]?/s' 10
+tmx send-keys -t t q
+status=$(wait_exit 15)
+[ "$status" = "exit=0" ] || fail "--replay: q gave $status"
+echo "PASS: side by side at 80x24 and 200x60, recorded and replayed"
