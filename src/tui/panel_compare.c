@@ -81,16 +81,24 @@ cmp_handoffs(const struct sample *s)
 	    strcmp(s->scenario, "pingpong") == 0));
 }
 
-/* The unit of work in the singular: "handoff", "request". */
+/* The unit of work as counted: "handoffs", "tasks started". */
+static const char *
+cmp_units(const struct sample *s)
+{
+	return (cmp_handoffs(s) ? "handoffs" : s->work_unit);
+}
+
+/* The unit of work in the singular: "handoff", "task started". */
 static void
 cmp_unit(const struct sample *s, char *buf, size_t len)
 {
 	size_t	n;
 
-	snprintf(buf, len, "%s", cmp_handoffs(s) ? "handoffs" : s->work_unit);
-	n = strlen(buf);
+	snprintf(buf, len, "%s", cmp_units(s));
+	/* The plural is the first word's. */
+	n = strcspn(buf, " ");
 	if (n > 1 && buf[n - 1] == 's')
-		buf[n - 1] = '\0';
+		memmove(buf + n - 1, buf + n, strlen(buf + n) + 1);
 }
 
 /* The newest value of a series, NAN with its reason when unread. */
@@ -152,6 +160,45 @@ cmp_value(const struct model *m, const struct model *other,
 	return (NAN);
 }
 
+/*
+ * Why a row has no value on a side: the reason of the series it reads
+ * most, in words a student takes right.
+ */
+static const char *
+cmp_why(const struct model *m, enum cmp_what what)
+{
+	const struct sample	*s = model_last(m);
+	enum model_series	 which;
+	const char		*why;
+
+	switch (what) {
+	case CMP_CPU_PER:
+		which = cmp_handoffs(s) ? MS_NS_PER_HANDOFF : MS_NS_PER_WORK;
+		break;
+	case CMP_KSW_PER:
+		which = cmp_handoffs(s) ? MS_KSW_PER_HANDOFF :
+		    MS_KSW_PER_WORK;
+		break;
+	case CMP_COMMITTED_PER:
+		which = MS_STACK_COMMITTED;
+		break;
+	case CMP_WAKE_P50:
+	case CMP_WAKE_P99:
+		why = model_why(m, model_lat_series(SAMPLE_LAT_WAKE, 0));
+		return (why == NULL || strcmp(why, "no change") == 0 ?
+		    "no wakeups timed" : why);
+	case CMP_CPU_USED:
+	case CMP_CPU_SHARE:
+		which = MS_CPU_PCT;
+		break;
+	default:
+		which = MS_TASKS_ALIVE;
+		break;
+	}
+	why = model_why(m, which);
+	return (why != NULL ? why : "no value");
+}
+
 /* A value as text with its unit. */
 static void
 cmp_format(double v, enum cmp_kind kind, bool ascii, char *buf, size_t len)
@@ -204,7 +251,7 @@ cmp_label(const struct cmp_row *row, const struct sample *s, char *buf,
 		snprintf(buf, len, "kernel switches per %s", one);
 		break;
 	case CMP_WORK_RATE:
-		snprintf(buf, len, "%ss/s", one);
+		snprintf(buf, len, "%s/s", cmp_units(s));
 		break;
 	default:
 		snprintf(buf, len, "%s", row->label);
@@ -271,14 +318,22 @@ compare_draw(const struct rect *r, const struct model *m,
 		cmp_format(vt, row->kind, v->ascii, a, sizeof a);
 		cmp_format(vf, row->kind, v->ascii, b, sizeof b);
 		q[0] = '\0';
-		if (row->ratio)
+		/* No ratio without both: say why instead. */
+		if (isnan(vt) || isnan(vf))
+			snprintf(q, sizeof q, "%s", cmp_why(isnan(vt) ? m : f,
+			    row->what));
+		else if (row->ratio)
 			format_ratio_to(vf, vt, q, sizeof q);
 		draw_text(y, x, lw - 1, THEME_LABEL, lab);
 		cmp_right(y, x + lw, vw, isnan(vt) ? THEME_BAD : THEME_VALUE,
 		    a);
 		cmp_right(y, x + lw + vw, vw, isnan(vf) ? THEME_BAD :
 		    THEME_VALUE, b);
-		cmp_right(y, x + lw + 2 * vw, qw, THEME_VALUE, q);
+		if (isnan(vt) || isnan(vf))
+			draw_words(y, x + lw + 2 * vw + 1, r->x + r->w - 2 -
+			    (x + lw + 2 * vw + 1), THEME_DIM, q);
+		else
+			cmp_right(y, x + lw + 2 * vw, qw, THEME_VALUE, q);
 		y++;
 	}
 }
