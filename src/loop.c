@@ -313,6 +313,19 @@ loop_tour_go(struct loop_ctx *c, size_t n)
 
 	if (t == NULL)
 		return;
+	/* A step side by side splits the screen; the others, one again. */
+	if (t->compare && !split && c->peer != NULL && c->sp != NULL &&
+	    loop_peer_start(c->peer, c->e, c->sp, v->message,
+	    sizeof v->message) == 0) {
+		v->peer = c->peer->m;
+		model_reset(c->m);
+		split = true;
+	} else if (!t->compare && split) {
+		loop_peer_stop(c->peer);
+		v->peer = NULL;
+		model_reset(c->m);
+		split = false;
+	}
 	loop_tour_request(c->e, t, !split);
 	if (split)
 		loop_tour_request(c->peer->e, t, false);
