@@ -685,6 +685,7 @@ static bool
 loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	char	source[160], path[PATH_MAX + EXPORT_ERRLEN], dir[PATH_MAX];
+	char	other[PATH_MAX + EXPORT_ERRLEN];
 
 	if (c->tape->replay != NULL)
 		snprintf(source, sizeof source, "the recording %s",
@@ -698,6 +699,19 @@ loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	    sizeof path) != 0) {
 		tui_message(c->v, "%s", path);
 		c->v->message_until += 6000000000u;	/* long enough */
+		return (true);
+	}
+	/* Side by side: a figure a side, each named for its mode. */
+	if (c->v->peer != NULL) {
+		if (export_figure_new(c->v->peer, tui_theme_current(), dir,
+		    source, other, sizeof other) != 0)
+			tui_message(c->v, "figure saved: %s; fibers: %s",
+			    path, other);
+		else
+			tui_message(c->v, "figures saved: %s and %s", path,
+			    strrchr(other, '/') != NULL ? strrchr(other, '/') +
+			    1 : other);
+		c->v->message_until += 6000000000u;
 		return (true);
 	}
 	tui_message(c->v, "figure saved: %s", path);

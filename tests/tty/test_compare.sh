@@ -41,7 +41,8 @@ status=$(wait_exit 15)
 tmx kill-session -t t
 rm -f "$work/status" "$work/stty"
 
-start 200 60 --compare -s pingpong -n 2
+mkdir "$work/fig"
+start 200 60 --compare -s pingpong -n 2 --figures "$work/fig"
 wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
 [ "$(screen | grep -c '┌ Switches')" = 1 ] ||
     fail "200x60: not one Switches row of boxes"
@@ -59,6 +60,11 @@ screen | grep -q 'Latency, threads: ready to running' ||
 cols=$(screen | grep '10ns' | awk '{ print index($0, "10ns") }' | sort -u |
     wc -l)
 [ "$cols" = 1 ] || fail "200x60: the Latency axes do not line up"
+# e saves a figure a side.
+tmx send-keys -t t e
+wait_for 'figures saved' 10
+ls "$work/fig" | grep -q 'pingpong-threads-.*\.svg' || fail "e: no threads figure"
+ls "$work/fig" | grep -q 'pingpong-fibers-.*\.svg' || fail "e: no fibers figure"
 kids=$(pgrep -P "$(cswviz_pid)" -f -- --workload-child | tr '\n' ' ')
 [ "$(echo $kids | wc -w)" = 2 ] || fail "200x60: not two workload children: $kids"
 tmx send-keys -t t q
