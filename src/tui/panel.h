@@ -117,6 +117,7 @@ int	 draw_field(int, int, int, int, int, const char *, const char *,
 	    const char *);
 void	 draw_graph(const struct rect *, const struct model *,
 	    enum model_series, enum model_series, int, int, bool);
+void	 draw_graph_share(const struct model *);
 void	 draw_graph_legend(const struct rect *, int, const char *, int,
 	    const char *, bool);
 void	 draw_ratio_bar(int, int, int, double, int, const struct view *);

@@ -625,10 +625,14 @@ tui_draw_compare(const struct model *m, const struct view *v, int body,
 		r.y = 1 + head;
 		r.h = body - head;
 		r.w = half;
+		/* One scale a graph for both sides: they compare by height. */
+		draw_graph_share(v->peer);
 		tui_draw_side(&r, m, v);
 		r.x = half;
 		r.w = COLS - half;
+		draw_graph_share(m);
 		tui_draw_side(&r, v->peer, v);
+		draw_graph_share(NULL);
 	}
 	(void)caption_extra;
 }
