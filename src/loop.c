@@ -865,6 +865,12 @@ loop_do_compare(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_big(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	/* Side by side, the figures of both are already the body. */
+	if (c->v->peer != NULL && !c->v->big) {
+		tui_message(c->v, "big figures show one workload: c goes back "
+		    "to one");
+		return (true);
+	}
 	c->v->big = !c->v->big;
 	return (true);
 }
