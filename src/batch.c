@@ -93,22 +93,68 @@ batch_on_signal(int sig)
 	batch_signal = sig;
 }
 
+/* Print one side's newest sample; false if the output failed. */
+static bool
+batch_print(struct batch_side *b, enum record_format fmt, FILE *out)
+{
+	record_write_side(b->m, b->w, b->name, fmt, out);
+	return (!ferror(out));
+}
+
 /*
- * Print every sample for duration seconds, then the summary.  Returns the
- * exit status: 0, or 128 + the signal that cut the run short.
+ * Take one side's sample into its model: -1 when the run must end (-p:
+ * the process is gone), 1 when a sample came, 0 when none.
+ */
+static int
+batch_take(struct batch_side *b, char last[SRC_COUNT][SAMPLE_WHYLEN])
+{
+	struct sample	s;
+
+	if (!sampler_take(b->sp, &s))
+		return (0);
+	if (s.gone) {
+		/* -p: the process ended; so does the run. */
+		fprintf(stderr, "cswviz: process %d (%s) %s, after %.1f s\n",
+		    s.pid, s.comm, s.gone_why, model_elapsed_s(b->m));
+		thread_rows_free(s.rows);
+		return (-1);
+	}
+	if (model_last(b->m) == NULL && s.attached)
+		fprintf(stderr, "cswviz: watching process %d (%s): the "
+		    "workload's columns (handoffs, fiber switches, work, "
+		    "tasks) are null, only a cswviz workload counts them\n",
+		    s.pid, s.comm);
+	batch_note_sources(&s, last, stderr);
+	model_push(b->m, &s);
+	warn_eval(b->w, b->m);
+	return (1);
+}
+
+#define BATCH_SIDES	2
+
+/*
+ * Print every sample for duration seconds, then the summary.  Side by
+ * side, the rows go out in pairs, threads then fibers, once each side has
+ * a new sample (a side with two before the other has one prints alone,
+ * so that none is lost).  Returns the exit status: 0, or 128 + the signal
+ * that cut the run short.
  */
 int
-batch_run(struct child *e, struct sampler *sp, struct model *m,
-    struct warns *w, long duration, enum record_format fmt, FILE *out)
+batch_run(struct batch_side *side, size_t n, long duration,
+    enum record_format fmt, FILE *out)
 {
 	struct sigaction	 sa;
-	struct pollfd		 pfd[2];
-	struct sample		 s;
+	struct pollfd		 pfd[2 * BATCH_SIDES];
 	char			 emsg[ENGINE_ERRLEN];
-	char			 last[SRC_COUNT][SAMPLE_WHYLEN];
+	char			 last[BATCH_SIDES][SRC_COUNT][SAMPLE_WHYLEN];
+	bool			 fresh[BATCH_SIDES] = { false, false };
+	bool			 ok = true;
 	uint64_t		 end, now;
-	int			 ms;
+	size_t			 i, k;
+	int			 ms, got;
 
+	if (n > BATCH_SIDES)
+		n = BATCH_SIDES;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = batch_on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -118,44 +164,62 @@ batch_run(struct child *e, struct sampler *sp, struct model *m,
 	signal(SIGPIPE, SIG_IGN);
 
 	memset(last, 0, sizeof last);
-	record_write_header(fmt, out);
+	if (n > 1)
+		record_write_header_sides(fmt, out);
+	else
+		record_write_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
-	pfd[0].fd = sampler_fd(sp);
-	pfd[0].events = POLLIN;
-	pfd[1].events = POLLIN;
-	while (batch_signal == 0 && (now = util_now_ns()) < end) {
-		pfd[1].fd = e != NULL ? child_fd(e) : -1;
+	while (ok && batch_signal == 0 && (now = util_now_ns()) < end) {
+		for (i = 0; i < n; i++) {
+			pfd[2 * i].fd = sampler_fd(side[i].sp);
+			pfd[2 * i].events = POLLIN;
+			pfd[2 * i + 1].fd = side[i].e != NULL ?
+			    child_fd(side[i].e) : -1;
+			pfd[2 * i + 1].events = POLLIN;
+		}
 		ms = (int)((end - now) / 1000000u) + 1;
-		if (poll(pfd, 2, ms) < 0 && errno != EINTR)
+		if (poll(pfd, 2 * n, ms) < 0 && errno != EINTR)
 			break;
-		/* What the engine says (a cap, a refused spawn) goes to
-		 * stderr, so the samples stay clean. */
-		if (e != NULL && child_message(e, emsg, sizeof emsg))
-			fprintf(stderr, "cswviz: %s\n", emsg);
-		if ((pfd[0].revents & POLLIN) && sampler_take(sp, &s)) {
-			if (s.gone) {
-				/* -p: the process ended; so does the run. */
-				fprintf(stderr, "cswviz: process %d (%s) %s, "
-				    "after %.1f s\n", s.pid, s.comm,
-				    s.gone_why, model_elapsed_s(m));
-				thread_rows_free(s.rows);
-				break;
+		for (i = 0; ok && i < n; i++) {
+			/* What the engine says (a cap, a refused spawn)
+			 * goes to stderr, so the samples stay clean. */
+			if (side[i].e != NULL && child_message(side[i].e,
+			    emsg, sizeof emsg))
+				fprintf(stderr, "cswviz: %s%s%s\n",
+				    side[i].name != NULL ? side[i].name : "",
+				    side[i].name != NULL ? " side: " : "",
+				    emsg);
+			if (!(pfd[2 * i].revents & POLLIN))
+				continue;
+			/* A side with an unprinted sample prints it first. */
+			if (fresh[i]) {
+				ok = batch_print(&side[i], fmt, out);
+				fresh[i] = false;
 			}
-			if (model_last(m) == NULL && s.attached)
-				fprintf(stderr, "cswviz: watching process %d "
-				    "(%s): the workload's columns (handoffs, "
-				    "fiber switches, work, tasks) are null, "
-				    "only a cswviz workload counts them\n",
-				    s.pid, s.comm);
-			batch_note_sources(&s, last, stderr);
-			model_push(m, &s);
-			warn_eval(w, m);
-			record_write_warned(m, w, fmt, out);
-			if (ferror(out))
-				break;
+			/* The system's notes (no schedstat) are said once. */
+			if (i > 0)
+				memcpy(last[i][SRC_SCHEDSTAT],
+				    last[0][SRC_SCHEDSTAT], SAMPLE_WHYLEN);
+			if ((got = batch_take(&side[i], last[i])) < 0)
+				ok = false;
+			else if (got > 0)
+				fresh[i] = true;
+		}
+		for (i = 0, k = 0; i < n; i++)
+			k += fresh[i];
+		if (k == n) {
+			for (i = 0; ok && i < n; i++) {
+				ok = batch_print(&side[i], fmt, out);
+				fresh[i] = false;
+			}
 		}
 	}
-	record_write_summary_warned(m, w, fmt, out);
+	for (i = 0; i < n && !ferror(out); i++) {
+		if (fresh[i])
+			batch_print(&side[i], fmt, out);
+		record_write_summary_side(side[i].m, side[i].w, side[i].name,
+		    fmt, out);
+	}
 	if (ferror(out))
 		return (1);
 	return (batch_signal != 0 ? 128 + batch_signal : 0);

@@ -16,7 +16,19 @@ struct child;
 struct sampler;
 struct model;
 
-int	batch_run(struct child *, struct sampler *, struct model *,
-	    struct warns *, long, enum record_format, FILE *);
+/*
+ * One workload of the run: --compare has two, each line then names its
+ * side.  A side's child may be NULL (-p).
+ */
+struct batch_side {
+	struct child	*e;
+	struct sampler	*sp;
+	struct model	*m;
+	struct warns	*w;
+	const char	*name;		/* "threads", "fibers"; NULL: one */
+};
+
+int	batch_run(struct batch_side *, size_t, long, enum record_format,
+	    FILE *);
 
 #endif

@@ -106,6 +106,36 @@ loop_size(size_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%zu KiB", bytes >> 10);
 }
 
+/* What an action may change: the workload, the sampler, the model, the view. */
+struct loop_ctx {
+	struct child		*e;	/* NULL in a replay */
+	struct sampler		*sp;	/* NULL in a replay */
+	struct model		*m;
+	struct loop_tape	*tape;
+	struct view		*v;
+	const char		*figures;	/* the e key's folder */
+	struct loop_peer	*peer;	/* the split view, or NULL */
+	uint64_t		 settle_until;	/* after z: see below */
+	bool			 gap;		/* the next sample starts anew */
+};
+
+/* The peer's child while the split view is on, else NULL. */
+static struct child *
+loop_peer_child(const struct loop_ctx *c)
+{
+	return (c->peer != NULL ? c->peer->e : NULL);
+}
+
+/* Ask each sampler for a sample now. */
+static void
+loop_kick(struct loop_ctx *c)
+{
+	if (c->sp != NULL)
+		sampler_kick(c->sp);
+	if (loop_peer_child(c) != NULL)
+		sampler_kick(c->peer->sp);
+}
+
 /*
  * Multiply or divide the tasks by factor (2: + and -, 10: * and /); the
  * control thread ramps in the background.  A division that would fall
@@ -258,45 +288,74 @@ loop_apply_variant(struct child *e, struct view *v)
 	    cfg.variant ? "on" : "off");
 }
 
-/* Go to a step of the tour (1-based) and show its caption. */
+/*
+ * Ask a workload for a step of the tour: its scenario, tasks and variant,
+ * and its mode unless the split view keeps one mode a side.
+ */
 static void
-loop_tour_go(struct child *e, struct view *v, size_t n)
+loop_tour_request(struct child *e, const struct tour_step *t, bool mode)
 {
-	const struct tour_step	*t = tour_step(n - 1);
 	struct engine_config	 cfg;
 
-	if (t == NULL)
-		return;
 	child_config_get(e, &cfg);
 	cfg.scenario = t->scenario;
-	cfg.mode = t->mode;
+	if (mode)
+		cfg.mode = t->mode;
 	cfg.tasks = t->tasks;
 	cfg.variant = t->variant;
 	child_request(e, &cfg);
+}
+
+/* Go to a step of the tour (1-based) and show its caption. */
+static void
+loop_tour_go(struct loop_ctx *c, size_t n)
+{
+	const struct tour_step	*t = tour_step(n - 1);
+	struct view		*v = c->v;
+	bool			 split = loop_peer_child(c) != NULL;
+
+	if (t == NULL)
+		return;
+	/* A step side by side splits the screen; the others, one again. */
+	if (t->compare && !split && c->peer != NULL && c->sp != NULL &&
+	    loop_peer_start(c->peer, c->e, c->sp, v->message,
+	    sizeof v->message) == 0) {
+		v->peer = c->peer->m;
+		model_reset(c->m);
+		split = true;
+	} else if (!t->compare && split) {
+		loop_peer_stop(c->peer);
+		v->peer = NULL;
+		model_reset(c->m);
+		split = false;
+	}
+	loop_tour_request(c->e, t, !split);
+	if (split)
+		loop_tour_request(c->peer->e, t, false);
 	v->tour_step = n;
 	snprintf(v->caption, sizeof v->caption, "Tour %zu/%zu, %s: %s", n,
 	    tour_len(), t->title, t->caption);
 	tui_message(v, "tour step %zu of %zu: %s %s%s (n next, p back)", n,
-	    tour_len(), t->scenario, engine_mode_name(t->mode), t->variant ?
-	    " b" : "");
+	    tour_len(), t->scenario, split ? "threads and fibers" :
+	    engine_mode_name(t->mode), t->variant ? " b" : "");
 }
 
 /* The next or previous step; the tour starts at 1 from anywhere. */
 static void
-loop_apply_tour(struct child *e, struct view *v, bool next)
+loop_apply_tour(struct loop_ctx *c, bool next)
 {
-	size_t	n = v->tour_step;
+	size_t	n = c->v->tour_step;
 
 	if (next && n >= tour_len()) {
-		tui_message(v, "that was the last step of %zu: p goes back",
+		tui_message(c->v, "that was the last step of %zu: p goes back",
 		    tour_len());
 		return;
 	}
 	if (!next && n <= 1) {
-		tui_message(v, "this is the first step: n goes on");
+		tui_message(c->v, "this is the first step: n goes on");
 		return;
 	}
-	loop_tour_go(e, v, next ? n + 1 : n - 1);
+	loop_tour_go(c, next ? n + 1 : n - 1);
 }
 
 /* Step the sample interval through 0.5, 1, 2 and 5 seconds. */
@@ -435,15 +494,20 @@ loop_replay_feed(struct loop_tape *tape, struct model *m, struct view *v)
 	loop_tape_badge(tape, v);
 }
 
-/* Write a live sample to the --record file; say so once if that fails. */
+/*
+ * Write a live sample to the --record file, naming its side while the
+ * split view is on (side NULL: one workload); say so once if that fails.
+ */
 static void
-loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
+loop_record(struct loop_tape *tape, const struct sample *s, const char *side,
+    struct view *v)
 {
 	char	err[256];
 
 	if (tape->recorder == NULL)
 		return;
-	if (recorder_write(tape->recorder, s, err, sizeof err) != 0) {
+	if (recorder_write_side(tape->recorder, s, side, err,
+	    sizeof err) != 0) {
 		tui_message(v, "%s", err);
 		v->message_until += 26000000000u;	/* half a minute */
 		snprintf(v->badge, sizeof v->badge, "REC FAILED");
@@ -457,18 +521,6 @@ loop_record(struct loop_tape *tape, const struct sample *s, struct view *v)
  * in that time, and their waits, as long as the pause, are no lesson.
  */
 #define LOOP_RESUME_SETTLE_NS	300000000u
-
-/* What an action may change: the workload, the sampler, the model, the view. */
-struct loop_ctx {
-	struct child		*e;	/* NULL in a replay */
-	struct sampler		*sp;	/* NULL in a replay */
-	struct model		*m;
-	struct loop_tape	*tape;
-	struct view		*v;
-	const char		*figures;	/* the e key's folder */
-	uint64_t		 settle_until;	/* after z: see above */
-	bool			 gap;		/* the next sample starts anew */
-};
 
 /* An action applied; returns false to quit. */
 typedef bool (*loop_apply_fn)(struct loop_ctx *, enum action,
@@ -556,6 +608,8 @@ loop_resume(struct loop_ctx *c)
 	if (c->v->paused_ns == 0)
 		return;
 	(void)child_pause(c->e, false);
+	if (loop_peer_child(c) != NULL)
+		(void)child_pause(loop_peer_child(c), false);
 	c->v->paused_ns = 0;
 	c->settle_until = util_now_ns() + LOOP_RESUME_SETTLE_NS;
 	c->gap = true;
@@ -588,6 +642,14 @@ loop_do_hold(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 		    strerror(errno));
 		return (true);
 	}
+	/* Side by side, both stop: the comparison holds still. */
+	if (loop_peer_child(c) != NULL && !child_ended(loop_peer_child(c),
+	    NULL, 0) && child_pause(loop_peer_child(c), true) != 0) {
+		(void)child_pause(c->e, false);
+		tui_message(c->v, "cannot pause the fibers side: %s",
+		    strerror(errno));
+		return (true);
+	}
 	c->v->paused_ns = util_now_ns();
 	tui_message(c->v, "workload paused: every thread stopped; z goes on");
 	return (true);
@@ -597,7 +659,11 @@ loop_do_hold(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_pause(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	model_freeze(c->m, !model_frozen(c->m));
+	bool	freeze = !model_frozen(c->m);
+
+	model_freeze(c->m, freeze);
+	if (c->peer != NULL)
+		model_freeze(c->peer->m, freeze);
 	return (true);
 }
 
@@ -605,10 +671,14 @@ loop_do_pause(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_tasks(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	loop_apply_tasks(c->e, c->v, a == ACTION_TASKS_UP ||
-	    a == ACTION_TASKS_TEN_UP, a == ACTION_TASKS_TEN_UP ||
-	    a == ACTION_TASKS_TEN_DOWN ? 10 : 2);
-	sampler_kick(c->sp);
+	bool	up = a == ACTION_TASKS_UP || a == ACTION_TASKS_TEN_UP;
+	long	factor = a == ACTION_TASKS_TEN_UP ||
+		    a == ACTION_TASKS_TEN_DOWN ? 10 : 2;
+
+	loop_apply_tasks(c->e, c->v, up, factor);
+	if (loop_peer_child(c) != NULL)
+		loop_apply_tasks(c->peer->e, c->v, up, factor);
+	loop_kick(c);
 	return (true);
 }
 
@@ -619,7 +689,11 @@ loop_do_scenario(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	c->v->caption[0] = '\0';
 	loop_apply_scenario(c->e, c->v, key);
 	model_reset(c->m);
-	sampler_kick(c->sp);
+	if (loop_peer_child(c) != NULL) {
+		loop_apply_scenario(c->peer->e, c->v, key);
+		model_reset(c->peer->m);
+	}
+	loop_kick(c);
 	return (true);
 }
 
@@ -628,7 +702,10 @@ static bool
 loop_do_workers(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	loop_apply_workers(c->e, c->v, a == ACTION_WORKERS_UP);
-	sampler_kick(c->sp);
+	/* The fibers side speaks last: P is its worker threads. */
+	if (loop_peer_child(c) != NULL)
+		loop_apply_workers(c->peer->e, c->v, a == ACTION_WORKERS_UP);
+	loop_kick(c);
 	return (true);
 }
 
@@ -636,8 +713,17 @@ loop_do_workers(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_stack(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	char	first[sizeof c->v->message + 16];
+
 	loop_apply_stack(c->e, c->v);
-	sampler_kick(c->sp);
+	/* Each side steps the stacks of its own mode. */
+	if (loop_peer_child(c) != NULL) {
+		snprintf(first, sizeof first, "threads %s", c->v->message);
+		loop_apply_stack(c->peer->e, c->v);
+		tui_message(c->v, "%.70s; fibers %.70s", first,
+		    c->v->message);
+	}
+	loop_kick(c);
 	return (true);
 }
 
@@ -647,7 +733,9 @@ loop_do_variant(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	c->v->caption[0] = '\0';
 	loop_apply_variant(c->e, c->v);
-	sampler_kick(c->sp);
+	if (loop_peer_child(c) != NULL)
+		loop_apply_variant(c->peer->e, c->v);
+	loop_kick(c);
 	return (true);
 }
 
@@ -655,8 +743,8 @@ loop_do_variant(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_tour(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	loop_apply_tour(c->e, c->v, a == ACTION_TOUR_NEXT);
-	sampler_kick(c->sp);
+	loop_apply_tour(c, a == ACTION_TOUR_NEXT);
+	loop_kick(c);
 	return (true);
 }
 
@@ -664,21 +752,29 @@ loop_do_tour(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_reset(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
-	char	err[256];
+	struct child	*side[2] = { c->e, loop_peer_child(c) };
+	char		 err[256];
+	bool		 restarted = false;
+	int		 i;
 
-	if (child_ended(c->e, NULL, 0)) {
+	for (i = 0; i < 2; i++) {
+		if (side[i] == NULL || !child_ended(side[i], NULL, 0))
+			continue;
 		/* A workload that ended: r starts it again. */
-		if (child_restart(c->e, err, sizeof err) != 0) {
+		restarted = true;
+		if (child_restart(side[i], err, sizeof err) != 0) {
 			tui_message(c->v, "%s", err);
 			c->v->message_until += 26000000000u;
 		} else
 			tui_message(c->v, "the workload starts again");
-		sampler_kick(c->sp);
-		return (true);
 	}
-	model_reset(c->m);
-	tui_message(c->v, "history and rates reset");
-	sampler_kick(c->sp);
+	if (!restarted) {
+		model_reset(c->m);
+		if (side[1] != NULL)
+			model_reset(c->peer->m);
+		tui_message(c->v, "history and rates reset");
+	}
+	loop_kick(c);
 	return (true);
 }
 
@@ -699,6 +795,7 @@ static bool
 loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	char	source[160], path[PATH_MAX + EXPORT_ERRLEN], dir[PATH_MAX];
+	char	other[PATH_MAX + EXPORT_ERRLEN];
 
 	if (c->tape->replay != NULL)
 		snprintf(source, sizeof source, "the recording %s",
@@ -712,6 +809,19 @@ loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	    sizeof path) != 0) {
 		tui_message(c->v, "%s", path);
 		c->v->message_until += 6000000000u;	/* long enough */
+		return (true);
+	}
+	/* Side by side: a figure a side, each named for its mode. */
+	if (c->v->peer != NULL) {
+		if (export_figure_new(c->v->peer, tui_theme_current(), dir,
+		    source, other, sizeof other) != 0)
+			tui_message(c->v, "figure saved: %s; fibers: %s",
+			    path, other);
+		else
+			tui_message(c->v, "figures saved: %s and %s", path,
+			    strrchr(other, '/') != NULL ? strrchr(other, '/') +
+			    1 : other);
+		c->v->message_until += 6000000000u;
 		return (true);
 	}
 	tui_message(c->v, "figure saved: %s", path);
@@ -732,6 +842,10 @@ static bool
 loop_do_delay(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	loop_apply_delay(c->sp, c->v);
+	if (loop_peer_child(c) != NULL) {
+		sampler_set_interval(c->peer->sp, sampler_interval(c->sp));
+		sampler_kick(c->peer->sp);
+	}
 	return (true);
 }
 
@@ -739,6 +853,11 @@ loop_do_delay(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_mode(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	if (loop_peer_child(c) != NULL) {
+		tui_message(c->v, "threads and fibers are both on the screen: "
+		    "c goes back to one");
+		return (true);
+	}
 	c->v->caption[0] = '\0';
 	loop_apply_mode(c->e, c->v);
 	sampler_kick(c->sp);
@@ -749,6 +868,11 @@ loop_do_mode(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 static bool
 loop_do_threads(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	if (loop_peer_child(c) != NULL && !c->v->threads) {
+		tui_message(c->v, "the thread table shows one workload: c goes "
+		    "back to one");
+		return (true);
+	}
 	loop_apply_threads(c->sp, c->v);
 	return (true);
 }
@@ -769,10 +893,94 @@ loop_do_scroll(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	return (true);
 }
 
+/*
+ * Start the split view: the workload runs threads, and a second child
+ * runs fibers with the same scenario and knobs, sampled at the same
+ * interval into the peer's model.  0, or -1 with why.
+ */
+int
+loop_peer_start(struct loop_peer *p, struct child *e, struct sampler *sp,
+    char *err, size_t errlen)
+{
+	struct engine_config	cfg;
+
+	child_config_get(e, &cfg);
+	if (cfg.mode != ENGINE_THREADS) {
+		cfg.mode = ENGINE_THREADS;
+		child_request(e, &cfg);
+	}
+	cfg.mode = ENGINE_FIBERS;
+	err[0] = '\0';
+	if ((p->e = child_start(&cfg, err, errlen)) == NULL)
+		return (-1);
+	p->sp = sampler_start(p->e, p->root, sampler_interval(sp), err,
+	    errlen);
+	if (p->sp == NULL) {
+		child_free(p->e);
+		p->e = NULL;
+		return (-1);
+	}
+	model_reset(p->m);
+	return (0);
+}
+
+/* End the split view's second workload; its model stays. */
+void
+loop_peer_stop(struct loop_peer *p)
+{
+	if (p == NULL || p->e == NULL)
+		return;
+	child_kill(p->e);
+	sampler_stop(p->sp);
+	child_free(p->e);
+	p->e = NULL;
+	p->sp = NULL;
+}
+
+/* Split the screen between threads and fibers, or go back to one. */
+static bool
+loop_do_compare(struct loop_ctx *c, enum action a, const TermKeyKey *key)
+{
+	char	err[256];
+
+	if (c->peer == NULL || c->sp == NULL) {
+		tui_message(c->v, "side by side runs two workloads of "
+		    "cswviz's own");
+		return (true);
+	}
+	if (c->peer->e != NULL) {
+		loop_peer_stop(c->peer);
+		c->v->peer = NULL;
+		model_reset(c->m);
+		tui_message(c->v, "one workload again: threads (m switches)");
+		sampler_kick(c->sp);
+		return (true);
+	}
+	if (c->v->threads)
+		loop_apply_threads(c->sp, c->v);
+	if (loop_peer_start(c->peer, c->e, c->sp, err, sizeof err) != 0) {
+		tui_message(c->v, "cannot start the fibers side: %s", err);
+		c->v->message_until += 6000000000u;
+		return (true);
+	}
+	c->v->peer = c->peer->m;
+	model_reset(c->m);
+	tui_message(c->v, "side by side: threads left, fibers right, the "
+	    "same knobs (c: one again)");
+	loop_kick(c);
+	return (true);
+}
+
 /* Show or hide the headline figures in big digits. */
 static bool
 loop_do_big(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
+	/* Side by side, the figures of both are already the body. */
+	if (c->v->peer != NULL && !c->v->big) {
+		tui_message(c->v, "big figures show one workload: c goes back "
+		    "to one");
+		return (true);
+	}
 	c->v->big = !c->v->big;
 	return (true);
 }
@@ -966,6 +1174,7 @@ static const struct {
 	[ACTION_FIGURE] =	{ loop_do_figure, loop_do_figure },
 	[ACTION_CODE] =		{ loop_do_code, loop_do_code },
 	[ACTION_HOLD] =		{ loop_do_hold, loop_no_workload },
+	[ACTION_COMPARE] =	{ loop_do_compare, loop_no_workload },
 };
 _Static_assert(CSW_ARRAY_LEN(loop_apply_table) == ACTION_COUNT,
     "loop_apply_table: a row for every action");
@@ -996,6 +1205,7 @@ loop_action_workload(enum action a)
 	case ACTION_TOUR_NEXT:
 	case ACTION_TOUR_PREV:
 	case ACTION_HOLD:
+	case ACTION_COMPARE:
 		return (true);
 	default:
 		return (false);
@@ -1102,6 +1312,8 @@ loop_held(struct loop_ctx *c, struct sample *s)
 	}
 	if (c->gap) {
 		model_gap(c->m);
+		if (c->peer != NULL)
+			model_gap(c->peer->m);
 		if (c->tape->recorder != NULL)
 			recorder_gap(c->tape->recorder);
 		c->gap = false;
@@ -1123,6 +1335,45 @@ loop_scenario_names(struct view *v)
 		    "%s%zu:%s", i ? " " : "", i + 1, info.name);
 }
 
+/*
+ * The split view's second workload: its news and its end in the footer,
+ * named as the fibers side's, and its sample into its model when one is
+ * due.  True if the screen changed.
+ */
+static bool
+loop_peer_news(struct loop_ctx *c, bool readable)
+{
+	struct loop_peer	*p = c->peer;
+	struct loop_tape	*tape = c->tape;
+	struct view		*v = c->v;
+	struct sample		 s;
+	char		emsg[320];
+	bool		dirty = false;
+
+	if (child_message(p->e, emsg, sizeof emsg)) {
+		tui_message(v, "fibers side: %s", emsg);
+		v->message_until += 3000000000u;
+		dirty = true;
+	}
+	if (v->message[0] == '\0' && child_ended(p->e, emsg, sizeof emsg)) {
+		tui_message(v, "fibers side: %s", emsg);
+		v->message_until += 3600000000000u;
+		dirty = true;
+	}
+	if (readable && sampler_take(p->sp, &s)) {
+		/* Held as the threads side's are (z); the gap is shared. */
+		if (v->paused_ns != 0 || (c->settle_until != 0 &&
+		    s.t_ns < c->settle_until)) {
+			thread_rows_free(s.rows);
+			return (dirty);
+		}
+		loop_record(tape, &s, "fibers", v);
+		model_push(p->m, &s);
+		dirty = true;
+	}
+	return (dirty);
+}
+
 /* Run until a quit key, a signal, or the end of input. */
 void
 loop_run(struct child *e, struct sampler *sp, struct model *m,
@@ -1131,10 +1382,11 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 {
 	struct keymap		 km;
 	struct view		 v;
-	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures, 0,
-				    false };
+	struct loop_ctx		 ctx = { e, sp, m, tape, &v, lc->figures,
+				    e != NULL ? lc->peer : NULL, 0, false };
+	struct loop_peer	*peer = ctx.peer;
 	struct sample		 s;
-	struct pollfd		 pfd[4];
+	struct pollfd		 pfd[6];
 	char			 emsg[320];
 	TermKeyKey		 key;
 	TermKeyResult		 res = TERMKEY_RES_NONE;
@@ -1154,6 +1406,8 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	loop_scenario_names(&v);
 	v.replay = tape->replay != NULL;
 	v.attached = e == NULL && tape->replay == NULL;
+	if (peer != NULL && peer->e != NULL)
+		v.peer = peer->m;
 	loop_tape_badge(tape, &v);
 	if (tape->recorder != NULL)
 		snprintf(v.badge, sizeof v.badge, "REC %s",
@@ -1164,7 +1418,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 		v.message_until += 4000000000u;	/* long enough to read */
 	}
 	if (lc->tour)
-		loop_tour_go(e, &v, 1);
+		loop_tour_go(&ctx, 1);
 	if (lc->warn != NULL && *lc->warn != '\0') {
 		tui_message(&v, "%s", lc->warn);
 		v.message_until += 6000000000u;	/* long enough to read */
@@ -1177,6 +1431,10 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	}
 
 	while (running) {
+		/* A recording side by side: split where the sample has both. */
+		if (tape->replay != NULL && lc->peer != NULL)
+			v.peer = replay_shown_sides(tape->replay) ?
+			    lc->peer->m : NULL;
 		if (dirty) {
 			tui_draw(m, &v);
 			if (sp != NULL)		/* NULL: a replay */
@@ -1192,6 +1450,13 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 		pfd[2].events = POLLIN;
 		pfd[3].fd = e != NULL ? child_fd(e) : -1;	/* -1: a replay */
 		pfd[3].events = POLLIN;
+		/* The split view's second workload, or nothing. */
+		pfd[4].fd = peer != NULL && peer->e != NULL ?
+		    sampler_fd(peer->sp) : -1;
+		pfd[4].events = POLLIN;
+		pfd[5].fd = peer != NULL && peer->e != NULL ?
+		    child_fd(peer->e) : -1;
+		pfd[5].events = POLLIN;
 		/* Wake for a half-read key sequence or an old message. */
 		now = util_now_ns();
 		timeout = key_deadline == 0 ? -1 : key_deadline > now ?
@@ -1203,7 +1468,7 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 		/* The pause's clock ticks on the screen. */
 		if (v.paused_ns != 0 && (timeout < 0 || timeout > 250))
 			timeout = 250;
-		if (poll(pfd, 4, timeout) < 0) {
+		if (poll(pfd, 6, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			out->status = 1;
@@ -1246,13 +1511,17 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 			v.message_until += 3600000000000u;
 			dirty = true;
 		}
+		if (peer != NULL && peer->e != NULL && loop_peer_news(&ctx,
+		    pfd[4].revents & POLLIN))
+			dirty = true;
 		if ((pfd[2].revents & POLLIN) && tape->replay != NULL) {
 			loop_replay_feed(tape, m, &v);
 			dirty = true;
 		} else if (pfd[2].revents & POLLIN) {
 			if (sampler_take(sp, &s) && !loop_attached(&v, m,
 			    &s) && !loop_held(&ctx, &s)) {
-				loop_record(tape, &s, &v);
+				loop_record(tape, &s, peer != NULL &&
+				    peer->e != NULL ? "threads" : NULL, &v);
 				model_push(m, &s);
 				warn_eval(lc->warns, m);
 				dirty = true;

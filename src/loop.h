@@ -36,6 +36,19 @@ struct loop_exit {
 
 struct warns;
 
+/*
+ * The split view (c, --compare): a second workload child, fibers beside
+ * the first one's threads, with the same scenario and knobs, its own
+ * sampler and its own model.  main owns the struct; the loop starts and
+ * stops the side, and main ends what still runs after the loop.
+ */
+struct loop_peer {
+	struct child	*e;		/* the fibers side; NULL: one side */
+	struct sampler	*sp;
+	struct model	*m;		/* its history, for the session */
+	const char	*root;		/* the proc root both samplers read */
+};
+
 /* How the loop starts. */
 struct loop_config {
 	bool		 ascii;		/* no Unicode glyphs */
@@ -43,9 +56,13 @@ struct loop_config {
 	const char	*warn;		/* a first footer message, or NULL */
 	const char	*figures;	/* where the e key saves; NULL: . */
 	struct warns	*warns;		/* the rules, evaluated each sample */
+	struct loop_peer *peer;		/* the split view's side, or NULL */
 };
 
 bool	loop_action_applies(enum action);
+int	loop_peer_start(struct loop_peer *, struct child *, struct sampler *,
+	    char *, size_t);
+void	loop_peer_stop(struct loop_peer *);
 int	loop_signals_init(void);
 void	loop_signals_done(void);
 void	loop_run(struct child *, struct sampler *, struct model *,

@@ -153,6 +153,15 @@ main_warns(const struct options *opts, struct warns *w)
 			w->on[i] = false;
 }
 
+/* The proc root the samplers read: tests point it at their own. */
+static const char *
+main_proc_root(void)
+{
+	const char	*root = getenv("CSWVIZ_PROC_ROOT");
+
+	return (root == NULL || *root == '\0' ? "/proc" : root);
+}
+
 /* Start the workload and the sampler the options ask for. */
 static int
 main_start(const struct options *opts, struct child **ep,
@@ -162,9 +171,7 @@ main_start(const struct options *opts, struct child **ep,
 	struct engine_snapshot	snap;
 	const char		*root;
 
-	/* Tests point the sampler at a proc root of their own. */
-	if ((root = getenv("CSWVIZ_PROC_ROOT")) == NULL || *root == '\0')
-		root = "/proc";
+	root = main_proc_root();
 	*ep = NULL;
 	if (opts->pid != 0)
 		return (main_attach(opts, root, sp, err, errlen));
@@ -201,28 +208,53 @@ main_start(const struct options *opts, struct child **ep,
 static int
 main_batch(const struct options *opts)
 {
-	struct child	*engine;
-	struct sampler	*sampler;
-	struct model	*model;
-	struct warns	 warns;
-	char		 err[REPLAY_ERRLEN];
-	int		 status;
+	struct batch_side	 side[2];
+	struct loop_peer	 peer;
+	struct warns		 warns[2];
+	char			 err[REPLAY_ERRLEN];
+	int			 status;
 
-	if (main_start(opts, &engine, &sampler, err, sizeof err) != 0) {
+	memset(side, 0, sizeof side);
+	memset(&peer, 0, sizeof peer);
+	if (main_start(opts, &side[0].e, &side[0].sp, err, sizeof err) != 0) {
 		fprintf(stderr, "cswviz: %s%s\n", opts->pid != 0 ? "" :
 		    "cannot start the workload: ", err);
 		return (1);
 	}
 	if (err[0] != '\0')
 		fprintf(stderr, "cswviz: %s\n", err);
-	model = model_create(HISTORY_SAMPLES);
-	main_warns(opts, &warns);
-	status = batch_run(engine, sampler, model, &warns, opts->duration,
+	side[0].m = model_create(HISTORY_SAMPLES);
+	main_warns(opts, &warns[0]);
+	side[0].w = &warns[0];
+	/* --compare: fibers beside threads, each line naming its side. */
+	if (opts->compare) {
+		peer.m = model_create(HISTORY_SAMPLES);
+		peer.root = main_proc_root();
+		if (loop_peer_start(&peer, side[0].e, side[0].sp, err,
+		    sizeof err) != 0) {
+			fprintf(stderr, "cswviz: cannot start the fibers "
+			    "side: %s\n", err);
+			main_end_workload(side[0].e, side[0].sp);
+			model_free(side[0].m);
+			model_free(peer.m);
+			return (1);
+		}
+		side[0].name = "threads";
+		side[1].e = peer.e;
+		side[1].sp = peer.sp;
+		side[1].m = peer.m;
+		main_warns(opts, &warns[1]);
+		side[1].w = &warns[1];
+		side[1].name = "fibers";
+	}
+	status = batch_run(side, opts->compare ? 2 : 1, opts->duration,
 	    opts->format == OPTIONS_FORMAT_CSV ? RECORD_CSV : RECORD_JSON,
 	    stdout);
-	/* The summary is out: the workload is killed, not stopped. */
-	main_end_workload(engine, sampler);
-	model_free(model);
+	/* The summary is out: the workloads are killed, not stopped. */
+	main_end_workload(side[1].e, side[1].sp);
+	main_end_workload(side[0].e, side[0].sp);
+	model_free(side[1].m);
+	model_free(side[0].m);
 	return (status);
 }
 
@@ -330,6 +362,7 @@ main(int argc, char **argv)
 	struct loop_tape	 tape;
 	struct loop_exit	 ex;
 	struct loop_config	 lc;
+	struct loop_peer	 peer;
 	struct warns		 warns;
 	TermKey			*tk;
 	char			 err[REPLAY_ERRLEN], warn[320], note[REPLAY_ERRLEN];
@@ -410,6 +443,20 @@ main(int argc, char **argv)
 	}
 	model = model_create(HISTORY_SAMPLES);
 	snprintf(note, sizeof note, "%s", err);
+	/* The split view's side: started by --compare or the c key. */
+	memset(&peer, 0, sizeof peer);
+	peer.m = model_create(HISTORY_SAMPLES);
+	peer.root = main_proc_root();
+	if (opts.compare && loop_peer_start(&peer, engine, sampler, err,
+	    sizeof err) != 0) {
+		fprintf(stderr, "cswviz: cannot start the fibers side: %s\n",
+		    err);
+		main_end_workload(engine, sampler);
+		model_free(model);
+		model_free(peer.m);
+		recorder_close(tape.recorder, err, sizeof err);
+		return (1);
+	}
 
 	memset(&tcfg, 0, sizeof tcfg);
 	tcfg.ascii = opts.ascii || !main_locale_utf8();
@@ -425,13 +472,17 @@ main(int argc, char **argv)
 	    sizeof err)) != 0)
 		loop_signals_done();
 	if (status != 0) {
+		main_end_workload(peer.e, peer.sp);
 		main_end_workload(engine, sampler);
+		model_free(peer.m);
 		model_free(model);
 		replay_close(tape.replay);
 		fprintf(stderr, "cswviz: %s\n", err);
 		recorder_close(tape.recorder, err, sizeof err);
 		return (1);
 	}
+	if (tape.replay != NULL && replay_has_sides(tape.replay))
+		replay_set_peer(tape.replay, peer.m);
 	/* A theme that failed says so first; then a capped task count. */
 	memset(&lc, 0, sizeof lc);
 	lc.ascii = tcfg.ascii;
@@ -440,6 +491,7 @@ main(int argc, char **argv)
 	lc.figures = opts.figures;
 	main_warns(&opts, &warns);
 	lc.warns = &warns;
+	lc.peer = &peer;
 	loop_run(engine, sampler, model, &tape, tk, &lc, &ex);
 	/* The terminal first, then the record, then the workload. */
 	tui_close(tk);
@@ -453,7 +505,9 @@ main(int argc, char **argv)
 		if (status == 0)
 			status = 1;
 	}
+	main_end_workload(peer.e, peer.sp);
 	main_end_workload(engine, sampler);
+	model_free(peer.m);
 	model_free(model);
 	replay_close(tape.replay);
 	if (ex.signal != 0) {

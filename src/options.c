@@ -16,17 +16,17 @@
 #include "util/util.h"
 
 static const char options_usage[] =
-"usage: cswviz [-bhV] [--ascii] [--tour] [-d tenths] [-m mode] [-n tasks]\n"
-"              [-P workers] [-s scenario] [--stack size] [-t theme]\n"
-"              [--theme-dir dir] [--record file] [--figures dir]\n"
-"              [--trace file]\n"
+"usage: cswviz [-bhV] [--ascii] [--compare] [--tour] [-d tenths] [-m mode]\n"
+"              [-n tasks] [-P workers] [-s scenario] [--stack size]\n"
+"              [-t theme] [--theme-dir dir] [--record file]\n"
+"              [--figures dir] [--trace file]\n"
 "       cswviz -p pid [--ascii] [-d tenths] [-t theme] [--theme-dir dir]\n"
 "              [--figures dir]\n"
 "       cswviz --replay file [--ascii] [-t theme] [--theme-dir dir]\n"
 "              [--figures dir] [--export file.svg]\n"
-"       cswviz --batch [-b] [-d tenths] [-m mode] [-n tasks] [-P workers]\n"
-"              [-s scenario] [--stack size] [--duration seconds]\n"
-"              [--format json|csv] [--trace file]\n"
+"       cswviz --batch [-b] [--compare] [-d tenths] [-m mode] [-n tasks]\n"
+"              [-P workers] [-s scenario] [--stack size]\n"
+"              [--duration seconds] [--format json|csv] [--trace file]\n"
 "       cswviz --batch -p pid [-d tenths] [--duration seconds]\n"
 "              [--format json|csv]\n"
 "       cswviz --bench [--format text|json]\n"
@@ -48,6 +48,8 @@ static const char options_help[] =
 "  -p, --pid PID       watch process PID instead of a workload of its own:\n"
 "                      its switches, threads, stacks and run queue\n"
 "      --list-scenarios list the scenarios and their variants, and exit\n"
+"      --compare       threads and fibers side by side: two workloads, the\n"
+"                      same scenario and knobs (the c key on the screen)\n"
 "      --tour          a guided tour of the lessons: n next step, p back\n"
 "      --batch         no screen: print a sample a line for --duration\n"
 "                      seconds (10), then a summary; JSON Lines or CSV\n"
@@ -178,6 +180,7 @@ enum {
 	OPTIONS_OPT_WARN,
 	OPTIONS_OPT_ALLOW,
 	OPTIONS_OPT_LIST_WARNINGS,
+	OPTIONS_OPT_COMPARE,
 };
 
 /* Turn the warning called name on or off; -1 with a message if unknown. */
@@ -223,6 +226,7 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 		{ "theme",	required_argument,	NULL, 't' },
 		{ "theme-dir",	required_argument,	NULL, 'D' },
 		{ "tour",	no_argument,		NULL, 'R' },
+		{ "compare",	no_argument,		NULL, OPTIONS_OPT_COMPARE },
 		{ "version",	no_argument,		NULL, 'V' },
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "record",	required_argument,	NULL, OPTIONS_OPT_RECORD },
@@ -370,6 +374,10 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 			    ch == OPTIONS_OPT_WARN, err) != 0)
 				goto usage;
 			break;
+		case OPTIONS_OPT_COMPARE:
+			opts->compare = true;
+			workload = "--compare";
+			break;
 		case OPTIONS_OPT_LIST_WARNINGS:
 			opts->list_warnings = true;
 			break;
@@ -428,6 +436,16 @@ options_parse(struct options *opts, int argc, char **argv, FILE *out,
 	if (opts->record != NULL && opts->replay != NULL) {
 		fprintf(err, "cswviz: --record and --replay do not go "
 		    "together\n");
+		goto usage;
+	}
+	if (opts->compare && opts->trace != NULL) {
+		fprintf(err, "cswviz: --trace follows one workload's fibers: "
+		    "not with --compare\n");
+		goto usage;
+	}
+	if (opts->compare && (opts->replay != NULL || opts->bench)) {
+		fprintf(err, "cswviz: --compare runs two workloads: not with "
+		    "--%s\n", opts->bench ? "bench" : "replay");
 		goto usage;
 	}
 	if (opts->replay != NULL && opts->tour) {

@@ -42,6 +42,7 @@ struct options {
 	const char	*trace;		/* --trace FILE: the runtime's switches */
 	unsigned	 warn_off;	/* --allow: 1u << enum warn_id */
 	bool		 list_warnings;
+	bool		 compare;	/* --compare: threads and fibers */
 };
 
 enum options_result {

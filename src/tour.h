@@ -19,6 +19,8 @@ struct tour_step {
 	long			 tasks;		/* 0: the scenario's default */
 	bool			 variant;
 	const char		*caption;	/* one to three lines */
+	bool			 compare;	/* side by side: threads and
+						   fibers at once (c) */
 };
 
 size_t			 tour_len(void);

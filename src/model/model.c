@@ -122,6 +122,7 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_WAKE_DUE_RATE] = SRC_ENGINE,
 	[MS_WAKE_LATE_MS] = SRC_ENGINE,
 	[MS_WAKE_MISSED_PCT] = SRC_ENGINE,
+	[MS_CPU_PCT] = SRC_RUSAGE,
 	[MS_LAT_FIRST ... MS_LAT_FIRST + 2 * MODEL_LAT_QS - 1] = SRC_ENGINE,
 	[MS_LAT_FIRST + 2 * MODEL_LAT_QS ... MS_LAT_LAST] = SRC_WAIT,
 };
@@ -666,6 +667,11 @@ model_push(struct model *m, const struct sample *s)
 			    a->latency_ns) / 1e6 / (double)(b->latency_count -
 			    a->latency_count);
 		model_push_wakes(a, b, v);
+		/* The CPU the workload got: side by side, each side's share. */
+		if (a->ok[SRC_RUSAGE] && b->ok[SRC_RUSAGE] && b->t_ns >
+		    a->t_ns && b->cpu_time_ns >= a->cpu_time_ns)
+			v[MS_CPU_PCT] = 100.0 * (double)(b->cpu_time_ns -
+			    a->cpu_time_ns) / (double)(b->t_ns - a->t_ns);
 		if (b->t_ns > a->t_ns && b->cpu_ns >= a->cpu_ns)
 			v[MS_SAMPLER_CPU] = 100.0 * (double)(b->cpu_ns -
 			    a->cpu_ns) / (double)(b->t_ns - a->t_ns);

@@ -52,6 +52,7 @@ enum model_series {
 	MS_WAKE_DUE_RATE,	/* wakeups/s the tasks' period asks for */
 	MS_WAKE_LATE_MS,	/* mean wakeup - deadline of the interval, ms */
 	MS_WAKE_MISSED_PCT,	/* periods that passed unwoken, % of due */
+	MS_CPU_PCT,		/* the workload's CPU use, % of one CPU */
 	/* Latency percentiles of the interval, us (sample.lat): for each of
 	   SAMPLE_LAT_WAKE, _READY and _RUNQ, p50 p90 p99 p99.9 max in the
 	   order of model_lat_quantiles. */

@@ -39,6 +39,7 @@ static const struct record_column record_columns[] = {
 	{ "sampler_ms",			MS_SAMPLER_MS,		3 },
 	{ "sampler_cpu_ms",		MS_SAMPLER_CPU_MS,	3 },
 	{ "sampler_cpu_percent",	MS_SAMPLER_CPU,		3 },
+	{ "cpu_percent",		MS_CPU_PCT,		1 },
 	{ "run_wait_ms_per_s",		MS_RUN_WAIT,		3 },
 	/* The rest of the Run queue panel, so a replay shows it whole. */
 	{ "threads_sleeping",		MS_THREADS_S,		0 },

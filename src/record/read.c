@@ -30,6 +30,7 @@ enum record_lead {
 	RL_TASKS_TARGET,
 	RL_STACK_BYTES,
 	RL_SUMMARY,
+	RL_SIDE,
 	RL_COUNT
 };
 
@@ -48,6 +49,7 @@ static const struct {
 	[RL_TASKS_TARGET] = { "tasks_target", false },
 	[RL_STACK_BYTES] = { "stack_bytes", false },
 	[RL_SUMMARY] = { "summary", false },
+	[RL_SIDE] = { "side", false },
 };
 
 enum record_kind {
@@ -388,6 +390,14 @@ record_lead(struct record_cursor *c, enum record_lead k,
 			return (record_want(c, key, v, "true or false"));
 		r->summary = v->kind == RV_TRUE;
 		return (0);
+	case RL_SIDE:
+		if (v->kind != RV_STRING || (strcmp(v->str, "threads") != 0 &&
+		    strcmp(v->str, "fibers") != 0))
+			return (record_want(c, key, v, "\"threads\" or "
+			    "\"fibers\""));
+		r->side = strcmp(v->str, "fibers") == 0 ? RECORD_SIDE_FIBERS :
+		    RECORD_SIDE_THREADS;
+		return (0);
 	default:
 		return (0);
 	}
@@ -510,7 +520,8 @@ record_parse(const char *line, size_t len, struct record *out, char *err,
 	if (c.p >= c.end)
 		return (record_fail(&c, "an empty line"));
 	if (*c.p != '{') {
-		if (c.end - c.p >= 6 && memcmp(c.p, "t,pid,", 6) == 0)
+		if (c.end - c.p >= 6 && (memcmp(c.p, "t,pid,", 6) == 0 ||
+		    memcmp(c.p, "t,side", 6) == 0))
 			return (record_fail(&c, "CSV: --replay reads the JSON "
 			    "Lines of --record or --batch"));
 		return (record_fail(&c, "not a JSON object: not a cswviz "

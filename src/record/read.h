@@ -18,8 +18,16 @@
 
 #define RECORD_LINE_MAX	65536	/* longer lines are not a recording */
 
+/* Which workload a line of a run side by side (--compare) belongs to. */
+enum record_side {
+	RECORD_SIDE_NONE,	/* one workload: no "side" */
+	RECORD_SIDE_THREADS,
+	RECORD_SIDE_FIBERS,
+};
+
 struct record {
 	bool			 summary;	/* the closing line of medians */
+	enum record_side	 side;
 	struct model_record	 fig;		/* the figures of a sample */
 	/* The knobs as set, for telling one segment of a session from the
 	   next; -1 where an older recording does not carry them. */

@@ -18,6 +18,7 @@ struct recorder {
 	FILE		*fp;
 	char		*path;
 	struct model	*model;		/* the two newest samples, for rates */
+	struct model	*peer;		/* the fibers side's, side by side */
 	size_t		 written;
 	int		 error;		/* errno of the first failed write */
 };
@@ -66,14 +67,32 @@ int
 recorder_write(struct recorder *rec, const struct sample *s, char *err,
     size_t errlen)
 {
-	struct sample	copy = *s;
+	return (recorder_write_side(rec, s, NULL, err, errlen));
+}
+
+/*
+ * The same for one side of a run side by side: side names it ("threads"
+ * or "fibers"; NULL: one workload), and each side has its own model for
+ * its rates.
+ */
+int
+recorder_write_side(struct recorder *rec, const struct sample *s,
+    const char *side, char *err, size_t errlen)
+{
+	struct sample	 copy = *s;
+	struct model	*m = rec->model;
 
 	if (rec->fp == NULL)
 		return (0);
+	if (side != NULL && strcmp(side, "fibers") == 0) {
+		if (rec->peer == NULL)
+			rec->peer = model_create(2);
+		m = rec->peer;
+	}
 	copy.rows = NULL;
-	model_push(rec->model, &copy);
+	model_push(m, &copy);
 	errno = 0;
-	record_write_sample(rec->model, RECORD_JSON, rec->fp);
+	record_write_side(m, NULL, side, RECORD_JSON, rec->fp);
 	if (!ferror(rec->fp)) {
 		rec->written++;
 		return (0);
@@ -103,6 +122,7 @@ recorder_close(struct recorder *rec, char *err, size_t errlen)
 		status = -1;
 	}
 	model_free(rec->model);
+	model_free(rec->peer);
 	free(rec->path);
 	free(rec);
 	return (status);

@@ -18,6 +18,8 @@ int		 recorder_write(struct recorder *, const struct sample *,
 		    char *, size_t);
 /* A pause of the workload: the next sample starts its rates afresh. */
 void		 recorder_gap(struct recorder *);
+int		 recorder_write_side(struct recorder *, const struct sample *,
+		    const char *, char *, size_t);
 const char	*recorder_name(const struct recorder *);
 int		 recorder_close(struct recorder *, char *, size_t);
 

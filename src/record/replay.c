@@ -50,6 +50,12 @@ struct replay {
 
 	struct record		 next;		/* the sample to come */
 	bool			 have_next;
+	/* Side by side (--compare): the fibers line of each sample goes
+	   into the peer model; next_peer is the next sample's, if any. */
+	struct model		*peer;
+	struct record		 next_peer;
+	bool			 next_has_peer, shown_has_peer;
+	bool			 sides;		/* the file has a fibers line */
 	bool			 failed;	/* the next line was bad */
 	bool			 stopped;	/* and that was said */
 	char			 err[REPLAY_ERRLEN];
@@ -62,13 +68,13 @@ struct replay {
 };
 
 /*
- * Read the next sample of the file: 1, or 0 at its end, or -1 with
+ * Read the next line of the file: 1, or 0 at its end, or -1 with
  * FILE:LINE: what is wrong.  Blank lines and the summary are skipped.
- * *off is where the sample's line starts.
+ * *off is where the line starts.
  */
 static int
-replay_read(struct replay *rp, double prev_t, bool have_prev,
-    struct record *out, off_t *off, char *err, size_t errlen)
+replay_read_line(struct replay *rp, struct record *out, off_t *off,
+    char *err, size_t errlen)
 {
 	struct record	r;
 	char		what[256];
@@ -101,15 +107,66 @@ replay_read(struct replay *rp, double prev_t, bool have_prev,
 		}
 		if (r.summary)
 			continue;
-		if (have_prev && r.fig.t < prev_t) {
-			snprintf(err, errlen, "%s:%ld: time goes back from "
-			    "%.3f to %.3f s (two recordings joined?)",
-			    rp->path, rp->lineno, prev_t, r.fig.t);
-			return (-1);
-		}
 		*out = r;
 		return (1);
 	}
+}
+
+/*
+ * Read the next sample: a line of one workload, or side by side a threads
+ * line with its fibers line (*has_peer), which comes after it (or before,
+ * in a live recording where the fibers side sampled first).  Time must
+ * not go back from prev_t on the threads lines; each side keeps its own
+ * clock.  1, 0 at the end, or -1 with FILE:LINE: what.  *off is where the
+ * sample's first line starts.
+ */
+static int
+replay_read(struct replay *rp, double prev_t, bool have_prev,
+    struct record *out, struct record *peer, bool *has_peer, off_t *off,
+    char *err, size_t errlen)
+{
+	struct record	r;
+	off_t		o, after;
+	long		lineno;
+	int		got;
+
+	*has_peer = false;
+	for (;;) {
+		if ((got = replay_read_line(rp, &r, &o, err, errlen)) != 1)
+			return (got);
+		if (!*has_peer)
+			*off = o;
+		if (r.side != RECORD_SIDE_FIBERS)
+			break;
+		rp->sides = true;
+		*peer = r;
+		*has_peer = true;
+	}
+	if (have_prev && r.fig.t < prev_t) {
+		snprintf(err, errlen, "%s:%ld: time goes back from %.3f to "
+		    "%.3f s (two recordings joined?)", rp->path, rp->lineno,
+		    prev_t, r.fig.t);
+		return (-1);
+	}
+	*out = r;
+	if (r.side != RECORD_SIDE_THREADS)
+		return (1);
+	/* The fibers line after it belongs to the same sample. */
+	after = ftello(rp->fp);
+	lineno = rp->lineno;
+	got = replay_read_line(rp, &r, &o, err, errlen);
+	if (got < 0)
+		return (-1);
+	if (got == 1 && r.side == RECORD_SIDE_FIBERS) {
+		rp->sides = true;
+		*peer = r;
+		*has_peer = true;
+	} else if (fseeko(rp->fp, after, SEEK_SET) != 0) {
+		snprintf(err, errlen, "%s: %s", rp->path, strerror(errno));
+		return (-1);
+	} else
+		rp->lineno = lineno;
+	return (1);
 }
 
 /* The scenario's "what to watch" for a recorded row, as it was live. */
@@ -131,8 +188,9 @@ replay_advance(struct replay *rp)
 {
 	off_t	off;
 
-	switch (replay_read(rp, rp->last_t, rp->have_last_t, &rp->next, &off,
-	    rp->err, sizeof rp->err)) {
+	switch (replay_read(rp, rp->last_t, rp->have_last_t, &rp->next,
+	    &rp->next_peer, &rp->next_has_peer, &off, rp->err,
+	    sizeof rp->err)) {
 	case 1:
 		rp->have_next = true;
 		break;
@@ -214,7 +272,8 @@ struct replay *
 replay_open(const char *path, size_t history, char *err, size_t errlen)
 {
 	struct replay		*rp = xcalloc(1, sizeof *rp);
-	struct record		 r, prev;
+	struct record		 r, prev, peer;
+	bool			 has_peer;
 	struct stat		 st;
 	size_t			 cap = 0;
 	off_t			 off;
@@ -238,8 +297,8 @@ replay_open(const char *path, size_t history, char *err, size_t errlen)
 		    path);
 		goto fail;
 	}
-	while ((got = replay_read(rp, prev.fig.t, rp->total > 0, &r, &off,
-	    err, errlen)) == 1) {
+	while ((got = replay_read(rp, prev.fig.t, rp->total > 0, &r, &peer,
+	    &has_peer, &off, err, errlen)) == 1) {
 		if (rp->total == cap) {
 			cap = cap ? cap * 2 : 256;
 			rp->marks = xrealloc(rp->marks, cap *
@@ -302,22 +361,32 @@ replay_fd(const struct replay *rp)
 	return (rp->tfd);
 }
 
-/* Put a row into the model with its scenario's caption. */
+/*
+ * Put a row into the model with its scenario's caption, and side by side
+ * its fibers row into the peer model.
+ */
 static void
-replay_push(struct replay *rp, const struct record *r, struct model *m)
+replay_push(struct replay *rp, const struct record *r,
+    const struct record *peer, bool has_peer, struct model *m)
 {
 	struct model_record	fig = r->fig;
 
 	fig.caption = replay_caption(r);
 	model_push_record(m, &fig);
 	rp->shown = *r;
+	rp->shown_has_peer = has_peer;
+	if (has_peer && rp->peer != NULL) {
+		fig = peer->fig;
+		fig.caption = replay_caption(peer);
+		model_push_record(rp->peer, &fig);
+	}
 }
 
 /* Hand out the next sample and read the one after. */
 static void
 replay_hand_out(struct replay *rp, struct model *m)
 {
-	replay_push(rp, &rp->next, m);
+	replay_push(rp, &rp->next, &rp->next_peer, rp->next_has_peer, m);
 	rp->pos++;
 	rp->last_t = rp->next.fig.t;
 	rp->have_last_t = true;
@@ -333,11 +402,12 @@ static int
 replay_show(struct replay *rp, struct model *m, size_t k, char *err,
     size_t errlen)
 {
-	struct record	r;
+	struct record	r, peer;
 	size_t		first = k + 1 > rp->history ? k + 1 - rp->history : 0;
 	size_t		i;
 	off_t		off;
 	int		got;
+	bool		has_peer;
 
 	if (fseeko(rp->fp, rp->marks[first].off, SEEK_SET) != 0) {
 		snprintf(err, errlen, "%s: %s", rp->path, strerror(errno));
@@ -345,14 +415,17 @@ replay_show(struct replay *rp, struct model *m, size_t k, char *err,
 	}
 	rp->lineno = rp->marks[first].lineno;
 	model_reset(m);
+	if (rp->peer != NULL)
+		model_reset(rp->peer);
 	for (i = first; i <= k; i++) {
-		got = replay_read(rp, 0, false, &r, &off, err, errlen);
+		got = replay_read(rp, 0, false, &r, &peer, &has_peer, &off,
+		    err, errlen);
 		if (got == 0)
 			snprintf(err, errlen, "%s: the file is shorter than "
 			    "when it was opened", rp->path);
 		if (got != 1)
 			return (-1);
-		replay_push(rp, &r, m);
+		replay_push(rp, &r, &peer, has_peer, m);
 	}
 	rp->pos = k + 1;
 	rp->last_t = rp->marks[k].t;
@@ -688,6 +761,29 @@ const char *
 replay_name(const struct replay *rp)
 {
 	return (rp->name);
+}
+
+/*
+ * Side by side: the model the fibers lines go into.  Whether the file
+ * has any, and whether the sample shown has one (the split view is on
+ * from there).
+ */
+void
+replay_set_peer(struct replay *rp, struct model *m)
+{
+	rp->peer = m;
+}
+
+bool
+replay_has_sides(const struct replay *rp)
+{
+	return (rp->sides);
+}
+
+bool
+replay_shown_sides(const struct replay *rp)
+{
+	return (rp->shown_has_peer);
 }
 
 /*

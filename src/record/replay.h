@@ -12,6 +12,11 @@
  * readable when a sample is due; then replay_feed puts what is due into
  * the model.  A seek rebuilds the model's history up to the sample it
  * shows, as if the replay had played there.
+ *
+ * A recording side by side (--compare) has a threads line and a fibers
+ * line ("side") a sample: the threads lines are the samples, counted,
+ * timed and sought as above; each one's fibers line goes into the peer
+ * model (replay_set_peer) as it is handed out.
  */
 #ifndef CSW_REPLAY_H
 #define CSW_REPLAY_H
@@ -47,5 +52,9 @@ size_t		 replay_samples(const struct replay *);
 const char	*replay_name(const struct replay *);
 int		 replay_show_all(struct replay *, struct model *, char *,
 		    size_t);
+/* Side by side (--compare): fibers lines go into their own model. */
+void		 replay_set_peer(struct replay *, struct model *);
+bool		 replay_has_sides(const struct replay *);
+bool		 replay_shown_sides(const struct replay *);
 
 #endif

@@ -24,25 +24,40 @@ record_number(double v, int decimals, enum record_format fmt, FILE *out)
 		fprintf(out, "%.*f", decimals, v);
 }
 
-/* The CSV header line; JSON needs none. */
-void
-record_write_header(enum record_format fmt, FILE *out)
+/* The CSV header line, with a side column or not; JSON needs none. */
+static void
+record_write_head(bool sides, enum record_format fmt, FILE *out)
 {
 	const struct record_column	*col;
 	size_t				 n, i;
 
 	if (fmt != RECORD_CSV)
 		return;
-	fputs("t,pid,mode,scenario,variant,work_unit,tasks,workers", out);
+	fputs(sides ? "t,side," : "t,", out);
+	fputs("pid,mode,scenario,variant,work_unit,tasks,workers", out);
 	col = record_columns_table(&n);
 	for (i = 0; i < n; i++)
 		fprintf(out, ",%s", col[i].key);
 	fputs(",warnings,warn_began,warn_ended\n", out);
 }
 
+/* The CSV header line; JSON needs none. */
+void
+record_write_header(enum record_format fmt, FILE *out)
+{
+	record_write_head(false, fmt, out);
+}
+
+/* The CSV header line of a run side by side. */
+void
+record_write_header_sides(enum record_format fmt, FILE *out)
+{
+	record_write_head(true, fmt, out);
+}
+
 /* The leading columns: time, process, mode, scenario, tasks, workers. */
 static void
-record_write_lead(const struct model *m, const char *t,
+record_write_lead(const struct model *m, const char *t, const char *side,
     enum record_format fmt, FILE *out)
 {
 	const struct sample	*s = model_last(m);
@@ -54,8 +69,11 @@ record_write_lead(const struct model *m, const char *t,
 				    s->workers_knob;
 
 	if (fmt == RECORD_JSON) {
-		fprintf(out, "{\"t\":%s,\"pid\":%d,\"mode\":\"%s\","
-		    "\"scenario\":\"%s\",\"variant\":%s,", t, s->pid, mode,
+		fprintf(out, "{\"t\":%s,", t);
+		if (side != NULL)
+			fprintf(out, "\"side\":\"%s\",", side);
+		fprintf(out, "\"pid\":%d,\"mode\":\"%s\","
+		    "\"scenario\":\"%s\",\"variant\":%s,", s->pid, mode,
 		    scen, var);
 		if (s->work_unit != NULL)
 			fprintf(out, "\"work_unit\":\"%s\",", unit);
@@ -69,12 +87,17 @@ record_write_lead(const struct model *m, const char *t,
 			    "\"stack_bytes\":%llu,\"workers\":%d",
 			    s->tasks_alive, s->tasks_target,
 			    (unsigned long long)s->task_stack, workers);
-	} else if (s->attached)
-		fprintf(out, "%s,%d,%s,%s,%s,%s,,", t, s->pid, mode, scen,
-		    var, unit);
+		return;
+	}
+	fprintf(out, "%s,", t);
+	if (side != NULL)
+		fprintf(out, "%s,", side);
+	if (s->attached)
+		fprintf(out, "%d,%s,%s,%s,%s,,", s->pid, mode, scen, var,
+		    unit);
 	else
-		fprintf(out, "%s,%d,%s,%s,%s,%s,%ld,%d", t, s->pid, mode, scen,
-		    var, unit, s->tasks_alive, workers);
+		fprintf(out, "%d,%s,%s,%s,%s,%ld,%d", s->pid, mode, scen, var,
+		    unit, s->tasks_alive, workers);
 }
 
 /*
@@ -124,6 +147,14 @@ void
 record_write_warned(const struct model *m, const struct warns *w,
     enum record_format fmt, FILE *out)
 {
+	record_write_side(m, w, NULL, fmt, out);
+}
+
+/* One line for the newest sample of one side (NULL: no sides). */
+void
+record_write_side(const struct model *m, const struct warns *w,
+    const char *side, enum record_format fmt, FILE *out)
+{
 	const struct record_column	*col;
 	char				 t[32];
 	size_t				 n, i;
@@ -132,7 +163,7 @@ record_write_warned(const struct model *m, const struct warns *w,
 		return;
 	col = record_columns_table(&n);
 	snprintf(t, sizeof t, "%.3f", model_elapsed_s(m));
-	record_write_lead(m, t, fmt, out);
+	record_write_lead(m, t, side, fmt, out);
 	for (i = 0; i < n; i++) {
 		if (fmt == RECORD_JSON)
 			fprintf(out, ",\"%s\":", col[i].key);
@@ -179,6 +210,14 @@ void
 record_write_summary_warned(const struct model *m, const struct warns *w,
     enum record_format fmt, FILE *out)
 {
+	record_write_summary_side(m, w, NULL, fmt, out);
+}
+
+/* The summary of one side (NULL: no sides). */
+void
+record_write_summary_side(const struct model *m, const struct warns *w,
+    const char *side, enum record_format fmt, FILE *out)
+{
 	const struct record_column	*col;
 	double				*tmp;
 	size_t				 n, i;
@@ -187,7 +226,8 @@ record_write_summary_warned(const struct model *m, const struct warns *w,
 		return;
 	col = record_columns_table(&n);
 	tmp = xcalloc(model_len(m) + 1, sizeof *tmp);
-	record_write_lead(m, fmt == RECORD_JSON ? "null" : "median", fmt, out);
+	record_write_lead(m, fmt == RECORD_JSON ? "null" : "median", side, fmt,
+	    out);
 	if (fmt == RECORD_JSON)
 		fprintf(out, ",\"summary\":true,\"samples\":%zu,"
 		    "\"seconds\":%.3f,\"statistic\":\"median\"", model_len(m),

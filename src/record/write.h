@@ -27,5 +27,14 @@ void	record_write_summary_warned(const struct model *,
 	    const struct warns *, enum record_format, FILE *);
 void	record_write_summary(const struct model *, enum record_format,
 	    FILE *);
+/*
+ * Side by side (--compare): each line carries "side", the workload it
+ * belongs to ("threads" or "fibers"); the CSV header a side column.
+ */
+void	record_write_header_sides(enum record_format, FILE *);
+void	record_write_side(const struct model *, const struct warns *,
+	    const char *, enum record_format, FILE *);
+void	record_write_summary_side(const struct model *,
+	    const struct warns *, const char *, enum record_format, FILE *);
 
 #endif

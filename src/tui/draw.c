@@ -519,6 +519,19 @@ draw_graph_mark(const struct rect *r, int x, unsigned chg, bool ascii)
 		    "\xe2\x94\x82");
 }
 
+/* Side by side: the other side's model, whose scale the graphs share. */
+static const struct model	*draw_graph_other;
+
+/*
+ * Draw the graphs from now on to the scale of m and other alike (NULL:
+ * their own): the two sides of the split view compare by height.
+ */
+void
+draw_graph_share(const struct model *other)
+{
+	draw_graph_other = other;
+}
+
 /*
  * A column graph of a series, or of two stacked (a below in role_a in solid
  * blocks, b above in role_b in a shade), over the panel, newest on the
@@ -547,8 +560,11 @@ draw_graph(const struct rect *r, const struct model *m,
 	if (r->h < 1 || r->w <= axis + 1)
 		return;
 	cols = r->w - axis;
-	max = format_scale_ceil(model_scale(m, a, b, (size_t)cols),
-	    unit == FORMAT_UNIT_BYTES);
+	max = model_scale(m, a, b, (size_t)cols);
+	if (draw_graph_other != NULL)	/* fmax: a NAN side has no say */
+		max = fmax(max, model_scale(draw_graph_other, a, b,
+		    (size_t)cols));
+	max = format_scale_ceil(max, unit == FORMAT_UNIT_BYTES);
 	draw_graph_axis(r, axis, max, unit);
 	for (col = 0; col < cols; col++) {
 		age = (size_t)(cols - 1 - col);

@@ -48,6 +48,43 @@ format_count(double v, char *buf, size_t len)
 	return (buf);
 }
 
+/* A ratio's larger side, as a student reads it aloud: 33, 2.1, 12.3k. */
+static void
+format_ratio_side(double v, char *buf, size_t len)
+{
+	if (v >= 9999.5)
+		format_count(v, buf, len);
+	else if (v >= 9.95)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.2g", v);
+}
+
+/*
+ * a against b as "a:b" with the smaller side 1: "1:33" when a is a 33rd
+ * of b, "2.1:1" when it is twice and a bit, "1:1" when equal; "0:1" for a
+ * zero a, "" when b is zero or either is unknown (no ratio to tell).
+ */
+char *
+format_ratio_to(double a, double b, char *buf, size_t len)
+{
+	char	n[FORMAT_LEN];
+
+	buf[0] = '\0';
+	if (isnan(a) || isnan(b) || isinf(a) || isinf(b) || a < 0 || b <= 0)
+		return (buf);
+	if (a == 0)
+		snprintf(buf, len, "0:1");
+	else if (a >= b) {
+		format_ratio_side(a / b, n, sizeof n);
+		snprintf(buf, len, "%s:1", n);
+	} else {
+		format_ratio_side(b / a, n, sizeof n);
+		snprintf(buf, len, "1:%s", n);
+	}
+	return (buf);
+}
+
 /* Bytes in binary units: 512 B, 4.0 KiB, 80.0 GiB. */
 char *
 format_bytes(double v, char *buf, size_t len)

@@ -16,6 +16,7 @@ char		*format_count(double, char *, size_t);
 char		*format_bytes(double, char *, size_t);
 char		*format_ns(double, bool, char *, size_t);
 char		*format_duration(double, char *, size_t);
+char		*format_ratio_to(double, double, char *, size_t);
 /* The unit an axis label names. */
 enum format_unit {
 	FORMAT_UNIT_COUNT,	/* 12 */

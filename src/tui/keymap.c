@@ -25,6 +25,7 @@ static const struct keymap_entry keymap_entries[] = {
 	{ "6",		ACTION_SCENARIO,  NULL },
 	{ "7",		ACTION_SCENARIO,  NULL },
 	{ "m",		ACTION_MODE,	  "threads / fibers mode" },
+	{ "c",		ACTION_COMPARE,	  "side by side: both modes" },
 	{ "b",		ACTION_VARIANT,	  "b variant on or off" },
 	{ "+",		ACTION_TASKS_UP,  "double the tasks" },
 	{ "=",		ACTION_TASKS_UP,  NULL },

@@ -56,6 +56,7 @@ enum action {
 	ACTION_FIGURE,		/* save the graphs as an SVG figure */
 	ACTION_CODE,		/* show the code the tasks run */
 	ACTION_HOLD,		/* stop or continue the workload itself */
+	ACTION_COMPARE,		/* threads and fibers side by side */
 	ACTION_COUNT		/* not an action: how many there are */
 };
 

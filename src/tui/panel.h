@@ -18,6 +18,9 @@
 /* The smallest terminal the panels fit in. */
 #define TUI_MIN_COLS	80
 #define TUI_MIN_LINES	24
+/* The split view shows each side's panels from this size on. */
+#define TUI_SPLIT_COLS	160
+#define TUI_SPLIT_LINES	40
 
 /* A region of the screen. */
 struct rect {
@@ -38,6 +41,10 @@ extern const struct panel_ops	panel_runqueue;
 extern const struct panel_ops	panel_threads;
 extern const struct panel_ops	panel_latency;
 extern const struct panel_ops	panel_big;
+extern const struct panel_ops	panel_compare;
+
+/* The lines the wide split view gives Side by side: its headline rows. */
+int	 compare_headline_lines(void);
 
 /* How a figure reads. */
 enum figure_kind {
@@ -110,6 +117,7 @@ int	 draw_field(int, int, int, int, int, const char *, const char *,
 	    const char *);
 void	 draw_graph(const struct rect *, const struct model *,
 	    enum model_series, enum model_series, int, int, bool);
+void	 draw_graph_share(const struct model *);
 void	 draw_graph_legend(const struct rect *, int, const char *, int,
 	    const char *, bool);
 void	 draw_ratio_bar(int, int, int, double, int, const struct view *);

@@ -182,7 +182,8 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	format_bytes((double)s->task_stack, stk, sizeof stk);
 	if (s->ok[SRC_ENGINE]) {
 		snprintf(stack, sizeof stack, "stack %s", stk);
-		p[n++] = (struct draw_part){ { stack }, { 0 } };
+		/* Dropped whole, last of all, in a split view's half: never cut. */
+		p[n++] = (struct draw_part){ { stack, "" }, { 30 } };
 	}
 
 	format_duration(model_elapsed_s(m), el, sizeof el);

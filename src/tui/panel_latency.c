@@ -175,10 +175,17 @@ latency_draw(const struct rect *r, const struct model *m,
 {
 	int	x = r->x + 2, y = r->y + 1, w = r->w - 4, h = r->h - 2;
 	int	tw, hx, hw, n = 0, rows, i, band;
-	char	note[64];
+	char	note[64], title[64];
+	const struct sample *s = model_last(m);
 
 	snprintf(note, sizeof note, "interval, +-%.2f%%", LAT_ERROR_PCT);
-	draw_box(r, "Latency: ready to running", note);
+	/* Side by side, one panel a side on the same axis: name the side. */
+	if (v->peer != NULL && s != NULL && s->mode_name != NULL)
+		snprintf(title, sizeof title, "Latency, %s: ready to running",
+		    s->mode_name);
+	else
+		snprintf(title, sizeof title, "Latency: ready to running");
+	draw_box(r, title, note);
 	if (h < 3 || w < 20)
 		return;
 	if (model_last(m) == NULL) {
@@ -186,6 +193,10 @@ latency_draw(const struct rect *r, const struct model *m,
 		return;
 	}
 	tw = latency_draw_table(y, x, h, m, v);
+	/* Side by side, both sides' histograms start where the widest
+	   table ends: the same axis in the same columns. */
+	if (v->peer != NULL)
+		tw = LAT_LW + SAMPLE_LATS * LAT_CW;
 	hx = x + tw + 2;
 	hw = r->x + r->w - 2 - hx;
 	if (hw < 20)

@@ -582,6 +582,80 @@ tui_too_small(void)
 	return (COLS < TUI_MIN_COLS || LINES < TUI_MIN_LINES);
 }
 
+/* The split view's lower panels on one side: as the screen's, in w. */
+static void
+tui_draw_side(const struct rect *area, const struct model *m,
+    const struct view *v)
+{
+	struct rect	r = *area;
+	int		top = area->h * 55 / 100;
+
+	r.h = top;
+	panel_switches.draw(&r, m, v);
+	r.y = area->y + top;
+	r.h = area->h - top;
+	r.w = area->w / 2;
+	panel_memory.draw(&r, m, v);
+	r.x = area->x + area->w / 2;
+	r.w = area->w - area->w / 2;
+	panel_runqueue.draw(&r, m, v);
+}
+
+/*
+ * The split view: each side's header over its half; then the figures of
+ * both with their ratios.  From TUI_SPLIT_COLS columns (and lines enough)
+ * the headline rows go on top and each side's panels below them, as on an
+ * 80-column screen; narrower, the figures take the whole body, no graphs.
+ * The Latency panel (a) is drawn once a side, one above the other: its
+ * axis is fixed, so the two histograms line up column for column.
+ */
+static void
+tui_draw_compare(const struct model *m, const struct view *v, int body,
+    int caption_extra)
+{
+	struct rect	r;
+	int		half = COLS / 2, head;
+
+	r.y = 0;
+	r.h = 1;
+	r.x = 0;
+	r.w = half;
+	panel_header.draw(&r, m, v);
+	r.x = half;
+	r.w = COLS - half;
+	panel_header.draw(&r, v->peer, v);
+	r.y = 1;
+	r.x = 0;
+	r.w = COLS;
+	if (v->latency) {
+		/* One above the other: the same axis, column for column. */
+		r.h = body / 2;
+		panel_latency.draw(&r, m, v);
+		r.y = 1 + body / 2;
+		r.h = body - body / 2;
+		panel_latency.draw(&r, v->peer, v);
+	} else if (COLS < TUI_SPLIT_COLS || LINES < TUI_SPLIT_LINES) {
+		r.h = body;
+		panel_compare.draw(&r, m, v);
+	} else {
+		head = compare_headline_lines();
+		r.h = head;
+		panel_compare.draw(&r, m, v);
+		r.y = 1 + head;
+		r.h = body - head;
+		r.w = half;
+		/* One scale a graph for both sides: they compare by height. */
+		draw_graph_share(v->peer);
+		tui_draw_side(&r, m, v);
+		r.x = half;
+		r.w = COLS - half;
+		draw_graph_share(m);
+		tui_draw_side(&r, v->peer, v);
+		draw_graph_share(NULL);
+	}
+	(void)caption_extra;
+}
+
 /* Draw everything from the model. */
 void
 tui_draw(const struct model *m, const struct view *v)
@@ -602,6 +676,11 @@ tui_draw(const struct model *m, const struct view *v)
 		draw_words_frame();
 		refresh();
 		return;
+	}
+	if (v->peer != NULL) {
+		tui_layout(m, v, &caption_extra, &body, &top);
+		tui_draw_compare(m, v, body, caption_extra);
+		goto rest;
 	}
 	r.y = 0;
 	r.x = 0;
@@ -642,6 +721,7 @@ tui_draw(const struct model *m, const struct view *v)
 		panel_runqueue.draw(&r, m, v);
 	}
 
+rest:
 	if (tui_caption(m, v) != NULL)
 		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,
 		    THEME_CAPTION, tui_caption(m, v));

@@ -44,6 +44,9 @@ struct view {
 	char		 scenarios[160];/* "1:pingpong 2:sleepers ...", for
 					   the help: the loop fills it */
 	struct warns	*warns;		/* the loop's, for the strip */
+	/* The split view (c): the fibers side beside the model drawn,
+	   which is then the threads side; NULL: one workload. */
+	const struct model *peer;
 };
 
 struct tui_config {

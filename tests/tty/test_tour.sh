@@ -19,6 +19,17 @@ tmx send-keys -t t Left
 wait_for 'Tour 1/[0-9]+' 5
 tmx send-keys -t t Left
 wait_for 'this is the first step' 5
+# Step 3 splits the screen, threads and fibers; step 4 is one again.
+tmx send-keys -t t n n
+wait_for 'Tour 3/[0-9]+, both at once' 5
+wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
+tmx send-keys -t t n
+wait_for 'Tour 4/[0-9]+' 5
+wait_for 'threads (\| )?sleepers' 15
+screen | grep -q 'fibers:threads' && fail "step 4 kept the split view"
+tmx send-keys -t t p p p
+wait_for 'Tour 1/[0-9]+' 5
+wait_for 'threads \| pingpong' 10
 # Picking a mode by hand puts the scenario's own caption back.
 tmx send-keys -t t m
 wait_for 'fibers \| pingpong' 10

@@ -57,6 +57,23 @@ test_format_ns_picks_unit(void **state)
 	assert_string_equal(format_ns(NAN, true, b, sizeof b), "n/a");
 }
 
+/* fibers:threads reads with the smaller side 1, and says nothing of 0. */
+static void
+test_format_ratio_to(void **state)
+{
+	char	b[32];
+
+	(void)state;
+	assert_string_equal(format_ratio_to(150, 5000, b, sizeof b), "1:33");
+	assert_string_equal(format_ratio_to(2.1, 1, b, sizeof b), "2.1:1");
+	assert_string_equal(format_ratio_to(3, 3, b, sizeof b), "1:1");
+	assert_string_equal(format_ratio_to(0, 2, b, sizeof b), "0:1");
+	assert_string_equal(format_ratio_to(1, 50000, b, sizeof b),
+	    "1:50.0k");
+	assert_string_equal(format_ratio_to(1, 0, b, sizeof b), "");
+	assert_string_equal(format_ratio_to(NAN, 1, b, sizeof b), "");
+}
+
 static void
 test_format_duration_clock(void **state)
 {
@@ -332,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_format_big_digits_utf8),
 		cmocka_unit_test(test_format_big_figure_units),
 		cmocka_unit_test(test_format_headlines),
+		cmocka_unit_test(test_format_ratio_to),
 	};
 
 	return (cmocka_run_group_tests_name("format", tests, NULL, NULL));
