@@ -95,6 +95,7 @@ struct bench_s_case_out {
 	double		 pass_ms;	/* median wall time of a pass */
 	double		 cpu_ms;	/* mean CPU time of a pass */
 	double		 share;		/* cpu_ms over 1 s, percent */
+	double		 wait_ms;	/* median run delay a pass; -1: unread */
 	unsigned	 read, listed;	/* threads read per pass, listed */
 	bool		 ok;
 };
@@ -247,17 +248,41 @@ bench_s_fibers(void *arg, struct engine_fiber_memory *fm)
 	return (0);
 }
 
+/*
+ * The calling thread's time spent runnable but waiting for a CPU, ns
+ * (the second field of its schedstat); -1 if it cannot be read.
+ */
+static double
+bench_s_run_delay(void)
+{
+	struct procfs_schedstat	ss;
+	char			buf[128], err[160];
+
+	if (procfs_read("/proc", "thread-self/schedstat", buf, sizeof buf, err,
+	    sizeof err) < 0 || procfs_parse_schedstat(buf, &ss, err,
+	    sizeof err) != 0)
+		return (-1);
+	return ((double)ss.wait_ns);
+}
+
 /* Run the passes; fill pass and CPU medians. */
 static void
 bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
 {
 	struct sample	*s = xmalloc(sizeof *s);
 	double		 wall[BENCH_S_PASSES], cpu[BENCH_S_PASSES];
+	double		 wait[BENCH_S_PASSES], d0, d1;
 	int		 i, n = 0;
 
+	c->wait_ms = 0;
 	for (i = 0; i < BENCH_S_PASSES; i++) {
+		d0 = bench_s_run_delay();
 		sampler_collect(p, s);
+		d1 = bench_s_run_delay();
 		if (i >= BENCH_S_WARM) {
+			if (d0 < 0 || d1 < 0)
+				c->wait_ms = -1;
+			wait[n] = (d1 - d0) / 1e6;
 			wall[n] = (double)s->pass_ns / 1e6;
 			cpu[n++] = (double)s->pass_cpu_ns / 1e6;
 			c->read = s->threads_read;
@@ -267,6 +292,8 @@ bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
 	}
 	/* The mean for CPU: a cost paid every few passes counts in full. */
 	c->pass_ms = util_median(wall, n);
+	if (c->wait_ms == 0)
+		c->wait_ms = util_median(wait, n);
 	for (c->cpu_ms = 0, i = 0; i < n; i++)
 		c->cpu_ms += cpu[i] / n;
 	c->share = c->cpu_ms / 1000.0 * 100.0;
@@ -748,6 +775,10 @@ bench_sampler_print_table(FILE *out, const struct bench_s_out *o)
 			fprintf(out, "  %-31s goal %.0f ms of wall time a "
 			    "pass%s\n", "", bench_s_defs[k].wall_ms,
 			    bench_s_over(c->pass_ms, bench_s_defs[k].wall_ms));
+		if (bench_s_defs[k].wall_ms > 0 && c->wait_ms >= 0)
+			fprintf(out, "  %-31s of which %.2f ms runnable, "
+			    "waiting for a CPU (schedstat)\n", "",
+			    c->wait_ms);
 	}
 	for (k = 0; k < BK_NCASES; k++) {
 		ko = &o->k[k];
@@ -812,6 +843,9 @@ bench_sampler_print_json(FILE *out, const struct bench_s_out *o)
 		snprintf(key, sizeof key, "%s_cpu_percent",
 		    bench_s_defs[k].key);
 		bench_s_num(out, key, c->ok ? c->share : -1);
+		snprintf(key, sizeof key, "%s_cpu_wait_ms",
+		    bench_s_defs[k].key);
+		bench_s_num(out, key, c->ok ? c->wait_ms : -1);
 		snprintf(key, sizeof key, "%s_target_percent",
 		    bench_s_defs[k].key);
 		bench_s_num(out, key, bench_s_defs[k].target);
