@@ -1396,8 +1396,6 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	uint64_t		 now, key_deadline = 0;
 
 	memset(out, 0, sizeof *out);
-	/* Above the workload, where allowed: see util_observer_priority. */
-	util_observer_priority();
 	memset(&v, 0, sizeof v);
 	v.ascii = lc->ascii;
 	v.heavy = tui_heavy_bars();

@@ -18,7 +18,10 @@
  * It writes a space (freeze) to the terminal and times until "FROZEN"
  * arrives back: the program's read, its action, its whole redraw, and the
  * terminal both ways.  Then it writes another space to thaw, and waits
- * for the screen to go quiet before the next key.
+ * for the screen to go quiet before the next key.  Last it writes q and
+ * times until the terminal's modes are back (canonical input and echo, as
+ * tcgetattr on the master reads them), goal BENCH_S_QUIT_GOAL_MS, and
+ * until the program has exited, its workload killed and reaped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +60,7 @@
 #define BENCH_S_KEY_TIMEOUT_MS	5000
 #define BENCH_S_QUIET_MS	150
 #define BENCH_S_KEY_GOAL_MS	20	/* median, 10,000 runnable threads */
+#define BENCH_S_QUIT_GOAL_MS	200	/* q to the terminal's modes back */
 
 /* The populations the pass is measured over. */
 enum bench_s_case {
@@ -91,6 +95,7 @@ struct bench_s_case_out {
 	double		 pass_ms;	/* median wall time of a pass */
 	double		 cpu_ms;	/* mean CPU time of a pass */
 	double		 share;		/* cpu_ms over 1 s, percent */
+	double		 wait_ms;	/* median run delay a pass; -1: unread */
 	unsigned	 read, listed;	/* threads read per pass, listed */
 	bool		 ok;
 };
@@ -111,6 +116,7 @@ static const struct bench_k_def {
 	const char	*key;		/* JSON prefix */
 	const char	*label;
 	const char	*name;		/* in the notes */
+	const char	*quit;		/* the q row's label, after a comma */
 	char *const	*argv;
 	bool		 spinners;	/* the bench keeps every CPU busy */
 	const char	*ready;		/* on the screen once the tasks run */
@@ -118,10 +124,11 @@ static const struct bench_k_def {
 	int		 reap_ms;	/* and to stop */
 } bench_k_defs[BK_NCASES] = {
 	{ "key_to_redraw", "key to redraw, %d CPUs spinning",
-	    "key to redraw with the CPUs spinning", bench_k_idle_argv,
+	    "key to redraw with the CPUs spinning", "CPUs spinning",
+	    bench_k_idle_argv,
 	    true, "sampler", 30000, 5000 },
 	{ "key_to_redraw_10k_threads", "key to redraw, 10,000 threads",
-	    "key to redraw with 10,000 threads",
+	    "key to redraw with 10,000 threads", "10,000 threads",
 	    bench_k_flood_argv, false, "10,000 tasks running", 180000, 30000 },
 };
 
@@ -130,6 +137,8 @@ struct bench_k_out {
 	int		 keys;		/* keys timed */
 	int		 spinners;
 	int		 nice;		/* the program's screen thread's */
+	double		 quit_ms;	/* q to the modes back; -1: not */
+	double		 gone_ms;	/* q to the exit */
 };
 
 struct bench_s_out {
@@ -239,17 +248,41 @@ bench_s_fibers(void *arg, struct engine_fiber_memory *fm)
 	return (0);
 }
 
+/*
+ * The calling thread's time spent runnable but waiting for a CPU, ns
+ * (the second field of its schedstat); -1 if it cannot be read.
+ */
+static double
+bench_s_run_delay(void)
+{
+	struct procfs_schedstat	ss;
+	char			buf[128], err[160];
+
+	if (procfs_read("/proc", "thread-self/schedstat", buf, sizeof buf, err,
+	    sizeof err) < 0 || procfs_parse_schedstat(buf, &ss, err,
+	    sizeof err) != 0)
+		return (-1);
+	return ((double)ss.wait_ns);
+}
+
 /* Run the passes; fill pass and CPU medians. */
 static void
 bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
 {
 	struct sample	*s = xmalloc(sizeof *s);
 	double		 wall[BENCH_S_PASSES], cpu[BENCH_S_PASSES];
+	double		 wait[BENCH_S_PASSES], d0, d1;
 	int		 i, n = 0;
 
+	c->wait_ms = 0;
 	for (i = 0; i < BENCH_S_PASSES; i++) {
+		d0 = bench_s_run_delay();
 		sampler_collect(p, s);
+		d1 = bench_s_run_delay();
 		if (i >= BENCH_S_WARM) {
+			if (d0 < 0 || d1 < 0)
+				c->wait_ms = -1;
+			wait[n] = (d1 - d0) / 1e6;
 			wall[n] = (double)s->pass_ns / 1e6;
 			cpu[n++] = (double)s->pass_cpu_ns / 1e6;
 			c->read = s->threads_read;
@@ -259,6 +292,8 @@ bench_s_passes(struct sampler_pass *p, struct bench_s_case_out *c)
 	}
 	/* The mean for CPU: a cost paid every few passes counts in full. */
 	c->pass_ms = util_median(wall, n);
+	if (c->wait_ms == 0)
+		c->wait_ms = util_median(wait, n);
 	for (c->cpu_ms = 0, i = 0; i < n; i++)
 		c->cpu_ms += cpu[i] / n;
 	c->share = c->cpu_ms / 1000.0 * 100.0;
@@ -529,23 +564,50 @@ bench_s_spawn(char *const argv[], int *master)
 	return (pid);
 }
 
-/* Stop the child: SIGTERM, then SIGKILL if it lingers; false if killed. */
+/* Whether the terminal on master is back in canonical mode with echo. */
 static bool
-bench_s_reap(pid_t pid, int master, int grace_ms)
+bench_s_modes_back(int master)
 {
-	uint64_t	end = util_now_ns() + (uint64_t)grace_ms * 1000000u;
-	int		status;
-	bool		clean = true;
+	struct termios	t;
 
-	kill(pid, SIGTERM);
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		bench_s_drain(master, 50);
+	return (tcgetattr(master, &t) == 0 && (t.c_lflag & ICANON) &&
+	    (t.c_lflag & ECHO));
+}
+
+/*
+ * Quit the program as a user does, with q, reading what it writes; fill
+ * the time to its terminal's modes and to its exit.  After grace_ms,
+ * SIGKILL; false if it came to that.
+ */
+static bool
+bench_s_quit(pid_t pid, int master, int grace_ms, struct bench_k_out *ko)
+{
+	char		buf[8192];
+	struct pollfd	pfd = { master, POLLIN, 0 };
+	uint64_t	t0, end;
+	int		status;
+	bool		clean = true, raw = !bench_s_modes_back(master);
+
+	t0 = util_now_ns();
+	end = t0 + (uint64_t)grace_ms * 1000000u;
+	if (write(master, "q", 1) != 1)
+		kill(pid, SIGTERM);
+	for (;;) {
+		if (raw && ko->quit_ms < 0 && bench_s_modes_back(master))
+			ko->quit_ms = (double)(util_now_ns() - t0) / 1e6;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			ko->gone_ms = (double)(util_now_ns() - t0) / 1e6;
+			break;
+		}
 		if (util_now_ns() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			clean = false;
 			break;
 		}
+		/* A millisecond's step: the read keeps its writes going. */
+		if (poll(&pfd, 1, 1) > 0 && read(master, buf, sizeof buf) <= 0)
+			usleep(1000);
 	}
 	close(master);
 	return (clean);
@@ -563,6 +625,21 @@ bench_s_nice(pid_t pid)
 	    procfs_parse_task_stat(buf, &ts, err, sizeof err) != 0)
 		return (99);
 	return ((int)ts.nice);
+}
+
+/* Note it when the kernel does not put each session in a group of its own. */
+static void
+bench_s_autogroup(struct bench_s_out *o)
+{
+	char	buf[16], err[160];
+
+	if (procfs_read("/proc", "sys/kernel/sched_autogroup_enabled", buf,
+	    sizeof buf, err, sizeof err) < 0)
+		bench_s_note(o, "autogroups: %s", err);
+	else if (buf[0] == '0')
+		bench_s_note(o, "autogroups are off (sched_autogroup_enabled "
+		    "is 0): the workload's threads weigh against the screen "
+		    "one by one");
 }
 
 /*
@@ -583,6 +660,7 @@ bench_s_keys(struct bench_s_out *o, enum bench_k_case kc)
 	int			 master, i, n = 0;
 
 	ko->ms = ko->min = ko->max = -1;
+	ko->quit_ms = ko->gone_ms = -1;
 	if ((pid = bench_s_spawn(d->argv, &master)) < 0) {
 		bench_s_note(o, "%s: no pseudo-terminal: %s", d->name,
 		    strerror(errno));
@@ -623,13 +701,14 @@ bench_s_keys(struct bench_s_out *o, enum bench_k_case kc)
 			bench_s_drain(master, BENCH_S_QUIET_MS);
 		}
 	}
+	/* q while the CPUs are still busy. */
+	if (!bench_s_quit(pid, master, d->reap_ms, ko))
+		bench_s_note(o, "%s: the program took over %d s to quit and "
+		    "was killed", d->name, d->reap_ms / 1000);
 	atomic_store(&bench_s_spin_stop, 1);
 	for (i = 0; i < ko->spinners; i++)
 		pthread_join(sp[i], NULL);
 	free(sp);
-	if (!bench_s_reap(pid, master, d->reap_ms))
-		bench_s_note(o, "%s: the program took over %d s to quit and "
-		    "was killed", d->name, d->reap_ms / 1000);
 	ko->keys = n;
 	if (n > 0) {
 		ko->ms = util_median(v, n);
@@ -653,6 +732,7 @@ bench_sampler_measure(void)
 		else
 			bench_s_threads_case(o, (enum bench_s_case)k);
 	}
+	bench_s_autogroup(o);
 	for (k = 0; k < BK_NCASES; k++)
 		bench_s_keys(o, (enum bench_k_case)k);
 	return (o);
@@ -695,6 +775,10 @@ bench_sampler_print_table(FILE *out, const struct bench_s_out *o)
 			fprintf(out, "  %-31s goal %.0f ms of wall time a "
 			    "pass%s\n", "", bench_s_defs[k].wall_ms,
 			    bench_s_over(c->pass_ms, bench_s_defs[k].wall_ms));
+		if (bench_s_defs[k].wall_ms > 0 && c->wait_ms >= 0)
+			fprintf(out, "  %-31s of which %.2f ms runnable, "
+			    "waiting for a CPU (schedstat)\n", "",
+			    c->wait_ms);
 	}
 	for (k = 0; k < BK_NCASES; k++) {
 		ko = &o->k[k];
@@ -708,6 +792,14 @@ bench_sampler_print_table(FILE *out, const struct bench_s_out *o)
 			    ko->ms, BENCH_S_KEY_GOAL_MS, bench_s_over(ko->ms,
 			    BENCH_S_KEY_GOAL_MS), ko->keys, ko->min, ko->max,
 			    ko->nice);
+		if (ko->quit_ms < 0)
+			continue;
+		snprintf(label, sizeof label, "q to modes back, %s",
+		    bench_k_defs[k].quit);
+		fprintf(out, "  %-31s %6.1f ms  goal %d ms%s  (exit %.0f ms "
+		    "after q)\n", label, ko->quit_ms, BENCH_S_QUIT_GOAL_MS,
+		    bench_s_over(ko->quit_ms, BENCH_S_QUIT_GOAL_MS),
+		    ko->gone_ms);
 	}
 	fprintf(out, "  (key to redraw: a space written to this program on a "
 	    "pseudo-terminal until\n   \"FROZEN\" comes back: read, "
@@ -716,7 +808,8 @@ bench_sampler_print_table(FILE *out, const struct bench_s_out *o)
 	    "   then with `-s cpu-flood -n 10000`: its own 10,000 threads "
 	    "keep the CPUs\n   busy and every sampler pass lists them; "
 	    "the workload runs in a child of its\n   own, in a session of "
-	    "its own, as it always does now)\n");
+	    "its own, as it always does now.\n   Last, q in each, "
+	    "timed until the terminal's modes are back, then the exit)\n");
 	if (o->notes[0] != '\0')
 		fprintf(out, "  notes on the sampler: %s\n", o->notes);
 }
@@ -750,6 +843,9 @@ bench_sampler_print_json(FILE *out, const struct bench_s_out *o)
 		snprintf(key, sizeof key, "%s_cpu_percent",
 		    bench_s_defs[k].key);
 		bench_s_num(out, key, c->ok ? c->share : -1);
+		snprintf(key, sizeof key, "%s_cpu_wait_ms",
+		    bench_s_defs[k].key);
+		bench_s_num(out, key, c->ok ? c->wait_ms : -1);
 		snprintf(key, sizeof key, "%s_target_percent",
 		    bench_s_defs[k].key);
 		bench_s_num(out, key, bench_s_defs[k].target);
@@ -772,6 +868,12 @@ bench_sampler_print_json(FILE *out, const struct bench_s_out *o)
 		bench_s_num(out, key, ko->max);
 		snprintf(key, sizeof key, "%s_target_ms", p);
 		bench_s_num(out, key, BENCH_S_KEY_GOAL_MS);
+		snprintf(key, sizeof key, "%s_quit_ms", p);
+		bench_s_num(out, key, ko->quit_ms);
+		snprintf(key, sizeof key, "%s_quit_target_ms", p);
+		bench_s_num(out, key, BENCH_S_QUIT_GOAL_MS);
+		snprintf(key, sizeof key, "%s_exit_ms", p);
+		bench_s_num(out, key, ko->gone_ms);
 		fprintf(out, "\"%s_keys\":%d,\"%s_spinners\":%d,"
 		    "\"%s_screen_nice\":%d,", p, ko->keys, p, ko->spinners, p,
 		    ko->nice);

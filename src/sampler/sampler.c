@@ -1173,7 +1173,6 @@ sampler_main(void *arg)
 	uint64_t	 next, one = 1;
 
 	pthread_setname_np(pthread_self(), "cswviz-sampler");
-	util_observer_priority();
 	next = util_now_ns();
 	pthread_mutex_lock(&sp->mu);
 	while (!sp->stop) {

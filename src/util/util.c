@@ -15,8 +15,6 @@
 #include <unistd.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 
 #include "util/util.h"
 
@@ -328,24 +326,4 @@ util_parse_long(const char *s, long min, long max, long *out)
 		return (UTIL_PARSE_RANGE);
 	*out = v;
 	return (0);
-}
-
-/*
- * Run the calling thread at nice UTIL_OBSERVER_NICE where that is allowed
- * (root, CAP_SYS_NICE, or RLIMIT_NICE of at least 20 - that value), for
- * the threads that observe: the screen and the sampler.  The scheduler
- * weighs each SCHED_IDLE workload thread at 3 against 1,024 for nice 0,
- * and all the threads of the process share one autogroup: 10,000 of them
- * outweigh a nice-0 sampler 30 to 1, and a pass that costs a few
- * milliseconds of CPU takes 100-250 ms.  At nice -10 (weight 9,548) it
- * takes about 25.  Returns the thread's nice value now.
- */
-int
-util_observer_priority(void)
-{
-	id_t	tid = (id_t)syscall(SYS_gettid);
-
-	(void)setpriority(PRIO_PROCESS, tid, UTIL_OBSERVER_NICE);
-	errno = 0;
-	return (getpriority(PRIO_PROCESS, tid));
 }

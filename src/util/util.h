@@ -72,10 +72,6 @@ int	 util_sigaltstack_init(void **, size_t *);
 /* Take it down again (the calling thread's, from util_sigaltstack_init). */
 void	 util_sigaltstack_free(void *, size_t);
 
-/* Raise the calling thread to this nice value where allowed. */
-#define UTIL_OBSERVER_NICE	(-10)
-int	 util_observer_priority(void);
-
 /* Describe an errno value in buf (thread-safe strerror); returns the text. */
 const char *util_strerror(int, char *, size_t);
 
