@@ -104,19 +104,26 @@ stop() {
 	rm -f "$words" "$work/status"
 }
 
-# 80 x 24, the tightest, in make check; 100 x 30 too with CSW_LONG set.
-[ -n "${CSW_LONG:-}" ] && sizes="80x24 100x30" || sizes="80x24"
-for size in $sizes; do
-	set -- "${size%x*}" "${size#*x}"
-	walk "$1" "$2" pingpong 8 no
-	walk "$1" "$2" sleepers 200 no
-	walk "$1" "$2" server 8 no
-	walk "$1" "$2" cpu-flood 8 yes
-	walk "$1" "$2" blocking 8 yes
-	walk "$1" "$2" fanin 8 yes
-	walk "$1" "$2" leak 200 yes
+# alone TAG CMD...: run CMD in the background with a tmux server, a words
+# file and a work directory of its own, its lines kept for later.  The
+# walks only read the screen each draws (no figure is judged), so they
+# run side by side: the suite waits for the slowest walk, not for all.
+alone() {
+	tag=$1; shift
+	(
+		work=$work/$tag; sock=$sock-$tag; words=$work/words
+		mkdir "$work"
+		trap 'tmx kill-server >/dev/null 2>&1' EXIT
+		tmx new-session -d -s keep "sleep 3600" ||
+		    { echo "FAIL: tmux cannot start"; exit 1; }
+		"$@"
+		echo "$screens $bad" > "$work/result"
+	) > "$work/$tag.out" 2>&1 &
+	tags="$tags $tag"
+}
 
-	# The thread table and the big figures, threads then fibers.
+# The thread table and the big figures, threads then fibers.
+table() {
 	ENVSET="CSWVIZ_WORDS=$words" start "$1" "$2" -s sleepers -n 200 -d 5
 	wait_for "$(head_re threads sleepers '')" 10
 	tmx send-keys -t t H
@@ -131,6 +138,34 @@ for size in $sizes; do
 	sleep 1.1
 	check "$1 x $2 big figures, fibers"
 	stop
+}
+
+# 80 x 24, the tightest, in make check; 100 x 30 too with CSW_LONG set.
+[ -n "${CSW_LONG:-}" ] && sizes="80x24 100x30" || sizes="80x24"
+tags=
+short=0
+for size in $sizes; do
+	set -- "${size%x*}" "${size#*x}"
+	alone "$size-pingpong" walk "$1" "$2" pingpong 8 no
+	alone "$size-sleepers" walk "$1" "$2" sleepers 200 no
+	alone "$size-server" walk "$1" "$2" server 8 no
+	alone "$size-cpu-flood" walk "$1" "$2" cpu-flood 8 yes
+	alone "$size-blocking" walk "$1" "$2" blocking 8 yes
+	alone "$size-fanin" walk "$1" "$2" fanin 8 yes
+	alone "$size-leak" walk "$1" "$2" leak 200 yes
+	alone "$size-table" table "$1" "$2"
+	wait	# one size at a time: eight cswviz at once are enough
 done
+for tag in $tags; do
+	cat "$work/$tag.out"
+	if [ -s "$work/$tag/result" ]; then
+		set -- $(cat "$work/$tag/result")
+		screens=$((screens + $1)); bad=$((bad + $2))
+	else
+		echo "FAIL: $tag: the walk stopped short (above)"
+		short=$((short + 1))
+	fi
+done
+[ "$short" -eq 0 ] || { echo "FAIL: $short walks stopped short"; exit 1; }
 [ "$bad" -eq 0 ] || { echo "FAIL: $bad of $screens screens cut or run words together"; exit 1; }
 echo "PASS: $screens screens, no cut word and no fields touching"
