@@ -11,78 +11,94 @@ set -u
 src=${LAYERS_SRC:-$(cd "$(dirname "$0")/.." && pwd)/src}
 [ -d "$src" ] || { echo "FAIL: no source tree at $src"; exit 1; }
 
-# What each folder may include besides itself.  "face" is every file at
-# the top of src/ and the folders of the program's other faces.
-allowed() {
-	case $1 in
-	util)		echo "" ;;
-	proc)		echo "util" ;;
-	runtime)	echo "util" ;;
-	engine)		echo "util proc runtime scenarios" ;;
-	scenarios)	echo "util runtime engine" ;;
-	child)		echo "util proc engine" ;;
-	sampler)	echo "util proc engine child" ;;
-	model)		echo "util sampler" ;;
-	tui)		echo "util model" ;;
-	figure)		echo "util model" ;;
-	face)		echo "util proc runtime engine scenarios child sampler model tui figure face" ;;
-	*)		echo "?" ;;
-	esac
-}
+# What each folder may include besides itself, one folder a line.  "face"
+# is every file at the top of src/ and the folders of the program's other
+# faces.
+allowed='
+util
+proc		util
+runtime		util
+engine		util proc runtime scenarios
+scenarios	util runtime engine
+child		util proc engine
+sampler		util proc engine child
+model		util sampler
+tui		util model
+figure		util model
+face		util proc runtime engine scenarios child sampler model tui figure face
+'
 
 # A folder's own headers: only files in that folder may include them.
 internal="tui/panel.h child/wire.h"
 
-# The layer of a path under src/: its folder, or "face".
-layer_of() {
-	case $1 in
-	*/*)
-		d=${1%%/*}
-		case $d in
-		bench|record)	echo face ;;
-		*)		echo "$d" ;;
-		esac ;;
-	*)	echo face ;;
-	esac
-}
-
-bad=0
-checked=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 (cd "$src" && find . -name '*.[chS]' | sed 's|^\./||' | sort) > "$tmp"
-while IFS= read -r f; do
-	from=$(layer_of "$f")
-	ok=$(allowed "$from")
-	if [ "$ok" = "?" ]; then
-		echo "FAIL: src/$f: folder src/${f%%/*}/ has no place in the layers (tests/layers.sh)"
-		bad=$((bad + 1))
-		continue
-	fi
-	checked=$((checked + 1))
-	grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$src/$f" |
-	    sed 's/^\([0-9]*\):.*"\(.*\)".*/\1 \2/' > "$tmp.inc"
-	while read -r line inc; do
-		case $inc in
-		config.h) continue ;;
-		esac
-		to=$(layer_of "$inc")
-		case " $internal " in
-		*" $inc "*)
-			[ "${f%%/*}" = "${inc%%/*}" ] && continue
-			echo "FAIL: src/$f:$line: includes \"$inc\": only src/${inc%%/*}/ may include its internal header"
-			bad=$((bad + 1))
-			continue ;;
-		esac
-		[ "$to" = "$from" ] && continue
-		case " $ok " in
-		*" $to "*) continue ;;
-		esac
-		echo "FAIL: src/$f:$line: includes \"$inc\": $from/ may include only: ${ok:-nothing but itself}"
-		bad=$((bad + 1))
-	done < "$tmp.inc"
-	rm -f "$tmp.inc"
-done < "$tmp"
+# One awk over every file (a shell loop forked a dozen times a line, and
+# took seconds of the suite); it prints each bad include and, last, the
+# count of files checked and of bad includes.
+res=$(cd "$src" && awk -v allowed="$allowed" -v internal="$internal" \
+    -v list="$tmp" '
+# The layer of a path under src/: its folder, or "face".
+function layer_of(p,	d) {
+	if (index(p, "/") == 0)
+		return "face"
+	d = substr(p, 1, index(p, "/") - 1)
+	return (d == "bench" || d == "record") ? "face" : d
+}
+# The first part of a path: its folder, or the file at the top.
+function top(p) {
+	return index(p, "/") ? substr(p, 1, index(p, "/") - 1) : p
+}
+BEGIN {
+	n = split(allowed, rows, "\n")
+	for (i = 1; i <= n; i++) {
+		if (split(rows[i], w, /[ \t]+/) == 0)
+			continue
+		ok[w[1]] = rows[i]
+		sub(/^[^ \t]+[ \t]*/, "", ok[w[1]])
+	}
+	n = split(internal, w, " ")
+	for (i = 1; i <= n; i++)
+		intern[w[i]] = 1
+	while ((getline f < list) > 0) {
+		from = layer_of(f)
+		if (!(from in ok)) {
+			printf "FAIL: src/%s: folder src/%s/ has no place in the layers (tests/layers.sh)\n", f, top(f)
+			bad++
+			continue
+		}
+		checked++
+		line = 0
+		while ((getline s < f) > 0) {
+			line++
+			if (s !~ /^[ \t]*#[ \t]*include[ \t]*"/)
+				continue
+			inc = s
+			sub(/^[^"]*"/, "", inc)
+			sub(/".*/, "", inc)
+			if (inc == "config.h")
+				continue
+			if (inc in intern) {
+				if (top(f) == top(inc))
+					continue
+				printf "FAIL: src/%s:%d: includes \"%s\": only src/%s/ may include its internal header\n", f, line, inc, top(inc)
+				bad++
+				continue
+			}
+			to = layer_of(inc)
+			if (to == from || index(" " ok[from] " ", " " to " "))
+				continue
+			printf "FAIL: src/%s:%d: includes \"%s\": %s/ may include only: %s\n", f, line, inc, from, ok[from] == "" ? "nothing but itself" : ok[from]
+			bad++
+		}
+		close(f)
+	}
+	printf "%d %d\n", checked, bad
+}')
+echo "$res" | sed '$d'
+set -- $(echo "$res" | tail -n 1)
+checked=${1:-0} bad=${2:-1}
 
 [ "$checked" -gt 0 ] || { echo "FAIL: no sources under $src"; exit 1; }
 if [ "$bad" -ne 0 ]; then

@@ -67,3 +67,36 @@ check_modes() {
 	grep -Eq '(^| )icanon( |$)' "$work/stty" || fail "icanon not restored: $(cat "$work/stty")"
 	grep -Eq '(^| )echo( |$)' "$work/stty" || fail "echo not restored: $(cat "$work/stty")"
 }
+
+# alone TAG CMD...: run the function CMD in the background with a tmux
+# server, a work directory and so a session t of its own, its lines kept
+# in $work/TAG.out; alone_wait waits for all of them.  For parts of a test
+# that only read their own screen (no figure that other load would move),
+# so that the suite waits for the slowest part, not for the sum.
+alone_tags=
+alone() {
+	tag=$1; shift
+	(
+		work=$work/$tag; sock=$sock-$tag
+		mkdir "$work"
+		trap 'tmx kill-server >/dev/null 2>&1' EXIT
+		tmx new-session -d -s keep "sleep 3600" ||
+		    { echo "FAIL: tmux cannot start"; exit 1; }
+		"$@" && : > "$work/ended"
+	) > "$work/$tag.out" 2>&1 &
+	alone_tags="$alone_tags $tag"
+}
+
+# alone_wait: wait for every alone part and print their lines in the order
+# they were started; fail if one of them stopped short.
+alone_wait() {
+	wait
+	short=0
+	for tag in $alone_tags; do
+		cat "$work/$tag.out"
+		[ -e "$work/$tag/ended" ] ||
+		    { echo "FAIL: $tag stopped short (above)"; short=$((short + 1)); }
+	done
+	alone_tags=
+	[ "$short" -eq 0 ] || { echo "FAIL: $short parts stopped short"; exit 1; }
+}

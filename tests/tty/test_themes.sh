@@ -11,32 +11,41 @@ colours() {
 	tmx capture-pane -p -e -t t | grep -oE '\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' | sort -u
 }
 
-mkdir "$work/themes"
-printf '# a broken theme\nheader = chartreuse-ish\n' > "$work/themes/bad.theme"
-start 100 30 --theme-dir "$work/themes" -t bad
-wait_for 'bad\.theme:2: unknown colour "chartreuse-ish"' 10
-wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
-[ -n "$(colours)" ] || fail "the default theme shows no colour"
-before=$(colours)
-tmx send-keys -t t t
-wait_for 'theme [a-z]+' 5
-i=0
-while [ "$(colours)" = "$before" ]; do
-	i=$((i + 1)); [ "$i" -gt 50 ] && fail "t did not change the colours"
-	sleep 0.1
-done
-tmx send-keys -t t q
-wait_exit 10 | grep -q 'exit=0' || fail "q did not exit 0"
-tmx kill-session -t t
-rm -f "$work/status"
+# A bad theme names its line, and t changes the colours.
+badtheme() {
+	mkdir "$work/themes"
+	printf '# a broken theme\nheader = chartreuse-ish\n' > "$work/themes/bad.theme"
+	start 100 30 --theme-dir "$work/themes" -t bad
+	wait_for 'bad\.theme:2: unknown colour "chartreuse-ish"' 10
+	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
+	[ -n "$(colours)" ] || fail "the default theme shows no colour"
+	before=$(colours)
+	tmx send-keys -t t t
+	wait_for 'theme [a-z]+' 5
+	i=0
+	while [ "$(colours)" = "$before" ]; do
+		i=$((i + 1)); [ "$i" -gt 50 ] && fail "t did not change the colours"
+		sleep 0.1
+	done
+	tmx send-keys -t t q
+	wait_exit 10 | grep -q 'exit=0' || fail "q did not exit 0"
+}
 
-ENVSET='NO_COLOR=1' start 100 30
-wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
-[ -z "$(colours)" ] || fail "NO_COLOR: colour codes on screen: $(colours | head -3)"
-tmx send-keys -t t t
-wait_for 'theme' 5
-[ -z "$(colours)" ] || fail "NO_COLOR: t brought colour back: $(colours | head -3)"
-tmx send-keys -t t q
-wait_exit 10 | grep -q 'exit=0' || fail "q did not exit 0"
-check_modes
+# NO_COLOR: no colour, even after t.
+nocolour() {
+	ENVSET='NO_COLOR=1' start 100 30
+	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
+	[ -z "$(colours)" ] || fail "NO_COLOR: colour codes on screen: $(colours | head -3)"
+	tmx send-keys -t t t
+	wait_for 'theme' 5
+	[ -z "$(colours)" ] || fail "NO_COLOR: t brought colour back: $(colours | head -3)"
+	tmx send-keys -t t q
+	wait_exit 10 | grep -q 'exit=0' || fail "q did not exit 0"
+	check_modes
+}
+
+# The two starts side by side: each reads only its own screen's colours.
+alone bad-theme badtheme
+alone no-color nocolour
+alone_wait
 echo "PASS: themes"

@@ -8,8 +8,8 @@
 # rows REGEX: the row numbers of the lines that match, for the layout.
 rows() { screen | grep -n -- "$1" | cut -d: -f1 | tr '\n' ' '; }
 
-for size in "80 24" "200 60"; do
-	set -- $size
+# strip W H: the strip at W x H, on and then ended.
+strip() {
 	start "$1" "$2" -s blocking -m fibers -d 5 --allow long-run
 	wait_for '! blocking [0-9]+:[0-9][0-9] ' 60
 	# The strip is the last line, and the boxes start where they did.
@@ -26,7 +26,11 @@ for size in "80 24" "200 60"; do
 	tmx send-keys -t t q
 	status=$(wait_exit 30)
 	[ "$status" = "exit=0" ] || fail "$1x$2: quit gave $status"
-	tmx kill-session -t t
-	rm -f "$work/status"
-done
+}
+
+# The two sizes side by side: the warning is all the workers in blocking
+# calls, whatever else runs.
+alone 80x24 strip 80 24
+alone 200x60 strip 200 60
+alone_wait
 exit 0
