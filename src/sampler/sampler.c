@@ -1142,8 +1142,10 @@ sampler_collect(struct sampler_pass *p, struct sample *s)
 			    "has ended");
 		}
 	} else if (p->child != NULL) {
-		/* The child publishes while the system's files are read. */
-		mark = child_kick(p->child);
+		/* The child publishes while the system's files are read,
+		   or has since it was asked ahead of the pass. */
+		mark = p->asked ? p->asked_mark : child_kick(p->child);
+		p->asked = false;
 		sampler_read_system(p, s);
 		sampler_read_process(p, s);
 		(void)child_wait_fresh(p->child, mark, SAMPLER_CHILD_WAIT_MS);
@@ -1161,6 +1163,21 @@ done:
 	s->pass_ns = util_now_ns() - s->t_ns;
 	s->cpu_ns = sampler_thread_cpu_ns();
 	s->pass_cpu_ns = s->cpu_ns - cpu0;
+}
+
+/* Sleep until t (CLOCK_MONOTONIC ns), a stop or a kick; sp->mu held. */
+static void
+sampler_sleep_until(struct sampler *sp, uint64_t t)
+{
+	struct timespec	until;
+
+	until.tv_sec = (time_t)(t / 1000000000u);
+	until.tv_nsec = (long)(t % 1000000000u);
+	while (!sp->stop && !sp->kick && util_now_ns() < t) {
+		if (pthread_cond_timedwait(&sp->cv, &sp->mu, &until) ==
+		    ETIMEDOUT)
+			break;
+	}
 }
 
 /* The sampler thread: a pass, publish, sleep until the next tick. */
@@ -1198,6 +1215,16 @@ sampler_main(void *arg)
 		next += sp->interval_ns;
 		if (next < util_now_ns())	/* fell behind: no burst */
 			next = util_now_ns() + sp->interval_ns;
+		/* First until the child is to be asked, then the pass. */
+		if (sp->pass.child != NULL && sp->interval_ns >
+		    2 * SAMPLER_CHILD_LEAD_NS) {
+			sampler_sleep_until(sp, next - SAMPLER_CHILD_LEAD_NS);
+			if (!sp->stop && !sp->kick) {
+				sp->pass.asked_mark =
+				    child_kick(sp->pass.child);
+				sp->pass.asked = true;
+			}
+		}
 		until.tv_sec = (time_t)(next / 1000000000u);
 		until.tv_nsec = (long)(next % 1000000000u);
 		while (!sp->stop && !sp->kick && util_now_ns() < next) {

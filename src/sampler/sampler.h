@@ -110,6 +110,14 @@ struct sampler_stack {
  * them, else takes the last ones.
  */
 #define SAMPLER_CHILD_WAIT_MS	20
+/*
+ * A scheduled pass asks the child this long before it begins, so that a
+ * child whose threads are crowded by its own workload has answered by
+ * then and the pass does not sit waiting: its rates are taken over the
+ * times the child published (sample.pub_ns), so the lead costs nothing
+ * in truth.
+ */
+#define SAMPLER_CHILD_LEAD_NS	50000000u
 #define SAMPLER_ROTATE_FIRST	256	/* before a cost was measured */
 
 /* State one collection pass keeps from one pass to the next. */
@@ -117,6 +125,8 @@ struct sampler_pass {
 	const char		*root;		/* "/proc" or a fixture dir */
 	struct engine		*engine;	/* may be NULL */
 	struct child		*child;		/* observed instead: or NULL */
+	bool			 asked;		/* the child was asked ahead */
+	uint32_t		 asked_mark;	/* child_kick's mark then */
 	/* The child's pid, or -p's (sampler_pass_target); 0: this one. */
 	int			 pid;
 	char			 self[16];	/* "self" or the pid, in paths */
