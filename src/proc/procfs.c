@@ -1075,3 +1075,28 @@ procfs_parse_smaps(const char *text, procfs_smaps_cb cb, void *arg,
 		procfs_walk_smaps(text, cb, arg, err, errlen);
 	return (0);
 }
+
+/* Find a field's offset and size in a tracepoint's format: 0, or -1. */
+int
+procfs_parse_trace_field(const char *format, const char *name, int *off,
+    int *size)
+{
+	const char	*p = format, *semi, *s;
+	size_t		 len = strlen(name);
+
+	while ((p = strstr(p, "field:")) != NULL) {
+		p += 6;
+		if ((semi = strchr(p, ';')) == NULL)
+			return (-1);
+		/* The name is the last word before ';', less any [N]. */
+		for (s = semi; s > p && s[-1] != ' ' && s[-1] != '\t'; s--)
+			;
+		if (strncmp(s, name, len) == 0 && (s[len] == ';' ||
+		    s[len] == '[') &&
+		    sscanf(semi, "; offset:%d; size:%d;", off, size) == 2 &&
+		    *off >= 0 && *size > 0)
+			return (0);
+		p = semi;
+	}
+	return (-1);
+}

@@ -168,4 +168,12 @@ typedef void (*procfs_smaps_cb)(const struct procfs_map *, void *);
 int	procfs_parse_smaps(const char *text, procfs_smaps_cb cb, void *arg,
 	    char *err, size_t errlen);
 
+/*
+ * A field of a tracepoint's format file (tracefs events/GROUP/NAME/format):
+ * the byte offset and size of the field called name in a record, an array
+ * like "char prev_comm[16]" matched by its name alone.
+ */
+int	procfs_parse_trace_field(const char *format, const char *name,
+	    int *off, int *size);
+
 #endif

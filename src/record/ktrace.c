@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc/procfs.h"
 #include "record/ktrace.h"
 #include "util/util.h"
 
@@ -107,24 +108,7 @@ ktrace_read(const char *dir, const char *event, const char *file,
 static int
 ktrace_field(const char *format, const char *name, struct ktrace_field *f)
 {
-	const char	*p = format, *semi, *s;
-	size_t		 len = strlen(name);
-
-	while ((p = strstr(p, "field:")) != NULL) {
-		p += 6;
-		if ((semi = strchr(p, ';')) == NULL)
-			return (-1);
-		/* The name is the last word before ';', less any [N]. */
-		for (s = semi; s > p && s[-1] != ' ' && s[-1] != '\t'; s--)
-			;
-		if (strncmp(s, name, len) == 0 && (s[len] == ';' ||
-		    s[len] == '[') &&
-		    sscanf(semi, "; offset:%d; size:%d;", &f->off,
-		    &f->size) == 2 && f->off >= 0 && f->size > 0)
-			return (0);
-		p = semi;
-	}
-	return (-1);
+	return (procfs_parse_trace_field(format, name, &f->off, &f->size));
 }
 
 /* The ids and field offsets of the two tracepoints: 0, or -1 with why. */

@@ -262,6 +262,25 @@ fuzz_pid(char *text)
 		FUZZ_CHECK(out > 0);
 }
 
+/* Check procfs_parse_trace_field on the fields the trace reads. */
+static void
+fuzz_trace_format(char *text)
+{
+	static const char *const names[] = { "prev_comm", "prev_pid",
+	    "prev_state", "next_comm", "next_pid", "pid", "" };
+	size_t	i;
+	int	off, size;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		off = size = -7;
+		if (procfs_parse_trace_field(text, names[i], &off, &size) == 0)
+			FUZZ_CHECK(off >= 0 && size > 0);
+		else
+			FUZZ_CHECK(off == -7 || size == -7 || off < 0 ||
+			    size <= 0);
+	}
+}
+
 /* The parsers, by the name of their corpus: tests/fuzz/corpus/NAME. */
 static const struct fuzz_parser {
 	const char	*name;
@@ -279,6 +298,7 @@ static const struct fuzz_parser {
 	{ "smaps", fuzz_smaps },
 	{ "syscall", fuzz_syscall },
 	{ "pid", fuzz_pid },
+	{ "trace_format", fuzz_trace_format },
 };
 
 static const struct fuzz_parser	*fuzz_picked;

@@ -938,7 +938,7 @@ fuzz_prefix(const char *whole, size_t len, const char *name)
 	struct procfs_cpu_sched		cs[4];
 	struct procfs_map		m;
 	char				*p, e[PROCFS_ERRLEN];
-	int				 n, full_ok[6];
+	int				 n, full_ok[6], off, size;
 
 	full_ok[0] = procfs_parse_stat(whole, &fst, e, sizeof e) == 0;
 	full_ok[1] = procfs_parse_status(whole, &fss, e, sizeof e) == 0;
@@ -1038,6 +1038,10 @@ fuzz_prefix(const char *whole, size_t len, const char *name)
 	if (procfs_parse_smaps(p, smaps_count, &n, e, sizeof e) != 0)
 		assert_int_equal(n, 0);
 
+	/* A cut format file never names a field past its end. */
+	if (procfs_parse_trace_field(p, "next_pid", &off, &size) == 0)
+		assert_true(off >= 0 && size > 0 && strstr(p, "next_pid") !=
+		    NULL);
 	free(p);
 	(void)name;
 }
@@ -1057,6 +1061,7 @@ test_procfs_every_prefix_is_safe(void **state)
 		"status-malformed", "status-no-name", "status-truncated",
 		"task-stat", "task-stat-evil", "task-stat-newline",
 		"task-stat-no-paren", "task-stat-odd", "task-stat-truncated",
+		"tracefs-sched-switch", "tracefs-sched-wakeup",
 	};
 	char	*whole;
 	size_t	 i, len, cut;
@@ -1070,6 +1075,43 @@ test_procfs_every_prefix_is_safe(void **state)
 			fuzz_prefix(whole, cut, names[i]);
 		free(whole);
 	}
+}
+
+/*
+ * The fields the trace's kernel side reads from tracefs format files:
+ * arrays by their name alone, and a name that is only the end of another
+ * field's ("pid" in "common_pid", "prev_pid") is not that field.
+ */
+static void
+test_procfs_trace_field(void **state)
+{
+	int	off, size;
+
+	load("tracefs-sched-switch");
+	assert_int_equal(procfs_parse_trace_field(text, "prev_comm", &off,
+	    &size), 0);
+	assert_int_equal(off, 8);
+	assert_int_equal(size, 16);
+	assert_int_equal(procfs_parse_trace_field(text, "next_pid", &off,
+	    &size), 0);
+	assert_int_equal(off, 56);
+	assert_int_equal(size, 4);
+	assert_int_equal(procfs_parse_trace_field(text, "prev_state", &off,
+	    &size), 0);
+	assert_int_equal(size, 8);
+	assert_int_equal(procfs_parse_trace_field(text, "pid", &off, &size),
+	    -1);
+	load("tracefs-sched-wakeup");
+	assert_int_equal(procfs_parse_trace_field(text, "pid", &off, &size),
+	    0);
+	assert_int_equal(off, 24);
+	assert_int_equal(procfs_parse_trace_field(text, "comm", &off, &size),
+	    0);
+	assert_int_equal(off, 8);
+	assert_int_equal(procfs_parse_trace_field("field:int pid; offset:"
+	    "x;", "pid", &off, &size), -1);
+	assert_int_equal(procfs_parse_trace_field("field:int pid", "pid",
+	    &off, &size), -1);
 }
 
 int
@@ -1115,6 +1157,7 @@ main(void)
 		cmocka_unit_test(test_procfs_decimals_ignore_locale),
 		cmocka_unit_test(test_procfs_parsers_run_concurrently),
 		cmocka_unit_test(test_procfs_every_prefix_is_safe),
+		cmocka_unit_test(test_procfs_trace_field),
 	};
 
 	return (cmocka_run_group_tests_name("procfs", tests, NULL, NULL));
