@@ -412,6 +412,28 @@ loop_apply_sort(struct model *m, struct view *v, enum action a)
 	v->thread_top = 0;
 }
 
+/* A list's new top row after a scroll key: by a row, a page, or to an end. */
+static size_t
+loop_scrolled(enum action a, size_t top, size_t last, size_t page)
+{
+	if (top > last)
+		top = last;
+	switch (a) {
+	case ACTION_ROW_DOWN:
+		return (top < last ? top + 1 : last);
+	case ACTION_ROW_UP:
+		return (top > 0 ? top - 1 : 0);
+	case ACTION_PAGE_DOWN:
+		return (top + page < last ? top + page : last);
+	case ACTION_PAGE_UP:
+		return (top > page ? top - page : 0);
+	case ACTION_FIRST:
+		return (0);
+	default:
+		return (last);
+	}
+}
+
 /* Scroll the thread table by a row, a page, or to an end. */
 static void
 loop_apply_scroll(struct model *m, struct view *v, enum action a)
@@ -421,29 +443,7 @@ loop_apply_scroll(struct model *m, struct view *v, enum action a)
 
 	if (!v->threads)
 		return;
-	if (top > last)
-		top = last;
-	switch (a) {
-	case ACTION_ROW_DOWN:
-		top = top < last ? top + 1 : last;
-		break;
-	case ACTION_ROW_UP:
-		top = top > 0 ? top - 1 : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-		top = top + page < last ? top + page : last;
-		break;
-	case ACTION_PAGE_UP:
-		top = top > page ? top - page : 0;
-		break;
-	case ACTION_FIRST:
-		top = 0;
-		break;
-	default:
-		top = last;
-		break;
-	}
-	v->thread_top = top;
+	v->thread_top = loop_scrolled(a, top, last, page);
 }
 
 /*
@@ -576,29 +576,7 @@ loop_code_scroll(struct loop_ctx *c, enum action a)
 	size_t	last = code_scroll_max(c->m, c->v), top = c->v->code_top;
 	size_t	page = code_page();
 
-	if (top > last)
-		top = last;
-	switch (a) {
-	case ACTION_ROW_DOWN:
-		top = top < last ? top + 1 : last;
-		break;
-	case ACTION_ROW_UP:
-		top = top > 0 ? top - 1 : 0;
-		break;
-	case ACTION_PAGE_DOWN:
-		top = top + page < last ? top + page : last;
-		break;
-	case ACTION_PAGE_UP:
-		top = top > page ? top - page : 0;
-		break;
-	case ACTION_FIRST:
-		top = 0;
-		break;
-	default:
-		top = last;
-		break;
-	}
-	c->v->code_top = top;
+	c->v->code_top = loop_scrolled(a, top, last, page);
 }
 
 /* Continue a paused workload; the next figures start after a settle. */
