@@ -47,19 +47,19 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 __thread struct worker	*fiber_tls_worker;
 
 static void	 runq_push(struct worker *, struct fiber *);
-static void	 worker_post_run(void);
-static void	 worker_switch(struct worker *, struct ctx *, struct fiber *, int,
-		    int);
+static inline void worker_post_run(void);
+static inline void worker_switch(struct worker *, struct ctx *,
+		    struct fiber *, int, int);
 static uint64_t	 fiber_coarse_ns(void);
 static void	*worker_main(void *);
 
-/* Take a spin lock (held for a few instructions, maybe across a switch). */
+/* Take a spin lock another holds (fiber_spin_lock's slow path). */
 void
-fiber_spin_lock(_Atomic int *l)
+fiber_spin_wait(_Atomic int *l)
 {
 	int	n = 0;
 
-	while (atomic_exchange_explicit(l, 1, memory_order_acquire) != 0) {
+	do {
 		while (atomic_load_explicit(l, memory_order_relaxed) != 0) {
 			if (++n < FIBER_SPIN_LIMIT) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -68,14 +68,7 @@ fiber_spin_lock(_Atomic int *l)
 			} else
 				sched_yield();
 		}
-	}
-}
-
-/* Release a spin lock. */
-void
-fiber_spin_unlock(_Atomic int *l)
-{
-	atomic_store_explicit(l, 0, memory_order_release);
+	} while (atomic_exchange_explicit(l, 1, memory_order_acquire) != 0);
 }
 
 /* Wait while *addr == val, at most timeout_ns (0 = forever). */
@@ -116,19 +109,6 @@ worker_count(_Atomic uint64_t *c)
 {
 	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed)
 	    + 1, memory_order_release);
-}
-
-/* Arm the running fiber for a new wait; returns its generation. */
-uint64_t
-fiber_arm(struct fiber *f)
-{
-	uint64_t	gen;
-
-	gen = (atomic_load_explicit(&f->wait_word, memory_order_relaxed) >> 1)
-	    + 1;
-	atomic_store_explicit(&f->wait_word, gen << 1 | 1,
-	    memory_order_relaxed);
-	return (gen);
 }
 
 /* Win the right to wake f from wait gen, with result; 1 if won. */
@@ -578,7 +558,7 @@ worker_fire_timers(struct worker *w, int all, int result)
  * once resumed.  why (enum fiber_why) is what the running fiber waits for,
  * for a trace only: while not tracing it costs the one branch on w->trace.
  */
-static void
+static inline __attribute__((always_inline)) void
 worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
     int exiting, int why)
 {
@@ -614,17 +594,21 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 	worker_post_run();
 }
 
-/* Run the post-switch action left by the context we came from. */
-static void
+/* Run the post-switch action left by the context we came from; the
+   channels' unlock, the common one, without an indirect call. */
+static inline void
 worker_post_run(void)
 {
 	struct worker	*w = fiber_tls_worker;
 	void		(*fn)(struct worker *, void *) = w->post_fn;
 
-	if (fn != NULL) {
-		w->post_fn = NULL;
+	if (fn == NULL)
+		return;
+	w->post_fn = NULL;
+	if (fn == fiber_post_unlock)
+		fiber_spin_unlock(w->post_arg);
+	else
 		fn(w, w->post_arg);
-	}
 }
 
 /* Do the checks that need not run every switch: stop, retire, timers,
@@ -646,7 +630,7 @@ worker_slow_check(struct worker *w)
 }
 
 /* The next fiber this worker should run without the scheduler, or NULL. */
-static struct fiber *
+static inline struct fiber *
 worker_next_local(struct worker *w)
 {
 	struct fiber	*f;
