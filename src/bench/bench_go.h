@@ -12,7 +12,8 @@ struct bench_go {
 	int	 ok;		/* built and ran */
 	double	 asleep_s;	/* until n sleeping goroutines were asleep */
 	double	 rss_bytes;	/* VmRSS growth with them */
-	double	 handoff_ns;	/* unbuffered channel, GOMAXPROCS=1, median */
+	double	 handoff_ns;	/* unbuffered channel, GOMAXPROCS=1, median;
+				   in the process's CPU time */
 	char	 why[200];	/* why not ok: "go is not on the PATH" */
 };
 

@@ -13,14 +13,17 @@ fiber_ctx_init(struct ctx *c, void *lo, size_t size, void (*fn)(void *), void *a
 	uintptr_t	top = ((uintptr_t)lo + size) & ~(uintptr_t)15;
 
 	memset(c, 0, sizeof *c);
-	c->sp = (void *)top;
 	c->pc = (void *)fiber_ctx_start;
 #if defined(CSW_CTX_X86_64)
-	c->r12 = (uint64_t)(uintptr_t)fn;
-	c->r13 = (uint64_t)(uintptr_t)arg;
+	/* fiber_ctx_start pops them: no register is loaded by the switch. */
+	top -= 2 * sizeof(void *);
+	((void **)top)[0] = (void *)fn;
+	((void **)top)[1] = arg;
+	c->sp = (void *)top;
 	c->mxcsr = 0x1f80;	/* round to nearest, all exceptions masked */
 	c->fpucw = 0x037f;	/* extended precision, round to nearest */
 #else
+	c->sp = (void *)top;
 	c->x[0] = (uint64_t)(uintptr_t)fn;
 	c->x[1] = (uint64_t)(uintptr_t)arg;
 	c->fpcr = 0;		/* round to nearest, no traps */

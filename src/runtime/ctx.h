@@ -21,26 +21,16 @@
 struct ctx {
 	void		*sp;		/* 0 */
 	void		*pc;		/* 8: resume address */
-	uint64_t	 rbx;		/* 16 */
-	uint64_t	 rbp;		/* 24 */
-	uint64_t	 r12;		/* 32: entry function for a new context */
-	uint64_t	 r13;		/* 40: its argument */
-	uint64_t	 r14;		/* 48 */
-	uint64_t	 r15;		/* 56 */
-	uint32_t	 mxcsr;		/* 64 */
-	uint16_t	 fpucw;		/* 68: x87 control word */
+	uint64_t	 rbp;		/* 16 */
+	uint32_t	 mxcsr;		/* 24 */
+	uint16_t	 fpucw;		/* 28: x87 control word */
 };
 /* ctx_x86_64.S and CTX_JUMP address the fields by these offsets. */
 _Static_assert(offsetof(struct ctx, sp) == 0, "ctx_x86_64.S: sp at 0");
 _Static_assert(offsetof(struct ctx, pc) == 8, "ctx_x86_64.S: pc at 8");
-_Static_assert(offsetof(struct ctx, rbx) == 16, "ctx_x86_64.S: rbx at 16");
-_Static_assert(offsetof(struct ctx, rbp) == 24, "ctx_x86_64.S: rbp at 24");
-_Static_assert(offsetof(struct ctx, r12) == 32, "ctx_x86_64.S: r12 at 32");
-_Static_assert(offsetof(struct ctx, r13) == 40, "ctx_x86_64.S: r13 at 40");
-_Static_assert(offsetof(struct ctx, r14) == 48, "ctx_x86_64.S: r14 at 48");
-_Static_assert(offsetof(struct ctx, r15) == 56, "ctx_x86_64.S: r15 at 56");
-_Static_assert(offsetof(struct ctx, mxcsr) == 64, "ctx_x86_64.S: mxcsr at 64");
-_Static_assert(offsetof(struct ctx, fpucw) == 68, "ctx_x86_64.S: fpucw at 68");
+_Static_assert(offsetof(struct ctx, rbp) == 16, "ctx_x86_64.S: rbp at 16");
+_Static_assert(offsetof(struct ctx, mxcsr) == 24, "ctx_x86_64.S: mxcsr at 24");
+_Static_assert(offsetof(struct ctx, fpucw) == 28, "ctx_x86_64.S: fpucw at 28");
 #define CTX_NAME	"x86_64 assembly"
 #elif defined(CSW_CTX_AARCH64)
 struct ctx {
@@ -75,8 +65,11 @@ void	fiber_ctx_switch(struct ctx *, struct ctx *);
  * fiber_ctx_jump instead of calling fiber_ctx_switch: a call whose return is never
  * executed leaves a stale entry on the return stack buffer, and the next ret
  * after every switch would be mispredicted.  The resume address is the label
- * after the jmp; rbx, rbp, r12-r15 and the FP control words are saved by
- * fiber_ctx_jump, every other register is declared clobbered.
+ * after the jmp.  fiber_ctx_jump keeps only rsp, rbp and the FP control
+ * words; every other register is declared clobbered, callee-saved ones
+ * included, so the compiler saves around the switch only the values live
+ * across it.  rbp cannot be declared clobbered (it may be the frame
+ * pointer), so the switch keeps it.
  */
 #if defined(CSW_CTX_X86_64)
 #define CTX_JUMP(from, to) do {						\
@@ -88,8 +81,9 @@ void	fiber_ctx_switch(struct ctx *, struct ctx *);
 	    "1:\n\t"							\
 	    : "+D"(ctx_from_), "+S"(ctx_to_)				\
 	    :								\
-	    : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "memory",	\
-	      "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",	\
+	    : "rax", "rbx", "rcx", "rdx", "r8", "r9", "r10", "r11",	\
+	      "r12", "r13", "r14", "r15", "memory", "cc",		\
+	      "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",		\
 	      "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",	\
 	      "xmm13", "xmm14", "xmm15", "st", "st(1)", "st(2)",		\
 	      "st(3)", "st(4)", "st(5)", "st(6)", "st(7)");		\

@@ -27,7 +27,7 @@
  * errno before such a call (fiber_read/fiber_write set it on return).
  *
  * Stacks: size classes are powers of two from 2 KiB to 8 MiB; requests
- * round up.  The fiber control block (about 170 bytes) lives at the top of
+ * round up.  The fiber control block (about 140 bytes) lives at the top of
  * its stack, so a sleeping fiber touches one page (2 KiB class: half a
  * page).  What fiber code may do per class:
  *   2 KiB   about 1.8 KiB usable: fiber_sleep, fiber_yield, channels and

@@ -98,7 +98,7 @@ chan_claim(struct chan_waiter *wt, int result)
 
 /* Dequeue the first waiter whose fiber we can claim with index as its
    result; waiters of selects that already fired are dropped. */
-static struct chan_waiter *
+static inline struct chan_waiter *
 chan_claim_first(struct chan_waitq *q)
 {
 	struct chan_waiter	*wt;
@@ -160,17 +160,22 @@ fiber_chan_len(struct fiber_chan *c)
 	return (atomic_load_explicit(&c->count, memory_order_relaxed));
 }
 
-/* Copy an element; elemsize 0 channels carry only the event. */
+/* Copy an element; elemsize 0 channels carry only the event.  A word,
+   the common element, is a move rather than a call to memcpy. */
 static inline void
 chan_copy(struct fiber_chan *c, void *dst, const void *src)
 {
-	if (c->elemsize != 0 && dst != NULL && src != NULL)
+	if (dst == NULL || src == NULL)
+		return;
+	if (c->elemsize == sizeof(uint64_t))
+		memcpy(dst, src, sizeof(uint64_t));
+	else if (c->elemsize != 0)
 		memcpy(dst, src, c->elemsize);
 }
 
 /* Try to send without waiting; locked.  1 done, 0 would wait; sets
    *readied to a fiber to make runnable after unlocking. */
-static int
+static inline __attribute__((always_inline)) int
 chan_try_send(struct fiber_chan *c, const void *elem, int *result,
     struct fiber **readied)
 {
@@ -200,7 +205,7 @@ chan_try_send(struct fiber_chan *c, const void *elem, int *result,
 }
 
 /* Try to receive without waiting; locked.  As chan_try_send. */
-static int
+static inline __attribute__((always_inline)) int
 chan_try_recv(struct fiber_chan *c, void *elem, int *result,
     struct fiber **readied)
 {
@@ -240,8 +245,13 @@ chan_try_recv(struct fiber_chan *c, void *elem, int *result,
 	return (0);
 }
 
-/* Send or receive on one channel, parking if needed. */
-static int
+/*
+ * Send or receive on one channel, parking if needed.  Inlined into each
+ * of its two callers so that each gets the one direction it needs: the
+ * handoff is a few hundred instructions, and calls and tests on send
+ * were a fifth of them.
+ */
+static inline __attribute__((always_inline)) int
 chan_op(struct fiber_chan *c, void *elem, int send)
 {
 	struct fiber		*self = fiber_current(), *readied = NULL;
@@ -255,7 +265,7 @@ chan_op(struct fiber_chan *c, void *elem, int send)
 	    chan_try_recv(c, elem, &result, &readied)) {
 		fiber_spin_unlock(&c->lock);
 		if (readied != NULL)
-			fiber_ready(readied, 1);
+			fiber_handoff(readied);
 		return (result);
 	}
 	wt.f = self;
@@ -418,7 +428,7 @@ again:
 		if (r) {
 			chan_lockset_unlock(&ls);
 			if (readied != NULL)
-				fiber_ready(readied, 1);
+				fiber_handoff(readied);
 			cs[i].result = result;
 			return (i);
 		}

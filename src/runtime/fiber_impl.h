@@ -54,6 +54,7 @@ struct fiber {
 	/* Set when the slot is carved; kept across reuse. */
 	uint8_t			 cls;
 	uint8_t			 guarded;
+	uint8_t			 canary;	/* fiber_stack_check looks */
 	_Atomic uint8_t		 live;		/* held by a fiber, for the sampler */
 	uint32_t		 trace_id;	/* 0: not named by a trace yet */
 	/* Join. */
@@ -223,9 +224,7 @@ fiber_current(void)
 }
 
 /* fiber.c */
-void	 fiber_spin_lock(_Atomic int *);
-void	 fiber_spin_unlock(_Atomic int *);
-uint64_t fiber_arm(struct fiber *);
+void	 fiber_spin_wait(_Atomic int *);
 int	 fiber_claim(struct fiber *, uint64_t, int);
 void	 fiber_ready(struct fiber *, int);
 void	 fiber_park(void (*)(struct worker *, void *), void *, int);
@@ -248,7 +247,7 @@ uint64_t fiber_stack_arena_committed(struct stack_arena *);
 size_t	 fiber_stack_trim(struct stack_arena *);
 void	 fiber_stack_arena_held(struct stack_arena *, struct fiber_stack_memory *);
 void	 fiber_stack_prepare(struct fiber *);
-void	 fiber_stack_check(struct fiber *);
+void	 fiber_stack_overflow(struct fiber *) __attribute__((noreturn));
 void	 fiber_stack_measure(struct fiber *);
 const char *fiber_stack_fault_explain(int, const void *);
 
@@ -259,5 +258,70 @@ void	 fiber_chan_stop_all(struct fiber_rt *);
 int	 fiber_poller_create(struct fiber_rt *);
 void	 fiber_poller_stop(struct fiber_rt *);
 void	 fiber_poller_destroy(struct fiber_rt *);
+
+/* Take a spin lock (held for a few instructions, maybe across a switch):
+   one exchange when free, fiber_spin_wait when not. */
+static inline void
+fiber_spin_lock(_Atomic int *l)
+{
+	if (atomic_exchange_explicit(l, 1, memory_order_acquire) != 0)
+		fiber_spin_wait(l);
+}
+
+/* Release a spin lock. */
+static inline void
+fiber_spin_unlock(_Atomic int *l)
+{
+	atomic_store_explicit(l, 0, memory_order_release);
+}
+
+/* The lowest word of a stack without a guard page (fiber_stack.c). */
+#define FIBER_STACK_CANARY	0x5a17c0de5a17c0deULL
+
+/* Abort with the words if f ran over the canary at its stack's bottom:
+   at every switch out, so inline. */
+static inline void
+fiber_stack_check(struct fiber *f)
+{
+	uint64_t	v;
+
+	if (!f->canary)
+		return;
+	__builtin_memcpy(&v, f->stack_lo, sizeof v);
+	if (v != FIBER_STACK_CANARY)
+		fiber_stack_overflow(f);
+}
+
+/* Arm the running fiber for a new wait; returns its generation. */
+static inline uint64_t
+fiber_arm(struct fiber *f)
+{
+	uint64_t	gen;
+
+	gen = (atomic_load_explicit(&f->wait_word, memory_order_relaxed) >> 1)
+	    + 1;
+	atomic_store_explicit(&f->wait_word, gen << 1 | 1,
+	    memory_order_relaxed);
+	return (gen);
+}
+
+/*
+ * Make f run next on this worker (a channel's direct handoff): the common
+ * case, a free runnext slot and a ready not due for timing, inline;
+ * anything else is fiber_ready's.
+ */
+static inline void
+fiber_handoff(struct fiber *f)
+{
+	struct worker	*w = fiber_tls_worker;
+
+	if (w != NULL && w->runnext == NULL && w->rt == f->rt &&
+	    !w->retiring && ((w->lat_tick + 1) & (LAT_SAMPLE_EVERY - 1)) != 0) {
+		w->lat_tick++;
+		w->runnext = f;
+		return;
+	}
+	fiber_ready(f, 1);
+}
 
 #endif

@@ -43,7 +43,6 @@
 #define STACK_CHUNK_PACKED	(4UL * 1024 * 1024)	/* 2 KiB class */
 #define STACK_BATCH		32	/* slots moved to a worker cache at once */
 #define STACK_CACHE_MAX		256	/* a worker's cache per class */
-#define STACK_CANARY		0x5a17c0de5a17c0deULL	/* bottom of unguarded */
 #define STACK_PAINT		0xa5
 #define STACK_UNGUARDED_REACH	(64 * 1024)	/* a fault this far below */
 
@@ -600,8 +599,9 @@ stack_has_canary(const struct fiber *f)
 void
 fiber_stack_prepare(struct fiber *f)
 {
-	if (stack_has_canary(f))
-		memcpy(f->stack_lo, &(uint64_t){ STACK_CANARY },
+	f->canary = (uint8_t)stack_has_canary(f);
+	if (f->canary)
+		memcpy(f->stack_lo, &(uint64_t){ FIBER_STACK_CANARY },
 		    sizeof(uint64_t));
 	if (atomic_load_explicit(&stack_painting, memory_order_relaxed))
 		memset(f->stack_lo + sizeof(uint64_t), STACK_PAINT,
@@ -637,19 +637,12 @@ stack_messages_init(void)
 	}
 }
 
-/* Abort with the words if f ran over the canary at its stack's bottom. */
+/* Abort with the words: f ran over the canary (fiber_stack_check). */
 void
-fiber_stack_check(struct fiber *f)
+fiber_stack_overflow(struct fiber *f)
 {
-	uint64_t	v;
-
-	if (!stack_has_canary(f))
-		return;
-	memcpy(&v, f->stack_lo, sizeof v);
-	if (v != STACK_CANARY) {
-		util_fault_note(stack_overflow_msg[f->cls][1]);
-		abort();
-	}
+	util_fault_note(stack_overflow_msg[f->cls][1]);
+	abort();
 }
 
 /* With painting on, record how deep the returned fiber f went. */

@@ -86,6 +86,32 @@ static const struct test_fp_case test_fp_cases[] = {
 
 static const struct test_fp	*test_fp_side[2];
 
+#if defined(__x86_64__)
+/*
+ * One CTX_JUMP with distinct values in registers: CTX_JUMP keeps none but
+ * rbp and rsp itself and declares the rest clobbered, so the compiler must
+ * keep these across it.  Seven values, more than the callee-saved
+ * registers, so that a register the clobber list forgot would be used.
+ */
+static void
+test_ctx_jump_once(struct ctx *self, struct ctx *peer, uint64_t seed, long i)
+{
+	uint64_t	v[7];
+	int		k;
+
+	for (k = 0; k < 7; k++)
+		v[k] = seed * (uint64_t)(2 * k + 3) + (uint64_t)i;
+	__asm__ volatile("" : "+r"(v[0]), "+r"(v[1]), "+r"(v[2]),
+	    "+r"(v[3]), "+r"(v[4]), "+r"(v[5]), "+r"(v[6]));
+	CTX_JUMP(self, peer);
+	__asm__ volatile("" : "+r"(v[0]), "+r"(v[1]), "+r"(v[2]),
+	    "+r"(v[3]), "+r"(v[4]), "+r"(v[5]), "+r"(v[6]));
+	for (k = 0; k < 7; k++)
+		if (v[k] != seed * (uint64_t)(2 * k + 3) + (uint64_t)i)
+			errors++;
+}
+#endif
+
 /*
  * Switch to the other side many times with distinct values pinned in the
  * callee-saved registers and this side's FP control state; count
@@ -110,6 +136,10 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed,
 #endif
 	for (i = 0; i < SWITCHES; i++) {
 #if defined(__x86_64__)
+		if (use_jump) {
+			test_ctx_jump_once(self, peer, seed, i);
+			goto fp;
+		}
 		register uint64_t rbx __asm__("rbx") = seed + i;
 		register uint64_t r12 __asm__("r12") = seed * 3 + i;
 		register uint64_t r13 __asm__("r13") = seed * 5 + i;
@@ -117,16 +147,14 @@ test_ctx_side(struct ctx *self, struct ctx *peer, uint64_t seed,
 		register uint64_t r15 __asm__("r15") = seed * 11 + i;
 		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
 		    "+r"(r14), "+r"(r15));
-		if (use_jump)
-			CTX_JUMP(self, peer);
-		else
-			fiber_ctx_switch(self, peer);
+		fiber_ctx_switch(self, peer);
 		__asm__ volatile("" : "+r"(rbx), "+r"(r12), "+r"(r13),
 		    "+r"(r14), "+r"(r15));
 		if (rbx != seed + i || r12 != seed * 3 + i ||
 		    r13 != seed * 5 + i || r14 != seed * 7 + i ||
 		    r15 != seed * 11 + i)
 			errors++;
+fp:
 		if (test_fpucw_get() != cw || test_mxcsr_get() != mxcsr)
 			errors++;
 #elif defined(__aarch64__)
