@@ -114,6 +114,19 @@ sampler_pass_child(struct sampler_pass *p, struct child *c)
 	p->child = c;
 }
 
+/*
+ * Ask the workload child for its counters ahead of the next pass (see
+ * SAMPLER_CHILD_LEAD_NS); that pass then waits only for this answer.
+ */
+void
+sampler_pass_ask(struct sampler_pass *p)
+{
+	if (p->child == NULL)
+		return;
+	p->asked_mark = child_kick(p->child);
+	p->asked = true;
+}
+
 /* Follow the child to its current pid: a restart starts the lists anew. */
 static void
 sampler_follow_pid(struct sampler_pass *p)
@@ -1219,11 +1232,8 @@ sampler_main(void *arg)
 		if (sp->pass.child != NULL && sp->interval_ns >
 		    2 * SAMPLER_CHILD_LEAD_NS) {
 			sampler_sleep_until(sp, next - SAMPLER_CHILD_LEAD_NS);
-			if (!sp->stop && !sp->kick) {
-				sp->pass.asked_mark =
-				    child_kick(sp->pass.child);
-				sp->pass.asked = true;
-			}
+			if (!sp->stop && !sp->kick)
+				sampler_pass_ask(&sp->pass);
 		}
 		until.tv_sec = (time_t)(next / 1000000000u);
 		until.tv_nsec = (long)(next % 1000000000u);

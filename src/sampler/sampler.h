@@ -184,6 +184,7 @@ void		 sampler_stop(struct sampler *);
 
 void		 sampler_pass_init(struct sampler_pass *, const char *,
 		    struct engine *);
+void		 sampler_pass_ask(struct sampler_pass *);
 void		 sampler_pass_child(struct sampler_pass *, struct child *);
 void		 sampler_pass_free(struct sampler_pass *);
 void		 sampler_pass_visible(struct sampler_pass *, const int *,
