@@ -44,8 +44,10 @@ graph_before_mark() {
 	screen | awk '/Switches/ { g = 1 }
 	g && /^│ +[0-9.]+[kMG]?\/s / { on = 1 }
 	on { print }
-	on && /^│ +0 / { exit }' | sed -E 's/^│//; s/(│|[SmbP+\-]  *│?$|S ).*//'
+	on && /^│ +0 / { exit }' | sed -E 's/^│//; s/(│|[SmbP+-]).*//'
 }
+# Each row is cut at the first change mark (its letter on the top row,
+# its bar below): what is left is the earlier scenario's part.
 # The axis comes back once the new scenario has two samples.
 i=0; while old=$(graph_before_mark); [ -z "$old" ]; do
 	i=$((i + 1)); [ "$i" -gt 100 ] && break; sleep 0.1
