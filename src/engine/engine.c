@@ -992,6 +992,7 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 	s->tasks_target = e->target;
 	s->tasks_per_unit = ops->unit;
 	s->ramping = e->ramping;
+	s->tasks_cap = ops->tasks_cap;
 	s->variant = e->cur.variant;
 	s->variant_name = ops->variant;
 	s->stack_size = e->cur.stack[e->cur.mode];

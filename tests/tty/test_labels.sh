@@ -3,7 +3,8 @@
 # Labels that say what is counted: blocking shows the fiber workers stuck in
 # a system call and how late its tickers wake, not a CPU per call that
 # measures the tickers; leak's waiting tasks are named for what they wait
-# in, a futex or a channel; the big figures name the same.
+# in, a futex or a channel, and its tasks knob reads as a cap, not as a
+# target the live tasks ramp to (b); the big figures name the same.
 . "$(dirname "$0")/lib.sh"
 
 start 100 30 -s blocking -m fibers
@@ -26,6 +27,9 @@ tmx send-keys -t t m
 wait_for 'fibers( \|)? leak' 10
 wait_for 'parked on channel +[0-9]+ engine' 10
 screen | grep -q 'in syscall' && fail "leak's fibers said to be in a syscall"
+tmx send-keys -t t b
+wait_for 'leak b \| tasks [0-9]+ live, cap 4000 ' 10
+screen | grep -Eq 'tasks [0-9]+/' && fail "leak's cap shown as a target"
 tmx send-keys -t t q
 status=$(wait_exit 15)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
