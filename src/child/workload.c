@@ -42,6 +42,7 @@ struct workload {
 	bool			 fm_ok;
 	struct engine_fiber_memory fm;
 	struct lat_counts	 lat[2];	/* engine_latency's, last read */
+	bool			 lat_read;	/* a kick's publish took max */
 	const char		*trace;		/* --trace FILE, or NULL */
 	child_end_fn		 end;		/* writes it, engine gone */
 };
@@ -104,9 +105,32 @@ workload_fiber_memory(struct workload *w)
 	w->fm_skip = (uint32_t)((util_now_ns() - t0) / WORKLOAD_FM_NS);
 }
 
+/*
+ * Read the latency counts afresh: engine_latency adds the cumulative
+ * counts to what it is given, so counts kept from the publish before
+ * would count every wakeup again and show the old ones forever.  The
+ * maximum, taken by each read, is kept until a kick's publish, which
+ * cswviz reads.
+ */
+static void
+workload_latency(struct workload *w, bool kick)
+{
+	uint64_t	max[2];
+	int		i;
+
+	for (i = 0; i < 2; i++)
+		max[i] = w->lat_read ? 0 : w->lat[i].max;
+	memset(w->lat, 0, sizeof w->lat);
+	engine_latency(w->engine, &w->lat[0], &w->lat[1]);
+	for (i = 0; i < 2; i++)
+		if (max[i] > w->lat[i].max)
+			w->lat[i].max = max[i];
+	w->lat_read = kick;
+}
+
 /* Publish the counters in the shared memory: one seqlock write. */
 static void
-workload_publish(struct workload *w)
+workload_publish(struct workload *w, bool kick)
 {
 	struct child_shm	*m = w->shm;
 	struct engine_snapshot	 snap;
@@ -117,7 +141,7 @@ workload_publish(struct workload *w)
 
 	engine_snapshot(w->engine, &snap);
 	workload_fiber_memory(w);
-	engine_latency(w->engine, &w->lat[0], &w->lat[1]);
+	workload_latency(w, kick);
 	ru_ok = getrusage(RUSAGE_SELF, &ru) == 0;
 
 	seq = atomic_load_explicit(&m->seq, memory_order_relaxed);
@@ -166,7 +190,7 @@ workload_handle(struct workload *w, const struct child_msg *in)
 
 	switch (in->type) {
 	case CHILD_MSG_KICK:
-		workload_publish(w);
+		workload_publish(w, true);
 		break;
 	case CHILD_MSG_REQUEST:
 		workload_config(&in->cfg, &cfg);
@@ -175,7 +199,7 @@ workload_handle(struct workload *w, const struct child_msg *in)
 		out.type = CHILD_MSG_REPLY;
 		workload_config_out(w->engine, &out);
 		workload_send(w, &out);
-		workload_publish(w);
+		workload_publish(w, false);
 		break;
 	case CHILD_MSG_FINISH:
 		/* Every runtime destroyed, so every trace ring is closed. */
@@ -218,7 +242,7 @@ workload_serve(struct workload *w)
 			if (n == (ssize_t)sizeof m)
 				workload_handle(w, &m);
 		} else
-			workload_publish(w);
+			workload_publish(w, false);
 	}
 }
 
@@ -266,7 +290,7 @@ child_workload_main(int argc, char **argv, int (*begin)(const char *),
 		fprintf(stderr, "cswviz: %s\n", err);
 		return (1);
 	}
-	workload_publish(&w);
+	workload_publish(&w, false);
 	m.type = CHILD_MSG_READY;
 	workload_config_out(w.engine, &m);
 	workload_send(&w, &m);

@@ -661,7 +661,7 @@ engine_control(void *arg)
 	uint64_t		 gen, t0;
 	char			 err[ENGINE_ERRLEN], a[32], b[32];
 	int			 rc;
-	long			 from;
+	long			 from, kept;
 
 	pthread_setname_np(pthread_self(), "csw-control");
 	pthread_mutex_lock(&e->req_mu);
@@ -679,6 +679,8 @@ engine_control(void *arg)
 		pthread_mutex_unlock(&e->ctl_mu);
 
 		from = e->cur.tasks;
+		/* A restart starts every task: none of the old ones stays. */
+		kept = engine_needs_restart(e, &w) ? 0 : from;
 		t0 = util_now_ns();
 		rc = engine_converge(e, &w, err, sizeof err);
 		/* Stacks of stopped threads: keep the slabs still in use. */
@@ -690,11 +692,11 @@ engine_control(void *arg)
 			    e->cur.tasks, err);
 		else if (rc != 0)
 			engine_post(e, "%s", err);
-		else if (e->cur.tasks == w.tasks && w.tasks - from >
+		else if (e->cur.tasks == w.tasks && w.tasks - kept >
 		    ENGINE_STEP_THREADS && !engine_interrupted(e) &&
 		    engine_alive(e) == w.tasks) {
 			limits_format_count(w.tasks, a, sizeof a);
-			limits_format_count(w.tasks - from, b, sizeof b);
+			limits_format_count(w.tasks - kept, b, sizeof b);
 			engine_post(e, "%s tasks running (%.1f s to start "
 			    "%s)", a, (double)(util_now_ns() - t0) / 1e9, b);
 		}
@@ -990,6 +992,7 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 	s->tasks_target = e->target;
 	s->tasks_per_unit = ops->unit;
 	s->ramping = e->ramping;
+	s->tasks_cap = ops->tasks_cap;
 	s->variant = e->cur.variant;
 	s->variant_name = ops->variant;
 	s->stack_size = e->cur.stack[e->cur.mode];

@@ -54,6 +54,7 @@ struct engine_snapshot {
 	long			 tasks_alive;	/* running now */
 	long			 tasks_per_unit;/* 2 for a pair */
 	bool			 ramping;	/* alive is moving to target */
+	bool			 tasks_cap;	/* target is a cap, not a count */
 	bool			 variant;	/* the b variant runs */
 	const char		*variant_name;	/* NULL: none in this scenario */
 	size_t			 stack_size;	/* bytes per task's stack */

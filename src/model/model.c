@@ -1042,7 +1042,7 @@ model_why_record(const struct model *m, enum model_series which)
 		return (NULL);
 	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
 	    !m->shown.fibers)
-		return ("no fibers in threads mode");
+		return ("no fibers (threads mode)");
 	if (m->shown_absent[which])
 		return ("not recorded");
 	return ("not read when recorded");
@@ -1062,7 +1062,7 @@ model_why(const struct model *m, enum model_series which)
 		return (m->shown.why[src]);
 	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
 	    !m->shown.fibers)
-		return ("no fibers in threads mode");
+		return ("no fibers (threads mode)");
 	/* Per handoff or unit of work: the engine counts those. */
 	if (!m->shown.ok[SRC_ENGINE] && (which == MS_NS_PER_HANDOFF ||
 	    which == MS_KSW_PER_HANDOFF || which == MS_NS_PER_WORK ||

@@ -188,6 +188,7 @@ struct sample {
 	int		 workers_knob;		/* P as set, any mode */
 	bool		 workers_used;		/* P changes what runs */
 	bool		 ramping;		/* alive moving to target */
+	bool		 tasks_cap;		/* target is a cap (leak) */
 	bool		 variant;		/* the b variant runs */
 	const char	*variant_name;		/* NULL: none */
 	uint64_t	 task_stack;		/* bytes per task's stack */

@@ -1093,6 +1093,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->workers_knob = snap.workers_knob;
 	s->workers_used = snap.workers_used;
 	s->ramping = snap.ramping;
+	s->tasks_cap = snap.tasks_cap;
 	s->variant = snap.variant;
 	s->variant_name = snap.variant_name;
 	s->task_stack = snap.stack_size;

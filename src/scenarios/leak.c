@@ -408,6 +408,7 @@ const struct scenario_ops scenario_leak = {
 	.default_tasks = 4000,
 	.unit = 1,
 	.max_tasks = LK_MAX_TASKS,
+	.tasks_cap = true,
 	.modes = (1u << ENGINE_THREADS) | (1u << ENGINE_FIBERS),
 	.start = lk_start,
 	.resize = lk_resize,

@@ -38,6 +38,7 @@ struct scenario_ops {
 	long		 default_tasks;
 	long		 unit;		/* tasks come in multiples of this */
 	long		 max_tasks;
+	bool		 tasks_cap;	/* the tasks knob caps, tasks come and go */
 	unsigned	 modes;		/* 1 << engine_mode it runs in */
 	/* Start with this many tasks; returns state or NULL with err set. */
 	void		*(*start)(struct engine *, const struct scenario_params *,

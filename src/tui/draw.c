@@ -331,7 +331,9 @@ draw_figures(int *y, int x, int w, int lw, int vw, const struct figure *f,
 	for (i = 0; i < n; i++) {
 		figure_format(m, f[i].series, f[i].kind, ascii, buf,
 		    sizeof buf);
-		if (!draw_field_fits(w, lw, vw, f[i].label, buf))
+		/* draw_field shortens a why itself. */
+		if (strncmp(buf, "n/a", 3) != 0 &&
+		    !draw_field_fits(w, lw, vw, f[i].label, buf))
 			figure_format_short(m, f[i].series, f[i].kind, ascii,
 			    buf, sizeof buf);
 		draw_field((*y)++, x, w, lw, vw, f[i].label, buf,
@@ -396,10 +398,36 @@ draw_field_fits(int w, int lw, int vw, const char *label, const char *value)
 }
 
 /*
+ * Shorten "n/a: why" to its first clause: a leading path goes, and what
+ * follows the first " (", ": " or "; ", so that "n/a: /proc/1/smaps:
+ * permission denied (ptrace read; ...)" gives "n/a: permission denied".
+ */
+static void
+draw_why_core(const char *value, char *buf, size_t len)
+{
+	static const char	*const cuts[] = { " (", ": ", "; " };
+	const char		*why = value + 3, *p, *end;
+	size_t			 i;
+
+	why += strspn(why, ": ");
+	if (why[0] == '/' && (p = strstr(why, ": ")) != NULL)
+		why = p + 2;
+	end = why + strlen(why);
+	for (i = 0; i < CSW_ARRAY_LEN(cuts); i++)
+		if ((p = strstr(why, cuts[i])) != NULL && p < end)
+			end = p;
+	if (end == why)
+		snprintf(buf, len, "n/a");
+	else
+		snprintf(buf, len, "n/a: %.*s", (int)(end - why), why);
+}
+
+/*
  * A field: label, then the value (see draw_field_place), then the source
  * in dim text.  A number is drawn in the value role and its unit ("/s",
  * " MiB") in the unit role; "n/a: why" in the bad role without a source,
- * and "n/a" alone when the why does not fit.  Nothing is cut and nothing touches: when
+ * its first clause when the why does not fit, and "n/a" alone when even
+ * that does not.  Nothing is cut and nothing touches: when
  * label and value still do not fit, the label drops words from its end;
  * the source shows whole clauses or not at all.  Returns x + w.
  */
@@ -411,10 +439,14 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 	int		 lwid, vwid, start, end;
 	size_t		 ln;
 	const char	*unit;
-	char		 lab[128], num[128];
+	char		 lab[128], num[128], core[128];
 
 	if (w <= 0)
 		return (x + w);
+	if (bad && !draw_field_fits(w, 0, 0, label, value)) {
+		draw_why_core(value, core, sizeof core);
+		value = core;
+	}
 	/* A reason may start right after the label, not at the column. */
 	if (bad && !draw_field_fits(w, lw, vw, label, value) &&
 	    !draw_field_fits(w, 0, 0, label, value))

@@ -159,8 +159,14 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	snprintf(who[2], sizeof who[2], "%s %s%s", mode, scen, var);
 	p[n++] = (struct draw_part){ { who[0], who[1], who[2] }, { 2, 11 } };
 
-	/* Tasks alive of the target; "ramping" while they move. */
-	if (s->ok[SRC_ENGINE]) {
+	/* Tasks alive of the target; "ramping" while they move.  A cap is
+	   no target: the tasks alive never have to reach it. */
+	if (s->ok[SRC_ENGINE] && s->tasks_cap) {
+		snprintf(tasks[0], sizeof tasks[0], "tasks %ld live, cap %ld",
+		    s->tasks_alive, s->tasks_target);
+		snprintf(tasks[1], sizeof tasks[1], "tasks %ld, cap %ld",
+		    s->tasks_alive, s->tasks_target);
+	} else if (s->ok[SRC_ENGINE]) {
 		snprintf(tasks[0], sizeof tasks[0], "tasks %ld/%ld%s",
 		    s->tasks_alive, s->tasks_target, s->ramping ?
 		    " ramping" : "");

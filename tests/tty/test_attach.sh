@@ -4,7 +4,10 @@
 # process, the switches are its threads' (task status), the panels only a
 # cswviz workload fills say so in words, a workload key says -p has none,
 # the thread table lists its threads with their stacks, and when the
-# process exits the screen says so, keeps its graphs and stays open.
+# process exits the screen says so, keeps its graphs and stays open.  As
+# root, with setpriv: another user's process, whose stacks are refused,
+# has the reason beside each n/a of the Memory panel, not in the caption
+# only.
 . "$(dirname "$0")/lib.sh"
 command -v python3 > /dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 
@@ -60,4 +63,23 @@ sleep 2
 tmx send-keys -t t q
 wait_exit 5 | grep -q 'exit=0' || fail "q did not exit 0 after the process exited"
 check_modes
+rm -f "$work/status"
+tmx kill-session -t t
+
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	sleep 60 &
+	helper=$!
+	ENVSET="setpriv --reuid=65534 --regid=65534 --clear-groups" \
+	    start 80 24 -p "$helper"
+	wait_for "pid $helper \\(sleep\\)" 10
+	wait_for 'smaps: permission denied' 10
+	screen | grep -Eq '^│  reserved +n/a: permission denied' ||
+		fail "as nobody: reserved n/a has no reason beside it"
+	screen | grep -Eq '^│  committed +n/a: permission denied' ||
+		fail "as nobody: committed n/a has no reason beside it"
+	tmx send-keys -t t q
+	wait_exit 5 | grep -q 'exit=0' || fail "q did not exit 0 as nobody"
+else
+	echo "note: not root (or no setpriv): another user's process not tried"
+fi
 exit 0

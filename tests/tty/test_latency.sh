@@ -3,7 +3,9 @@
 # The Latency panel (key a): at 80x24 in fibers mode the three
 # distributions with units and their histogram axis; at 200x60 in threads
 # mode, ASCII only, the fiber ready queue is gone and the wakeups read in
-# microseconds or more.  a again gives Memory and Run queue back.
+# microseconds or more.  a again gives Memory and Run queue back.  The
+# wakeups are the interval's: blocking's tickers gone (key 6, fanin, which
+# times none), the column empties.
 . "$(dirname "$0")/lib.sh"
 
 start 80 24 -s pingpong -m fibers
@@ -35,4 +37,15 @@ screen | grep -Eq '^│ +wakeup +kernel q' || fail "threads: no table head"
 tmx send-keys -t t q
 status=$(wait_exit 15)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
-echo "PASS: the Latency panel at 80x24 and 200x60"
+tmx kill-session -t t
+
+start 100 40 -s blocking -m fibers
+tmx send-keys -t t a
+wait_for '^│ p50 +[0-9.]+ [nµm]?s ' 15
+tmx send-keys -t t 6
+wait_for '\| fanin \|' 10
+wait_for '^│ p50 +- ' 10
+tmx send-keys -t t q
+status=$(wait_exit 15)
+[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+echo "PASS: the Latency panel at 80x24, 100x40 and 200x60"

@@ -339,6 +339,35 @@ test_engine_knobs_carry_over(void **state)
 	engine_destroy(e);
 }
 
+/*
+ * A new scenario starts all its tasks: the message after the ramp counts
+ * those, not the difference with the old scenario's (pingpong's 2).
+ */
+static void
+test_engine_restart_counts_started(void **state)
+{
+	struct engine_config	 cfg = { .mode = ENGINE_FIBERS,
+	    .scenario = "pingpong", .tasks = 2 };
+	struct engine		*e;
+	char			 err[ENGINE_ERRLEN], msg[ENGINE_ERRLEN];
+	uint64_t		 seq = 0;
+
+	e = engine_create(&cfg, err, sizeof err);
+	assert_non_null(e);
+	(void)engine_message(e, &seq, msg, sizeof msg);
+	engine_config_get(e, &cfg);
+	cfg.scenario = "sleepers";
+	cfg.tasks = 1000;
+	assert_int_equal(engine_wait(e, engine_request(e, &cfg), err,
+	    sizeof err), 0);
+	msg[0] = '\0';
+	(void)engine_message(e, &seq, msg, sizeof msg);
+	if (strstr(msg, "tasks running") == NULL ||
+	    strstr(msg, "to start 1,000)") == NULL)
+		fail_msg("ramp message: '%s'", msg);
+	engine_destroy(e);
+}
+
 /* The table has the scenarios the keys name, in order. */
 static void
 test_engine_scenario_table(void **state)
@@ -410,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_engine_rejects_unknown_scenario),
 		cmocka_unit_test(test_engine_ramps_in_background),
 		cmocka_unit_test(test_engine_knobs_carry_over),
+		cmocka_unit_test(test_engine_restart_counts_started),
 		cmocka_unit_test(test_engine_scenario_table),
 		cmocka_unit_test(test_engine_fiber_stack_depth),
 		cmocka_unit_test(test_engine_rails_cap_threads),

@@ -211,7 +211,7 @@ test_model_unread_source_says_why(void **state)
 	assert_string_equal(model_why(m, MS_PROCS_RUNNING),
 	    "/proc/stat: Permission denied");
 	assert_string_equal(model_why(m, MS_FIBER_RATE),
-	    "no fibers in threads mode");
+	    "no fibers (threads mode)");
 	model_free(m);
 }
 
@@ -450,7 +450,7 @@ test_model_record_shows_recorded_figures(void **state)
 	assert_true(model_value(m, MS_HANDOFF_RATE, 0) == 99);
 	assert_string_equal(model_last(m)->mode_name, "threads");
 	assert_string_equal(model_why(m, MS_FIBER_RATE),
-	    "no fibers in threads mode");
+	    "no fibers (threads mode)");
 	model_free(m);
 }
 
