@@ -131,6 +131,31 @@ batch_take(struct batch_side *b, char last[SRC_COUNT][SAMPLE_WHYLEN])
 }
 
 #define BATCH_SIDES	2
+#define BATCH_PAIR_WAIT_MS	2000	/* past the end, for a pair's other half */
+
+static uint64_t	batch_pair_deadline;
+
+/*
+ * Side by side, whether the run goes on past its end: one side's last
+ * sample is in and the other's is due, so the last pair is not cut in
+ * half by a machine too busy to take both in the same instant.  At most
+ * BATCH_PAIR_WAIT_MS past the end.
+ */
+static bool
+batch_pair_pending(const bool *fresh, size_t n, uint64_t now, uint64_t end)
+{
+	size_t	i, k = 0;
+
+	if (n < 2)
+		return (false);
+	for (i = 0; i < n; i++)
+		k += fresh[i];
+	if (k == 0 || k == n)
+		return (false);
+	if (batch_pair_deadline == 0)
+		batch_pair_deadline = end + BATCH_PAIR_WAIT_MS * 1000000ull;
+	return (now < batch_pair_deadline);
+}
 
 /*
  * Print every sample for duration seconds, then the summary.  Side by
@@ -169,7 +194,8 @@ batch_run(struct batch_side *side, size_t n, long duration,
 	else
 		record_write_header(fmt, out);
 	end = util_now_ns() + (uint64_t)duration * 1000000000u;
-	while (ok && batch_signal == 0 && (now = util_now_ns()) < end) {
+	while (ok && batch_signal == 0 && ((now = util_now_ns()) < end ||
+	    batch_pair_pending(fresh, n, now, end))) {
 		for (i = 0; i < n; i++) {
 			pfd[2 * i].fd = sampler_fd(side[i].sp);
 			pfd[2 * i].events = POLLIN;
@@ -177,7 +203,8 @@ batch_run(struct batch_side *side, size_t n, long duration,
 			    child_fd(side[i].e) : -1;
 			pfd[2 * i + 1].events = POLLIN;
 		}
-		ms = (int)((end - now) / 1000000u) + 1;
+		ms = now < end ? (int)((end - now) / 1000000u) + 1 :
+		    BATCH_PAIR_WAIT_MS;
 		if (poll(pfd, 2 * n, ms) < 0 && errno != EINTR)
 			break;
 		for (i = 0; ok && i < n; i++) {
