@@ -59,6 +59,9 @@ wait_exit() {
 		[ -s "$work/status" ] && { cat "$work/status"; return 0; }
 		sleep 0.1; i=$((i + 1))
 	done
+	# Called in $(...): say it on stderr too, or the log shows only
+	# the caller's "q gave , not exit=0".
+	echo "FAIL: cswviz did not exit within ${1:-5} s" >&2
 	fail "cswviz did not exit within ${1:-5} s"
 }
 

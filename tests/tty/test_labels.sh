@@ -33,7 +33,7 @@ tmx send-keys -t t b
 wait_for 'leak b \| tasks [0-9]+ live, cap 4000 ' 10
 screen | grep -Eq 'tasks [0-9]+/' && fail "leak's cap shown as a target"
 tmx send-keys -t t q
-status=$(wait_exit 15)
+status=$(wait_exit 60)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 tmx kill-session -t t
 
@@ -49,7 +49,7 @@ screen | grep -q 'kernel switches per handoff' || fail "big figures lack a label
 screen | grep -qF '######  ##  ##  ####    ######    ##    ####      ####' ||
     fail "the mode is not in big type"
 tmx send-keys -t t q
-status=$(wait_exit 15)
+status=$(wait_exit 60)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 tmx kill-session -t t
 
@@ -58,6 +58,6 @@ wait_for 'requests +[0-9.]+[kMG]?/s' 10
 screen | grep -Eq 'fiber switches +n/a: no fibers ' ||
     fail "server: fiber switches n/a without its reason"
 tmx send-keys -t t q
-status=$(wait_exit 15)
+status=$(wait_exit 60)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 echo "PASS: blocking and leak labels say what they count; big mode and fiber switches at 80x24"
