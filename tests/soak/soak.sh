@@ -46,7 +46,10 @@ fds() { ls "/proc/$pid/fd" | wc -l; }
 
 # tasks N: wait until the header shows N tasks, all of them running (the
 # header says "tasks N/N", or just "N/N" when it is short of room).
-tasks() { wait_for " $1/$1 " "$settle"; }
+# The header says tasks LIVE/TARGET, or for leak, whose knob is a cap,
+# "tasks LIVE live, cap CAP": either, all of them started.
+full() { echo "( $1/$1 | $1 live, cap $1 | $1, cap $1 )"; }
+tasks() { wait_for "$(full "$1")" "$settle"; }
 
 # until_ok SECONDS CMD...: poll CMD every 0.2 s until it succeeds.
 until_ok() {
@@ -117,8 +120,8 @@ while :; do
 		# fibers, not threads; then down to the starting size.
 		tmx send-keys -t t "$key"
 		wait_for "^ fibers (\\| )?$name " "$settle"
-		# The header says tasks LIVE/TARGET: halve from the target.
-		size=$(screen | head -1 | sed -n 's/^[^/]* [0-9][0-9]*\/\([0-9][0-9]*\).*/\1/p')
+		# Halve from the target (or leak's cap).
+		size=$(screen | head -1 | sed -En 's/^[^/]* [0-9]+\/([0-9]+).*/\1/p; s/.* [0-9]+ live, cap ([0-9]+).*/\1/p')
 		while [ "$size" -gt "$n" ]; do
 			size=$((size / 2))
 			tmx send-keys -t t -
@@ -126,10 +129,10 @@ while :; do
 		done
 		cycle "$name/fibers" "$n"
 		tmx send-keys -t t m
-		wait_for "^ threads (\\| )?$name .* $n/$n " "$settle"
+		wait_for "^ threads (\\| )?$name .*$(full "$n")" "$settle"
 		cycle "$name/threads" "$n"
 		tmx send-keys -t t m
-		wait_for "^ fibers (\\| )?$name .* $n/$n " "$settle"
+		wait_for "^ fibers (\\| )?$name .*$(full "$n")" "$settle"
 	done || exit 1
 	[ $(($(date +%s) - begin)) -ge "$seconds" ] && break
 	pass=$((pass + 1))
