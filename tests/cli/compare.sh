@@ -22,11 +22,19 @@ cat "$errs" >&2
 nt=$(grep -c '^{"t":[0-9.]*,"side":"threads",' "$out")
 nf=$(grep -c '^{"t":[0-9.]*,"side":"fibers",' "$out")
 [ "$nt" -ge 3 ] || fail "fewer than 3 threads rows: $(cat "$out")"
-[ "$nt" = "$nf" ] || fail "$nt threads rows but $nf fibers rows"
-# Pairs: every threads row is followed by a fibers row.
-grep -v '"summary"' "$out" | sed 's/.*"side":"\([a-z]*\)".*/\1/' |
-    paste - - | grep -vq '^threads	fibers$' &&
-    fail "rows not in pairs, threads then fibers: $(cut -c1-60 "$out")"
+# Pairs: every threads row is followed by a fibers row.  A side whose
+# sampler falls a whole interval behind on a busy machine prints a row
+# alone rather than lose it (batch.c): one row more on one side, then.
+d=$((nt - nf))
+if [ "$d" = 0 ]; then
+	grep -v '"summary"' "$out" | sed 's/.*"side":"\([a-z]*\)".*/\1/' |
+	    paste - - | grep -vq '^threads	fibers$' &&
+	    fail "rows not in pairs, threads then fibers: $(cut -c1-60 "$out")"
+elif [ "$d" -lt -1 ] || [ "$d" -gt 1 ]; then
+	fail "$nt threads rows but $nf fibers rows"
+else
+	echo "note: $nt threads rows, $nf fibers rows: a side fell behind once"
+fi
 # Each side runs the mode it names, in a process of its own.
 grep '"side":"threads"' "$out" | grep -vq '"mode":"threads"' &&
     fail "a threads row runs another mode"

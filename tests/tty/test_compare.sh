@@ -30,7 +30,7 @@ wait_for '^ threads sleepers .* fibers sleepers' 15
 wait_for 'CPU per wakeup +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
 # m would mix the sides up: it says so and changes nothing.
 tmx send-keys -t t m
-wait_for 'both on the screen' 5
+wait_for 'both on the screen' 15
 tmx send-keys -t t c
 wait_for 'Run queue' 15
 screen | grep -q 'fibers:threads' && fail "c again kept the split view"
@@ -57,7 +57,7 @@ tops=$(screen | sed -n '/┌ Switches/,/┌ Memory/p' |
     grep -oE '│ +[0-9.]+[kMG]?/s' | head -2 | tr -d '│ ' | sort -u | wc -l)
 [ "$tops" = 1 ] || fail "200x60: the sides' kernel switch graphs differ in scale"
 tmx send-keys -t t -
-wait_for 'runs at least 2 tasks' 5
+wait_for 'runs at least 2 tasks' 15
 tmx send-keys -t t a
 wait_for 'Latency, fibers: ready to running' 10
 screen | grep -q 'Latency, threads: ready to running' ||
@@ -103,7 +103,7 @@ screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
     fail "replay: the two sides are not named"
 # A seek back keeps both sides.
 tmx send-keys -t t 0
-wait_for 'from the start' 5
+wait_for 'from the start' 15
 wait_for 'handoffs/s +[0-9.]+[kM]?/s +[0-9.]+[kM]?/s' 10
 tmx send-keys -t t q
 status=$(wait_exit 15)
