@@ -223,10 +223,14 @@ batch_run(struct batch_side *side, size_t n, long duration,
 				ok = batch_print(&side[i], fmt, out);
 				fresh[i] = false;
 			}
-			/* The system's notes (no schedstat) are said once. */
-			if (i > 0)
-				memcpy(last[i][SRC_SCHEDSTAT],
-				    last[0][SRC_SCHEDSTAT], SAMPLE_WHYLEN);
+			/* The system's notes (no schedstat) are said once,
+			 * by whichever side samples first. */
+			for (k = 0; k < n; k++) {
+				if (k != i && last[k][SRC_SCHEDSTAT][0] != '\0')
+					memcpy(last[i][SRC_SCHEDSTAT],
+					    last[k][SRC_SCHEDSTAT],
+					    SAMPLE_WHYLEN);
+			}
 			if ((got = batch_take(&side[i], last[i])) < 0)
 				ok = false;
 			else if (got > 0)
