@@ -272,12 +272,10 @@ fuzz_trace_format(char *text)
 	int	off, size;
 
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		off = size = -7;
+		/* On failure off and size say nothing (a field that
+		   matched but failed its checks may have written them). */
 		if (procfs_parse_trace_field(text, names[i], &off, &size) == 0)
 			FUZZ_CHECK(off >= 0 && size > 0);
-		else
-			FUZZ_CHECK(off == -7 || size == -7 || off < 0 ||
-			    size <= 0);
 	}
 }
 
