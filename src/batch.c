@@ -133,8 +133,6 @@ batch_take(struct batch_side *b, char last[SRC_COUNT][SAMPLE_WHYLEN])
 #define BATCH_SIDES	2
 #define BATCH_PAIR_WAIT_MS	2000	/* past the end, for a pair's other half */
 
-static uint64_t	batch_pair_deadline;
-
 /*
  * Side by side, whether the run goes on past its end: one side's last
  * sample is in and the other's is due, so the last pair is not cut in
@@ -152,9 +150,7 @@ batch_pair_pending(const bool *fresh, size_t n, uint64_t now, uint64_t end)
 		k += fresh[i];
 	if (k == 0 || k == n)
 		return (false);
-	if (batch_pair_deadline == 0)
-		batch_pair_deadline = end + BATCH_PAIR_WAIT_MS * 1000000ull;
-	return (now < batch_pair_deadline);
+	return (now < end + BATCH_PAIR_WAIT_MS * 1000000ull);
 }
 
 /*
