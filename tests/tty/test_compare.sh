@@ -7,105 +7,115 @@
 # the headline rows, and a shows both Latency panels on one axis.
 . "$(dirname "$0")/lib.sh"
 
-start 80 24 -s pingpong -n 2
-wait_for 'handoffs +[0-9.]+[kMG]?/s' 10
-tmx send-keys -t t c
-wait_for 'fibers:threads' 10
-# Both columns read, with units, and a ratio.
-wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
-screen | grep -Eq '^│ pingpong +threads +fibers +fibers:threads' ||
-    fail "80x24: no column heads threads, fibers, fibers:threads"
-screen | grep -Eq 'CPU used, % of one CPU +[0-9]+% +[0-9]+%' ||
-    fail "80x24: no CPU use of each side"
-screen | grep -Eq 'share of the CPU both used +[0-9]+% +[0-9]+%' ||
-    fail "80x24: no CPU share of each side"
-screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
-    fail "80x24: the two headers do not name their modes"
-# A knob key reaches both sides: 2 tasks become 4 on each.
-tmx send-keys -t t +
-wait_for 'tasks alive +4 +4 ' 15
-# A scenario key too.
-tmx send-keys -t t 2
-wait_for '^ threads sleepers .* fibers sleepers' 15
-wait_for 'CPU per wakeup +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
-# m would mix the sides up: it says so and changes nothing.
-tmx send-keys -t t m
-wait_for 'both on the screen' 15
-tmx send-keys -t t c
-wait_for 'Run queue' 15
-screen | grep -q 'fibers:threads' && fail "c again kept the split view"
-tmx send-keys -t t q
-status=$(wait_exit 15)
-[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
-tmx kill-session -t t
-rm -f "$work/status" "$work/stty"
+# small: the c key at 80x24, knob and scenario keys, c again.
+small() {
+	start 80 24 -s pingpong -n 2
+	wait_for 'handoffs +[0-9.]+[kMG]?/s' 10
+	tmx send-keys -t t c
+	wait_for 'fibers:threads' 10
+	# Both columns read, with units, and a ratio.
+	wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
+	screen | grep -Eq '^│ pingpong +threads +fibers +fibers:threads' ||
+	    fail "80x24: no column heads threads, fibers, fibers:threads"
+	screen | grep -Eq 'CPU used, % of one CPU +[0-9]+% +[0-9]+%' ||
+	    fail "80x24: no CPU use of each side"
+	screen | grep -Eq 'share of the CPU both used +[0-9]+% +[0-9]+%' ||
+	    fail "80x24: no CPU share of each side"
+	screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
+	    fail "80x24: the two headers do not name their modes"
+	# A knob key reaches both sides: 2 tasks become 4 on each.
+	tmx send-keys -t t +
+	wait_for 'tasks alive +4 +4 ' 15
+	# A scenario key too.
+	tmx send-keys -t t 2
+	wait_for '^ threads sleepers .* fibers sleepers' 15
+	wait_for 'CPU per wakeup +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
+	# m would mix the sides up: it says so and changes nothing.
+	tmx send-keys -t t m
+	wait_for 'both on the screen' 15
+	tmx send-keys -t t c
+	wait_for 'Run queue' 15
+	screen | grep -q 'fibers:threads' && fail "c again kept the split view"
+	tmx send-keys -t t q
+	status=$(wait_exit 15)
+	[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+}
 
-mkdir "$work/fig"
-start 200 60 --compare -s pingpong -n 2 --figures "$work/fig"
-wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
-[ "$(screen | grep -c '┌ Switches')" = 1 ] ||
-    fail "200x60: not one Switches row of boxes"
-[ "$(screen | grep -o '┌ Memory' | wc -l)" = 2 ] ||
-    fail "200x60: not a Memory panel a side"
-screen | grep -q 'VmRSS (resident' &&
-    fail "200x60: the whole table where the headline rows belong"
-# The graphs of both sides share their scale: the top of the threads'
-# kernel switches graph and of the fibers' (a line lower, under its
-# title) read the same, though the rates differ a thousandfold.
-sleep 3
-tops=$(screen | sed -n '/┌ Switches/,/┌ Memory/p' |
-    grep -oE '│ +[0-9.]+[kMG]?/s' | head -2 | tr -d '│ ' | sort -u | wc -l)
-[ "$tops" = 1 ] || fail "200x60: the sides' kernel switch graphs differ in scale"
-tmx send-keys -t t -
-wait_for 'runs at least 2 tasks' 15
-tmx send-keys -t t a
-wait_for 'Latency, fibers: ready to running' 10
-screen | grep -q 'Latency, threads: ready to running' ||
-    fail "200x60: no threads Latency panel"
-# The two axes line up: the same column for 10ns in both panels.
-cols=$(screen | grep '10ns' | awk '{ print index($0, "10ns") }' | sort -u |
-    wc -l)
-[ "$cols" = 1 ] || fail "200x60: the Latency axes do not line up"
-# e saves a figure a side.
-tmx send-keys -t t e
-wait_for 'figures saved' 10
-ls "$work/fig" | grep -q 'pingpong-threads-.*\.svg' || fail "e: no threads figure"
-ls "$work/fig" | grep -q 'pingpong-fibers-.*\.svg' || fail "e: no fibers figure"
-kids=$(pgrep -P "$(cswviz_pid)" -f -- --workload-child | tr '\n' ' ')
-[ "$(echo $kids | wc -w)" = 2 ] || fail "200x60: not two workload children: $kids"
-tmx send-keys -t t q
-status=$(wait_exit 15)
-[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
-check_modes
-for k in $kids; do
-	kill -0 "$k" 2>/dev/null && fail "workload child $k outlived cswviz"
-done
-tmx kill-session -t t
-rm -f "$work/status" "$work/stty"
+# big: --compare at 200x60, panels a side, latency, figures.
+big() {
+	mkdir "$work/fig"
+	start 200 60 --compare -s pingpong -n 2 --figures "$work/fig"
+	wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
+	[ "$(screen | grep -c '┌ Switches')" = 1 ] ||
+	    fail "200x60: not one Switches row of boxes"
+	[ "$(screen | grep -o '┌ Memory' | wc -l)" = 2 ] ||
+	    fail "200x60: not a Memory panel a side"
+	screen | grep -q 'VmRSS (resident' &&
+	    fail "200x60: the whole table where the headline rows belong"
+	# The graphs of both sides share their scale: the top of the threads'
+	# kernel switches graph and of the fibers' (a line lower, under its
+	# title) read the same, though the rates differ a thousandfold.
+	sleep 3
+	tops=$(screen | sed -n '/┌ Switches/,/┌ Memory/p' |
+	    grep -oE '│ +[0-9.]+[kMG]?/s' | head -2 | tr -d '│ ' | sort -u | wc -l)
+	[ "$tops" = 1 ] || fail "200x60: the sides' kernel switch graphs differ in scale"
+	tmx send-keys -t t -
+	wait_for 'runs at least 2 tasks' 15
+	tmx send-keys -t t a
+	wait_for 'Latency, fibers: ready to running' 10
+	screen | grep -q 'Latency, threads: ready to running' ||
+	    fail "200x60: no threads Latency panel"
+	# The two axes line up: the same column for 10ns in both panels.
+	cols=$(screen | grep '10ns' | awk '{ print index($0, "10ns") }' | sort -u |
+	    wc -l)
+	[ "$cols" = 1 ] || fail "200x60: the Latency axes do not line up"
+	# e saves a figure a side.
+	tmx send-keys -t t e
+	wait_for 'figures saved' 10
+	ls "$work/fig" | grep -q 'pingpong-threads-.*\.svg' || fail "e: no threads figure"
+	ls "$work/fig" | grep -q 'pingpong-fibers-.*\.svg' || fail "e: no fibers figure"
+	kids=$(pgrep -P "$(cswviz_pid)" -f -- --workload-child | tr '\n' ' ')
+	[ "$(echo $kids | wc -w)" = 2 ] || fail "200x60: not two workload children: $kids"
+	tmx send-keys -t t q
+	status=$(wait_exit 15)
+	[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
+	check_modes
+	for k in $kids; do
+		! kill -0 "$k" 2>/dev/null || fail "workload child $k outlived cswviz"
+	done
+}
 
-# A recording side by side carries both sides and replays split.
-start 80 24 --compare -s pingpong -n 2 --record "$work/rec.jsonl"
-wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
-sleep 2
-tmx send-keys -t t q
-status=$(wait_exit 15)
-[ "$status" = "exit=0" ] || fail "--record --compare: q gave $status"
-tmx kill-session -t t
-rm -f "$work/status" "$work/stty"
-nt=$(grep -c '"side":"threads"' "$work/rec.jsonl")
-nf=$(grep -c '"side":"fibers"' "$work/rec.jsonl")
-[ "$nt" -ge 3 ] && [ "$nf" -ge 3 ] ||
-    fail "the recording has $nt threads and $nf fibers lines"
-start 80 24 --replay "$work/rec.jsonl"
-wait_for 'REPLAY [0-9]+/'"$nt"' ' 10
-wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
-screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
-    fail "replay: the two sides are not named"
-# A seek back keeps both sides.
-tmx send-keys -t t 0
-wait_for 'from the start' 15
-wait_for 'handoffs/s +[0-9.]+[kM]?/s +[0-9.]+[kM]?/s' 10
-tmx send-keys -t t q
-status=$(wait_exit 15)
-[ "$status" = "exit=0" ] || fail "--replay: q gave $status"
+# rec: a recording side by side carries both sides and replays split.
+rec() {
+	start 80 24 --compare -s pingpong -n 2 --record "$work/rec.jsonl"
+	wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
+	sleep 2
+	tmx send-keys -t t q
+	status=$(wait_exit 15)
+	[ "$status" = "exit=0" ] || fail "--record --compare: q gave $status"
+	tmx kill-session -t t
+	rm -f "$work/status" "$work/stty"
+	nt=$(grep -c '"side":"threads"' "$work/rec.jsonl")
+	nf=$(grep -c '"side":"fibers"' "$work/rec.jsonl")
+	[ "$nt" -ge 3 ] && [ "$nf" -ge 3 ] ||
+	    fail "the recording has $nt threads and $nf fibers lines"
+	start 80 24 --replay "$work/rec.jsonl"
+	wait_for 'REPLAY [0-9]+/'"$nt"' ' 10
+	wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
+	screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
+	    fail "replay: the two sides are not named"
+	# A seek back keeps both sides.
+	tmx send-keys -t t 0
+	wait_for 'from the start' 15
+	wait_for 'handoffs/s +[0-9.]+[kM]?/s +[0-9.]+[kM]?/s' 10
+	tmx send-keys -t t q
+	status=$(wait_exit 15)
+	[ "$status" = "exit=0" ] || fail "--replay: q gave $status"
+}
+
+# The three parts at once, each on a tmux server of its own.
+alone small small
+alone big big
+alone rec rec
+alone_wait
 echo "PASS: side by side at 80x24 and 200x60, recorded and replayed"
