@@ -83,7 +83,7 @@ _Static_assert(CSW_ARRAY_LEN(figure_graphs) <= FIGURE_GRAPHS,
 #define FIG_GAP		46	/* between graphs: their titles */
 #define FIG_FONT	"DejaVu Sans, Liberation Sans, Arial, sans-serif"
 #define FIG_LEGEND_SIDES 384	/* a column a side, then the names */
-#define FIG_BOTTOM_SIDES 142	/* a caption line more */
+#define FIG_BOTTOM_SIDES 166	/* two caption lines more */
 #define FIG_CELL	80	/* a side's column in the legend */
 
 /* A graph's box on the page. */
@@ -623,9 +623,56 @@ figure_changes(const struct figure_page *p)
 	return (changes);
 }
 
+/* "b variant on (its name)", as the knob is at the end. */
+static void
+figure_variant(FILE *fp, const struct sample *s)
+{
+	fprintf(fp, "b variant %s", s->variant ? "on" : "off");
+	if (s->variant && s->variant_name != NULL) {
+		fputs(" (", fp);
+		figure_text(fp, s->variant_name);
+		fputs(")", fp);
+	}
+}
+
 /*
- * The caption: side by side, what ran; the lesson's knobs, the machine,
- * where it came from.
+ * Side by side, the caption's first lines: what ran, then a line a side
+ * with how its lines are drawn and its knobs.  The y of the next line.
+ */
+static double
+figure_caption_sides(FILE *fp, const struct figure_page *p, double y,
+    size_t changes)
+{
+	const struct figure_side *sd;
+	size_t			 si;
+
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Side by side over %.1f s: ",
+	    y, p->t1 - p->t0);
+	figure_text(fp, p->side[0].name);
+	fputs(" and ", fp);
+	figure_text(fp, p->side[1].name);
+	fputs(" ran at the same time on the same CPUs, a process each; ", fp);
+	figure_variant(fp, model_last(p->side[0].m));
+	if (changes > 0)
+		fprintf(fp, "; %zu change%s, dotted", changes,
+		    changes == 1 ? "" : "s");
+	fputs(".</text>\n", fp);
+	for (si = 0; si < p->nsides; si++) {
+		sd = &p->side[si];
+		y += 24;
+		fprintf(fp, "<text x=\"40\" y=\"%.1f\">At the end, ", y);
+		figure_text(fp, sd->name);
+		fprintf(fp, " (%s lines, %s marks): ", sd->dash != NULL ?
+		    "dashed" : "solid", sd->open ? "open" : "filled");
+		figure_knobs(fp, model_last(sd->m), model_last(sd->m)->fibers);
+		fprintf(fp, "; %zu samples.</text>\n", model_len(sd->m));
+	}
+	return (y + 24);
+}
+
+/*
+ * The caption: the lesson's knobs (side by side, what ran and each
+ * side's), the machine, where it came from.
  */
 static void
 figure_caption_text(FILE *fp, const struct figure_page *p,
@@ -634,58 +681,29 @@ figure_caption_text(FILE *fp, const struct figure_page *p,
 {
 	const struct sample	*s = model_last(p->side[0].m);
 	double			 y = FIGURE_HEIGHT - p->bottom + 56;
-	size_t			 si;
 
 	fprintf(fp, "<g id=\"caption\" font-size=\"17\" fill=\"#%06x\">\n",
 	    st->fg);
-	if (p->nsides > 1) {
-		fprintf(fp, "<text x=\"40\" y=\"%.1f\">Side by side: ", y);
-		figure_text(fp, p->side[0].name);
-		fputs(" and ", fp);
-		figure_text(fp, p->side[1].name);
-		fprintf(fp, " ran at the same time, each in a process of its "
-		    "own on the same CPUs; %zu samples of ",
-		    model_len(p->side[0].m));
-		figure_text(fp, p->side[0].name);
-		fprintf(fp, " and %zu of ", model_len(p->side[1].m));
-		figure_text(fp, p->side[1].name);
-		fprintf(fp, " over %.1f s", p->t1 - p->t0);
+	if (p->nsides > 1)
+		y = figure_caption_sides(fp, p, y, changes);
+	else {
+		fprintf(fp, "<text x=\"40\" y=\"%.1f\">Knobs (at the end): ",
+		    y);
+		figure_knobs(fp, s, s->fibers || s->workers_knob > 0);
+		fputs(", ", fp);
+		figure_variant(fp, s);
+		fprintf(fp, "; %zu samples over %.1f s",
+		    model_len(p->side[0].m), p->t1 - p->t0);
 		if (changes > 0)
 			fprintf(fp, "; %zu change%s, dotted", changes,
 			    changes == 1 ? "" : "s");
 		fputs(".</text>\n", fp);
 		y += 24;
 	}
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Knobs (at the end): ", y);
-	if (p->nsides == 1) {
-		figure_knobs(fp, s, s->fibers || s->workers_knob > 0);
-		fputs(", ", fp);
-	}
-	for (si = 0; si < p->nsides && p->nsides > 1; si++) {
-		figure_text(fp, p->side[si].name);
-		fputs(" ", fp);
-		figure_knobs(fp, model_last(p->side[si].m),
-		    model_last(p->side[si].m)->fibers);
-		fputs("; ", fp);
-	}
-	fprintf(fp, "b variant %s", s->variant ? "on" : "off");
-	if (s->variant && s->variant_name != NULL) {
-		fputs(" (", fp);
-		figure_text(fp, s->variant_name);
-		fputs(")", fp);
-	}
-	if (p->nsides == 1) {
-		fprintf(fp, "; %zu samples over %.1f s",
-		    model_len(p->side[0].m), p->t1 - p->t0);
-		if (changes > 0)
-			fprintf(fp, "; %zu change%s, dotted", changes,
-			    changes == 1 ? "" : "s");
-	}
-	fputs(".</text>\n", fp);
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Machine: ", y + 24);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Machine: ", y);
 	figure_text(fp, cap->machine);
 	fputs(".</text>\n", fp);
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">From ", y + 48);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">From ", y + 24);
 	figure_text(fp, cap->source);
 	fputs("; drawn ", fp);
 	figure_text(fp, cap->when);
@@ -787,7 +805,7 @@ figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
 		figure_text(fp, p->side[0].name);
 		fputs(" and ", fp);
 		figure_text(fp, p->side[1].name);
-		fputs(" mode side by side", fp);
+		fputs(" modes side by side", fp);
 	} else {
 		fputs("in ", fp);
 		figure_text(fp, s->mode_name);

@@ -139,7 +139,7 @@ print(f"ok: {sys.argv[2]}: {graphs} graphs, threads {len(want['threads'])} and "
 PY
 	grep -q '>threads</text>' "$2" && grep -q '>fibers</text>' "$2" ||
 	    fail "the legend of $2 does not name both sides"
-	grep -q 'Side by side: threads and fibers ran at the same time' "$2" ||
+	grep -Eq 'Side by side over [0-9.]+ s: threads and fibers ran at the same time' "$2" ||
 	    fail "the caption of $2 does not say it is a run side by side"
 	grep -q 'Machine: .*CPU.*Linux' "$2" ||
 	    fail "the caption of $2 does not name the machine"
@@ -180,7 +180,7 @@ render "$work/sides.svg"
 check_sides "$fixtures/session-sides.jsonl" "$work/sides.svg"
 [ "$(grep -c 'class="change"' "$work/sides.svg")" -eq 3 ] ||
     fail "the tasks-up change of both sides is not marked once a graph"
-grep -q 'pingpong <tspan font-weight="normal">in threads and fibers mode side by side' \
+grep -q 'pingpong <tspan font-weight="normal">in threads and fibers modes side by side' \
     "$work/sides.svg" || fail "the title does not say side by side"
 "$CSWVIZ" --batch --compare -s pingpong --duration 3 > "$work/pair.jsonl" 2>/dev/null ||
     fail "--batch --compare failed"

@@ -74,7 +74,7 @@ for side in threads fibers; do
 	grep -q "data-side=\"$side\" data-key=\"kernel_vcsw_per_s\"" "$f" ||
 	    fail "the figure has no $side line"
 done
-grep -q 'Side by side: threads and fibers' "$f" ||
+grep -q 'Side by side over .* s: threads and fibers' "$f" ||
     fail "the caption does not say side by side"
 tmx send-keys -t t q
 status=$(wait_exit 15)

@@ -226,10 +226,13 @@ test_figure_sides_share_axes(void **state)
 	/* The legend names both sides; the caption says what ran. */
 	assert_non_null(strstr(svg, ">threads</text>"));
 	assert_non_null(strstr(svg, ">fibers</text>"));
-	assert_non_null(strstr(svg, "Side by side: threads and fibers ran at "
-	    "the same time"));
-	assert_non_null(strstr(svg, "5 samples of threads and 3 of fibers "
-	    "over 4.0 s"));
+	assert_non_null(strstr(svg, "Side by side over 4.0 s: threads and "
+	    "fibers ran at the same time"));
+	assert_non_null(strstr(svg, "At the end, threads (solid lines, filled "
+	    "marks): 2 tasks (2 asked), 8 MiB stack per task; 5 samples."));
+	assert_non_null(strstr(svg, "At the end, fibers (dashed lines, open "
+	    "marks): 2 tasks (2 asked), 2 workers (P), 16 KiB stack per task; "
+	    "3 samples."));
 	assert_non_null(strstr(svg, "Machine: Cortex, 2 CPUs, Linux 6.1.0."));
 	free(svg);
 
