@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The figure of the model written to a file: to a name given (--export),
- * or to a new name in a folder (the e key).  A file that cannot be made or
- * written is an error for the caller to show; a half-written file is
- * removed.
+ * or to a new name in a folder (the e key).  Side by side, the peer's
+ * model (the fibers side) goes into the same figure, on the same axes.
+ * A file that cannot be made or written is an error for the caller to
+ * show; a half-written file is removed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,8 +69,8 @@ export_style(const struct theme *t, struct figure_style *st)
 
 /* Write the figure to fp, with the caption's machine and time. */
 static int
-export_write(FILE *fp, const struct model *m, const struct theme *t,
-    const char *source)
+export_write(FILE *fp, const struct model *m, const struct model *peer,
+    const struct theme *t, const char *source)
 {
 	struct figure_style	 st;
 	struct figure_caption	 cap;
@@ -91,6 +93,8 @@ export_write(FILE *fp, const struct model *m, const struct theme *t,
 	cap.machine = machine;
 	cap.source = source;
 	cap.when = when;
+	if (peer != NULL)
+		return (figure_svg_sides(fp, m, peer, &st, &cap));
 	return (figure_svg(fp, m, &st, &cap));
 }
 
@@ -112,11 +116,12 @@ export_why(const char *path, char *err, size_t len)
    failure. */
 static int
 export_finish(FILE *fp, const char *path, const struct model *m,
-    const struct theme *t, const char *source, char *err, size_t len)
+    const struct model *peer, const struct theme *t, const char *source,
+    char *err, size_t len)
 {
 	int	saved;
 
-	if (export_write(fp, m, t, source) != 0 || fflush(fp) != 0) {
+	if (export_write(fp, m, peer, t, source) != 0 || fflush(fp) != 0) {
 		saved = errno;
 		if (fp != stdout) {
 			fclose(fp);
@@ -136,37 +141,51 @@ export_finish(FILE *fp, const char *path, const struct model *m,
 	return (0);
 }
 
+/* Whether both sides (or the one) have the two samples a graph needs. */
+static bool
+export_ready(const struct model *m, const struct model *peer)
+{
+	return (model_len(m) >= 2 && model_last(m) != NULL &&
+	    (peer == NULL || (model_len(peer) >= 2 &&
+	    model_last(peer) != NULL)));
+}
+
 /*
- * Write the figure of the model to path ("-": standard output), in the
- * theme's colours, saying source in its caption.  0, or -1 with err.
+ * Write the figure of the model, and side by side of the peer's beside it
+ * (NULL: one workload), to path ("-": standard output), in the theme's
+ * colours, saying source in its caption.  0, or -1 with err.
  */
 int
-export_figure(const struct model *m, const struct theme *t, const char *path,
-    const char *source, char *err, size_t len)
+export_figure(const struct model *m, const struct model *peer,
+    const struct theme *t, const char *path, const char *source, char *err,
+    size_t len)
 {
 	FILE	*fp;
 
-	if (model_len(m) < 2) {
+	if (!export_ready(m, peer)) {
 		errno = EAGAIN;
 		export_why(path, err, len);
 		return (-1);
 	}
 	if (strcmp(path, "-") == 0)
-		return (export_finish(stdout, path, m, t, source, err, len));
+		return (export_finish(stdout, path, m, peer, t, source, err,
+		    len));
 	if ((fp = fopen(path, "w")) == NULL) {
 		export_why(path, err, len);
 		return (-1);
 	}
-	return (export_finish(fp, path, m, t, source, err, len));
+	return (export_finish(fp, path, m, peer, t, source, err, len));
 }
 
 /*
  * Write the figure to a new file in dir (NULL: the current folder), named
- * for the lesson and the time; path gets its name.  0, or -1 with err.
+ * for the lesson, the mode (or "side-by-side") and the time; path gets
+ * its name.  0, or -1 with err in path.
  */
 int
-export_figure_new(const struct model *m, const struct theme *t,
-    const char *dir, const char *source, char *path, size_t len)
+export_figure_new(const struct model *m, const struct model *peer,
+    const struct theme *t, const char *dir, const char *source, char *path,
+    size_t len)
 {
 	const struct sample	*s = model_last(m);
 	char			 stamp[32], base[PATH_MAX], err[EXPORT_ERRLEN];
@@ -175,7 +194,7 @@ export_figure_new(const struct model *m, const struct theme *t,
 	FILE			*fp;
 	int			 fd, i;
 
-	if (model_len(m) < 2 || s == NULL) {
+	if (!export_ready(m, peer)) {
 		errno = EAGAIN;
 		export_why("", path, len);
 		return (-1);
@@ -183,7 +202,8 @@ export_figure_new(const struct model *m, const struct theme *t,
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
 	snprintf(base, sizeof base, "%s/cswviz-%s-%s-%s", dir != NULL ? dir :
-	    ".", s->scenario, s->mode_name, stamp);
+	    ".", s->scenario, peer != NULL ? "side-by-side" : s->mode_name,
+	    stamp);
 	/* A second figure in the same second gets -2, -3 ... */
 	for (i = 1; i < 100; i++) {
 		if (i == 1)
@@ -203,7 +223,8 @@ export_figure_new(const struct model *m, const struct theme *t,
 		snprintf(path, len, "%s", err);
 		return (-1);
 	}
-	if (export_finish(fp, path, m, t, source, err, sizeof err) != 0) {
+	if (export_finish(fp, path, m, peer, t, source, err, sizeof err) !=
+	    0) {
 		snprintf(path, len, "%s", err);
 		return (-1);
 	}

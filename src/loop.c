@@ -766,14 +766,13 @@ loop_do_redraw(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 
 /*
  * Save the graphs as they are on the screen (frozen or not) as an SVG
- * figure in the --figures folder; the footer says where it went or why
- * it could not.
+ * figure in the --figures folder, side by side both sides in one; the
+ * footer says where it went or why it could not.
  */
 static bool
 loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 {
 	char	source[160], path[PATH_MAX + EXPORT_ERRLEN], dir[PATH_MAX];
-	char	other[PATH_MAX + EXPORT_ERRLEN];
 
 	if (c->tape->replay != NULL)
 		snprintf(source, sizeof source, "the recording %s",
@@ -783,26 +782,11 @@ loop_do_figure(struct loop_ctx *c, enum action a, const TermKeyKey *key)
 	if (realpath(c->figures != NULL ? c->figures : ".", dir) == NULL)
 		snprintf(dir, sizeof dir, "%s", c->figures != NULL ?
 		    c->figures : ".");
-	if (export_figure_new(c->m, tui_theme_current(), dir, source, path,
-	    sizeof path) != 0) {
+	if (export_figure_new(c->m, c->v->peer, tui_theme_current(), dir,
+	    source, path, sizeof path) != 0)
 		tui_message(c->v, "%s", path);
-		c->v->message_until += 6000000000u;	/* long enough */
-		return (true);
-	}
-	/* Side by side: a figure a side, each named for its mode. */
-	if (c->v->peer != NULL) {
-		if (export_figure_new(c->v->peer, tui_theme_current(), dir,
-		    source, other, sizeof other) != 0)
-			tui_message(c->v, "figure saved: %s; fibers: %s",
-			    path, other);
-		else
-			tui_message(c->v, "figures saved: %s and %s", path,
-			    strrchr(other, '/') != NULL ? strrchr(other, '/') +
-			    1 : other);
-		c->v->message_until += 6000000000u;
-		return (true);
-	}
-	tui_message(c->v, "figure saved: %s", path);
+	else
+		tui_message(c->v, "figure saved: %s", path);
 	c->v->message_until += 6000000000u;	/* long enough to note */
 	return (true);
 }

@@ -260,25 +260,33 @@ main_batch(const struct options *opts)
 
 /*
  * --export: the whole recording into a model of its length, drawn in the
- * theme asked for into the file; no terminal, no workload.
+ * theme asked for into the file; no terminal, no workload.  A recording
+ * side by side fills a second model with its fibers lines, and both sides
+ * go into one figure.
  */
 static int
 main_export(const struct options *opts, struct replay *rp)
 {
-	struct model	*m = model_create(replay_samples(rp));
+	struct model	*m = model_create(replay_samples(rp)), *peer = NULL;
 	struct theme	 t;
 	char		 err[EXPORT_ERRLEN], source[160];
 	int		 status = 0;
 
 	snprintf(source, sizeof source, "the recording %s", replay_name(rp));
+	if (replay_has_sides(rp)) {
+		peer = model_create(replay_samples(rp));
+		replay_set_peer(rp, peer);
+	}
 	if (theme_load(opts->theme != NULL ? opts->theme : "default",
 	    opts->theme_dir, &t, err, sizeof err) != 0 ||
 	    replay_show_all(rp, m, err, sizeof err) != 0 ||
-	    export_figure(m, &t, opts->export, source, err, sizeof err) != 0) {
+	    export_figure(m, peer, &t, opts->export, source, err,
+	    sizeof err) != 0) {
 		fprintf(stderr, "cswviz: %s\n", err);
 		status = 1;
 	}
 	model_free(m);
+	model_free(peer);
 	replay_close(rp);
 	return (status);
 }

@@ -82,10 +82,34 @@ _Static_assert(CSW_ARRAY_LEN(figure_graphs) <= FIGURE_GRAPHS,
 #define FIG_LEGEND	300	/* right of the plots */
 #define FIG_GAP		46	/* between graphs: their titles */
 #define FIG_FONT	"DejaVu Sans, Liberation Sans, Arial, sans-serif"
+#define FIG_LEGEND_SIDES 384	/* a column a side, then the names */
+#define FIG_BOTTOM_SIDES 166	/* two caption lines more */
+#define FIG_CELL	80	/* a side's column in the legend */
 
 /* A graph's box on the page. */
 struct figure_box {
 	double	x, y, w, h;
+};
+
+/*
+ * A workload drawn.  Side by side, each side's lines have its dash and its
+ * markers are filled or open, so the side reads without colour; the
+ * series keeps its colour and marker shape on both sides.
+ */
+struct figure_side {
+	const struct model	*m;
+	const char		*name;	/* "threads", "fibers"; NULL: alone */
+	double			 shift;	/* model_time_s + shift: the axis */
+	const char		*dash;	/* side by side: its lines' dash */
+	bool			 open;	/* side by side: open markers */
+};
+
+/* The figure being written: its workloads, time axis and layout. */
+struct figure_page {
+	struct figure_side	 side[2];
+	size_t			 nsides;
+	double			 t0, t1, tstep;
+	int			 legend, bottom;
 };
 
 /* Write s with XML's special characters escaped. */
@@ -242,10 +266,10 @@ figure_drawn(const struct model *m, const struct figure_graph *g,
 	return (true);
 }
 
-/* A marker centred on x, y. */
+/* A marker centred on x, y; filled, or open in the paper's colour. */
 static void
 figure_marker(FILE *fp, enum figure_marker mk, double x, double y, int ink,
-    int paper)
+    int paper, bool filled)
 {
 	switch (mk) {
 	case FM_CIRCLE:
@@ -260,9 +284,37 @@ figure_marker(FILE *fp, enum figure_marker mk, double x, double y, int ink,
 		    x, y - 7, x + 7, y + 5, x - 7, y + 5);
 		break;
 	}
-	/* Open shapes for dashed lines: a second cue besides the shape. */
 	fprintf(fp, " fill=\"#%06x\" stroke=\"#%06x\" stroke-width=\"2.5\"/>\n",
-	    mk == FM_CIRCLE ? ink : paper, ink);
+	    filled ? ink : paper, ink);
+}
+
+/*
+ * Whether a line's markers are filled: alone, open shapes go with dashed
+ * lines, a second cue besides the shape; side by side, open is a side's.
+ */
+static bool
+figure_filled(const struct figure_page *p, size_t si,
+    const struct figure_line *l)
+{
+	if (p->nsides == 1)
+		return (l->marker == FM_CIRCLE);
+	return (!p->side[si].open);
+}
+
+/* A line's dash: its series' alone, its side's side by side. */
+static const char *
+figure_dash(const struct figure_page *p, size_t si,
+    const struct figure_line *l)
+{
+	return (p->nsides == 1 ? l->dash : p->side[si].dash);
+}
+
+/* Write a stroke-dasharray attribute, or nothing for a solid line. */
+static void
+figure_dash_attr(FILE *fp, const char *dash)
+{
+	if (dash != NULL)
+		fprintf(fp, " stroke-dasharray=\"%s\"", dash);
 }
 
 /* The change a mark stands for, in a word or two. */
@@ -286,6 +338,41 @@ figure_change_name(unsigned chg)
 	return ("stack");
 }
 
+/* When side si took the sample age, on the figure's time axis (s). */
+static double
+figure_t(const struct figure_page *p, size_t si, size_t age)
+{
+	return (model_time_s(p->side[si].m, age) + p->side[si].shift);
+}
+
+/*
+ * The change marked at side si's sample age, or 0 when none is drawn
+ * there.  Side by side, a knob turned on both sides is drawn once, where
+ * the first side has it: a later side's mark with the same change within
+ * one of its sample intervals of the first side's is the same change.
+ */
+static unsigned
+figure_mark(const struct figure_page *p, size_t si, size_t age)
+{
+	const struct model	*m = p->side[si].m;
+	unsigned		 chg = model_change(m, age);
+	size_t			 n = model_len(m), j, a;
+	double			 t, gap;
+
+	if (chg == 0 || isnan(t = figure_t(p, si, age)))
+		return (0);
+	gap = n > 1 ? (figure_t(p, si, 0) - figure_t(p, si, n - 1)) /
+	    (double)(n - 1) : 0;
+	for (j = 0; j < si; j++) {
+		for (a = 0; a < model_len(p->side[j].m); a++) {
+			if (model_change(p->side[j].m, a) == chg &&
+			    fabs(figure_t(p, j, a) - t) <= gap)
+				return (0);
+		}
+	}
+	return (chg);
+}
+
 /* The x of a time on the shared axis. */
 static double
 figure_x(const struct figure_box *b, double t0, double t1, double t)
@@ -293,27 +380,117 @@ figure_x(const struct figure_box *b, double t0, double t1, double t)
 	return (b->x + (t1 > t0 ? (t - t0) / (t1 - t0) : 0.5) * b->w);
 }
 
-/* One graph: frame, grid and ticks, the lines with markers, the legend. */
-static void
-figure_graph(FILE *fp, const struct model *m, const struct figure_graph *g,
-    const struct figure_style *st, const struct figure_box *b, double t0,
-    double t1, double tstep, bool last)
+/*
+ * One line of a graph for side si: its values as data, the path, and its
+ * markers.  How many points it drew.
+ */
+static size_t
+figure_line(FILE *fp, const struct figure_page *p, size_t si,
+    const struct figure_graph *g, size_t i, const struct figure_style *st,
+    const struct figure_box *b, double top)
 {
-	const struct figure_line *l;
+	const struct model	*m = p->side[si].m;
+	const struct figure_line *l = &g->lines[i];
+	size_t			 n = model_len(m), age, every, drawn = 0;
+	double			 v, x, y;
+	bool			 pen = false;
+	int			 ink = st->ink[l->ink];
+
+	/* The values, oldest first, as the recording has them. */
+	fputs("<path class=\"line\"", fp);
+	if (p->side[si].name != NULL)
+		fprintf(fp, " data-side=\"%s\"", p->side[si].name);
+	fprintf(fp, " data-key=\"%s\" data-values=\"", l->key);
+	for (age = n; age-- > 0;) {
+		v = model_value(m, l->ms, age);
+		fprintf(fp, isnan(v) ? "%snan" : "%s%.10g",
+		    age + 1 == n ? "" : " ", v);
+	}
+	fprintf(fp, "\" fill=\"none\" stroke=\"#%06x\" stroke-width=\""
+	    "3.5\" stroke-linejoin=\"round\"", ink);
+	figure_dash_attr(fp, figure_dash(p, si, l));
+	fputs(" d=\"", fp);
+	for (age = n; age-- > 0;) {
+		v = model_value(m, l->ms, age);
+		if (!figure_drawn(m, g, age, v)) {
+			pen = false;
+			continue;
+		}
+		x = figure_x(b, p->t0, p->t1, figure_t(p, si, age));
+		y = b->y + b->h - v / top * b->h;
+		fprintf(fp, "%s%.1f %.1f", pen ? "L" : "M", x, y);
+		pen = true;
+		drawn++;
+	}
+	if (drawn == 0)
+		fprintf(fp, "M%.1f %.1f", b->x, b->y + b->h);
+	fprintf(fp, "\"/>\n");
+	/* Markers at about a dozen points, staggered per line and side. */
+	every = n / 12 + 1;
+	for (age = n; age-- > 0;) {
+		v = model_value(m, l->ms, age);
+		if ((n - 1 - age + i * every / 3 + si * every / 6) % every !=
+		    0 || !figure_drawn(m, g, age, v))
+			continue;
+		figure_marker(fp, l->marker, figure_x(b, p->t0, p->t1,
+		    figure_t(p, si, age)), b->y + b->h - v / top * b->h, ink,
+		    st->bg, figure_filled(p, si, l));
+	}
+	return (drawn);
+}
+
+/*
+ * A line's sample in the legend, w wide from x at y, with its marker; side
+ * by side a line a side never drew says "none" in its place.
+ */
+static void
+figure_legend_sample(FILE *fp, const struct figure_page *p, size_t si,
+    const struct figure_line *l, const struct figure_style *st, double x,
+    double y, bool drawn)
+{
+	int	ink = st->ink[l->ink];
+
+	if (!drawn && p->nsides > 1) {
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\" "
+		    "font-style=\"italic\" text-anchor=\"middle\">none</text>"
+		    "\n", x + 28, y + 6);
+		return;
+	}
+	fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"3.5\"", x, y, x + 56,
+	    y, ink);
+	figure_dash_attr(fp, figure_dash(p, si, l));
+	fputs("/>\n", fp);
+	figure_marker(fp, l->marker, x + 28, y, ink, st->bg,
+	    figure_filled(p, si, l));
+}
+
+/*
+ * One graph: frame, grid and ticks, each side's lines with markers, the
+ * legend.  Side by side the sides share the value axis as well as time.
+ */
+static void
+figure_graph(FILE *fp, const struct figure_page *p,
+    const struct figure_graph *g, const struct figure_style *st,
+    const struct figure_box *b, bool last)
+{
+	const struct model *m;
 	const char	*prefix;
 	char		 lab[48];
 	double		 max = NAN, top, step, div, v, x, y, t, k;
-	size_t		 n = model_len(m), age, i, every, drawn;
-	bool		 pen;
+	size_t		 n, age, i, si, drawn[2][CSW_ARRAY_LEN(g->lines)];
 	unsigned	 chg;
-	int		 ink;
 
-	for (i = 0; i < g->nlines; i++) {
-		for (age = 0; age < n; age++) {
-			v = model_value(m, g->lines[i].ms, age);
-			if (figure_drawn(m, g, age, v) && (isnan(max) ||
-			    v > max))
-				max = v;
+	for (si = 0; si < p->nsides; si++) {
+		m = p->side[si].m;
+		n = model_len(m);
+		for (i = 0; i < g->nlines; i++) {
+			for (age = 0; age < n; age++) {
+				v = model_value(m, g->lines[i].ms, age);
+				if (figure_drawn(m, g, age, v) &&
+				    (isnan(max) || v > max))
+					max = v;
+			}
 		}
 	}
 	/* Ticks nice in the prefix the values are written in (KiB, M). */
@@ -343,10 +520,10 @@ figure_graph(FILE *fp, const struct model *m, const struct figure_graph *g,
 		    "text-anchor=\"end\">%s</text>\n", b->x - 10, y + 6, lab);
 	}
 	/* The time grid; its labels under the last graph only. */
-	for (k = ceil(t0 / tstep - 1e-9); k * tstep <= t1 + tstep / 1e6;
-	    k++) {
-		t = k * tstep + 0.0;	/* no "-0" */
-		x = figure_x(b, t0, t1, t);
+	for (k = ceil(p->t0 / p->tstep - 1e-9); k * p->tstep <= p->t1 +
+	    p->tstep / 1e6; k++) {
+		t = k * p->tstep + 0.0;	/* no "-0" */
+		x = figure_x(b, p->t0, p->t1, t);
 		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"1\"/>\n",
 		    x, b->y, x, b->y + b->h, st->dim);
@@ -360,78 +537,47 @@ figure_graph(FILE *fp, const struct model *m, const struct figure_graph *g,
 	    b->x, b->y, b->w, b->h, st->fg);
 
 	/* The changes: a dotted rule, named in the first graph. */
-	for (age = 0; age < n; age++) {
-		if ((chg = model_change(m, age)) == 0 ||
-		    isnan(t = model_time_s(m, age)))
-			continue;
-		x = figure_x(b, t0, t1, t);
-		fprintf(fp, "<line class=\"change\" x1=\"%.1f\" y1=\"%.1f\" "
-		    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"2\" "
-		    "stroke-dasharray=\"2 4\"/>\n", x, b->y, x, b->y + b->h,
-		    st->fg);
-		if (g == &figure_graphs[0])
-			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\""
-			    " font-style=\"italic\">%s</text>\n", x + 4,
-			    b->y + 18, figure_change_name(chg));
+	for (si = 0; si < p->nsides; si++) {
+		for (age = 0; age < model_len(p->side[si].m); age++) {
+			if ((chg = figure_mark(p, si, age)) == 0)
+				continue;
+			x = figure_x(b, p->t0, p->t1, figure_t(p, si, age));
+			fprintf(fp, "<line class=\"change\" x1=\"%.1f\" y1=\""
+			    "%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%06x\" "
+			    "stroke-width=\"2\" stroke-dasharray=\"2 4\"/>\n",
+			    x, b->y, x, b->y + b->h, st->fg);
+			if (g == &figure_graphs[0])
+				fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
+				    "font-size=\"17\" font-style=\"italic\">"
+				    "%s</text>\n", x + 4, b->y + 18,
+				    figure_change_name(chg));
+		}
 	}
 
+	for (si = 0; si < p->nsides; si++) {
+		for (i = 0; i < g->nlines; i++)
+			drawn[si][i] = figure_line(fp, p, si, g, i, st, b,
+			    top);
+	}
+	/* The legend: a sample of each line, its marker, its name; side by
+	   side a column a side under the side's name. */
+	x = b->x + b->w + 24;
+	for (si = 0; si < p->nsides && p->nsides > 1; si++) {
+		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"17\" "
+		    "font-weight=\"bold\" text-anchor=\"middle\">", x + 28 +
+		    (double)si * FIG_CELL, b->y - 12);
+		figure_text(fp, p->side[si].name);
+		fputs("</text>\n", fp);
+	}
 	for (i = 0; i < g->nlines; i++) {
-		l = &g->lines[i];
-		ink = st->ink[l->ink];
-		/* The values, oldest first, as the recording has them. */
-		fprintf(fp, "<path class=\"line\" data-key=\"%s\" "
-		    "data-values=\"", l->key);
-		for (age = n; age-- > 0;) {
-			v = model_value(m, l->ms, age);
-			fprintf(fp, isnan(v) ? "%snan" : "%s%.10g",
-			    age + 1 == n ? "" : " ", v);
-		}
-		fprintf(fp, "\" fill=\"none\" stroke=\"#%06x\" stroke-width=\""
-		    "3.5\" stroke-linejoin=\"round\"%s%s%s d=\"", ink,
-		    l->dash != NULL ? " stroke-dasharray=\"" : "",
-		    l->dash != NULL ? l->dash : "", l->dash != NULL ? "\"" :
-		    "");
-		pen = false;
-		drawn = 0;
-		for (age = n; age-- > 0;) {
-			v = model_value(m, l->ms, age);
-			if (!figure_drawn(m, g, age, v)) {
-				pen = false;
-				continue;
-			}
-			x = figure_x(b, t0, t1, model_time_s(m, age));
-			y = b->y + b->h - v / top * b->h;
-			fprintf(fp, "%s%.1f %.1f", pen ? "L" : "M", x, y);
-			pen = true;
-			drawn++;
-		}
-		if (drawn == 0)
-			fprintf(fp, "M%.1f %.1f", b->x, b->y + b->h);
-		fprintf(fp, "\"/>\n");
-		/* Markers at about a dozen points, staggered per line. */
-		every = n / 12 + 1;
-		for (age = n; age-- > 0;) {
-			v = model_value(m, l->ms, age);
-			if ((n - 1 - age + i * every / 3) % every != 0 ||
-			    !figure_drawn(m, g, age, v))
-				continue;
-			figure_marker(fp, l->marker, figure_x(b, t0, t1,
-			    model_time_s(m, age)), b->y + b->h - v / top *
-			    b->h, ink, st->bg);
-		}
-		/* The legend: a sample of the line, its marker, its name. */
 		y = b->y + 22 + (double)i * 34;
-		x = b->x + b->w + 24;
-		fprintf(fp, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"#%06x\" stroke-width=\"3.5\"%s%s%s/>"
-		    "\n", x, y, x + 56, y, ink, l->dash != NULL ?
-		    " stroke-dasharray=\"" : "", l->dash != NULL ? l->dash : "",
-		    l->dash != NULL ? "\"" : "");
-		figure_marker(fp, l->marker, x + 28, y, ink, st->bg);
+		for (si = 0; si < p->nsides; si++)
+			figure_legend_sample(fp, p, si, &g->lines[i], st, x +
+			    (double)si * FIG_CELL, y, drawn[si][i] > 0);
 		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"19\">",
-		    x + 66, y + 6);
-		figure_text(fp, l->label);
-		if (drawn == 0)
+		    x + (double)(p->nsides - 1) * FIG_CELL + 66, y + 6);
+		figure_text(fp, g->lines[i].label);
+		if (p->nsides == 1 && drawn[0][i] == 0)
 			fputs(" (no value)", fp);
 		fputs("</text>\n", fp);
 	}
@@ -448,50 +594,244 @@ figure_bytes(double v, char *buf, size_t len)
 	snprintf(buf, len, "%.4g %s", v / div, prefix);
 }
 
-/* The caption: the lesson's knobs, the machine, where it came from. */
+/* A workload's knobs: tasks, workers where asked, the stack per task. */
 static void
-figure_caption_text(FILE *fp, const struct model *m,
-    const struct figure_style *st, const struct figure_caption *cap,
-    size_t changes)
+figure_knobs(FILE *fp, const struct sample *s, bool workers)
 {
-	const struct sample	*s = model_last(m);
-	char			 stack[32];
-	double			 y = FIGURE_HEIGHT - FIG_BOTTOM + 56;
-	double			 span = model_time_s(m, 0) -
-				    model_time_s(m, model_len(m) - 1);
+	char	stack[32];
 
-	fprintf(fp, "<g id=\"caption\" font-size=\"17\" fill=\"#%06x\">\n",
-	    st->fg);
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Knobs (at the end): %ld tasks "
-	    "(%ld asked), ", y, s->tasks_alive, s->tasks_target);
-	if (s->fibers || s->workers_knob > 0)
-		fprintf(fp, "%d worker%s (P), ", s->workers_knob,
+	fprintf(fp, "%ld tasks (%ld asked)", s->tasks_alive, s->tasks_target);
+	if (workers)
+		fprintf(fp, ", %d worker%s (P)", s->workers_knob,
 		    s->workers_knob == 1 ? "" : "s");
 	if (s->task_stack > 0) {
 		figure_bytes((double)s->task_stack, stack, sizeof stack);
-		fprintf(fp, "%s stack per task, ", stack);
+		fprintf(fp, ", %s stack per task", stack);
 	}
+}
+
+/* How many changes the figure marks. */
+static size_t
+figure_changes(const struct figure_page *p)
+{
+	size_t	si, age, changes = 0;
+
+	for (si = 0; si < p->nsides; si++) {
+		for (age = 0; age < model_len(p->side[si].m); age++)
+			changes += figure_mark(p, si, age) != 0;
+	}
+	return (changes);
+}
+
+/* "b variant on (its name)", as the knob is at the end. */
+static void
+figure_variant(FILE *fp, const struct sample *s)
+{
 	fprintf(fp, "b variant %s", s->variant ? "on" : "off");
 	if (s->variant && s->variant_name != NULL) {
 		fputs(" (", fp);
 		figure_text(fp, s->variant_name);
 		fputs(")", fp);
 	}
-	fprintf(fp, "; %zu samples over %.1f s", model_len(m), span);
+}
+
+/*
+ * Side by side, the caption's first lines: what ran, then a line a side
+ * with how its lines are drawn and its knobs.  The y of the next line.
+ */
+static double
+figure_caption_sides(FILE *fp, const struct figure_page *p, double y,
+    size_t changes)
+{
+	const struct figure_side *sd;
+	size_t			 si;
+
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Side by side over %.1f s: ",
+	    y, p->t1 - p->t0);
+	figure_text(fp, p->side[0].name);
+	fputs(" and ", fp);
+	figure_text(fp, p->side[1].name);
+	fputs(" ran at the same time on the same CPUs, a process each; ", fp);
+	figure_variant(fp, model_last(p->side[0].m));
 	if (changes > 0)
 		fprintf(fp, "; %zu change%s, dotted", changes,
 		    changes == 1 ? "" : "s");
 	fputs(".</text>\n", fp);
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Machine: ", y + 24);
+	for (si = 0; si < p->nsides; si++) {
+		sd = &p->side[si];
+		y += 24;
+		fprintf(fp, "<text x=\"40\" y=\"%.1f\">At the end, ", y);
+		figure_text(fp, sd->name);
+		fprintf(fp, " (%s lines, %s marks): ", sd->dash != NULL ?
+		    "dashed" : "solid", sd->open ? "open" : "filled");
+		figure_knobs(fp, model_last(sd->m), model_last(sd->m)->fibers);
+		fprintf(fp, "; %zu samples.</text>\n", model_len(sd->m));
+	}
+	return (y + 24);
+}
+
+/*
+ * The caption: the lesson's knobs (side by side, what ran and each
+ * side's), the machine, where it came from.
+ */
+static void
+figure_caption_text(FILE *fp, const struct figure_page *p,
+    const struct figure_style *st, const struct figure_caption *cap,
+    size_t changes)
+{
+	const struct sample	*s = model_last(p->side[0].m);
+	double			 y = FIGURE_HEIGHT - p->bottom + 56;
+
+	fprintf(fp, "<g id=\"caption\" font-size=\"17\" fill=\"#%06x\">\n",
+	    st->fg);
+	if (p->nsides > 1)
+		y = figure_caption_sides(fp, p, y, changes);
+	else {
+		fprintf(fp, "<text x=\"40\" y=\"%.1f\">Knobs (at the end): ",
+		    y);
+		figure_knobs(fp, s, s->fibers || s->workers_knob > 0);
+		fputs(", ", fp);
+		figure_variant(fp, s);
+		fprintf(fp, "; %zu samples over %.1f s",
+		    model_len(p->side[0].m), p->t1 - p->t0);
+		if (changes > 0)
+			fprintf(fp, "; %zu change%s, dotted", changes,
+			    changes == 1 ? "" : "s");
+		fputs(".</text>\n", fp);
+		y += 24;
+	}
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">Machine: ", y);
 	figure_text(fp, cap->machine);
 	fputs(".</text>\n", fp);
-	fprintf(fp, "<text x=\"40\" y=\"%.1f\">From ", y + 48);
+	fprintf(fp, "<text x=\"40\" y=\"%.1f\">From ", y + 24);
 	figure_text(fp, cap->source);
 	fputs("; drawn ", fp);
 	figure_text(fp, cap->when);
 	fputs(" by cswviz " PACKAGE_VERSION ", theme ", fp);
 	figure_text(fp, st->theme);
 	fputs(".</text>\n</g>\n", fp);
+}
+
+/* Each side's sample times on the axis, oldest first, for checking. */
+static void
+figure_times(FILE *fp, const struct figure_page *p)
+{
+	size_t	si, age, n;
+
+	for (si = 0; si < p->nsides; si++) {
+		n = model_len(p->side[si].m);
+		if (p->side[si].name == NULL)
+			fputs("<g id=\"times\" data-t=\"", fp);
+		else
+			fprintf(fp, "<g id=\"times-%s\" data-side=\"%s\" "
+			    "data-t=\"", p->side[si].name, p->side[si].name);
+		for (age = n; age-- > 0;)
+			fprintf(fp, "%s%.10g", age + 1 == n ? "" : " ",
+			    figure_t(p, si, age));
+		fputs("\"/>\n", fp);
+	}
+}
+
+/* Write the page: title, one graph per panel measured, the caption. */
+static int
+figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
+    const struct figure_caption *cap)
+{
+	const struct figure_graph *g[FIGURE_GRAPHS];
+	const struct sample	*s = model_last(p->side[0].m);
+	struct figure_box	 b;
+	size_t			 ng = 0, i, si, n, changes;
+	double			 top, h;
+	bool			 measured;
+
+	p->t0 = p->t1 = NAN;
+	for (si = 0; si < p->nsides; si++) {
+		if ((n = model_len(p->side[si].m)) < 2 ||
+		    model_last(p->side[si].m) == NULL) {
+			errno = EAGAIN;
+			return (-1);
+		}
+		if (isnan(p->t0) || figure_t(p, si, n - 1) < p->t0)
+			p->t0 = figure_t(p, si, n - 1);
+		if (isnan(p->t1) || figure_t(p, si, 0) > p->t1)
+			p->t1 = figure_t(p, si, 0);
+	}
+	for (i = 0; i < CSW_ARRAY_LEN(figure_graphs); i++) {
+		measured = !figure_graphs[i].optional;
+		for (si = 0; si < p->nsides && !measured; si++)
+			measured = figure_measured(p->side[si].m,
+			    &figure_graphs[i]);
+		if (measured)
+			g[ng++] = &figure_graphs[i];
+	}
+	changes = figure_changes(p);
+	figure_nice_axis(p->t1 - p->t0, 10, &top, &p->tstep);
+
+	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\""
+	    FIG_FONT "\" fill=\"#%06x\">\n", FIGURE_WIDTH, FIGURE_HEIGHT,
+	    FIGURE_WIDTH, FIGURE_HEIGHT, st->fg);
+	fputs("<title>cswviz: ", fp);
+	figure_text(fp, s->scenario);
+	if (p->nsides > 1) {
+		fputs(", ", fp);
+		figure_text(fp, p->side[0].name);
+		fputs(" and ", fp);
+		figure_text(fp, p->side[1].name);
+		fputs(" side by side</title>\n<desc>", fp);
+	} else {
+		fputs(", ", fp);
+		figure_text(fp, s->mode_name);
+		fputs(" mode</title>\n<desc>", fp);
+	}
+	fprintf(fp, "Graphs of the samples cswviz took; each line's "
+	    "data-values are its samples, oldest first, named by the "
+	    "recording's key (data-key), at the times in data-t of the %s "
+	    "below.%s</desc>\n", p->nsides > 1 ? "times element of its side "
+	    "(data-side)" : "svg element", p->nsides > 1 ? " The sides' "
+	    "clocks meet at their newest samples, taken together (live: "
+	    "on one clock)." : "");
+	fprintf(fp, "<rect width=\"100%%\" height=\"100%%\" fill=\"#%06x\"/>\n",
+	    st->bg);
+	figure_times(fp, p);
+
+	fputs("<text x=\"40\" y=\"48\" font-size=\"32\" font-weight=\"bold\">",
+	    fp);
+	figure_text(fp, s->scenario);
+	fputs(" <tspan font-weight=\"normal\">", fp);
+	if (p->nsides > 1) {
+		fputs("in ", fp);
+		figure_text(fp, p->side[0].name);
+		fputs(" and ", fp);
+		figure_text(fp, p->side[1].name);
+		fputs(" modes side by side", fp);
+	} else {
+		fputs("in ", fp);
+		figure_text(fp, s->mode_name);
+		fputs(" mode", fp);
+	}
+	if (changes > 0)
+		fprintf(fp, " at the end, after %zu change%s", changes,
+		    changes == 1 ? "" : "s");
+	fputs("</tspan></text>\n", fp);
+	fprintf(fp, "<text x=\"%d\" y=\"48\" font-size=\"20\" text-anchor=\""
+	    "end\">cswviz</text>\n", FIGURE_WIDTH - 40);
+
+	h = (double)(FIGURE_HEIGHT - FIG_TOP - p->bottom) / (double)ng;
+	for (i = 0; i < ng; i++) {
+		b.x = FIG_LEFT;
+		b.w = FIGURE_WIDTH - FIG_LEFT - p->legend;
+		b.y = FIG_TOP + (double)i * h + FIG_GAP - 12;
+		b.h = h - FIG_GAP;
+		figure_graph(fp, p, g[i], st, &b, i + 1 == ng);
+	}
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" font-size=\"19\">time (s)"
+	    "</text>\n", FIGURE_WIDTH - p->legend + 24, FIGURE_HEIGHT -
+	    p->bottom + 12);
+	figure_caption_text(fp, p, st, cap, changes);
+	fputs("</svg>\n", fp);
+	return (ferror(fp) ? -1 : 0);
 }
 
 /*
@@ -502,74 +842,72 @@ int
 figure_svg(FILE *fp, const struct model *m, const struct figure_style *st,
     const struct figure_caption *cap)
 {
-	const struct figure_graph *g[FIGURE_GRAPHS];
+	struct figure_page	p;
+
+	memset(&p, 0, sizeof p);
+	p.nsides = 1;
+	p.side[0].m = m;
+	p.legend = FIG_LEGEND;
+	p.bottom = FIG_BOTTOM;
+	return (figure_page(fp, &p, st, cap));
+}
+
+/*
+ * Where a side's newest sample is on a clock both sides share: live, the
+ * sampler's clock (s); a recording's sides each count from their own
+ * start, and their newest samples were taken together, so both are 0.
+ */
+static double
+figure_end(const struct model *m)
+{
 	const struct sample	*s = model_last(m);
-	struct figure_box	 b;
-	size_t			 n = model_len(m), ng = 0, i, age, changes = 0;
-	double			 t0, t1, top, tstep, h;
 
-	if (n < 2 || s == NULL) {
-		errno = EAGAIN;
-		return (-1);
+	if (s == NULL || model_recorded(m))
+		return (0);
+	return ((double)s->t_ns / 1e9);
+}
+
+/*
+ * Write the figure of a run side by side: both workloads' graphs on the
+ * same axes, threads in solid lines with filled markers, fibers dashed
+ * with open ones.  0, or -1 as figure_svg, when either has fewer than two
+ * samples or the stream failed.
+ */
+int
+figure_svg_sides(FILE *fp, const struct model *threads,
+    const struct model *fibers, const struct figure_style *st,
+    const struct figure_caption *cap)
+{
+	struct figure_page	p;
+	double			 zero[2], first = NAN, oldest;
+	size_t			 si, n, early = 0;
+
+	memset(&p, 0, sizeof p);
+	p.nsides = 2;
+	p.side[0].m = threads;
+	p.side[0].name = "threads";
+	p.side[1].m = fibers;
+	p.side[1].name = "fibers";
+	p.side[1].dash = "12 7";
+	p.side[1].open = true;
+	p.legend = FIG_LEGEND_SIDES;
+	p.bottom = FIG_BOTTOM_SIDES;
+	/* Each side's time 0 on the shared clock; the earlier side's
+	   oldest sample keeps its own time, as one workload's would. */
+	for (si = 0; si < 2; si++) {
+		if ((n = model_len(p.side[si].m)) < 2) {
+			errno = EAGAIN;
+			return (-1);
+		}
+		zero[si] = figure_end(p.side[si].m) -
+		    model_time_s(p.side[si].m, 0);
+		oldest = zero[si] + model_time_s(p.side[si].m, n - 1);
+		if (isnan(first) || oldest < first) {
+			first = oldest;
+			early = si;
+		}
 	}
-	for (i = 0; i < CSW_ARRAY_LEN(figure_graphs); i++) {
-		if (!figure_graphs[i].optional ||
-		    figure_measured(m, &figure_graphs[i]))
-			g[ng++] = &figure_graphs[i];
-	}
-	for (age = 0; age < n; age++)
-		changes += model_change(m, age) != 0;
-	t0 = model_time_s(m, n - 1);
-	t1 = model_time_s(m, 0);
-	figure_nice_axis(t1 - t0, 10, &top, &tstep);
-
-	fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-	    "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\""
-	    FIG_FONT "\" fill=\"#%06x\">\n", FIGURE_WIDTH, FIGURE_HEIGHT,
-	    FIGURE_WIDTH, FIGURE_HEIGHT, st->fg);
-	fputs("<title>cswviz: ", fp);
-	figure_text(fp, s->scenario);
-	fputs(", ", fp);
-	figure_text(fp, s->mode_name);
-	fputs(" mode</title>\n<desc>", fp);
-	fprintf(fp, "Graphs of the samples cswviz took; each line's "
-	    "data-values are its samples, oldest first, named by the "
-	    "recording's key (data-key), at the times in data-t of the svg "
-	    "element below.</desc>\n");
-	fprintf(fp, "<rect width=\"100%%\" height=\"100%%\" fill=\"#%06x\"/>\n",
-	    st->bg);
-	fputs("<g id=\"times\" data-t=\"", fp);
-	for (age = n; age-- > 0;)
-		fprintf(fp, "%s%.10g", age + 1 == n ? "" : " ",
-		    model_time_s(m, age));
-	fputs("\"/>\n", fp);
-
-	fputs("<text x=\"40\" y=\"48\" font-size=\"32\" font-weight=\"bold\">",
-	    fp);
-	figure_text(fp, s->scenario);
-	fputs(" <tspan font-weight=\"normal\">in ", fp);
-	figure_text(fp, s->mode_name);
-	fputs(" mode", fp);
-	if (changes > 0)
-		fprintf(fp, " at the end, after %zu change%s", changes,
-		    changes == 1 ? "" : "s");
-	fputs("</tspan></text>\n", fp);
-	fprintf(fp, "<text x=\"%d\" y=\"48\" font-size=\"20\" text-anchor=\""
-	    "end\">cswviz</text>\n", FIGURE_WIDTH - 40);
-
-	h = (double)(FIGURE_HEIGHT - FIG_TOP - FIG_BOTTOM) / (double)ng;
-	for (i = 0; i < ng; i++) {
-		b.x = FIG_LEFT;
-		b.w = FIGURE_WIDTH - FIG_LEFT - FIG_LEGEND;
-		b.y = FIG_TOP + (double)i * h + FIG_GAP - 12;
-		b.h = h - FIG_GAP;
-		figure_graph(fp, m, g[i], st, &b, t0, t1, tstep, i + 1 == ng);
-	}
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" font-size=\"19\">time (s)"
-	    "</text>\n", FIGURE_WIDTH - FIG_LEGEND + 24, FIGURE_HEIGHT -
-	    FIG_BOTTOM + 12);
-	figure_caption_text(fp, m, st, cap, changes);
-	fputs("</svg>\n", fp);
-	return (ferror(fp) ? -1 : 0);
+	p.side[0].shift = zero[0] - zero[early];
+	p.side[1].shift = zero[1] - zero[early];
+	return (figure_page(fp, &p, st, cap));
 }

@@ -7,6 +7,11 @@
  * the caption.  Lines differ by dash and marker as well as colour, so a
  * black-and-white print reads the same.
  *
+ * Side by side (figure_svg_sides), both workloads share the graphs: the
+ * same time and value axes, a series in the same colour and marker shape
+ * on both sides, each side told by its dash and by filled or open markers
+ * (threads solid and filled, fibers dashed and open), named in the legend.
+ *
  * Drawn from the model only, through its accessors: the same figure comes
  * from the live screen and from a replayed recording.  Each line carries
  * its values (data-values, the recording's key in data-key) so a figure
@@ -54,6 +59,8 @@ struct figure_caption {
 int	figure_contrast_ink(int, int, int);
 int	figure_svg(FILE *, const struct model *, const struct figure_style *,
 	    const struct figure_caption *);
+int	figure_svg_sides(FILE *, const struct model *, const struct model *,
+	    const struct figure_style *, const struct figure_caption *);
 void	figure_nice_axis(double, int, double *, double *);
 
 #endif

@@ -4,7 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "figure/svg.h"
@@ -112,6 +115,157 @@ test_figure_contrast_ink(void **state)
 	    0xffffff), 0x000080);
 }
 
+/* A recorded sample of one side: t, and what the figure draws. */
+static void
+figure_record(struct model *m, const char *mode, double t, double vcsw,
+    double fiber, double reserved)
+{
+	struct model_record	r;
+	int			i;
+
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < MS_COUNT; i++) {
+		r.v[i] = NAN;
+		r.absent[i] = true;
+	}
+	r.t = t;
+	snprintf(r.mode, sizeof r.mode, "%s", mode);
+	snprintf(r.scenario, sizeof r.scenario, "pingpong");
+	r.tasks = 2;
+	r.workers = 2;
+	r.v[MS_VCSW_RATE] = vcsw;
+	r.v[MS_FIBER_RATE] = fiber;
+	r.v[MS_STACK_RESERVED] = reserved;
+	r.v[MS_STACK_COMMITTED] = reserved / 64;
+	for (i = 0; i < MS_COUNT; i++)
+		r.absent[i] = isnan(r.v[i]);
+	model_push_record(m, &r);
+}
+
+/* The figure of two models side by side, as a string to free. */
+static char *
+figure_sides_text(const struct model *threads, const struct model *fibers,
+    int *rc)
+{
+	struct figure_style	st;
+	struct figure_caption	cap = { "Cortex, 2 CPUs, Linux 6.1.0",
+				    "a test", "now" };
+	char			*buf = NULL;
+	size_t			 len = 0;
+	FILE			*fp = open_memstream(&buf, &len);
+	int			 i;
+
+	assert_non_null(fp);
+	memset(&st, 0, sizeof st);
+	st.bg = 0xffffff;
+	for (i = 0; i < FIGURE_INK_COUNT; i++)
+		st.ink[i] = 0x0072b2;
+	st.theme = "test";
+	if (fibers != NULL)
+		*rc = figure_svg_sides(fp, threads, fibers, &st, &cap);
+	else
+		*rc = figure_svg(fp, threads, &st, &cap);
+	fclose(fp);
+	return (buf);
+}
+
+/* The element of svg that begins with the text from, up to its end. */
+static char *
+figure_element(const char *svg, const char *from)
+{
+	const char	*a = strstr(svg, from), *b;
+
+	assert_non_null(a);
+	b = strstr(a, "/>");
+	assert_non_null(b);
+	return (strndup(a, (size_t)(b - a)));
+}
+
+/*
+ * Side by side, both sides share the graphs: a recording's sides meet at
+ * their newest samples on one time axis, one value axis spans both, and
+ * the fibers side is told by its dash, not its colour.
+ */
+static void
+test_figure_sides_share_axes(void **state)
+{
+	struct model	*th = model_create(8), *fi = model_create(8);
+	char		*svg, *el;
+	int		 i, rc;
+
+	/* Threads from 0 s; fibers' own clock starts 2 s later. */
+	for (i = 0; i < 5; i++)
+		figure_record(th, "threads", i, 1000 * (i + 1), NAN, 16777216);
+	for (i = 0; i < 3; i++)
+		figure_record(fi, "fibers", i, 10, 5e6, 32768);
+	svg = figure_sides_text(th, fi, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(svg, "<g id=\"times-threads\" data-side=\""
+	    "threads\" data-t=\"0 1 2 3 4\"/>"));
+	assert_non_null(strstr(svg, "<g id=\"times-fibers\" data-side=\""
+	    "fibers\" data-t=\"2 3 4\"/>"));
+	assert_null(strstr(svg, "<g id=\"times\""));
+	/* One value axis a graph: the switches peak at the fibers' 5 M/s,
+	   the memory at the threads' 16 MiB (an axis to 20 MiB). */
+	assert_non_null(strstr(svg, "<g id=\"switches\" data-unit=\""
+	    "switches/s\" data-axis-max=\"5000000\" data-max=\"5000000\">"));
+	assert_non_null(strstr(svg, "<g id=\"memory\" data-unit=\"bytes\" "
+	    "data-axis-max=\"20971520\" data-max=\"16777216\">"));
+	/* Same colour on both sides; the fibers line dashed, threads not. */
+	el = figure_element(svg, "<path class=\"line\" data-side=\"fibers\" "
+	    "data-key=\"stack_reserved_bytes\"");
+	assert_non_null(strstr(el, "data-values=\"32768 32768 32768\""));
+	assert_non_null(strstr(el, "stroke=\"#0072b2\""));
+	assert_non_null(strstr(el, "stroke-dasharray="));
+	free(el);
+	el = figure_element(svg, "<path class=\"line\" data-side=\"threads\" "
+	    "data-key=\"stack_reserved_bytes\"");
+	assert_non_null(strstr(el, "stroke=\"#0072b2\""));
+	assert_null(strstr(el, "stroke-dasharray="));
+	free(el);
+	/* The legend names both sides; the caption says what ran. */
+	assert_non_null(strstr(svg, ">threads</text>"));
+	assert_non_null(strstr(svg, ">fibers</text>"));
+	assert_non_null(strstr(svg, "Side by side over 4.0 s: threads and "
+	    "fibers ran at the same time"));
+	assert_non_null(strstr(svg, "At the end, threads (solid lines, filled "
+	    "marks): 2 tasks (2 asked), 8 MiB stack per task; 5 samples."));
+	assert_non_null(strstr(svg, "At the end, fibers (dashed lines, open "
+	    "marks): 2 tasks (2 asked), 2 workers (P), 16 KiB stack per task; "
+	    "3 samples."));
+	assert_non_null(strstr(svg, "Machine: Cortex, 2 CPUs, Linux 6.1.0."));
+	free(svg);
+
+	/* One workload alone keeps its figure: no sides. */
+	svg = figure_sides_text(th, NULL, &rc);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(svg, "<g id=\"times\" data-t=\"0 1 2 3 4\"/>"));
+	assert_null(strstr(svg, "data-side="));
+	free(svg);
+	model_free(th);
+	model_free(fi);
+}
+
+/* A side with one sample has no graph yet: EAGAIN, as alone. */
+static void
+test_figure_sides_need_two_samples(void **state)
+{
+	struct model	*th = model_create(8), *fi = model_create(8);
+	char		*svg;
+	int		 rc;
+
+	figure_record(th, "threads", 0, 1, NAN, 1);
+	figure_record(th, "threads", 1, 1, NAN, 1);
+	figure_record(fi, "fibers", 0, 1, 1, 1);
+	errno = 0;
+	svg = figure_sides_text(th, fi, &rc);
+	assert_int_equal(rc, -1);
+	assert_int_equal(errno, EAGAIN);
+	free(svg);
+	model_free(th);
+	model_free(fi);
+}
+
 int
 main(void)
 {
@@ -122,6 +276,8 @@ main(void)
 		cmocka_unit_test(test_figure_machine_describe),
 		cmocka_unit_test(test_figure_nice_axis),
 		cmocka_unit_test(test_figure_contrast_ink),
+		cmocka_unit_test(test_figure_sides_share_axes),
+		cmocka_unit_test(test_figure_sides_need_two_samples),
 	};
 
 	return (cmocka_run_group_tests_name("figure", tests, NULL, NULL));
