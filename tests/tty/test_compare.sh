@@ -69,11 +69,11 @@ big() {
 	cols=$(screen | grep '10ns' | awk '{ print index($0, "10ns") }' | sort -u |
 	    wc -l)
 	[ "$cols" = 1 ] || fail "200x60: the Latency axes do not line up"
-	# e saves a figure a side.
+	# e saves one figure of both sides.
 	tmx send-keys -t t e
-	wait_for 'figures saved' 10
-	ls "$work/fig" | grep -q 'pingpong-threads-.*\.svg' || fail "e: no threads figure"
-	ls "$work/fig" | grep -q 'pingpong-fibers-.*\.svg' || fail "e: no fibers figure"
+	wait_for 'figure saved' 10
+	[ "$(ls "$work/fig" | grep -c 'pingpong-side-by-side-.*\.svg')" = 1 ] ||
+	    fail "e: not one side-by-side figure: $(ls "$work/fig")"
 	kids=$(pgrep -P "$(cswviz_pid)" -f -- --workload-child | tr '\n' ' ')
 	[ "$(echo $kids | wc -w)" = 2 ] || fail "200x60: not two workload children: $kids"
 	tmx send-keys -t t q
