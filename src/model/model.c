@@ -667,11 +667,11 @@ model_push(struct model *m, const struct sample *s)
 			    a->latency_ns) / 1e6 / (double)(b->latency_count -
 			    a->latency_count);
 		model_push_wakes(a, b, v);
-		/* The CPU the workload got: side by side, each side's share. */
-		if (a->ok[SRC_RUSAGE] && b->ok[SRC_RUSAGE] && b->t_ns >
-		    a->t_ns && b->cpu_time_ns >= a->cpu_time_ns)
-			v[MS_CPU_PCT] = 100.0 * (double)(b->cpu_time_ns -
-			    a->cpu_time_ns) / (double)(b->t_ns - a->t_ns);
+		/* The CPU the workload got: side by side, each side's share.
+		 * Over the times the CPU time was read (a child's, when it
+		 * published it), or a late pass reads several CPUs' worth. */
+		v[MS_CPU_PCT] = model_rate(a, b, SRC_RUSAGE, a->cpu_time_ns,
+		    b->cpu_time_ns) / 1e7;
 		if (b->t_ns > a->t_ns && b->cpu_ns >= a->cpu_ns)
 			v[MS_SAMPLER_CPU] = 100.0 * (double)(b->cpu_ns -
 			    a->cpu_ns) / (double)(b->t_ns - a->t_ns);

@@ -124,6 +124,7 @@ test_model_rates_child_publication(void **state)
 	assert_true(isnan(model_value(m, MS_HANDOFF_RATE, 0)));
 	assert_string_equal(model_why(m, MS_VCSW_RATE),
 	    "the workload did not answer in time");
+	assert_true(isnan(model_value(m, MS_CPU_PCT, 0)));
 	/* The system's own figures are still rated over the pass. */
 	fill(&s, 3000000000u, 2100, 401000);
 	s.pub_ns = 2990000000u;		/* 2 s after its last publication */
@@ -131,6 +132,9 @@ test_model_rates_child_publication(void **state)
 	assert_true(fabs(model_value(m, MS_VCSW_RATE, 0) - 1000) < 1e-6);
 	assert_true(fabs(model_value(m, MS_HANDOFF_RATE, 0) - 200000) < 1e-6);
 	assert_null(model_why(m, MS_VCSW_RATE));
+	/* The CPU it used too: 4 s of CPU time in the 2 s between the
+	 * publications is 200%, not 400% over the 1 s pass. */
+	assert_true(fabs(model_value(m, MS_CPU_PCT, 0) - 200) < 1e-6);
 	model_free(m);
 }
 
