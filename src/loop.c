@@ -153,6 +153,8 @@ loop_apply_tasks(struct child *e, struct view *v, bool up, long factor)
 	child_snapshot(e, &snap);
 	want = up ? (cfg.tasks > max / factor ? max + 1 : cfg.tasks * factor) :
 	    cfg.tasks / factor;
+	if (want > max)
+		want = max;
 	want -= want % (snap.tasks_per_unit > 0 ? snap.tasks_per_unit : 1);
 	if (!up && want < snap.tasks_per_unit && cfg.tasks >
 	    snap.tasks_per_unit)
@@ -162,14 +164,12 @@ loop_apply_tasks(struct child *e, struct view *v, bool up, long factor)
 		    snap.tasks_per_unit);
 		return;
 	}
-	if (want > max) {
-		limits_format_count(max, n, sizeof n);
-		if (cfg.tasks >= max) {
-			tui_message(v, "capped at %s tasks: the most %s "
-			    "runs", n, cfg.scenario);
-			return;
-		}
-		want = max;
+	/* At the top already: say so, not "growing to" what runs now. */
+	if (up && want <= cfg.tasks) {
+		limits_format_count(cfg.tasks, n, sizeof n);
+		tui_message(v, "capped at %s tasks: the most %s runs", n,
+		    cfg.scenario);
+		return;
 	}
 	cfg.tasks = want;
 	child_request(e, &cfg);

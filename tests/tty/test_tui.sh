@@ -64,4 +64,15 @@ tmx send-keys -t t q
 status=$(wait_exit 10)
 [ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 check_modes
-echo "PASS: live screen, help, +, q, terminal modes restored"
+tmx kill-session -t t
+rm -f "$work/status" "$work/stty"
+
+# + at the scenario's most says it is capped, not "growing to" it again.
+start 100 30 -m fibers -n 2048
+wait_for 'tasks 2048/2048 ' 15
+tmx send-keys -t t +
+wait_for 'capped at 2,048 tasks: the most pingpong runs' 5
+tmx send-keys -t t q
+status=$(wait_exit 10)
+[ "$status" = "exit=0" ] || fail "q at 2,048 fibers gave $status"
+echo "PASS: live screen, help, +, + at the most, q, terminal modes restored"
