@@ -230,7 +230,8 @@ cmp_format(double v, enum cmp_kind kind, bool ascii, char *buf, size_t len)
 		format_count(v, buf, len);
 		break;
 	case CMP_PCT:
-		snprintf(buf, len, "%.0f%%", v);
+		/* A decimal below 10%, or 0.4% and 0.6% both read 0%. */
+		snprintf(buf, len, v < 9.95 ? "%.1f%%" : "%.0f%%", v);
 		break;
 	}
 }
