@@ -450,7 +450,7 @@ figure_legend_sample(FILE *fp, const struct figure_page *p, size_t si,
 {
 	int	ink = st->ink[l->ink];
 
-	if (!drawn && p->nsides > 1) {
+	if (!drawn) {
 		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"16\" "
 		    "font-style=\"italic\" text-anchor=\"middle\">none</text>"
 		    "\n", x + 28, y + 6);
@@ -577,8 +577,6 @@ figure_graph(FILE *fp, const struct figure_page *p,
 		fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"19\">",
 		    x + (double)(p->nsides - 1) * FIG_CELL + 66, y + 6);
 		figure_text(fp, g->lines[i].label);
-		if (p->nsides == 1 && drawn[0][i] == 0)
-			fputs(" (no value)", fp);
 		fputs("</text>\n", fp);
 	}
 	fputs("</g>\n", fp);
