@@ -584,7 +584,7 @@ draw_graph(const struct rect *r, const struct model *m,
 	enum format_unit	 unit = draw_graph_unit(a);
 	const char		*glyph;
 	double			 max, va, vb;
-	size_t			 age, seg = model_segment(m);
+	size_t			 age, seg = model_segment(m), win;
 	unsigned		 chg, held = 0;
 	int			 cols, col, row, role;
 	bool			 upper;
@@ -592,10 +592,15 @@ draw_graph(const struct rect *r, const struct model *m,
 	if (r->h < 1 || r->w <= axis + 1)
 		return;
 	cols = r->w - axis;
-	max = model_scale(m, a, b, (size_t)cols);
+	/* Side by side the graphs differ in width (the fibers' kernel
+	   graph is half of the threads'): both sides' peaks are taken over
+	   the same window, the screen's width, so every graph of the pair
+	   gets the same scale. */
+	win = draw_graph_other != NULL && COLS > cols ? (size_t)COLS :
+	    (size_t)cols;
+	max = model_scale(m, a, b, win);
 	if (draw_graph_other != NULL)	/* fmax: a NAN side has no say */
-		max = fmax(max, model_scale(draw_graph_other, a, b,
-		    (size_t)cols));
+		max = fmax(max, model_scale(draw_graph_other, a, b, win));
 	max = format_scale_ceil(max, unit == FORMAT_UNIT_BYTES);
 	draw_graph_axis(r, axis, max, unit);
 	for (col = 0; col < cols; col++) {
