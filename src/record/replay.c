@@ -20,6 +20,13 @@
 
 static const double	replay_speeds[] = { 0.25, 0.5, 1, 2, 4, 8 };
 #define REPLAY_SPEED_1X	2	/* index of 1x */
+/*
+ * Side by side, a threads line without its fibers line (that side's pass
+ * was late, or the recording left the split view): the split view stays
+ * until this many such samples come in a row, then gives way to one
+ * workload.
+ */
+#define REPLAY_PEER_GONE 3
 
 /* The caption of a scenario a recording names that this cswviz lacks. */
 static const char replay_caption_unknown[] = "A recording played back: the "
@@ -54,7 +61,8 @@ struct replay {
 	   into the peer model; next_peer is the next sample's, if any. */
 	struct model		*peer;
 	struct record		 next_peer;
-	bool			 next_has_peer, shown_has_peer;
+	bool			 next_has_peer;
+	unsigned		 since_peer;	/* samples since a fibers line */
 	bool			 sides;		/* the file has a fibers line */
 	bool			 failed;	/* the next line was bad */
 	bool			 stopped;	/* and that was said */
@@ -277,6 +285,8 @@ replay_open(const char *path, size_t history, char *err, size_t errlen)
 	struct stat		 st;
 	size_t			 cap = 0;
 	off_t			 off;
+
+	rp->since_peer = REPLAY_PEER_GONE;
 	int			 got;
 
 	memset(&prev, 0, sizeof prev);
@@ -374,7 +384,10 @@ replay_push(struct replay *rp, const struct record *r,
 	fig.caption = replay_caption(r);
 	model_push_record(m, &fig);
 	rp->shown = *r;
-	rp->shown_has_peer = has_peer;
+	if (has_peer)
+		rp->since_peer = 0;
+	else if (rp->since_peer < REPLAY_PEER_GONE)
+		rp->since_peer++;
 	if (has_peer && rp->peer != NULL) {
 		fig = peer->fig;
 		fig.caption = replay_caption(peer);
@@ -415,6 +428,7 @@ replay_show(struct replay *rp, struct model *m, size_t k, char *err,
 	}
 	rp->lineno = rp->marks[first].lineno;
 	model_reset(m);
+	rp->since_peer = REPLAY_PEER_GONE;
 	if (rp->peer != NULL)
 		model_reset(rp->peer);
 	for (i = first; i <= k; i++) {
@@ -783,7 +797,7 @@ replay_has_sides(const struct replay *rp)
 bool
 replay_shown_sides(const struct replay *rp)
 {
-	return (rp->shown_has_peer);
+	return (rp->since_peer < REPLAY_PEER_GONE);
 }
 
 /*

@@ -364,6 +364,39 @@ test_record_replay_step(void **state)
 }
 
 /*
+ * Side by side, a threads line whose fibers line is missing (that side's
+ * pass was late) keeps the split view: the view does not flip to one
+ * workload and back.  sides-late.jsonl is session-sides.jsonl without the
+ * fibers line after t = 13.034.
+ */
+static void
+test_record_replay_late_side_keeps_split(void **state)
+{
+	struct replay	*rp;
+	struct model	*m = model_create(32), *peer = model_create(32);
+	char		 err[REPLAY_ERRLEN];
+	bool		 split = false;
+	int		 n = 0;
+
+	rp = replay_open(REC("sides-late.jsonl"), 32, err, sizeof err);
+	assert_non_null(rp);
+	assert_true(replay_has_sides(rp));
+	replay_set_peer(rp, peer);
+	while (replay_step(rp, m, err, sizeof err) == 1) {
+		n++;
+		if (replay_shown_sides(rp))
+			split = true;
+		else
+			assert_false(split);	/* once split, it stays */
+	}
+	assert_true(split);
+	assert_true(n > 8);
+	replay_close(rp);
+	model_free(peer);
+	model_free(m);
+}
+
+/*
  * Seeks: by change (found from the rows), by time, and to the start; each
  * rebuilds the history the model keeps up to the sample shown, and the
  * caption is the scenario's own for its mode and variant.
@@ -521,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_record_replay_open_names_the_line),
 		cmocka_unit_test(test_record_replay_step),
 		cmocka_unit_test(test_record_replay_seeks),
+		cmocka_unit_test(test_record_replay_late_side_keeps_split),
 		cmocka_unit_test(test_record_batch_keys_in_man_page),
 	};
 
