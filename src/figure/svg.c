@@ -475,11 +475,12 @@ figure_graph(FILE *fp, const struct figure_page *p,
     const struct figure_box *b, bool last)
 {
 	const struct model *m;
-	const char	*prefix;
+	const char	*prefix, *name;
 	char		 lab[48];
-	double		 max = NAN, top, step, div, v, x, y, t, k;
+	double		 max = NAN, top, step, div, v, x, y, t, k, lab_x;
 	size_t		 n, age, i, si, drawn[2][CSW_ARRAY_LEN(g->lines)];
 	unsigned	 chg;
+	int		 row;
 
 	for (si = 0; si < p->nsides; si++) {
 		m = p->side[si].m;
@@ -536,8 +537,12 @@ figure_graph(FILE *fp, const struct figure_page *p,
 	    "%.1f\" fill=\"none\" stroke=\"#%06x\" stroke-width=\"1.5\"/>\n",
 	    b->x, b->y, b->w, b->h, st->fg);
 
-	/* The changes: a dotted rule, named in the first graph. */
+	/* The changes: a dotted rule, named in the first graph.  Newest
+	   first: a name that would run into the newer one to its right
+	   goes a line lower (three lines, then the top again). */
 	for (si = 0; si < p->nsides; si++) {
+		lab_x = INFINITY;
+		row = 0;
 		for (age = 0; age < model_len(p->side[si].m); age++) {
 			if ((chg = figure_mark(p, si, age)) == 0)
 				continue;
@@ -546,11 +551,16 @@ figure_graph(FILE *fp, const struct figure_page *p,
 			    "%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#%06x\" "
 			    "stroke-width=\"2\" stroke-dasharray=\"2 4\"/>\n",
 			    x, b->y, x, b->y + b->h, st->fg);
-			if (g == &figure_graphs[0])
-				fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
-				    "font-size=\"17\" font-style=\"italic\">"
-				    "%s</text>\n", x + 4, b->y + 18,
-				    figure_change_name(chg));
+			if (g != &figure_graphs[0])
+				continue;
+			name = figure_change_name(chg);
+			/* About 9 pixels a letter at 17 pixels, italic. */
+			row = x + 8 + 9.0 * (double)strlen(name) > lab_x ?
+			    (row + 1) % 3 : 0;
+			lab_x = x;
+			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" "
+			    "font-size=\"17\" font-style=\"italic\">%s</text>"
+			    "\n", x + 4, b->y + 18 + 20.0 * row, name);
 		}
 	}
 
