@@ -31,6 +31,26 @@ modes_ok() {
 	echo "$m" | grep -Eq '(^| )icanon( |$)' &&
 	    echo "$m" | grep -Eq '(^| )echo( |$)'
 }
+# watch_modes: when (ms since the epoch) the pane's terminal is in
+# canonical mode with echo again, read by a loop that does not fork;
+# "never" after 120 s.
+watch_modes() {
+	perl -MPOSIX -MTime::HiRes=time,sleep -e '
+	sysopen(my $fh, $ARGV[0], O_RDONLY | O_NOCTTY) or die "$ARGV[0]: $!\n";
+	my $t = POSIX::Termios->new;
+	my $t0 = time;
+	while (time - $t0 < 120) {
+		if (defined $t->getattr(fileno($fh))) {
+			my $l = $t->getlflag;
+			if (($l & ICANON) && ($l & ECHO)) {
+				printf "%d\n", time * 1000;
+				exit 0;
+			}
+		}
+		sleep 0.005;
+	}
+	print "never\n";' "$tty"
+}
 spin_stop() {
 	for p in $spin; do kill "$p" 2>/dev/null; done
 	spin=
@@ -108,21 +128,33 @@ quit_case() {
 	modes_ok
 	t_own=$(( $(now_ms) - t0 ))
 
+	# The modes are watched by one process started before q, which
+	# reads them without forking: while the kernel ends thousands of
+	# threads, every fork on the machine waits (seen: 14 s for a stty
+	# after the modes were long back).
+	rm -f "$work/modes_ms"
+	watch_modes > "$work/modes_ms" &
+	watcher=$!
+	sleep 0.2
 	t0=$(now_ms)
 	tmx send-keys -t t q
-	t_modes=; t_gone=
+	t_gone=
 	while :; do
 		t=$(( $(now_ms) - t0 ))
-		[ -z "$t_modes" ] && modes_ok && t_modes=$t
 		if [ -s "$work/status" ]; then
-			[ -z "$t_modes" ] && t_modes=$t
 			t_gone=$t
 			break
 		fi
 		[ "$t" -gt 120000 ] && break
 		sleep 0.02
 	done
+	wait "$watcher"
 	spin_stop
+	t_modes=$(cat "$work/modes_ms")
+	case $t_modes in
+	''|*[!0-9]*) fail "$label: the terminal's modes never came back (watcher: $t_modes)" ;;
+	esac
+	t_modes=$((t_modes > t0 ? t_modes - t0 : 0))
 	[ -n "$t_gone" ] || fail "$label: cswviz still running 120 s after q"
 	status=$(cat "$work/status")
 	[ "$status" = "exit=0" ] || fail "$label: q gave $status, not exit=0"
