@@ -31,25 +31,31 @@ modes_ok() {
 	echo "$m" | grep -Eq '(^| )icanon( |$)' &&
 	    echo "$m" | grep -Eq '(^| )echo( |$)'
 }
-# watch_modes: when (ms since the epoch) the pane's terminal is in
-# canonical mode with echo again, read by a loop that does not fork;
-# "never" after 120 s.
+# watch_modes READY: when (ms since the epoch) the pane's terminal is in
+# canonical mode with echo again, read by a loop that does not fork, and
+# that creates the file READY once it has seen the raw modes running;
+# "never" after 180 s.
 watch_modes() {
 	perl -MPOSIX -MTime::HiRes=time,sleep -e '
 	sysopen(my $fh, $ARGV[0], O_RDONLY | O_NOCTTY) or die "$ARGV[0]: $!\n";
 	my $t = POSIX::Termios->new;
 	my $t0 = time;
-	while (time - $t0 < 120) {
+	my $ready = 0;
+	while (time - $t0 < 180) {
 		if (defined $t->getattr(fileno($fh))) {
 			my $l = $t->getlflag;
 			if (($l & ICANON) && ($l & ECHO)) {
 				printf "%d\n", time * 1000;
 				exit 0;
 			}
+			if (!$ready) {	# raw seen: q may come now
+				open(my $r, ">", $ARGV[1]) and close($r);
+				$ready = 1;
+			}
 		}
 		sleep 0.005;
 	}
-	print "never\n";' "$tty"
+	print "never\n";' "$tty" "$1"
 }
 spin_stop() {
 	for p in $spin; do kill "$p" 2>/dev/null; done
@@ -132,10 +138,15 @@ quit_case() {
 	# reads them without forking: while the kernel ends thousands of
 	# threads, every fork on the machine waits (seen: 14 s for a stty
 	# after the modes were long back).
-	rm -f "$work/modes_ms"
-	watch_modes > "$work/modes_ms" &
+	rm -f "$work/modes_ms" "$work/watching"
+	watch_modes "$work/watching" > "$work/modes_ms" &
 	watcher=$!
-	sleep 0.2
+	i=0
+	while [ ! -e "$work/watching" ]; do
+		i=$((i + 1)); [ "$i" -gt 600 ] &&
+		    fail "$label: the modes watcher did not start in 60 s"
+		sleep 0.1
+	done
 	t0=$(now_ms)
 	tmx send-keys -t t q
 	t_gone=
