@@ -31,8 +31,21 @@ small() {
 	wait_for '^ threads sleepers .* fibers sleepers' 15
 	wait_for 'CPU per wakeup +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
 	# m would mix the sides up: it says so and changes nothing.
-	tmx send-keys -t t m
-	wait_for 'both on the screen' 15
+	# (The message stays 4 s; a loaded sanitizer run once missed it, so
+	# m is typed again, up to three times: it changes nothing.)
+	tries=0; seen=
+	while [ "$tries" -lt 3 ] && [ -z "$seen" ]; do
+		tmx send-keys -t t m
+		i=0
+		while [ "$i" -lt 50 ]; do
+			screen | grep -q 'both on the screen' && { seen=1; break; }
+			sleep 0.1; i=$((i + 1))
+		done
+		tries=$((tries + 1))
+	done
+	[ -n "$seen" ] || fail "m side by side: no message after three tries"
+	screen | grep -Eq '^ threads sleepers .* fibers sleepers' ||
+	    fail "m side by side changed a side's mode"
 	tmx send-keys -t t c
 	wait_for 'Run queue' 15
 	screen | grep -q 'fibers:threads' && fail "c again kept the split view"
