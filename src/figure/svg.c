@@ -740,6 +740,21 @@ figure_times(FILE *fp, const struct figure_page *p)
 	}
 }
 
+/* "threads mode", or side by side "threads and fibers modes side by side". */
+static void
+figure_modes(FILE *fp, const struct figure_page *p, const struct sample *s)
+{
+	if (p->nsides > 1) {
+		figure_text(fp, p->side[0].name);
+		fputs(" and ", fp);
+		figure_text(fp, p->side[1].name);
+		fputs(" modes side by side", fp);
+	} else {
+		figure_text(fp, s->mode_name);
+		fputs(" mode", fp);
+	}
+}
+
 /* Write the page: title, one graph per panel measured, the caption. */
 static int
 figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
@@ -782,17 +797,9 @@ figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
 	    FIGURE_WIDTH, FIGURE_HEIGHT, st->fg);
 	fputs("<title>cswviz: ", fp);
 	figure_text(fp, s->scenario);
-	if (p->nsides > 1) {
-		fputs(", ", fp);
-		figure_text(fp, p->side[0].name);
-		fputs(" and ", fp);
-		figure_text(fp, p->side[1].name);
-		fputs(" side by side</title>\n<desc>", fp);
-	} else {
-		fputs(", ", fp);
-		figure_text(fp, s->mode_name);
-		fputs(" mode</title>\n<desc>", fp);
-	}
+	fputs(", ", fp);
+	figure_modes(fp, p, s);
+	fputs("</title>\n<desc>", fp);
 	fprintf(fp, "Graphs of the samples cswviz took; each line's "
 	    "data-values are its samples, oldest first, named by the "
 	    "recording's key (data-key), at the times in data-t of the %s "
@@ -807,18 +814,8 @@ figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
 	fputs("<text x=\"40\" y=\"48\" font-size=\"32\" font-weight=\"bold\">",
 	    fp);
 	figure_text(fp, s->scenario);
-	fputs(" <tspan font-weight=\"normal\">", fp);
-	if (p->nsides > 1) {
-		fputs("in ", fp);
-		figure_text(fp, p->side[0].name);
-		fputs(" and ", fp);
-		figure_text(fp, p->side[1].name);
-		fputs(" modes side by side", fp);
-	} else {
-		fputs("in ", fp);
-		figure_text(fp, s->mode_name);
-		fputs(" mode", fp);
-	}
+	fputs(" <tspan font-weight=\"normal\">in ", fp);
+	figure_modes(fp, p, s);
 	if (changes > 0)
 		fprintf(fp, " at the end, after %zu change%s", changes,
 		    changes == 1 ? "" : "s");
