@@ -6,20 +6,27 @@
 # task blocked.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
-out=$(mktemp); trap 'rm -f "$out"' EXIT
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 # The machine may be loaded: allow the run and the quit some slack.  The
 # ceiling stays under 2,000 threads; at 200 a second it is not reached.
 DUR=6
 LIMIT=$((DUR + 40))
 
-# run ARGS...: a batch run into $out that must end in time.
-run() {
-	timeout "$LIMIT" "$CSWVIZ" --batch -s leak -n 1900 --duration "$DUR" \
-	    "$@" < /dev/null > "$out"
-	rc=$?
-	[ "$rc" -eq 124 ] && fail "$*: still running after $LIMIT s"
-	[ "$rc" -eq 0 ] || fail "$*: exited $rc"
+# start NAME ARGS...: a batch run into $work/NAME in the background, which
+# must end in time.  The four runs spawn a few hundred tasks a second and
+# mostly sleep, so they run at once; each is checked on its own.
+start() {
+	name=$1; shift
+	(timeout "$LIMIT" "$CSWVIZ" --batch -s leak -n 1900 --duration "$DUR" \
+	    "$@" < /dev/null > "$work/$name"; echo $? > "$work/$name.rc") &
+}
+
+# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
+finished() {
+	out=$work/$1; rc=$(cat "$out.rc")
+	[ "$rc" -eq 124 ] && fail "$2: still running after $LIMIT s"
+	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
 }
 
 # pairs: "tasks_alive work_per_s" of each sample line, in order.
@@ -31,7 +38,12 @@ pairs() {
 # in seconds of spawning: without a cancel path every task started is still
 # alive, several seconds' worth by the end; with it, about one second's.
 for mode in threads fibers; do
-	run -m "$mode"
+	start "$mode" -m "$mode"
+	start "$mode-b" -m "$mode" -b
+done
+wait
+for mode in threads fibers; do
+	finished "$mode" "-m $mode"
 	a=$(pairs | tr '\n' ',')
 	echo "$mode: live tasks, started/s: $a"
 	pairs | awk -v m="$mode" '
@@ -49,7 +61,7 @@ for mode in threads fibers; do
 	}' || fail "$mode: $a"
 	grep -q '"work_unit":"tasks started"' "$out" || fail "$mode: work unit"
 
-	run -m "$mode" -b
+	finished "$mode-b" "-m $mode -b"
 	a=$(pairs | tr '\n' ',')
 	echo "$mode -b: live tasks, started/s: $a"
 	pairs | awk -v m="$mode" '

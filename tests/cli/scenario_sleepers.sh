@@ -9,22 +9,28 @@
 # of the periods missed).
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
-out=$(mktemp); trap 'rm -f "$out" "$out.err"' EXIT
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
 # The machine may be loaded: allow the ramp, the run and the quit slack.
 DUR=6
 LIMIT=$((DUR + 40))
 
-# run ARGS...: a batch run into $out that must end in time.
-run() {
-	timeout "$LIMIT" "$CSWVIZ" --batch -s sleepers --duration "$DUR" "$@" \
-	    < /dev/null > "$out" 2> "$out.err"
-	rc=$?
+# start NAME ARGS...: a batch run into $work/NAME in the background, which
+# must end in time.  The three runs of a few hundred sleepers each take
+# little CPU, so they run at once; each is checked on its own.
+start() {
+	name=$1; shift
+	(timeout "$LIMIT" "$CSWVIZ" --batch -s sleepers --duration "$DUR" "$@" \
+	    < /dev/null > "$work/$name" 2> "$work/$name.err"
+	echo $? > "$work/$name.rc") &
+}
+
+# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
+finished() {
+	out=$work/$1; rc=$(cat "$out.rc")
 	cat "$out.err" >&2
-	(exit $rc)
-	rc=$?
-	[ "$rc" -eq 124 ] && fail "$*: still running after $LIMIT s"
-	[ "$rc" -eq 0 ] || fail "$*: exited $rc"
+	[ "$rc" -eq 124 ] && fail "$2: still running after $LIMIT s"
+	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
 }
 
 # median EXPR [low]: the median (with low: the lowest) of an awk expression
@@ -74,7 +80,12 @@ on_time() {
 	check "$missed" 'v >= 0 && v < 10' || fail "$1: $missed% of periods missed, want < 10%"
 }
 
-run -m threads -n 500
+start threads -m threads -n 500
+start fibers -m fibers -n 500
+start fibers4k -m fibers -n 500 --stack 4K
+wait
+
+finished threads "-m threads -n 500"
 res=$(median reserved); com=$(median committed); wak=$(median wakeups)
 echo "threads: per task $res bytes reserved, $com committed, $wak wakeups/s"
 [ "$res" != none ] || fail "threads: no sample with all 500 tasks: $(tail -n 2 "$out")"
@@ -85,7 +96,7 @@ grep -q '"work_unit":"wakeups"' "$out" || fail "threads: work unit is not wakeup
 on_time threads
 
 
-run -m fibers -n 500
+finished fibers "-m fibers -n 500"
 res=$(median reserved); com=$(median committed); wak=$(median wakeups)
 echo "fibers: per task $res bytes reserved, $com committed, $wak wakeups/s"
 check "$res" 'v == 16384' || fail "fibers: $res bytes reserved per task, want the 16 KiB class"
@@ -93,7 +104,7 @@ check "$com" 'v <= 16384' || fail "fibers: $com bytes committed per task, want <
 check "$wak" 'v >= 4 && v <= 12' || fail "fibers: $wak wakeups/s per task, want about 10"
 on_time fibers
 
-run -m fibers -n 500 --stack 4K
+finished fibers4k "-m fibers -n 500 --stack 4K"
 res=$(median reserved)
 # A sanitized build runs fibers on bigger stacks, and says which.
 want=4096
