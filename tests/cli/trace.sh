@@ -108,22 +108,50 @@ print(f"ok: {path}: {slices} slices, {meta['switches_traced']} switches "
 PY
 }
 
+# The runs below take a few seconds each and are checked apart: all of
+# them start at once, each with its own files ($work/NAME.err).
+bg() {
+	name=$1; shift
+	("$@" > /dev/null 2> "$work/$name.err"; echo $? > "$work/$name.rc") &
+}
+bg sleepers kernel_run "$CSWVIZ" --batch -s sleepers -m fibers -n 200 --duration 2 \
+    --trace "$work/sleepers.json"
+bg pingpong kernel_run "$CSWVIZ" --batch -s pingpong -m fibers --duration 2 \
+    --trace "$work/pingpong.json"
+bg threads kernel_run "$CSWVIZ" --batch -s pingpong -m threads -n 2 --duration 1 \
+    --trace "$work/threads.json"
+bg refused env CSWVIZ_KTRACE_REFUSE=13 "$CSWVIZ" --batch -s sleepers -m fibers -n 20 \
+    --duration 1 --trace "$work/refused.json"
+nobody=
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$CSWVIZ" --version >/dev/null 2>&1; then
+	nobody=1
+	chmod 711 "$work" && mkdir "$work/nobody" && chmod 777 "$work/nobody"
+	bg nobody kernel_run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$CSWVIZ" --batch -s sleepers -m fibers -n 20 --duration 1 \
+	    --trace "$work/nobody/t.json"
+fi
+wait
+
+# ran NAME: the run NAME ended well; its messages are in $work/err.
+ran() {
+	cp "$work/$1.err" "$work/err"
+	[ "$(cat "$work/$1.rc")" = 0 ] || fail "$1: --batch --trace failed: $(cat "$work/err")"
+}
+
 # Sleepers on timers: few switches, every one traced.
-kernel_run "$CSWVIZ" --batch -s sleepers -m fibers -n 200 --duration 2 --trace "$work/sleepers.json" \
-    > /dev/null 2> "$work/err" || fail "--batch --trace failed: $(cat "$work/err")"
+ran sleepers
 check "$work/sleepers.json" timer no fibers
 grep -q 'trace:' "$work/err" && fail "a ring filled for sleepers: $(cat "$work/err")"
 
 # Pingpong on a channel: millions a second fill the rings, and say so.
-kernel_run "$CSWVIZ" --batch -s pingpong -m fibers --duration 2 --trace "$work/pingpong.json" \
-    > /dev/null 2> "$work/err" || fail "--batch --trace failed: $(cat "$work/err")"
+ran pingpong
 check "$work/pingpong.json" channel yes fibers
 grep -q 'trace: .* filled their [0-9]* events; [0-9]* later switches were counted, not traced' "$work/err" ||
     fail "no message when a ring filled: $(cat "$work/err")"
 
 # Threads: the kernel side is the whole story, a track a workload thread.
-kernel_run "$CSWVIZ" --batch -s pingpong -m threads -n 2 --duration 1 --trace "$work/threads.json" \
-    > /dev/null 2> "$work/err" || fail "--batch --trace failed: $(cat "$work/err")"
+ran threads
 python3 - "$work/threads.json" <<'PY' || fail "threads: no kernel track a pingpong thread"
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -148,16 +176,10 @@ esac
 
 # Not allowed: the kernel's refusal (a hook stands in for it), and a user
 # who may not read the tracepoints, where the test may become one.
-CSWVIZ_KTRACE_REFUSE=13 "$CSWVIZ" --batch -s sleepers -m fibers -n 20 --duration 1 \
-    --trace "$work/refused.json" > /dev/null 2> "$work/err" ||
-    fail "--batch --trace failed: $(cat "$work/err")"
+ran refused
 check "$work/refused.json" timer no refused
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$CSWVIZ" --version >/dev/null 2>&1; then
-	chmod 711 "$work" && mkdir "$work/nobody" && chmod 777 "$work/nobody"
-	kernel_run setpriv --reuid=65534 --regid=65534 --clear-groups "$CSWVIZ" --batch -s sleepers \
-	    -m fibers -n 20 --duration 1 --trace "$work/nobody/t.json" > /dev/null 2> "$work/err" ||
-	    fail "--batch --trace as nobody failed: $(cat "$work/err")"
+if [ -n "$nobody" ]; then
+	ran nobody
 	check "$work/nobody/t.json" timer no
 	python3 -c 'import json,sys; assert not json.load(open(sys.argv[1]))["metadata"]["kernel"]["allowed"]' \
 	    "$work/nobody/t.json" || fail "nobody read the scheduler's tracepoints"
