@@ -5,7 +5,7 @@
 # screen says it is paused and for how long and keeps the last figures
 # (no fall to 0/s), a second z lets it go on; a mode key while paused
 # continues it and says so, and q ends a paused workload at once.  At
-# 80x24 and at 200x60.
+# 80x24, and at 200x60 too with CSW_LONG set (make check-long).
 . "$(dirname "$0")/lib.sh"
 
 kid_of() { pgrep -P "$1" | head -n 1; }
@@ -27,7 +27,10 @@ paused_s() {
 }
 handoffs() { screen | grep -Eo 'handoffs +[0-9.]+[kM]?/s' | head -n 1; }
 
-for size in "80 24" "200 60"; do
+sizes="80x24"
+[ -n "${CSW_LONG:-}" ] && sizes="80x24 200x60"
+for size in $sizes; do
+	size="${size%x*} ${size#*x}"
 	rm -f "$work/status"
 	tmx kill-session -t t 2>/dev/null
 	# shellcheck disable=SC2086
