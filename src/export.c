@@ -106,7 +106,7 @@ export_why(const char *path, char *err, size_t len)
 
 	if (errno == EAGAIN)
 		snprintf(err, len, "no figure yet: the graphs need two "
-		    "samples");
+		    "samples of this scenario");
 	else
 		snprintf(err, len, "cannot write the figure %s: %s", path,
 		    util_strerror(errno, buf, sizeof buf));

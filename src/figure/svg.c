@@ -235,11 +235,27 @@ figure_tick(double v, double div, const char *prefix, char *buf, size_t len)
 	    v != 0 ? " " : "", v != 0 ? prefix : "");
 }
 
+/*
+ * How many of the newest samples the figure draws: a recording's whole
+ * history; live, the current scenario's, as the screen shows them (an
+ * earlier scenario's samples would set the scale of a picture they are
+ * not in; the sample of the change itself straddles both).
+ */
+static size_t
+figure_len(const struct model *m)
+{
+	size_t	n = model_len(m), seg;
+
+	if (model_recorded(m) || (seg = model_segment(m)) >= n)
+		return (n);
+	return (seg - 1);
+}
+
 /* Whether a graph has a value anywhere in the history. */
 static bool
 figure_measured(const struct model *m, const struct figure_graph *g)
 {
-	size_t	age, i, n = model_len(m);
+	size_t	age, i, n = figure_len(m);
 
 	for (i = 0; i < g->nlines; i++) {
 		for (age = 0; age < n; age++) {
@@ -356,7 +372,7 @@ figure_mark(const struct figure_page *p, size_t si, size_t age)
 {
 	const struct model	*m = p->side[si].m;
 	unsigned		 chg = model_change(m, age);
-	size_t			 n = model_len(m), j, a;
+	size_t			 n = figure_len(m), j, a;
 	double			 t, gap;
 
 	if (chg == 0 || isnan(t = figure_t(p, si, age)))
@@ -364,7 +380,7 @@ figure_mark(const struct figure_page *p, size_t si, size_t age)
 	gap = n > 1 ? (figure_t(p, si, 0) - figure_t(p, si, n - 1)) /
 	    (double)(n - 1) : 0;
 	for (j = 0; j < si; j++) {
-		for (a = 0; a < model_len(p->side[j].m); a++) {
+		for (a = 0; a < figure_len(p->side[j].m); a++) {
 			if (model_change(p->side[j].m, a) == chg &&
 			    fabs(figure_t(p, j, a) - t) <= gap)
 				return (0);
@@ -391,7 +407,7 @@ figure_line(FILE *fp, const struct figure_page *p, size_t si,
 {
 	const struct model	*m = p->side[si].m;
 	const struct figure_line *l = &g->lines[i];
-	size_t			 n = model_len(m), age, every, drawn = 0;
+	size_t			 n = figure_len(m), age, every, drawn = 0;
 	double			 v, x, y;
 	bool			 pen = false;
 	int			 ink = st->ink[l->ink];
@@ -484,7 +500,7 @@ figure_graph(FILE *fp, const struct figure_page *p,
 
 	for (si = 0; si < p->nsides; si++) {
 		m = p->side[si].m;
-		n = model_len(m);
+		n = figure_len(m);
 		for (i = 0; i < g->nlines; i++) {
 			for (age = 0; age < n; age++) {
 				v = model_value(m, g->lines[i].ms, age);
@@ -543,7 +559,7 @@ figure_graph(FILE *fp, const struct figure_page *p,
 	for (si = 0; si < p->nsides; si++) {
 		lab_x = INFINITY;
 		row = 0;
-		for (age = 0; age < model_len(p->side[si].m); age++) {
+		for (age = 0; age < figure_len(p->side[si].m); age++) {
 			if ((chg = figure_mark(p, si, age)) == 0)
 				continue;
 			x = figure_x(b, p->t0, p->t1, figure_t(p, si, age));
@@ -625,7 +641,7 @@ figure_changes(const struct figure_page *p)
 	size_t	si, age, changes = 0;
 
 	for (si = 0; si < p->nsides; si++) {
-		for (age = 0; age < model_len(p->side[si].m); age++)
+		for (age = 0; age < figure_len(p->side[si].m); age++)
 			changes += figure_mark(p, si, age) != 0;
 	}
 	return (changes);
@@ -673,7 +689,7 @@ figure_caption_sides(FILE *fp, const struct figure_page *p, double y,
 		fprintf(fp, " (%s lines, %s marks): ", sd->dash != NULL ?
 		    "dashed" : "solid", sd->open ? "open" : "filled");
 		figure_knobs(fp, model_last(sd->m), model_last(sd->m)->fibers);
-		fprintf(fp, "; %zu samples.</text>\n", model_len(sd->m));
+		fprintf(fp, "; %zu samples.</text>\n", figure_len(sd->m));
 	}
 	return (y + 24);
 }
@@ -701,7 +717,7 @@ figure_caption_text(FILE *fp, const struct figure_page *p,
 		fputs(", ", fp);
 		figure_variant(fp, s);
 		fprintf(fp, "; %zu samples over %.1f s",
-		    model_len(p->side[0].m), p->t1 - p->t0);
+		    figure_len(p->side[0].m), p->t1 - p->t0);
 		if (changes > 0)
 			fprintf(fp, "; %zu change%s, dotted", changes,
 			    changes == 1 ? "" : "s");
@@ -727,7 +743,7 @@ figure_times(FILE *fp, const struct figure_page *p)
 	size_t	si, age, n;
 
 	for (si = 0; si < p->nsides; si++) {
-		n = model_len(p->side[si].m);
+		n = figure_len(p->side[si].m);
 		if (p->side[si].name == NULL)
 			fputs("<g id=\"times\" data-t=\"", fp);
 		else
@@ -769,7 +785,7 @@ figure_page(FILE *fp, struct figure_page *p, const struct figure_style *st,
 
 	p->t0 = p->t1 = NAN;
 	for (si = 0; si < p->nsides; si++) {
-		if ((n = model_len(p->side[si].m)) < 2 ||
+		if ((n = figure_len(p->side[si].m)) < 2 ||
 		    model_last(p->side[si].m) == NULL) {
 			errno = EAGAIN;
 			return (-1);
@@ -900,7 +916,7 @@ figure_svg_sides(FILE *fp, const struct model *threads,
 	/* Each side's time 0 on the shared clock; the earlier side's
 	   oldest sample keeps its own time, as one workload's would. */
 	for (si = 0; si < 2; si++) {
-		if ((n = model_len(p.side[si].m)) < 2) {
+		if ((n = figure_len(p.side[si].m)) < 2) {
 			errno = EAGAIN;
 			return (-1);
 		}

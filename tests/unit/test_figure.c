@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "figure/svg.h"
+#include "model/model.h"
+#include "sampler/sample.h"
 #include "proc/machine.h"
 
 /* An x86 cpuinfo: the model name once per CPU, the count of processors. */
@@ -266,6 +268,62 @@ test_figure_sides_need_two_samples(void **state)
 	model_free(fi);
 }
 
+/* A live sample of scenario at t s: vcsw kernel switches so far. */
+static void
+figure_live(struct model *m, const char *scenario, int t, uint64_t vcsw)
+{
+	struct sample	s;
+	int		i;
+
+	memset(&s, 0, sizeof s);
+	for (i = 0; i < SRC_COUNT; i++)
+		s.ok[i] = true;
+	s.t_ns = (uint64_t)t * 1000000000u;
+	s.vcsw = vcsw;
+	s.scenario = scenario;
+	s.mode_name = "threads";
+	s.tasks_target = 2;
+	s.tasks_alive = 2;
+	s.workers_knob = 2;
+	s.task_stack = 8388608;
+	model_push(m, &s);
+}
+
+/*
+ * Live, the figure is the screen's: the current scenario's samples only.
+ * An earlier scenario's 100k/s would set the scale of a picture it is not
+ * in; a recording keeps its whole history.
+ */
+static void
+test_figure_live_starts_at_scenario(void **state)
+{
+	struct model	*m = model_create(64);
+	char		*svg;
+	uint64_t	 n = 0;
+	int		 t, rc;
+
+	for (t = 1; t <= 5; t++)
+		figure_live(m, "pingpong", t, n += 100000);
+	for (; t <= 9; t++)
+		figure_live(m, "sleepers", t, n += 1000);
+	svg = figure_sides_text(m, NULL, &rc);
+	assert_int_equal(rc, 0);
+	/* The change's own sample straddles both: 3 samples from 7 s. */
+	assert_non_null(strstr(svg, "<g id=\"times\" data-t=\"6 7 8\"/>"));
+	assert_non_null(strstr(svg, "data-max=\"1000\""));
+	assert_null(strstr(svg, "100000"));
+	free(svg);
+	/* Right after the change there is no figure of it yet. */
+	figure_live(m, "fanin", t, n += 10);
+	figure_live(m, "fanin", t + 1, n += 10);
+	errno = 0;
+	svg = figure_sides_text(m, NULL, &rc);
+	assert_int_equal(rc, -1);
+	assert_int_equal(errno, EAGAIN);
+	free(svg);
+	model_free(m);
+}
+
 int
 main(void)
 {
@@ -278,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_figure_contrast_ink),
 		cmocka_unit_test(test_figure_sides_share_axes),
 		cmocka_unit_test(test_figure_sides_need_two_samples),
+		cmocka_unit_test(test_figure_live_starts_at_scenario),
 	};
 
 	return (cmocka_run_group_tests_name("figure", tests, NULL, NULL));
