@@ -65,7 +65,8 @@ PY
 # check_sides REC SVG [all]: a figure side by side against its recording.
 # The replay pairs each threads line with one fibers line (the one after
 # it, or the last before it); the figure must hold exactly those, with
-# "all", every fibers line of the recording.
+# "all", every fibers line of the recording but those a later one
+# replaced.
 check_sides() {
 	python3 - "$@" <<'PY' || fail "$2 does not match $1 side by side"
 import json, math, sys
@@ -89,7 +90,12 @@ while i < len(lines):
         want["fibers"].append(peer)
 fibers = [r for r in lines if r.get("side") == "fibers"]
 if len(sys.argv) > 3:
-    assert len(want["fibers"]) == len(fibers), (len(want["fibers"]), len(fibers))
+    # A fibers line that came late, just before the next one, may be
+    # replaced by it (on a loaded machine); every other one is drawn.
+    late = sum(1 for a, b in zip(lines, lines[1:])
+               if a.get("side") == b.get("side") == "fibers")
+    assert len(fibers) - late <= len(want["fibers"]) <= len(fibers), \
+        (len(want["fibers"]), late, len(fibers))
 svg = ET.parse(sys.argv[2]).getroot()
 ns = "{http://www.w3.org/2000/svg}"
 assert svg.find(f".//{ns}g[@id='times']") is None, "a times element without a side"
