@@ -140,7 +140,7 @@ switches_draw_wakes(int y, int x, int w, const struct model *m,
 {
 	struct model_wakes	 k;
 	enum model_wake		 st = model_wake_state(m, &k);
-	char			 t[4][320], r[FORMAT_LEN], d[FORMAT_LEN];
+	char			 t[6][320], r[FORMAT_LEN], d[FORMAT_LEN];
 	char			 l[FORMAT_LEN];
 	const char		*verdict;
 	size_t			 i, n;
@@ -160,6 +160,14 @@ switches_draw_wakes(int y, int x, int w, const struct model *m,
 	format_count(k.due, d, sizeof d);
 	format_ns(k.late_ms * 1e6, ascii, l, sizeof l);
 	n = 0;
+	/* More wakes than due in an interval are the last one's late
+	   wakes landing in it: "101k of 100k" would read as a miscount. */
+	if (k.rate >= k.due && (isnan(k.missed_pct) || k.missed_pct < 0.05)) {
+		snprintf(t[n++], sizeof t[0], "%s: all %s wakes/s due were "
+		    "made, %s late on average", verdict, d, l);
+		snprintf(t[n++], sizeof t[0], "%s: all %s/s due woke, %s late",
+		    verdict, d, l);
+	}
 	if (!isnan(k.missed_pct) && k.missed_pct >= 0.05)
 		snprintf(t[n++], sizeof t[0], "%s: %s wakes/s of %s/s due, "
 		    "%s late on average, %.1f%% missed", verdict, r, d, l,
