@@ -44,6 +44,8 @@ void	 __tsan_switch_to_fiber(void *, unsigned);
 #define FIBER_BLOCK_SLICE_NS	50000000	/* fiber_block_sleep slice */
 #define FIBER_SPIN_LIMIT	128
 #define FIBER_SPIN_NS		50000	/* idle workers look this long */
+#define FIBER_SPIN_YIELD_NS	10000	/* and offer the CPU this often */
+#define FIBER_SPIN_PAUSES	32	/* pauses between two looks */
 
 __thread struct worker	*fiber_tls_worker;
 
@@ -1024,23 +1026,43 @@ worker_find(struct worker *w)
 	return (NULL);
 }
 
-/* Look for work a little longer before parking: a futex wake costs tens
-   of microseconds on a busy machine, more than the work usually takes. */
+/*
+ * Look for work a little longer before parking: a futex wake costs tens
+ * of microseconds on a busy machine, more than the work usually takes.
+ * Between looks the worker pauses on the CPU; only every
+ * FIBER_SPIN_YIELD_NS does it offer the CPU with sched_yield to whoever
+ * is making the work (2 CPUs, 3 threads).  A yield that gives the CPU
+ * away counts as an involuntary switch, and yielding at every look made
+ * an idle worker's hundreds of yields a millisecond outweigh the work's
+ * own switches.
+ */
 static struct fiber *
 worker_spin(struct worker *w)
 {
 	struct fiber_rt	*rt = w->rt;
 	struct fiber	*f = NULL;
-	uint64_t	 end = util_now_ns() + FIBER_SPIN_NS;
+	uint64_t	 now = util_now_ns(), end = now + FIBER_SPIN_NS;
+	uint64_t	 yield_at = now + FIBER_SPIN_YIELD_NS;
+	int		 i;
 
 	atomic_fetch_add(&rt->nspinning, 1);
 	while (!atomic_load_explicit(&rt->stopping, memory_order_relaxed)) {
-		/* Give the CPU to whoever is making the work (2 CPUs, 3 threads). */
-		sched_yield();
 		if (rt_has_work(rt) && (f = worker_find(w)) != NULL)
 			break;
-		if (util_now_ns() >= end)
+		if ((now = util_now_ns()) >= end)
 			break;
+		if (now >= yield_at) {
+			sched_yield();
+			yield_at = now + FIBER_SPIN_YIELD_NS;
+			continue;
+		}
+		for (i = 0; i < FIBER_SPIN_PAUSES; i++) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+			__asm__ __volatile__("yield");
+#endif
+		}
 	}
 	/* Still counted as spinning until worker_sleep counts it parked, so
 	   that pushers never see no idle worker while one is going idle. */
