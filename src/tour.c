@@ -28,13 +28,15 @@ static const struct tour_step tour_steps[] = {
 	  "reserves a whole thread stack of address space, yet commits only "
 	  "the few pages it has touched.", false },
 	{ "sleeping fibers", "sleepers", ENGINE_FIBERS, 0, false,
-	  "The same sleepers as fibers: each holds a small stack from the "
-	  "runtime's arena, and reserves and commits about what its size "
-	  "class says. The s key steps through the classes.", false },
+	  "The same sleepers as fibers: each reserves exactly its stack's "
+	  "size class from the runtime's arena, and commits only the pages "
+	  "it has touched, a page or two. The s key steps through the "
+	  "classes.", false },
 	{ "sleepers side by side", "sleepers", ENGINE_THREADS, 0, false,
 	  "The same sleepers in both models at once. Compare stack reserved "
-	  "with stack committed per task across the columns: a thread "
-	  "reserves far more than a fiber, yet commits about as little.",
+	  "per stack with stack committed per stack across the columns: a "
+	  "thread reserves far more than a fiber, yet commits about as "
+	  "little.",
 	  true },
 	{ "a thread per connection", "server", ENGINE_THREADS, 0, false,
 	  "A server with a thread per connection, each blocked in read until "

@@ -1072,7 +1072,7 @@ model_why(const struct model *m, enum model_series which)
 	    (src == SRC_RUSAGE || src == SRC_ENGINE ||
 	    which == MS_NS_PER_HANDOFF || which == MS_KSW_PER_HANDOFF ||
 	    which == MS_NS_PER_WORK || which == MS_KSW_PER_WORK))
-		return ("the workload did not answer in time");
+		return ("late: the workload did not answer in time");
 	if (isnan(model_value(m, which, 0)))
 		return (model_len(m) < 2 ? "needs two samples" : "no change");
 	return (NULL);

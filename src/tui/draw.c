@@ -209,10 +209,19 @@ draw_words(int y, int x, int w, int role, const char *s)
 	return (draw_width(buf));
 }
 
+/* How much a part at its shortest form k matters: the prio it gave way
+   with last. */
+static int
+draw_part_prio(const struct draw_part *p, size_t k)
+{
+	return (p->prio[k > 0 ? k - 1 : 0]);
+}
+
 /*
  * A line of parts joined by sep in w columns: while it is too wide, the
  * part with the lowest prio that has a shorter form takes it (an empty
- * form leaves the part out).  Returns the columns drawn.
+ * form leaves the part out); when none has, the least important part
+ * after the first is left out whole.  Returns the columns drawn.
  */
 int
 draw_parts(int y, int x, int w, int role, const struct draw_part *p,
@@ -222,16 +231,19 @@ draw_parts(int y, int x, int w, int role, const struct draw_part *p,
 	char	line[1024];
 	int	best;
 	size_t	len;
+	bool	gone[DRAW_PARTS_MAX];
 
 	if (n > DRAW_PARTS_MAX)
 		n = DRAW_PARTS_MAX;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		at[i] = 0;
+		gone[i] = false;
+	}
 	for (;;) {
 		len = 0;
 		line[0] = '\0';
 		for (i = 0; i < n; i++) {
-			if (p[i].form[at[i]] == NULL ||
+			if (gone[i] || p[i].form[at[i]] == NULL ||
 			    *p[i].form[at[i]] == '\0')
 				continue;
 			len += (size_t)snprintf(line + len, len < sizeof line ?
@@ -252,8 +264,23 @@ draw_parts(int y, int x, int w, int role, const struct draw_part *p,
 			    p[best].prio[at[best]])
 				best = (int)i;
 		}
-		if (best < 0)
-			break;
+		if (best < 0) {
+			/* Every part at its shortest: the least important
+			   goes whole, the first (what runs) last of all,
+			   rather than a cut that ends in a separator. */
+			for (i = 1; i < n; i++) {
+				if (gone[i] || p[i].form[at[i]] == NULL ||
+				    *p[i].form[at[i]] == '\0')
+					continue;
+				if (best < 0 || draw_part_prio(&p[i], at[i]) <
+				    draw_part_prio(&p[best], at[best]))
+					best = (int)i;
+			}
+			if (best < 0)
+				break;
+			gone[best] = true;
+			continue;
+		}
 		at[best]++;
 	}
 	return (draw_words(y, x, w, role, line));

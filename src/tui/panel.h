@@ -45,6 +45,8 @@ extern const struct panel_ops	panel_compare;
 
 /* The lines the wide split view gives Side by side: its headline rows. */
 int	 compare_headline_lines(void);
+/* Whether CPU and switches per unit of work are shown for a scenario. */
+bool	 switches_per_unit(const char *);
 
 /* How a figure reads. */
 enum figure_kind {

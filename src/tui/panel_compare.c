@@ -56,7 +56,8 @@ struct cmp_row {
 static const struct cmp_row cmp_rows[] = {
 	{ CMP_CPU_PER, NULL, CMP_NS, true },
 	{ CMP_KSW_PER, NULL, CMP_PLAIN, true },
-	{ CMP_COMMITTED_PER, "stack committed per task", CMP_BYTES, true },
+	{ CMP_RESERVED, "stack reserved per stack", CMP_BYTES, true },
+	{ CMP_COMMITTED_PER, "stack committed per stack", CMP_BYTES, true },
 	{ CMP_WAKE_P50, "wakeup latency p50", CMP_US, true },
 	{ CMP_WAKE_P99, "wakeup latency p99", CMP_US, true },
 	{ CMP_CPU_USED, "CPU used, % of one CPU", CMP_PCT, true },
@@ -66,12 +67,11 @@ static const struct cmp_row cmp_rows[] = {
 	{ CMP_FIBER_RATE, "fiber switches/s (user space)", CMP_RATE, false },
 	{ CMP_TASKS, "tasks alive", CMP_COUNT, false },
 	{ CMP_THREADS, "OS threads", CMP_COUNT, true },
-	{ CMP_RESERVED, "stack reserved", CMP_BYTES, true },
 	{ CMP_RSS, "VmRSS (resident memory)", CMP_BYTES, true },
 };
 
 /* The rows the wide layout shows above the two sides' panels. */
-#define CMP_HEADLINE_ROWS	7
+#define CMP_HEADLINE_ROWS	8
 
 /* Whether the scenario's unit of work is the handoff (pingpong). */
 static bool
@@ -110,6 +110,17 @@ cmp_series(const struct model *m, enum model_series which)
 	return (model_value(m, which, 0));
 }
 
+/* How many stacks the committed figure covers: those read so far while
+   the threads' stacks are read for the first time, else all. */
+static unsigned
+cmp_stacks_read(const struct model *m, const struct sample *s)
+{
+	if (!s->stack_fibers && !model_recorded(m) &&
+	    s->stacks_known < s->stack_count)
+		return (s->stacks_known);
+	return (s->stack_count);
+}
+
 /* A row's newest value on one side; NAN when it cannot be known. */
 static double
 cmp_value(const struct model *m, const struct model *other,
@@ -128,8 +139,11 @@ cmp_value(const struct model *m, const struct model *other,
 		return (cmp_series(m, h ? MS_KSW_PER_HANDOFF :
 		    MS_KSW_PER_WORK));
 	case CMP_COMMITTED_PER:
+		/* Per stack, not per task (cpu-flood b's pool runs 64 tasks
+		   on P stacks); while the threads' stacks are still being
+		   read, the mean of those read, as Memory says. */
 		a = cmp_series(m, MS_STACK_COMMITTED);
-		b = cmp_series(m, MS_TASKS_ALIVE);
+		b = cmp_stacks_read(m, s);
 		return (b > 0 ? a / b : NAN);
 	case CMP_WAKE_P50:
 		return (cmp_series(m, model_lat_series(SAMPLE_LAT_WAKE, 0)));
@@ -153,7 +167,8 @@ cmp_value(const struct model *m, const struct model *other,
 	case CMP_THREADS:
 		return (cmp_series(m, MS_THREADS));
 	case CMP_RESERVED:
-		return (cmp_series(m, MS_STACK_RESERVED));
+		a = cmp_series(m, MS_STACK_RESERVED);
+		return (s->stack_count > 0 ? a / s->stack_count : NAN);
 	case CMP_RSS:
 		return (cmp_series(m, MS_VM_RSS));
 	}
@@ -180,7 +195,14 @@ cmp_why(const struct model *m, enum cmp_what what)
 		    MS_KSW_PER_WORK;
 		break;
 	case CMP_COMMITTED_PER:
-		which = MS_STACK_COMMITTED;
+	case CMP_RESERVED:
+		if (s != NULL && s->stack_count > 0 &&
+		    cmp_stacks_read(m, s) == 0)
+			return ("stacks not read yet");
+		if (s != NULL && s->stack_count == 0)
+			return ("no stacks");
+		which = what == CMP_RESERVED ? MS_STACK_RESERVED :
+		    MS_STACK_COMMITTED;
 		break;
 	case CMP_WAKE_P50:
 	case CMP_WAKE_P99:
@@ -190,6 +212,22 @@ cmp_why(const struct model *m, enum cmp_what what)
 	case CMP_CPU_USED:
 	case CMP_CPU_SHARE:
 		which = MS_CPU_PCT;
+		break;
+	case CMP_WORK_RATE:
+		which = cmp_handoffs(s) ? MS_HANDOFF_RATE : MS_WORK_RATE;
+		break;
+	case CMP_KSW_RATE:
+		which = model_why(m, MS_VCSW_RATE) != NULL ? MS_VCSW_RATE :
+		    MS_IVCSW_RATE;
+		break;
+	case CMP_FIBER_RATE:
+		which = MS_FIBER_RATE;
+		break;
+	case CMP_THREADS:
+		which = MS_THREADS;
+		break;
+	case CMP_RSS:
+		which = MS_VM_RSS;
 		break;
 	default:
 		which = MS_TASKS_ALIVE;
@@ -282,15 +320,15 @@ compare_draw(const struct rect *r, const struct model *m,
 	char			 lab[96], a[48], b[48], q[48];
 	const char		*mt, *mf;
 	double			 vt, vf;
-	int			 y, lw, vw, qw, x, inner;
+	int			 y, lw, vw, qw, qx, x, inner;
 	size_t			 i;
 
 	if (f == NULL || r->h < 4)
 		return;
 	sf = model_last(f);
-	draw_box(r, "Side by side", r->w >= 100 ? "fibers:threads 1:33 = the "
-	    "fibers' figure is a 33rd of the threads'" : "1:33 = fibers' "
-	    "figure is 1/33 of threads'");
+	draw_box(r, "Side by side", r->w >= 100 ? "fibers:threads 1:N means "
+	    "the fibers' figure is N times smaller than the threads'" :
+	    "1:N = fibers' figure N times smaller");
 	inner = r->w - 4;
 	/* Label, two values, the ratio: the label takes what is left. */
 	vw = inner >= 100 ? 16 : 11;
@@ -313,6 +351,11 @@ compare_draw(const struct rect *r, const struct model *m,
 	y++;
 	for (i = 0; i < CSW_ARRAY_LEN(cmp_rows) && y < r->y + r->h - 1; i++) {
 		row = &cmp_rows[i];
+		/* Blocking's CPU and switches per call are its tickers':
+		   they would rise when b makes fewer calls. */
+		if ((row->what == CMP_CPU_PER || row->what == CMP_KSW_PER) &&
+		    st != NULL && !switches_per_unit(st->scenario))
+			continue;
 		cmp_label(row, st, lab, sizeof lab);
 		vt = cmp_value(m, f, row->what);
 		vf = cmp_value(f, m, row->what);
@@ -330,9 +373,14 @@ compare_draw(const struct rect *r, const struct model *m,
 		    a);
 		cmp_right(y, x + lw + vw, vw, isnan(vf) ? THEME_BAD :
 		    THEME_VALUE, b);
-		if (isnan(vt) || isnan(vf))
-			draw_words(y, x + lw + 2 * vw + 1, r->x + r->w - 2 -
-			    (x + lw + 2 * vw + 1), THEME_DIM, q);
+		if (isnan(vt) || isnan(vf)) {
+			/* Too long: its first clause ("late", "no
+			   stacks"), not its first words. */
+			qx = r->x + r->w - 2 - (x + lw + 2 * vw + 1);
+			if (draw_width(q) > qx)
+				q[strcspn(q, ":,")] = '\0';
+			draw_words(y, x + lw + 2 * vw + 1, qx, THEME_DIM, q);
+		}
 		else
 			cmp_right(y, x + lw + 2 * vw, qw, THEME_VALUE, q);
 		y++;

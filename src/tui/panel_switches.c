@@ -62,6 +62,21 @@ static const struct {
 	    { "waiting in futex", "parked on channel" } },
 };
 
+/* Whether CPU and kernel switches per unit of work measure the work in
+   scenario (blocking's measure its tickers): the split view asks too. */
+bool
+switches_per_unit(const char *scenario)
+{
+	size_t	i;
+
+	for (i = 0; scenario != NULL && i < CSW_ARRAY_LEN(switches_lessons);
+	    i++) {
+		if (strcmp(scenario, switches_lessons[i].scenario) == 0)
+			return (switches_lessons[i].per_unit);
+	}
+	return (true);
+}
+
 /*
  * The workload's column: pingpong's handoffs, or the scenario's unit of
  * work ("requests": requests/s, CPU per request, kernel sw/request) where

@@ -619,7 +619,7 @@ tui_draw_compare(const struct model *m, const struct view *v, int body,
 	r.y = 0;
 	r.h = 1;
 	r.x = 0;
-	r.w = half;
+	r.w = half - 2;	/* a gap, or the two headers read as one */
 	panel_header.draw(&r, m, v);
 	r.x = half;
 	r.w = COLS - half;

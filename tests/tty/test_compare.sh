@@ -31,6 +31,10 @@ small() {
 	tmx send-keys -t t 2
 	wait_for '^ threads sleepers .* fibers sleepers' 15
 	wait_for 'CPU per wakeup +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s' 15
+	# Stacks per stack: a thread's whole reservation against a fiber's
+	# class, and what each commits.
+	wait_for 'stack reserved per stack +[0-9.]+ MiB +[0-9.]+ KiB +1:[0-9]+' 15
+	wait_for 'stack committed per stack +[0-9.]+ KiB +[0-9.]+ KiB' 15
 	# m would mix the sides up: it says so and changes nothing.
 	# (The message stays 4 s; a loaded sanitizer run once missed it, so
 	# m is typed again, up to three times: it changes nothing.)
@@ -47,6 +51,15 @@ small() {
 	[ -n "$seen" ] || fail "m side by side: no message after three tries"
 	screen | grep -Eq '^ threads sleepers .* fibers sleepers' ||
 	    fail "m side by side changed a side's mode"
+	# Blocking's CPU and switches per call are its tickers': not shown,
+	# as on its own; a pool's stacks are counted as stacks, not tasks.
+	tmx send-keys -t t 5
+	wait_for '^ threads blocking .* fibers blocking' 15
+	wait_for 'calls/s +[0-9.]+[kM]?/s' 15
+	screen | grep -Eq 'per call' && fail "blocking side by side shows a figure per call"
+	tmx send-keys -t t 4 b
+	wait_for '^ threads cpu-flood b .* fibers cpu-flood b' 15
+	wait_for 'stack committed per stack +[0-9.]+ KiB +[0-9.]+ KiB' 15
 	tmx send-keys -t t c
 	wait_for 'Run queue' 15
 	screen | grep -q 'fibers:threads' && fail "c again kept the split view"

@@ -123,7 +123,7 @@ test_model_rates_child_publication(void **state)
 	assert_true(isnan(model_value(m, MS_VCSW_RATE, 0)));
 	assert_true(isnan(model_value(m, MS_HANDOFF_RATE, 0)));
 	assert_string_equal(model_why(m, MS_VCSW_RATE),
-	    "the workload did not answer in time");
+	    "late: the workload did not answer in time");
 	assert_true(isnan(model_value(m, MS_CPU_PCT, 0)));
 	/* The system's own figures are still rated over the pass. */
 	fill(&s, 3000000000u, 2100, 401000);
