@@ -632,8 +632,8 @@ draw_graph(const struct rect *r, const struct model *m,
 	draw_graph_axis(r, axis, max, unit);
 	for (col = 0; col < cols; col++) {
 		age = (size_t)(cols - 1 - col);
-		if (age >= model_len(m))
-			continue;
+		if (age >= model_len(m) || age >= seg)
+			continue;	/* another scenario: blank, unmarked */
 		if ((chg = model_change(m, age)) != 0) {
 			/* Marks side by side would read as a word ("bm"):
 			   the rightmost of a run names them all. */
@@ -647,8 +647,6 @@ draw_graph(const struct rect *r, const struct model *m,
 			}
 			continue;
 		}
-		if (age >= seg)
-			continue;	/* another scenario */
 		va = model_value(m, a, age);
 		vb = b != MS_COUNT ? model_value(m, b, age) : NAN;
 		for (row = 0; row < r->h; row++) {
