@@ -269,8 +269,13 @@ tui_draw_help(const struct view *v)
 	/* One column if it fits the height, else two side by side. */
 	cols = (int)rows + 6 <= LINES - 2 ? 1 : 2;
 	per = ((int)rows + cols - 1) / cols;
-	r.w = cols == 1 ? (COLS - 8 < 72 ? COLS - 8 : 72) :
-	    (COLS - 4 < 120 ? COLS - 4 : 120);
+	/* At least as wide as the line of scenario names, which is not cut
+	   (7:leak was lost at 72 columns). */
+	r.w = cols == 1 ? 72 : 120;
+	if (r.w < draw_width(v->scenarios) + 8)
+		r.w = draw_width(v->scenarios) + 8;
+	if (r.w > COLS - 4)
+		r.w = COLS - 4;
 	r.h = per + 7;
 	if (r.h > LINES - 2)
 		r.h = LINES - 2;

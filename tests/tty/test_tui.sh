@@ -75,4 +75,14 @@ wait_for 'capped at 2,048 tasks: the most pingpong runs' 5
 tmx send-keys -t t q
 status=$(wait_exit 10)
 [ "$status" = "exit=0" ] || fail "q at 2,048 fibers gave $status"
+# At 200x60 the help is one column; the digits' names, all seven, uncut.
+tmx kill-session -t t
+start 200 60
+wait_for 'handoffs +[0-9.]+[kMG]?/s' 10
+tmx send-keys -t t '?'
+wait_for 'Keys' 3
+screen | grep -q '6:fanin 7:leak' || fail "the help cuts the scenario names"
+tmx send-keys -t t q
+status=$(wait_exit 10)
+[ "$status" = "exit=0" ] || fail "q gave $status, not exit=0"
 echo "PASS: live screen, help, +, + at the most, q, terminal modes restored"
