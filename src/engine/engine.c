@@ -659,7 +659,8 @@ engine_control(void *arg)
 	struct engine		*e = arg;
 	struct engine_want	 w;
 	uint64_t		 gen, t0;
-	char			 err[ENGINE_ERRLEN], a[32], b[32];
+	char			 err[ENGINE_ERRLEN], a[32], b[32], d[32];
+	double			 took;
 	int			 rc;
 	long			 from, kept;
 
@@ -697,8 +698,19 @@ engine_control(void *arg)
 		    engine_alive(e) == w.tasks) {
 			limits_format_count(w.tasks, a, sizeof a);
 			limits_format_count(w.tasks - kept, b, sizeof b);
-			engine_post(e, "%s tasks running (%.1f s to start "
-			    "%s)", a, (double)(util_now_ns() - t0) / 1e9, b);
+			took = (double)(util_now_ns() - t0) / 1e9;
+			/* Milliseconds under a second: fibers start a
+			   thousand in a few, which "0.0 s" hides. */
+			if (took < 1)
+				snprintf(d, sizeof d, "%.0f ms", took * 1e3);
+			else
+				snprintf(d, sizeof d, "%.1f s", took);
+			if (kept == 0)
+				engine_post(e, "%s tasks running, all %s "
+				    "started in %s", a, b, d);
+			else
+				engine_post(e, "%s tasks running: %s more "
+				    "started in %s", a, b, d);
 		}
 
 		pthread_mutex_lock(&e->req_mu);
@@ -935,9 +947,10 @@ engine_fd(struct engine *e)
 	return (e->efd);
 }
 
-/* Stacks of the fibers, or -1 in threads mode. */
+/* Stacks of the fibers, or -1 in threads mode (engine.h). */
 int
-engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
+engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm,
+    bool committed)
 {
 	struct fiber_stats	*st;
 	struct fiber_stack_memory held;
@@ -953,10 +966,13 @@ engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm)
 		fm->guard_dropped = st->guard_dropped != 0;
 		fm->stack_size = e->cur.stack[ENGINE_FIBERS] != 0 ?
 		    e->cur.stack[ENGINE_FIBERS] : FIBER_STACK_DEFAULT;
-		fiber_rt_stack_memory(e->rt, &held);
-		fm->reserved = held.reserved;
-		fm->committed = held.committed;
-		fm->shared_stacks = held.shared_stacks;
+		fm->reserved = st->stack_in_use;
+		if (committed) {
+			fiber_rt_stack_memory(e->rt, &held);
+			fm->reserved = held.reserved;
+			fm->committed = held.committed;
+			fm->shared_stacks = held.shared_stacks;
+		}
 		free(st);
 		rc = 0;
 	}

@@ -93,6 +93,7 @@ struct engine_fiber_memory {
 	uint64_t	live;		/* fibers alive */
 	size_t		stack_size;	/* class of a new fiber's stack */
 	bool		guard_dropped;	/* map budget hit: no guard pages */
+	uint32_t	committed_age;	/* publishes committed was reused */
 };
 
 /* One thread's stack, as the kernel maps it. */
@@ -154,8 +155,11 @@ int		 engine_set_mode(struct engine *, enum engine_mode, char *,
 bool		 engine_message(struct engine *, uint64_t *, char *, size_t);
 /* Readable when the control thread has a new message. */
 int		 engine_fd(struct engine *);
+/* The fibers' stacks; committed false leaves committed and shared_stacks
+   0: the counts alone are cheap, the resident pages take a mincore over
+   the arena. */
 int		 engine_fiber_memory(struct engine *,
-		    struct engine_fiber_memory *);
+		    struct engine_fiber_memory *, bool);
 long		 engine_tasks_max(struct engine *);
 void		 engine_snapshot(struct engine *, struct engine_snapshot *);
 /*

@@ -932,7 +932,7 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 	else if (p->child != NULL)
 		rc = child_fiber_memory(p->child, fm);
 	else if (p->engine != NULL)
-		rc = engine_fiber_memory(p->engine, fm);
+		rc = engine_fiber_memory(p->engine, fm, true);
 	else
 		rc = -1;
 	if (rc != 0) {
@@ -971,6 +971,9 @@ sampler_read_stacks(struct sampler_pass *p, struct sample *s)
 		s->stack_shared = (uint32_t)fm.shared_stacks;
 		s->stack_count = (uint32_t)fm.live;
 		s->guard_dropped = fm.guard_dropped;
+		/* A workload's committed pages may be older than its counts:
+		   say how old. */
+		s->stack_age += fm.committed_age;
 		s->ok[SRC_STACKS] = true;
 		return;
 	}

@@ -93,12 +93,18 @@ memory_draw(const struct rect *r, const struct model *m,
 	else if (s != NULL && model_recorded(m))
 		snprintf(line, sizeof line, "%u %s stack%s (recorded):", nst,
 		    s->stack_fibers ? "fiber" : "thread", nst == 1 ? "" : "s");
-	else if (s != NULL && s->stack_fibers && s->stack_age > 0)
+	else if (s != NULL && s->stack_fibers && s->stack_age > 0) {
+		/* The resident pages cost a walk of the arena and may be
+		   older than the counts: say how old. */
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s, "
-		    "%u s old):", nst, nst == 1 ? "" : "s", format_bytes(
-		    (double)s->stack_arena, per, sizeof per),
+		    "committed %u s old):", nst, nst == 1 ? "" : "s",
+		    format_bytes((double)s->stack_arena, per, sizeof per),
 		    (unsigned)((double)s->stack_age * s->interval_ns / 1e9));
-	else if (s != NULL && s->stack_fibers) {
+		if (draw_width(line) > w)
+			snprintf(line, sizeof line, "%u stacks (committed %u s "
+			    "old):", nst, (unsigned)((double)s->stack_age *
+			    s->interval_ns / 1e9));
+	} else if (s != NULL && s->stack_fibers) {
 		snprintf(line, sizeof line, "%u fiber stack%s (arena %s%s%s):",
 		    nst, nst == 1 ? "" : "s", format_bytes(
 		    (double)s->stack_arena, per, sizeof per),
