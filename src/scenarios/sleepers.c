@@ -274,7 +274,7 @@ const struct scenario_ops scenario_sleepers = {
 	.caption = { {
 		[ENGINE_THREADS] = "Each sleeping thread reserves a whole "
 		    "stack yet touches a few pages of it: watch stack reserved "
-		    "dwarf committed, and the start time.",
+		    "dwarf committed.",
 		[ENGINE_FIBERS] = "Each fiber reserves only its stack class "
 		    "and sleeps on the runtime's timers: compare reserved per "
 		    "task with threads mode.",
