@@ -122,6 +122,10 @@ format_ns(double ns, bool ascii, char *buf, size_t len)
 		snprintf(buf, len, "n/a");
 		return (buf);
 	}
+	if (ns == 0) {		/* no wait at all: not "0.00 ns" */
+		snprintf(buf, len, "0 ns");
+		return (buf);
+	}
 	if (ns >= 999.5e6) {
 		ns /= 1e9;
 		unit = "s";

@@ -55,6 +55,7 @@ test_format_ns_picks_unit(void **state)
 	    "5.52 \xc2\xb5s");
 	assert_string_equal(format_ns(1.2e6, true, b, sizeof b), "1.20 ms");
 	assert_string_equal(format_ns(NAN, true, b, sizeof b), "n/a");
+	assert_string_equal(format_ns(0, true, b, sizeof b), "0 ns");
 }
 
 /* fibers:threads reads with the smaller side 1, and says nothing of 0. */
