@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -87,17 +86,6 @@ workload_send(struct workload *w, struct child_msg *m)
 		_exit(0);
 }
 
-/* This thread's CPU time, ns. */
-static uint64_t
-workload_cpu_ns(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return (0);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-}
-
 /*
  * The fibers' memory.  The counts (fibers alive, bytes they hold) are
  * read afresh every time; the resident pages take a mincore over the
@@ -114,13 +102,13 @@ workload_fiber_memory(struct workload *w)
 	uint64_t			t0;
 	bool				all = !w->fm_ok || w->fm_skip == 0;
 
-	t0 = workload_cpu_ns();
+	t0 = util_thread_cpu_ns();
 	if (engine_fiber_memory(w->engine, &fm, all) != 0) {
 		w->fm_ok = false;
 		return;
 	}
 	if (all) {
-		w->fm_skip = (uint32_t)((workload_cpu_ns() - t0) /
+		w->fm_skip = (uint32_t)((util_thread_cpu_ns() - t0) /
 		    WORKLOAD_FM_NS);
 		fm.committed_age = 0;
 	} else {

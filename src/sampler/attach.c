@@ -278,17 +278,6 @@ attach_add_map(const struct procfs_map *m, void *arg)
 	t->nmaps++;
 }
 
-/* CPU time of the calling thread, ns. */
-static uint64_t
-attach_cpu_ns(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return (0);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-}
-
 /* Read smaps when it is due; false if there are no mappings to use. */
 static bool
 attach_read_maps(struct sampler_pass *p)
@@ -302,7 +291,7 @@ attach_read_maps(struct sampler_pass *p)
 		t->maps_age++;
 		return (true);
 	}
-	cpu0 = attach_cpu_ns();
+	cpu0 = util_thread_cpu_ns();
 	snprintf(rel, sizeof rel, "%d/smaps", p->pid);
 	t->nmaps = 0;
 	if (procfs_read_grow(p->root, rel, &t->text, &t->text_cap, err,
@@ -319,7 +308,7 @@ attach_read_maps(struct sampler_pass *p)
 	}
 	t->maps_valid = true;
 	t->maps_age = 0;
-	cost = attach_cpu_ns() - cpu0;
+	cost = util_thread_cpu_ns() - cpu0;
 	goal = p->interval_ns / 1000000u * SAMPLER_SMAPS_PPM;
 	t->maps_skip = goal > 0 ? (uint32_t)(cost / goal) : 0;
 	return (true);

@@ -341,17 +341,6 @@ sampler_cmp_tid(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
-/* CPU time of the calling thread, ns. */
-static uint64_t
-sampler_thread_cpu_ns(void)
-{
-	struct timespec	ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return (0);
-	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
-}
-
 /* Whether a TID's row is on screen. */
 static bool
 sampler_visible(const struct sampler_pass *p, int tid)
@@ -745,7 +734,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		sampler_fail(s, SRC_WAIT, err);
 		return;
 	}
-	cpu0 = sampler_thread_cpu_ns();
+	cpu0 = util_thread_cpu_ns();
 	want = p->budget == 0 ? SIZE_MAX : p->budget;
 	/* Room for every thread: one whole listing, not a wrap. */
 	whole = want == SIZE_MAX || (s->ok[SRC_STATUS] && want > s->threads);
@@ -756,7 +745,7 @@ sampler_read_process(struct sampler_pass *p, struct sample *s)
 		p->prune_below = 0;
 	}
 	nread = sampler_read_share(p, nshare, &bad, &probes, err);
-	sampler_set_budget(p, nshare + probes, sampler_thread_cpu_ns() - cpu0);
+	sampler_set_budget(p, nshare + probes, util_thread_cpu_ns() - cpu0);
 	sampler_fold_threads(p, s, nread);
 	if (nread == 0)
 		sampler_fail(s, SRC_TASKS, bad ? err : "no threads listed");
@@ -872,7 +861,7 @@ sampler_measure_stacks(struct sampler_pass *p, struct sample *s, size_t n)
 	if (start >= n)
 		start = 0;
 
-	cpu0 = sampler_thread_cpu_ns();
+	cpu0 = util_thread_cpu_ns();
 	for (k = 0, i = start; k < n && done < want; k++, i = (i + 1) % n) {
 		if (sampler_mincore(p, &p->stacks[i], pagesz, &com, &pages)) {
 			nc[i].committed = com;
@@ -884,7 +873,7 @@ sampler_measure_stacks(struct sampler_pass *p, struct sample *s, size_t n)
 	if (n > 0)
 		p->stack_next = p->stacks[i % n].base + (k < n ? 0 : 1);
 	if (done > 0) {
-		cost = (double)(sampler_thread_cpu_ns() - cpu0) / (double)done;
+		cost = (double)(util_thread_cpu_ns() - cpu0) / (double)done;
 		p->page_cost_ns = p->page_cost_ns == 0 ? cost :
 		    0.7 * p->page_cost_ns + 0.3 * cost;
 		goal = p->interval_ns / 1000000u * SAMPLER_STACK_PPM;
@@ -926,7 +915,7 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 		s->stack_age = p->fm_age;
 		return (true);
 	}
-	cpu0 = sampler_thread_cpu_ns();
+	cpu0 = util_thread_cpu_ns();
 	if (p->fibers_fn != NULL)
 		rc = p->fibers_fn(p->stacks_arg, fm);
 	else if (p->child != NULL)
@@ -939,7 +928,7 @@ sampler_fiber_memory(struct sampler_pass *p, struct sample *s,
 		p->fm_valid = false;
 		return (false);
 	}
-	cost = sampler_thread_cpu_ns() - cpu0;
+	cost = util_thread_cpu_ns() - cpu0;
 	goal = p->interval_ns / 1000000u * SAMPLER_STACK_PPM;
 	if (p->fm == NULL)
 		p->fm = xmalloc(sizeof *p->fm);
@@ -1125,7 +1114,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 void
 sampler_collect(struct sampler_pass *p, struct sample *s)
 {
-	uint64_t	cpu0 = sampler_thread_cpu_ns();
+	uint64_t	cpu0 = util_thread_cpu_ns();
 	uint32_t	mark;
 	int		i;
 
@@ -1178,7 +1167,7 @@ sampler_collect(struct sampler_pass *p, struct sample *s)
 	}
 done:
 	s->pass_ns = util_now_ns() - s->t_ns;
-	s->cpu_ns = sampler_thread_cpu_ns();
+	s->cpu_ns = util_thread_cpu_ns();
 	s->pass_cpu_ns = s->cpu_ns - cpu0;
 }
 

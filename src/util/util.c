@@ -276,6 +276,17 @@ util_now_ns(void)
 	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
+/* Read the calling thread's CPU clock in nanoseconds (util.h). */
+uint64_t
+util_thread_cpu_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return (0);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
+}
+
 /* Read the first number of a file, or def if it cannot be read. */
 long
 util_read_long(const char *path, long def)

@@ -77,6 +77,8 @@ const char *util_strerror(int, char *, size_t);
 
 /* Nanoseconds on CLOCK_MONOTONIC. */
 uint64_t util_now_ns(void);
+/* CPU time of the calling thread, ns (0 if it cannot be read). */
+uint64_t util_thread_cpu_ns(void);
 
 /*
  * The median of n doubles (n > 0), which it sorts in place: the middle one,
