@@ -458,11 +458,34 @@ draw_why_core(const char *value, char *buf, size_t len)
  * label and value still do not fit, the label drops words from its end;
  * the source shows whole clauses or not at all.  Returns x + w.
  */
+/*
+ * Whether "n/a: why" is the normal state of things (no fibers in threads
+ * mode, a figure only a workload of ours has, the first sample), drawn
+ * dim, not in the alarm colour a failure to read gets.
+ */
+static bool
+draw_why_expected(const char *value)
+{
+	static const char *const expected[] = {
+		"n/a: no fibers", "n/a: only a cswviz workload",
+		"n/a: needs two samples", "n/a: no sample yet",
+	};
+	size_t	i;
+
+	for (i = 0; i < CSW_ARRAY_LEN(expected); i++) {
+		if (strncmp(value, expected[i], strlen(expected[i])) == 0)
+			return (true);
+	}
+	return (false);
+}
+
 int
 draw_field(int y, int x, int w, int lw, int vw, const char *label,
     const char *value, const char *source)
 {
 	int		 bad = strncmp(value, "n/a", 3) == 0;
+	int		 role = !bad ? THEME_VALUE : draw_why_expected(value) ?
+			    THEME_DIM : THEME_BAD;
 	int		 lwid, vwid, start, end;
 	size_t		 ln;
 	const char	*unit;
@@ -494,13 +517,11 @@ draw_field(int y, int x, int w, int lw, int vw, const char *label,
 	}
 	draw_text(y, x, lwid, THEME_LABEL, lab);
 	if (start + vwid > w) {		/* not even the value fits */
-		draw_words(y, x + start, w - start, bad ? THEME_BAD :
-		    THEME_VALUE, value);
+		draw_words(y, x + start, w - start, role, value);
 		return (x + w);
 	}
 	if (bad || !(isdigit((unsigned char)value[0]) || value[0] == '-'))
-		draw_text(y, x + start, vwid, bad ? THEME_BAD : THEME_VALUE,
-		    value);
+		draw_text(y, x + start, vwid, role, value);
 	else {
 		/* The number in the value role, its unit in unit. */
 		draw_words_add(value);		/* one token, in two roles */

@@ -19,6 +19,15 @@ badtheme() {
 	wait_for 'bad\.theme:2: unknown colour "chartreuse-ish"' 10
 	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
 	[ -n "$(colours)" ] || fail "the default theme shows no colour"
+	# A figure that does not apply (no fibers in threads mode) is dim,
+	# like a source, not in the alarm colour of a failed read.
+	sgr() {
+		tmx capture-pane -p -e -t t | perl -ne \
+		    'BEGIN { $p = shift } if (/(\e\[[0-9;]*m)\Q$p\E/) { print $1; exit }' "$1"
+	}
+	na=$(sgr 'n/a: no fibers'); src=$(sgr 'getrusage')
+	[ -n "$na" ] && [ "$na" = "$src" ] ||
+	    fail "n/a: no fibers is drawn as $(printf '%s' "$na" | od -c | head -1), a source as $(printf '%s' "$src" | od -c | head -1)"
 	before=$(colours)
 	tmx send-keys -t t t
 	wait_for 'theme [a-z]+' 5
