@@ -471,18 +471,24 @@ tui_draw_warns(int y, const struct model *m, const struct warns *w)
 	return (true);
 }
 
-/* The footer: a message (over the caption too if long), or the keys. */
+/*
+ * The footer: a message, or the keys.  A message too long for one line
+ * takes the caption's place, all caption lines of it (caption lines above
+ * the footer), so that the caption's first line and the message do not
+ * read as one sentence.
+ */
 static void
-tui_draw_footer(const struct model *m, const struct view *v)
+tui_draw_footer(const struct model *m, const struct view *v, int caption)
 {
-	int	y = LINES - 1;
+	int	y = LINES - 1, i;
 
 	attrset(theme_attr(THEME_NORMAL));
 	mvhline(y, 0, ' ', COLS);
 	if (v->message[0] != '\0' && util_now_ns() < v->message_until) {
 		if (draw_width(v->message) > COLS - 2) {
 			attrset(theme_attr(THEME_NORMAL));
-			mvhline(y - 1, 0, ' ', COLS);
+			for (i = 1; i <= (caption > 1 ? caption : 1); i++)
+				mvhline(y - i, 0, ' ', COLS);
 			tui_draw_wrapped(y - 1, 2, THEME_WARN, v->message);
 		} else
 			draw_text(y, 1, COLS - 2, THEME_WARN, v->message);
@@ -698,7 +704,7 @@ tui_draw(const struct model *m, const struct view *v)
 		r.y = 1;
 		r.h = LINES - 2;
 		panel_big.draw(&r, m, v);
-		tui_draw_footer(m, v);
+		tui_draw_footer(m, v, 0);
 		if (v->code)
 			code_draw(m, v);
 		if (v->help)
@@ -730,7 +736,8 @@ rest:
 	if (tui_caption(m, v) != NULL)
 		tui_draw_wrapped(LINES - 2 - caption_extra, caption_extra + 1,
 		    THEME_CAPTION, tui_caption(m, v));
-	tui_draw_footer(m, v);
+	tui_draw_footer(m, v, tui_caption(m, v) != NULL ? caption_extra + 1 :
+	    0);
 	if (v->code)
 		code_draw(m, v);
 	if (v->help)
