@@ -96,7 +96,13 @@ tmx send-keys -t t Space
 wait_for 'REPLAY [0-9]+/42 [0-9.]+ s 1x paused' 5
 # The caption is the scenario's own, as live: not a stand-in.
 caption() { screen | sed -n '20,23p'; }
-caption | grep -q 'handoff' || fail "no pingpong caption in the replay"
+# (The opening message, two lines long, holds the caption's place for
+# its 4 s.)
+i=0
+until caption | grep -q 'handoff'; do
+	i=$((i + 1)); [ "$i" -gt 80 ] && fail "no pingpong caption in the replay"
+	sleep 0.1
+done
 screen | grep -q 'A recording played back' && fail "a stand-in caption"
 # 0: the first sample.
 tmx send-keys -t t 0

@@ -20,12 +20,19 @@ badtheme() {
 	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
 	[ -n "$(colours)" ] || fail "the default theme shows no colour"
 	# A figure that does not apply (no fibers in threads mode) is dim,
-	# like a source, not in the alarm colour of a failed read.
+	# like a source, not in the alarm colour of a failed read.  sgr TEXT
+	# LINE: the last colour set before TEXT on the line that matches LINE
+	# (tmux writes a colour only where it changes).
 	sgr() {
 		tmx capture-pane -p -e -t t | perl -ne \
-		    'BEGIN { $p = shift } if (/(\e\[[0-9;]*m)\Q$p\E/) { print $1; exit }' "$1"
+		    'BEGIN { ($p, $l) = (shift, shift) }
+		    next unless /$l/;
+		    if (/^(.*)\Q$p\E/) { my @c = $1 =~ /(\e\[[0-9;]*m)/g;
+		    print $c[-1] if @c; exit }' "$1" "$2"
 	}
-	na=$(sgr 'n/a: no fibers'); src=$(sgr 'getrusage')
+	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s getrusage' 10
+	na=$(sgr 'n/a: no fibers' 'fiber switches')
+	src=$(sgr 'getrusage' 'kernel voluntary')
 	[ -n "$na" ] && [ "$na" = "$src" ] ||
 	    fail "n/a: no fibers is drawn as $(printf '%s' "$na" | od -c | head -1), a source as $(printf '%s' "$src" | od -c | head -1)"
 	before=$(colours)
