@@ -991,6 +991,20 @@ model_change(const struct model *m, size_t age)
 	return (model_chg_bits(m, age) & ((1u << MODEL_CONF_SHIFT) - 1));
 }
 
+/* How many stacks the newest committed figure covers (model.h).  A
+   recording's samples count every stack as read. */
+unsigned
+model_stacks_read(const struct model *m)
+{
+	const struct sample	*s = model_last(m);
+
+	if (s == NULL)
+		return (0);
+	if (!s->stack_fibers && s->stacks_known < s->stack_count)
+		return (s->stacks_known);
+	return (s->stack_count);
+}
+
 /* How many of the newest samples the view sees belong to this scenario. */
 size_t
 model_segment(const struct model *m)

@@ -170,6 +170,10 @@ double		 model_elapsed_s(const struct model *);
  */
 unsigned	 model_change(const struct model *, size_t);
 size_t		 model_segment(const struct model *);
+/* How many stacks the newest committed figure covers: while the threads'
+   stacks are still being read for the first time, those read so far;
+   else all of them (0 before the first sample). */
+unsigned	 model_stacks_read(const struct model *);
 double		 model_scale(const struct model *, enum model_series,
 		    enum model_series, size_t);
 

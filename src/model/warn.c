@@ -121,13 +121,10 @@ warn_stacks(const struct model *m, int ncpu, char *text, size_t len)
 	if (s == NULL || isnan(res) || isnan(com) || com <= 0 ||
 	    res < WARN_STACK_MIN || s->stack_count == 0)
 		return (false);
+	if (model_stacks_read(m) == 0)
+		return (false);
 	per_res = res / s->stack_count;
-	per_com = com / s->stack_count;
-	if (!s->stack_fibers && s->stacks_known < s->stack_count) {
-		if (s->stacks_known == 0)
-			return (false);
-		per_com = com / s->stacks_known;
-	}
+	per_com = com / model_stacks_read(m);
 	if (per_res < WARN_STACK_RATIO * per_com)
 		return (false);
 	warn_bytes(per_res, rb, sizeof rb);

@@ -110,17 +110,6 @@ cmp_series(const struct model *m, enum model_series which)
 	return (model_value(m, which, 0));
 }
 
-/* How many stacks the committed figure covers: those read so far while
-   the threads' stacks are read for the first time, else all. */
-static unsigned
-cmp_stacks_read(const struct model *m, const struct sample *s)
-{
-	if (!s->stack_fibers && !model_recorded(m) &&
-	    s->stacks_known < s->stack_count)
-		return (s->stacks_known);
-	return (s->stack_count);
-}
-
 /* A row's newest value on one side; NAN when it cannot be known. */
 static double
 cmp_value(const struct model *m, const struct model *other,
@@ -143,7 +132,7 @@ cmp_value(const struct model *m, const struct model *other,
 		   on P stacks); while the threads' stacks are still being
 		   read, the mean of those read, as Memory says. */
 		a = cmp_series(m, MS_STACK_COMMITTED);
-		b = cmp_stacks_read(m, s);
+		b = model_stacks_read(m);
 		return (b > 0 ? a / b : NAN);
 	case CMP_WAKE_P50:
 		return (cmp_series(m, model_lat_series(SAMPLE_LAT_WAKE, 0)));
@@ -197,7 +186,7 @@ cmp_why(const struct model *m, enum cmp_what what)
 	case CMP_COMMITTED_PER:
 	case CMP_RESERVED:
 		if (s != NULL && s->stack_count > 0 &&
-		    cmp_stacks_read(m, s) == 0)
+		    model_stacks_read(m) == 0)
 			return ("stacks not read yet");
 		if (s != NULL && s->stack_count == 0)
 			return ("no stacks");

@@ -145,8 +145,7 @@ memory_draw(const struct rect *r, const struct model *m,
 	 * like a trend.  Say settling, with the sum so far and the mean per
 	 * stack read, which does not creep; the share is of those means.
 	 */
-	known = s != NULL && !s->stack_fibers && !model_recorded(m) &&
-	    s->stacks_known < nst ? s->stacks_known : nst;
+	known = model_stacks_read(m);
 	memory_per_task(com, known, per, sizeof per);
 	share = res > 0 && !isnan(com) ? com / res : NAN;
 	if (known < nst && per[0] != '\0') {
