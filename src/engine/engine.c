@@ -969,7 +969,6 @@ engine_fiber_memory(struct engine *e, struct engine_fiber_memory *fm,
 		fm->reserved = st->stack_in_use;
 		if (committed) {
 			fiber_rt_stack_memory(e->rt, &held);
-			fm->reserved = held.reserved;
 			fm->committed = held.committed;
 			fm->shared_stacks = held.shared_stacks;
 		}

@@ -209,6 +209,13 @@ draw_words(int y, int x, int w, int role, const char *s)
 	return (draw_width(buf));
 }
 
+/* Whether a part at form k, unless gone, puts text on the line. */
+static bool
+draw_part_shown(const struct draw_part *p, size_t k, bool gone)
+{
+	return (!gone && p->form[k] != NULL && *p->form[k] != '\0');
+}
+
 /* How much a part at its shortest form k matters: the prio it gave way
    with last. */
 static int
@@ -243,8 +250,7 @@ draw_parts(int y, int x, int w, int role, const struct draw_part *p,
 		len = 0;
 		line[0] = '\0';
 		for (i = 0; i < n; i++) {
-			if (gone[i] || p[i].form[at[i]] == NULL ||
-			    *p[i].form[at[i]] == '\0')
+			if (!draw_part_shown(&p[i], at[i], gone[i]))
 				continue;
 			len += (size_t)snprintf(line + len, len < sizeof line ?
 			    sizeof line - len : 0, "%s%s", len > 0 ? sep : "",
@@ -269,8 +275,7 @@ draw_parts(int y, int x, int w, int role, const struct draw_part *p,
 			   goes whole, the first (what runs) last of all,
 			   rather than a cut that ends in a separator. */
 			for (i = 1; i < n; i++) {
-				if (gone[i] || p[i].form[at[i]] == NULL ||
-				    *p[i].form[at[i]] == '\0')
+				if (!draw_part_shown(&p[i], at[i], gone[i]))
 					continue;
 				if (best < 0 || draw_part_prio(&p[i], at[i]) <
 				    draw_part_prio(&p[best], at[best]))
@@ -450,15 +455,6 @@ draw_why_core(const char *value, char *buf, size_t len)
 }
 
 /*
- * A field: label, then the value (see draw_field_place), then the source
- * in dim text.  A number is drawn in the value role and its unit ("/s",
- * " MiB") in the unit role; "n/a: why" in the bad role without a source,
- * its first clause when the why does not fit, and "n/a" alone when even
- * that does not.  Nothing is cut and nothing touches: when
- * label and value still do not fit, the label drops words from its end;
- * the source shows whole clauses or not at all.  Returns x + w.
- */
-/*
  * Whether "n/a: why" is the normal state of things (no fibers in threads
  * mode, a figure only a workload of ours has, the first sample), drawn
  * dim, not in the alarm colour a failure to read gets.
@@ -479,6 +475,15 @@ draw_why_expected(const char *value)
 	return (false);
 }
 
+/*
+ * A field: label, then the value (see draw_field_place), then the source
+ * in dim text.  A number is drawn in the value role and its unit ("/s",
+ * " MiB") in the unit role; "n/a: why" in the bad role without a source,
+ * its first clause when the why does not fit, and "n/a" alone when even
+ * that does not.  Nothing is cut and nothing touches: when
+ * label and value still do not fit, the label drops words from its end;
+ * the source shows whole clauses or not at all.  Returns x + w.
+ */
 int
 draw_field(int y, int x, int w, int lw, int vw, const char *label,
     const char *value, const char *source)
