@@ -470,7 +470,8 @@ static void
 loop_tape_badge(const struct loop_tape *tape, struct view *v)
 {
 	if (tape->replay != NULL)
-		replay_status(tape->replay, v->badge, sizeof v->badge);
+		replay_status(tape->replay, v->badge, sizeof v->badge,
+		    v->badge_short, sizeof v->badge_short);
 }
 
 /* Say that a bad line stopped the replay, for long enough to read. */
@@ -511,6 +512,7 @@ loop_record(struct loop_tape *tape, const struct sample *s, const char *side,
 		tui_message(v, "%s", err);
 		v->message_until += 26000000000u;	/* half a minute */
 		snprintf(v->badge, sizeof v->badge, "REC FAILED");
+		v->badge_short[0] = '\0';
 	}
 }
 
@@ -1249,6 +1251,7 @@ loop_attached(struct view *v, struct model *m, struct sample *s)
 	thread_rows_free(s->rows);
 	if (strcmp(v->badge, "EXITED") != 0) {
 		snprintf(v->badge, sizeof v->badge, "EXITED");
+		v->badge_short[0] = '\0';
 		snprintf(v->caption, sizeof v->caption, "Process %d (%s) %s "
 		    "after %.0f s watched. The graphs keep its history; "
 		    "q quits.", s->pid, s->comm, s->gone_why,
@@ -1372,6 +1375,8 @@ loop_run(struct child *e, struct sampler *sp, struct model *m,
 	if (tape->recorder != NULL)
 		snprintf(v.badge, sizeof v.badge, "REC %s",
 		    recorder_name(tape->recorder));
+	if (tape->recorder != NULL)
+		snprintf(v.badge_short, sizeof v.badge_short, "REC");
 	if (tape->replay != NULL) {
 		replay_summary(tape->replay, emsg, sizeof emsg);
 		tui_message(&v, "%s", emsg);

@@ -814,9 +814,11 @@ replay_show_all(struct replay *rp, struct model *m, char *err, size_t len)
 /*
  * "REPLAY 12/300 6.5 s 2x loop paused": the place in the header; the file
  * name is in replay_summary, as it would crowd the header at 80 columns.
+ * Its short form in sbuf, "REPLAY 12/300 paused", for half a header.
  */
 void
-replay_status(const struct replay *rp, char *buf, size_t len)
+replay_status(const struct replay *rp, char *buf, size_t len, char *sbuf,
+    size_t slen)
 {
 	const char	*state = "";
 	char		 at[32];
@@ -831,4 +833,5 @@ replay_status(const struct replay *rp, char *buf, size_t len)
 	    sizeof at);
 	snprintf(buf, len, "REPLAY %zu/%zu %s %gx%s%s", rp->pos, rp->total,
 	    at, replay_speeds[rp->speed], rp->looping ? " loop" : "", state);
+	snprintf(sbuf, slen, "REPLAY %zu/%zu%s", rp->pos, rp->total, state);
 }

@@ -47,7 +47,8 @@ bool		 replay_paused(const struct replay *);
 bool		 replay_loop(struct replay *);
 double		 replay_speed(struct replay *, int);
 void		 replay_summary(const struct replay *, char *, size_t);
-void		 replay_status(const struct replay *, char *, size_t);
+void		 replay_status(const struct replay *, char *, size_t, char *,
+		    size_t);
 size_t		 replay_samples(const struct replay *);
 const char	*replay_name(const struct replay *);
 int		 replay_show_all(struct replay *, struct model *, char *,

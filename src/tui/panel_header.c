@@ -101,6 +101,26 @@ header_paused(const struct view *v, char *buf, size_t len)
 }
 
 /*
+ * The columns the header keeps, left of a badge, for the shortest form of
+ * what runs ("fibers cpu-flood b", "pid 4242") and the margin.
+ */
+static int
+header_who_width(const struct sample *s)
+{
+	char	who[96];
+
+	if (s == NULL)
+		return (10);
+	if (s->attached)
+		snprintf(who, sizeof who, "pid %d", s->pid);
+	else
+		snprintf(who, sizeof who, "%s %s%s", s->mode_name ?
+		    s->mode_name : "?", s->scenario ? s->scenario : "?",
+		    s->variant ? " b" : "");
+	return (draw_width(who) + 2);
+}
+
+/*
  * Draw the header across the top row: its parts in words, each with
  * shorter forms that a narrow screen takes, the least needed first.
  */
@@ -127,13 +147,25 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 
 	attrset(theme_attr(THEME_HEADER));
 	mvhline(r->y, r->x, ' ', r->w);
-	/* REPLAY or REC first: it says what the numbers are. */
-	if (bw > r->w * 3 / 5)
-		bw = r->w * 3 / 5;
+	/* REPLAY or REC first: it says what the numbers are, in its short
+	   form where the long one would crowd out what runs. */
 	if (bw > 0) {
-		char	b[sizeof v->badge + 2];
+		char		 b[sizeof v->badge + 2];
+		const char	*badge = v->badge;
+		int		 room = r->w - (model_frozen(m) ? 8 : 0) - hw -
+				    header_who_width(s);
 
-		snprintf(b, sizeof b, " %s ", v->badge);
+		if (room > r->w * 3 / 5)
+			room = r->w * 3 / 5;
+
+		if (bw > room && v->badge_short[0] != '\0') {
+			badge = v->badge_short;
+			bw = draw_width(badge) + 2;
+		}
+		if (bw > room)
+			bw = room > 6 ? room : 6;
+		w = r->w - (model_frozen(m) ? 8 : 0) - bw - hw;
+		snprintf(b, sizeof b, " %s ", badge);
 		draw_words(r->y, r->x + r->w - bw - (model_frozen(m) ? 8 : 0),
 		    bw, THEME_PAUSED, b);
 	}

@@ -41,6 +41,8 @@ struct view {
 	bool		 replay;	/* a recording plays: no workload */
 	bool		 attached;	/* -p: another process, no workload */
 	char		 badge[96];	/* REPLAY or REC, right of the header */
+	char		 badge_short[48];/* its short form, for a narrow
+					   header; "": the badge itself */
 	char		 scenarios[160];/* "1:pingpong 2:sleepers ...", for
 					   the help: the loop fills it */
 	struct warns	*warns;		/* the loop's, for the strip */

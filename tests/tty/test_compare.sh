@@ -129,7 +129,10 @@ rec() {
 	start 80 24 --replay "$work/rec.jsonl"
 	wait_for 'REPLAY [0-9]+/'"$nt"' ' 10
 	wait_for 'CPU per handoff +[0-9.]+ [nµm]?s +[0-9.]+ [nµm]?s +[0-9.]+(k)?:[0-9.]+(k)?' 15
-	screen | grep -Eq '^ threads pingpong .* fibers pingpong' ||
+	# At its end the badge is longest ("REPLAY 5/5 4.0 s 1x end"): in
+	# a half of 80 columns it shortens, and each side keeps its name.
+	wait_for 'REPLAY [0-9]+/[0-9]+ ([0-9.]+ s [0-9.]+x )?end' 15
+	screen | grep -Eq '^ threads pingpong .*REPLAY [0-9]+/[0-9]+ end +fibers pingpong' ||
 	    fail "replay: the two sides are not named"
 	# A seek back keeps both sides.
 	tmx send-keys -t t 0

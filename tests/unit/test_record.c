@@ -310,7 +310,7 @@ static void
 test_record_replay_open_names_the_line(void **state)
 {
 	struct replay	*rp;
-	char		 err[REPLAY_ERRLEN];
+	char		 err[REPLAY_ERRLEN], sshort[48];
 
 	assert_null(replay_open(REC("truncated.jsonl"), 10, err, sizeof err));
 	assert_non_null(strstr(err, "truncated.jsonl:7: "));
@@ -326,7 +326,7 @@ test_record_replay_open_names_the_line(void **state)
 	    "recording"));
 	rp = replay_open(REC("pingpong-64cpu.jsonl"), 10, err, sizeof err);
 	assert_non_null(rp);
-	replay_status(rp, err, sizeof err);
+	replay_status(rp, err, sizeof err, sshort, sizeof sshort);
 	assert_string_equal(err, "REPLAY 0/24 0.0 s 1x");
 	replay_summary(rp, err, sizeof err);
 	assert_string_equal(err, "pingpong-64cpu.jsonl: 24 samples over "
@@ -340,7 +340,7 @@ test_record_replay_step(void **state)
 {
 	struct replay	*rp;
 	struct model	*m = model_create(10);
-	char		 err[REPLAY_ERRLEN];
+	char		 err[REPLAY_ERRLEN], sshort[48];
 	int		 i;
 
 	rp = replay_open(REC("pingpong-64cpu.jsonl"), 10, err, sizeof err);
@@ -357,8 +357,9 @@ test_record_replay_step(void **state)
 	for (i = 0; i < 10; i++)
 		replay_speed(rp, -1);
 	assert_true(replay_speed(rp, 0) == 0.25);
-	replay_status(rp, err, sizeof err);
+	replay_status(rp, err, sizeof err, sshort, sizeof sshort);
 	assert_string_equal(err, "REPLAY 24/24 11.5 s 0.25x end");
+	assert_string_equal(sshort, "REPLAY 24/24 end");
 	replay_close(rp);
 	model_free(m);
 }
@@ -406,7 +407,7 @@ test_record_replay_seeks(void **state)
 {
 	struct replay	*rp;
 	struct model	*m = model_create(4);
-	char		 msg[REPLAY_ERRLEN];
+	char		 msg[REPLAY_ERRLEN], sshort[48];
 
 	rp = replay_open(REC("session-changes.jsonl"), 4, msg, sizeof msg);
 	assert_non_null(rp);
@@ -414,8 +415,9 @@ test_record_replay_seeks(void **state)
 	assert_int_equal(replay_seek_change(rp, m, 1, msg, sizeof msg), 1);
 	assert_string_equal(msg, "change 1 of 6, at 3.5 s: mode fibers, "
 	    "stack 16 KiB");
-	replay_status(rp, msg, sizeof msg);
+	replay_status(rp, msg, sizeof msg, sshort, sizeof sshort);
 	assert_string_equal(msg, "REPLAY 9/42 3.5 s 1x paused");
+	assert_string_equal(sshort, "REPLAY 9/42 paused");
 	assert_int_equal(model_len(m), 4);	/* samples 6 to 9 */
 	assert_string_equal(model_last(m)->scenario, "pingpong");
 	assert_ptr_equal(model_last(m)->caption, engine_scenario_caption(
@@ -450,7 +452,7 @@ test_record_replay_seeks(void **state)
 	assert_int_equal(replay_seek_time(rp, m, 10, msg, sizeof msg), 0);
 	assert_int_equal(replay_restart(rp, m, msg, sizeof msg), 0);
 	assert_int_equal(model_len(m), 1);
-	replay_status(rp, msg, sizeof msg);
+	replay_status(rp, msg, sizeof msg, sshort, sizeof sshort);
 	assert_string_equal(msg, "REPLAY 1/42 0.0 s 1x paused");
 	assert_int_equal(replay_seek_time(rp, m, -10, msg, sizeof msg), 0);
 	replay_close(rp);
