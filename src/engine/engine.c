@@ -80,6 +80,7 @@ struct engine {
 	long				 target;	/* tasks asked for */
 	uint64_t			 base_handoffs;	/* earlier runs' */
 	uint64_t			 base_switches;
+	uint64_t			 base_idle_switches;
 	/* Ready-queue waits of runtimes gone (engine_latency). */
 	struct lat_counts		 ready_base;
 	uint64_t			 base_work;
@@ -407,6 +408,7 @@ engine_stop_mode(struct engine *e)
 		pthread_mutex_lock(&e->ctl_mu);
 		fiber_rt_stats(rt, st);
 		e->base_switches += st->switches;
+		e->base_idle_switches += st->idle_switches;
 		fiber_rt_ready_wait(rt, &e->ready_base);
 		e->rt = NULL;
 		pthread_mutex_unlock(&e->ctl_mu);
@@ -1024,10 +1026,12 @@ engine_snapshot(struct engine *e, struct engine_snapshot *s)
 	s->handoffs += e->base_handoffs;
 	s->work += e->base_work;
 	s->fiber_switches = e->base_switches;
+	s->idle_switches = e->base_idle_switches;
 	if (e->rt != NULL) {
 		st = xmalloc(sizeof *st);
 		fiber_rt_stats(e->rt, st);
 		s->fiber_switches += st->switches;
+		s->idle_switches += st->idle_switches;
 		s->workers = st->workers;
 		s->parked_workers = st->parked_workers;
 		s->blocked_workers = st->blocked_workers;

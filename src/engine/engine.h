@@ -72,6 +72,9 @@ struct engine_snapshot {
 	uint64_t		 wakes_missed;	/* periods passed unwoken */
 	uint64_t		 handoffs;	/* token handoffs */
 	uint64_t		 fiber_switches;/* user-space switches */
+	/* Kernel switches of fiber workers with no fiber to run (the
+	   runtime's count, from each worker's own getrusage). */
+	uint64_t		 idle_switches;
 	int			 workers;	/* fiber workers P, or 0 */
 	int			 parked_workers;
 	int			 blocked_workers;/* fiber workers in a syscall */

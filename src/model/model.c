@@ -123,6 +123,7 @@ static const enum sample_src model_sources[MS_COUNT] = {
 	[MS_WAKE_LATE_MS] = SRC_ENGINE,
 	[MS_WAKE_MISSED_PCT] = SRC_ENGINE,
 	[MS_CPU_PCT] = SRC_RUSAGE,
+	[MS_IDLE_SW_RATE] = SRC_ENGINE,
 	[MS_LAT_FIRST ... MS_LAT_FIRST + 2 * MODEL_LAT_QS - 1] = SRC_ENGINE,
 	[MS_LAT_FIRST + 2 * MODEL_LAT_QS ... MS_LAT_LAST] = SRC_WAIT,
 };
@@ -633,9 +634,12 @@ model_push(struct model *m, const struct sample *s)
 		v[MS_IVCSW_RATE] = model_rate(a, b, SRC_RUSAGE, a->ivcsw,
 		    b->ivcsw);
 		v[MS_CTXT_RATE] = model_rate(a, b, SRC_STAT, a->ctxt, b->ctxt);
-		if (b->fibers)
+		if (b->fibers) {
 			v[MS_FIBER_RATE] = model_rate(a, b, SRC_ENGINE,
 			    a->fiber_switches, b->fiber_switches);
+			v[MS_IDLE_SW_RATE] = model_rate(a, b, SRC_ENGINE,
+			    a->idle_switches, b->idle_switches);
+		}
 		v[MS_HANDOFF_RATE] = model_rate(a, b, SRC_ENGINE, a->handoffs,
 		    b->handoffs);
 		/* What a handoff costs: the CPU time the process spent on
@@ -1054,8 +1058,8 @@ model_why_record(const struct model *m, enum model_series which)
 {
 	if (!isnan(model_value(m, which, 0)))
 		return (NULL);
-	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
-	    !m->shown.fibers)
+	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ ||
+	    which == MS_IDLE_SW_RATE) && !m->shown.fibers)
 		return ("no fibers (threads mode)");
 	if (m->shown_absent[which])
 		return ("not recorded");
@@ -1074,8 +1078,8 @@ model_why(const struct model *m, enum model_series which)
 		return (model_why_record(m, which));
 	if (src < SRC_COUNT && !m->shown.ok[src])
 		return (m->shown.why[src]);
-	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ) &&
-	    !m->shown.fibers)
+	if ((which == MS_FIBER_RATE || which == MS_FIBER_RUNQ ||
+	    which == MS_IDLE_SW_RATE) && !m->shown.fibers)
 		return ("no fibers (threads mode)");
 	/* Per handoff or unit of work: the engine counts those. */
 	if (!m->shown.ok[SRC_ENGINE] && (which == MS_NS_PER_HANDOFF ||

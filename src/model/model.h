@@ -53,6 +53,7 @@ enum model_series {
 	MS_WAKE_LATE_MS,	/* mean wakeup - deadline of the interval, ms */
 	MS_WAKE_MISSED_PCT,	/* periods that passed unwoken, % of due */
 	MS_CPU_PCT,		/* the workload's CPU use, % of one CPU */
+	MS_IDLE_SW_RATE,	/* kernel switches/s of idle fiber workers */
 	/* Latency percentiles of the interval, us (sample.lat): for each of
 	   SAMPLE_LAT_WAKE, _READY and _RUNQ, p50 p90 p99 p99.9 max in the
 	   order of model_lat_quantiles. */

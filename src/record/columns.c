@@ -16,6 +16,7 @@ static const struct record_column record_columns[] = {
 	{ "kernel_ivcsw_per_s",		MS_IVCSW_RATE,		1 },
 	{ "system_ctxt_per_s",		MS_CTXT_RATE,		1 },
 	{ "fiber_switches_per_s",	MS_FIBER_RATE,		1 },
+	{ "idle_worker_switches_per_s",	MS_IDLE_SW_RATE,	1 },
 	{ "handoffs_per_s",		MS_HANDOFF_RATE,	1 },
 	{ "ns_per_handoff",		MS_NS_PER_HANDOFF,	1 },
 	{ "kernel_switches_per_handoff", MS_KSW_PER_HANDOFF,	4 },

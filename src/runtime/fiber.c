@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -1027,6 +1028,43 @@ worker_find(struct worker *w)
 }
 
 /*
+ * The idle worker's own kernel switches, read when its idle time first
+ * gives the CPU away (mark) and when that time ends (account): what an
+ * M:N runtime pays in kernel switches for having no work, apart from the
+ * work's own.  Two getrusage calls per idle time that yields or parks,
+ * none for one that finds work while it spins.
+ */
+static void
+worker_idle_mark(struct worker *w)
+{
+	struct rusage	ru;
+
+	if (w->idle_marked || getrusage(RUSAGE_THREAD, &ru) != 0)
+		return;
+	w->idle_vcsw0 = (uint64_t)ru.ru_nvcsw;
+	w->idle_ivcsw0 = (uint64_t)ru.ru_nivcsw;
+	w->idle_marked = 1;
+}
+
+static void
+worker_idle_account(struct worker *w)
+{
+	struct rusage	ru;
+
+	if (!w->idle_marked)
+		return;
+	w->idle_marked = 0;
+	if (getrusage(RUSAGE_THREAD, &ru) != 0)
+		return;
+	atomic_store_explicit(&w->idle_vcsw, atomic_load_explicit(
+	    &w->idle_vcsw, memory_order_relaxed) + ((uint64_t)ru.ru_nvcsw -
+	    w->idle_vcsw0), memory_order_relaxed);
+	atomic_store_explicit(&w->idle_ivcsw, atomic_load_explicit(
+	    &w->idle_ivcsw, memory_order_relaxed) + ((uint64_t)ru.ru_nivcsw -
+	    w->idle_ivcsw0), memory_order_relaxed);
+}
+
+/*
  * Look for work a little longer before parking: a futex wake costs tens
  * of microseconds on a busy machine, more than the work usually takes.
  * Between looks the worker pauses on the CPU; only every
@@ -1052,6 +1090,7 @@ worker_spin(struct worker *w)
 		if ((now = util_now_ns()) >= end)
 			break;
 		if (now >= yield_at) {
+			worker_idle_mark(w);
 			sched_yield();
 			yield_at = now + FIBER_SPIN_YIELD_NS;
 			continue;
@@ -1066,8 +1105,10 @@ worker_spin(struct worker *w)
 	}
 	/* Still counted as spinning until worker_sleep counts it parked, so
 	   that pushers never see no idle worker while one is going idle. */
-	if (f != NULL)
+	if (f != NULL) {
 		atomic_fetch_sub(&rt->nspinning, 1);
+		worker_idle_account(w);
+	}
 	return (f);
 }
 
@@ -1100,10 +1141,12 @@ worker_sleep(struct worker *w)
 	if (!rt_has_work(rt) &&
 	    !(atomic_load(&rt->stopping) && w->timers.n != 0) &&
 	    !atomic_load(&rt->quit) && w->index < atomic_load(&rt->nworkers)) {
+		worker_idle_mark(w);
 		atomic_store(&w->parked, 1);
 		fiber_futex_wait(&w->park_word, 0, timeout);
 		atomic_store(&w->parked, 0);
 	}
+	worker_idle_account(w);
 
 	pthread_mutex_lock(&rt->lock);
 	if (w->in_idle) {
@@ -1450,6 +1493,11 @@ fiber_rt_stats(struct fiber_rt *rt, struct fiber_stats *st)
 		    atomic_load_explicit(&w->pq_len, memory_order_relaxed);
 		st->w[i].switches = atomic_load(&w->switches);
 		st->w[i].steals = atomic_load(&w->steals);
+		st->w[i].idle_vcsw = atomic_load_explicit(&w->idle_vcsw,
+		    memory_order_relaxed);
+		st->w[i].idle_ivcsw = atomic_load_explicit(&w->idle_ivcsw,
+		    memory_order_relaxed);
+		st->idle_switches += st->w[i].idle_vcsw + st->w[i].idle_ivcsw;
 		st->switches += st->w[i].switches;
 		st->steals += st->w[i].steals;
 		st->spawns += atomic_load(&w->spawns);

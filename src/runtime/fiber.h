@@ -96,6 +96,8 @@ struct fiber_worker_stats {
 	uint32_t	 runq;		/* local run queue depth */
 	uint64_t	 switches;
 	uint64_t	 steals;	/* fibers taken from other workers */
+	uint64_t	 idle_vcsw;	/* kernel switches while idle: */
+	uint64_t	 idle_ivcsw;	/* parked, and giving the CPU away */
 };
 
 struct fiber_stats {
@@ -107,6 +109,7 @@ struct fiber_stats {
 	uint64_t	 exits;
 	uint64_t	 live;		/* spawns - exits */
 	uint64_t	 steals;
+	uint64_t	 idle_switches;	/* the workers' idle_vcsw + idle_ivcsw */
 	uint64_t	 global_runq;
 	uint64_t	 stack_reserved;	/* bytes mapped for stacks */
 	uint64_t	 stack_in_use;		/* bytes of stacks held by fibers */

@@ -114,6 +114,10 @@ struct worker {
 	int			 started;
 	struct worker		*idle_next;	/* under rt->lock */
 	int			 in_idle;
+	/* The thread's own kernel switches when its idle look first gave
+	   the CPU away (a yield or a park); idle_marked: taken. */
+	uint64_t		 idle_vcsw0, idle_ivcsw0;
+	int			 idle_marked;
 
 	/* shared */
 	alignas(FIBER_CACHELINE) _Atomic uint32_t head;
@@ -123,6 +127,10 @@ struct worker {
 	_Atomic uint64_t	 spawns;
 	_Atomic uint64_t	 exits;
 	_Atomic uint64_t	 steals;
+	/* Kernel switches taken while idle, looking for work or parked:
+	   the thread's own counts, read around the idle time. */
+	_Atomic uint64_t	 idle_vcsw;
+	_Atomic uint64_t	 idle_ivcsw;
 	_Atomic uint32_t	 pq_len;
 	_Atomic int		 parked;
 	_Atomic int		 blocked;

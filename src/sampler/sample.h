@@ -183,6 +183,7 @@ struct sample {
 	const char	*caption;
 	long		 tasks_target, tasks_alive, tasks_per_unit;
 	uint64_t	 handoffs, fiber_switches;
+	uint64_t	 idle_switches;	/* kernel, fiber workers with no work */
 	int		 workers, parked_workers;	/* fibers mode: P */
 	int		 blocked_workers;	/* fibers in a syscall */
 	int		 workers_knob;		/* P as set, any mode */

@@ -1079,6 +1079,7 @@ sampler_read_self(struct sampler_pass *p, struct sample *s)
 	s->tasks_per_unit = snap.tasks_per_unit;
 	s->handoffs = snap.handoffs;
 	s->fiber_switches = snap.fiber_switches;
+	s->idle_switches = snap.idle_switches;
 	s->workers = snap.workers;
 	s->parked_workers = snap.parked_workers;
 	s->blocked_workers = snap.blocked_workers;

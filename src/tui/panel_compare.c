@@ -32,6 +32,7 @@ enum cmp_kind {
 enum cmp_what {
 	CMP_CPU_PER,		/* CPU per handoff or unit of work */
 	CMP_KSW_PER,		/* kernel switches per handoff or unit */
+	CMP_IDLE_PER,		/* of those, fiber workers' with no work */
 	CMP_COMMITTED_PER,	/* stack committed per task */
 	CMP_WAKE_P50,
 	CMP_WAKE_P99,
@@ -39,6 +40,7 @@ enum cmp_what {
 	CMP_CPU_SHARE,		/* % of what both sides used */
 	CMP_WORK_RATE,
 	CMP_KSW_RATE,
+	CMP_IDLE_RATE,		/* of those, fiber workers' with no work */
 	CMP_FIBER_RATE,
 	CMP_TASKS,
 	CMP_THREADS,
@@ -56,6 +58,7 @@ struct cmp_row {
 static const struct cmp_row cmp_rows[] = {
 	{ CMP_CPU_PER, NULL, CMP_NS, true },
 	{ CMP_KSW_PER, NULL, CMP_PLAIN, true },
+	{ CMP_IDLE_PER, "  of them, by idle workers", CMP_PLAIN, false },
 	{ CMP_RESERVED, "stack reserved per stack", CMP_BYTES, true },
 	{ CMP_COMMITTED_PER, "stack committed per stack", CMP_BYTES, true },
 	{ CMP_WAKE_P50, "wakeup latency p50", CMP_US, true },
@@ -64,6 +67,7 @@ static const struct cmp_row cmp_rows[] = {
 	{ CMP_CPU_SHARE, "share of the CPU both used", CMP_PCT, false },
 	{ CMP_WORK_RATE, NULL, CMP_RATE, true },
 	{ CMP_KSW_RATE, "kernel switches/s", CMP_RATE, true },
+	{ CMP_IDLE_RATE, "  of them, by idle workers", CMP_RATE, false },
 	{ CMP_FIBER_RATE, "fiber switches/s (user space)", CMP_RATE, false },
 	{ CMP_TASKS, "tasks alive", CMP_COUNT, false },
 	{ CMP_THREADS, "OS threads", CMP_COUNT, true },
@@ -71,7 +75,7 @@ static const struct cmp_row cmp_rows[] = {
 };
 
 /* The rows the wide layout shows above the two sides' panels. */
-#define CMP_HEADLINE_ROWS	8
+#define CMP_HEADLINE_ROWS	9
 
 /* Whether the scenario's unit of work is the handoff (pingpong). */
 static bool
@@ -149,6 +153,15 @@ cmp_value(const struct model *m, const struct model *other,
 	case CMP_KSW_RATE:
 		return (cmp_series(m, MS_VCSW_RATE) +
 		    cmp_series(m, MS_IVCSW_RATE));
+	case CMP_IDLE_PER:
+		if (!s->fibers)
+			return (0);
+		a = cmp_series(m, MS_IDLE_SW_RATE);
+		b = cmp_series(m, h ? MS_HANDOFF_RATE : MS_WORK_RATE);
+		return (b > 0 ? a / b : NAN);
+	case CMP_IDLE_RATE:
+		/* Threads have no fiber workers to idle: none of theirs. */
+		return (s->fibers ? cmp_series(m, MS_IDLE_SW_RATE) : 0);
 	case CMP_FIBER_RATE:
 		return (s->fibers ? cmp_series(m, MS_FIBER_RATE) : 0);
 	case CMP_TASKS:
@@ -208,6 +221,14 @@ cmp_why(const struct model *m, enum cmp_what what)
 	case CMP_KSW_RATE:
 		which = model_why(m, MS_VCSW_RATE) != NULL ? MS_VCSW_RATE :
 		    MS_IVCSW_RATE;
+		break;
+	case CMP_IDLE_PER:
+		which = model_why(m, MS_IDLE_SW_RATE) != NULL ?
+		    MS_IDLE_SW_RATE : cmp_handoffs(s) ? MS_HANDOFF_RATE :
+		    MS_WORK_RATE;
+		break;
+	case CMP_IDLE_RATE:
+		which = MS_IDLE_SW_RATE;
 		break;
 	case CMP_FIBER_RATE:
 		which = MS_FIBER_RATE;
@@ -342,7 +363,8 @@ compare_draw(const struct rect *r, const struct model *m,
 		row = &cmp_rows[i];
 		/* Blocking's CPU and switches per call are its tickers':
 		   they would rise when b makes fewer calls. */
-		if ((row->what == CMP_CPU_PER || row->what == CMP_KSW_PER) &&
+		if ((row->what == CMP_CPU_PER || row->what == CMP_KSW_PER ||
+		    row->what == CMP_IDLE_PER) &&
 		    st != NULL && !switches_per_unit(st->scenario))
 			continue;
 		cmp_label(row, st, lab, sizeof lab);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * The Switches panel: kernel switches of this process (voluntary and
- * involuntary, from getrusage), the system's switch rate (/proc/stat
- * ctxt), fiber switches and handoffs from the engine, and a history graph.
+ * involuntary, from getrusage; in fibers mode, the idle workers' share
+ * from the runtime), the system's switch rate (/proc/stat ctxt), fiber
+ * switches and handoffs from the engine, and a history graph.
  */
 #include <curses.h>
 #include <math.h>
@@ -23,6 +24,14 @@
 static const struct figure switches_left[] = {
 	{ "kernel voluntary", MS_VCSW_RATE, FIG_RATE, "getrusage" },
 	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "getrusage" },
+	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
+};
+/* Fibers: of those kernel switches, the ones the workers took while they
+   had no fiber to run (parked, or giving the CPU away while they looked). */
+static const struct figure switches_left_fibers[] = {
+	{ "kernel voluntary", MS_VCSW_RATE, FIG_RATE, "getrusage" },
+	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "getrusage" },
+	{ "by idle workers", MS_IDLE_SW_RATE, FIG_RATE, "runtime" },
 	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
 };
 /* -p: another process's switches are its threads' status lines. */
@@ -219,9 +228,15 @@ switches_draw(const struct rect *r, const struct model *m,
 	    THEME_GRAPH_INVOL, "involuntary on top", v->ascii);
 
 	y2 = y;
-	draw_figures(&y, x, cw, SW_LW, SW_VW, s != NULL && s->attached ?
-	    switches_left_attached : switches_left,
-	    CSW_ARRAY_LEN(switches_left), m, v->ascii);
+	if (s != NULL && s->attached)
+		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left_attached,
+		    CSW_ARRAY_LEN(switches_left_attached), m, v->ascii);
+	else if (s != NULL && s->fibers)
+		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left_fibers,
+		    CSW_ARRAY_LEN(switches_left_fibers), m, v->ascii);
+	else
+		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,
+		    CSW_ARRAY_LEN(switches_left), m, v->ascii);
 	nright = switches_work(s, right, lab);
 	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
 	draw_field(y++, x, nright > 3 ? cw : r->w - 4, SW_LW, SW_VW,

@@ -95,6 +95,8 @@ check "$res" 'v >= 1048576' || fail "threads: $res bytes reserved per task, want
 check "$com" 'v < 65536' || fail "threads: $com bytes committed per task, want < 64 KiB"
 check "$wak" 'v >= 4 && v <= 12' || fail "threads: $wak wakeups/s per task, want about 10"
 grep -q '"work_unit":"wakeups"' "$out" || fail "threads: work unit is not wakeups"
+grep -q '"idle_worker_switches_per_s":[0-9]' "$out" &&
+    fail "threads: idle fiber workers' switches reported"
 on_time threads
 
 
@@ -105,6 +107,21 @@ check "$res" 'v == 16384' || fail "fibers: $res bytes reserved per task, want th
 check "$com" 'v <= 16384' || fail "fibers: $com bytes committed per task, want <= 16 KiB"
 check "$wak" 'v >= 4 && v <= 12' || fail "fibers: $wak wakeups/s per task, want about 10"
 on_time fibers
+# Between wakeups the workers have nothing to run: the kernel switches
+# they take then are counted, and are a part of the process's own (an
+# idle time is counted when it ends, so a second may hold a few of the
+# last one's).
+idle=$(median idle_worker_switches_per_s)
+kern=$(awk '/^\{"t":[0-9]/ && /"tasks":500,/ {
+	v = $0; sub(/.*"kernel_vcsw_per_s":/, "", v); sub(/,.*/, "", v)
+	i = $0; sub(/.*"kernel_ivcsw_per_s":/, "", i); sub(/,.*/, "", i)
+	w = $0; sub(/.*"idle_worker_switches_per_s":/, "", w); sub(/,.*/, "", w)
+	if (v != "null" && i != "null" && w != "null" && w + 0 > (v + i) * 1.1 + 5)
+		print w " > " v " + " i
+}' "$out")
+echo "fibers: idle workers' kernel switches $idle/s"
+check "$idle" 'v > 0' || fail "fibers: idle workers' switches $idle/s, want some"
+[ -z "$kern" ] || fail "fibers: idle workers' switches above the process's: $kern"
 
 finished fibers4k "-m fibers -n 500 --stack 4K"
 res=$(median reserved)

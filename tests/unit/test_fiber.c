@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -1005,6 +1006,76 @@ test_fiber_set_workers_while_running(void **state)
 	test_rt_free(rt);
 }
 
+/* Run 20 ms without a pause, yielding. */
+static void
+test_busy(void *arg)
+{
+	uint64_t	end = util_now_ns() + 20 * MS;
+
+	while (util_now_ns() < end)
+		fiber_yield();
+	atomic_fetch_add(&counter, 1);
+}
+
+/* Whole-process kernel switches, voluntary and involuntary. */
+static uint64_t
+test_process_switches(void)
+{
+	struct rusage	ru;
+
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return ((uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw);
+}
+
+/*
+ * The idle workers' kernel switches: a fiber that sleeps 1 ms 30 times
+ * leaves its only worker idle between, to park each time (a voluntary
+ * switch each); they are part of the process's own count, not beside it.
+ * A fiber that never stops running leaves its worker nothing to idle in.
+ */
+static void
+test_fiber_idle_switches_counted(void **state)
+{
+	struct fiber_rt		*rt = test_rt(1, -1);
+	struct fiber_stats	 st;
+	uint64_t		 before, idle0, busy_idle;
+	int			 i;
+
+	fiber_rt_stats(rt, &st);
+	idle0 = st.idle_switches;
+	atomic_store(&counter, 0);
+	fiber_spawn(rt, test_busy, NULL, NULL, NULL);
+	test_wait_for(&counter, 1);
+	fiber_rt_stats(rt, &st);
+	busy_idle = st.idle_switches - idle0;
+
+	before = test_process_switches();
+	idle0 = st.idle_switches;
+	atomic_store(&counter, 0);
+	fiber_spawn(rt, test_stepper, NULL, NULL, NULL);
+	test_wait_for(&counter, 1);
+	for (i = 0; i < 1000; i++) {
+		fiber_rt_stats(rt, &st);
+		if (st.live == 0 && st.w[0].parked)
+			break;
+		usleep(1000);
+	}
+	usleep(5000);
+	fiber_rt_stats(rt, &st);
+	print_message("idle switches: %llu while one fiber slept 30 times, "
+	    "%llu while one ran 20 ms; the process took %llu\n",
+	    (unsigned long long)(st.idle_switches - idle0),
+	    (unsigned long long)busy_idle,
+	    (unsigned long long)(test_process_switches() - before));
+	assert_true(st.idle_switches - idle0 >= 20);
+	assert_true(st.idle_switches - idle0 <= test_process_switches() -
+	    before);
+	/* The busy fiber's worker went idle only when it ended (a start
+	   or two, on a loaded machine a few more). */
+	assert_true(busy_idle <= 10);
+	test_rt_free(rt);
+}
+
 int
 main(void)
 {
@@ -1028,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_fiber_stop_wakes_parked_fibers),
 		cmocka_unit_test(test_fiber_long_run_seen),
 		cmocka_unit_test(test_fiber_set_workers_while_running),
+		cmocka_unit_test(test_fiber_idle_switches_counted),
 		cmocka_unit_test(test_fiber_stack_committed_and_trim),
 	};
 
