@@ -15,7 +15,8 @@ colours() {
 badtheme() {
 	mkdir "$work/themes"
 	printf '# a broken theme\nheader = chartreuse-ish\n' > "$work/themes/bad.theme"
-	start 100 30 --theme-dir "$work/themes" -t bad
+	# Sleepers: a light workload, as colour is all this test reads.
+	start 100 30 --theme-dir "$work/themes" -t bad -s sleepers -n 4
 	wait_for 'bad\.theme:2: unknown colour "chartreuse-ish"' 10
 	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
 	[ -n "$(colours)" ] || fail "the default theme shows no colour"
@@ -49,7 +50,7 @@ badtheme() {
 
 # NO_COLOR: no colour, even after t.
 nocolour() {
-	ENVSET='NO_COLOR=1' start 100 30
+	ENVSET='NO_COLOR=1' start 100 30 -s sleepers -n 4
 	wait_for 'kernel voluntary +[0-9.]+[kMG]?/s' 10
 	[ -z "$(colours)" ] || fail "NO_COLOR: colour codes on screen: $(colours | head -3)"
 	tmx send-keys -t t t
