@@ -537,8 +537,13 @@ sampler_list_share(struct sampler_pass *p, size_t want, bool whole)
 	size_t		 n = 0, i, u;
 	bool		 wrapped = whole;
 
+	/* The C library keeps what the last pass's getdents read but did
+	   not use: TIDs a second old, gone by now where threads live a
+	   second (leak).  Seek where it stands, which drops them. */
 	if (whole)
 		rewinddir(p->taskdir);
+	else
+		seekdir(p->taskdir, telldir(p->taskdir));
 	while (n < want) {
 		if ((de = readdir(p->taskdir)) == NULL) {
 			/* Pruned once this pass's share is merged. */
