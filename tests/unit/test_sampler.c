@@ -260,21 +260,41 @@ test_sampler_row_wait_credited_when_run(void **state)
 	assert_int_equal(w, 1000000000);
 }
 
+/*
+ * A copy of the fixture root in root (a mkdtemp template), to change
+ * between passes, and a pass over it that reads one thread at a time.
+ */
+static void
+rotation_root(char *root, struct sampler_pass *p)
+{
+	char	cmd[1024];
+
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof cmd, "cp -R '%s/proc/root/.' '%s'", FIXTURES,
+	    root);
+	assert_int_equal(system(cmd), 0);
+	sampler_pass_init(p, root, NULL);
+	p->budget = 1;
+	p->fixed_budget = true;
+}
+
+static void
+rotation_root_free(const char *root)
+{
+	char	cmd[1024];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void
 test_sampler_wait_from_second_pass(void **state)
 {
 	struct sampler_pass	 p;
 	struct sample		 s;
 	char			 root[] = "/tmp/csw-sampler-XXXXXX";
-	char			 cmd[1024];
 
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof cmd, "cp -R '%s/proc/root/.' '%s'", FIXTURES,
-	    root);
-	assert_int_equal(system(cmd), 0);
-	sampler_pass_init(&p, root, NULL);
-	p.budget = 1;
-	p.fixed_budget = true;
+	rotation_root(root, &p);
 	sampler_collect(&p, &s);
 	assert_false(s.ok[SRC_WAIT]);
 	assert_int_equal(s.wait_threads, 0);
@@ -288,8 +308,7 @@ test_sampler_wait_from_second_pass(void **state)
 	assert_int_equal(s.threads_read, 1);
 	assert_int_equal(s.threads_r + s.threads_s, 4);
 	sampler_pass_free(&p);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	rotation_root_free(root);
 }
 
 /*
@@ -306,13 +325,7 @@ test_sampler_rotation_lists_afresh(void **state)
 	char			 cmd[1024];
 	int			 pass;
 
-	assert_non_null(mkdtemp(root));
-	snprintf(cmd, sizeof cmd, "cp -R '%s/proc/root/.' '%s'", FIXTURES,
-	    root);
-	assert_int_equal(system(cmd), 0);
-	sampler_pass_init(&p, root, NULL);
-	p.budget = 1;
-	p.fixed_budget = true;
+	rotation_root(root, &p);
 	sampler_collect(&p, &s);
 	assert_true(s.ok[SRC_TASKS]);
 	assert_int_equal(s.threads_read, 1);
@@ -326,8 +339,7 @@ test_sampler_rotation_lists_afresh(void **state)
 		assert_int_equal(s.threads_read, 1);
 	}
 	sampler_pass_free(&p);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
+	rotation_root_free(root);
 }
 
 /*
