@@ -1253,8 +1253,9 @@ loop_attached(struct view *v, struct model *m, struct sample *s)
 		snprintf(v->badge, sizeof v->badge, "EXITED");
 		v->badge_short[0] = '\0';
 		snprintf(v->caption, sizeof v->caption, "Process %d (%s) %s "
-		    "after %.0f s watched. The graphs keep its history; "
-		    "q quits.", s->pid, s->comm, s->gone_why,
+		    "after %.0f s watched. Every figure stays as its last "
+		    "reading before it exited, and the graphs keep its "
+		    "history; q quits.", s->pid, s->comm, s->gone_why,
 		    model_elapsed_s(m));
 		tui_message(v, "process %d (%s) has exited", s->pid, s->comm);
 		v->message_until += 4000000000u;	/* long enough to read */
