@@ -265,8 +265,13 @@ cmp_format(double v, enum cmp_kind kind, bool ascii, char *buf, size_t len)
 		format_ns(v * 1e3, ascii, buf, len);
 		break;
 	case CMP_PLAIN:
-		snprintf(buf, len, v != 0 && fabs(v) < 0.01 ? "%.4f" : "%.2f",
-		    v);
+		/* Not "0.0000" for a few switches in millions of handoffs:
+		   that reads as none. */
+		if (v > 0 && v < 0.00005)
+			snprintf(buf, len, "< 0.0001");
+		else
+			snprintf(buf, len, v != 0 && fabs(v) < 0.01 ?
+			    "%.4f" : "%.2f", v);
 		break;
 	case CMP_BYTES:
 		format_bytes(v, buf, len);
