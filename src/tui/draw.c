@@ -459,7 +459,7 @@ draw_why_core(const char *value, char *buf, size_t len)
  * mode, a figure only a workload of ours has, the first sample), drawn
  * dim, not in the alarm colour a failure to read gets.
  */
-static bool
+bool
 draw_why_expected(const char *value)
 {
 	static const char *const expected[] = {

@@ -117,6 +117,7 @@ void	 draw_box(const struct rect *, const char *, const char *);
 void	 draw_text(int, int, int, int, const char *);
 int	 draw_field(int, int, int, int, int, const char *, const char *,
 	    const char *);
+bool	 draw_why_expected(const char *);
 void	 draw_graph(const struct rect *, const struct model *,
 	    enum model_series, enum model_series, int, int, bool);
 void	 draw_graph_share(const struct model *);

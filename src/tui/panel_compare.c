@@ -154,14 +154,12 @@ cmp_value(const struct model *m, const struct model *other,
 		return (cmp_series(m, MS_VCSW_RATE) +
 		    cmp_series(m, MS_IVCSW_RATE));
 	case CMP_IDLE_PER:
-		if (!s->fibers)
-			return (0);
+		/* Threads have no fiber workers: n/a, "no fibers". */
 		a = cmp_series(m, MS_IDLE_SW_RATE);
 		b = cmp_series(m, h ? MS_HANDOFF_RATE : MS_WORK_RATE);
 		return (b > 0 ? a / b : NAN);
 	case CMP_IDLE_RATE:
-		/* Threads have no fiber workers to idle: none of theirs. */
-		return (s->fibers ? cmp_series(m, MS_IDLE_SW_RATE) : 0);
+		return (cmp_series(m, MS_IDLE_SW_RATE));
 	case CMP_FIBER_RATE:
 		return (s->fibers ? cmp_series(m, MS_FIBER_RATE) : 0);
 	case CMP_TASKS:
@@ -245,6 +243,22 @@ cmp_why(const struct model *m, enum cmp_what what)
 	}
 	why = model_why(m, which);
 	return (why != NULL ? why : "no value");
+}
+
+/*
+ * How a side's value is drawn: n/a dim where it does not apply to that
+ * side (threads have no fiber workers), in the alarm colour where it
+ * failed.
+ */
+static int
+cmp_role(const struct model *m, enum cmp_what what, double v)
+{
+	char	why[160];
+
+	if (!isnan(v))
+		return (THEME_VALUE);
+	snprintf(why, sizeof why, "n/a: %s", cmp_why(m, what));
+	return (draw_why_expected(why) ? THEME_DIM : THEME_BAD);
 }
 
 /* A value as text with its unit. */
@@ -385,10 +399,8 @@ compare_draw(const struct rect *r, const struct model *m,
 		else if (row->ratio)
 			format_ratio_to(vf, vt, q, sizeof q);
 		draw_text(y, x, lw - 1, THEME_LABEL, lab);
-		cmp_right(y, x + lw, vw, isnan(vt) ? THEME_BAD : THEME_VALUE,
-		    a);
-		cmp_right(y, x + lw + vw, vw, isnan(vf) ? THEME_BAD :
-		    THEME_VALUE, b);
+		cmp_right(y, x + lw, vw, cmp_role(m, row->what, vt), a);
+		cmp_right(y, x + lw + vw, vw, cmp_role(f, row->what, vf), b);
 		if (isnan(vt) || isnan(vf)) {
 			/* Too long: its first clause ("late", "no
 			   stacks"), not its first words. */

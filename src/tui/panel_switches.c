@@ -27,11 +27,13 @@ static const struct figure switches_left[] = {
 	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
 };
 /* Fibers: of those kernel switches, the ones the workers took while they
-   had no fiber to run (parked, or giving the CPU away while they looked). */
+   had no fiber to run (parked, or giving the CPU away while they looked),
+   indented as a part of the two above.  Side by side the threads side has
+   the row too (n/a), so that the two panels' rows line up. */
 static const struct figure switches_left_fibers[] = {
 	{ "kernel voluntary", MS_VCSW_RATE, FIG_RATE, "getrusage" },
 	{ "kernel involuntary", MS_IVCSW_RATE, FIG_RATE, "getrusage" },
-	{ "by idle workers", MS_IDLE_SW_RATE, FIG_RATE, "runtime" },
+	{ "  by idle workers", MS_IDLE_SW_RATE, FIG_RATE, "runtime" },
 	{ "system, all CPUs", MS_CTXT_RATE, FIG_RATE, "/proc/stat" },
 };
 /* -p: another process's switches are its threads' status lines. */
@@ -222,6 +224,9 @@ switches_draw(const struct rect *r, const struct model *m,
 	int			 cw = (r->w - 4) / 2 > SW_COLW ? SW_COLW :
 				    (r->w - 4) / 2, x2 = x + cw + 1;
 	int			 y2;
+	bool			 split = v->peer != NULL;
+	bool			 idle = s != NULL && !s->attached &&
+				    (s->fibers || split);
 
 	draw_box(r, "Switches", NULL);
 	draw_graph_legend(r, THEME_GRAPH_VOL, "kernel voluntary",
@@ -231,29 +236,41 @@ switches_draw(const struct rect *r, const struct model *m,
 	if (s != NULL && s->attached)
 		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left_attached,
 		    CSW_ARRAY_LEN(switches_left_attached), m, v->ascii);
-	else if (s != NULL && s->fibers)
+	else if (idle)
 		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left_fibers,
 		    CSW_ARRAY_LEN(switches_left_fibers), m, v->ascii);
 	else
 		draw_figures(&y, x, cw, SW_LW, SW_VW, switches_left,
 		    CSW_ARRAY_LEN(switches_left), m, v->ascii);
 	nright = switches_work(s, right, lab);
-	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
-	draw_field(y++, x, nright > 3 ? cw : r->w - 4, SW_LW, SW_VW,
-	    "fiber switches", buf, "engine");
 	draw_figures(&y2, x2, cw, SW_LW, SW_VW, right, nright, m, v->ascii);
+	/* Under the workload's column where it has room beside the idle
+	   row, else a row of its own. */
+	figure_format(m, MS_FIBER_RATE, FIG_RATE, v->ascii, buf, sizeof buf);
+	if (idle && nright < 4)
+		draw_field(y2++, x2, cw, SW_LW, SW_VW, "fiber switches", buf,
+		    "engine");
+	else
+		draw_field(y++, x, nright > 3 ? cw : r->w - 4, SW_LW, SW_VW,
+		    "fiber switches", buf, "engine");
+	if (y < y2)
+		y = y2;
 	if (s != NULL && (s->wake_period_ns > 0 || !isnan(model_value(m,
-	    MS_WAKE_DUE_RATE, 0))) && r->y + r->h - 1 - y > 3) {
-		if (y < y2)
-			y = y2;
+	    MS_WAKE_DUE_RATE, 0))) && r->y + r->h - 1 - y > 3)
 		switches_draw_wakes(y++, x, r->w - 4, m, s, v->ascii);
-	}
 
 	g.y = y;
 	g.x = x;
 	g.h = r->y + r->h - 1 - y;
 	g.w = r->w - 4;
 	if (s == NULL || !s->fibers) {
+		/* Side by side, as high as the fibers side's graphs under
+		   their titles: the same value at the same height. */
+		if (split) {
+			draw_text(g.y++, g.x, g.w, THEME_DIM,
+			    "kernel switches/s:");
+			g.h--;
+		}
 		draw_graph(&g, m, MS_VCSW_RATE, MS_IVCSW_RATE,
 		    THEME_GRAPH_VOL, THEME_GRAPH_INVOL, v->ascii);
 		return;

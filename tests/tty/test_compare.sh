@@ -80,12 +80,19 @@ big() {
 	screen | grep -q 'VmRSS (resident' &&
 	    fail "200x60: the whole table where the headline rows belong"
 	# The graphs of both sides share their scale: the top of the threads'
-	# kernel switches graph and of the fibers' (a line lower, under its
-	# title) read the same, though the rates differ a thousandfold.
+	# kernel switches graph and of the fibers' read the same, though the
+	# rates differ a thousandfold.
 	sleep 3
 	tops=$(screen | sed -n '/┌ Switches/,/┌ Memory/p' |
 	    grep -oE '│ +[0-9.]+[kMG]?/s' | head -2 | tr -d '│ ' | sort -u | wc -l)
 	[ "$tops" = 1 ] || fail "200x60: the sides' kernel switch graphs differ in scale"
+	# And their rows line up: the idle workers' row (n/a on the threads
+	# side), the system's and the graphs' titles stand on one line each.
+	for row in 'by idle workers' 'system, all CPUs' 'kernel switches/s:'; do
+		n=$(screen | sed -n '/┌ Switches/,/┌ Memory/p' | grep -F "$row" |
+		    head -n 1 | grep -o -F "$row" | wc -l)
+		[ "$n" = 2 ] || fail "200x60: \"$row\" is not on one line on both sides"
+	done
 	tmx send-keys -t t -
 	wait_for 'runs at least 2 tasks' 15
 	tmx send-keys -t t a
