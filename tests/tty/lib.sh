@@ -56,6 +56,21 @@ wait_for() {
 	fail "screen never showed /$1/"
 }
 
+# wait_both RE1 RE2 [SECONDS]: until one capture of the screen shows both,
+# such as a place and the 4 s message its key gave: on a loaded machine a
+# capture can take longer than the message lasts, so two waits one after
+# the other can miss what one frame held.
+wait_both() {
+	i=0; limit=$(( ${3:-10} * 10 ))
+	while [ "$i" -lt "$limit" ]; do
+		shot=$(screen)
+		printf '%s\n' "$shot" | grep -Eq -- "$1" &&
+		    printf '%s\n' "$shot" | grep -Eq -- "$2" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	fail "screen never showed /$1/ and /$2/ at once"
+}
+
 # wait_exit [SECONDS]: until cswviz has exited; prints its status line.
 wait_exit() {
 	i=0; limit=$(( ${1:-5} * 10 ))

@@ -109,22 +109,20 @@ tmx send-keys -t t 0
 wait_for 'REPLAY 1/42 0\.0 s 1x paused' 5
 # L: the next change, each in turn, with what changed; J back.
 tmx send-keys -t t L
-wait_for 'REPLAY 9/42 3\.5 s 1x paused' 5
-wait_for 'change 1 of 6, at 3\.5 s: mode fibers, stack 16 KiB' 2
+wait_both 'REPLAY 9/42 3\.5 s 1x paused' \
+    'change 1 of 6, at 3\.5 s: mode fibers, stack 16 KiB' 5
 wait_for '^ fibers pingpong' 2
 tmx send-keys -t t L
-wait_for 'REPLAY 15/42 6\.3 s 1x paused' 5
-wait_for 'change 2 of 6, at 6\.3 s: tasks 4' 2
+wait_both 'REPLAY 15/42 6\.3 s 1x paused' 'change 2 of 6, at 6\.3 s: tasks 4' 5
 tmx send-keys -t t L L L
-wait_for 'REPLAY 30/42 13\.2 s 1x paused' 5
-wait_for 'change 5 of 6, at 13\.2 s: b on' 2
+wait_both 'REPLAY 30/42 13\.2 s 1x paused' 'change 5 of 6, at 13\.2 s: b on' 5
 wait_for '^ fibers blocking b' 2
 # The caption follows the scenario and its variant.
 caption | grep -q 'call' || fail "no blocking caption after the change"
 caption | grep -q 'handoff' && fail "the pingpong caption stayed"
 tmx send-keys -t t J
-wait_for 'REPLAY 23/42 10\.0 s 1x paused' 5
-wait_for 'change 4 of 6, at 10\.0 s: scenario blocking' 2
+wait_both 'REPLAY 23/42 10\.0 s 1x paused' \
+    'change 4 of 6, at 10\.0 s: scenario blocking' 5
 tmx send-keys -t t J J J J
 wait_for 'REPLAY 9/42 3\.5 s 1x paused' 5
 tmx send-keys -t t J
