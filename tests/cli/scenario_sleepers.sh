@@ -35,11 +35,14 @@ finished() {
 	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
 }
 
-# median EXPR [low]: the median (with low: the lowest) of an awk expression
-# over the sample lines whose tasks reached the target (the ramp is over),
-# fields named like $tasks.
+# median EXPR [low [quiet]]: the median (with low: the lowest) of an awk
+# expression over the sample lines whose tasks reached the target (the
+# ramp is over), fields named like $tasks; with quiet, only the seconds in
+# which other threads of the machine (runnable, less the workload's and
+# the sampler's own) could not fill every CPU.
+ncpu=$(getconf _NPROCESSORS_ONLN)
 median() {
-	awk -v expr="$1" -v low="${2:-}" '
+	awk -v expr="$1" -v low="${2:-}" -v quiet="${3:-}" -v ncpu="$ncpu" '
 	/^\{"t":[0-9]/ {
 		n = split($0, kv, ",")
 		delete f
@@ -49,6 +52,9 @@ median() {
 			f[p[1]] = p[2]
 		}
 		if (f["tasks"] != f["tasks_target"] || f["tasks"] == 0)
+			next
+		if (quiet != "" && (f["procs_running"] == "null" ||
+		    f["procs_running"] - f["threads_running"] - 1 >= ncpu))
 			next
 		if (expr == "reserved") v = f["stack_reserved_bytes"] / f["tasks"]
 		else if (expr == "committed") v = f["stack_committed_bytes"] / f["tasks"]
@@ -71,13 +77,24 @@ check() { awk -v v="$1" "BEGIN { exit !($2) }"; }
 # on_time MODE: 500 tasks every 100 ms are 5,000 wakeups/s due, and they
 # come on time.  Other work on a small machine delays the tasks (they run
 # below everything else) for seconds at a time, so the best second of the
-# run must be on time, the median is shown.
+# run must be on time, the median is shown.  A neighbour that keeps every
+# CPU busy for the whole run (another test's spinning workload, in a
+# scheduling group of its own) delays them by hundreds of ms: the machine,
+# not the lesson, so only seconds without one count, and a run with none
+# says so and skips this check.
 on_time() {
-	due=$(median wake_due_per_s); late=$(median wake_late_ms low)
-	missed=$(median wake_missed_pct low)
-	echo "$1: $due wakeups/s due, best second $late ms late on average" \
-	    "and $missed% missed; median $(median wake_late_ms) ms late"
+	due=$(median wake_due_per_s)
 	check "$due" 'v == 5000' || fail "$1: $due wakeups/s due, want 5000"
+	late=$(median wake_late_ms low quiet)
+	missed=$(median wake_missed_pct low quiet)
+	if [ "$late" = none ]; then
+		echo "$1: every second of the run had $ncpu or more other" \
+		    "threads runnable: on time not judged (median" \
+		    "$(median wake_late_ms) ms late)"
+		return
+	fi
+	echo "$1: $due wakeups/s due, best quiet second $late ms late on" \
+	    "average and $missed% missed; median $(median wake_late_ms) ms late"
 	check "$late" 'v >= 0 && v < 10' || fail "$1: wakeups $late ms late, want on time (< 10 ms)"
 	check "$missed" 'v >= 0 && v < 10' || fail "$1: $missed% of periods missed, want < 10%"
 }
