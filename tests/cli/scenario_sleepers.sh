@@ -74,6 +74,11 @@ median() {
 
 check() { awk -v v="$1" "BEGIN { exit !($2) }"; }
 
+# On time: under 10 ms late on average; a sanitized build checks every
+# access and wakes its threads slower (13 ms measured), so 50 ms there.
+late_ms=10
+grep -q -e __asan_init -e __tsan_init "$CSWVIZ" && late_ms=50
+
 # on_time MODE: 500 tasks every 100 ms are 5,000 wakeups/s due, and they
 # come on time.  Other work on a small machine delays the tasks (they run
 # below everything else) for seconds at a time, so the best second of the
@@ -95,7 +100,7 @@ on_time() {
 	fi
 	echo "$1: $due wakeups/s due, best quiet second $late ms late on" \
 	    "average and $missed% missed; median $(median wake_late_ms) ms late"
-	check "$late" 'v >= 0 && v < 10' || fail "$1: wakeups $late ms late, want on time (< 10 ms)"
+	check "$late" "v >= 0 && v < $late_ms" || fail "$1: wakeups $late ms late, want on time (< $late_ms ms)"
 	check "$missed" 'v >= 0 && v < 10' || fail "$1: $missed% of periods missed, want < 10%"
 }
 

@@ -115,7 +115,8 @@ tmx send-keys -t t q
 # Type the next line only at the prompt: keys sent while cswviz is still
 # quitting are its input, and would be lost with the line.
 wait_for '^P> ?$' 20
-tmx send-keys -t t "echo exit=\$? > $work/status; stty -a > $work/stty" Enter
+# The modes first, then the status that wait_exit waits for, as start does.
+tmx send-keys -t t "st=\$?; stty -a > $work/stty; echo exit=\$st > $work/status" Enter
 status=$(wait_exit 20)
 [ "$status" = "exit=0" ] || fail "q after fg gave $status"
 check_modes
