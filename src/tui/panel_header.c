@@ -48,6 +48,30 @@ header_sampler_parts(const struct view *v, const struct sample *s,
 	return (n);
 }
 
+/* The shortest form of what runs, "fibers cpu-flood b" or "pid 4242". */
+static void
+header_who_short(const struct sample *s, char *buf, size_t len)
+{
+	if (s->attached)
+		snprintf(buf, len, "pid %d", s->pid);
+	else
+		snprintf(buf, len, "%s %s%s", s->mode_name ? s->mode_name :
+		    "?", s->scenario ? s->scenario : "?", s->variant ?
+		    " b" : "");
+}
+
+/* The columns the header keeps left of a badge: that form and a margin. */
+static int
+header_who_width(const struct sample *s)
+{
+	char	who[96];
+
+	if (s == NULL)
+		return (10);
+	header_who_short(s, who, sizeof who);
+	return (draw_width(who) + 2);
+}
+
 /*
  * -p: the process watched, its threads, the time, the interval, the
  * sampler's cost, and whether a pass reads only a share of the threads.
@@ -65,7 +89,7 @@ header_draw_attached(const struct rect *r, const struct model *m,
 	snprintf(who[0], sizeof who[0], "cswviz | process %d (%s)", s->pid,
 	    s->comm);
 	snprintf(who[1], sizeof who[1], "pid %d (%s)", s->pid, s->comm);
-	snprintf(who[2], sizeof who[2], "pid %d", s->pid);
+	header_who_short(s, who[2], sizeof who[2]);
 	p[n++] = (struct draw_part){ { who[0], who[1], who[2] }, { 3, 12 } };
 	if (s->ok[SRC_STATUS]) {
 		snprintf(thr[0], sizeof thr[0], "%u thread%s", s->threads,
@@ -98,26 +122,6 @@ header_paused(const struct view *v, char *buf, size_t len)
 	snprintf(buf, len, " PAUSED %lu:%02lu ", (unsigned long)(s / 60),
 	    (unsigned long)(s % 60));
 	return (draw_width(buf));
-}
-
-/*
- * The columns the header keeps, left of a badge, for the shortest form of
- * what runs ("fibers cpu-flood b", "pid 4242") and the margin.
- */
-static int
-header_who_width(const struct sample *s)
-{
-	char	who[96];
-
-	if (s == NULL)
-		return (10);
-	if (s->attached)
-		snprintf(who, sizeof who, "pid %d", s->pid);
-	else
-		snprintf(who, sizeof who, "%s %s%s", s->mode_name ?
-		    s->mode_name : "?", s->scenario ? s->scenario : "?",
-		    s->variant ? " b" : "");
-	return (draw_width(who) + 2);
 }
 
 /*
@@ -188,7 +192,7 @@ header_draw(const struct rect *r, const struct model *m, const struct view *v)
 	var = s->variant ? " b" : "";
 	snprintf(who[0], sizeof who[0], "cswviz | %s | %s%s", mode, scen, var);
 	snprintf(who[1], sizeof who[1], "%s | %s%s", mode, scen, var);
-	snprintf(who[2], sizeof who[2], "%s %s%s", mode, scen, var);
+	header_who_short(s, who[2], sizeof who[2]);
 	p[n++] = (struct draw_part){ { who[0], who[1], who[2] }, { 2, 11 } };
 
 	/* Tasks alive of the target; "ramping" while they move.  A cap is
