@@ -107,12 +107,19 @@ fiber_errno_set(int e)
 	errno = e;
 }
 
-/* Bump a counter only its owner writes (no locked instruction). */
+/* Add to a counter only its owner writes (no locked instruction). */
+static inline void
+worker_add(_Atomic uint64_t *c, uint64_t n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed)
+	    + n, memory_order_release);
+}
+
+/* Bump a counter only its owner writes. */
 static inline void
 worker_count(_Atomic uint64_t *c)
 {
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed)
-	    + 1, memory_order_release);
+	worker_add(c, 1);
 }
 
 /* Win the right to wake f from wait gen, with result; 1 if won. */
@@ -1056,12 +1063,8 @@ worker_idle_account(struct worker *w)
 	w->idle_marked = 0;
 	if (getrusage(RUSAGE_THREAD, &ru) != 0)
 		return;
-	atomic_store_explicit(&w->idle_vcsw, atomic_load_explicit(
-	    &w->idle_vcsw, memory_order_relaxed) + ((uint64_t)ru.ru_nvcsw -
-	    w->idle_vcsw0), memory_order_relaxed);
-	atomic_store_explicit(&w->idle_ivcsw, atomic_load_explicit(
-	    &w->idle_ivcsw, memory_order_relaxed) + ((uint64_t)ru.ru_nivcsw -
-	    w->idle_ivcsw0), memory_order_relaxed);
+	worker_add(&w->idle_vcsw, (uint64_t)ru.ru_nvcsw - w->idle_vcsw0);
+	worker_add(&w->idle_ivcsw, (uint64_t)ru.ru_nivcsw - w->idle_ivcsw0);
 }
 
 /*
