@@ -875,15 +875,16 @@ loop_peer_start(struct loop_peer *p, struct child *e, struct sampler *sp,
 	}
 	cfg.mode = ENGINE_FIBERS;
 	err[0] = '\0';
-	if ((p->e = child_start(&cfg, err, errlen)) == NULL)
+	/* The sampler's thread before the child's: see main_start. */
+	if ((p->sp = sampler_create(p->root, sampler_interval(sp), err,
+	    errlen)) == NULL)
 		return (-1);
-	p->sp = sampler_start(p->e, p->root, sampler_interval(sp), err,
-	    errlen);
-	if (p->sp == NULL) {
-		child_free(p->e);
-		p->e = NULL;
+	if ((p->e = child_start(&cfg, err, errlen)) == NULL) {
+		sampler_stop(p->sp);
+		p->sp = NULL;
 		return (-1);
 	}
+	sampler_watch(p->sp, p->e);
 	model_reset(p->m);
 	return (0);
 }

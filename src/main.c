@@ -182,8 +182,17 @@ main_start(const struct options *opts, struct child **ep,
 	cfg.workers = (int)opts->workers;
 	cfg.stack[cfg.mode] = opts->stack;
 	cfg.variant = opts->variant;
-	if ((*ep = child_start(&cfg, err, errlen)) == NULL)
+	/* The sampler's thread first: a workload that takes the user's
+	   last thread (RLIMIT_NPROC) then stops its own ramp, not cswviz. */
+	*sp = sampler_create(root, (uint64_t)opts->delay_tenths *
+	    100000000u, err, errlen);
+	if (*sp == NULL)
 		return (-1);
+	if ((*ep = child_start(&cfg, err, errlen)) == NULL) {
+		sampler_stop(*sp);
+		*sp = NULL;
+		return (-1);
+	}
 	/* Say when the request was rounded to what the scenario runs. */
 	if (!child_snapshot(*ep, &snap))
 		memset(&snap, 0, sizeof snap);
@@ -195,12 +204,7 @@ main_start(const struct options *opts, struct child **ep,
 		    snap.tasks_per_unit, snap.tasks_target, opts->tasks);
 	else if (opts->variant && snap.variant_name == NULL)
 		snprintf(err, errlen, "%s has no b variant", snap.scenario);
-	*sp = sampler_start(*ep, root, (uint64_t)opts->delay_tenths *
-	    100000000u, err, errlen);
-	if (*sp == NULL) {
-		child_free(*ep);
-		return (-1);
-	}
+	sampler_watch(*sp, *ep);
 	return (0);
 }
 

@@ -36,6 +36,7 @@ struct sampler {
 	pthread_mutex_t		 mu;		/* guards everything below */
 	pthread_cond_t		 cv;		/* wakes the thread to stop */
 	bool			 stop;
+	bool			 watching;	/* a child or -p given: run */
 	bool			 kick;		/* take a sample now */
 	bool			 detail;	/* read the thread table */
 	int			*visible;	/* TIDs on screen, sorted */
@@ -1202,8 +1203,10 @@ sampler_main(void *arg)
 	uint64_t	 next, one = 1;
 
 	pthread_setname_np(pthread_self(), "cswviz-sampler");
-	next = util_now_ns();
 	pthread_mutex_lock(&sp->mu);
+	while (!sp->stop && !sp->watching)	/* until sampler_watch */
+		pthread_cond_wait(&sp->cv, &sp->mu);
+	next = util_now_ns();
 	while (!sp->stop) {
 		sp->pass.detail = sp->detail;
 		sp->pass.interval_ns = sp->interval_ns;
@@ -1252,20 +1255,23 @@ sampler_main(void *arg)
 	return (NULL);
 }
 
-/* Start the sampler thread over a workload child or another process. */
+/*
+ * Start the sampler thread: over another process (pid), at once; else
+ * waiting for sampler_watch to give it a workload child.
+ */
 static struct sampler *
-sampler_start_pid(struct child *child, int pid, const char *root,
-    uint64_t interval_ns, char *err, size_t errlen)
+sampler_start_pid(int pid, const char *root, uint64_t interval_ns,
+    char *err, size_t errlen)
 {
 	struct sampler		*sp = xcalloc(1, sizeof *sp);
 	pthread_condattr_t	 ca;
 	int			 rc;
 
 	sampler_pass_init(&sp->pass, root, NULL);
-	if (pid != 0)
+	if (pid != 0) {
 		sampler_pass_target(&sp->pass, pid);
-	else
-		sampler_pass_child(&sp->pass, child);
+		sp->watching = true;
+	}
 	sp->interval_ns = interval_ns;
 	if ((sp->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
@@ -1292,12 +1298,27 @@ fail_efd:
 	return (NULL);
 }
 
-/* Start the sampler thread over a workload child. */
+/*
+ * Start the sampler thread for a workload child to come: it waits, taking
+ * no sample, until sampler_watch.  Started first, so that it exists
+ * before the child's threads can fill the user's RLIMIT_NPROC.
+ */
 struct sampler *
-sampler_start(struct child *child, const char *root, uint64_t interval_ns,
-    char *err, size_t errlen)
+sampler_create(const char *root, uint64_t interval_ns, char *err,
+    size_t errlen)
 {
-	return (sampler_start_pid(child, 0, root, interval_ns, err, errlen));
+	return (sampler_start_pid(0, root, interval_ns, err, errlen));
+}
+
+/* Observe this workload child from now on: the first pass starts. */
+void
+sampler_watch(struct sampler *sp, struct child *child)
+{
+	pthread_mutex_lock(&sp->mu);
+	sampler_pass_child(&sp->pass, child);
+	sp->watching = true;
+	pthread_cond_signal(&sp->cv);
+	pthread_mutex_unlock(&sp->mu);
 }
 
 /* Start the sampler thread over another process: -p PID. */
@@ -1305,7 +1326,7 @@ struct sampler *
 sampler_start_target(int pid, const char *root, uint64_t interval_ns,
     char *err, size_t errlen)
 {
-	return (sampler_start_pid(NULL, pid, root, interval_ns, err, errlen));
+	return (sampler_start_pid(pid, root, interval_ns, err, errlen));
 }
 
 /* The descriptor that turns readable when a sample is waiting. */

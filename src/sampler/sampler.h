@@ -2,7 +2,10 @@
 /*
  * The sampler: a thread of its own that reads /proc, getrusage, mincore and
  * the engine's counters once per interval and hands the newest sample to
- * the loop.  sampler_start observes a workload child (child.h): its
+ * the loop.  sampler_create starts the thread, waiting; sampler_watch
+ * then gives it a workload child (child.h) to observe, so that cswviz's
+ * own thread exists before a workload can take the user's last thread
+ * (RLIMIT_NPROC counts every thread of the user).  It observes the child's
  * /proc/PID, its stacks through /proc/PID/pagemap, and the counters and
  * getrusage it publishes in shared memory; a pass asks the child to
  * publish as it begins.  A pass without a child observes this process
@@ -10,7 +13,7 @@
  * bench run it.  It never blocks the loop: the loop polls sampler_fd() and takes
  * the sample with sampler_take(), which only copies under a short lock.
  *
- * sampler_start, sampler_set_interval, sampler_set_detail,
+ * sampler_create, sampler_watch, sampler_set_interval, sampler_set_detail,
  * sampler_set_visible, sampler_take and sampler_stop are called from the
  * loop thread.  A sample taken while the detail (the thread table) is on
  * carries a heap table in sample.rows that the taker owns and frees with
@@ -169,8 +172,8 @@ struct sampler_pass {
 	struct sampler_target	*target;	/* -p: what it keeps */
 };
 
-struct sampler	*sampler_start(struct child *, const char *, uint64_t,
-		    char *, size_t);
+struct sampler	*sampler_create(const char *, uint64_t, char *, size_t);
+void		 sampler_watch(struct sampler *, struct child *);
 struct sampler	*sampler_start_target(int, const char *, uint64_t, char *,
 		    size_t);
 int		 sampler_fd(const struct sampler *);
