@@ -6,23 +6,37 @@
 # a worker stays free and the lateness falls.  In threads mode every call
 # in flight holds an OS thread.  Each run must end promptly, calls in
 # flight included.  Medians over the later samples, generous thresholds.
+# The workloads sleep in their calls and tickers, so the three runs go at
+# once, each into a file of its own, and are checked one by one.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
-out=$(mktemp); trap 'rm -f "$out"' EXIT
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DUR=6
 
-# run ARGS...: a batch run that must end within DUR + 20 s.
-run() {
-	timeout $((DUR + 20)) "$CSWVIZ" --batch -s blocking -P 2 -n 8 \
-	    --duration $DUR "$@" < /dev/null > "$out"
-	rc=$?
-	[ $rc -eq 124 ] && fail "$*: did not end within $((DUR + 20)) s"
-	[ $rc -eq 0 ] || fail "$*: exited $rc"
+# start NAME ARGS...: a batch run into $work/NAME in the background, which
+# must end within DUR + 20 s.
+start() {
+	name=$1; shift
+	(timeout $((DUR + 20)) "$CSWVIZ" --batch -s blocking -P 2 -n 8 \
+	    --duration $DUR "$@" < /dev/null > "$work/$name"
+	echo $? > "$work/$name.rc") &
+}
+
+# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
+finished() {
+	out=$work/$1; rc=$(cat "$out.rc")
+	[ "$rc" -eq 124 ] && fail "$2: did not end within $((DUR + 20)) s"
+	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
 }
 
 . "$(dirname "$0")/scenario_lib.sh"
 
-run -m fibers
+start fibers -m fibers
+start fibers-b -m fibers -b
+start threads -m threads
+wait
+
+finished fibers "-m fibers"
 grep -q '"scenario":"blocking","variant":false,"work_unit":"calls","tasks":8' \
     "$out" || fail "fibers: wrong lead columns: $(head -n 2 "$out")"
 cps=$(median work_per_s); bw=$(median blocked_workers)
@@ -35,7 +49,7 @@ check "$late" 'v >= 30' || fail "fibers: tickers late $late ms, want >= 30"
 p99=$(median wakeup_p99_us)
 check "$p99" 'v > 100000' || fail "fibers: ticker p99 $p99 us, want > 100 ms"
 
-run -m fibers -b
+finished fibers-b "-m fibers -b"
 grep -q '"scenario":"blocking","variant":true' "$out" ||
 	fail "fibers -b: no variant in the lead columns"
 cps=$(median work_per_s); bwb=$(median blocked_workers)
@@ -61,7 +75,7 @@ else
 	echo "fibers -b: $run_q runnable on $ncpu CPUs: the 20 ms bound skipped"
 fi
 
-run -m threads
+finished threads "-m threads"
 cps=$(median work_per_s); bt=$(median blocked_tasks); thr=$(median os_threads)
 echo "threads: $cps calls/s, $bt tasks in a call, $thr OS threads"
 check "$cps" 'v > 0' || fail "threads: $cps calls/s"
