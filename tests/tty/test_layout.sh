@@ -127,16 +127,17 @@ table() {
 	echo "$screens $bad" > "$work/result"
 }
 
-# both TAG FUNCTION ARGS: run walks beside one another, LAYOUT_JOBS (4)
-# at a time; the last of a group waits for the group.  The walks only
-# compare the words on each screen with the words drawn (no figure is
-# judged), but most workloads take every CPU they find: eight at once
-# spent three minutes of CPU on their waits, four at once take the walk
-# from 27 s (two at once) to 18 s here.
+# both TAG FUNCTION ARGS: run one walk beside the last one; every second
+# walk waits for the pair.  The walks only compare the words on each
+# screen with the words drawn (no figure is judged), but most workloads
+# take every CPU they find: eight at once spent three minutes of CPU on
+# their waits, two at once a fraction of that.  Four at once take this
+# test from 27 s to 18 s here, but in make -j2 check the test beside it
+# then took 9 s longer (test_threads, test_tui): the suite gained nothing.
 both() {
 	alone "$@"
 	pending=$((pending + 1))
-	[ "$pending" -lt "${LAYOUT_JOBS:-4}" ] && return
+	[ "$pending" -lt "${LAYOUT_JOBS:-2}" ] && return
 	tags="$tags $alone_tags"
 	alone_wait
 	pending=0
