@@ -6,13 +6,31 @@
 # setpriv) a process another user owns: the stacks' files are refused and
 # the message names the file and what would allow it.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
-fail() { echo "FAIL: $*"; kill "$helper" 2>/dev/null; exit 1; }
-out=$(mktemp); errs=$(mktemp); helper=
-trap 'rm -f "$out" "$errs"; [ -n "$helper" ] && kill "$helper" 2>/dev/null' EXIT
+fail() { echo "FAIL: $*"; kill $helper $other 2>/dev/null; exit 1; }
+work=$(mktemp -d); out=$work/out; errs=$work/errs; helper=; other=
+trap 'rm -rf "$work"; kill $helper $other 2>/dev/null' EXIT
 command -v python3 > /dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 
 # field KEY: the value of KEY in the summary line of $out.
 field() { sed -n 's/.*"summary":true.*"'"$1"'":\([^,}]*\).*/\1/p' "$out"; }
+
+# The runs are light (processes that sleep), so they go at once, each into
+# files of its own: a process that exits 2 s in, and (as root, with
+# setpriv) root's process watched by nobody.  Each is checked below.
+sleep 2 &
+short=$!
+("$CSWVIZ" --batch -p "$short" --duration 10 < /dev/null > "$work/short.out" \
+    2> "$work/short.err"; echo $? > "$work/short.rc") &
+shortrun=$!
+nobodyrun=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+	sleep 30 &
+	other=$!
+	(setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$CSWVIZ" --batch -p "$other" --duration 4 > "$work/nobody.out" \
+	    2> "$work/nobody.err"; echo $? > "$work/nobody.rc") &
+	nobodyrun=$!
+fi
 
 # Four threads that wake every 10 ms: about 400 voluntary switches a second.
 python3 -c '
@@ -59,13 +77,14 @@ awk -v r="$(field stack_reserved_bytes)" 'BEGIN { exit !(r > 4 * 65536) }' ||
 	fail "stack_reserved_bytes $(field stack_reserved_bytes): the threads' stacks were not found"
 
 # A process that exits mid-run: said on stderr, the run ends, status 0.
-sleep 2 &
-short=$!
-"$CSWVIZ" --batch -p "$short" --duration 10 < /dev/null > "$out" 2> "$errs" ||
-	fail "batch -p on an exiting process exited $?"
-grep -q "process $short (sleep) exited" "$errs" || fail "exit not told: $(cat "$errs")"
-grep -q '"summary":true' "$out" || fail "no summary after the exit"
-[ "$(grep -c '^{"t":[0-9]' "$out")" -le 4 ] || fail "samples went on after the exit"
+wait "$shortrun"
+[ "$(cat "$work/short.rc")" = 0 ] ||
+	fail "batch -p on an exiting process exited $(cat "$work/short.rc")"
+grep -q "process $short (sleep) exited" "$work/short.err" ||
+	fail "exit not told: $(cat "$work/short.err")"
+grep -q '"summary":true' "$work/short.out" || fail "no summary after the exit"
+[ "$(grep -c '^{"t":[0-9]' "$work/short.out")" -le 4 ] ||
+	fail "samples went on after the exit"
 
 # No such process; not a number.
 kill "$helper"; wait "$helper" 2>/dev/null; gone=$helper; helper=
@@ -79,14 +98,13 @@ grep -q "'12ab' is not a process ID" "$errs" || fail "-p 12ab: $(cat "$errs")"
 [ $? -eq 2 ] || fail "-p with -s: status not 2"
 
 # Another user's process: root can watch as nobody.
-if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
-	sleep 30 &
-	helper=$!
-	setpriv --reuid=65534 --regid=65534 --clear-groups \
-	    "$CSWVIZ" --batch -p "$helper" --duration 4 > "$out" 2> "$errs" ||
-		fail "as nobody: exited $?: $(cat "$errs")"
+if [ -n "$nobodyrun" ]; then
+	wait "$nobodyrun"
+	out=$work/nobody.out; errs=$work/nobody.err
+	[ "$(cat "$work/nobody.rc")" = 0 ] ||
+		fail "as nobody: exited $(cat "$work/nobody.rc"): $(cat "$errs")"
 	cat "$errs" >&2
-	grep -q "/proc/$helper/smaps: permission denied" "$errs" ||
+	grep -q "/proc/$other/smaps: permission denied" "$errs" ||
 		fail "as nobody: the refused file is not named"
 	grep -q "belongs to uid 0" "$errs" || fail "as nobody: the owner is not named"
 	grep -q "CAP_SYS_PTRACE" "$errs" || fail "as nobody: what allows it is not said"
@@ -94,7 +112,6 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
 		fail "as nobody: stacks $(field stack_reserved_bytes) from files it may not read"
 	v=$(field kernel_vcsw_per_s)
 	[ -n "$v" ] && [ "$v" != null ] || fail "as nobody: switches '$v' (status is world-readable)"
-	kill "$helper"; helper=
 else
 	echo "note: not root (or no setpriv): another user's process not tried"
 fi
