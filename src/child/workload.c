@@ -12,6 +12,7 @@
  * task without a join.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -262,6 +263,36 @@ workload_serve(struct workload *w)
 	}
 }
 
+/*
+ * setsid gave this child an autogroup of its own, and a new autogroup
+ * weighs as nice 0 whatever nice cswviz was started at, so `nice -n 19
+ * cswviz` still took every CPU it found.  Carry the nice over.  Raising
+ * it needs no privilege, but the kernel takes one such write a tenth of a
+ * second, machine-wide, from a process without CAP_SYS_ADMIN (EAGAIN):
+ * try for half a second.  Without autogroups the file is not there and
+ * the nice already applies to every thread.
+ */
+static void
+workload_autogroup_nice(void)
+{
+	char	buf[16];
+	int	fd, nice, i, len;
+
+	errno = 0;
+	nice = getpriority(PRIO_PROCESS, 0);
+	if (nice <= 0 || errno != 0)
+		return;
+	if ((fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC)) < 0)
+		return;
+	len = snprintf(buf, sizeof buf, "%d", nice);
+	for (i = 0; i < 5; i++) {
+		if (write(fd, buf, (size_t)len) == len || errno != EAGAIN)
+			break;
+		usleep(110000);
+	}
+	close(fd);
+}
+
 /* The body of the workload child. */
 int
 child_workload_main(int argc, char **argv, int (*begin)(const char *),
@@ -274,6 +305,7 @@ child_workload_main(int argc, char **argv, int (*begin)(const char *),
 	ssize_t			n;
 
 	prctl(PR_SET_NAME, "cswviz-child");
+	workload_autogroup_nice();
 	memset(&w, 0, sizeof w);
 	/* --trace: the rings are claimed by workers the engine starts. */
 	if (argc > 2 && argv[2] != NULL) {
