@@ -83,7 +83,9 @@ slices = 0
 for tid, sl in tracks.items():
     sl.sort()
     for a, b in zip(sl, sl[1:]):
-        assert a[1] <= b[0] + 1e-9, (tid, a, b)
+        # Microseconds to three places: ts + dur in floating point is
+        # off by some 1e-9 at 2e7 us of uptime, so allow a tenth of a ns.
+        assert a[1] <= b[0] + 1e-4, (tid, a, b)
     slices += len(sl)
 workers = [e for e in ev if e["ph"] == "M" and e["name"] == "worker"]
 assert len(workers) == meta["fiber_workers"], meta
