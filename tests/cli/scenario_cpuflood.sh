@@ -6,12 +6,13 @@
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-dur=4
+# A sample every 0.5 s: the medians from t = 2 s on take three.
+dur=3
 P=2
 
 # run ARGS...: a batch run of cpu-flood that must end in time.
 run() {
-	timeout $((dur + 15)) "$CSWVIZ" --batch -s cpu-flood -P $P "$@" \
+	timeout $((dur + 15)) "$CSWVIZ" --batch -d 5 -s cpu-flood -P $P "$@" \
 	    --duration $dur < /dev/null > "$out"
 	rc=$?
 	[ $rc -eq 124 ] && fail "$*: still running $((dur + 15)) s after start"

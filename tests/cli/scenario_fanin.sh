@@ -7,11 +7,12 @@
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-dur=4
+# A sample every 0.5 s: the medians from t = 2 s on take three.
+dur=3
 
 # run ARGS...: a batch run of fanin that must end in time.
 run() {
-	timeout $((dur + 15)) "$CSWVIZ" --batch -s fanin -P 2 "$@" \
+	timeout $((dur + 15)) "$CSWVIZ" --batch -d 5 -s fanin -P 2 "$@" \
 	    --duration $dur < /dev/null > "$out"
 	rc=$?
 	[ $rc -eq 124 ] && fail "$*: still running $((dur + 15)) s after start"

@@ -9,11 +9,12 @@
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-DUR=5
+# A sample every 0.5 s: the medians from t = 2 s on take five.
+DUR=4
 
 # run ARGS...: a batch run that must end within DUR + 15 s.
 run() {
-	timeout $((DUR + 15)) "$CSWVIZ" --batch -s pingpong -n 2 -P 1 \
+	timeout $((DUR + 15)) "$CSWVIZ" --batch -d 5 -s pingpong -n 2 -P 1 \
 	    --duration $DUR "$@" < /dev/null > "$out"
 	rc=$?
 	[ $rc -eq 124 ] && fail "$*: did not end within $((DUR + 15)) s"

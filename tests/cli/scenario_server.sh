@@ -10,11 +10,12 @@
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-DUR=5
+# A sample every 0.5 s: the medians from t = 2 s on take five.
+DUR=4
 
 # run ARGS...: a batch run that must end within DUR + 20 s.
 run() {
-	timeout $((DUR + 20)) "$CSWVIZ" --batch -s server --duration $DUR "$@" \
+	timeout $((DUR + 20)) "$CSWVIZ" --batch -d 5 -s server --duration $DUR "$@" \
 	    < /dev/null > "$out"
 	rc=$?
 	[ $rc -eq 124 ] && fail "$*: did not end within $((DUR + 20)) s"
