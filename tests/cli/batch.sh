@@ -5,7 +5,7 @@
 # fibers.
 : "${CSWVIZ:?CSWVIZ must name the cswviz binary}"
 fail() { echo "FAIL: $*"; exit 1; }
-out=$(mktemp); errs=$(mktemp); trap 'rm -f "$out" "$errs"' EXIT
+out=$(mktemp); errs=$(mktemp); trap 'rm -f "$out" "$errs" "$out".nice-*' EXIT
 
 # field KEY: the value of KEY in the summary line of $out.
 field() { sed -n 's/.*"summary":true.*"'"$1"'":\([^,}]*\).*/\1/p' "$out"; }
@@ -50,12 +50,6 @@ fsw=$(field fiber_switches_per_s)
 awk -v v="$fsw" 'BEGIN { exit !(v > 0) }' || fail "fibers: fiber switches/s is $fsw"
 grep -q '"mode":"fibers","scenario":"pingpong","variant":false,"work_unit":"handoffs","tasks":8' "$out" || fail "fibers: wrong lead columns"
 
-"$CSWVIZ" --batch --duration 2 --format csv < /dev/null > "$out" || fail "csv exited $?"
-head -n 1 "$out" | grep -q '^t,pid,mode,scenario,variant,work_unit,tasks,workers,kernel_vcsw_per_s,' || fail "csv header: $(head -n 1 "$out")"
-tail -n 1 "$out" | grep -q '^median,' || fail "csv has no median row"
-cols=$(head -n 1 "$out" | awk -F, '{ print NF }')
-awk -F, -v n="$cols" 'NF != n { exit 1 }' "$out" || fail "csv rows of unequal width"
-
 # Under nice the workload's session, an autogroup of its own, takes that
 # nice too (a new autogroup weighs as nice 0): as this user, and as nobody
 # where root can be, whom the kernel lets write it once a tenth of a second.
@@ -68,7 +62,8 @@ niced() {
 	while [ "$i" -lt 50 ]; do
 		# setpriv and nice exec cswviz: $run is cswviz.
 		child=$(pgrep -P "$run" -x cswviz-child)
-		[ -n "$child" ] && ag=$(cat "/proc/$child/autogroup" 2>/dev/null)
+		a=; [ -n "$child" ] && a=$(cat "/proc/$child/autogroup" 2>/dev/null)
+		[ -n "$a" ] && ag=$a
 		case $ag in *"nice 19") break ;; esac
 		sleep 0.1; i=$((i + 1))
 	done
@@ -79,12 +74,32 @@ niced() {
 	*) fail "nice -n 19, as $who: the workload's autogroup reads '$ag', not nice 19" ;;
 	esac
 }
+
+# The two runs under nice sleep, so they go beside the CSV run, each
+# saying what it saw in a file of its own.
+nice_runs=
 if [ -e /proc/self/autogroup ]; then
-	niced
+	(niced) > "$out.nice-me" 2>&1 &
+	nice_runs="$out.nice-me"
 	if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then
-		niced setpriv --reuid=65534 --regid=65534 --clear-groups
+		(niced setpriv --reuid=65534 --regid=65534 --clear-groups) \
+		    > "$out.nice-nobody" 2>&1 &
+		nice_runs="$nice_runs $out.nice-nobody"
 	fi
 else
 	echo "note: no /proc/self/autogroup (autogroups off): nice applies as it is"
 fi
+
+"$CSWVIZ" --batch --duration 2 --format csv < /dev/null > "$out" || fail "csv exited $?"
+head -n 1 "$out" | grep -q '^t,pid,mode,scenario,variant,work_unit,tasks,workers,kernel_vcsw_per_s,' || fail "csv header: $(head -n 1 "$out")"
+tail -n 1 "$out" | grep -q '^median,' || fail "csv has no median row"
+cols=$(head -n 1 "$out" | awk -F, '{ print NF }')
+awk -F, -v n="$cols" 'NF != n { exit 1 }' "$out" || fail "csv rows of unequal width"
+
+wait
+for f in $nice_runs; do
+	cat "$f"
+	grep -q '^FAIL' "$f" && exit 1
+	grep -q "the workload's autogroup:" "$f" || fail "a run under nice said nothing"
+done
 echo "PASS: batch"

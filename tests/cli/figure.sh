@@ -161,6 +161,16 @@ render() {
 	    "$1.png" || fail "$1.png is not a 1600x900 PNG"
 }
 
+# The two recordings made here and now (one mode, and both side by side)
+# run at once while the fixtures are drawn: each figure is checked against
+# its own recording, not against a lesson's figures.
+"$CSWVIZ" --batch -s pingpong -m fibers --duration 3 > "$work/live.jsonl" \
+    2>/dev/null &
+live=$!
+"$CSWVIZ" --batch --compare -s pingpong --duration 3 > "$work/pair.jsonl" \
+    2>/dev/null &
+pair=$!
+
 # A session with changes of scenario, mode and knobs, from the fixtures.
 "$CSWVIZ" --replay "$fixtures/session-changes.jsonl" --export "$work/changes.svg" ||
     fail "--export of session-changes.jsonl failed"
@@ -168,9 +178,8 @@ render "$work/changes.svg"
 check "$fixtures/session-changes.jsonl" "$work/changes.svg"
 grep -q 'class="change"' "$work/changes.svg" || fail "no change marked in $work/changes.svg"
 
-# A recording made here and now, in fibers mode.
-"$CSWVIZ" --batch -s pingpong -m fibers --duration 3 > "$work/live.jsonl" 2>/dev/null ||
-    fail "--batch failed"
+# The recording made here and now, in fibers mode.
+wait "$live" || fail "--batch failed"
 "$CSWVIZ" --replay "$work/live.jsonl" --export "$work/live.svg" --theme mono ||
     fail "--export of a fresh recording failed"
 render "$work/live.svg"
@@ -188,8 +197,7 @@ check_sides "$fixtures/session-sides.jsonl" "$work/sides.svg"
     fail "the tasks-up change of both sides is not marked once a graph"
 grep -q 'pingpong <tspan font-weight="normal">in threads and fibers modes side by side' \
     "$work/sides.svg" || fail "the title does not say side by side"
-"$CSWVIZ" --batch --compare -s pingpong --duration 3 > "$work/pair.jsonl" 2>/dev/null ||
-    fail "--batch --compare failed"
+wait "$pair" || fail "--batch --compare failed"
 "$CSWVIZ" --replay "$work/pair.jsonl" --export "$work/pair.svg" --theme mono ||
     fail "--export of a fresh recording side by side failed"
 render "$work/pair.svg"
