@@ -28,9 +28,14 @@ kernel_run() {
 
 # check FILE REASON FULL [KERNEL]: FULL is yes if a ring must have filled;
 # KERNEL is threads or fibers (the kernel side must hold that mode's
-# threads, if allowed), or refused (it must say the kernel refused).
+# threads, if allowed), or refused (it must say the kernel refused).  The
+# checks read tens of MB of JSON each, so they run at once, in the
+# background: checked waits for them all and tells each one's lines.
+checks=0
 check() {
-	python3 - "$1" "$2" "$3" "${4:-}" <<'PY' || fail "$1 does not hold"
+	checks=$((checks + 1))
+	echo "$1" > "$work/check.$checks.file"
+	(python3 - "$1" "$2" "$3" "${4:-}" <<'PY'
 import json, sys
 from collections import defaultdict
 path, reason, full, kmode = sys.argv[1], sys.argv[2], sys.argv[3] == "yes", sys.argv[4]
@@ -108,6 +113,19 @@ assert reason in whys, (reason, whys)
 print(f"ok: {path}: {slices} slices, {meta['switches_traced']} switches "
       f"traced of {meta['runtime_switches']} ({dropped} dropped), {sorted(whys)}")
 PY
+	echo $? > "$work/check.$checks.rc") > "$work/check.$checks" 2>&1 &
+}
+
+# checked: every check started has ended well; their lines in order.
+checked() {
+	wait
+	i=1
+	while [ "$i" -le "$checks" ]; do
+		cat "$work/check.$i"
+		[ "$(cat "$work/check.$i.rc")" = 0 ] ||
+		    fail "$(cat "$work/check.$i.file") does not hold"
+		i=$((i + 1))
+	done
 }
 
 # The runs below take a few seconds each and are checked apart: all of
@@ -188,6 +206,8 @@ if [ -n "$nobody" ]; then
 else
 	echo "SKIP (part): cannot run cswviz as nobody here"
 fi
+
+checked
 
 # A file that cannot be written is an error, before the run.
 "$CSWVIZ" --batch -s sleepers -m fibers --duration 1 --trace "$work/no/such.json" \
