@@ -11,15 +11,15 @@
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-# settle PID: until VmRSS stops moving (2 s apart), at most 60 s; prints it.
+# settle PID: until VmRSS stops moving (1 s apart), at most 60 s; prints it.
 settle() {
 	prev=0; i=0
-	while [ "$i" -lt 30 ]; do
+	while [ "$i" -lt 60 ]; do
 		cur=$(rss_kb "$1")
 		[ -n "$cur" ] || fail "cswviz is gone"
 		d=$((cur - prev)); [ "$d" -lt 0 ] && d=$((-d))
 		[ "$d" -le $((cur / 100)) ] && break
-		prev=$cur; sleep 2; i=$((i + 1))
+		prev=$cur; sleep 1; i=$((i + 1))
 	done
 	echo "$cur"
 }
