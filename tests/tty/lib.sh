@@ -28,15 +28,17 @@ fail() {
 # start W H ARGS...: run cswviz in a new session; when it exits, record the
 # terminal's modes and then its status (wait_exit waits for the status, so
 # the modes are there by then), and keep the pane open.  The session
-# named t must be gone.  It samples every 0.3 s unless ARGS give their own
-# -d (the last one counts): most waits here are for a sample or two.
+# named t must be gone.  It samples every 0.5 s unless ARGS give their own
+# -d (the last one counts): most waits here are for a sample or two.  (At
+# 0.3 s, more passes on a loaded machine came back late, and a look just
+# after a wait more often saw the next frame.)
 start() {
 	w=$1; h=$2; shift 2
 	# A status left by the last cswviz of this test would be read as
 	# this one's exit, or half-rewritten when this one exits.
 	rm -f "$work/status" "$work/stty"
 	tmx new-session -d -s t -x "$w" -y "$h" \
-	    "ulimit -c 0; ${ENVSET:-} $CSWVIZ -d 3 $*; st=\$?; stty -a > $work/stty; echo \"exit=\$st\" > $work/status; sleep 600"
+	    "ulimit -c 0; ${ENVSET:-} $CSWVIZ -d 5 $*; st=\$?; stty -a > $work/stty; echo \"exit=\$st\" > $work/status; sleep 600"
 }
 
 screen() { tmx capture-pane -p -t t; }
