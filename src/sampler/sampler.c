@@ -128,6 +128,23 @@ sampler_pass_ask(struct sampler_pass *p)
 	p->asked = true;
 }
 
+/*
+ * Open the child's /proc/PID/pagemap, kept for its life.  When its pid is
+ * new, not at the first stack read: that read may come many passes later,
+ * and the files cswviz holds open should not change after a child starts
+ * (the soak counts them).  On failure, the first read tries again.
+ */
+static void
+sampler_pagemap_open(struct sampler_pass *p)
+{
+	char	path[512];
+
+	if (p->pagemap_fd >= 0 || p->pid == 0)
+		return;
+	snprintf(path, sizeof path, "%s/%d/pagemap", p->root, p->pid);
+	p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC);
+}
+
 /* Follow the child to its current pid: a restart starts the lists anew. */
 static void
 sampler_follow_pid(struct sampler_pass *p)
@@ -151,6 +168,7 @@ sampler_follow_pid(struct sampler_pass *p)
 	p->nscache = 0;
 	p->fm_valid = false;
 	memset(p->lat_prev, 0, sizeof p->lat_prev);	/* a new child's */
+	sampler_pagemap_open(p);
 }
 
 /* The child's thread stacks, from its shared memory. */
@@ -777,15 +795,12 @@ static bool
 sampler_pagemap(struct sampler_pass *p, uintptr_t lo, size_t n,
     size_t pagesz, uint64_t *committed)
 {
-	char		path[512];
 	uint64_t	*e = (uint64_t *)(void *)p->vec;
 	size_t		j;
 
-	if (p->pagemap_fd < 0) {
-		snprintf(path, sizeof path, "%s/%d/pagemap", p->root, p->pid);
-		if ((p->pagemap_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-			return (false);
-	}
+	sampler_pagemap_open(p);
+	if (p->pagemap_fd < 0)
+		return (false);
 	if (pread(p->pagemap_fd, e, n * sizeof *e, (off_t)(lo / pagesz *
 	    sizeof *e)) != (ssize_t)(n * sizeof *e))
 		return (false);
