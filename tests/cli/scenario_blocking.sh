@@ -12,23 +12,8 @@
 fail() { echo "FAIL: $*"; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DUR=6
-
-# start NAME ARGS...: a batch run into $work/NAME in the background, which
-# must end within DUR + 20 s.
-start() {
-	name=$1; shift
-	(timeout $((DUR + 20)) "$CSWVIZ" --batch -s blocking -P 2 -n 8 \
-	    --duration $DUR "$@" < /dev/null > "$work/$name"
-	echo $? > "$work/$name.rc") &
-}
-
-# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
-finished() {
-	out=$work/$1; rc=$(cat "$out.rc")
-	[ "$rc" -eq 124 ] && fail "$2: did not end within $((DUR + 20)) s"
-	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
-}
-
+LIMIT=$((DUR + 20))
+start_args="-s blocking -P 2 -n 8 --duration $DUR"
 . "$(dirname "$0")/scenario_lib.sh"
 
 start fibers -m fibers

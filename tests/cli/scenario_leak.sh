@@ -13,21 +13,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DUR=6
 LIMIT=$((DUR + 40))
 
-# start NAME ARGS...: a batch run into $work/NAME in the background, which
-# must end in time.  The four runs spawn a few hundred tasks a second and
-# mostly sleep, so they run at once; each is checked on its own.
-start() {
-	name=$1; shift
-	(timeout "$LIMIT" "$CSWVIZ" --batch -s leak -n 1900 --duration "$DUR" \
-	    "$@" < /dev/null > "$work/$name"; echo $? > "$work/$name.rc") &
-}
-
-# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
-finished() {
-	out=$work/$1; rc=$(cat "$out.rc")
-	[ "$rc" -eq 124 ] && fail "$2: still running after $LIMIT s"
-	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
-}
+# The four runs spawn a few hundred tasks a second and mostly sleep, so
+# they run at once (start, finished); each is checked on its own.
+start_args="-s leak -n 1900 --duration $DUR"
+. "$(dirname "$0")/scenario_lib.sh"
 
 # pairs: "tasks_alive work_per_s" of each sample line, in order.
 pairs() {

@@ -1,6 +1,27 @@
 # SPDX-License-Identifier: ISC
-# Shared by the scenario tests that read --batch's JSON Lines: sourced
-# after "out" names the file of the last run.
+# Shared by the scenario tests that read --batch's JSON Lines: median and
+# check read the file "out" names.  start and finished are for runs that
+# mostly sleep and so go at once; they use "work", "LIMIT" and "fail" from
+# the test, and the test's own start_args (its scenario and knobs).
+
+# start NAME ARGS...: cswviz --batch with start_args and ARGS in the
+# background, into $work/NAME (its messages into NAME.err, its status
+# into NAME.rc), killed after LIMIT s.
+start() {
+	name=$1; shift
+	(timeout "$LIMIT" "$CSWVIZ" --batch $start_args "$@" < /dev/null \
+	    > "$work/$name" 2> "$work/$name.err"
+	echo $? > "$work/$name.rc") &
+}
+
+# finished NAME WHAT: once waited for, the run NAME (WHAT in messages)
+# ended in time and well; its messages go to stderr; $out names it.
+finished() {
+	out=$work/$1; rc=$(cat "$out.rc")
+	cat "$out.err" >&2
+	[ "$rc" -eq 124 ] && fail "$2: still running after $LIMIT s"
+	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
+}
 
 # median EXPR: the median of an awk expression over the samples from 2 s on,
 # with the fields of each line in v["key"]; null if none.

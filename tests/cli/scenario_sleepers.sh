@@ -17,23 +17,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 DUR=8
 LIMIT=$((DUR + 40))
 
-# start NAME ARGS...: a batch run into $work/NAME in the background, which
-# must end in time.  The three runs of a few hundred sleepers each take
-# little CPU, so they run at once; each is checked on its own.
-start() {
-	name=$1; shift
-	(timeout "$LIMIT" "$CSWVIZ" --batch -s sleepers --duration "$DUR" "$@" \
-	    < /dev/null > "$work/$name" 2> "$work/$name.err"
-	echo $? > "$work/$name.rc") &
-}
-
-# finished NAME ARGS: the run into $work/NAME ended in time; $out names it.
-finished() {
-	out=$work/$1; rc=$(cat "$out.rc")
-	cat "$out.err" >&2
-	[ "$rc" -eq 124 ] && fail "$2: still running after $LIMIT s"
-	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
-}
+# The three runs of a few hundred sleepers each take little CPU, so they
+# run at once (start, finished); each is checked on its own.
+start_args="-s sleepers --duration $DUR"
+. "$(dirname "$0")/scenario_lib.sh"
 
 # median EXPR [low [quiet]]: the median (with low: the lowest) of an awk
 # expression over the sample lines whose tasks reached the target (the
