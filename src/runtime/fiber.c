@@ -101,6 +101,15 @@ fiber_futex_wake(_Atomic uint32_t *addr, int n)
  * __errno_location() is a const function, so a compiler may reuse its
  * result across a park, and the fiber may have moved to another thread.
  */
+#ifdef FIBER_TSAN
+/* See fiber_impl.h: out of line in a ThreadSanitizer build. */
+__attribute__((noinline)) struct worker *
+fiber_worker(void)
+{
+	return (fiber_tls_worker);
+}
+#endif
+
 __attribute__((noinline)) void
 fiber_errno_set(int e)
 {
@@ -404,7 +413,7 @@ fiber_time_readies(int on)
 void
 fiber_ready(struct fiber *f, int handoff)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*old;
 
 	CSW_CHECK(atomic_load_explicit(&f->live, memory_order_relaxed),
@@ -533,14 +542,14 @@ post_runnext(struct worker *w, void *arg)
 void
 fiber_timer_reserve(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*self = w->cur;
 
 	while (w->timers.n == w->timers.cap) {
 		w->post_fn = post_runnext;
 		w->post_arg = self;
 		worker_switch(w, &self->ctx, NULL, 0, FIBER_WHY_TIMER);
-		w = fiber_tls_worker;
+		w = fiber_worker();
 	}
 }
 
@@ -635,7 +644,7 @@ worker_switch(struct worker *w, struct ctx *from, struct fiber *to,
 static inline void
 worker_post_run(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	void		(*fn)(struct worker *, void *) = w->post_fn;
 
 	if (fn == NULL)
@@ -690,7 +699,7 @@ worker_next_local(struct worker *w)
 void
 fiber_park(void (*post)(struct worker *, void *), void *arg, int why)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*self = w->cur, *next;
 
 	next = w->leave ? NULL : worker_next_local(w);
@@ -710,7 +719,7 @@ post_requeue(struct worker *w, void *arg)
 int
 fiber_yield(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*self = w->cur, *next;
 
 	next = worker_next_local(w);
@@ -758,7 +767,7 @@ post_exit(struct worker *w, void *arg)
 void
 fiber_exit(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*self = w->cur, *next;
 
 	next = w->leave ? NULL : worker_next_local(w);
@@ -786,7 +795,7 @@ fiber_entry(void *arg)
 struct fiber *
 fiber_self(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 
 	return (w != NULL ? w->cur : NULL);
 }
@@ -795,7 +804,7 @@ fiber_self(void)
 struct fiber_rt *
 fiber_rt_self(void)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 
 	return (w != NULL && w->cur != NULL ? w->rt : NULL);
 }
@@ -805,7 +814,7 @@ int
 fiber_spawn(struct fiber_rt *rt, fiber_fn fn, void *arg,
     const struct fiber_attr *attr, struct fiber **joinp)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*f;
 	size_t		 size = rt->default_stack;
 	int		 cls;
@@ -885,7 +894,7 @@ fiber_post_unlock(struct worker *w, void *arg)
 void
 fiber_join(struct fiber *f)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*self = fiber_self();
 	struct fiber_rt	*rt = f->rt;
 
@@ -906,7 +915,7 @@ fiber_join(struct fiber *f)
 		fiber_spin_lock(&f->jlock);
 	}
 	fiber_spin_unlock(&f->jlock);
-	w = fiber_tls_worker;
+	w = fiber_worker();
 	if (w != NULL && (w->rt != rt || w->cur == NULL))
 		w = NULL;
 	fiber_stack_release(&rt->arena, w, f);
@@ -925,7 +934,7 @@ fiber_sleep(uint64_t ns)
 		    memory_order_relaxed))
 			return (FIBER_STOPPED);
 		fiber_timer_reserve();
-		w = fiber_tls_worker;
+		w = fiber_worker();
 		fiber_timer_add(w, deadline, self, fiber_arm(self));
 		fiber_park(NULL, NULL, FIBER_WHY_TIMER);
 		switch (self->wait_result) {
@@ -948,7 +957,7 @@ fiber_sleep(uint64_t ns)
 int
 fiber_block_sleep(uint64_t ns)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct timespec	 ts;
 	uint64_t	 end = util_now_ns() + ns, now, step;
 	int		 r = FIBER_OK;

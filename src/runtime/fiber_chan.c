@@ -449,7 +449,7 @@ again:
 		    &cs[i].chan->recvq, &wt[i]);
 	}
 	if (deadline != 0)
-		fiber_timer_add(fiber_tls_worker, deadline, self, gen);
+		fiber_timer_add(fiber_worker(), deadline, self, gen);
 	fiber_park(chan_post_unlock_set, &ls, FIBER_WHY_CHANNEL);
 
 	chan_lockset_lock(&ls);

@@ -217,6 +217,25 @@ struct fiber_rt {
 
 extern __thread struct worker	*fiber_tls_worker;
 
+/*
+ * The worker running the caller now.  A fiber may move to another thread
+ * at any park, and a compiler may keep the thread pointer in a register
+ * across the park's call.  A ThreadSanitizer build, which takes each TLS
+ * address to check it, did so in fiber_sleep: after a move it read the old
+ * worker's slot as that worker exited (TSan reported the race).  There it
+ * is out of line, as fiber_errno_set is for errno; elsewhere it is the
+ * plain TLS load, which the compiler makes afresh from %fs each time.
+ */
+#ifdef FIBER_TSAN
+struct worker	*fiber_worker(void);
+#else
+static inline struct worker *
+fiber_worker(void)
+{
+	return (fiber_tls_worker);
+}
+#endif
+
 /* fiber_trace.c: the rings behind fiber_trace_*; the worker's own calls. */
 struct trace_ring;
 struct trace_ring *fiber_trace_claim(struct worker *);
@@ -228,7 +247,7 @@ void	 fiber_trace_close(struct worker *);
 static inline struct fiber *
 fiber_current(void)
 {
-	return (fiber_tls_worker->cur);
+	return (fiber_worker()->cur);
 }
 
 /* fiber.c */
@@ -321,7 +340,7 @@ fiber_arm(struct fiber *f)
 static inline void
 fiber_handoff(struct fiber *f)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 
 	if (w != NULL && w->runnext == NULL && w->rt == f->rt &&
 	    !w->retiring && ((w->lat_tick + 1) & (LAT_SAMPLE_EVERY - 1)) != 0) {

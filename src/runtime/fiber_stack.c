@@ -671,7 +671,7 @@ fiber_stack_measure(struct fiber *f)
 const char *
 fiber_stack_fault_explain(int sig, const void *addr)
 {
-	struct worker	*w = fiber_tls_worker;
+	struct worker	*w = fiber_worker();
 	struct fiber	*f;
 	const char	*a = addr;
 
