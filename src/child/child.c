@@ -55,6 +55,7 @@ struct child {
 	pthread_mutex_t		 mu;		/* guards cfg, tasks_max */
 	struct engine_config	 cfg;		/* as the engine took it */
 	long			 tasks_max;
+	uint32_t		 seq;		/* the last request's number */
 	char			 news[ENGINE_ERRLEN];	/* one held back */
 	bool			 has_news;
 	bool			 ended;
@@ -411,8 +412,27 @@ child_pid(struct child *c)
 }
 
 /*
- * Send a request and take the configuration the engine made of it.  An
- * answer late past CHILD_REPLY_MS is skipped when it comes.
+ * Take a REPLY if it answers the last request; true if it did.  An answer
+ * to an earlier one, late past CHILD_REPLY_MS, is dropped: its
+ * configuration is older than the one asked for since, and the next key
+ * (m flips the mode) must start from the newest.
+ */
+static bool
+child_reply(struct child *c, const struct child_msg *m)
+{
+	if (m->type != CHILD_MSG_REPLY || m->seq != c->seq)
+		return (false);
+	pthread_mutex_lock(&c->mu);
+	child_config_from_wire(&m->cfg, &c->cfg);
+	c->tasks_max = m->tasks_max;
+	pthread_mutex_unlock(&c->mu);
+	return (true);
+}
+
+/*
+ * Send a request and take the configuration the engine made of it.  If
+ * the answer is later than CHILD_REPLY_MS, the configuration asked for
+ * stands until child_message takes the answer.
  */
 void
 child_request(struct child *c, const struct engine_config *cfg)
@@ -429,6 +449,7 @@ child_request(struct child *c, const struct engine_config *cfg)
 	(void)child_pause(c, false);	/* a stopped child cannot answer */
 	memset(&m, 0, sizeof m);
 	m.type = CHILD_MSG_REQUEST;
+	m.seq = ++c->seq;
 	child_config_to_wire(cfg, &m.cfg);
 	if (send(c->sock, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m)
 		return;
@@ -438,13 +459,8 @@ child_request(struct child *c, const struct engine_config *cfg)
 			c->has_news = true;
 			continue;
 		}
-		if (m.type != CHILD_MSG_REPLY)
-			continue;
-		pthread_mutex_lock(&c->mu);
-		child_config_from_wire(&m.cfg, &c->cfg);
-		c->tasks_max = m.tasks_max;
-		pthread_mutex_unlock(&c->mu);
-		break;
+		if (child_reply(c, &m))
+			break;
 	}
 	if (rc < 0)
 		child_lost(c);
@@ -677,6 +693,7 @@ child_message(struct child *c, char *buf, size_t len)
 			snprintf(buf, len, "%s", m.text);
 			return (true);
 		}
+		(void)child_reply(c, &m);
 	}
 	if (c->sock < 0 && c->pid != 0 && !child_reap(c, false))
 		return (false);

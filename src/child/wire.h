@@ -52,6 +52,7 @@ struct child_config {
 
 struct child_msg {
 	uint32_t		type;
+	uint32_t		seq;	/* a REQUEST's number; its REPLY's too */
 	struct child_config	cfg;
 	long			tasks_max;
 	char			text[ENGINE_ERRLEN];

@@ -214,6 +214,7 @@ workload_handle(struct workload *w, const struct child_msg *in)
 		engine_request(w->engine, &cfg);
 		memset(&out, 0, sizeof out);
 		out.type = CHILD_MSG_REPLY;
+		out.seq = in->seq;
 		workload_config_out(w->engine, &out);
 		workload_send(w, &out);
 		workload_publish(w, false);
