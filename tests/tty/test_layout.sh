@@ -74,17 +74,17 @@ head_re() {
 	echo "^ (cswviz \| )?$1( \|)? $2$3( \||$)"
 }
 
-# The walks judge words, not figures: their cswviz runs at nice 10, which
-# its workload's autogroup takes too, so that their spinning workloads
-# yield to the test beside this one (test_threads took 4 s alone and 13 s
-# beside two walks) and still get a tenth of a CPU to start in under a
-# sanitizer.  A screen is read 0.7 s after a change: two samples at -d 3.
+# The walks judge words, not figures: like every terminal test's, their
+# workloads run at nice 10 (lib.sh), so that they yield to the tests beside
+# this one (test_threads took 4 s alone and 13 s beside two walks at nice
+# 0) and still get a tenth of a CPU to start in under a sanitizer.  A
+# screen is read 0.7 s after a change: two samples at -d 3.
 
 # walk W H NAME TASKS VARIANT: both modes, with and without b.
 walk() {
 	w=$1 h=$2 name=$3 n=$4 var=$5
 	words=$work/words
-	ENVSET="CSWVIZ_WORDS=$words nice -n 10" start "$w" "$h" -s "$name" \
+	ENVSET="CSWVIZ_WORDS=$words" start "$w" "$h" -s "$name" \
 	    -n "$n" -d 3
 	wait_for "$(head_re threads "$name" '')" 10
 	sleep 0.7
@@ -117,7 +117,7 @@ stop() {
 # The thread table and the big figures, threads then fibers.
 table() {
 	words=$work/words
-	ENVSET="CSWVIZ_WORDS=$words nice -n 10" start "$1" "$2" -s sleepers \
+	ENVSET="CSWVIZ_WORDS=$words" start "$1" "$2" -s sleepers \
 	    -n 200 -d 3
 	wait_for "$(head_re threads sleepers '')" 10
 	tmx send-keys -t t H
