@@ -8,27 +8,12 @@
 fail() { echo "FAIL: $*"; exit 1; }
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 # A sample every 0.5 s: the medians from t = 2 s on take three.
-dur=3
+DUR=3
+start_args="-s fanin -P 2"
+. "$(dirname "$0")/scenario_lib.sh"
 
-# run ARGS...: a batch run of fanin that must end in time.
-run() {
-	timeout $((dur + 15)) "$CSWVIZ" --batch -d 5 -s fanin -P 2 "$@" \
-	    --duration $dur < /dev/null > "$out"
-	rc=$?
-	[ $rc -eq 124 ] && fail "$*: still running $((dur + 15)) s after start"
-	[ $rc -eq 0 ] || fail "$*: exited $rc"
-	grep -q '"summary":true' "$out" || fail "$*: no summary line"
-}
-
-# median KEY: the median of KEY over the samples from t = 2 s on.
-median() {
-	sed -n 's/^{"t":\([0-9.]*\),.*"'"$1"'":\([^,}]*\).*/\1 \2/p' "$out" |
-	    awk '$1 >= 2 && $2 != "null" { print $2 }' | sort -g |
-	    awk '{ v[NR] = $1 } END { if (NR == 0) print "null";
-		else print v[int((NR + 1) / 2)] }'
-}
-
-check() {
+# expect WHAT EXPR: fail unless the awk expression holds.
+expect() {
 	awk "BEGIN { exit !($2) }" || fail "$1"
 }
 
@@ -44,10 +29,10 @@ for mode in threads fibers; do
 	ksb=$(median kernel_switches_per_work); ab=$(median tasks_alive)
 	echo "$mode: $w items/s, $ns ns/item, $ks kernel switches/item;" \
 	    "-b: $wb items/s, $nsb ns/item, $ksb kernel switches/item"
-	check "$mode: $a producers alive, want 16" "$a == 16"
-	check "$mode -b: $ab producers alive, want 16" "$ab == 16"
-	check "$mode: no items counted" "$w > 0 && $wb > 0"
-	check "$mode: -b costs $nsb ns/item against $ns, want $gain x less" \
+	expect "$mode: $a producers alive, want 16" "$a == 16"
+	expect "$mode -b: $ab producers alive, want 16" "$ab == 16"
+	expect "$mode: no items counted" "$w > 0 && $wb > 0"
+	expect "$mode: -b costs $nsb ns/item against $ns, want $gain x less" \
 	    "$nsb * $gain < $ns"
 	# Items per second are not compared: they follow how much CPU the
 	# SCHED_IDLE producers get on a shared machine (and a sanitizer's

@@ -1,8 +1,32 @@
 # SPDX-License-Identifier: ISC
 # Shared by the scenario tests that read --batch's JSON Lines: median and
-# check read the file "out" names.  start and finished are for runs that
-# mostly sleep and so go at once; they use "work", "LIMIT" and "fail" from
-# the test, and the test's own start_args (its scenario and knobs).
+# check read the file "out" names.  run is for a run that needs the CPUs
+# to itself, one after another; start and finished are for runs that
+# mostly sleep and so go at once.  They use "fail" and "out" or "work"
+# from the test, its own start_args (its scenario and knobs), and DUR or
+# LIMIT.
+
+# run ARGS...: cswviz --batch with start_args and ARGS for DUR s into $out,
+# which must end within LIMIT s (DUR + 15 unless set) and sum up.  A run
+# whose workload got no CPU from t = 2 s on (no sample answered, or no work
+# done in most: other tests' workloads took the CPUs, and threads-mode
+# tasks of some scenarios run at SCHED_IDLE) is run once more.
+run() {
+	for try in 1 2; do
+		timeout "${LIMIT:-$((DUR + 15))}" "$CSWVIZ" --batch -d 5 \
+		    $start_args "$@" --duration "$DUR" < /dev/null > "$out"
+		rc=$?
+		[ $rc -eq 124 ] &&
+		    fail "$*: still running ${LIMIT:-$((DUR + 15))} s after start"
+		[ $rc -eq 0 ] || fail "$*: exited $rc"
+		grep -q '"summary":true' "$out" || fail "$*: no summary line"
+		[ "$(median tasks_alive)" != null ] &&
+		    check "$(median work_per_s)" 'v > 0' && return 0
+		echo "$*: the workload got no CPU from t = 2 s on (no sample" \
+		    "answered, or no work done): once more"
+	done
+	echo "$*: the workload got no CPU from t = 2 s on, twice"
+}
 
 # start NAME ARGS...: cswviz --batch with start_args and ARGS in the
 # background, into $work/NAME (its messages into NAME.err, its status

@@ -13,15 +13,8 @@ out=$(mktemp); trap 'rm -f "$out"' EXIT
 # A sample every 0.5 s: the medians from t = 2 s on take five.
 DUR=4
 
-# run ARGS...: a batch run that must end within DUR + 20 s.
-run() {
-	timeout $((DUR + 20)) "$CSWVIZ" --batch -d 5 -s server --duration $DUR "$@" \
-	    < /dev/null > "$out"
-	rc=$?
-	[ $rc -eq 124 ] && fail "$*: did not end within $((DUR + 20)) s"
-	[ $rc -eq 0 ] || fail "$*: exited $rc"
-}
-
+start_args="-s server"
+LIMIT=$((DUR + 20))
 . "$(dirname "$0")/scenario_lib.sh"
 
 run -m threads
