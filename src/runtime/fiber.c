@@ -96,11 +96,6 @@ fiber_futex_wake(_Atomic uint32_t *addr, int n)
 	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, n, NULL, NULL, 0);
 }
 
-/*
- * Set errno of the thread running the fiber now.  Out of line on purpose:
- * __errno_location() is a const function, so a compiler may reuse its
- * result across a park, and the fiber may have moved to another thread.
- */
 #ifdef FIBER_TSAN
 /* See fiber_impl.h: out of line in a ThreadSanitizer build. */
 __attribute__((noinline)) struct worker *
@@ -110,6 +105,11 @@ fiber_worker(void)
 }
 #endif
 
+/*
+ * Set errno of the thread running the fiber now.  Out of line on purpose:
+ * __errno_location() is a const function, so a compiler may reuse its
+ * result across a park, and the fiber may have moved to another thread.
+ */
 __attribute__((noinline)) void
 fiber_errno_set(int e)
 {
