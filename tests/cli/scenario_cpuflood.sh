@@ -12,11 +12,6 @@ P=2
 start_args="-s cpu-flood -P $P"
 . "$(dirname "$0")/scenario_lib.sh"
 
-# expect WHAT EXPR: fail unless the awk expression holds.
-expect() {
-	awk "BEGIN { exit !($2) }" || fail "$1"
-}
-
 run -m threads -n 32
 r=$(median threads_running); a=$(median tasks_alive); l=$(median latency_ms)
 echo "threads: threads_running $r, tasks_alive $a, latency_ms $l," \

@@ -12,11 +12,6 @@ DUR=3
 start_args="-s fanin -P 2"
 . "$(dirname "$0")/scenario_lib.sh"
 
-# expect WHAT EXPR: fail unless the awk expression holds.
-expect() {
-	awk "BEGIN { exit !($2) }" || fail "$1"
-}
-
 for mode in threads fibers; do
 	# Fibers' channel is cheaper than the lock: ask for less of a gain.
 	gain=10; [ $mode = fibers ] && gain=5

@@ -82,3 +82,7 @@ median() {
 	}' "$out"
 }
 check() { awk -v v="$1" "BEGIN { exit !(v != \"null\" && $2) }"; }
+
+# expect WHAT EXPR: fail with WHAT unless the awk expression holds (for an
+# expression over several figures, where check takes one).
+expect() { awk "BEGIN { exit !($2) }" || fail "$1"; }
