@@ -72,23 +72,27 @@ grep -q -e __asan_init -e __tsan_init "$CSWVIZ" && late_ms=50
 # run must be on time, the median is shown.  A neighbour that keeps every
 # CPU busy for the whole run (another test's spinning workload, in a
 # scheduling group of its own) delays them by hundreds of ms: the machine,
-# not the lesson, so only seconds without one count, and a run with none
-# says so and skips this check.
+# not the lesson, so a late run fails only if some second had no such
+# neighbour, and one with none says so and skips this check.  (The quiet
+# seconds only tell a late run from a loaded one: under make -j4 check one
+# run's best quiet second was 13.6 ms late while its median second was
+# 2.0 ms.)
 on_time() {
 	due=$(median wake_due_per_s)
 	check "$due" 'v == 5000' || fail "$1: $due wakeups/s due, want 5000"
-	late=$(median wake_late_ms low quiet)
-	missed=$(median wake_missed_pct low quiet)
-	if [ "$late" = none ]; then
+	late=$(median wake_late_ms low)
+	missed=$(median wake_missed_pct low)
+	echo "$1: $due wakeups/s due, best second $late ms late on" \
+	    "average and $missed% missed; median $(median wake_late_ms) ms late"
+	check "$late" "v >= 0 && v < $late_ms" &&
+	    check "$missed" 'v >= 0 && v < 10' && return
+	if [ "$(median wake_late_ms low quiet)" = none ]; then
 		echo "$1: every second of the run had $ncpu or more other" \
-		    "threads runnable: on time not judged (median" \
-		    "$(median wake_late_ms) ms late)"
+		    "threads runnable: on time not judged"
 		return
 	fi
-	echo "$1: $due wakeups/s due, best quiet second $late ms late on" \
-	    "average and $missed% missed; median $(median wake_late_ms) ms late"
 	check "$late" "v >= 0 && v < $late_ms" || fail "$1: wakeups $late ms late, want on time (< $late_ms ms)"
-	check "$missed" 'v >= 0 && v < 10' || fail "$1: $missed% of periods missed, want < 10%"
+	fail "$1: $missed% of periods missed, want < 10%"
 }
 
 start threads -m threads -n 500
