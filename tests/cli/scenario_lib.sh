@@ -47,10 +47,11 @@ finished() {
 	[ "$rc" -eq 0 ] || fail "$2: exited $rc"
 }
 
-# median EXPR: the median of an awk expression over the samples from 2 s on,
-# with the fields of each line in v["key"]; null if none.
+# median EXPR [low]: the median (with low: the lowest) of an awk expression
+# over the samples from 2 s on, with the fields of each line in v["key"];
+# null if none.
 median() {
-	awk -v expr="$1" '
+	awk -v expr="$1" -v low="${2:-}" '
 	/^\{"t":[0-9]/ {
 		delete v
 		n = split($0, kv, ",")
@@ -78,7 +79,7 @@ median() {
 			for (j = i; j > 0 && a[j - 1] > a[j]; j--) {
 				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
 			}
-		print a[int((m - 1) / 2)]
+		print low != "" ? a[0] : a[int((m - 1) / 2)]
 	}' "$out"
 }
 check() { awk -v v="$1" "BEGIN { exit !(v != \"null\" && $2) }"; }
